@@ -1,0 +1,11 @@
+// Generated from protocol/src/embed.rs by `cargo test -p porchlight-protocol`
+// (PORCHLIGHT_BLESS=1 rewrites it). Do not edit by hand.
+export const FRAME_TO_HOST = Object.freeze({
+  READY: "porchlight.ready",
+  CLOSE: "porchlight.close",
+  UNREAD: "porchlight.unread",
+});
+export const HOST_TO_FRAME = Object.freeze({
+  OPEN: "porchlight.open",
+  HIDDEN: "porchlight.hidden",
+});

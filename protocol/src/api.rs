@@ -1,0 +1,238 @@
+//! HTTP request and response bodies, grouped by the route group that serves them.
+//!
+//! Every error response, whatever the route, is an [`ErrorBody`] with a stable [`ErrorCode`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Channel, ConversationStatus, Message, Millis, Seq};
+
+/// The one shape of every error response: `{"error": {"code": "...", "message": "..."}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    /// A sentence for a person; not to be matched on (match `code`).
+    pub message: String,
+}
+
+/// Stable machine-readable error codes. Clients match on these, never on messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not valid JSON of the expected shape.
+    MalformedBody,
+    /// The body is larger than [`crate::limits::REQUEST_MAX_BYTES`].
+    BodyTooLarge,
+    /// A message body is empty or only white space.
+    EmptyMessage,
+    /// A message body has more than [`crate::limits::MESSAGE_MAX_CHARS`] characters.
+    MessageTooLong,
+    /// A client id is empty, too long or has characters outside `[A-Za-z0-9_-]`.
+    InvalidClientId,
+    /// A field other than the above has an invalid value; the message names it.
+    InvalidField,
+    /// No credentials were given.
+    Unauthenticated,
+    /// Credentials were given but are wrong, expired or not allowed here.
+    Forbidden,
+    /// E-mail and password do not match an agent.
+    InvalidCredentials,
+    /// The site does not exist.
+    UnknownSite,
+    /// The conversation does not exist or is not visible to the caller.
+    UnknownConversation,
+    /// No such route.
+    NotFound,
+    /// The method is not allowed on this route.
+    MethodNotAllowed,
+    /// The deployment was already set up.
+    AlreadySetUp,
+    /// Something failed on the server; it was logged.
+    Internal,
+}
+
+// ---- public site config (served to the loader and widget) ----
+
+/// What the loader and the widget need to draw a site's chat. Public: no secrets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetConfig {
+    pub site_id: String,
+    /// The name shown in the chat heading.
+    pub heading: String,
+    /// Shown as the first message when the visitor opens the chat.
+    pub welcome_message: String,
+    /// `#rrggbb`.
+    pub accent_color: String,
+}
+
+// ---- widget (visitor) API ----
+
+/// `POST /api/widget/conversations`: start a conversation with its first message.
+/// A returning visitor sends their token as `Authorization: Bearer`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateConversation {
+    pub site_id: String,
+    pub first_message: SendMessage,
+    /// The host page where the chat started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
+    /// BCP 47 language tag of the visitor's browser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+
+/// Answer to [`CreateConversation`] (201).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationCreated {
+    pub conversation_id: String,
+    /// The visitor's bearer token: the one given, or a new one. The widget keeps it in its own
+    /// storage; the server keeps only its hash.
+    pub visitor_token: String,
+    pub message: Message,
+}
+
+/// `GET /api/widget/conversations/current`: the visitor's latest conversation, if any.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentConversation {
+    pub conversation: Option<ConversationRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationRef {
+    pub id: String,
+    pub status: ConversationStatus,
+    pub last_seq: Seq,
+}
+
+// ---- shared by widget and agent APIs ----
+
+/// `POST …/conversations/{id}/messages`, and the payload of a socket `send` frame.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendMessage {
+    /// Chosen by the client (a UUID); resending the same id stores the message once.
+    pub client_id: String,
+    pub body: String,
+}
+
+/// Answer to a send: 201 when stored now, 200 when this client id was stored before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageAccepted {
+    pub message: Message,
+    /// True when the client id had been stored before and nothing new was written.
+    pub duplicate: bool,
+}
+
+/// `GET …/conversations/{id}/messages?after=SEQ`: messages with `seq > after`, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    /// The highest sequence number stored in the conversation.
+    pub last_seq: Seq,
+}
+
+// ---- agent API ----
+
+/// `POST /api/agent/session`: sign in. Sets an HttpOnly session cookie.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+/// The signed-in agent (`GET /api/agent/me`, and the answer to [`Login`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentProfile {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Agent,
+}
+
+/// One row of the inbox list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub id: String,
+    pub site_id: String,
+    pub channel: Channel,
+    pub status: ConversationStatus,
+    pub created_at: Millis,
+    pub last_message_at: Millis,
+    /// The start of the last message, for the list.
+    pub last_message_preview: String,
+    pub last_seq: Seq,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+}
+
+/// `GET /api/agent/conversations`: newest activity first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationList {
+    pub conversations: Vec<ConversationSummary>,
+}
+
+// ---- first-run setup ----
+
+/// `POST /api/setup`, authorised by the deployment's `SETUP_TOKEN` secret; works once, while
+/// the deployment has no agent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setup {
+    pub site_name: String,
+    pub admin: NewAgent,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAgent {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+}
+
+/// Answer to [`Setup`] (201).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupDone {
+    pub site_id: String,
+    pub admin: AgentProfile,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_has_the_documented_shape() {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: ErrorCode::MessageTooLong,
+                message: "too long".into(),
+            },
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"error": {"code": "message_too_long", "message": "too long"}})
+        );
+    }
+
+    #[test]
+    fn optional_fields_may_be_absent() {
+        let parsed: CreateConversation = serde_json::from_str(
+            r#"{"site_id":"s","first_message":{"client_id":"c","body":"hi"}}"#,
+        )
+        .unwrap();
+        assert_eq!(parsed.page_url, None);
+        assert_eq!(parsed.first_message.body, "hi");
+    }
+}

@@ -1,0 +1,70 @@
+//! `postMessage` messages between the host-page loader (JavaScript, `embed/`) and the widget
+//! frame (Leptos). Each is a JSON object tagged by `type`; every tag starts with `porchlight.` so
+//! a host page's own messages are never mistaken for ours.
+//!
+//! Both sides check `event.origin` (and the loader also `event.source`) before reading a message,
+//! and post with an explicit target origin, never `'*'`.
+//!
+//! The loader cannot compile against this crate, so `embed/src/wire.js` is generated from these
+//! enums by [`wire_js`]; a test fails when the committed file has drifted.
+
+use serde::{Deserialize, Serialize};
+
+/// Sent by the widget frame to the host page's loader.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum FrameToHost {
+    /// The widget has mounted and listens for [`HostToFrame`] messages.
+    #[serde(rename = "porchlight.ready")]
+    Ready,
+    /// The visitor closed the chat from inside the frame.
+    #[serde(rename = "porchlight.close")]
+    Close,
+    /// Messages the visitor has not seen yet (for the launcher's badge).
+    #[serde(rename = "porchlight.unread")]
+    Unread { count: u32 },
+}
+
+/// Sent by the host page's loader to the widget frame.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum HostToFrame {
+    /// The chat panel became visible: focus the composer, mark messages seen.
+    #[serde(rename = "porchlight.open")]
+    Open,
+    /// The chat panel was hidden by the host (launcher click or SDK).
+    #[serde(rename = "porchlight.hidden")]
+    Hidden,
+}
+
+fn tag_of<T: Serialize>(value: &T) -> String {
+    let json = serde_json::to_value(value).expect("embed messages serialise");
+    json["type"].as_str().expect("embed messages are tagged").to_owned()
+}
+
+/// The JavaScript module `embed/src/wire.js`: the message tags as constants.
+pub fn wire_js() -> String {
+    let frame_to_host = [
+        ("READY", tag_of(&FrameToHost::Ready)),
+        ("CLOSE", tag_of(&FrameToHost::Close)),
+        ("UNREAD", tag_of(&FrameToHost::Unread { count: 0 })),
+    ];
+    let host_to_frame = [
+        ("OPEN", tag_of(&HostToFrame::Open)),
+        ("HIDDEN", tag_of(&HostToFrame::Hidden)),
+    ];
+    let object = |entries: &[(&str, String)]| {
+        entries
+            .iter()
+            .map(|(name, tag)| format!("  {name}: \"{tag}\",\n"))
+            .collect::<String>()
+    };
+    format!(
+        "// Generated from protocol/src/embed.rs by `cargo test -p porchlight-protocol`\n\
+         // (PORCHLIGHT_BLESS=1 rewrites it). Do not edit by hand.\n\
+         export const FRAME_TO_HOST = Object.freeze({{\n{}}});\n\
+         export const HOST_TO_FRAME = Object.freeze({{\n{}}});\n",
+        object(&frame_to_host),
+        object(&host_to_frame)
+    )
+}

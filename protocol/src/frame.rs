@@ -1,0 +1,108 @@
+//! WebSocket frames. A conversation socket (visitor or agent, to the conversation's Durable
+//! Object) carries [`ClientFrame`] up and [`ServerFrame`] down; an agent's inbox socket carries
+//! [`InboxFrame`] down. Frames are JSON text, tagged by `type`.
+//!
+//! On connect with `?after=SEQ` the server first replays every stored message with a greater
+//! sequence number, oldest first, then sends [`ServerFrame::Synced`]; live messages follow. A
+//! client that remembers the last sequence it saw therefore misses nothing and sees nothing twice.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{ConversationSummary, ErrorCode, SendMessage};
+use crate::{Message, Seq};
+
+/// Sent by a participant on a conversation socket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// Store and deliver a message. Answered by [`ServerFrame::Ack`] (or `Error`), and the
+    /// message itself comes back as [`ServerFrame::Message`] like everyone else's.
+    Send(SendMessage),
+}
+
+/// Sent by the server on a conversation socket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// A stored message, replayed or live. Clients dedupe by `seq`.
+    Message(Message),
+    /// The sender's message with this client id is durably stored as `seq`.
+    Ack {
+        client_id: String,
+        seq: Seq,
+        /// True when that client id had been stored before (a resend).
+        duplicate: bool,
+    },
+    /// The replay after connect is complete; `last_seq` is the newest stored message.
+    Synced { last_seq: Seq },
+    /// A frame was refused; nothing was stored. `client_id` names the send it answers.
+    Error {
+        code: ErrorCode,
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id: Option<String>,
+    },
+}
+
+/// Sent by the server on an agent's inbox socket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum InboxFrame {
+    /// A conversation was created or changed; replaces the row with the same id.
+    Conversation(ConversationSummary),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Author;
+
+    #[test]
+    fn send_frame_is_flat_and_tagged() {
+        let frame: ClientFrame =
+            serde_json::from_str(r#"{"type":"send","client_id":"a-1","body":"hello"}"#).unwrap();
+        assert_eq!(
+            frame,
+            ClientFrame::Send(SendMessage {
+                client_id: "a-1".into(),
+                body: "hello".into()
+            })
+        );
+    }
+
+    #[test]
+    fn server_frames_round_trip() {
+        let frames = vec![
+            ServerFrame::Message(Message {
+                seq: 3,
+                client_id: "c".into(),
+                author: Author::Agent {
+                    id: "ag".into(),
+                    name: "Ada".into(),
+                },
+                body: "<b>not html</b>".into(),
+                sent_at: 1_700_000_000_000,
+            }),
+            ServerFrame::Ack {
+                client_id: "c".into(),
+                seq: 3,
+                duplicate: false,
+            },
+            ServerFrame::Synced { last_seq: 3 },
+            ServerFrame::Error {
+                code: ErrorCode::EmptyMessage,
+                message: "empty".into(),
+                client_id: None,
+            },
+        ];
+        for frame in frames {
+            let text = serde_json::to_string(&frame).unwrap();
+            assert_eq!(serde_json::from_str::<ServerFrame>(&text).unwrap(), frame);
+        }
+    }
+
+    #[test]
+    fn unknown_frame_type_is_an_error_not_a_panic() {
+        assert!(serde_json::from_str::<ClientFrame>(r#"{"type":"launch_missiles"}"#).is_err());
+    }
+}

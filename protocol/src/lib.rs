@@ -1,0 +1,63 @@
+//! Porchlight's wire types: every value that crosses a wire between the visitor's widget, the
+//! agents' inbox, the host-page loader and the edge Worker is defined here, once.
+//!
+//! # Layout
+//! - [`api`]: HTTP request and response bodies, including the one error shape.
+//! - [`frame`]: WebSocket frames on a conversation socket and on an agent's inbox socket.
+//! - [`embed`]: `postMessage` messages between the host-page loader and the widget frame.
+//! - [`limits`]: the limits both sides enforce (the server is the authority).
+//!
+//! The crate does no IO and knows nothing of its callers; it compiles natively and to wasm.
+
+pub mod api;
+pub mod embed;
+pub mod frame;
+pub mod limits;
+
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds since the Unix epoch, UTC.
+pub type Millis = i64;
+
+/// A position in a conversation's message log. The first message has sequence 1; 0 means
+/// "before the first message".
+pub type Seq = u64;
+
+/// Who wrote a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Author {
+    /// The website visitor (or, on Meta channels, the contact).
+    Visitor,
+    /// A member of the team, with the name the visitor sees.
+    Agent { id: String, name: String },
+}
+
+/// One stored message of a conversation, as every participant sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Position in the conversation's log, assigned by the server; strictly increasing.
+    pub seq: Seq,
+    /// The id the sender's client chose; a resend with the same id is stored once.
+    pub client_id: String,
+    pub author: Author,
+    /// Plain text. Clients render it as text, never as HTML.
+    pub body: String,
+    /// When the server stored it; never earlier than the previous message's time.
+    pub sent_at: Millis,
+}
+
+/// Whether a conversation is still being worked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    Open,
+    Closed,
+}
+
+/// The channel a conversation came in on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Chat,
+}

@@ -1,0 +1,17 @@
+//! Limits enforced by the edge (the authority) and mirrored by clients so that a visitor or an
+//! agent learns of a limit before a round trip.
+
+/// Most characters (Unicode scalar values) in one message body.
+pub const MESSAGE_MAX_CHARS: usize = 4_000;
+
+/// Most bytes in a client-chosen message id.
+pub const CLIENT_ID_MAX_LEN: usize = 64;
+
+/// Most bytes of JSON accepted in one HTTP request body or WebSocket frame.
+pub const REQUEST_MAX_BYTES: usize = 64 * 1024;
+
+/// Most messages returned in one page of history.
+pub const HISTORY_PAGE_MAX: usize = 200;
+
+/// Most characters kept of a page URL or referrer.
+pub const URL_MAX_CHARS: usize = 2_048;
