@@ -1,1 +1,34 @@
+//! The Porchlight Worker: serves the widget and agent APIs, the widget frame and inbox pages, and
+//! hosts one Durable Object per conversation and one per inbox.
+//!
+//! # Layout
+//! - [`routes`]: the one `match` from method and path to a handler, then a module per route group
+//!   ([`routes::site`], [`routes::widget`], [`routes::agent`], [`routes::setup`], [`routes::pages`]).
+//! - [`config`]: binding names and the typed [`config::App`] built once per request.
+//! - [`error`]: the one API error type and its mapping to HTTP.
+//! - [`http`]: reading bounded JSON bodies, writing JSON, cookies, origins.
+//! - [`store`]: every D1 query (the inbox index, sites, visitors, agents, sessions).
+//! - [`conversation`]: the conversation Durable Object (message log, sockets, fan-out).
+//! - [`inbox`]: the inbox Durable Object (pushes list changes to agents' inbox sockets).
+//! - [`participant`]: who is on the other end of a request or socket, as the edge has verified.
+//! - [`secrets`]: randomness, ids, tokens and password hashing through WebCrypto.
+//!
+//! Domain rules (validation, credentials) live in the `domain` crate and wire types in
+//! `protocol`; this crate is the glue between them and the platform.
 
+mod config;
+mod conversation;
+mod error;
+mod http;
+mod inbox;
+mod participant;
+mod routes;
+mod secrets;
+mod store;
+
+use worker::{event, Context, Env, Request, Response, Result};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    routes::handle(req, env).await
+}

@@ -1,1 +1,300 @@
+//! Helpers for black-box tests against a running Porchlight Worker. `cargo xtask test` starts a
+//! fresh Worker on workerd and passes its address and the seeded demo site and agent in the
+//! environment; run outside it, every test fails and says so.
+//!
+//! Requests are plain HTTP (ureq) and WebSockets (tungstenite), typed with the `protocol` crate,
+//! so a change to the wire types breaks these tests at compile time.
 
+use std::net::TcpStream;
+use std::time::Duration;
+
+use protocol::api::{ConversationCreated, ErrorBody, ErrorCode};
+use protocol::frame::{ClientFrame, ServerFrame};
+use protocol::Message;
+use serde::de::DeserializeOwned;
+use tungstenite::client::IntoClientRequest;
+use tungstenite::http::HeaderValue;
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::WebSocket;
+
+/// How long a test waits for a frame before it fails.
+pub const FRAME_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: these tests run against a live Worker; use `cargo xtask test`")
+    })
+}
+
+/// The Worker under test and the demo data it was seeded with.
+pub struct Edge {
+    pub url: String,
+    pub site_id: String,
+    pub agent_email: String,
+    pub agent_password: String,
+    http: ureq::Agent,
+}
+
+/// An HTTP answer, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Reply {
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "status {}: body {:?} does not parse: {e}",
+                self.status, self.body
+            )
+        })
+    }
+
+    /// Asserts this is an error with the given status and code, in the documented shape.
+    pub fn assert_error(&self, status: u16, code: ErrorCode) {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        let body: ErrorBody = self.json();
+        assert_eq!(body.error.code, code, "body: {}", self.body);
+        assert!(!body.error.message.is_empty());
+        assert!(
+            self.header("content-type")
+                .is_some_and(|v| v.starts_with("application/json")),
+            "errors are JSON"
+        );
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Edge {
+    pub fn from_env() -> Self {
+        Self {
+            url: env("EDGE_URL"),
+            site_id: env("SITE_ID"),
+            agent_email: env("AGENT_EMAIL"),
+            agent_password: env("AGENT_PASSWORD"),
+            http: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(Duration::from_secs(30)))
+                .build()
+                .into(),
+        }
+    }
+
+    /// Sends a request; `headers` are added as given (no cookies are kept between calls).
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Reply {
+        let url = format!("{}{path}", self.url);
+        let mut builder = ureq::http::Request::builder().method(method).uri(&url);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        let result = match body {
+            Some(b) => self.http.run(builder.body(b.to_owned()).expect("request")),
+            None => self.http.run(builder.body(()).expect("request")),
+        };
+        let mut res = result.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
+            .collect();
+        Reply {
+            status: res.status().as_u16(),
+            body: res.body_mut().read_to_string().unwrap_or_default(),
+            headers,
+        }
+    }
+
+    /// Starts a conversation as a new visitor (or `token`'s visitor) with `text`.
+    pub fn start_conversation(&self, token: Option<&str>, text: &str) -> ConversationCreated {
+        let body = serde_json::json!({
+            "site_id": self.site_id,
+            "first_message": { "client_id": new_client_id(), "body": text },
+            "page_url": "https://shop.example/pricing",
+        })
+        .to_string();
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> =
+            auth.iter().map(|a| ("authorization", a.as_str())).collect();
+        let reply = self.request("POST", "/api/widget/conversations", &headers, Some(&body));
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.json()
+    }
+
+    /// The visitor's view of the conversation's messages after `after`.
+    pub fn visitor_history(&self, token: &str, conversation: &str, after: u64) -> Vec<Message> {
+        let reply = self.request(
+            "GET",
+            &format!("/api/widget/conversations/{conversation}/messages?after={after}"),
+            &[("authorization", &format!("Bearer {token}"))],
+            None,
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json::<protocol::api::MessagePage>().messages
+    }
+
+    /// Signs the demo agent in; returns the `Cookie` header value for later requests.
+    pub fn sign_in(&self) -> String {
+        let body =
+            serde_json::json!({ "email": self.agent_email, "password": self.agent_password });
+        let reply = self.request(
+            "POST",
+            "/api/agent/session",
+            &[("origin", &self.url), ("content-type", "application/json")],
+            Some(&body.to_string()),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let set_cookie = reply.header("set-cookie").expect("a session cookie");
+        set_cookie
+            .split(';')
+            .next()
+            .expect("cookie pair")
+            .to_owned()
+    }
+
+    fn ws_url(&self, path: &str) -> String {
+        format!("{}{path}", self.url.replacen("http", "ws", 1))
+    }
+
+    /// Opens a visitor's socket the way the widget does: token in the subprotocol list.
+    pub fn visitor_socket(&self, token: &str, conversation: &str, after: u64) -> Socket {
+        let mut req = self
+            .ws_url(&format!(
+                "/api/widget/conversations/{conversation}/socket?after={after}"
+            ))
+            .into_client_request()
+            .expect("ws request");
+        req.headers_mut().insert(
+            "sec-websocket-protocol",
+            HeaderValue::from_str(&format!("porchlight.v1, bearer.{token}")).expect("header"),
+        );
+        Socket::connect(req)
+    }
+
+    /// Opens an agent's socket on a conversation (session cookie and our own Origin).
+    pub fn agent_socket(&self, cookie: &str, conversation: &str, after: u64) -> Socket {
+        let mut req = self
+            .ws_url(&format!(
+                "/api/agent/conversations/{conversation}/socket?after={after}"
+            ))
+            .into_client_request()
+            .expect("ws request");
+        req.headers_mut()
+            .insert("cookie", HeaderValue::from_str(cookie).expect("cookie"));
+        req.headers_mut()
+            .insert("origin", HeaderValue::from_str(&self.url).expect("origin"));
+        Socket::connect(req)
+    }
+
+    /// Opens an agent's inbox socket (live list changes).
+    pub fn inbox_socket(&self, cookie: &str) -> Socket {
+        let mut req = self
+            .ws_url("/api/agent/inbox/socket")
+            .into_client_request()
+            .expect("ws request");
+        req.headers_mut()
+            .insert("cookie", HeaderValue::from_str(cookie).expect("cookie"));
+        req.headers_mut()
+            .insert("origin", HeaderValue::from_str(&self.url).expect("origin"));
+        Socket::connect(req)
+    }
+}
+
+/// A fresh client id, unique enough across parallel tests.
+pub fn new_client_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!(
+        "t{nanos:x}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A WebSocket speaking the conversation protocol.
+pub struct Socket {
+    ws: WebSocket<MaybeTlsStream<TcpStream>>,
+    /// The subprotocol the server accepted, if any.
+    pub protocol: Option<String>,
+}
+
+impl Socket {
+    fn connect(req: tungstenite::handshake::client::Request) -> Self {
+        let (ws, response) = tungstenite::connect(req).expect("websocket handshake");
+        if let MaybeTlsStream::Plain(stream) = ws.get_ref() {
+            stream
+                .set_read_timeout(Some(FRAME_TIMEOUT))
+                .expect("timeout");
+        }
+        let protocol = response
+            .headers()
+            .get("sec-websocket-protocol")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Self { ws, protocol }
+    }
+
+    pub fn send(&mut self, frame: &ClientFrame) {
+        self.send_text(&serde_json::to_string(frame).expect("frame"));
+    }
+
+    pub fn send_text(&mut self, text: &str) {
+        self.ws
+            .send(tungstenite::Message::text(text))
+            .expect("send");
+    }
+
+    /// The next frame, parsed as `T`; fails the test after [`FRAME_TIMEOUT`].
+    pub fn next<T: DeserializeOwned>(&mut self) -> T {
+        loop {
+            match self.ws.read().expect("a frame before the timeout") {
+                tungstenite::Message::Text(text) => {
+                    return serde_json::from_str(&text)
+                        .unwrap_or_else(|e| panic!("frame {text:?} does not parse: {e}"))
+                }
+                tungstenite::Message::Close(c) => panic!("socket closed: {c:?}"),
+                _ => continue,
+            }
+        }
+    }
+
+    pub fn next_frame(&mut self) -> ServerFrame {
+        self.next()
+    }
+
+    /// Reads the replay after connecting: the messages, up to and including `Synced`.
+    pub fn replay(&mut self) -> (Vec<Message>, u64) {
+        let mut messages = Vec::new();
+        loop {
+            match self.next_frame() {
+                ServerFrame::Message(m) => messages.push(m),
+                ServerFrame::Synced { last_seq } => return (messages, last_seq),
+                other => panic!("unexpected frame during replay: {other:?}"),
+            }
+        }
+    }
+
+    /// Closes the socket and waits for the server to finish the close handshake.
+    pub fn close(mut self) {
+        let _ = self.ws.close(None);
+        while self.ws.read().is_ok() {}
+    }
+}

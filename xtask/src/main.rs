@@ -1,1 +1,62 @@
-fn main() {}
+//! Porchlight's developer commands. Each does all of its own set-up on a fresh machine (Rust with
+//! rustup, Node/npm and apt are assumed; everything else is installed and said so):
+//!
+//! - `cargo xtask dev`: build, migrate, seed a demo site and agent, run the Worker on workerd
+//!   (`wrangler dev`) and a demo business page on a second origin; prints where to go.
+//! - `cargo xtask test`: lint, native tests, build, then black-box tests against a fresh local
+//!   Worker and end-to-end journeys in headless Chromium. This is what CI runs.
+//! - `cargo xtask build`: build everything the Worker serves and the Worker itself (for deploy).
+//! - `cargo xtask setup`: only install the tools.
+//!
+//! # Layout
+//! - [`tools`]: finding and installing the pinned tools.
+//! - [`build`]: the widget, inbox, loader and Worker builds, assembled under `dist/`.
+//! - [`stack`]: starting and stopping the local Worker and the demo host, and seeding.
+//! - [`host`]: the demo business page's static server (a second origin with a strict CSP).
+//! - [`check`]: the test command's steps.
+
+mod build;
+mod check;
+mod host;
+mod stack;
+mod tools;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <dev|test|build|setup>
+
+  dev     run Porchlight locally: Worker + widget + inbox, and a demo page on another origin
+  test    run every test (lint, native, black-box against workerd, Chromium end to end)
+  build   build the widget, inbox, loader and Worker into dist/ and edge/build/
+  setup   install the tools the other commands need
+
+environment:
+  PORCHLIGHT_EDGE_PORT  port of the local Worker for `dev` (default 8787)
+  PORCHLIGHT_HOST_PORT  port of the demo page for `dev` (default 8788)";
+
+fn main() -> ExitCode {
+    let command = std::env::args().nth(1).unwrap_or_default();
+    let result = match command.as_str() {
+        "dev" => stack::dev(),
+        "test" => check::all(),
+        "build" => tools::ensure_build_tools().and_then(|t| build::all(&t)),
+        "setup" => tools::ensure_build_tools()
+            .and_then(|_| tools::ensure_chromium())
+            .map(|_| ()),
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => {
+            eprintln!("porchlight: unknown command {other:?}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nporchlight: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! Binding names, in one place, and the typed handles a request works with.
+
+use worker::{D1Database, Env, ObjectNamespace, Result};
+
+/// D1 database holding the inbox index, sites, visitors, agents and sessions.
+pub const DB: &str = "DB";
+/// Durable Object namespace: one object per conversation, addressed by conversation id.
+pub const CONVERSATION: &str = "CONVERSATION";
+/// Durable Object namespace: one object per inbox (today: per site), addressed by its id.
+pub const INBOX: &str = "INBOX";
+/// Secret that authorises the one-time first-run setup (`POST /api/setup`).
+pub const SETUP_TOKEN: &str = "SETUP_TOKEN";
+
+/// Everything a request handler needs, looked up once from the environment.
+pub struct App {
+    pub db: D1Database,
+    pub conversations: ObjectNamespace,
+    pub inboxes: ObjectNamespace,
+    env: Env,
+}
+
+impl App {
+    pub fn new(env: Env) -> Result<Self> {
+        Ok(Self {
+            db: env.d1(DB)?,
+            conversations: env.durable_object(CONVERSATION)?,
+            inboxes: env.durable_object(INBOX)?,
+            env,
+        })
+    }
+
+    /// The setup token, when the deployment has one (absent: setup is disabled).
+    pub fn setup_token(&self) -> Option<String> {
+        self.env
+            .secret(SETUP_TOKEN)
+            .ok()
+            .map(|s| s.to_string())
+            .filter(|s| !s.is_empty())
+    }
+}

@@ -1,0 +1,80 @@
+//! The one error type of the API and its mapping to HTTP. Clients get a stable code and a
+//! sentence; internal detail is logged here and never sent.
+
+use domain::Rejection;
+use protocol::api::{ErrorBody, ErrorCode, ErrorDetail};
+use worker::{console_error, Response};
+
+/// An API failure: what the client is told.
+#[derive(Debug)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+pub type ApiResult<T> = std::result::Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn unknown_conversation() -> Self {
+        Self::new(
+            ErrorCode::UnknownConversation,
+            "No such conversation, or it is not yours.",
+        )
+    }
+
+    /// The HTTP status for each code; the code alone decides it.
+    pub fn status(&self) -> u16 {
+        match self.code {
+            ErrorCode::MalformedBody
+            | ErrorCode::EmptyMessage
+            | ErrorCode::MessageTooLong
+            | ErrorCode::InvalidClientId
+            | ErrorCode::InvalidField => 400,
+            ErrorCode::BodyTooLarge => 413,
+            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::UnknownSite | ErrorCode::UnknownConversation | ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::AlreadySetUp => 409,
+            ErrorCode::Internal => 500,
+        }
+    }
+
+    pub fn into_response(self) -> Response {
+        let status = self.status();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message,
+            },
+        };
+        crate::http::json(&body, status)
+    }
+}
+
+impl From<Rejection> for ApiError {
+    fn from(r: Rejection) -> Self {
+        Self::new(r.code, r.message)
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        console_error!("internal error: {e}");
+        Self::new(ErrorCode::Internal, "Something went wrong on our side.")
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> Self {
+        console_error!("internal JSON error: {e}");
+        Self::new(ErrorCode::Internal, "Something went wrong on our side.")
+    }
+}

@@ -1,0 +1,128 @@
+//! HTTP plumbing shared by the route groups: bounded JSON bodies, JSON responses with safe
+//! headers, cookies and same-origin checks.
+
+use protocol::api::ErrorCode;
+use protocol::limits::REQUEST_MAX_BYTES;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use worker::{Headers, Request, Response};
+
+use crate::error::{ApiError, ApiResult};
+
+/// Reads a JSON body of at most [`REQUEST_MAX_BYTES`]. Too large → `body_too_large`; not JSON of
+/// the expected shape → `malformed_body` naming what was wrong.
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
+    let declared = req
+        .headers()
+        .get("content-length")?
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > REQUEST_MAX_BYTES) {
+        return Err(too_large());
+    }
+    let bytes = req.bytes().await?;
+    if bytes.len() > REQUEST_MAX_BYTES {
+        return Err(too_large());
+    }
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(
+            ErrorCode::MalformedBody,
+            format!("The body is not valid JSON of the expected shape: {e}."),
+        )
+    })
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        ErrorCode::BodyTooLarge,
+        format!("The body is larger than {REQUEST_MAX_BYTES} bytes."),
+    )
+}
+
+/// A JSON response that is never cached and never sniffed.
+pub fn json<T: Serialize>(value: &T, status: u16) -> Response {
+    let body = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    let headers = Headers::new();
+    // Setting well-formed constant headers cannot fail; ignore the Results to keep this total.
+    let _ = headers.set("content-type", "application/json; charset=utf-8");
+    let _ = headers.set("cache-control", "no-store");
+    let _ = headers.set("x-content-type-options", "nosniff");
+    Response::ok(body)
+        .unwrap_or_else(|_| Response::empty().unwrap_or_else(|_| unreachable_response()))
+        .with_status(status)
+        .with_headers(headers)
+}
+
+fn unreachable_response() -> Response {
+    // Response::empty only fails if the JS Response constructor throws, which it does not for an
+    // empty body; this keeps `json` free of panics all the same.
+    Response::builder().empty()
+}
+
+/// An empty 204.
+pub fn no_content() -> Response {
+    Response::builder().with_status(204).empty()
+}
+
+/// The value of cookie `name` in the request, if present.
+pub fn cookie(req: &Request, name: &str) -> Option<String> {
+    let header = req.headers().get("cookie").ok()??;
+    header.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
+/// The origin (`scheme://host[:port]`) the request was sent to.
+pub fn own_origin(req: &Request) -> ApiResult<String> {
+    let url = req.url()?;
+    Ok(url.origin().ascii_serialization())
+}
+
+/// Refuses a cookie-authenticated state change or socket upgrade that a page of another origin
+/// made (CSRF and cross-site WebSocket hijacking): its `Origin` must be our own.
+pub fn require_same_origin(req: &Request) -> ApiResult<()> {
+    let origin = req.headers().get("origin")?;
+    if origin.as_deref() == Some(own_origin(req)?.as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "This request must come from the inbox's own origin.",
+        ))
+    }
+}
+
+/// Whether the request arrived over TLS (cookies get `Secure` then).
+pub fn is_https(req: &Request) -> bool {
+    req.url().map(|u| u.scheme() == "https").unwrap_or(false)
+}
+
+/// The value of query parameter `name`.
+pub fn query_param(req: &Request, name: &str) -> Option<String> {
+    let url = req.url().ok()?;
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The `after` query parameter: a sequence number, 0 when absent.
+pub fn after_param(req: &Request) -> ApiResult<u64> {
+    match query_param(req, "after") {
+        None => Ok(0),
+        Some(v) => v.parse().map_err(|_| {
+            ApiError::new(
+                ErrorCode::InvalidField,
+                "`after` must be a non-negative whole number.",
+            )
+        }),
+    }
+}
+
+/// Whether this is a WebSocket upgrade request.
+pub fn is_upgrade(req: &Request) -> bool {
+    req.headers()
+        .get("upgrade")
+        .ok()
+        .flatten()
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}

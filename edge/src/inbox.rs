@@ -1,0 +1,94 @@
+//! The inbox Durable Object: one per inbox (today one per deployment, [`DEFAULT_INBOX`]), addressed by its id. Agents
+//! viewing the inbox hold a hibernating WebSocket here; conversation objects call [`notify`]
+//! when a row of the inbox index changes, and the object pushes the row to every agent.
+//!
+//! This is also where routing state that must be decided in one place (capacity counts, round
+//! robin, presence) will live.
+//!
+//! Internal routes: `GET /socket` (upgrade; the front Worker has authenticated the agent) and
+//! `POST /notify` with a `ConversationSummary`.
+
+use protocol::api::{ConversationSummary, ErrorCode};
+use protocol::frame::InboxFrame;
+use worker::{
+    durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State,
+    WebSocket, WebSocketIncomingMessage, WebSocketPair,
+};
+
+use crate::conversation::close_politely;
+use crate::error::ApiError;
+use crate::participant::Participant;
+use crate::{config, http};
+
+/// The one inbox of a deployment until inboxes can be configured; every conversation reports here.
+pub const DEFAULT_INBOX: &str = "default";
+
+#[durable_object]
+pub struct Inbox {
+    state: State,
+}
+
+impl DurableObject for Inbox {
+    fn new(state: State, _env: Env) -> Self {
+        Self { state }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        match (req.method(), req.path().as_str()) {
+            (Method::Get, "/socket") if http::is_upgrade(&req) => {
+                let who = Participant::from_request(&req)?;
+                let WebSocketPair { client, server } = WebSocketPair::new()?;
+                self.state.accept_web_socket(&server);
+                server.serialize_attachment(&who)?;
+                Response::from_websocket(client)
+            }
+            (Method::Post, "/notify") => {
+                let summary: ConversationSummary = req.json().await?;
+                let text = serde_json::to_string(&InboxFrame::Conversation(summary))?;
+                for ws in self.state.get_websockets() {
+                    // A closing socket misses this row; its client reloads the list on reconnect.
+                    let _ = ws.send_with_str(&text);
+                }
+                Ok(http::no_content())
+            }
+            _ => Ok(ApiError::new(ErrorCode::NotFound, "No such route.").into_response()),
+        }
+    }
+
+    async fn websocket_message(
+        &self,
+        _ws: WebSocket,
+        _msg: WebSocketIncomingMessage,
+    ) -> Result<()> {
+        // Agents only listen on this socket; anything they send is ignored.
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> Result<()> {
+        close_politely(&ws, code)
+    }
+
+    async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> Result<()> {
+        close_politely(&ws, 1011)
+    }
+}
+
+/// Pushes a changed inbox row to the agents watching `inbox_id`.
+pub async fn notify(env: &Env, inbox_id: &str, summary: &ConversationSummary) -> Result<()> {
+    let stub = env
+        .durable_object(config::INBOX)?
+        .id_from_name(inbox_id)?
+        .get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_body(Some(serde_json::to_string(summary)?.into()));
+    stub.fetch_with_request(Request::new_with_init("https://inbox/notify", &init)?)
+        .await?;
+    Ok(())
+}

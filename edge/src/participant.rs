@@ -1,0 +1,49 @@
+//! Who is on the other end of a conversation request or socket, as the edge verified it. The
+//! front Worker authenticates (visitor token or agent session) and hands the result to the
+//! conversation's Durable Object in an internal header; Durable Objects are not reachable from
+//! the internet, so the header cannot be forged by a client.
+
+use protocol::Author;
+use serde::{Deserialize, Serialize};
+use worker::{Request, Result};
+
+/// Internal header carrying the JSON [`Participant`] from the front Worker to a Durable Object.
+pub const HEADER: &str = "x-porchlight-participant";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Participant {
+    Visitor { visitor_id: String },
+    Agent { id: String, name: String },
+}
+
+impl Participant {
+    /// How this participant's messages are attributed.
+    pub fn author(&self) -> Author {
+        match self {
+            Self::Visitor { .. } => Author::Visitor,
+            Self::Agent { id, name } => Author::Agent {
+                id: id.clone(),
+                name: name.clone(),
+            },
+        }
+    }
+
+    /// The scope within which a client id must be unique: (kind, id). One participant can never
+    /// collide with, or pre-empt, another participant's client ids.
+    pub fn scope(&self) -> (&'static str, &str) {
+        match self {
+            Self::Visitor { visitor_id } => ("visitor", visitor_id),
+            Self::Agent { id, .. } => ("agent", id),
+        }
+    }
+
+    /// Reads the participant from a request the front Worker forwarded.
+    pub fn from_request(req: &Request) -> Result<Self> {
+        let raw = req
+            .headers()
+            .get(HEADER)?
+            .ok_or_else(|| worker::Error::RustError("missing participant header".into()))?;
+        serde_json::from_str(&raw).map_err(|e| worker::Error::RustError(e.to_string()))
+    }
+}

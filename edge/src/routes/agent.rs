@@ -1,0 +1,178 @@
+//! The agents' API, called by the inbox app on the Worker's own origin. Agents sign in with
+//! e-mail and password and hold a session cookie (HttpOnly, SameSite=Strict, Secure over TLS);
+//! every state change and socket upgrade must also carry our own `Origin`.
+
+use domain::credentials::{normalise_email, token_digest, PasswordHash, PBKDF2_ITERATIONS};
+use domain::message::validate_send;
+use protocol::api::{ConversationList, ErrorCode, Login, SendMessage};
+use worker::{Headers, Method, Request, RequestInit, Response};
+
+use super::relay;
+use crate::config::App;
+use crate::error::{ApiError, ApiResult};
+use crate::participant::{Participant, HEADER};
+use crate::store::{self, AgentRow};
+use crate::{http, inbox, secrets};
+
+const COOKIE: &str = "pl_session";
+/// Sessions last two weeks.
+const SESSION_MS: i64 = 14 * 24 * 60 * 60 * 1000;
+
+fn session_cookie(req: &Request, value: &str, max_age_s: i64) -> String {
+    let secure = if http::is_https(req) { "; Secure" } else { "" };
+    format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}")
+}
+
+/// The signed-in agent, or 401.
+async fn agent(app: &App, req: &Request) -> ApiResult<AgentRow> {
+    let token = http::cookie(req, COOKIE)
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Please sign in."))?;
+    store::session_agent(&app.db, &token_digest(&token), store::now())
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Unauthenticated,
+                "Your session has ended; please sign in again.",
+            )
+        })
+}
+
+fn participant(agent: &AgentRow) -> Participant {
+    Participant::Agent {
+        id: agent.id.clone(),
+        name: agent.name.clone(),
+    }
+}
+
+async fn conversation_exists(app: &App, id: &str) -> ApiResult<()> {
+    if store::conversation_exists(&app.db, id).await? {
+        Ok(())
+    } else {
+        Err(ApiError::unknown_conversation())
+    }
+}
+
+/// `POST /api/agent/session`.
+pub async fn sign_in(app: &App, mut req: Request) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let login: Login = http::read_json(&mut req).await?;
+    let found = match normalise_email(&login.email) {
+        Ok(email) => store::agent_by_email(&app.db, &email).await?,
+        Err(_) => None,
+    };
+    // Derive a key even for an unknown e-mail, so timing does not reveal who has an account.
+    let stored = found.as_ref().map_or_else(
+        || {
+            PasswordHash {
+                iterations: PBKDF2_ITERATIONS,
+                salt: vec![0; 16],
+                hash: vec![0; 32],
+            }
+            .encode()
+        },
+        |a| a.password_hash.clone(),
+    );
+    let matches = secrets::verify_password(&login.password, &stored).await?;
+    let agent = match found {
+        Some(agent) if matches => agent,
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidCredentials,
+                "That e-mail and password do not match.",
+            ))
+        }
+    };
+    let token = secrets::new_token()?;
+    let now = store::now();
+    store::insert_session(
+        &app.db,
+        &token_digest(&token),
+        &agent.id,
+        now,
+        now + SESSION_MS,
+    )
+    .await?;
+    let response = http::json(&agent.profile(), 200);
+    response.headers().set(
+        "set-cookie",
+        &session_cookie(&req, &token, SESSION_MS / 1000),
+    )?;
+    Ok(response)
+}
+
+/// `DELETE /api/agent/session`.
+pub async fn sign_out(app: &App, req: &Request) -> ApiResult<Response> {
+    http::require_same_origin(req)?;
+    if let Some(token) = http::cookie(req, COOKIE) {
+        store::delete_session(&app.db, &token_digest(&token)).await?;
+    }
+    let response = http::no_content();
+    response
+        .headers()
+        .set("set-cookie", &session_cookie(req, "", 0))?;
+    Ok(response)
+}
+
+pub async fn me(app: &App, req: &Request) -> ApiResult<Response> {
+    Ok(http::json(&agent(app, req).await?.profile(), 200))
+}
+
+pub async fn list(app: &App, req: &Request) -> ApiResult<Response> {
+    agent(app, req).await?;
+    let conversations = store::list_conversations(&app.db, 200).await?;
+    Ok(http::json(&ConversationList { conversations }, 200))
+}
+
+pub async fn history(app: &App, req: Request, id: &str) -> ApiResult<Response> {
+    let after = http::after_param(&req)?;
+    agent(app, &req).await?;
+    conversation_exists(app, id).await?;
+    relay::history(app, id, after).await
+}
+
+pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let agent = agent(app, &req).await?;
+    conversation_exists(app, id).await?;
+    let body: SendMessage = http::read_json(&mut req).await?;
+    let body = validate_send(&body)?;
+    relay::send(app, id, &participant(&agent), &body).await
+}
+
+pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let after = http::after_param(&req)?;
+    let agent = agent(app, &req).await?;
+    conversation_exists(app, id).await?;
+    relay::socket(app, &req, id, &participant(&agent), after, None).await
+}
+
+/// `GET /api/agent/inbox/socket`: live changes to the inbox list.
+pub async fn inbox_socket(app: &App, req: Request) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    if !http::is_upgrade(&req) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
+            "This route takes a WebSocket upgrade.",
+        ));
+    }
+    let agent = agent(app, &req).await?;
+    let headers = Headers::new();
+    for name in [
+        "upgrade",
+        "connection",
+        "sec-websocket-key",
+        "sec-websocket-version",
+    ] {
+        if let Some(value) = req.headers().get(name)? {
+            headers.set(name, &value)?;
+        }
+    }
+    headers.set(HEADER, &serde_json::to_string(&participant(&agent))?)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    let stub = app.inboxes.id_from_name(inbox::DEFAULT_INBOX)?.get_stub()?;
+    Ok(stub
+        .fetch_with_request(Request::new_with_init("https://inbox/socket", &init)?)
+        .await?)
+}

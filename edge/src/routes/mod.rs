@@ -1,0 +1,85 @@
+//! The one dispatch from method and path to handler. Every route of the Worker is listed here,
+//! so this match is the map of the API (see docs/api.md for bodies).
+
+mod agent;
+mod pages;
+mod relay;
+mod setup;
+mod site;
+mod widget;
+
+use protocol::api::ErrorCode;
+use worker::{Env, Method, Request, Response, Result};
+
+use crate::config::App;
+use crate::error::{ApiError, ApiResult};
+
+pub async fn handle(req: Request, env: Env) -> Result<Response> {
+    let app = App::new(env)?;
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let method = req.method();
+    let result: ApiResult<Response> = match (method.clone(), segments.as_slice()) {
+        (Method::Get, ["api", "sites", site, "widget-config"]) => {
+            site::widget_config(&app, site).await
+        }
+
+        (Method::Post, ["api", "widget", "conversations"]) => widget::create(&app, req).await,
+        (Method::Get, ["api", "widget", "conversations", "current"]) => {
+            widget::current(&app, &req).await
+        }
+        (Method::Get, ["api", "widget", "conversations", id, "messages"]) => {
+            widget::history(&app, req, id).await
+        }
+        (Method::Post, ["api", "widget", "conversations", id, "messages"]) => {
+            widget::send(&app, req, id).await
+        }
+        (Method::Get, ["api", "widget", "conversations", id, "socket"]) => {
+            widget::socket(&app, req, id).await
+        }
+
+        (Method::Post, ["api", "agent", "session"]) => agent::sign_in(&app, req).await,
+        (Method::Delete, ["api", "agent", "session"]) => agent::sign_out(&app, &req).await,
+        (Method::Get, ["api", "agent", "me"]) => agent::me(&app, &req).await,
+        (Method::Get, ["api", "agent", "conversations"]) => agent::list(&app, &req).await,
+        (Method::Get, ["api", "agent", "conversations", id, "messages"]) => {
+            agent::history(&app, req, id).await
+        }
+        (Method::Post, ["api", "agent", "conversations", id, "messages"]) => {
+            agent::send(&app, req, id).await
+        }
+        (Method::Get, ["api", "agent", "conversations", id, "socket"]) => {
+            agent::socket(&app, req, id).await
+        }
+        (Method::Get, ["api", "agent", "inbox", "socket"]) => agent::inbox_socket(&app, req).await,
+
+        (Method::Post, ["api", "setup"]) => setup::run(&app, req).await,
+
+        (Method::Get, ["widget", "frame"]) => Ok(pages::frame()),
+        (Method::Get, ["inbox"]) => Ok(pages::inbox()),
+        (Method::Get, [""]) => Ok(pages::home(&req)),
+        (Method::Get, ["favicon.ico" | "favicon.svg"]) => Ok(pages::icon()),
+
+        (_, ["api", ..]) if known_api_path(&segments) => Err(ApiError::new(
+            ErrorCode::MethodNotAllowed,
+            format!("{method:?} is not allowed on {path}."),
+        )),
+        _ => Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("Nothing at {path}."),
+        )),
+    };
+    Ok(result.unwrap_or_else(ApiError::into_response))
+}
+
+/// Whether some method serves this API path (so a wrong method gets 405, not 404).
+fn known_api_path(segments: &[&str]) -> bool {
+    matches!(
+        segments,
+        ["api", "sites", _, "widget-config"]
+            | ["api", "widget", "conversations", ..]
+            | ["api", "agent", "session" | "me" | "conversations", ..]
+            | ["api", "agent", "inbox", "socket"]
+            | ["api", "setup"]
+    )
+}

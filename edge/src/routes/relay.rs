@@ -1,0 +1,113 @@
+//! Calls into a conversation's Durable Object on behalf of a participant the front Worker has
+//! authenticated. The participant travels in an internal header (see [`crate::participant`]).
+
+use protocol::api::SendMessage;
+use worker::{Headers, Method, Request, RequestInit, Response, Stub};
+
+use crate::config::App;
+use crate::conversation::{Init, SUBPROTOCOL_HEADER};
+use crate::error::ApiResult;
+use crate::participant::{Participant, HEADER};
+
+fn stub(app: &App, conversation_id: &str) -> ApiResult<Stub> {
+    Ok(app
+        .conversations
+        .id_from_name(conversation_id)?
+        .get_stub()?)
+}
+
+fn request(
+    method: Method,
+    path: &str,
+    who: Option<&Participant>,
+    body: Option<String>,
+    headers: Headers,
+) -> ApiResult<Request> {
+    if let Some(who) = who {
+        headers.set(HEADER, &serde_json::to_string(who)?)?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(method)
+        .with_headers(headers)
+        .with_body(body.map(Into::into));
+    Ok(Request::new_with_init(
+        &format!("https://conversation{path}"),
+        &init,
+    )?)
+}
+
+pub async fn init(app: &App, init: &Init) -> ApiResult<()> {
+    let req = request(
+        Method::Post,
+        "/init",
+        None,
+        Some(serde_json::to_string(init)?),
+        Headers::new(),
+    )?;
+    stub(app, &init.conversation_id)?
+        .fetch_with_request(req)
+        .await?;
+    Ok(())
+}
+
+/// Stores a send; the object's response (201/200 `MessageAccepted`, or an error) is passed on.
+pub async fn send(
+    app: &App,
+    conversation_id: &str,
+    who: &Participant,
+    send: &SendMessage,
+) -> ApiResult<Response> {
+    let req = request(
+        Method::Post,
+        "/messages",
+        Some(who),
+        Some(serde_json::to_string(send)?),
+        Headers::new(),
+    )?;
+    Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
+}
+
+pub async fn history(app: &App, conversation_id: &str, after: u64) -> ApiResult<Response> {
+    let req = request(
+        Method::Get,
+        &format!("/messages?after={after}"),
+        None,
+        None,
+        Headers::new(),
+    )?;
+    Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
+}
+
+/// Hands a WebSocket upgrade to the object. `subprotocol` is echoed to the client when it asked
+/// for one (browsers fail the handshake otherwise).
+pub async fn socket(
+    app: &App,
+    original: &Request,
+    conversation_id: &str,
+    who: &Participant,
+    after: u64,
+    subprotocol: Option<&str>,
+) -> ApiResult<Response> {
+    let headers = Headers::new();
+    for name in [
+        "upgrade",
+        "connection",
+        "sec-websocket-key",
+        "sec-websocket-version",
+    ] {
+        if let Some(value) = original.headers().get(name)? {
+            headers.set(name, &value)?;
+        }
+    }
+    if let Some(p) = subprotocol {
+        headers.set(SUBPROTOCOL_HEADER, p)?;
+    }
+    let req = request(
+        Method::Get,
+        &format!("/socket?after={after}"),
+        Some(who),
+        None,
+        headers,
+    )?;
+    Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
+}

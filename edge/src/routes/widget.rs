@@ -1,0 +1,193 @@
+//! The visitor's API, called by the widget frame (same origin as the Worker). A visitor is known
+//! by a bearer token the widget keeps in its own storage; the server keeps only its digest.
+//! Browsers cannot set headers on a WebSocket, so there the token travels as a subprotocol
+//! (`bearer.TOKEN`, beside `porchlight.v1`), never in the URL.
+
+use domain::credentials::{bearer_token, token_digest};
+use domain::message::{clamp_page_url, validate_send};
+use protocol::api::{
+    ConversationCreated, CreateConversation, CurrentConversation, ErrorCode, MessageAccepted,
+    SendMessage,
+};
+use worker::{Request, Response};
+
+use super::relay;
+use crate::config::App;
+use crate::conversation::Init;
+use crate::error::{ApiError, ApiResult};
+use crate::participant::Participant;
+use crate::store::{self, NewConversation, VisitorRow};
+use crate::{http, secrets};
+
+/// The subprotocol a widget socket speaks.
+const SUBPROTOCOL: &str = "porchlight.v1";
+const BEARER_SUBPROTOCOL: &str = "bearer.";
+
+fn forbidden() -> ApiError {
+    ApiError::new(
+        ErrorCode::Forbidden,
+        "This visitor token is not valid here.",
+    )
+}
+
+/// The visitor token from `Authorization`, or from the WebSocket subprotocol list.
+fn token(req: &Request) -> ApiResult<String> {
+    let protocols = req.headers().get("sec-websocket-protocol")?;
+    if let Some(token) = protocols.as_deref().and_then(|list| {
+        list.split(',')
+            .map(str::trim)
+            .find_map(|p| p.strip_prefix(BEARER_SUBPROTOCOL))
+            .filter(|t| !t.is_empty())
+    }) {
+        return Ok(token.to_owned());
+    }
+    let header = req.headers().get("authorization")?;
+    Ok(bearer_token(header.as_deref())?.to_owned())
+}
+
+async fn visitor(app: &App, req: &Request) -> ApiResult<VisitorRow> {
+    let token = token(req)?;
+    store::visitor_any_site(&app.db, &token_digest(&token))
+        .await?
+        .ok_or_else(forbidden)
+}
+
+/// The visitor, if conversation `id` is theirs; otherwise the right 401/403/404.
+async fn visitor_conversation(app: &App, req: &Request, id: &str) -> ApiResult<VisitorRow> {
+    let visitor = visitor(app, req).await?;
+    if store::is_visitors_conversation(&app.db, id, &visitor.id).await? {
+        Ok(visitor)
+    } else {
+        Err(ApiError::unknown_conversation())
+    }
+}
+
+/// `POST /api/widget/conversations`: a new conversation with its first message. Everything is
+/// validated before anything is written.
+pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
+    let body: CreateConversation = http::read_json(&mut req).await?;
+    let first = validate_send(&body.first_message)?;
+    if store::widget_config(&app.db, &body.site_id)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::new(ErrorCode::UnknownSite, "No such site."));
+    }
+    let presented = match req.headers().get("authorization")? {
+        Some(h) => Some(bearer_token(Some(&h))?.to_owned()),
+        None => None,
+    };
+    let now = store::now();
+    let mut batch = Vec::new();
+    let (visitor_id, visitor_token) = match presented {
+        Some(token) => {
+            let visitor = store::visitor_by_token(&app.db, &body.site_id, &token_digest(&token))
+                .await?
+                .ok_or_else(forbidden)?;
+            (visitor.id, token)
+        }
+        None => {
+            let id = secrets::new_id("v")?;
+            let token = secrets::new_token()?;
+            batch.push(store::insert_visitor(
+                &app.db,
+                &id,
+                &body.site_id,
+                &token_digest(&token),
+                now,
+            )?);
+            (id, token)
+        }
+    };
+    let conversation_id = secrets::new_id("c")?;
+    let page_url = clamp_page_url(body.page_url.as_deref());
+    let referrer = clamp_page_url(body.referrer.as_deref());
+    let locale = body
+        .locale
+        .as_deref()
+        .filter(|l| l.len() <= 35 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    batch.push(store::insert_conversation(
+        &app.db,
+        &NewConversation {
+            id: &conversation_id,
+            site_id: &body.site_id,
+            visitor_id: &visitor_id,
+            page_url: page_url.as_deref(),
+            referrer: referrer.as_deref(),
+            locale,
+            at: now,
+        },
+    )?);
+    app.db.batch(batch).await?;
+
+    relay::init(
+        app,
+        &Init {
+            conversation_id: conversation_id.clone(),
+            site_id: body.site_id.clone(),
+        },
+    )
+    .await?;
+    let who = Participant::Visitor { visitor_id };
+    let mut stored = relay::send(app, &conversation_id, &who, &first).await?;
+    if !(200..300).contains(&stored.status_code()) {
+        return Ok(stored);
+    }
+    let accepted: MessageAccepted = stored.json().await?;
+    let created = ConversationCreated {
+        conversation_id,
+        visitor_token,
+        message: accepted.message,
+    };
+    Ok(http::json(&created, 201))
+}
+
+/// `GET /api/widget/conversations/current`: the visitor's latest conversation.
+pub async fn current(app: &App, req: &Request) -> ApiResult<Response> {
+    let visitor = visitor(app, req).await?;
+    let conversation = store::latest_conversation(&app.db, &visitor.id).await?;
+    Ok(http::json(&CurrentConversation { conversation }, 200))
+}
+
+pub async fn history(app: &App, req: Request, id: &str) -> ApiResult<Response> {
+    let after = http::after_param(&req)?;
+    visitor_conversation(app, &req, id).await?;
+    relay::history(app, id, after).await
+}
+
+pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    let visitor = visitor_conversation(app, &req, id).await?;
+    let body: SendMessage = http::read_json(&mut req).await?;
+    let body = validate_send(&body)?;
+    let who = Participant::Visitor {
+        visitor_id: visitor.id,
+    };
+    relay::send(app, id, &who, &body).await
+}
+
+pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {
+    if !http::is_upgrade(&req) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
+            "This route takes a WebSocket upgrade.",
+        ));
+    }
+    let after = http::after_param(&req)?;
+    let visitor = visitor_conversation(app, &req, id).await?;
+    let asked_subprotocol = req
+        .headers()
+        .get("sec-websocket-protocol")?
+        .is_some_and(|list| list.split(',').any(|p| p.trim() == SUBPROTOCOL));
+    let who = Participant::Visitor {
+        visitor_id: visitor.id,
+    };
+    relay::socket(
+        app,
+        &req,
+        id,
+        &who,
+        after,
+        asked_subprotocol.then_some(SUBPROTOCOL),
+    )
+    .await
+}

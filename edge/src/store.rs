@@ -1,0 +1,387 @@
+//! Every D1 query, with bound parameters. D1 holds what must be queried across conversations:
+//! sites, visitors, agents, sessions and the inbox index (one row per conversation, kept current
+//! by the conversation's Durable Object). The message log itself lives in the Durable Object.
+
+use protocol::api::{AgentProfile, ConversationRef, ConversationSummary, Role, WidgetConfig};
+use protocol::{Channel, ConversationStatus, Millis, Seq};
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, Result};
+
+fn num(n: i64) -> JsValue {
+    // D1 takes JS numbers; every value stored here (milliseconds, sequence numbers) is far below
+    // 2^53, so the conversion is exact.
+    JsValue::from_f64(n as f64)
+}
+
+fn text(s: &str) -> JsValue {
+    JsValue::from_str(s)
+}
+
+fn opt_text(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+fn stmt(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement> {
+    db.prepare(sql).bind(args)
+}
+
+pub fn now() -> Millis {
+    js_sys::Date::now() as Millis
+}
+
+// ---- sites ----
+
+#[derive(Deserialize)]
+struct SiteRow {
+    id: String,
+    heading: String,
+    welcome_message: String,
+    accent_color: String,
+}
+
+pub async fn widget_config(db: &D1Database, site_id: &str) -> Result<Option<WidgetConfig>> {
+    let row: Option<SiteRow> = stmt(
+        db,
+        "SELECT id, heading, welcome_message, accent_color FROM sites WHERE id = ?1",
+        &[text(site_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| WidgetConfig {
+        site_id: r.id,
+        heading: r.heading,
+        welcome_message: r.welcome_message,
+        accent_color: r.accent_color,
+    }))
+}
+
+// ---- visitors ----
+
+#[derive(Deserialize)]
+pub struct VisitorRow {
+    pub id: String,
+}
+
+/// The visitor of `site_id` whose token has this digest.
+pub async fn visitor_by_token(
+    db: &D1Database,
+    site_id: &str,
+    token_digest: &str,
+) -> Result<Option<VisitorRow>> {
+    stmt(
+        db,
+        "SELECT id FROM visitors WHERE token_hash = ?1 AND site_id = ?2",
+        &[text(token_digest), text(site_id)],
+    )?
+    .first(None)
+    .await
+}
+
+/// The visitor whose token has this digest, on any site, with that site.
+pub async fn visitor_any_site(db: &D1Database, token_digest: &str) -> Result<Option<VisitorRow>> {
+    stmt(
+        db,
+        "SELECT id FROM visitors WHERE token_hash = ?1",
+        &[text(token_digest)],
+    )?
+    .first(None)
+    .await
+}
+
+pub fn insert_visitor(
+    db: &D1Database,
+    id: &str,
+    site_id: &str,
+    token_digest: &str,
+    at: Millis,
+) -> Result<D1PreparedStatement> {
+    stmt(
+        db,
+        "INSERT INTO visitors (id, site_id, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        &[text(id), text(site_id), text(token_digest), num(at)],
+    )
+}
+
+// ---- conversations (the inbox index) ----
+
+/// What a new conversation row records.
+pub struct NewConversation<'a> {
+    pub id: &'a str,
+    pub site_id: &'a str,
+    pub visitor_id: &'a str,
+    pub page_url: Option<&'a str>,
+    pub referrer: Option<&'a str>,
+    pub locale: Option<&'a str>,
+    pub at: Millis,
+}
+
+pub fn insert_conversation(
+    db: &D1Database,
+    c: &NewConversation<'_>,
+) -> Result<D1PreparedStatement> {
+    stmt(
+        db,
+        "INSERT INTO conversations (id, site_id, visitor_id, channel, status, page_url, referrer, \
+         locale, created_at, updated_at, last_seq) VALUES (?1, ?2, ?3, 'chat', 'open', ?4, ?5, ?6, ?7, ?7, 0)",
+        &[
+            text(c.id),
+            text(c.site_id),
+            text(c.visitor_id),
+            opt_text(c.page_url),
+            opt_text(c.referrer),
+            opt_text(c.locale),
+            num(c.at),
+        ],
+    )
+}
+
+#[derive(Deserialize)]
+struct Found {
+    #[allow(dead_code)] // only its presence matters
+    found: i64,
+}
+
+/// Whether conversation `id` belongs to `visitor_id`.
+pub async fn is_visitors_conversation(db: &D1Database, id: &str, visitor_id: &str) -> Result<bool> {
+    let row: Option<Found> = stmt(
+        db,
+        "SELECT 1 AS found FROM conversations WHERE id = ?1 AND visitor_id = ?2",
+        &[text(id), text(visitor_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Whether conversation `id` exists.
+pub async fn conversation_exists(db: &D1Database, id: &str) -> Result<bool> {
+    let row: Option<Found> = stmt(
+        db,
+        "SELECT 1 AS found FROM conversations WHERE id = ?1",
+        &[text(id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.is_some())
+}
+
+#[derive(Deserialize)]
+struct RefRow {
+    id: String,
+    status: ConversationStatus,
+    last_seq: Seq,
+}
+
+/// The visitor's most recently started conversation.
+pub async fn latest_conversation(
+    db: &D1Database,
+    visitor_id: &str,
+) -> Result<Option<ConversationRef>> {
+    let row: Option<RefRow> = stmt(
+        db,
+        "SELECT id, status, last_seq FROM conversations WHERE visitor_id = ?1 \
+         ORDER BY created_at DESC, id DESC LIMIT 1",
+        &[text(visitor_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| ConversationRef {
+        id: r.id,
+        status: r.status,
+        last_seq: r.last_seq,
+    }))
+}
+
+#[derive(Deserialize)]
+struct SummaryRow {
+    id: String,
+    site_id: String,
+    channel: Channel,
+    status: ConversationStatus,
+    created_at: Millis,
+    last_message_at: Option<Millis>,
+    last_message_preview: Option<String>,
+    last_seq: Seq,
+    page_url: Option<String>,
+}
+
+impl From<SummaryRow> for ConversationSummary {
+    fn from(r: SummaryRow) -> Self {
+        Self {
+            id: r.id,
+            site_id: r.site_id,
+            channel: r.channel,
+            status: r.status,
+            created_at: r.created_at,
+            last_message_at: r.last_message_at.unwrap_or(r.created_at),
+            last_message_preview: r.last_message_preview.unwrap_or_default(),
+            last_seq: r.last_seq,
+            page_url: r.page_url,
+        }
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "id, site_id, channel, status, created_at, last_message_at, \
+                               last_message_preview, last_seq, page_url";
+
+/// Conversations with at least one message, newest activity first.
+pub async fn list_conversations(db: &D1Database, limit: u32) -> Result<Vec<ConversationSummary>> {
+    let rows: Vec<SummaryRow> = stmt(
+        db,
+        &format!(
+            "SELECT {SUMMARY_COLUMNS} FROM conversations WHERE last_seq > 0 \
+             ORDER BY last_message_at DESC, id DESC LIMIT ?1"
+        ),
+        &[num(i64::from(limit))],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Records that message `seq` was stored. Updates only forward (a late update for an older
+/// message never overwrites a newer one) and returns the row as it now is, or `None` when this
+/// update was stale.
+pub async fn record_message(
+    db: &D1Database,
+    id: &str,
+    seq: Seq,
+    at: Millis,
+    preview: &str,
+) -> Result<Option<ConversationSummary>> {
+    let row: Option<SummaryRow> = stmt(
+        db,
+        &format!(
+            "UPDATE conversations SET last_seq = ?2, last_message_at = ?3, updated_at = ?3, \
+             last_message_preview = ?4 WHERE id = ?1 AND last_seq < ?2 RETURNING {SUMMARY_COLUMNS}"
+        ),
+        &[text(id), num(seq as i64), num(at), text(preview)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(Into::into))
+}
+
+// ---- agents and sessions ----
+
+#[derive(Deserialize)]
+pub struct AgentRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+impl AgentRow {
+    pub fn profile(&self) -> AgentProfile {
+        AgentProfile {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: self.role,
+        }
+    }
+}
+
+pub async fn agent_by_email(db: &D1Database, email: &str) -> Result<Option<AgentRow>> {
+    stmt(
+        db,
+        "SELECT id, email, name, role, password_hash FROM agents WHERE email = ?1",
+        &[text(email)],
+    )?
+    .first(None)
+    .await
+}
+
+pub async fn insert_session(
+    db: &D1Database,
+    token_digest: &str,
+    agent_id: &str,
+    at: Millis,
+    expires_at: Millis,
+) -> Result<()> {
+    stmt(
+        db,
+        "INSERT INTO agent_sessions (token_hash, agent_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        &[text(token_digest), text(agent_id), num(at), num(expires_at)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// The agent signed in with the session whose token has this digest, if it has not expired.
+pub async fn session_agent(
+    db: &D1Database,
+    token_digest: &str,
+    at: Millis,
+) -> Result<Option<AgentRow>> {
+    stmt(
+        db,
+        "SELECT a.id, a.email, a.name, a.role, a.password_hash FROM agent_sessions s \
+         JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+        &[text(token_digest), num(at)],
+    )?
+    .first(None)
+    .await
+}
+
+pub async fn delete_session(db: &D1Database, token_digest: &str) -> Result<()> {
+    stmt(
+        db,
+        "DELETE FROM agent_sessions WHERE token_hash = ?1",
+        &[text(token_digest)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+// ---- first-run setup ----
+
+/// What setup creates: the first site and its first admin.
+pub struct FirstRun<'a> {
+    pub site_id: &'a str,
+    pub site_name: &'a str,
+    pub admin: &'a AgentRow,
+    pub at: Millis,
+}
+
+/// Creates the site and admin only if no agent exists yet, atomically (one batch is one
+/// transaction). Returns false when the deployment was already set up.
+pub async fn first_run(db: &D1Database, f: &FirstRun<'_>) -> Result<bool> {
+    let insert_admin = stmt(
+        db,
+        "INSERT INTO agents (id, email, name, role, password_hash, created_at) \
+         SELECT ?1, ?2, ?3, 'admin', ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM agents)",
+        &[
+            text(&f.admin.id),
+            text(&f.admin.email),
+            text(&f.admin.name),
+            text(&f.admin.password_hash),
+            num(f.at),
+        ],
+    )?;
+    let insert_site = stmt(
+        db,
+        "INSERT INTO sites (id, name, heading, welcome_message, accent_color, created_at) \
+         SELECT ?1, ?2, ?2, 'Hi! How can we help you today?', '#2563eb', ?3 \
+         WHERE (SELECT COUNT(*) FROM agents) = 1 AND EXISTS (SELECT 1 FROM agents WHERE id = ?4)",
+        &[
+            text(f.site_id),
+            text(f.site_name),
+            num(f.at),
+            text(&f.admin.id),
+        ],
+    )?;
+    let results = db.batch(vec![insert_admin, insert_site]).await?;
+    let changed = results
+        .first()
+        .and_then(|r| r.meta().ok().flatten())
+        .and_then(|m| m.changes)
+        .unwrap_or(0);
+    Ok(changed == 1)
+}

@@ -1,0 +1,123 @@
+//! Builds everything the Worker serves and the Worker itself, once:
+//! - the widget and inbox apps (one `cargo build` for both, then `wasm-bindgen --target web`,
+//!   `wasm-opt -Oz`, and esbuild minification of the JS glue) into `dist/site/{widget,inbox}/`;
+//! - the loader (`embed/src/loader.js`, bundled and minified by esbuild) into `dist/site/embed.js`;
+//! - the static files of `www/static/` copied into `dist/site/`;
+//! - the Worker with worker-build into `edge/build/`.
+//!
+//! `dist/site` is wrangler's assets directory (wrangler.toml).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::tools::{root, run, step, target_dir, Tools};
+
+/// The wasm apps served as static assets: (package, output name).
+const APPS: [(&str, &str); 2] = [
+    ("porchlight-widget", "widget"),
+    ("porchlight-inbox", "inbox"),
+];
+
+pub fn site_dir() -> PathBuf {
+    root().join("dist/site")
+}
+
+pub fn all(tools: &Tools) -> Result<()> {
+    let started = Instant::now();
+    let site = site_dir();
+    if site.exists() {
+        std::fs::remove_dir_all(&site).context("could not clear dist/site")?;
+    }
+    std::fs::create_dir_all(&site)?;
+    copy_tree(&root().join("www/static"), &site)?;
+    apps(tools, &site)?;
+    loader(tools, &site)?;
+    worker(tools)?;
+    println!("    built in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn apps(tools: &Tools, site: &Path) -> Result<()> {
+    step("building the widget and inbox apps (Rust → wasm, release)");
+    let mut cargo = Command::new("cargo");
+    cargo.args(["build", "--release", "--target", "wasm32-unknown-unknown"]);
+    for (package, _) in APPS {
+        cargo.args(["-p", package]);
+    }
+    run(cargo.current_dir(root()))?;
+    for (package, name) in APPS {
+        let out = site.join(name);
+        let wasm = target_dir()
+            .join("wasm32-unknown-unknown/release")
+            .join(format!("{}.wasm", package.replace('-', "_")));
+        run(Command::new(&tools.wasm_bindgen)
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                name,
+                "--out-dir",
+            ])
+            .arg(&out)
+            .arg(&wasm))?;
+        let bg = out.join(format!("{name}_bg.wasm"));
+        run(Command::new(&tools.wasm_opt)
+            .arg("-Oz")
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg))?;
+        let glue = out.join(format!("{name}.js"));
+        run(Command::new(&tools.esbuild)
+            .arg(&glue)
+            .args([
+                "--minify",
+                "--format=esm",
+                "--log-level=warning",
+                "--allow-overwrite",
+            ])
+            .arg(format!("--outfile={}", glue.display())))?;
+    }
+    Ok(())
+}
+
+fn loader(tools: &Tools, site: &Path) -> Result<()> {
+    step("bundling the host-page loader (embed.js) with esbuild");
+    run(Command::new(&tools.esbuild)
+        .arg(root().join("embed/src/loader.js"))
+        .args([
+            "--bundle",
+            "--minify",
+            "--format=iife",
+            "--target=es2019",
+            "--log-level=warning",
+        ])
+        .arg(format!("--outfile={}", site.join("embed.js").display())))
+}
+
+fn worker(tools: &Tools) -> Result<()> {
+    step("building the Worker (worker-build --release)");
+    run(Command::new(&tools.worker_build)
+        .arg("--release")
+        .current_dir(root().join("edge"))
+        // worker-build would download these from GitHub; use the pinned local ones instead.
+        .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
+        .env("WASM_OPT_BIN", &tools.wasm_opt))
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            std::fs::create_dir_all(&dest)?;
+            copy_tree(&entry.path(), &dest)?;
+        } else {
+            std::fs::copy(entry.path(), &dest)?;
+        }
+    }
+    Ok(())
+}

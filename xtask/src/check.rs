@@ -1,0 +1,138 @@
+//! `cargo xtask test`: every test Porchlight has, in the order that fails fastest.
+//! 1. Lint: rustfmt and clippy with `-D warnings`, native and wasm crates.
+//! 2. Native unit tests (protocol, domain, client, xtask).
+//! 3. Build the widget, inbox, loader and Worker once; `wrangler deploy --dry-run` proves the
+//!    Worker still packages for Cloudflare.
+//! 4. Start a fresh local stack (workerd via `wrangler dev`, a new state folder, the demo host).
+//! 5. Black-box tests (`tests/`, Rust) and end-to-end journeys (`tests/e2e/`, Chromium) against it.
+//! 6. Restart the Worker on the same state and check nothing acknowledged was lost.
+//!
+//! Every phase runs even when an earlier test phase failed, so one run shows all failures.
+
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Result};
+
+use crate::build;
+use crate::stack::{self, Output, DEMO_EMAIL, DEMO_PASSWORD};
+use crate::tools::{self, root, run, step};
+
+/// Crates that only build for wasm32 (linted with that target, tested black-box).
+const WASM_CRATES: [&str; 3] = ["porchlight-edge", "porchlight-widget", "porchlight-inbox"];
+
+fn cargo(args: &[&str]) -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.args(args).current_dir(root());
+    cmd
+}
+
+fn exclude_wasm(cmd: &mut Command) -> &mut Command {
+    for krate in WASM_CRATES {
+        cmd.args(["--exclude", krate]);
+    }
+    cmd
+}
+
+pub fn all() -> Result<()> {
+    let started = Instant::now();
+    let tools = tools::ensure_build_tools()?;
+    tools::ensure_chromium()?;
+
+    step("checking formatting (cargo fmt --check)");
+    run(&mut cargo(&["fmt", "--all", "--check"]))?;
+    step("linting native crates (clippy -D warnings)");
+    run(
+        exclude_wasm(&mut cargo(&["clippy", "--workspace", "--all-targets"]))
+            .args(["--", "-D", "warnings"]),
+    )?;
+    step("linting wasm crates (clippy -D warnings, wasm32)");
+    let mut wasm_clippy = cargo(&["clippy", "--target", "wasm32-unknown-unknown"]);
+    for krate in WASM_CRATES.iter().chain(&["porchlight-client"]) {
+        wasm_clippy.args(["-p", krate]);
+    }
+    run(wasm_clippy.args(["--", "-D", "warnings"]))?;
+
+    step("native unit tests");
+    run(exclude_wasm(&mut cargo(&["test", "--workspace"])).args(["--exclude", "porchlight-tests"]))?;
+
+    let build_started = Instant::now();
+    build::all(&tools)?;
+    let build_secs = build_started.elapsed().as_secs_f64();
+    step("packaging the Worker for Cloudflare (wrangler deploy --dry-run)");
+    let deploy_dir = root().join("dist/deploy");
+    run(Command::new(&tools.wrangler)
+        .args(["deploy", "--dry-run", "--outdir"])
+        .arg(&deploy_dir)
+        .current_dir(root())
+        .env("WRANGLER_SEND_METRICS", "false"))?;
+
+    let work = tools::target_dir().join("porchlight-test");
+    let state = work.join(format!("state-{}", std::process::id()));
+    if work.exists() {
+        // Old runs' state folders; each run starts from an empty database.
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    std::fs::create_dir_all(&work)?;
+    let log = work.join("wrangler.log");
+    let mut stack = stack::start(
+        &tools,
+        stack::free_port()?,
+        stack::free_port()?,
+        &state,
+        Output::File(log.clone()),
+    )?;
+    let env = [
+        ("EDGE_URL", stack.edge_url.clone()),
+        ("HOST_URL", stack.host.url.clone()),
+        ("SITE_ID", stack.site_id.clone()),
+        ("SETUP_TOKEN", stack.setup_token.clone()),
+        ("AGENT_EMAIL", DEMO_EMAIL.to_owned()),
+        ("AGENT_PASSWORD", DEMO_PASSWORD.to_owned()),
+        ("DIST_DIR", root().join("dist").display().to_string()),
+    ];
+
+    let mut failed = Vec::new();
+    step("black-box tests against the Worker on workerd");
+    let mut blackbox = cargo(&["test", "-p", "porchlight-tests", "--", "--test-threads=4"]);
+    blackbox.envs(env.iter().map(|(k, v)| (k, v)));
+    if run(&mut blackbox).is_err() {
+        failed.push("black-box tests");
+    }
+    step("end-to-end journeys in headless Chromium");
+    let mut e2e = Command::new("node");
+    e2e.args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .current_dir(root())
+        .envs(env.iter().map(|(k, v)| (k, v)));
+    if run(&mut e2e).is_err() {
+        failed.push("end-to-end journeys");
+    }
+
+    step("durability across a Worker restart");
+    let record = work.join("restart.json");
+    let phase = |name: &str| {
+        let mut cmd = cargo(&["test", "-p", "porchlight-tests", "--test", "restart", "--"]);
+        cmd.args(["--ignored", "--exact", name])
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .env("RESTART_FILE", &record);
+        run(&mut cmd)
+    };
+    let durable = phase("before_restart")
+        .and_then(|()| stack.restart_worker())
+        .and_then(|()| phase("after_restart"));
+    if durable.is_err() {
+        failed.push("durability across a restart");
+    }
+    drop(stack);
+
+    println!(
+        "\nbuild {build_secs:.0} s, whole run {:.0} s; Worker log: {}",
+        started.elapsed().as_secs_f64(),
+        log.display()
+    );
+    if !failed.is_empty() {
+        bail!("failed: {}", failed.join(", "));
+    }
+    println!("all tests passed");
+    Ok(())
+}
