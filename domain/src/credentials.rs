@@ -132,10 +132,15 @@ pub fn validate_display_name(field: &str, name: &str) -> Result<String, Rejectio
 /// The `Authorization: Bearer` token of a header value, if well formed.
 pub fn bearer_token(header: Option<&str>) -> Result<&str, Rejection> {
     let header = header.ok_or_else(|| {
-        Rejection::new(ErrorCode::Unauthenticated, "An `Authorization: Bearer` token is required.")
+        Rejection::new(
+            ErrorCode::Unauthenticated,
+            "An `Authorization: Bearer` token is required.",
+        )
     })?;
     match header.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(token.trim())
         }
         _ => Err(Rejection::new(
@@ -189,8 +194,13 @@ mod tests {
 
     #[test]
     fn emails_are_normalised() {
-        assert_eq!(normalise_email("  Ada@Example.COM ").unwrap(), "ada@example.com");
-        for bad in ["", "ada", "ada@", "@x.y", "a@b", "a b@c.d", "a@b..c", "a@@b.c"] {
+        assert_eq!(
+            normalise_email("  Ada@Example.COM ").unwrap(),
+            "ada@example.com"
+        );
+        for bad in [
+            "", "ada", "ada@", "@x.y", "a@b", "a b@c.d", "a@b..c", "a@@b.c",
+        ] {
             assert!(normalise_email(bad).is_err(), "{bad}");
         }
     }

@@ -24,7 +24,9 @@ pub fn validate_send(send: &SendMessage) -> Result<SendMessage, Rejection> {
     if chars > MESSAGE_MAX_CHARS {
         return Err(Rejection::new(
             ErrorCode::MessageTooLong,
-            format!("A message can have at most {MESSAGE_MAX_CHARS} characters; this one has {chars}."),
+            format!(
+                "A message can have at most {MESSAGE_MAX_CHARS} characters; this one has {chars}."
+            ),
         ));
     }
     Ok(SendMessage {

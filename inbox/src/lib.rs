@@ -1,1 +1,122 @@
+//! The agents' inbox at `/inbox`: a Leptos app on the Worker's own origin, authenticated by the
+//! HttpOnly session cookie. It asks who is signed in, shows the sign-in form if nobody is, and
+//! otherwise the live conversation list beside the open thread.
+//!
+//! # Layout
+//! - this file: mounting, the signed-in/signed-out switch and the page frame.
+//! - [`sign_in`]: the sign-in form.
+//! - [`conversations`]: the inbox socket and the conversation list.
+//! - [`thread`]: one conversation's messages and the reply composer.
+//! - [`api`]: the agent API's paths and socket URLs.
 
+pub mod api;
+pub mod conversations;
+pub mod sign_in;
+pub mod thread;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::api::AgentProfile;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+use crate::conversations::{ConversationList, Conversations};
+use crate::sign_in::SignIn;
+use crate::thread::Thread;
+
+/// Mounts the app when the wasm module is instantiated (by `/inbox/boot.js`).
+#[wasm_bindgen(start)]
+pub fn start() {
+    leptos::mount::mount_to_body(App);
+}
+
+/// Who is at the keyboard.
+#[derive(Clone, Debug, PartialEq)]
+enum Phase {
+    Checking,
+    SignedOut,
+    SignedIn(AgentProfile),
+    /// The session check failed for another reason than "not signed in".
+    Unavailable(String),
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let phase = RwSignal::new(Phase::Checking);
+    let check = move || {
+        phase.set(Phase::Checking);
+        spawn_local(async move {
+            phase.set(match api::me().await {
+                Ok(agent) => Phase::SignedIn(agent),
+                Err(e) if e.status() == Some(401) => Phase::SignedOut,
+                Err(e) => Phase::Unavailable(e.to_string()),
+            });
+        });
+    };
+    check();
+    let signed_in = Callback::new(move |agent| phase.set(Phase::SignedIn(agent)));
+    let signed_out = Callback::new(move |()| phase.set(Phase::SignedOut));
+    move || {
+        match phase.get() {
+        Phase::Checking => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
+        Phase::SignedOut => view! { <SignIn signed_in /> }.into_any(),
+        Phase::SignedIn(me) => view! { <Inbox me signed_out /> }.into_any(),
+        Phase::Unavailable(why) => view! {
+            <main class="sign-in">
+                <div class="card">
+                    <p class="error" role="alert">{why}</p>
+                    <button class="primary" type="button" on:click=move |_| check()>"Try again"</button>
+                </div>
+            </main>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// The signed-in page: a bar with the agent and sign-out, the list, the open thread.
+#[component]
+fn Inbox(me: AgentProfile, signed_out: Callback<()>) -> impl IntoView {
+    // The socket opens with the view and closes when it goes (on sign-out).
+    let conversations = Conversations::open();
+    let selected = RwSignal::new(None::<String>);
+    // Only a change of conversation reopens the thread, not a click on the open one.
+    let open = Memo::new(move |_| selected.get());
+    let error = RwSignal::new(None::<String>);
+    let sign_out = move |_| {
+        spawn_local(async move {
+            match api::sign_out().await {
+                Ok(()) => signed_out.run(()),
+                Err(e) if e.is_auth() => signed_out.run(()),
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    let thread_me = me.clone();
+    view! {
+        <div class="app" class=("has-thread", move || open.with(Option::is_some))>
+            <header class="bar">
+                <span class="brand">"Porchlight"</span>
+                <span class="who">{me.name.clone()}</span>
+                <p class="error" role="alert">{move || error.get()}</p>
+                <button id="sign-out" type="button" on:click=sign_out>"Sign out"</button>
+            </header>
+            <div class="panes">
+                <ConversationList conversations selected />
+                <div class="pane-thread">
+                    <button class="back" type="button" on:click=move |_| selected.set(None)>
+                        "← All conversations"
+                    </button>
+                    {move || match open.get() {
+                        Some(id) => view! { <Thread id me=thread_me.clone() /> }.into_any(),
+                        None => view! {
+                            <p class="placeholder">"Choose a conversation."</p>
+                        }
+                        .into_any(),
+                    }}
+                </div>
+            </div>
+        </div>
+    }
+}

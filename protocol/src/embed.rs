@@ -39,7 +39,10 @@ pub enum HostToFrame {
 
 fn tag_of<T: Serialize>(value: &T) -> String {
     let json = serde_json::to_value(value).expect("embed messages serialise");
-    json["type"].as_str().expect("embed messages are tagged").to_owned()
+    json["type"]
+        .as_str()
+        .expect("embed messages are tagged")
+        .to_owned()
 }
 
 /// The JavaScript module `embed/src/wire.js`: the message tags as constants.

@@ -1,1 +1,34 @@
+//! The visitor's chat: a Leptos app in an iframe served by the Worker at
+//! `/widget/frame?site=SITE&host=HOST_ORIGIN&page=PAGE_URL`, on the API's own origin. It talks
+//! to the host page's loader by checked `postMessage`, to the API by `fetch`, and to its
+//! conversation by a WebSocket through the shared `client` crate.
+//!
+//! # Layout
+//! - [`view`]: the components (header, message log, notice, composer).
+//! - [`chat`]: the chat's state and actions, shared as context.
+//! - [`frame`]: the frame's parameters (site, host origin, page) and our own URLs.
+//! - [`host`]: `postMessage` with the host page, origin-checked both ways.
+//! - [`visitor`]: the visitor's token and conversation in `localStorage`, written only after a
+//!   first message.
+//! - [`accent`]: the site's accent colour as CSS custom properties.
 
+pub mod accent;
+pub mod chat;
+pub mod frame;
+pub mod host;
+pub mod view;
+pub mod visitor;
+
+/// Mounts the app when the wasm module is instantiated (by `/widget/boot.js`).
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    match frame::FrameParams::read() {
+        Some(params) => leptos::mount::mount_to_body(move || view::app(params)),
+        // Opened without a site: nothing to chat with, and no app worth loading.
+        None => {
+            if let Some(body) = leptos::prelude::document().body() {
+                body.set_text_content(Some("This chat is not set up correctly."));
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! The client side of Porchlight's conversation sockets and HTTP API, shared by the visitor's
+//! widget and the agents' inbox so neither writes it twice. It knows nothing of Leptos: state
+//! comes out through plain values and boxed callbacks, which each app wires into its signals.
+//!
+//! # Layout
+//! - [`outbox`]: one conversation as a participant sees it (messages by `seq`, sends in
+//!   flight, what to resend after a reconnect). Pure; tested natively.
+//! - [`conversations`]: the agent's conversation list merged from the inbox socket and the
+//!   list request. Pure.
+//! - [`backoff`]: reconnect delays. Pure.
+//! - [`accent`]: a site's accent colour and the text colour that contrasts with it. Pure.
+//! - `link` (wasm only): a WebSocket that reconnects with backoff while its owner wants it.
+//! - `socket` (wasm only): [`outbox`] driven by a `link` to a conversation socket.
+//! - `http` (wasm only): JSON fetch helpers that decode the API's error body.
+
+pub mod accent;
+pub mod backoff;
+pub mod conversations;
+pub mod outbox;
+
+#[cfg(target_arch = "wasm32")]
+pub mod http;
+#[cfg(target_arch = "wasm32")]
+pub mod link;
+#[cfg(target_arch = "wasm32")]
+pub mod socket;
+
+pub use conversations::ConversationIndex;
+pub use outbox::{Applied, Delivery, Entry, Outbox, PendingSend, SendState};
+
+#[cfg(target_arch = "wasm32")]
+pub use link::{Link, LinkHandlers, LinkState};
+#[cfg(target_arch = "wasm32")]
+pub use socket::{ConversationEvent, ConversationSocket};
+
+/// A new client id for a send: the browser's `crypto.randomUUID()` (36 characters of hex and
+/// `-`, within the protocol's client-id rules). `None` only where WebCrypto is unavailable.
+#[cfg(target_arch = "wasm32")]
+pub fn new_client_id() -> Option<String> {
+    use wasm_bindgen::JsCast;
+    // `crypto` is read off the global object so this works in a window and a worker alike.
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
+    let crypto: web_sys::Crypto = crypto.dyn_into().ok()?;
+    Some(crypto.random_uuid())
+}

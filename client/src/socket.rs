@@ -1,0 +1,161 @@
+//! A conversation socket: an [`Outbox`] driven by a reconnecting [`Link`]. It reconnects with
+//! `?after=<last seq seen>`, resends unacknowledged sends once the replay is complete, and
+//! reports every change as a [`ConversationEvent`] carrying owned values, so the owner may call
+//! back into the socket (or drop it) from its handler.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use protocol::api::ErrorCode;
+use protocol::frame::{ClientFrame, ServerFrame};
+use protocol::Message;
+
+use crate::link::{Link, LinkHandlers, LinkState};
+use crate::outbox::{Entry, Outbox};
+
+/// What a [`ConversationSocket`] reports.
+#[derive(Clone, Debug)]
+pub enum ConversationEvent {
+    /// The view changed. `entries` is the whole list to draw; `arrived` holds the messages new
+    /// to it; `live` is false while the first connection replays history (so arrivals are
+    /// not news, e.g. not unread).
+    Changed {
+        entries: Vec<Entry>,
+        arrived: Vec<Message>,
+        live: bool,
+    },
+    /// The connection state changed.
+    State(LinkState),
+    /// The server refused something that was not one of our sends.
+    Refused { code: ErrorCode, message: String },
+}
+
+type Listener = Rc<dyn Fn(ConversationEvent)>;
+
+/// One conversation's live socket; see the module docs. Dropping it closes the socket.
+pub struct ConversationSocket {
+    link: Link,
+    outbox: Rc<RefCell<Outbox>>,
+    on_event: Listener,
+}
+
+impl ConversationSocket {
+    /// Connects to `url` (a `ws:`/`wss:` URL without `after`, which is added from
+    /// `outbox.last_seq()`) with the given subprotocols, continuing from `outbox`'s state.
+    pub fn open(
+        url: &str,
+        protocols: Vec<String>,
+        outbox: Outbox,
+        on_event: impl Fn(ConversationEvent) + 'static,
+    ) -> Self {
+        let outbox = Rc::new(RefCell::new(outbox));
+        let on_event: Listener = Rc::new(on_event);
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let base = url.to_owned();
+        let handlers = LinkHandlers {
+            url: Box::new({
+                let outbox = outbox.clone();
+                move || format!("{base}{separator}after={}", outbox.borrow().last_seq())
+            }),
+            on_state: Box::new({
+                let (outbox, on_event) = (outbox.clone(), on_event.clone());
+                move |state| {
+                    if state != LinkState::Open {
+                        outbox.borrow_mut().disconnected();
+                    }
+                    on_event(ConversationEvent::State(state));
+                }
+            }),
+            on_text: Box::new({
+                let (outbox, on_event) = (outbox.clone(), on_event.clone());
+                move |text| receive(&outbox, &on_event, &text)
+            }),
+        };
+        Self {
+            link: Link::open(protocols, handlers),
+            outbox,
+            on_event,
+        }
+    }
+
+    /// Sends a new message (shown as pending at once; transmitted now or after reconnecting).
+    /// A `client_id` already in this conversation is ignored.
+    pub fn send(&self, client_id: String, body: String) {
+        let frame = self.outbox.borrow_mut().send(client_id, body);
+        self.changed();
+        self.transmit(frame);
+    }
+
+    /// Retries a failed send with its original client id.
+    pub fn retry(&self, client_id: &str) {
+        let frame = self.outbox.borrow_mut().retry(client_id);
+        self.changed();
+        self.transmit(frame);
+    }
+
+    /// The connection state.
+    pub fn state(&self) -> LinkState {
+        self.link.state()
+    }
+
+    /// What to draw now.
+    pub fn entries(&self) -> Vec<Entry> {
+        self.outbox.borrow().entries()
+    }
+
+    /// Reads the outbox (e.g. for `last_seq`).
+    pub fn with_outbox<R>(&self, read: impl FnOnce(&Outbox) -> R) -> R {
+        read(&self.outbox.borrow())
+    }
+
+    fn changed(&self) {
+        let (entries, live) = {
+            let outbox = self.outbox.borrow();
+            (outbox.entries(), outbox.is_live())
+        };
+        (self.on_event)(ConversationEvent::Changed {
+            entries,
+            arrived: Vec::new(),
+            live,
+        });
+    }
+
+    fn transmit(&self, frame: Option<ClientFrame>) {
+        // If the socket dropped without our noticing yet, the send stays pending and the
+        // close that follows makes the next connection resend it.
+        if let Some(text) = frame.and_then(|f| serde_json::to_string(&f).ok()) {
+            self.link.send(&text);
+        }
+    }
+}
+
+/// Applies one incoming text frame; returns the frames to send back.
+fn receive(outbox: &RefCell<Outbox>, on_event: &Listener, text: &str) -> Vec<String> {
+    // A frame this build does not know (a newer server) is skipped, not fatal.
+    let Ok(frame) = serde_json::from_str::<ServerFrame>(text) else {
+        return Vec::new();
+    };
+    // The borrow ends before any handler runs: handlers may call back into the socket.
+    let (applied, entries, live) = {
+        let mut outbox = outbox.borrow_mut();
+        let live = outbox.is_live();
+        let applied = outbox.apply(frame);
+        let entries = applied.changed.then(|| outbox.entries());
+        (applied, entries, live)
+    };
+    if let Some((code, message)) = applied.refused {
+        on_event(ConversationEvent::Refused { code, message });
+    }
+    if let Some(entries) = entries {
+        on_event(ConversationEvent::Changed {
+            entries,
+            arrived: applied.arrived,
+            live,
+        });
+    }
+    applied
+        .outgoing
+        .iter()
+        .filter_map(|frame| serde_json::to_string(frame).ok())
+        .collect()
+}

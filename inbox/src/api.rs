@@ -1,0 +1,62 @@
+//! The agent API as the inbox calls it: same-origin paths (the session cookie goes along by
+//! itself) and the `ws(s)://` URLs of the agent's sockets, whose upgrade the browser sends with
+//! the cookie and our `Origin`, as the Worker requires.
+
+use client::http::{self, HttpError};
+use leptos::prelude::window;
+use protocol::api::{AgentProfile, ConversationList, Login};
+
+/// `GET /api/agent/me`: the signed-in agent; a 401 means "not signed in".
+pub async fn me() -> Result<AgentProfile, HttpError> {
+    http::get_json("/api/agent/me", None).await
+}
+
+/// `POST /api/agent/session`: signs in and sets the session cookie.
+pub async fn sign_in(login: &Login) -> Result<AgentProfile, HttpError> {
+    http::post_json("/api/agent/session", login, None).await
+}
+
+/// `DELETE /api/agent/session`: signs out and clears the cookie.
+pub async fn sign_out() -> Result<(), HttpError> {
+    http::delete("/api/agent/session", None).await
+}
+
+/// `GET /api/agent/conversations`: every conversation, newest activity first.
+pub async fn conversations() -> Result<ConversationList, HttpError> {
+    http::get_json("/api/agent/conversations", None).await
+}
+
+/// The inbox socket, pushing a row whenever a conversation changes.
+pub fn inbox_socket_url() -> String {
+    format!("{}/api/agent/inbox/socket", socket_origin())
+}
+
+/// A conversation's socket (without `after`, which the client adds).
+pub fn conversation_socket_url(id: &str) -> String {
+    format!(
+        "{}/api/agent/conversations/{}/socket",
+        socket_origin(),
+        String::from(js_sys::encode_uri_component(id))
+    )
+}
+
+/// `ws://` or `wss://` plus this page's host: the sockets live on our own origin.
+fn socket_origin() -> String {
+    let location = window().location();
+    let scheme = match location.protocol().as_deref() {
+        Ok("https:") => "wss:",
+        _ => "ws:",
+    };
+    format!("{scheme}//{}", location.host().unwrap_or_default())
+}
+
+/// A time for a list or a message: the clock today, the date before.
+pub fn when(at: protocol::Millis) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+    let today = js_sys::Date::new_0();
+    if date.to_date_string() == today.to_date_string() {
+        format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+    } else {
+        String::from(date.to_locale_date_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+    }
+}

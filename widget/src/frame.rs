@@ -1,0 +1,67 @@
+//! What the frame page was opened with, read once at mount: the site, the host page's origin
+//! (the only origin we talk to by `postMessage`) and the host page's URL. Also the URLs of our
+//! own origin's API and sockets, since the frame is served by the Worker itself.
+
+use leptos::prelude::{document, window};
+use wasm_bindgen::JsValue;
+use web_sys::{Url, UrlSearchParams};
+
+/// The frame's query parameters, checked.
+#[derive(Clone, Debug)]
+pub struct FrameParams {
+    pub site: String,
+    /// The host page's origin, or `None` when it cannot be known (then nothing is posted).
+    pub host_origin: Option<String>,
+    /// The host page's URL, recorded with a new conversation.
+    pub page: Option<String>,
+}
+
+impl FrameParams {
+    /// Reads `?site=…&host=…&page=…`; `None` without a site.
+    pub fn read() -> Option<Self> {
+        let search = window().location().search().ok()?;
+        let query = UrlSearchParams::new_with_str(&search).ok()?;
+        let site = query.get("site").filter(|s| !s.is_empty())?;
+        let claimed = query.get("host").and_then(|h| origin_of(&h));
+        Some(Self {
+            site,
+            host_origin: ancestor_origin().or(claimed),
+            page: query.get("page").filter(|p| !p.is_empty()),
+        })
+    }
+}
+
+/// The embedding page's origin as the browser reports it (`location.ancestorOrigins`, not in
+/// every browser). Unlike the `host` parameter, the embedding page cannot forge it.
+fn ancestor_origin() -> Option<String> {
+    let location: JsValue = window().location().into();
+    let list = js_sys::Reflect::get(&location, &"ancestorOrigins".into()).ok()?;
+    let first = js_sys::Reflect::get(&list, &0.into()).ok()?;
+    first.as_string().and_then(|o| origin_of(&o))
+}
+
+/// The origin of a URL, if it has a real one (`null` origins cannot be targeted).
+fn origin_of(url: &str) -> Option<String> {
+    let origin = Url::new(url).ok()?.origin();
+    (origin.starts_with("https://") || origin.starts_with("http://")).then_some(origin)
+}
+
+/// `ws://` or `wss://` plus this page's host: the conversation sockets live on our own origin.
+pub fn socket_origin() -> String {
+    let location = window().location();
+    let scheme = match location.protocol().as_deref() {
+        Ok("https:") => "wss:",
+        _ => "ws:",
+    };
+    format!("{scheme}//{}", location.host().unwrap_or_default())
+}
+
+/// The page that linked to the frame (the host page, as the browser's referrer policy allows).
+pub fn referrer() -> Option<String> {
+    Some(document().referrer()).filter(|r| !r.is_empty())
+}
+
+/// The visitor's preferred language, as a BCP 47 tag.
+pub fn locale() -> Option<String> {
+    window().navigator().language()
+}

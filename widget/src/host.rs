@@ -1,0 +1,75 @@
+//! Talking to the host page's loader by `postMessage`, both ways checked: we post only to the
+//! host origin, named explicitly (never `'*'`), and read only messages whose `event.origin` is
+//! that origin and whose source is our parent window. Messages are the typed
+//! [`FrameToHost`]/[`HostToFrame`] enums; anything else is ignored.
+
+use leptos::ev;
+use leptos::prelude::{window, window_event_listener};
+use protocol::embed::{FrameToHost, HostToFrame};
+use wasm_bindgen::JsValue;
+use web_sys::{MessageEvent, Window};
+
+/// The host page, as far as the frame may know it.
+#[derive(Clone, Debug)]
+pub struct Host {
+    origin: Option<String>,
+}
+
+impl Host {
+    pub fn new(origin: Option<String>) -> Self {
+        Self { origin }
+    }
+
+    /// Posts a message to the host page. Does nothing when the frame is not embedded or the
+    /// host origin is unknown.
+    pub fn post(&self, message: &FrameToHost) {
+        let (Some(origin), Some(parent)) = (&self.origin, parent()) else {
+            return;
+        };
+        // Posted as a plain object (what the loader reads), built from the protocol's JSON.
+        let Some(value) = serde_json::to_string(message)
+            .ok()
+            .and_then(|json| js_sys::JSON::parse(&json).ok())
+        else {
+            return;
+        };
+        let _ = parent.post_message(&value, origin);
+    }
+
+    /// Calls `on_message` for every well-formed message from the host page, for the life of
+    /// the frame.
+    pub fn listen(&self, on_message: impl Fn(HostToFrame) + 'static) {
+        let Some(origin) = self.origin.clone() else {
+            return;
+        };
+        // The handle is dropped on purpose: the listener lives as long as the frame.
+        let _ = window_event_listener(ev::message, move |event: MessageEvent| {
+            let from_parent = match (event.source(), parent()) {
+                (Some(source), Some(parent)) => js_sys::Object::is(&source, &parent),
+                _ => false,
+            };
+            if event.origin() != origin || !from_parent {
+                return;
+            }
+            if let Some(message) = decode(&event.data()) {
+                on_message(message);
+            }
+        });
+    }
+}
+
+/// The parent window, if the frame is embedded (a top-level frame is its own parent).
+fn parent() -> Option<Window> {
+    let me = window();
+    let parent = me.parent().ok().flatten()?;
+    (!js_sys::Object::is(&parent, &me)).then_some(parent)
+}
+
+/// Reads a message posted as an object or as a JSON string.
+fn decode(data: &JsValue) -> Option<HostToFrame> {
+    let json = match data.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(data).ok()?.as_string()?,
+    };
+    serde_json::from_str(&json).ok()
+}
