@@ -263,7 +263,7 @@ impl Socket {
     }
 
     /// The next frame, parsed as `T`; fails the test after [`FRAME_TIMEOUT`].
-    pub fn next<T: DeserializeOwned>(&mut self) -> T {
+    pub fn receive<T: DeserializeOwned>(&mut self) -> T {
         loop {
             match self.ws.read().expect("a frame before the timeout") {
                 tungstenite::Message::Text(text) => {
@@ -277,7 +277,7 @@ impl Socket {
     }
 
     pub fn next_frame(&mut self) -> ServerFrame {
-        self.next()
+        self.receive()
     }
 
     /// Reads the replay after connecting: the messages, up to and including `Synced`.

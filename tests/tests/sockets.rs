@@ -249,7 +249,7 @@ fn the_inbox_socket_announces_new_conversations() {
     let created = edge.start_conversation(None, &marker);
     // Other tests run in parallel: read until our conversation shows up.
     loop {
-        match inbox.next::<InboxFrame>() {
+        match inbox.receive::<InboxFrame>() {
             InboxFrame::Conversation(row) if row.id == created.conversation_id => {
                 assert_eq!(row.last_seq, 1);
                 assert_eq!(row.last_message_preview, marker);
