@@ -55,7 +55,8 @@ fn the_worker_upload_fits_in_1_mb_gzip() {
     let files: Vec<PathBuf> = std::fs::read_dir(&deploy)
         .expect("dist/deploy from `wrangler deploy --dry-run`")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
+        // What wrangler uploads: the module and the wasm (not its README or source map).
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "js" || e == "wasm"))
         .collect();
     assert!(
         files

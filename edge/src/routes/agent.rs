@@ -5,14 +5,14 @@
 use domain::credentials::{normalise_email, token_digest, PasswordHash, PBKDF2_ITERATIONS};
 use domain::message::validate_send;
 use protocol::api::{ConversationList, ErrorCode, Login, SendMessage};
-use worker::{Headers, Method, Request, RequestInit, Response};
+use worker::{Request, Response};
 
 use super::relay;
 use crate::config::App;
 use crate::error::{ApiError, ApiResult};
-use crate::participant::{Participant, HEADER};
+use crate::participant::Participant;
 use crate::store::{self, AgentRow};
-use crate::{http, inbox, secrets};
+use crate::{http, secrets};
 
 const COOKIE: &str = "pl_session";
 /// Sessions last two weeks.
@@ -157,22 +157,5 @@ pub async fn inbox_socket(app: &App, req: Request) -> ApiResult<Response> {
         ));
     }
     let agent = agent(app, &req).await?;
-    let headers = Headers::new();
-    for name in [
-        "upgrade",
-        "connection",
-        "sec-websocket-key",
-        "sec-websocket-version",
-    ] {
-        if let Some(value) = req.headers().get(name)? {
-            headers.set(name, &value)?;
-        }
-    }
-    headers.set(HEADER, &serde_json::to_string(&participant(&agent))?)?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Get).with_headers(headers);
-    let stub = app.inboxes.id_from_name(inbox::DEFAULT_INBOX)?.get_stub()?;
-    Ok(stub
-        .fetch_with_request(Request::new_with_init("https://inbox/socket", &init)?)
-        .await?)
+    relay::inbox_socket(app, &req, &participant(&agent)).await
 }

@@ -1,5 +1,6 @@
 //! Calls into a conversation's Durable Object on behalf of a participant the front Worker has
-//! authenticated. The participant travels in an internal header (see [`crate::participant`]).
+//! authenticated (and into the inbox's object for agents' list sockets). The participant travels
+//! in an internal header (see [`crate::participant`]).
 
 use protocol::api::SendMessage;
 use worker::{Headers, Method, Request, RequestInit, Response, Stub};
@@ -110,4 +111,35 @@ pub async fn socket(
         headers,
     )?;
     Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
+}
+
+/// The headers of a WebSocket upgrade that the Durable Object needs to accept it.
+fn upgrade_headers(original: &Request) -> ApiResult<Headers> {
+    let headers = Headers::new();
+    for name in [
+        "upgrade",
+        "connection",
+        "sec-websocket-key",
+        "sec-websocket-version",
+    ] {
+        if let Some(value) = original.headers().get(name)? {
+            headers.set(name, &value)?;
+        }
+    }
+    Ok(headers)
+}
+
+/// Hands an agent's inbox-socket upgrade to the inbox's Durable Object.
+pub async fn inbox_socket(app: &App, original: &Request, who: &Participant) -> ApiResult<Response> {
+    let headers = upgrade_headers(original)?;
+    headers.set(HEADER, &serde_json::to_string(who)?)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    let stub = app
+        .inboxes
+        .id_from_name(crate::inbox::DEFAULT_INBOX)?
+        .get_stub()?;
+    Ok(stub
+        .fetch_with_request(Request::new_with_init("https://inbox/socket", &init)?)
+        .await?)
 }
