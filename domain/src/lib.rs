@@ -1,13 +1,17 @@
 //! Porchlight's domain rules as plain Rust: what a valid message, client id, password or site
-//! name is, how secrets are stored. No `worker`, `web_sys` or `leptos` here, so `cargo test`
-//! covers every rule natively; the edge and the clients call these functions.
+//! name is, how secrets are stored, when a chat channel is available. No `worker`, `web_sys` or
+//! `leptos` here, so `cargo test` covers every rule natively; the edge and the clients call these
+//! functions.
 //!
 //! # Layout
 //! - [`message`]: validating what a participant sends; list previews.
 //! - [`credentials`]: bearer-token digests, the stored password-hash format, password and
 //!   e-mail rules.
+//! - [`availability`]: whether a chat channel is available, away, offline or at capacity, from
+//!   its settings, agent presence and the time, in the site's time zone.
 //! - [`rejection`]: the error every rule returns, carrying the wire error code.
 
+pub mod availability;
 pub mod credentials;
 pub mod message;
 pub mod rejection;
