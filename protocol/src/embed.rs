@@ -25,9 +25,11 @@ pub enum FrameToHost {
     Unread { count: u32 },
 }
 
-/// Sent by the host page's loader to the widget frame.
+/// Sent by the host page's loader to the widget frame. Decoded through [`Tagged`] rather than
+/// serde's internally tagged support, which would add its generic buffering to the widget's wasm.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
+#[serde(try_from = "Tagged")]
 pub enum HostToFrame {
     /// The chat panel became visible: focus the composer, mark messages seen.
     #[serde(rename = "porchlight.open")]
@@ -35,6 +37,25 @@ pub enum HostToFrame {
     /// The chat panel was hidden by the host (launcher click or SDK).
     #[serde(rename = "porchlight.hidden")]
     Hidden,
+}
+
+/// The `{"type": "…"}` envelope, read on its own (other fields are ignored).
+#[derive(Deserialize)]
+pub struct Tagged {
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+impl TryFrom<Tagged> for HostToFrame {
+    type Error = String;
+
+    fn try_from(t: Tagged) -> Result<Self, String> {
+        match t.kind.as_str() {
+            "porchlight.open" => Ok(Self::Open),
+            "porchlight.hidden" => Ok(Self::Hidden),
+            other => Err(format!("unknown message {other:?}")),
+        }
+    }
 }
 
 fn tag_of<T: Serialize>(value: &T) -> String {
@@ -70,4 +91,19 @@ pub fn wire_js() -> String {
         object(&frame_to_host),
         object(&host_to_frame)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_messages_decode_by_their_tag_and_round_trip() {
+        for msg in [HostToFrame::Open, HostToFrame::Hidden] {
+            let json = serde_json::to_string(&msg).unwrap();
+            assert_eq!(serde_json::from_str::<HostToFrame>(&json).unwrap(), msg);
+        }
+        assert!(serde_json::from_str::<HostToFrame>(r#"{"type":"porchlight.nope"}"#).is_err());
+        assert!(serde_json::from_str::<HostToFrame>(r#"{"kind":"porchlight.open"}"#).is_err());
+    }
 }

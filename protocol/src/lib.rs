@@ -23,9 +23,9 @@ pub type Millis = i64;
 /// "before the first message".
 pub type Seq = u64;
 
-/// Who wrote a message.
+/// Who wrote a message: `"visitor"` or `{"agent": {"id": …, "name": …}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Author {
     /// The website visitor (or, on Meta channels, the contact).
     Visitor,
