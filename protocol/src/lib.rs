@@ -6,6 +6,7 @@
 //! - [`frame`]: WebSocket frames on a conversation socket and on an agent's inbox socket.
 //! - [`embed`]: `postMessage` messages between the host-page loader and the widget frame.
 //! - [`limits`]: the limits both sides enforce (the server is the authority).
+//! - [`settings`]: per-site chat channel settings as stored and edited (availability, hours).
 //!
 //! The crate does no IO and knows nothing of its callers; it compiles natively and to wasm.
 
@@ -13,6 +14,7 @@ pub mod api;
 pub mod embed;
 pub mod frame;
 pub mod limits;
+pub mod settings;
 
 use serde::{Deserialize, Serialize};
 

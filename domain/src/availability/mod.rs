@@ -37,11 +37,13 @@ mod tests;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use schedule::{BusinessHours, OpeningState, TimeRange, WeeklyHours, MINUTES_PER_DAY, WEEK};
-pub use settings::{
-    AvailabilityMode, AvailabilitySettings, AwayBehaviour, CapacityBehaviour, OfflineBehaviour,
-    TypicalReplyTime, MAX_HOLIDAYS, MAX_RANGES_PER_DAY,
+pub use protocol::settings::{
+    AvailabilityMode, AvailabilitySettings, AwayBehaviour, BusinessHours, CapacityBehaviour,
+    OfflineBehaviour, TimeRange, TypicalReplyTime, WeeklyHours, MAX_HOLIDAYS, MAX_RANGES_PER_DAY,
+    MINUTES_PER_DAY, WEEK,
 };
+pub use schedule::{OpeningState, Schedule};
+pub use settings::ValidateSettings;
 
 /// One agent named by the channel's routing rules, as the inbox's presence state has them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

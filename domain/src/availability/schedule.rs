@@ -10,108 +10,9 @@
 //! wholly inside a skipped hour is closed that day, and ranges on either side of midnight that
 //! touch (`…–24:00` then `00:00–…`) stay one continuous opening whatever the clocks do.
 
-use std::collections::BTreeSet;
-
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
-
-/// Minutes in a day; a range may end here (24:00, the next midnight).
-pub const MINUTES_PER_DAY: u16 = 1440;
-
-/// The weekdays in the order the admin screens show them.
-pub const WEEK: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
-
-/// When a chat channel keeps hours, in the site's time zone. A wall-clock time means the first
-/// instant the site's clocks show it or later: a time skipped by a spring-forward change opens
-/// (or closes) when the clocks jump, a time shown twice by a fall-back change at its first showing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BusinessHours {
-    /// An IANA time-zone name, e.g. `Europe/Stockholm` (checked by
-    /// [`AvailabilitySettings::validate`](super::AvailabilitySettings::validate)).
-    pub time_zone: String,
-    #[serde(default)]
-    pub weekly: WeeklyHours,
-    /// Dates (in the site's time zone) closed all day, whatever `weekly` says.
-    #[serde(default)]
-    pub holidays: BTreeSet<NaiveDate>,
-}
-
-/// The opening ranges of each weekday; a day with none is closed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WeeklyHours {
-    #[serde(default)]
-    pub monday: Vec<TimeRange>,
-    #[serde(default)]
-    pub tuesday: Vec<TimeRange>,
-    #[serde(default)]
-    pub wednesday: Vec<TimeRange>,
-    #[serde(default)]
-    pub thursday: Vec<TimeRange>,
-    #[serde(default)]
-    pub friday: Vec<TimeRange>,
-    #[serde(default)]
-    pub saturday: Vec<TimeRange>,
-    #[serde(default)]
-    pub sunday: Vec<TimeRange>,
-}
-
-impl WeeklyHours {
-    /// The ranges of one weekday, as entered.
-    pub fn day(&self, weekday: Weekday) -> &[TimeRange] {
-        match weekday {
-            Weekday::Mon => &self.monday,
-            Weekday::Tue => &self.tuesday,
-            Weekday::Wed => &self.wednesday,
-            Weekday::Thu => &self.thursday,
-            Weekday::Fri => &self.friday,
-            Weekday::Sat => &self.saturday,
-            Weekday::Sun => &self.sunday,
-        }
-    }
-
-    /// The field name of a weekday in the stored JSON, for error messages.
-    pub fn field_name(weekday: Weekday) -> &'static str {
-        match weekday {
-            Weekday::Mon => "monday",
-            Weekday::Tue => "tuesday",
-            Weekday::Wed => "wednesday",
-            Weekday::Thu => "thursday",
-            Weekday::Fri => "friday",
-            Weekday::Sat => "saturday",
-            Weekday::Sun => "sunday",
-        }
-    }
-}
-
-/// Open from `start` until `end`, in minutes since local midnight: `0 <= start < end <= 1440`,
-/// so 09:00–17:30 is `{ start: 540, end: 1050 }` and a range to midnight ends at 1440.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimeRange {
-    pub start: u16,
-    pub end: u16,
-}
-
-impl TimeRange {
-    /// Why the range is not a part of one day, if it is not.
-    pub fn problem(self) -> Option<&'static str> {
-        if self.end > MINUTES_PER_DAY {
-            Some("must lie within the day (minutes 0 to 1440)")
-        } else if self.start >= self.end {
-            Some("must start before it ends")
-        } else {
-            None
-        }
-    }
-}
+use protocol::settings::{BusinessHours, TimeRange, MAX_HOLIDAYS, MINUTES_PER_DAY, WEEK};
 
 /// Where an instant falls in a schedule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,20 +26,27 @@ pub enum OpeningState {
 /// Days looked at past the last holiday: beyond it the week repeats, and two weeks cover any
 /// DST change that empties one day's ranges.
 const SETTLE_DAYS: u64 = 15;
-/// The furthest ahead an answer is sought. With at most [`super::MAX_HOLIDAYS`] closures, a
+/// The furthest ahead an answer is sought. With at most [`MAX_HOLIDAYS`] closures, a
 /// schedule with any hours opens within this many days.
-const LOOKAHEAD_DAYS: u64 = 7 * (super::MAX_HOLIDAYS as u64 + 1);
+const LOOKAHEAD_DAYS: u64 = 7 * (MAX_HOLIDAYS as u64 + 1);
 
-impl BusinessHours {
+/// Reading business hours: the zone and where an instant falls.
+pub trait Schedule {
     /// The time zone, if `time_zone` names one.
-    pub fn zone(&self) -> Option<Tz> {
+    fn zone(&self) -> Option<Tz>;
+    /// Whether the hours are open at `now`, and the next instant that changes it.
+    fn opening_at(&self, now: DateTime<Utc>) -> OpeningState;
+}
+
+impl Schedule for BusinessHours {
+    fn zone(&self) -> Option<Tz> {
         self.time_zone.parse().ok()
     }
 
     /// Whether the hours are open at `now`, and the next instant that changes it. Total on any
     /// value: ranges that are not within a day are ignored, overlapping ones merged, and an
     /// unknown zone is read as UTC (validated settings have neither).
-    pub fn opening_at(&self, now: DateTime<Utc>) -> OpeningState {
+    fn opening_at(&self, now: DateTime<Utc>) -> OpeningState {
         const NEVER: OpeningState = OpeningState::Closed { opens_at: None };
         if WEEK
             .iter()
@@ -159,7 +67,7 @@ impl BusinessHours {
         let mut run: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
         let mut day = today.pred_opt().unwrap_or(today);
         while day <= horizon {
-            for (open, close) in self.day_intervals(tz, day) {
+            for (open, close) in day_intervals(self, tz, day) {
                 run = match run {
                     Some((start, end)) if open <= end => Some((start, end.max(close))),
                     Some((start, end)) if end > now => return state(start, Some(end), now),
@@ -182,21 +90,25 @@ impl BusinessHours {
             _ => NEVER,
         }
     }
+}
 
-    /// The opening intervals of one local date, in order: none on a holiday.
-    fn day_intervals(&self, tz: Tz, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-        if self.holidays.contains(&date) {
-            return Vec::new();
-        }
-        day_ranges(self.weekly.day(date.weekday()))
-            .into_iter()
-            .filter_map(|(start, end)| {
-                let open = instant(tz, wall_clock(date, start)?);
-                let close = instant(tz, wall_clock(date, end)?);
-                (open < close).then_some((open, close))
-            })
-            .collect()
+/// The opening intervals of one local date, in order: none on a holiday.
+fn day_intervals(
+    hours: &BusinessHours,
+    tz: Tz,
+    date: NaiveDate,
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    if hours.holidays.contains(&date) {
+        return Vec::new();
     }
+    day_ranges(hours.weekly.day(date.weekday()))
+        .into_iter()
+        .filter_map(|(start, end)| {
+            let open = instant(tz, wall_clock(date, start)?);
+            let close = instant(tz, wall_clock(date, end)?);
+            (open < close).then_some((open, close))
+        })
+        .collect()
 }
 
 fn state(start: DateTime<Utc>, end: Option<DateTime<Utc>>, now: DateTime<Utc>) -> OpeningState {

@@ -1,107 +1,29 @@
-//! A chat channel's availability settings as the site owner sets them: the mode (user
-//! availability, business hours or 24/7) and what the visitor sees when the team is away, offline
-//! or at capacity. Stored as JSON in D1 and edited through the admin API, so every type here is
-//! serde, and [`AvailabilitySettings::validate`] names the field it refuses.
+//! Validating a chat channel's availability settings ([`protocol::settings`]): what serde cannot
+//! check, with the refused field named so the admin screens can point at it.
 
 use chrono::Weekday;
-use serde::{Deserialize, Serialize};
+use protocol::settings::{
+    AvailabilityMode, AvailabilitySettings, BusinessHours, WeeklyHours, MAX_HOLIDAYS,
+    MAX_RANGES_PER_DAY, WEEK,
+};
 
-use super::schedule::{BusinessHours, WeeklyHours, WEEK};
+use super::schedule::Schedule;
 use crate::Rejection;
 
-/// Most time ranges on one weekday ("+ add hours").
-pub const MAX_RANGES_PER_DAY: usize = 12;
-/// Most holiday closures listed; it also bounds how far ahead a next opening is sought.
-pub const MAX_HOLIDAYS: usize = 366;
-
-/// Everything that decides a chat channel's availability apart from presence and the clock.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AvailabilitySettings {
-    pub mode: AvailabilityMode,
-    /// Within hours, nobody available.
-    #[serde(default)]
-    pub when_away: AwayBehaviour,
-    /// Outside business hours.
-    #[serde(default)]
-    pub when_offline: OfflineBehaviour,
-    /// Every available agent at their chat limit.
-    #[serde(default)]
-    pub when_at_capacity: CapacityBehaviour,
-    /// Shown while available ("typically replies in …"); none shows nothing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub typical_reply: Option<TypicalReplyTime>,
+/// Validation of stored settings (the types live in `protocol::settings`).
+pub trait ValidateSettings {
+    /// See the implementation on [`AvailabilitySettings`].
+    fn validate(&self) -> Result<(), Rejection>;
 }
 
-/// What makes the channel available. JSON: `{"kind": "business_hours", "time_zone": …}`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum AvailabilityMode {
-    /// Available while at least one agent in the routing rules is available.
-    #[default]
-    UserAvailability,
-    /// Available within these hours while at least one routed agent is available; offline
-    /// outside them. Boxed: the week of ranges is larger than the other modes.
-    BusinessHours(Box<BusinessHours>),
-    /// Always shown as available, whoever is signed in (see the module doc of
-    /// [`availability`](super) for why).
-    AlwaysOn,
-}
-
-/// What the visitor sees when the team keeps hours but nobody is available.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AwayBehaviour {
-    /// The chat shows the site's away message; a visitor can still leave a message.
-    #[default]
-    ShowAwayMessage,
-    /// The usual chat, marked as away (no "typically replies" promise).
-    AwayModeWidget,
-}
-
-/// What the visitor sees outside business hours.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OfflineBehaviour {
-    /// When the team is back, in the visitor's own time zone and language; the away message
-    /// when there is no next opening.
-    #[default]
-    ShowNextOpening,
-    /// The site's away message.
-    ShowAwayMessage,
-    /// No launcher at all.
-    HideLauncher,
-}
-
-/// What the visitor sees when every available agent is at their chat limit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CapacityBehaviour {
-    /// The site's waiting message ("everyone is busy; we'll be with you shortly").
-    #[default]
-    ShowWaitingMessage,
-    /// No launcher until someone has room.
-    HideLauncher,
-    /// Nothing changes: the channel shows as available.
-    ShowAsAvailable,
-}
-
-/// The reply time promised while available.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TypicalReplyTime {
-    AFewMinutes,
-    AnHour,
-    ADay,
-}
-
-impl AvailabilitySettings {
+impl ValidateSettings for AvailabilitySettings {
     /// Checks what serde cannot: the time zone is an IANA name, each range lies within its day
     /// and starts before it ends, ranges of a day do not overlap (touching is fine and means one
     /// continuous opening: 09:00–12:00 and 12:00–17:00), and the lists are bounded. Overlaps are
     /// refused rather than merged because they are almost always a typing slip the owner should
     /// see. The error is [`ErrorCode::InvalidField`](protocol::api::ErrorCode::InvalidField)
     /// naming the JSON path, e.g. `mode.weekly.monday[1]`.
-    pub fn validate(&self) -> Result<(), Rejection> {
+    fn validate(&self) -> Result<(), Rejection> {
         match &self.mode {
             AvailabilityMode::BusinessHours(hours) => validate_hours(hours, "mode"),
             AvailabilityMode::UserAvailability | AvailabilityMode::AlwaysOn => Ok(()),
@@ -165,6 +87,7 @@ mod tests {
 
     use super::*;
     use crate::availability::TimeRange;
+    use protocol::settings::{OfflineBehaviour, TypicalReplyTime};
 
     /// Stored JSON of business hours in Stockholm with these Monday ranges.
     fn monday(ranges: &[(u16, u16)]) -> AvailabilitySettings {
