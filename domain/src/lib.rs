@@ -5,15 +5,19 @@
 //!
 //! # Layout
 //! - [`message`]: validating what a participant sends; list previews.
+//! - [`chat_settings`]: validating a site's chat settings before they are stored.
 //! - [`credentials`]: bearer-token digests, the stored password-hash format, password and
 //!   e-mail rules.
 //! - [`availability`]: whether a chat channel is available, away, offline or at capacity, from
 //!   its settings, agent presence and the time, in the site's time zone.
+//! - [`widget_config`]: the public widget config: settings plus availability for a moment.
 //! - [`rejection`]: the error every rule returns, carrying the wire error code.
 
 pub mod availability;
+pub mod chat_settings;
 pub mod credentials;
 pub mod message;
 pub mod rejection;
+pub mod widget_config;
 
 pub use rejection::Rejection;

@@ -5,14 +5,17 @@
 //! This is also where routing state that must be decided in one place (capacity counts, round
 //! robin, presence) will live.
 //!
-//! Internal routes: `GET /socket` (upgrade; the front Worker has authenticated the agent) and
-//! `POST /notify` with a `ConversationSummary`.
+//! It is also where agent presence is known: an agent is present while their inbox page holds a
+//! socket here.
+//!
+//! Internal routes: `GET /socket` (upgrade; the front Worker has authenticated the agent),
+//! `GET /presence` (ids of the agents present) and `POST /notify` with a `ConversationSummary`.
 
 use protocol::api::{ConversationSummary, ErrorCode};
 use protocol::frame::InboxFrame;
 use worker::{
-    durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State,
-    WebSocket, WebSocketIncomingMessage, WebSocketPair,
+    durable_object, DurableObject, Env, Method, ObjectNamespace, Request, RequestInit, Response,
+    Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
 use crate::conversation::close_politely;
@@ -42,6 +45,7 @@ impl DurableObject for Inbox {
                 server.serialize_attachment(&who)?;
                 Response::from_websocket(client)
             }
+            (Method::Get, "/presence") => Ok(http::json(&self.present_agents(), 200)),
             (Method::Post, "/notify") => {
                 let summary: ConversationSummary = req.json().await?;
                 let text = serde_json::to_string(&InboxFrame::Conversation(summary))?;
@@ -77,6 +81,33 @@ impl DurableObject for Inbox {
     async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> Result<()> {
         close_politely(&ws, 1011)
     }
+}
+
+impl Inbox {
+    /// The agents with the inbox open now (an accepted socket not yet closed), each once.
+    fn present_agents(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .state
+            .get_websockets()
+            .iter()
+            .filter_map(|ws| match ws.deserialize_attachment::<Participant>() {
+                Ok(Some(Participant::Agent { id, .. })) => Some(id),
+                _ => None,
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
+/// The agents with the inbox open now.
+pub async fn present_agents(inboxes: &ObjectNamespace, inbox_id: &str) -> Result<Vec<String>> {
+    let stub = inboxes.id_from_name(inbox_id)?.get_stub()?;
+    stub.fetch_with_str("https://inbox/presence")
+        .await?
+        .json()
+        .await
 }
 
 /// Pushes a changed inbox row to the agents watching `inbox_id`.

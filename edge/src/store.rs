@@ -2,7 +2,8 @@
 //! sites, visitors, agents, sessions and the inbox index (one row per conversation, kept current
 //! by the conversation's Durable Object). The message log itself lives in the Durable Object.
 
-use protocol::api::{AgentProfile, ConversationRef, ConversationSummary, Role, WidgetConfig};
+use protocol::api::{AgentProfile, AgentStatus, ConversationRef, ConversationSummary, Role};
+use protocol::settings::ChatSettings;
 use protocol::{Channel, ConversationStatus, Millis, Seq};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -33,27 +34,37 @@ pub fn now() -> Millis {
 // ---- sites ----
 
 #[derive(Deserialize)]
-struct SiteRow {
-    id: String,
-    heading: String,
-    welcome_message: String,
-    accent_color: String,
+struct SettingsRow {
+    chat_settings: String,
 }
 
-pub async fn widget_config(db: &D1Database, site_id: &str) -> Result<Option<WidgetConfig>> {
-    let row: Option<SiteRow> = stmt(
+/// A site's chat settings, or `None` when there is no such site.
+pub async fn chat_settings(db: &D1Database, site_id: &str) -> Result<Option<ChatSettings>> {
+    let row: Option<SettingsRow> = stmt(
         db,
-        "SELECT id, heading, welcome_message, accent_color FROM sites WHERE id = ?1",
+        "SELECT chat_settings FROM sites WHERE id = ?1",
         &[text(site_id)],
     )?
     .first(None)
     .await?;
-    Ok(row.map(|r| WidgetConfig {
-        site_id: r.id,
-        heading: r.heading,
-        welcome_message: r.welcome_message,
-        accent_color: r.accent_color,
-    }))
+    row.map(|r| serde_json::from_str(&r.chat_settings).map_err(worker::Error::from))
+        .transpose()
+}
+
+/// Replaces a site's chat settings (already validated); false when there is no such site.
+pub async fn put_chat_settings(
+    db: &D1Database,
+    site_id: &str,
+    settings: &ChatSettings,
+) -> Result<bool> {
+    let result = stmt(
+        db,
+        "UPDATE sites SET chat_settings = ?2 WHERE id = ?1",
+        &[text(site_id), text(&serde_json::to_string(settings)?)],
+    )?
+    .run()
+    .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
 }
 
 // ---- visitors ----
@@ -272,6 +283,7 @@ pub struct AgentRow {
     pub email: String,
     pub name: String,
     pub role: Role,
+    pub status: AgentStatus,
     pub password_hash: String,
 }
 
@@ -282,6 +294,7 @@ impl AgentRow {
             email: self.email.clone(),
             name: self.name.clone(),
             role: self.role,
+            status: self.status,
         }
     }
 }
@@ -289,7 +302,7 @@ impl AgentRow {
 pub async fn agent_by_email(db: &D1Database, email: &str) -> Result<Option<AgentRow>> {
     stmt(
         db,
-        "SELECT id, email, name, role, password_hash FROM agents WHERE email = ?1",
+        "SELECT id, email, name, role, status, password_hash FROM agents WHERE email = ?1",
         &[text(email)],
     )?
     .first(None)
@@ -321,12 +334,42 @@ pub async fn session_agent(
 ) -> Result<Option<AgentRow>> {
     stmt(
         db,
-        "SELECT a.id, a.email, a.name, a.role, a.password_hash FROM agent_sessions s \
+        "SELECT a.id, a.email, a.name, a.role, a.status, a.password_hash FROM agent_sessions s \
          JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = ?1 AND s.expires_at > ?2",
         &[text(token_digest), num(at)],
     )?
     .first(None)
     .await
+}
+
+/// Sets an agent's own available/away toggle.
+pub async fn set_agent_status(db: &D1Database, agent_id: &str, status: AgentStatus) -> Result<()> {
+    let value = match status {
+        AgentStatus::Available => "available",
+        AgentStatus::Away => "away",
+    };
+    stmt(
+        db,
+        "UPDATE agents SET status = ?2 WHERE id = ?1",
+        &[text(agent_id), text(value)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct IdRow {
+    id: String,
+}
+
+/// The agents whose toggle says available (whether they are present is the inbox's to say).
+pub async fn agents_set_available(db: &D1Database) -> Result<Vec<String>> {
+    let rows: Vec<IdRow> = stmt(db, "SELECT id FROM agents WHERE status = 'available'", &[])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 pub async fn delete_session(db: &D1Database, token_digest: &str) -> Result<()> {
@@ -345,7 +388,7 @@ pub async fn delete_session(db: &D1Database, token_digest: &str) -> Result<()> {
 /// What setup creates: the first site and its first admin.
 pub struct FirstRun<'a> {
     pub site_id: &'a str,
-    pub site_name: &'a str,
+    pub settings: &'a ChatSettings,
     pub admin: &'a AgentRow,
     pub at: Millis,
 }
@@ -367,12 +410,12 @@ pub async fn first_run(db: &D1Database, f: &FirstRun<'_>) -> Result<bool> {
     )?;
     let insert_site = stmt(
         db,
-        "INSERT INTO sites (id, name, heading, welcome_message, accent_color, created_at) \
-         SELECT ?1, ?2, ?2, 'Hi! How can we help you today?', '#2563eb', ?3 \
-         WHERE (SELECT COUNT(*) FROM agents) = 1 AND EXISTS (SELECT 1 FROM agents WHERE id = ?4)",
+        "INSERT INTO sites (id, name, chat_settings, created_at) SELECT ?1, ?2, ?3, ?4 \
+         WHERE (SELECT COUNT(*) FROM agents) = 1 AND EXISTS (SELECT 1 FROM agents WHERE id = ?5)",
         &[
             text(f.site_id),
-            text(f.site_name),
+            text(&f.settings.heading),
+            text(&serde_json::to_string(f.settings)?),
             num(f.at),
             text(&f.admin.id),
         ],

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::settings::{Font, LauncherPosition, TypicalReplyTime};
 use crate::{Channel, ConversationStatus, Message, Millis, Seq};
 
 /// The one shape of every error response: `{"error": {"code": "...", "message": "..."}}`.
@@ -57,7 +58,8 @@ pub enum ErrorCode {
 
 // ---- public site config (served to the loader and widget) ----
 
-/// What the loader and the widget need to draw a site's chat. Public: no secrets.
+/// What the loader and the widget need to draw a site's chat, with its availability decided at
+/// the edge for this moment (`GET /api/sites/{site}/widget-config`). Public: no secrets.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WidgetConfig {
     pub site_id: String,
@@ -67,6 +69,41 @@ pub struct WidgetConfig {
     pub welcome_message: String,
     /// `#rrggbb`.
     pub accent_color: String,
+    pub font: Font,
+    pub launcher_position: LauncherPosition,
+    /// Pop the welcome beside the launcher this many milliseconds after page load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt_after_ms: Option<u32>,
+    pub availability: PublicAvailability,
+    /// Whether the launcher shows at all now (hidden offline or at capacity if so configured).
+    pub launcher_visible: bool,
+    /// When this answer may change by the clock alone (an opening or closing): fetch again then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_at: Option<Millis>,
+}
+
+/// A site's availability as the visitor sees it, with the text to show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicAvailability {
+    /// Someone can answer; optionally "typically replies in …".
+    Available {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        typical_reply: Option<TypicalReplyTime>,
+    },
+    /// Within hours but nobody available: `message` is shown; with `away_mode` the usual chat
+    /// shows, marked away, instead of the message.
+    Away { message: String, away_mode: bool },
+    /// Outside hours: the next opening (to show in the visitor's time zone and language), or the
+    /// away message.
+    Offline {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next_opening: Option<Millis>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+    /// Every available agent is at their chat limit: the waiting message.
+    AtCapacity { message: String },
 }
 
 // ---- widget (visitor) API ----
@@ -152,6 +189,22 @@ pub struct AgentProfile {
     pub email: String,
     pub name: String,
     pub role: Role,
+    pub status: AgentStatus,
+}
+
+/// Whether an agent takes chats now (their own toggle). Counted as available for the widget
+/// only while they also have the inbox open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentStatus {
+    Available,
+    Away,
+}
+
+/// `PUT /api/agent/me/status`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetAgentStatus {
+    pub status: AgentStatus,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

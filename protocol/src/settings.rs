@@ -189,3 +189,120 @@ impl TimeRange {
         }
     }
 }
+
+/// A site's chat channel settings: everything the owner configures about the widget. Stored as
+/// one JSON document per site; `GET`/`PUT /api/admin/sites/{site}/settings`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatSettings {
+    #[serde(default)]
+    pub branding: Branding,
+    /// The chat heading: the name the visitor sees at the top of the chat.
+    pub heading: String,
+    #[serde(default)]
+    pub welcome: Welcome,
+    #[serde(default)]
+    pub availability: AvailabilitySettings,
+    /// Shown when away (if so configured) and offline without a next opening.
+    #[serde(default = "default_away_message")]
+    pub away_message: String,
+    /// Shown when every available agent is at their chat limit (if so configured).
+    #[serde(default = "default_waiting_message")]
+    pub waiting_message: String,
+}
+
+fn default_away_message() -> String {
+    "We're away right now. Leave a message and we'll get back to you.".into()
+}
+
+fn default_waiting_message() -> String {
+    "Everyone is helping other visitors right now; we'll be with you shortly.".into()
+}
+
+impl ChatSettings {
+    /// The settings a new site starts with; the heading is cut to [`HEADING_MAX_CHARS`].
+    pub fn new(heading: &str) -> Self {
+        Self {
+            branding: Branding::default(),
+            heading: heading.trim().chars().take(HEADING_MAX_CHARS).collect(),
+            welcome: Welcome::default(),
+            availability: AvailabilitySettings::default(),
+            away_message: default_away_message(),
+            waiting_message: default_waiting_message(),
+        }
+    }
+}
+
+/// How the widget looks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branding {
+    /// `#rrggbb`; text on it is black or white, whichever keeps WCAG AA contrast.
+    pub accent_color: String,
+    #[serde(default)]
+    pub font: Font,
+    #[serde(default)]
+    pub launcher_position: LauncherPosition,
+}
+
+impl Default for Branding {
+    fn default() -> Self {
+        Self {
+            accent_color: "#2563eb".into(),
+            font: Font::default(),
+            launcher_position: LauncherPosition::default(),
+        }
+    }
+}
+
+/// The widget's font family: families every device has, so nothing is downloaded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Font {
+    /// The platform's UI font.
+    #[default]
+    System,
+    /// A humanist sans-serif stack.
+    Sans,
+    /// A serif stack.
+    Serif,
+    /// A rounded sans-serif stack.
+    Rounded,
+}
+
+/// Which bottom corner the launcher sits in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LauncherPosition {
+    #[default]
+    Right,
+    Left,
+}
+
+/// The welcome message, and whether it pops beside the launcher after the page loads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Welcome {
+    pub message: String,
+    /// Show the welcome message as a prompt beside the launcher (dismissible; not shown again
+    /// in that visit once dismissed).
+    #[serde(default)]
+    pub open_as_prompt: bool,
+    /// Seconds after page load before the prompt shows.
+    #[serde(default)]
+    pub prompt_delay_s: u32,
+}
+
+impl Default for Welcome {
+    fn default() -> Self {
+        Self {
+            message: "Hi! How can we help you today?".into(),
+            open_as_prompt: false,
+            prompt_delay_s: 5,
+        }
+    }
+}
+
+/// Longest heading, in characters.
+pub const HEADING_MAX_CHARS: usize = 60;
+/// Longest welcome, away or waiting message, in characters.
+pub const NOTICE_MAX_CHARS: usize = 500;
+/// Longest prompt delay, in seconds.
+pub const PROMPT_DELAY_MAX_S: u32 = 600;

@@ -4,7 +4,7 @@
 
 use domain::credentials::{normalise_email, token_digest, PasswordHash, PBKDF2_ITERATIONS};
 use domain::message::validate_send;
-use protocol::api::{ConversationList, ErrorCode, Login, SendMessage};
+use protocol::api::{ConversationList, ErrorCode, Login, SendMessage, SetAgentStatus};
 use worker::{Request, Response};
 
 use super::relay;
@@ -24,7 +24,7 @@ fn session_cookie(req: &Request, value: &str, max_age_s: i64) -> String {
 }
 
 /// The signed-in agent, or 401.
-async fn agent(app: &App, req: &Request) -> ApiResult<AgentRow> {
+pub async fn signed_in(app: &App, req: &Request) -> ApiResult<AgentRow> {
     let token = http::cookie(req, COOKIE)
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Please sign in."))?;
     store::session_agent(&app.db, &token_digest(&token), store::now())
@@ -114,25 +114,35 @@ pub async fn sign_out(app: &App, req: &Request) -> ApiResult<Response> {
 }
 
 pub async fn me(app: &App, req: &Request) -> ApiResult<Response> {
-    Ok(http::json(&agent(app, req).await?.profile(), 200))
+    Ok(http::json(&signed_in(app, req).await?.profile(), 200))
+}
+
+/// `PUT /api/agent/me/status`: the agent's own available/away toggle.
+pub async fn set_status(app: &App, mut req: Request) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let mut agent = signed_in(app, &req).await?;
+    let body: SetAgentStatus = http::read_json(&mut req).await?;
+    store::set_agent_status(&app.db, &agent.id, body.status).await?;
+    agent.status = body.status;
+    Ok(http::json(&agent.profile(), 200))
 }
 
 pub async fn list(app: &App, req: &Request) -> ApiResult<Response> {
-    agent(app, req).await?;
+    signed_in(app, req).await?;
     let conversations = store::list_conversations(&app.db, 200).await?;
     Ok(http::json(&ConversationList { conversations }, 200))
 }
 
 pub async fn history(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     let after = http::after_param(&req)?;
-    agent(app, &req).await?;
+    signed_in(app, &req).await?;
     conversation_exists(app, id).await?;
     relay::history(app, id, after).await
 }
 
 pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
-    let agent = agent(app, &req).await?;
+    let agent = signed_in(app, &req).await?;
     conversation_exists(app, id).await?;
     let body: SendMessage = http::read_json(&mut req).await?;
     let body = validate_send(&body)?;
@@ -142,7 +152,7 @@ pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> 
 pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
     let after = http::after_param(&req)?;
-    let agent = agent(app, &req).await?;
+    let agent = signed_in(app, &req).await?;
     conversation_exists(app, id).await?;
     relay::socket(app, &req, id, &participant(&agent), after, None).await
 }
@@ -156,6 +166,6 @@ pub async fn inbox_socket(app: &App, req: Request) -> ApiResult<Response> {
             "This route takes a WebSocket upgrade.",
         ));
     }
-    let agent = agent(app, &req).await?;
+    let agent = signed_in(app, &req).await?;
     relay::inbox_socket(app, &req, &participant(&agent)).await
 }

@@ -1,6 +1,7 @@
 //! The one dispatch from method and path to handler. Every route of the Worker is listed here,
 //! so this match is the map of the API (see docs/api.md for bodies).
 
+mod admin;
 mod agent;
 mod pages;
 mod relay;
@@ -41,6 +42,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "agent", "session"]) => agent::sign_in(&app, req).await,
         (Method::Delete, ["api", "agent", "session"]) => agent::sign_out(&app, &req).await,
         (Method::Get, ["api", "agent", "me"]) => agent::me(&app, &req).await,
+        (Method::Put, ["api", "agent", "me", "status"]) => agent::set_status(&app, req).await,
         (Method::Get, ["api", "agent", "conversations"]) => agent::list(&app, &req).await,
         (Method::Get, ["api", "agent", "conversations", id, "messages"]) => {
             agent::history(&app, req, id).await
@@ -52,6 +54,13 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             agent::socket(&app, req, id).await
         }
         (Method::Get, ["api", "agent", "inbox", "socket"]) => agent::inbox_socket(&app, req).await,
+
+        (Method::Get, ["api", "admin", "sites", site, "settings"]) => {
+            admin::settings(&app, &req, site).await
+        }
+        (Method::Put, ["api", "admin", "sites", site, "settings"]) => {
+            admin::put_settings(&app, req, site).await
+        }
 
         (Method::Post, ["api", "setup"]) => setup::run(&app, req).await,
 
@@ -80,6 +89,7 @@ fn known_api_path(segments: &[&str]) -> bool {
             | ["api", "widget", "conversations", ..]
             | ["api", "agent", "session" | "me" | "conversations", ..]
             | ["api", "agent", "inbox", "socket"]
+            | ["api", "admin", "sites", _, "settings"]
             | ["api", "setup"]
     )
 }

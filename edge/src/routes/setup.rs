@@ -5,7 +5,8 @@
 use domain::credentials::{
     bearer_token, normalise_email, secrets_equal, validate_display_name, validate_new_password,
 };
-use protocol::api::{ErrorCode, Role, Setup, SetupDone};
+use protocol::api::{AgentStatus, ErrorCode, Role, Setup, SetupDone};
+use protocol::settings::ChatSettings;
 use worker::{Request, Response};
 
 use crate::config::App;
@@ -36,6 +37,7 @@ pub async fn run(app: &App, mut req: Request) -> ApiResult<Response> {
         email,
         name,
         role: Role::Admin,
+        status: AgentStatus::Available,
         password_hash: secrets::hash_password(&body.admin.password).await?.encode(),
     };
     let site_id = secrets::new_id("s")?;
@@ -43,7 +45,7 @@ pub async fn run(app: &App, mut req: Request) -> ApiResult<Response> {
         &app.db,
         &FirstRun {
             site_id: &site_id,
-            site_name: &site_name,
+            settings: &ChatSettings::new(&site_name),
             admin: &admin,
             at: store::now(),
         },

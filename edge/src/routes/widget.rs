@@ -67,7 +67,7 @@ async fn visitor_conversation(app: &App, req: &Request, id: &str) -> ApiResult<V
 pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
     let body: CreateConversation = http::read_json(&mut req).await?;
     let first = validate_send(&body.first_message)?;
-    if store::widget_config(&app.db, &body.site_id)
+    if store::chat_settings(&app.db, &body.site_id)
         .await?
         .is_none()
     {

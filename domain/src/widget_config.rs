@@ -1,0 +1,161 @@
+//! What a site's widget is told: its chat settings turned into the public `WidgetConfig`, with
+//! availability decided for one moment and the texts the visitor sees in each state. Offline with
+//! "show next opening" and no opening ahead falls back to the away message.
+
+use chrono::{DateTime, Utc};
+use protocol::api::{PublicAvailability, WidgetConfig};
+use protocol::settings::ChatSettings;
+use protocol::Millis;
+
+use crate::availability::{
+    availability, AgentPresence, AvailabilityStatus, AwayBehaviour, OfflineBehaviour,
+};
+
+/// The public config of a site at `now_ms` (milliseconds since the epoch).
+pub fn public_config(
+    site_id: &str,
+    s: &ChatSettings,
+    agents: &[AgentPresence],
+    now_ms: Millis,
+) -> WidgetConfig {
+    let now = DateTime::<Utc>::from_timestamp_millis(now_ms).unwrap_or_default();
+    let decided = availability(&s.availability, agents, now);
+    let launcher_visible = decided.launcher_visible();
+    let public = match decided.status {
+        AvailabilityStatus::Available { typical_reply } => {
+            PublicAvailability::Available { typical_reply }
+        }
+        AvailabilityStatus::Away { behaviour } => PublicAvailability::Away {
+            message: s.away_message.clone(),
+            away_mode: behaviour == AwayBehaviour::AwayModeWidget,
+        },
+        AvailabilityStatus::Offline {
+            next_opening,
+            behaviour,
+        } => {
+            let show_opening = behaviour == OfflineBehaviour::ShowNextOpening;
+            let next_opening = next_opening
+                .filter(|_| show_opening)
+                .map(|t| t.timestamp_millis());
+            PublicAvailability::Offline {
+                message: next_opening.is_none().then(|| s.away_message.clone()),
+                next_opening,
+            }
+        }
+        AvailabilityStatus::AtCapacity { .. } => PublicAvailability::AtCapacity {
+            message: s.waiting_message.clone(),
+        },
+    };
+    WidgetConfig {
+        site_id: site_id.to_owned(),
+        heading: s.heading.clone(),
+        welcome_message: s.welcome.message.clone(),
+        accent_color: s.branding.accent_color.clone(),
+        font: s.branding.font,
+        launcher_position: s.branding.launcher_position,
+        prompt_after_ms: s
+            .welcome
+            .open_as_prompt
+            .then(|| s.welcome.prompt_delay_s.saturating_mul(1000)),
+        availability: public,
+        launcher_visible,
+        refresh_at: decided.changes_at.map(|t| t.timestamp_millis()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::settings::{
+        AvailabilityMode, BusinessHours, TimeRange, TypicalReplyTime, WeeklyHours,
+    };
+
+    const NOW: Millis = 1_795_000_000_000; // a Wednesday, 2026-11-18T11:06:40Z
+
+    fn present() -> Vec<AgentPresence> {
+        vec![AgentPresence {
+            available: true,
+            open_conversations: 0,
+            capacity: None,
+        }]
+    }
+
+    #[test]
+    fn always_on_carries_branding_prompt_and_reply_time() {
+        let mut s = ChatSettings::new("Bakery");
+        s.availability.mode = AvailabilityMode::AlwaysOn;
+        s.availability.typical_reply = Some(TypicalReplyTime::AnHour);
+        s.welcome.open_as_prompt = true;
+        s.welcome.prompt_delay_s = 3;
+        let c = public_config("s1", &s, &[], NOW);
+        assert_eq!(
+            c.availability,
+            PublicAvailability::Available {
+                typical_reply: Some(TypicalReplyTime::AnHour)
+            }
+        );
+        assert!(c.launcher_visible);
+        assert_eq!(c.prompt_after_ms, Some(3000));
+        assert_eq!(c.heading, "Bakery");
+        assert_eq!(c.refresh_at, None);
+    }
+
+    #[test]
+    fn nobody_present_is_away_with_the_away_message() {
+        let s = ChatSettings::new("Bakery");
+        let c = public_config("s1", &s, &[], NOW);
+        assert_eq!(
+            c.availability,
+            PublicAvailability::Away {
+                message: s.away_message.clone(),
+                away_mode: false
+            }
+        );
+        let c = public_config("s1", &s, &present(), NOW);
+        assert!(matches!(
+            c.availability,
+            PublicAvailability::Available { .. }
+        ));
+    }
+
+    #[test]
+    fn closed_hours_show_the_next_opening_or_hide() {
+        let mut s = ChatSettings::new("Bakery");
+        // Open Mondays 09:00-17:00 UTC only; NOW is a Wednesday.
+        s.availability.mode = AvailabilityMode::BusinessHours(Box::new(BusinessHours {
+            time_zone: "UTC".into(),
+            weekly: WeeklyHours {
+                monday: vec![TimeRange {
+                    start: 540,
+                    end: 1020,
+                }],
+                ..Default::default()
+            },
+            holidays: Default::default(),
+        }));
+        let c = public_config("s1", &s, &present(), NOW);
+        let monday_9 = 1_795_424_400_000; // 2026-11-23T09:00:00Z
+        assert_eq!(
+            c.availability,
+            PublicAvailability::Offline {
+                next_opening: Some(monday_9),
+                message: None
+            }
+        );
+        assert_eq!(c.refresh_at, Some(monday_9));
+        assert!(c.launcher_visible);
+
+        s.availability.when_offline = OfflineBehaviour::ShowAwayMessage;
+        let c = public_config("s1", &s, &present(), NOW);
+        assert_eq!(
+            c.availability,
+            PublicAvailability::Offline {
+                next_opening: None,
+                message: Some(s.away_message.clone())
+            }
+        );
+
+        s.availability.when_offline = OfflineBehaviour::HideLauncher;
+        assert!(!public_config("s1", &s, &present(), NOW).launcher_visible);
+    }
+}

@@ -1,0 +1,317 @@
+//! A site's chat settings through the admin API, and the public widget config that follows from
+//! them, from agent presence and from the clock. The tests share the demo site, so they take a
+//! lock and put the default settings back when done.
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use porchlight_tests::{Edge, Reply};
+use protocol::api::{AgentProfile, ErrorCode, PublicAvailability, WidgetConfig};
+use protocol::settings::{
+    AvailabilityMode, BusinessHours, ChatSettings, Font, LauncherPosition, OfflineBehaviour,
+    TimeRange, TypicalReplyTime, WeeklyHours,
+};
+
+static SITE: Mutex<()> = Mutex::new(());
+
+/// Holds the site for one test and restores the settings it started with.
+struct Session {
+    edge: Edge,
+    cookie: String,
+    original: ChatSettings,
+    _lock: MutexGuard<'static, ()>,
+}
+
+impl Session {
+    fn start() -> Self {
+        let lock = SITE.lock().unwrap_or_else(|p| p.into_inner());
+        let edge = Edge::from_env();
+        let cookie = edge.sign_in();
+        let original: ChatSettings = edge
+            .request("GET", &settings_path(&edge), &[("cookie", &cookie)], None)
+            .json();
+        Self {
+            edge,
+            cookie,
+            original,
+            _lock: lock,
+        }
+    }
+
+    fn put(&self, settings: &ChatSettings) -> Reply {
+        self.put_raw(&serde_json::to_string(settings).expect("json"))
+    }
+
+    fn put_raw(&self, body: &str) -> Reply {
+        self.edge.request(
+            "PUT",
+            &settings_path(&self.edge),
+            &[
+                ("cookie", &self.cookie),
+                ("origin", &self.edge.url),
+                ("content-type", "application/json"),
+            ],
+            Some(body),
+        )
+    }
+
+    fn config(&self) -> WidgetConfig {
+        let reply = self.edge.request(
+            "GET",
+            &format!("/api/sites/{}/widget-config", self.edge.site_id),
+            &[],
+            None,
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()
+    }
+
+    fn set_status(&self, status: &str) {
+        let reply = self.edge.request(
+            "PUT",
+            "/api/agent/me/status",
+            &[("cookie", &self.cookie), ("origin", &self.edge.url)],
+            Some(&format!(r#"{{"status":"{status}"}}"#)),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let profile: AgentProfile = reply.json();
+        assert_eq!(serde_json::to_value(profile.status).expect("json"), status);
+    }
+
+    /// Waits (bounded) until the config satisfies `ok`; presence follows socket closes.
+    fn config_until(&self, what: &str, ok: impl Fn(&WidgetConfig) -> bool) -> WidgetConfig {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let config = self.config();
+            if ok(&config) {
+                return config;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "config never became {what}: {config:?}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.put(&self.original);
+        self.set_status("available");
+    }
+}
+
+fn settings_path(edge: &Edge) -> String {
+    format!("/api/admin/sites/{}/settings", edge.site_id)
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+#[test]
+fn settings_need_an_admin_session_from_our_origin() {
+    let s = Session::start();
+    let path = settings_path(&s.edge);
+    s.edge
+        .request("GET", &path, &[], None)
+        .assert_error(401, ErrorCode::Unauthenticated);
+    let body = serde_json::to_string(&s.original).expect("json");
+    s.edge
+        .request(
+            "PUT",
+            &path,
+            &[("cookie", &s.cookie), ("origin", "https://evil.example")],
+            Some(&body),
+        )
+        .assert_error(403, ErrorCode::Forbidden);
+    s.edge
+        .request(
+            "PUT",
+            "/api/admin/sites/s_nope/settings",
+            &[("cookie", &s.cookie), ("origin", &s.edge.url)],
+            Some(&body),
+        )
+        .assert_error(404, ErrorCode::UnknownSite);
+}
+
+#[test]
+fn invalid_settings_name_the_field_and_change_nothing() {
+    let s = Session::start();
+    let before = s.config();
+    let mut bad = s.original.clone();
+    bad.branding.accent_color = "red".into();
+    let reply = s.put(&bad);
+    reply.assert_error(400, ErrorCode::InvalidField);
+    assert!(
+        reply.body.contains("branding.accent_color"),
+        "{}",
+        reply.body
+    );
+
+    let mut bad = s.original.clone();
+    bad.availability.mode = AvailabilityMode::BusinessHours(Box::new(BusinessHours {
+        time_zone: "Europe/Stockholm".into(),
+        weekly: WeeklyHours {
+            monday: vec![
+                TimeRange {
+                    start: 540,
+                    end: 720,
+                },
+                TimeRange {
+                    start: 600,
+                    end: 800,
+                },
+            ],
+            ..Default::default()
+        },
+        holidays: Default::default(),
+    }));
+    let reply = s.put(&bad);
+    reply.assert_error(400, ErrorCode::InvalidField);
+    assert!(
+        reply.body.contains("availability.mode.weekly.monday[1]"),
+        "{}",
+        reply.body
+    );
+
+    s.put_raw(r#"{"heading": 5}"#)
+        .assert_error(400, ErrorCode::MalformedBody);
+    assert_eq!(s.config(), before, "nothing changed");
+}
+
+#[test]
+fn branding_welcome_and_prompt_reach_the_public_config() {
+    let s = Session::start();
+    let mut new = s.original.clone();
+    new.heading = "  Larkspur Help  ".into();
+    new.branding.accent_color = "#FDE68A".into();
+    new.branding.font = Font::Serif;
+    new.branding.launcher_position = LauncherPosition::Left;
+    new.welcome.message = "Fresh bread at 7!".into();
+    new.welcome.open_as_prompt = true;
+    new.welcome.prompt_delay_s = 2;
+    let stored: ChatSettings = s.put(&new).json();
+    assert_eq!(stored.heading, "Larkspur Help", "trimmed");
+    assert_eq!(stored.branding.accent_color, "#fde68a", "lower-cased");
+
+    let config = s.config();
+    assert_eq!(config.heading, "Larkspur Help");
+    assert_eq!(config.accent_color, "#fde68a");
+    assert_eq!(config.font, Font::Serif);
+    assert_eq!(config.launcher_position, LauncherPosition::Left);
+    assert_eq!(config.welcome_message, "Fresh bread at 7!");
+    assert_eq!(config.prompt_after_ms, Some(2000));
+}
+
+#[test]
+fn availability_follows_agent_presence() {
+    let s = Session::start();
+    let mut new = s.original.clone();
+    new.availability.mode = AvailabilityMode::UserAvailability;
+    new.availability.typical_reply = Some(TypicalReplyTime::AFewMinutes);
+    s.put(&new);
+    s.set_status("available");
+    // Nobody has the inbox open.
+    let away = s.config_until("away", |c| {
+        matches!(c.availability, PublicAvailability::Away { .. })
+    });
+    assert!(
+        matches!(&away.availability, PublicAvailability::Away { message, away_mode: false } if *message == new.away_message)
+    );
+
+    let inbox = s.edge.inbox_socket(&s.cookie);
+    let available = s.config_until("available", |c| {
+        matches!(c.availability, PublicAvailability::Available { .. })
+    });
+    assert_eq!(
+        available.availability,
+        PublicAvailability::Available {
+            typical_reply: Some(TypicalReplyTime::AFewMinutes)
+        }
+    );
+    s.set_status("away");
+    s.config_until("away after the toggle", |c| {
+        matches!(c.availability, PublicAvailability::Away { .. })
+    });
+    s.set_status("available");
+    s.config_until("available again", |c| {
+        matches!(c.availability, PublicAvailability::Available { .. })
+    });
+    inbox.close();
+    s.config_until("away once the inbox closed", |c| {
+        matches!(c.availability, PublicAvailability::Away { .. })
+    });
+}
+
+#[test]
+fn business_hours_decide_offline_and_the_next_opening() {
+    let s = Session::start();
+    let inbox = s.edge.inbox_socket(&s.cookie);
+    // Every day open for 30 minutes starting two hours from now (UTC), so now is closed.
+    let minute = ((now_ms() / 60_000) % 1440) as u16;
+    let start = (minute + 120) % 1410;
+    let range = vec![TimeRange {
+        start,
+        end: start + 30,
+    }];
+    let hours = |ranges: Vec<TimeRange>| {
+        AvailabilityMode::BusinessHours(Box::new(BusinessHours {
+            time_zone: "UTC".into(),
+            weekly: WeeklyHours {
+                monday: ranges.clone(),
+                tuesday: ranges.clone(),
+                wednesday: ranges.clone(),
+                thursday: ranges.clone(),
+                friday: ranges.clone(),
+                saturday: ranges.clone(),
+                sunday: ranges,
+            },
+            holidays: Default::default(),
+        }))
+    };
+    let mut new = s.original.clone();
+    new.availability.mode = hours(range);
+    new.availability.when_offline = OfflineBehaviour::ShowNextOpening;
+    s.put(&new);
+    let config = s.config();
+    let PublicAvailability::Offline {
+        next_opening: Some(opening),
+        message: None,
+    } = config.availability
+    else {
+        panic!("expected offline with a next opening: {config:?}");
+    };
+    let now = now_ms();
+    assert!(
+        opening > now && opening <= now + 24 * 3600 * 1000,
+        "{opening} vs {now}"
+    );
+    assert_eq!(opening % 60_000, 0, "an opening is on a minute");
+    assert_eq!(
+        config.refresh_at,
+        Some(opening),
+        "fetch again when it opens"
+    );
+    assert!(config.launcher_visible);
+
+    new.availability.when_offline = OfflineBehaviour::HideLauncher;
+    s.put(&new);
+    assert!(!s.config().launcher_visible);
+
+    // Open all day, every day, with an agent present: available.
+    new.availability.mode = hours(vec![TimeRange {
+        start: 0,
+        end: 1440,
+    }]);
+    s.put(&new);
+    let config = s.config_until("available", |c| {
+        matches!(c.availability, PublicAvailability::Available { .. })
+    });
+    assert!(config.launcher_visible);
+    inbox.close();
+}
