@@ -11,7 +11,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{ConversationSummary, ErrorCode, SendMessage};
-use crate::{Message, Seq};
+use crate::{Author, Message, Seq};
+
+/// An agent as participants see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentRef {
+    pub id: String,
+    pub name: String,
+}
 
 /// Sent by a participant on a conversation socket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,7 +27,16 @@ pub enum ClientFrame {
     /// Store and deliver a message. Answered by [`ServerFrame::Ack`] (or `Error`), and the
     /// message itself comes back as [`ServerFrame::Message`] like everyone else's.
     Send(SendMessage),
+    /// The sender is (or stopped) typing. Not stored; relayed to the other participants. Clients
+    /// send `true` at most every few seconds while typing and treat a typing state older than
+    /// [`TYPING_EXPIRES_MS`] as stopped.
+    Typing { active: bool },
+    /// The sender has seen every message up to `seq`. Stored (it only moves forward) and relayed.
+    Read { seq: Seq },
 }
+
+/// A typing indicator not refreshed within this many milliseconds has stopped.
+pub const TYPING_EXPIRES_MS: u32 = 6_000;
 
 /// Sent by the server on a conversation socket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +53,14 @@ pub enum ServerFrame {
     },
     /// The replay after connect is complete; `last_seq` is the newest stored message.
     Synced { last_seq: Seq },
+    /// Someone else is (or stopped) typing.
+    Typing { author: Author, active: bool },
+    /// How far a side has read: `by` is the visitor, or an agent. Sent after `Synced` for the
+    /// positions already stored, then whenever one moves.
+    Read { by: Author, seq: Seq },
+    /// The agents who have the conversation open now, sent after `Synced` and whenever it
+    /// changes (the widget shows "Dana joined"; the inbox shows who else is viewing).
+    Agents { present: Vec<AgentRef> },
     /// A frame was refused; nothing was stored. `client_id` names the send it answers.
     Error {
         code: ErrorCode,
@@ -57,7 +81,6 @@ pub enum InboxFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Author;
 
     #[test]
     fn send_frame_is_externally_tagged() {
@@ -91,6 +114,20 @@ mod tests {
                 duplicate: false,
             },
             ServerFrame::Synced { last_seq: 3 },
+            ServerFrame::Typing {
+                author: Author::Visitor,
+                active: true,
+            },
+            ServerFrame::Read {
+                by: Author::Visitor,
+                seq: 3,
+            },
+            ServerFrame::Agents {
+                present: vec![AgentRef {
+                    id: "ag".into(),
+                    name: "Ada".into(),
+                }],
+            },
             ServerFrame::Error {
                 code: ErrorCode::EmptyMessage,
                 message: "empty".into(),

@@ -234,6 +234,10 @@ pub struct Socket {
     ws: WebSocket<MaybeTlsStream<TcpStream>>,
     /// The subprotocol the server accepted, if any.
     pub protocol: Option<String>,
+    /// Read positions received after `Synced` (see [`Socket::replay`]).
+    pub reads: Vec<(protocol::Author, u64)>,
+    /// Agents present when this socket joined.
+    pub agents: Vec<protocol::frame::AgentRef>,
 }
 
 impl Socket {
@@ -249,7 +253,12 @@ impl Socket {
             .get("sec-websocket-protocol")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        Self { ws, protocol }
+        Self {
+            ws,
+            protocol,
+            reads: Vec::new(),
+            agents: Vec::new(),
+        }
     }
 
     pub fn send(&mut self, frame: &ClientFrame) {
@@ -280,14 +289,37 @@ impl Socket {
         self.receive()
     }
 
-    /// Reads the replay after connecting: the messages, up to and including `Synced`.
+    /// Reads what a socket gets on connecting: the replayed messages up to `Synced`, then the
+    /// stored read positions and who is present (kept in [`Socket::reads`], [`Socket::agents`]).
     pub fn replay(&mut self) -> (Vec<Message>, u64) {
         let mut messages = Vec::new();
-        loop {
+        let last_seq = loop {
             match self.next_frame() {
                 ServerFrame::Message(m) => messages.push(m),
-                ServerFrame::Synced { last_seq } => return (messages, last_seq),
+                ServerFrame::Synced { last_seq } => break last_seq,
                 other => panic!("unexpected frame during replay: {other:?}"),
+            }
+        };
+        loop {
+            match self.next_frame() {
+                ServerFrame::Read { by, seq } => self.reads.push((by, seq)),
+                ServerFrame::Agents { present } => {
+                    self.agents = present;
+                    return (messages, last_seq);
+                }
+                other => panic!("unexpected frame after Synced: {other:?}"),
+            }
+        }
+    }
+
+    /// The next frame that is not about typing, reading or presence.
+    pub fn next_message_frame(&mut self) -> ServerFrame {
+        loop {
+            match self.next_frame() {
+                ServerFrame::Typing { .. }
+                | ServerFrame::Read { .. }
+                | ServerFrame::Agents { .. } => {}
+                other => return other,
             }
         }
     }

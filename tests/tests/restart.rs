@@ -29,7 +29,7 @@ fn before_restart() {
             body: body.clone(),
         }));
         loop {
-            match socket.next_frame() {
+            match socket.next_message_frame() {
                 ServerFrame::Ack {
                     client_id: c, seq, ..
                 } if c == client_id => {
@@ -80,7 +80,7 @@ fn after_restart() {
         body: "after the restart".into(),
     }));
     loop {
-        match socket.next_frame() {
+        match socket.next_message_frame() {
             ServerFrame::Ack {
                 client_id: c, seq, ..
             } if c == client_id => {

@@ -71,7 +71,7 @@ fn visitor_and_agent_each_see_every_message_once_in_order() {
         (&mut agent, &mut agent_live),
     ] {
         while live.len() < 2 {
-            match socket.next_frame() {
+            match socket.next_message_frame() {
                 ServerFrame::Message(m) => live.push(m),
                 other => panic!("unexpected {other:?}"),
             }
@@ -133,7 +133,7 @@ fn a_resent_client_id_is_acknowledged_but_stored_once() {
     let mut again = edge.visitor_socket(&created.visitor_token, &created.conversation_id, seq);
     assert!(again.replay().0.is_empty());
     again.send(&frame);
-    match again.next_frame() {
+    match again.next_message_frame() {
         ServerFrame::Ack {
             client_id,
             seq: s,
@@ -264,4 +264,108 @@ fn the_inbox_socket_announces_new_conversations() {
         }
     }
     inbox.close();
+}
+
+#[test]
+fn typing_is_relayed_to_the_others_only() {
+    let edge = Edge::from_env();
+    let cookie = edge.sign_in();
+    let created = edge.start_conversation(None, "typing?");
+    let mut visitor = edge.visitor_socket(&created.visitor_token, &created.conversation_id, 0);
+    visitor.replay();
+    let mut agent = edge.agent_socket(&cookie, &created.conversation_id, 0);
+    agent.replay();
+    visitor.send(&ClientFrame::Typing { active: true });
+    loop {
+        match agent.next_frame() {
+            ServerFrame::Typing { author, active } => {
+                assert_eq!(author, Author::Visitor);
+                assert!(active);
+                break;
+            }
+            ServerFrame::Agents { .. } => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // The sender does not hear its own typing: the next thing it gets is the answer to a send.
+    let (id, frame) = send_frame("done typing");
+    visitor.send(&frame);
+    loop {
+        match visitor.next_frame() {
+            ServerFrame::Typing { .. } => panic!("typing echoed to its sender"),
+            ServerFrame::Ack { client_id, .. } if client_id == id => break,
+            _ => {}
+        }
+    }
+    visitor.close();
+    agent.close();
+}
+
+#[test]
+fn read_positions_move_forward_and_are_replayed() {
+    let edge = Edge::from_env();
+    let cookie = edge.sign_in();
+    let created = edge.start_conversation(None, "one");
+    let mut agent = edge.agent_socket(&cookie, &created.conversation_id, 0);
+    agent.replay();
+    let (id, frame) = send_frame("two");
+    agent.send(&frame);
+    until_ack(&mut agent, &id);
+
+    let mut visitor = edge.visitor_socket(&created.visitor_token, &created.conversation_id, 0);
+    visitor.replay();
+    assert!(
+        visitor.reads.is_empty(),
+        "nobody has read yet: {:?}",
+        visitor.reads
+    );
+    visitor.send(&ClientFrame::Read { seq: 99 });
+    // The agent learns how far the visitor read, capped at the last message.
+    loop {
+        match agent.next_frame() {
+            ServerFrame::Read { by, seq } => {
+                assert_eq!(by, Author::Visitor);
+                assert_eq!(seq, 2);
+                break;
+            }
+            ServerFrame::Agents { .. } | ServerFrame::Message(_) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // Going back is ignored; a new socket is told the stored position.
+    visitor.send(&ClientFrame::Read { seq: 1 });
+    visitor.close();
+    let mut again = edge.visitor_socket(&created.visitor_token, &created.conversation_id, 2);
+    again.replay();
+    assert_eq!(again.reads, [(Author::Visitor, 2)]);
+    again.close();
+    agent.close();
+}
+
+#[test]
+fn the_visitor_sees_agents_join_and_leave() {
+    let edge = Edge::from_env();
+    let cookie = edge.sign_in();
+    let created = edge.start_conversation(None, "anyone there?");
+    let mut visitor = edge.visitor_socket(&created.visitor_token, &created.conversation_id, 0);
+    visitor.replay();
+    assert!(visitor.agents.is_empty());
+    let mut agent = edge.agent_socket(&cookie, &created.conversation_id, 0);
+    agent.replay();
+    assert_eq!(agent.agents.len(), 1, "the agent sees itself present");
+    let present = loop {
+        if let ServerFrame::Agents { present } = visitor.next_frame() {
+            break present;
+        }
+    };
+    assert_eq!(present.len(), 1);
+    assert!(!present[0].name.is_empty());
+    agent.close();
+    let present = loop {
+        if let ServerFrame::Agents { present } = visitor.next_frame() {
+            break present;
+        }
+    };
+    assert!(present.is_empty(), "the agent left: {present:?}");
+    visitor.close();
 }

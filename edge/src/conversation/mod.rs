@@ -16,18 +16,21 @@
 
 use domain::message::{preview, validate_send};
 use protocol::api::{ErrorCode, MessageAccepted, MessagePage, SendMessage};
-use protocol::frame::{ClientFrame, ServerFrame};
+use protocol::frame::{AgentRef, ClientFrame, ServerFrame};
 use protocol::limits::{HISTORY_PAGE_MAX, REQUEST_MAX_BYTES};
-use protocol::{Author, Message, Millis, Seq};
+use protocol::Message;
 use serde::{Deserialize, Serialize};
 use worker::{
-    console_error, durable_object, DurableObject, Env, Headers, Request, Response, Result,
-    SqlStorage, SqlStorageValue, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
+    console_error, durable_object, DurableObject, Env, Headers, Request, Response, Result, State,
+    WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
 use crate::error::ApiError;
 use crate::participant::Participant;
 use crate::{config, http, store};
+
+mod log;
+use log::Log;
 
 /// Identity of a conversation, given by the front Worker when it creates one.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -120,6 +123,24 @@ impl DurableObject for Conversation {
                     client_id: Some(send.client_id),
                 },
             },
+            Ok(ClientFrame::Typing { active }) => {
+                let frame = ServerFrame::Typing {
+                    author: who.author(),
+                    active,
+                };
+                self.send_all(&frame, |other| other != &ws);
+                return Ok(());
+            }
+            Ok(ClientFrame::Read { seq }) => {
+                if let Some(seq) = self.log.mark_read(&who, seq)? {
+                    let frame = ServerFrame::Read {
+                        by: who.author(),
+                        seq,
+                    };
+                    self.send_all(&frame, |_| true);
+                }
+                return Ok(());
+            }
             Err(e) => ServerFrame::Error {
                 code: e.code,
                 message: e.message,
@@ -136,10 +157,12 @@ impl DurableObject for Conversation {
         _reason: String,
         _was_clean: bool,
     ) -> Result<()> {
+        self.leave(&ws);
         close_politely(&ws, code)
     }
 
     async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> Result<()> {
+        self.leave(&ws);
         close_politely(&ws, 1011)
     }
 }
@@ -204,12 +227,44 @@ impl Conversation {
 
     /// Sends a frame to every connected participant, sender included.
     fn broadcast(&self, frame: &ServerFrame) {
+        self.send_all(frame, |_| true);
+    }
+
+    /// Sends a frame to the connected participants `to` accepts.
+    fn send_all(&self, frame: &ServerFrame, to: impl Fn(&WebSocket) -> bool) {
         let Ok(text) = serde_json::to_string(frame) else {
             return;
         };
-        for ws in self.state.get_websockets() {
+        for ws in self.state.get_websockets().iter().filter(|ws| to(ws)) {
             // A socket that is closing cannot take the frame; its client resumes by sequence.
             let _ = ws.send_with_str(&text);
+        }
+    }
+
+    /// The agents with the conversation open, each once, leaving out `gone`.
+    fn present_agents(&self, gone: Option<&WebSocket>) -> Vec<AgentRef> {
+        let mut agents: Vec<AgentRef> = Vec::new();
+        for ws in self.state.get_websockets() {
+            // CONNECTING (0) or OPEN (1): a closing socket has already left.
+            if Some(&ws) == gone || ws.as_ref().ready_state() > 1 {
+                continue;
+            }
+            if let Ok(Some(Participant::Agent { id, name })) = ws.deserialize_attachment() {
+                if !agents.iter().any(|a| a.id == id) {
+                    agents.push(AgentRef { id, name });
+                }
+            }
+        }
+        agents
+    }
+
+    /// Tells everyone when an agent's socket goes, so "who is here" stays true.
+    fn leave(&self, ws: &WebSocket) {
+        if let Ok(Some(Participant::Agent { .. })) = ws.deserialize_attachment::<Participant>() {
+            let frame = ServerFrame::Agents {
+                present: self.present_agents(Some(ws)),
+            };
+            self.send_all(&frame, |other| other != ws);
         }
     }
 
@@ -244,184 +299,23 @@ impl Conversation {
         server.send(&ServerFrame::Synced {
             last_seq: self.log.last_seq()?,
         })?;
+        for (by, seq) in self.log.reads()? {
+            server.send(&ServerFrame::Read { by, seq })?;
+        }
+        let agents = ServerFrame::Agents {
+            present: self.present_agents(None),
+        };
+        if matches!(who, Participant::Agent { .. }) {
+            // Everyone learns that an agent joined; the newcomer learns who is here.
+            self.broadcast(&agents);
+        } else {
+            server.send(&agents)?;
+        }
 
         let headers = Headers::new();
         if let Some(protocol) = req.headers().get(SUBPROTOCOL_HEADER)? {
             headers.set("sec-websocket-protocol", &protocol)?;
         }
         Ok(Response::from_websocket(client)?.with_headers(headers))
-    }
-}
-
-/// The message log in the object's SQLite storage. All calls are synchronous: SQLite-backed
-/// Durable Object storage runs in the same thread, and no other event interleaves within a call.
-struct Log {
-    sql: SqlStorage,
-}
-
-#[derive(Deserialize)]
-struct MessageRow {
-    seq: i64,
-    client_id: String,
-    author_kind: String,
-    author_id: String,
-    author_name: String,
-    body: String,
-    sent_at: i64,
-}
-
-impl MessageRow {
-    fn into_message(self) -> Message {
-        let author = match self.author_kind.as_str() {
-            "agent" => Author::Agent {
-                id: self.author_id,
-                name: self.author_name,
-            },
-            _ => Author::Visitor,
-        };
-        Message {
-            seq: u64::try_from(self.seq).unwrap_or(0),
-            client_id: self.client_id,
-            author,
-            body: self.body,
-            sent_at: self.sent_at,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct MetaRow {
-    value: String,
-}
-
-#[derive(Deserialize)]
-struct MaxRow {
-    seq: Option<i64>,
-    sent_at: Option<i64>,
-}
-
-const MESSAGE_COLUMNS: &str = "seq, client_id, author_kind, author_id, author_name, body, sent_at";
-
-impl Log {
-    fn open(sql: SqlStorage) -> Self {
-        // Creating tables is idempotent; a failure here surfaces on the first query instead.
-        let _ = sql.exec(
-            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS messages (
-                 seq INTEGER PRIMARY KEY,
-                 client_id TEXT NOT NULL,
-                 author_kind TEXT NOT NULL,
-                 author_id TEXT NOT NULL,
-                 author_name TEXT NOT NULL,
-                 body TEXT NOT NULL,
-                 sent_at INTEGER NOT NULL,
-                 UNIQUE (author_kind, author_id, client_id)
-             );",
-            None,
-        );
-        Self { sql }
-    }
-
-    fn init(&self, init: &Init) -> Result<()> {
-        let value = serde_json::to_string(init)?;
-        self.sql.exec(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('identity', ?)",
-            vec![SqlStorageValue::from(value)],
-        )?;
-        Ok(())
-    }
-
-    fn identity(&self) -> Result<Option<Init>> {
-        let rows: Vec<MetaRow> = self
-            .sql
-            .exec("SELECT value FROM meta WHERE key = 'identity'", None)?
-            .to_array()?;
-        rows.first()
-            .map(|r| serde_json::from_str(&r.value).map_err(worker::Error::from))
-            .transpose()
-    }
-
-    fn last(&self) -> Result<(Seq, Millis)> {
-        let rows: Vec<MaxRow> = self
-            .sql
-            .exec(
-                "SELECT seq, sent_at FROM messages ORDER BY seq DESC LIMIT 1",
-                None,
-            )?
-            .to_array()?;
-        let row = rows.into_iter().next();
-        Ok((
-            row.as_ref()
-                .and_then(|r| r.seq)
-                .and_then(|s| u64::try_from(s).ok())
-                .unwrap_or(0),
-            row.and_then(|r| r.sent_at).unwrap_or(0),
-        ))
-    }
-
-    fn last_seq(&self) -> Result<Seq> {
-        Ok(self.last()?.0)
-    }
-
-    /// Stores the message unless this participant already sent this client id; returns the
-    /// stored message and whether it was already there.
-    fn append(&self, who: &Participant, send: &SendMessage) -> Result<(Message, bool)> {
-        let (kind, id) = who.scope();
-        let existing: Vec<MessageRow> = self
-            .sql
-            .exec(
-                &format!(
-                    "SELECT {MESSAGE_COLUMNS} FROM messages \
-                     WHERE author_kind = ? AND author_id = ? AND client_id = ?"
-                ),
-                vec![kind.into(), id.into(), send.client_id.as_str().into()],
-            )?
-            .to_array()?;
-        if let Some(row) = existing.into_iter().next() {
-            return Ok((row.into_message(), true));
-        }
-        let (last_seq, last_at) = self.last()?;
-        let message = Message {
-            seq: last_seq + 1,
-            client_id: send.client_id.clone(),
-            author: who.author(),
-            body: send.body.clone(),
-            // Times only move forward, even if the clock steps back.
-            sent_at: store::now().max(last_at),
-        };
-        let name = match &message.author {
-            Author::Agent { name, .. } => name.as_str(),
-            Author::Visitor => "",
-        };
-        self.sql.exec(
-            "INSERT INTO messages (seq, client_id, author_kind, author_id, author_name, body, sent_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-            vec![
-                SqlStorageValue::Integer(message.seq as i64),
-                message.client_id.as_str().into(),
-                kind.into(),
-                id.into(),
-                name.into(),
-                message.body.as_str().into(),
-                SqlStorageValue::Integer(message.sent_at),
-            ],
-        )?;
-        Ok((message, false))
-    }
-
-    fn after(&self, after: Seq, limit: usize) -> Result<Vec<Message>> {
-        let rows: Vec<MessageRow> = self
-            .sql
-            .exec(
-                &format!(
-                    "SELECT {MESSAGE_COLUMNS} FROM messages WHERE seq > ? ORDER BY seq LIMIT ?"
-                ),
-                vec![
-                    SqlStorageValue::Integer(i64::try_from(after).unwrap_or(i64::MAX)),
-                    SqlStorageValue::Integer(limit as i64),
-                ],
-            )?
-            .to_array()?;
-        Ok(rows.into_iter().map(MessageRow::into_message).collect())
     }
 }

@@ -1,0 +1,250 @@
+//! The conversation's state in its Durable Object's SQLite storage: the message log (sequence
+//! numbers, one row per participant and client id), the conversation's identity, and how far
+//! each participant has read. All calls are synchronous: SQLite-backed Durable Object storage
+//! runs in the object's thread, and no other event interleaves within a call.
+
+use protocol::api::SendMessage;
+use protocol::{Author, Message, Millis, Seq};
+use serde::Deserialize;
+use worker::{Result, SqlStorage, SqlStorageValue};
+
+use super::Init;
+use crate::participant::Participant;
+use crate::store;
+
+/// The message log in the object's SQLite storage. All calls are synchronous: SQLite-backed
+/// Durable Object storage runs in the same thread, and no other event interleaves within a call.
+pub struct Log {
+    sql: SqlStorage,
+}
+
+#[derive(Deserialize)]
+struct MessageRow {
+    seq: i64,
+    client_id: String,
+    author_kind: String,
+    author_id: String,
+    author_name: String,
+    body: String,
+    sent_at: i64,
+}
+
+impl MessageRow {
+    fn into_message(self) -> Message {
+        let author = match self.author_kind.as_str() {
+            "agent" => Author::Agent {
+                id: self.author_id,
+                name: self.author_name,
+            },
+            _ => Author::Visitor,
+        };
+        Message {
+            seq: u64::try_from(self.seq).unwrap_or(0),
+            client_id: self.client_id,
+            author,
+            body: self.body,
+            sent_at: self.sent_at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct MetaRow {
+    value: String,
+}
+
+#[derive(Deserialize)]
+struct MaxRow {
+    seq: Option<i64>,
+    sent_at: Option<i64>,
+}
+
+const MESSAGE_COLUMNS: &str = "seq, client_id, author_kind, author_id, author_name, body, sent_at";
+
+impl Log {
+    pub fn open(sql: SqlStorage) -> Self {
+        // Creating tables is idempotent; a failure here surfaces on the first query instead.
+        let _ = sql.exec(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS messages (
+                 seq INTEGER PRIMARY KEY,
+                 client_id TEXT NOT NULL,
+                 author_kind TEXT NOT NULL,
+                 author_id TEXT NOT NULL,
+                 author_name TEXT NOT NULL,
+                 body TEXT NOT NULL,
+                 sent_at INTEGER NOT NULL,
+                 UNIQUE (author_kind, author_id, client_id)
+             );
+             CREATE TABLE IF NOT EXISTS reads (
+                 reader_kind TEXT NOT NULL,
+                 reader_id TEXT NOT NULL,
+                 reader_name TEXT NOT NULL,
+                 seq INTEGER NOT NULL,
+                 PRIMARY KEY (reader_kind, reader_id)
+             );",
+            None,
+        );
+        Self { sql }
+    }
+
+    pub fn init(&self, init: &Init) -> Result<()> {
+        let value = serde_json::to_string(init)?;
+        self.sql.exec(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('identity', ?)",
+            vec![SqlStorageValue::from(value)],
+        )?;
+        Ok(())
+    }
+
+    pub fn identity(&self) -> Result<Option<Init>> {
+        let rows: Vec<MetaRow> = self
+            .sql
+            .exec("SELECT value FROM meta WHERE key = 'identity'", None)?
+            .to_array()?;
+        rows.first()
+            .map(|r| serde_json::from_str(&r.value).map_err(worker::Error::from))
+            .transpose()
+    }
+
+    fn last(&self) -> Result<(Seq, Millis)> {
+        let rows: Vec<MaxRow> = self
+            .sql
+            .exec(
+                "SELECT seq, sent_at FROM messages ORDER BY seq DESC LIMIT 1",
+                None,
+            )?
+            .to_array()?;
+        let row = rows.into_iter().next();
+        Ok((
+            row.as_ref()
+                .and_then(|r| r.seq)
+                .and_then(|s| u64::try_from(s).ok())
+                .unwrap_or(0),
+            row.and_then(|r| r.sent_at).unwrap_or(0),
+        ))
+    }
+
+    pub fn last_seq(&self) -> Result<Seq> {
+        Ok(self.last()?.0)
+    }
+
+    /// Stores the message unless this participant already sent this client id; returns the
+    /// stored message and whether it was already there.
+    pub fn append(&self, who: &Participant, send: &SendMessage) -> Result<(Message, bool)> {
+        let (kind, id) = who.scope();
+        let existing: Vec<MessageRow> = self
+            .sql
+            .exec(
+                &format!(
+                    "SELECT {MESSAGE_COLUMNS} FROM messages \
+                     WHERE author_kind = ? AND author_id = ? AND client_id = ?"
+                ),
+                vec![kind.into(), id.into(), send.client_id.as_str().into()],
+            )?
+            .to_array()?;
+        if let Some(row) = existing.into_iter().next() {
+            return Ok((row.into_message(), true));
+        }
+        let (last_seq, last_at) = self.last()?;
+        let message = Message {
+            seq: last_seq + 1,
+            client_id: send.client_id.clone(),
+            author: who.author(),
+            body: send.body.clone(),
+            // Times only move forward, even if the clock steps back.
+            sent_at: store::now().max(last_at),
+        };
+        let name = match &message.author {
+            Author::Agent { name, .. } => name.as_str(),
+            Author::Visitor => "",
+        };
+        self.sql.exec(
+            "INSERT INTO messages (seq, client_id, author_kind, author_id, author_name, body, sent_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                SqlStorageValue::Integer(message.seq as i64),
+                message.client_id.as_str().into(),
+                kind.into(),
+                id.into(),
+                name.into(),
+                message.body.as_str().into(),
+                SqlStorageValue::Integer(message.sent_at),
+            ],
+        )?;
+        Ok((message, false))
+    }
+
+    pub fn after(&self, after: Seq, limit: usize) -> Result<Vec<Message>> {
+        let rows: Vec<MessageRow> = self
+            .sql
+            .exec(
+                &format!(
+                    "SELECT {MESSAGE_COLUMNS} FROM messages WHERE seq > ? ORDER BY seq LIMIT ?"
+                ),
+                vec![
+                    SqlStorageValue::Integer(i64::try_from(after).unwrap_or(i64::MAX)),
+                    SqlStorageValue::Integer(limit as i64),
+                ],
+            )?
+            .to_array()?;
+        Ok(rows.into_iter().map(MessageRow::into_message).collect())
+    }
+}
+
+#[derive(Deserialize)]
+struct ReadRow {
+    reader_kind: String,
+    reader_name: String,
+    reader_id: String,
+    seq: i64,
+}
+
+impl Log {
+    /// Records that `who` has read up to `seq` (capped at the last message). Positions only move
+    /// forward; returns the new position when it moved.
+    pub fn mark_read(&self, who: &Participant, seq: Seq) -> Result<Option<Seq>> {
+        let seq = seq.min(self.last_seq()?);
+        let (kind, id) = who.scope();
+        let name = match who.author() {
+            Author::Agent { name, .. } => name,
+            Author::Visitor => String::new(),
+        };
+        let cursor = self.sql.exec(
+            "INSERT INTO reads (reader_kind, reader_id, reader_name, seq) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (reader_kind, reader_id) DO UPDATE SET seq = excluded.seq, \
+             reader_name = excluded.reader_name WHERE excluded.seq > reads.seq",
+            vec![
+                kind.into(),
+                id.into(),
+                name.as_str().into(),
+                SqlStorageValue::Integer(i64::try_from(seq).unwrap_or(i64::MAX)),
+            ],
+        )?;
+        Ok((cursor.rows_written() > 0 && seq > 0).then_some(seq))
+    }
+
+    /// Every stored read position, as participants see them.
+    pub fn reads(&self) -> Result<Vec<(Author, Seq)>> {
+        let rows: Vec<ReadRow> = self
+            .sql
+            .exec(
+                "SELECT reader_kind, reader_id, reader_name, seq FROM reads",
+                None,
+            )?
+            .to_array()?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let author = match r.reader_kind.as_str() {
+                    "agent" => Author::Agent {
+                        id: r.reader_id,
+                        name: r.reader_name,
+                    },
+                    _ => Author::Visitor,
+                };
+                (author, u64::try_from(r.seq).unwrap_or(0))
+            })
+            .collect())
+    }
+}
