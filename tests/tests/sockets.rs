@@ -23,7 +23,7 @@ fn until_ack(
 ) -> (u64, Vec<protocol::Message>) {
     let mut seen = Vec::new();
     loop {
-        match socket.next_frame() {
+        match socket.next_message_frame() {
             ServerFrame::Ack {
                 client_id: id, seq, ..
             } if id == client_id => return (seq, seen),
