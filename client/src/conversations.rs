@@ -78,6 +78,7 @@ mod tests {
             last_message_preview: format!("{id}@{last_seq}"),
             last_seq,
             page_url: None,
+            consent: None,
         }
     }
 

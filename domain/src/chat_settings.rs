@@ -1,8 +1,14 @@
 //! Validating a site's chat settings (`protocol::settings::ChatSettings`) before they are stored:
 //! texts within their limits, a real `#rrggbb` accent, a bounded prompt delay, and availability
 //! settings that make sense. The returned settings are normalised (trimmed texts, lower-case hex).
+//! Also the consent rules: the server-owned consent text version, and what consent a new
+//! conversation records.
 
-use protocol::settings::{ChatSettings, HEADING_MAX_CHARS, NOTICE_MAX_CHARS, PROMPT_DELAY_MAX_S};
+use protocol::api::ErrorCode;
+use protocol::settings::{
+    ChatSettings, ConsentMode, ConsentSettings, HEADING_MAX_CHARS, NOTICE_MAX_CHARS,
+    PROMPT_DELAY_MAX_S,
+};
 
 use crate::availability::ValidateSettings;
 use crate::Rejection;
@@ -21,11 +27,55 @@ pub fn validate_chat_settings(settings: &ChatSettings) -> Result<ChatSettings, R
             &format!("must be at most {PROMPT_DELAY_MAX_S} seconds"),
         ));
     }
+    if s.consent.mode != ConsentMode::Off {
+        s.consent.text = text("consent.text", &s.consent.text, 1, CONSENT_MAX_CHARS)?;
+    }
     s.availability.validate().map_err(|r| Rejection {
         message: r.message.replacen('`', "`availability.", 1),
         ..r
     })?;
     Ok(s)
+}
+
+/// Longest consent text, in characters.
+pub const CONSENT_MAX_CHARS: usize = 2_000;
+
+/// Validates settings sent to replace `stored`, and sets the consent version the server owns:
+/// raised when the consent mode or text changes, kept otherwise (whatever the client sent).
+pub fn update_chat_settings(
+    stored: &ChatSettings,
+    incoming: &ChatSettings,
+) -> Result<ChatSettings, Rejection> {
+    let mut next = validate_chat_settings(incoming)?;
+    let changed =
+        next.consent.mode != stored.consent.mode || next.consent.text != stored.consent.text;
+    next.consent.version = stored.consent.version + u32::from(changed);
+    Ok(next)
+}
+
+/// The consent a new conversation records, from the site's settings and the version the visitor
+/// was shown (`given`). Explicit consent must be for the current text; implicit consent records
+/// the version shown when it is a real one (a widget may hold a config a few seconds old).
+pub fn consent_for(
+    settings: &ConsentSettings,
+    given: Option<u32>,
+) -> Result<Option<(ConsentMode, u32)>, Rejection> {
+    match settings.mode {
+        ConsentMode::Off => Ok(None),
+        ConsentMode::Implicit => {
+            let shown = given
+                .filter(|v| (1..=settings.version).contains(v))
+                .unwrap_or(settings.version);
+            Ok(Some((ConsentMode::Implicit, shown)))
+        }
+        ConsentMode::Explicit if given == Some(settings.version) => {
+            Ok(Some((ConsentMode::Explicit, settings.version)))
+        }
+        ConsentMode::Explicit => Err(Rejection::new(
+            ErrorCode::ConsentRequired,
+            "This site asks you to agree to its terms before chatting.",
+        )),
+    }
 }
 
 fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String, Rejection> {
@@ -60,7 +110,6 @@ pub fn hex_color(field: &str, value: &str) -> Result<String, Rejection> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use protocol::api::ErrorCode;
     use protocol::settings::{AvailabilityMode, BusinessHours};
 
     fn refused(s: &ChatSettings) -> String {
@@ -109,5 +158,86 @@ mod tests {
             "{}",
             refused(&s)
         );
+    }
+}
+
+#[cfg(test)]
+mod consent_tests {
+    use super::*;
+
+    fn consent(mode: ConsentMode, text: &str, version: u32) -> ConsentSettings {
+        ConsentSettings {
+            mode,
+            text: text.into(),
+            version,
+        }
+    }
+
+    #[test]
+    fn the_version_rises_only_when_mode_or_text_change() {
+        let mut stored = ChatSettings::new("Bakery");
+        let mut incoming = stored.clone();
+        incoming.consent = consent(ConsentMode::Explicit, "We keep chats for a year.", 77);
+        let next = update_chat_settings(&stored, &incoming).unwrap();
+        assert_eq!(next.consent.version, 1, "the client's number is ignored");
+        stored = next;
+        let mut same = stored.clone();
+        same.heading = "Other".into();
+        assert_eq!(
+            update_chat_settings(&stored, &same)
+                .unwrap()
+                .consent
+                .version,
+            1
+        );
+        let mut edited = stored.clone();
+        edited.consent.text = "We keep chats for two years.".into();
+        assert_eq!(
+            update_chat_settings(&stored, &edited)
+                .unwrap()
+                .consent
+                .version,
+            2
+        );
+    }
+
+    #[test]
+    fn consent_needs_text_unless_off() {
+        let mut s = ChatSettings::new("Bakery");
+        s.consent = consent(ConsentMode::Implicit, "  ", 0);
+        let err = validate_chat_settings(&s).unwrap_err();
+        assert!(err.message.contains("`consent.text`"));
+        s.consent.mode = ConsentMode::Off;
+        assert!(validate_chat_settings(&s).is_ok());
+    }
+
+    #[test]
+    fn what_a_new_conversation_records() {
+        let off = consent(ConsentMode::Off, "", 0);
+        assert_eq!(consent_for(&off, Some(3)), Ok(None));
+        let implicit = consent(ConsentMode::Implicit, "t", 3);
+        assert_eq!(
+            consent_for(&implicit, None),
+            Ok(Some((ConsentMode::Implicit, 3)))
+        );
+        assert_eq!(
+            consent_for(&implicit, Some(2)),
+            Ok(Some((ConsentMode::Implicit, 2)))
+        );
+        assert_eq!(
+            consent_for(&implicit, Some(9)),
+            Ok(Some((ConsentMode::Implicit, 3)))
+        );
+        let explicit = consent(ConsentMode::Explicit, "t", 3);
+        assert_eq!(
+            consent_for(&explicit, Some(3)),
+            Ok(Some((ConsentMode::Explicit, 3)))
+        );
+        for stale in [None, Some(2), Some(4)] {
+            assert_eq!(
+                consent_for(&explicit, stale).unwrap_err().code,
+                ErrorCode::ConsentRequired
+            );
+        }
     }
 }

@@ -3,8 +3,8 @@
 //! "show next opening" and no opening ahead falls back to the away message.
 
 use chrono::{DateTime, Utc};
-use protocol::api::{PublicAvailability, WidgetConfig};
-use protocol::settings::ChatSettings;
+use protocol::api::{PublicAvailability, PublicConsent, WidgetConfig};
+use protocol::settings::{ChatSettings, ConsentMode};
 use protocol::Millis;
 
 use crate::availability::{
@@ -59,6 +59,11 @@ pub fn public_config(
             .then(|| s.welcome.prompt_delay_s.saturating_mul(1000)),
         availability: public,
         launcher_visible,
+        consent: (s.consent.mode != ConsentMode::Off).then(|| PublicConsent {
+            mode: s.consent.mode,
+            text: s.consent.text.clone(),
+            version: s.consent.version,
+        }),
         refresh_at: decided.changes_at.map(|t| t.timestamp_millis()),
     }
 }

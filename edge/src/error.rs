@@ -36,7 +36,8 @@ impl ApiError {
             | ErrorCode::EmptyMessage
             | ErrorCode::MessageTooLong
             | ErrorCode::InvalidClientId
-            | ErrorCode::InvalidField => 400,
+            | ErrorCode::InvalidField
+            | ErrorCode::ConsentRequired => 400,
             ErrorCode::BodyTooLarge => 413,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
             ErrorCode::Forbidden => 403,

@@ -2,8 +2,10 @@
 //! sites, visitors, agents, sessions and the inbox index (one row per conversation, kept current
 //! by the conversation's Durable Object). The message log itself lives in the Durable Object.
 
-use protocol::api::{AgentProfile, AgentStatus, ConversationRef, ConversationSummary, Role};
-use protocol::settings::ChatSettings;
+use protocol::api::{
+    AgentProfile, AgentStatus, ConsentRecord, ConversationRef, ConversationSummary, Role,
+};
+use protocol::settings::{ChatSettings, ConsentMode};
 use protocol::{Channel, ConversationStatus, Millis, Seq};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -51,20 +53,48 @@ pub async fn chat_settings(db: &D1Database, site_id: &str) -> Result<Option<Chat
         .transpose()
 }
 
-/// Replaces a site's chat settings (already validated); false when there is no such site.
+/// Replaces a site's chat settings (already validated), and keeps the consent text when its
+/// version is new, in one transaction; false when there is no such site.
 pub async fn put_chat_settings(
     db: &D1Database,
     site_id: &str,
     settings: &ChatSettings,
+    new_consent_version: bool,
 ) -> Result<bool> {
-    let result = stmt(
+    let mut batch = vec![stmt(
         db,
         "UPDATE sites SET chat_settings = ?2 WHERE id = ?1",
         &[text(site_id), text(&serde_json::to_string(settings)?)],
-    )?
-    .run()
-    .await?;
-    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+    )?];
+    if new_consent_version {
+        batch.push(stmt(
+            db,
+            "INSERT INTO consent_texts (site_id, version, mode, text, created_at) \
+             SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM sites WHERE id = ?1)",
+            &[
+                text(site_id),
+                num(i64::from(settings.consent.version)),
+                text(consent_mode(settings.consent.mode)),
+                text(&settings.consent.text),
+                num(now()),
+            ],
+        )?);
+    }
+    let results = db.batch(batch).await?;
+    let changed = results
+        .first()
+        .and_then(|r| r.meta().ok().flatten())
+        .and_then(|m| m.changes)
+        .unwrap_or(0);
+    Ok(changed == 1)
+}
+
+fn consent_mode(mode: ConsentMode) -> &'static str {
+    match mode {
+        ConsentMode::Off => "off",
+        ConsentMode::Implicit => "implicit",
+        ConsentMode::Explicit => "explicit",
+    }
 }
 
 // ---- visitors ----
@@ -124,6 +154,8 @@ pub struct NewConversation<'a> {
     pub page_url: Option<&'a str>,
     pub referrer: Option<&'a str>,
     pub locale: Option<&'a str>,
+    /// The consent the visitor gave (mode and text version), if the site asks for it.
+    pub consent: Option<(ConsentMode, u32)>,
     pub at: Millis,
 }
 
@@ -134,7 +166,8 @@ pub fn insert_conversation(
     stmt(
         db,
         "INSERT INTO conversations (id, site_id, visitor_id, channel, status, page_url, referrer, \
-         locale, created_at, updated_at, last_seq) VALUES (?1, ?2, ?3, 'chat', 'open', ?4, ?5, ?6, ?7, ?7, 0)",
+         locale, created_at, updated_at, last_seq, consent_mode, consent_version, consent_at) \
+         VALUES (?1, ?2, ?3, 'chat', 'open', ?4, ?5, ?6, ?7, ?7, 0, ?8, ?9, ?10)",
         &[
             text(c.id),
             text(c.site_id),
@@ -143,6 +176,10 @@ pub fn insert_conversation(
             opt_text(c.referrer),
             opt_text(c.locale),
             num(c.at),
+            c.consent
+                .map_or(JsValue::NULL, |(mode, _)| text(consent_mode(mode))),
+            c.consent.map_or(JsValue::NULL, |(_, v)| num(i64::from(v))),
+            c.consent.map_or(JsValue::NULL, |_| num(c.at)),
         ],
     )
 }
@@ -215,6 +252,9 @@ struct SummaryRow {
     last_message_preview: Option<String>,
     last_seq: Seq,
     page_url: Option<String>,
+    consent_mode: Option<ConsentMode>,
+    consent_version: Option<u32>,
+    consent_at: Option<Millis>,
 }
 
 impl From<SummaryRow> for ConversationSummary {
@@ -229,12 +269,17 @@ impl From<SummaryRow> for ConversationSummary {
             last_message_preview: r.last_message_preview.unwrap_or_default(),
             last_seq: r.last_seq,
             page_url: r.page_url,
+            consent: match (r.consent_mode, r.consent_version, r.consent_at) {
+                (Some(mode), Some(version), Some(at)) => Some(ConsentRecord { mode, version, at }),
+                _ => None,
+            },
         }
     }
 }
 
 const SUMMARY_COLUMNS: &str = "id, site_id, channel, status, created_at, last_message_at, \
-                               last_message_preview, last_seq, page_url";
+                               last_message_preview, last_seq, page_url, consent_mode, \
+                               consent_version, consent_at";
 
 /// Conversations with at least one message, newest activity first.
 pub async fn list_conversations(db: &D1Database, limit: u32) -> Result<Vec<ConversationSummary>> {

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::settings::{Font, LauncherPosition, TypicalReplyTime};
+use crate::settings::{ConsentMode, Font, LauncherPosition, TypicalReplyTime};
 use crate::{Channel, ConversationStatus, Message, Millis, Seq};
 
 /// The one shape of every error response: `{"error": {"code": "...", "message": "..."}}`.
@@ -50,6 +50,8 @@ pub enum ErrorCode {
     NotFound,
     /// The method is not allowed on this route.
     MethodNotAllowed,
+    /// The site asks for explicit consent and it was not given for the current text.
+    ConsentRequired,
     /// The deployment was already set up.
     AlreadySetUp,
     /// Something failed on the server; it was logged.
@@ -77,9 +79,21 @@ pub struct WidgetConfig {
     pub availability: PublicAvailability,
     /// Whether the launcher shows at all now (hidden offline or at capacity if so configured).
     pub launcher_visible: bool,
+    /// The consent step, when the site has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<PublicConsent>,
     /// When this answer may change by the clock alone (an opening or closing): fetch again then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_at: Option<Millis>,
+}
+
+/// The consent step the widget shows before a conversation starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicConsent {
+    pub mode: ConsentMode,
+    pub text: String,
+    /// Sent back in [`CreateConversation::consent`] so the conversation records this text.
+    pub version: u32,
 }
 
 /// A site's availability as the visitor sees it, with the text to show.
@@ -122,6 +136,18 @@ pub struct CreateConversation {
     /// BCP 47 language tag of the visitor's browser.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// The consent text version the visitor saw (and, in explicit mode, agreed to). Required
+    /// when the site asks for explicit consent, and it must be the current version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_version: Option<u32>,
+}
+
+/// What a conversation records of its visitor's consent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRecord {
+    pub mode: ConsentMode,
+    pub version: u32,
+    pub at: Millis,
 }
 
 /// Answer to [`CreateConversation`] (201).
@@ -228,6 +254,9 @@ pub struct ConversationSummary {
     pub last_seq: Seq,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_url: Option<String>,
+    /// The visitor's consent, when the site asked for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<ConsentRecord>,
 }
 
 /// `GET /api/agent/conversations`: newest activity first.

@@ -208,6 +208,33 @@ pub struct ChatSettings {
     /// Shown when every available agent is at their chat limit (if so configured).
     #[serde(default = "default_waiting_message")]
     pub waiting_message: String,
+    #[serde(default)]
+    pub consent: ConsentSettings,
+}
+
+/// GDPR consent before a conversation starts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentSettings {
+    pub mode: ConsentMode,
+    /// Shown above the composer (implicit) or with an "I agree" button (explicit).
+    #[serde(default)]
+    pub text: String,
+    /// Set by the server: raised whenever `mode` or `text` changes, so every conversation
+    /// records which text its visitor saw. Ignored on `PUT`.
+    #[serde(default)]
+    pub version: u32,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentMode {
+    /// No consent step.
+    #[default]
+    Off,
+    /// The consent text is shown; starting a chat implies consent.
+    Implicit,
+    /// The composer stays disabled until the visitor clicks "I agree".
+    Explicit,
 }
 
 fn default_away_message() -> String {
@@ -228,6 +255,7 @@ impl ChatSettings {
             availability: AvailabilitySettings::default(),
             away_message: default_away_message(),
             waiting_message: default_waiting_message(),
+            consent: ConsentSettings::default(),
         }
     }
 }

@@ -1,132 +1,41 @@
-// The host-page loader (`embed/src/loader.js`) on its own, in Chromium, against a fake Worker: a
-// tiny Node server that serves the freshly built `embed.js`, canned widget configs and a fake
-// frame page that speaks the loader↔frame protocol. The host is the real demo page
-// (`www/demo/`) under the strict CSP it is deployed with. Needs no Rust build, so it runs
-// anywhere `npm ci` and Chromium are present: `node --test tests/e2e/loader.test.mjs`.
+// The host-page loader (`embed/src/loader.js`) on its own, in Chromium, against a fake Worker
+// (fake-worker.mjs): drawing the launcher, the lazy frame and the loader↔frame protocol under a
+// strict CSP, and leaving no trace when anything fails. What a site's settings change (corner,
+// prompt, a hidden launcher) is in loader-settings.test.mjs. Needs no Rust build:
+// `node --test tests/e2e/loader.test.mjs`.
 
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import {
-  ROOT,
-  assertClean,
-  buildLoader,
-  cspViolations,
-  launchBrowser,
-  since,
-  loadWire,
-  waitFor,
-} from './support.mjs';
+import { startFakeWorker, widgetConfig } from './fake-worker.mjs';
+import { assertClean, cspViolations, launchBrowser, since, loadWire, waitFor } from './support.mjs';
 
 const BUDGET_GZIP_BYTES = 2048;
 
-const ACCENT_DARK = '#8a4b24';
 const ACCENT_PALE = '#ffe680';
-// Widget configs the fake Worker answers with, by site id; `undefined` body means 404.
+// Widget configs the fake Worker answers with, by site id.
 const SITES = {
-  bakery: { status: 200, body: config('bakery', ACCENT_DARK) },
-  pale: { status: 200, body: config('pale', ACCENT_PALE) },
+  bakery: { status: 200, body: widgetConfig('bakery') },
+  pale: { status: 200, body: widgetConfig('pale', { accent_color: ACCENT_PALE }) },
   missing: {
     status: 404,
     body: JSON.stringify({ error: { code: 'unknown_site', message: 'no such site' } }),
   },
   garbled: { status: 200, body: '{"site_id": "garbled", "heading":' },
   // Would inject CSS if the loader trusted it.
-  badcolor: { status: 200, body: config('badcolor', 'red}*{display:none') },
+  badcolor: { status: 200, body: widgetConfig('badcolor', { accent_color: 'red}*{display:none' }) },
 };
 
-function config(site, accent) {
-  return JSON.stringify({
-    site_id: site,
-    heading: 'Larkspur Lane Bakery',
-    welcome_message: 'Hello! How can we help?',
-    accent_color: accent,
-  });
-}
-
-// The fake widget frame: records what the host posts (from the host's origin only) and lets the
-// test post back as the frame. It announces READY as soon as it listens, like the real widget.
-const FAKE_FRAME_HTML = `<!doctype html><title>fake frame</title><h1 id="fake">Fake frame</h1>
-<script type="module">
-import { FRAME_TO_HOST, HOST_TO_FRAME } from '/wire.js';
-const host = new URLSearchParams(location.search).get('host');
-window.received = [];
-window.tags = { FRAME_TO_HOST, HOST_TO_FRAME };
-addEventListener('message', (e) => { if (e.origin === host) received.push(e.data.type); });
-window.tellHost = (message) => parent.postMessage(message, host);
-tellHost({ type: FRAME_TO_HOST.READY });
-</script>`;
-
+let worker;
 let edge;
 let host;
 let browser;
 let wire;
 let loaderSource;
 
-function listen(handler) {
-  const server = createServer((req, res) => {
-    Promise.resolve(handler(req, res)).catch((error) => {
-      res.writeHead(500).end(String(error));
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ server, origin: `http://127.0.0.1:${server.address().port}` }),
-    ),
-  );
-}
-
-async function fakeEdge(req, res) {
-  const url = new URL(req.url, 'http://edge');
-  const site = url.pathname.match(/^\/api\/sites\/([^/]+)\/widget-config$/);
-  if (url.pathname === '/embed.js') {
-    res.writeHead(200, { 'content-type': 'text/javascript' }).end(loaderSource);
-  } else if (url.pathname === '/wire.js') {
-    const source = await readFile(join(ROOT, 'embed', 'src', 'wire.js'));
-    res.writeHead(200, { 'content-type': 'text/javascript' }).end(source);
-  } else if (site && SITES[site[1]]) {
-    const { status, body } = SITES[site[1]];
-    res
-      .writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' })
-      .end(body);
-  } else if (url.pathname === '/widget/frame') {
-    res.writeHead(200, { 'content-type': 'text/html' }).end(FAKE_FRAME_HTML);
-  } else {
-    res.writeHead(404).end();
-  }
-}
-
-// Pages are `/<site>/` (the demo page for that site) and `/<site>/twice/` (the snippet pasted
-// twice). Everything is served under the CSP the demo is deployed with.
-async function demoHost(req, res) {
-  const url = new URL(req.url, 'http://host');
-  const e = edge.origin;
-  const csp =
-    `default-src 'self'; script-src 'self' ${e}; frame-src ${e}; connect-src ${e}; ` +
-    `style-src 'self'; img-src 'self' ${e}`;
-  const demoFile = url.pathname.match(/\/(demo\.css|favicon\.svg)$/);
-  const page = url.pathname.match(/^\/([a-z]+)\/(twice\/)?$/);
-  if (demoFile) {
-    const type = demoFile[1].endsWith('.css') ? 'text/css' : 'image/svg+xml';
-    const body = await readFile(join(ROOT, 'www', 'demo', demoFile[1]));
-    res.writeHead(200, { 'content-type': type, 'content-security-policy': csp }).end(body);
-  } else if (page) {
-    const snippet = '<script async src="{{EDGE}}/embed.js" data-site="{{SITE}}"></script>';
-    let html = await readFile(join(ROOT, 'www', 'demo', 'index.html'), 'utf8');
-    if (page[2]) html = html.replace(snippet, `${snippet}\n${snippet}`);
-    html = html.replaceAll('{{EDGE}}', e).replaceAll('{{SITE}}', page[1]);
-    res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': csp }).end(html);
-  } else {
-    res.writeHead(404).end();
-  }
-}
-
 before(async () => {
-  [loaderSource, wire] = await Promise.all([buildLoader(), loadWire()]);
-  [edge, host] = await Promise.all([listen(fakeEdge), listen(demoHost)]);
+  [worker, wire] = await Promise.all([startFakeWorker(SITES), loadWire()]);
+  ({ edge, host, loaderSource } = worker);
   browser = await launchBrowser();
   // Remember the window's own properties before any page script runs, to find new globals.
   await browser.context.addInitScript(() => {
@@ -136,8 +45,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  edge?.server.close();
-  host?.server.close();
+  worker?.close();
 });
 
 async function openPage(path, { initScript } = {}) {

@@ -57,11 +57,13 @@ export function requireEnv(names) {
 /**
  * A fresh Chromium with its own profile directory (playwright refuses `--user-data-dir` in
  * `args`, so the profile comes from `launchPersistentContext`). Every page and frame of the
- * context is watched from the start; see {@link watch}.
+ * context is watched from the start; see {@link watch}. `options` go to the context, e.g.
+ * `{ locale: 'sv-SE', timezoneId: 'Asia/Tokyo' }` for a visitor elsewhere.
  */
-export async function launchBrowser() {
+export async function launchBrowser(options = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'porchlight-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
+    ...options,
     executablePath: CHROMIUM,
     headless: true,
     args: [

@@ -315,3 +315,137 @@ fn business_hours_decide_offline_and_the_next_opening() {
     assert!(config.launcher_visible);
     inbox.close();
 }
+
+#[test]
+fn explicit_consent_is_required_recorded_and_versioned() {
+    use protocol::api::{ConversationList, ConversationSummary, CurrentConversation};
+    use protocol::settings::{ConsentMode, ConsentSettings};
+
+    let s = Session::start();
+    let mut new = s.original.clone();
+    new.consent = ConsentSettings {
+        mode: ConsentMode::Explicit,
+        text: "We keep this chat for a year to help you.".into(),
+        version: 999, // the server's to set
+    };
+    let stored: ChatSettings = s.put(&new).json();
+    let version = stored.consent.version;
+    assert_eq!(version, s.original.consent.version + 1);
+    let consent = s.config().consent.expect("the widget is told to ask");
+    assert_eq!(
+        (consent.mode, consent.version),
+        (ConsentMode::Explicit, version)
+    );
+
+    let start = |version: Option<u32>| {
+        let mut body = serde_json::json!({
+            "site_id": s.edge.site_id,
+            "first_message": { "client_id": porchlight_tests::new_client_id(), "body": "hello" },
+        });
+        if let Some(v) = version {
+            body["consent_version"] = v.into();
+        }
+        s.edge.request(
+            "POST",
+            "/api/widget/conversations",
+            &[],
+            Some(&body.to_string()),
+        )
+    };
+    start(None).assert_error(400, ErrorCode::ConsentRequired);
+    start(Some(version - 1)).assert_error(400, ErrorCode::ConsentRequired);
+    let agreed = start(Some(version));
+    assert_eq!(agreed.status, 201, "{}", agreed.body);
+    let created: protocol::api::ConversationCreated = agreed.json();
+
+    let list: ConversationList = s
+        .edge
+        .request(
+            "GET",
+            "/api/agent/conversations",
+            &[("cookie", &s.cookie)],
+            None,
+        )
+        .json();
+    let row: &ConversationSummary = list
+        .conversations
+        .iter()
+        .find(|c| c.id == created.conversation_id)
+        .expect("listed");
+    let record = row.consent.as_ref().expect("consent recorded");
+    assert_eq!(
+        (record.mode, record.version),
+        (ConsentMode::Explicit, version)
+    );
+    assert!(record.at > 0);
+
+    // A new text is a new version; agreeing to the old one no longer starts a chat.
+    let mut edited = stored.clone();
+    edited.consent.text = "We keep this chat for two years.".into();
+    let edited: ChatSettings = s.put(&edited).json();
+    assert_eq!(edited.consent.version, version + 1);
+    let auth = format!("Bearer {}", created.visitor_token);
+    let refused = s.edge.request(
+        "POST",
+        "/api/widget/conversations",
+        &[("authorization", &auth)],
+        Some(
+            &serde_json::json!({
+                "site_id": s.edge.site_id,
+                "first_message": { "client_id": "c-old", "body": "hi" },
+                "consent_version": version,
+            })
+            .to_string(),
+        ),
+    );
+    refused.assert_error(400, ErrorCode::ConsentRequired);
+    let current: CurrentConversation = s
+        .edge
+        .request(
+            "GET",
+            "/api/widget/conversations/current",
+            &[("authorization", &auth)],
+            None,
+        )
+        .json();
+    assert_eq!(
+        current.conversation.map(|c| c.id),
+        Some(created.conversation_id),
+        "nothing new"
+    );
+}
+
+#[test]
+fn implicit_consent_is_recorded_without_a_click() {
+    use protocol::api::ConversationList;
+    use protocol::settings::{ConsentMode, ConsentSettings};
+
+    let s = Session::start();
+    let mut new = s.original.clone();
+    new.consent = ConsentSettings {
+        mode: ConsentMode::Implicit,
+        text: "By chatting you agree to our privacy policy.".into(),
+        version: 0,
+    };
+    let version = s.put(&new).json::<ChatSettings>().consent.version;
+    let created = s.edge.start_conversation(None, "implicitly fine");
+    let list: ConversationList = s
+        .edge
+        .request(
+            "GET",
+            "/api/agent/conversations",
+            &[("cookie", &s.cookie)],
+            None,
+        )
+        .json();
+    let record = list
+        .conversations
+        .iter()
+        .find(|c| c.id == created.conversation_id)
+        .and_then(|c| c.consent.clone())
+        .expect("recorded");
+    assert_eq!(
+        (record.mode, record.version),
+        (ConsentMode::Implicit, version)
+    );
+}

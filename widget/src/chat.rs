@@ -2,22 +2,21 @@
 //! and stored values) provided as context; components read its signals and call its methods.
 //!
 //! A conversation begins with an HTTP request carrying the first message (so none exists, and
-//! nothing is stored on the device, until the visitor sends one); from then on a
-//! [`ConversationSocket`] carries everything. Before the socket exists the first message lives
-//! in a standalone [`Outbox`], which is then handed to the socket.
+//! nothing is stored on the device, until the visitor sends one); see [`conversation`]. The
+//! site's config (branding and availability) is fetched at start and again whenever it may have
+//! changed; see [`config`].
 
-use client::http::{self, HttpError};
-use client::{ConversationEvent, ConversationSocket, Entry, LinkState, Outbox};
+mod config;
+mod conversation;
+
+use client::availability::Shown;
+use client::{ConversationSocket, Entry, LinkState, Outbox};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use protocol::api::{
-    ConversationCreated, CreateConversation, CurrentConversation, SendMessage, WidgetConfig,
-};
+use protocol::api::{SendMessage, WidgetConfig};
 use protocol::embed::{FrameToHost, HostToFrame};
-use protocol::{Author, ConversationStatus};
+use protocol::Author;
 
-use crate::accent;
-use crate::frame::{self, FrameParams};
+use crate::frame::FrameParams;
 use crate::host::Host;
 use crate::visitor::{self, VisitorSession};
 
@@ -25,6 +24,8 @@ use crate::visitor::{self, VisitorSession};
 #[derive(Clone, Copy)]
 pub struct Chat {
     pub config: RwSignal<Option<WidgetConfig>>,
+    /// The site's availability as shown; `None` until the config has loaded.
+    pub availability: Memo<Option<Shown>>,
     pub entries: RwSignal<Vec<Entry>>,
     pub link: RwSignal<Option<LinkState>>,
     /// A sentence for the visitor about something that went wrong, if any.
@@ -41,12 +42,22 @@ pub struct Chat {
     socket: StoredValue<Option<ConversationSocket>, LocalStorage>,
     /// The first message's outbox, before the socket exists.
     draft: StoredValue<Option<Outbox>, LocalStorage>,
+    /// The config is not being polled (the chat was hidden when a fetch fell due); see
+    /// [`config`].
+    config_paused: StoredValue<bool, LocalStorage>,
 }
 
 impl Chat {
     pub fn new(params: FrameParams) -> Self {
+        let config = RwSignal::new(None::<WidgetConfig>);
         Self {
-            config: RwSignal::new(None),
+            config,
+            availability: Memo::new(move |_| {
+                config.with(|c| {
+                    c.as_ref()
+                        .map(|c| client::availability::shown(&c.availability))
+                })
+            }),
             entries: RwSignal::new(Vec::new()),
             link: RwSignal::new(None),
             notice: RwSignal::new(None),
@@ -60,23 +71,15 @@ impl Chat {
             closed: StoredValue::new_local(false),
             socket: StoredValue::new_local(None),
             draft: StoredValue::new_local(None),
+            config_paused: StoredValue::new_local(false),
         }
     }
 
     /// Loads the site's config, resumes a remembered conversation, starts listening to the
     /// host page and tells it the frame is ready.
     pub fn start(self) {
+        self.load_config();
         let site = self.params.with_value(|p| p.site.clone());
-        let url = format!("/api/sites/{}/widget-config", encode(&site));
-        spawn_local(async move {
-            match http::get_json::<WidgetConfig>(&url, None).await {
-                Ok(config) => {
-                    accent::apply(&config.accent_color);
-                    self.config.set(Some(config));
-                }
-                Err(e) => self.notice.set(Some(e.to_string())),
-            }
-        });
         if let Some(session) = visitor::load(&site) {
             self.resume(site, session);
         }
@@ -167,136 +170,12 @@ impl Chat {
         }
     }
 
-    fn create(self, first_message: SendMessage) {
-        let (site_id, page_url) = self.params.with_value(|p| (p.site.clone(), p.page.clone()));
-        let request = CreateConversation {
-            site_id: site_id.clone(),
-            first_message,
-            page_url,
-            referrer: frame::referrer(),
-            locale: frame::locale(),
-        };
-        let token = self
-            .session
-            .with_value(|s| s.as_ref().map(|s| s.visitor_token.clone()));
-        self.busy.set(true);
-        spawn_local(async move {
-            let url = "/api/widget/conversations";
-            let mut answer =
-                http::post_json::<_, ConversationCreated>(url, &request, token.as_deref()).await;
-            if answer.as_ref().is_err_and(HttpError::is_auth) && token.is_some() {
-                // A stale token: forget it and start as a new visitor.
-                self.forget(&site_id);
-                answer = http::post_json(url, &request, None).await;
-            }
-            self.busy.set(false);
-            let outbox = self.draft.try_update_value(Option::take).flatten();
-            let mut outbox = outbox.unwrap_or_else(|| Outbox::new(Author::Visitor));
-            match answer {
-                Ok(created) => {
-                    let session = VisitorSession {
-                        visitor_token: created.visitor_token,
-                        conversation_id: created.conversation_id,
-                    };
-                    visitor::save(&site_id, &session);
-                    outbox.insert(created.message);
-                    self.show(outbox.entries());
-                    self.connect(&session, outbox);
-                    self.session.set_value(Some(session));
-                }
-                Err(e) => {
-                    outbox.fail(&request.first_message.client_id, e.code(), e.to_string());
-                    self.show(outbox.entries());
-                    self.draft.set_value(Some(outbox));
-                }
-            }
-        });
-    }
-
-    /// Picks up the remembered conversation, if the server still knows the visitor.
-    fn resume(self, site: String, session: VisitorSession) {
-        self.session.set_value(Some(session.clone()));
-        self.busy.set(true);
-        spawn_local(async move {
-            let url = "/api/widget/conversations/current";
-            match http::get_json::<CurrentConversation>(url, Some(&session.visitor_token)).await {
-                Ok(CurrentConversation {
-                    conversation: Some(current),
-                }) => {
-                    let session = VisitorSession {
-                        conversation_id: current.id,
-                        ..session
-                    };
-                    self.closed
-                        .set_value(current.status == ConversationStatus::Closed);
-                    if current.status == ConversationStatus::Closed {
-                        self.notice.set(Some(
-                            "This conversation has ended. Write to start a new one.".into(),
-                        ));
-                    }
-                    self.connect(&session, Outbox::new(Author::Visitor));
-                    self.session.set_value(Some(session));
-                }
-                Ok(CurrentConversation { conversation: None }) => {}
-                Err(e) if e.is_auth() => self.forget(&site),
-                // Offline or failing: keep the token; the next send tries again.
-                Err(_) => {}
-            }
-            self.busy.set(false);
-        });
-    }
-
-    fn forget(self, site: &str) {
-        visitor::forget(site);
-        self.session.set_value(None);
-    }
-
-    fn connect(self, session: &VisitorSession, outbox: Outbox) {
-        let url = format!(
-            "{}/api/widget/conversations/{}/socket",
-            frame::socket_origin(),
-            encode(&session.conversation_id)
-        );
-        // Browsers cannot set headers on a WebSocket, so the token rides as a subprotocol.
-        let protocols = vec![
-            "porchlight.v1".to_owned(),
-            format!("bearer.{}", session.visitor_token),
-        ];
-        let socket = ConversationSocket::open(&url, protocols, outbox, move |e| self.on_socket(e));
-        self.socket.set_value(Some(socket));
-    }
-
-    fn on_socket(self, event: ConversationEvent) {
-        match event {
-            ConversationEvent::Changed {
-                entries,
-                arrived,
-                live,
-            } => {
-                self.show(entries);
-                let from_agents = arrived
-                    .iter()
-                    .filter(|m| matches!(m.author, Author::Agent { .. }));
-                let count = u32::try_from(from_agents.count()).unwrap_or(u32::MAX);
-                if live && count > 0 && self.hidden.get_untracked() {
-                    let unread = self.unread.get_untracked().saturating_add(count);
-                    self.unread.set(unread);
-                    self.post(FrameToHost::Unread { count: unread });
-                }
-            }
-            ConversationEvent::State(state) => {
-                self.link.try_set(Some(state));
-            }
-            ConversationEvent::Refused { message, .. } => {
-                self.notice.try_set(Some(message));
-            }
-        }
-    }
-
     fn on_host(self, message: HostToFrame) {
         match message {
             HostToFrame::Open => {
                 self.hidden.set(false);
+                // The config is only polled while the chat is seen: catch up now.
+                self.resume_config();
                 self.unread.set(0);
                 self.post(FrameToHost::Unread { count: 0 });
                 if let Some(composer) = document().get_element_by_id("pl-composer") {

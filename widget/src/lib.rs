@@ -5,14 +5,17 @@
 //!
 //! # Layout
 //! - [`view`]: the components (header, message log, notice, composer).
-//! - [`chat`]: the chat's state and actions, shared as context.
+//! - [`availability`]: the site's availability drawn: reply time, away marker, notice.
+//! - [`chat`]: the chat's state and actions, shared as context; its conversation on the server
+//!   and the site's config, kept fresh.
 //! - [`frame`]: the frame's parameters (site, host origin, page) and our own URLs.
 //! - [`host`]: `postMessage` with the host page, origin-checked both ways.
 //! - [`visitor`]: the visitor's token and conversation in `localStorage`, written only after a
 //!   first message.
-//! - [`accent`]: the site's accent colour as CSS custom properties.
+//! - [`branding`]: the site's accent colour and font applied to the frame.
 
-pub mod accent;
+pub mod availability;
+pub mod branding;
 pub mod chat;
 pub mod frame;
 pub mod host;

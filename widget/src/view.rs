@@ -1,7 +1,7 @@
-//! The widget's components: a header with the site's heading and a close button, the message
-//! log, a notice line and the composer. Every body is rendered as a text node, never as HTML,
-//! and no element carries a `style` attribute (the frame's CSP forbids them): looks come from
-//! `widget.css` classes and `data-*` attributes.
+//! The widget's components: a header with the site's heading, its availability and a close
+//! button, the message log, the availability notice, a notice line and the composer. Every body
+//! is rendered as a text node, never as HTML, and no element carries a `style` attribute (the
+//! frame's CSP forbids them): looks come from `widget.css` classes and `data-*` attributes.
 //!
 //! Views avoid type erasure (`into_any`) where an `Option` or an attribute will do: each erased
 //! type costs the widget's wasm more than the branch it replaces.
@@ -11,6 +11,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use protocol::Author;
 
+use crate::availability::{AvailabilityNotice, AwayMarker, ReplyTime};
 use crate::chat::Chat;
 use crate::frame::FrameParams;
 
@@ -29,6 +30,7 @@ pub fn app(params: FrameParams) -> impl IntoView {
         <main class="pl-chat">
             <Header />
             <Log />
+            <AvailabilityNotice />
             <Notice />
             <Composer />
         </main>
@@ -52,8 +54,10 @@ fn Header() -> impl IntoView {
         <header class="pl-header">
             <div class="pl-titles">
                 <h1 id="pl-heading" class="pl-heading">{heading}</h1>
+                <ReplyTime />
                 <p class="pl-status" role="status">{status}</p>
             </div>
+            <AwayMarker />
             <button id="pl-close" class="pl-close" type="button" aria-label="Close chat"
                 on:click=move |_| chat.close()>
                 <span aria-hidden="true">"×"</span>

@@ -2,7 +2,7 @@
 //! role may use it (least privilege: agents answer chats, admins configure them); every change
 //! must come from our own origin, like every cookie-authenticated state change.
 
-use domain::chat_settings::validate_chat_settings;
+use domain::chat_settings::update_chat_settings;
 use protocol::api::{ErrorCode, Role};
 use protocol::settings::ChatSettings;
 use worker::{Request, Response};
@@ -37,13 +37,18 @@ pub async fn settings(app: &App, req: &Request, site_id: &str) -> ApiResult<Resp
     Ok(http::json(&settings, 200))
 }
 
-/// `PUT /api/admin/sites/{site}/settings`: validated whole before anything is stored.
+/// `PUT /api/admin/sites/{site}/settings`: validated whole before anything is stored; the
+/// consent version is the server's (raised when the consent text or mode changes).
 pub async fn put_settings(app: &App, mut req: Request, site_id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
     admin(app, &req).await?;
     let body: ChatSettings = http::read_json(&mut req).await?;
-    let settings = validate_chat_settings(&body)?;
-    if !store::put_chat_settings(&app.db, site_id, &settings).await? {
+    let stored = store::chat_settings(&app.db, site_id)
+        .await?
+        .ok_or_else(unknown_site)?;
+    let settings = update_chat_settings(&stored, &body)?;
+    let new_consent = settings.consent.version != stored.consent.version;
+    if !store::put_chat_settings(&app.db, site_id, &settings, new_consent).await? {
         return Err(unknown_site());
     }
     Ok(http::json(&settings, 200))

@@ -3,6 +3,7 @@
 //! Browsers cannot set headers on a WebSocket, so there the token travels as a subprotocol
 //! (`bearer.TOKEN`, beside `porchlight.v1`), never in the URL.
 
+use domain::chat_settings::consent_for;
 use domain::credentials::{bearer_token, token_digest};
 use domain::message::{clamp_page_url, validate_send};
 use protocol::api::{
@@ -67,12 +68,10 @@ async fn visitor_conversation(app: &App, req: &Request, id: &str) -> ApiResult<V
 pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
     let body: CreateConversation = http::read_json(&mut req).await?;
     let first = validate_send(&body.first_message)?;
-    if store::chat_settings(&app.db, &body.site_id)
+    let settings = store::chat_settings(&app.db, &body.site_id)
         .await?
-        .is_none()
-    {
-        return Err(ApiError::new(ErrorCode::UnknownSite, "No such site."));
-    }
+        .ok_or_else(|| ApiError::new(ErrorCode::UnknownSite, "No such site."))?;
+    let consent = consent_for(&settings.consent, body.consent_version)?;
     let presented = match req.headers().get("authorization")? {
         Some(h) => Some(bearer_token(Some(&h))?.to_owned()),
         None => None,
@@ -115,6 +114,7 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
             page_url: page_url.as_deref(),
             referrer: referrer.as_deref(),
             locale,
+            consent,
             at: now,
         },
     )?);

@@ -1,0 +1,43 @@
+// The loader's stylesheet, adopted by its shadow root (never a `<style>` element or a style
+// attribute, which a strict CSP would block), built from the site's config: the accent colour
+// with black or white ink on it, the corner, and whether the launcher shows. Bundled into
+// `embed.js` with the loader, so the same size rules apply: terse CSS, meaning in comments.
+
+// Black or white ink for text on `hex`: white where the WCAG relative luminance is below ~0.18
+// (there white contrasts more). The sRGB curve is taken as x^2.2 on the 0–255 channel values,
+// so the threshold is 0.179 · 255^2.2 = 35257; the choice differs from the exact curve's only
+// for colours where both inks contrast about equally.
+const inkFor = (hex) => {
+  const [r, g, b] = [1, 3, 5].map((i) => ('0x' + hex.slice(i, i + 2)) ** 2.2);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 35257 ? '#fff' : '#000';
+};
+
+// Fixed elements inside a shadow root still stack in the page's root context, hence the huge
+// z-index. `:host { all: initial }` stops the page's inherited fonts and colours, and
+// `button { all: unset }` the browser's button looks (focus is drawn by `outline: auto`).
+// `[aria-expanded]` is the launcher (nothing else has the attribute), `div` the panel, `p` the
+// prompt: the welcome as a button that opens the chat, and a dismiss button. Full screen on
+// narrow viewports, where the frame's own close control replaces the launcher. A hidden
+// launcher hides its prompt too; an open panel stays until the visitor closes it, so a chat
+// in progress never vanishes when, say, the team goes offline.
+export const css = (config, accent = config.accent_color) => `\
+:host{all:initial;font:15px system-ui}\
+button{all:unset;padding:12px;cursor:pointer}\
+button:focus-visible{outline:auto}\
+[aria-expanded],div,p{position:fixed;\
+${config.launcher_position === 'left' ? 'left' : 'right'}:20px;\
+bottom:96px;z-index:999999999;box-shadow:0 4px 16px #0005;border-radius:12px;margin:0;\
+background:#fff}\
+[aria-expanded]{bottom:20px;padding:16px;border-radius:50%;background:${accent};\
+color:${inkFor(accent)}}\
+svg{display:block;width:28px;height:28px;fill:currentColor}\
+.x{fill:none;stroke:currentColor;stroke-width:2}\
+[aria-expanded=true] .b,[aria-expanded=false] .x{display:none}\
+span{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:9px;\
+background:#c5221f;color:#fff;font-size:12px}\
+div{width:380px;height:min(600px,100vh - 116px);overflow:hidden}\
+iframe{width:100%;height:100%;border:0}\
+p{max-width:280px;display:flex}\
+@media(max-width:480px){div{inset:0;width:auto;height:auto;border-radius:0}\
+[aria-expanded=true]{display:none}}\
+${config.launcher_visible ? '' : '[aria-expanded],p{display:none}'}`;

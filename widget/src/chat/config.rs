@@ -1,0 +1,71 @@
+//! The site's config as the frame keeps it: fetched at start, applied (branding) and drawn
+//! (availability), then fetched again when it may have changed: at the edge's `refresh_at` (an
+//! opening or a closing) and at least every minute (an agent coming or going), so the chat
+//! changes without a reload. Only while the visitor can see the chat, though: the loop pauses
+//! while the panel is hidden, and opening it catches up at once. The timing rule itself is
+//! `client::availability::next_fetch_in`.
+
+use std::time::Duration;
+
+use client::availability::{next_fetch_in, POLL_MS};
+use client::http;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::api::WidgetConfig;
+
+use super::{encode, Chat};
+use crate::branding;
+
+impl Chat {
+    /// Fetches the config now and schedules the next fetch.
+    pub(super) fn load_config(self) {
+        let url = format!(
+            "/api/sites/{}/widget-config",
+            self.params.with_value(|p| encode(&p.site))
+        );
+        spawn_local(async move {
+            let next = match http::get_json::<WidgetConfig>(&url, None).await {
+                Ok(config) => {
+                    let next = next_fetch_in(config.refresh_at, js_sys::Date::now() as i64);
+                    // Most fetches change nothing; redrawing then would only cost.
+                    if self.config.with_untracked(|c| c.as_ref() != Some(&config)) {
+                        branding::apply(&config);
+                        self.config.set(Some(config));
+                    }
+                    next
+                }
+                Err(e) => {
+                    // Without any config there is nothing to chat with, so the visitor is
+                    // told; a later failure (offline, a deploy) keeps what is shown.
+                    if self.config.with_untracked(Option::is_none) {
+                        self.notice.set(Some(e.to_string()));
+                    }
+                    POLL_MS
+                }
+            };
+            self.schedule_config(next);
+        });
+    }
+
+    /// The panel was opened: fetch now if the loop paused while it was hidden.
+    pub(super) fn resume_config(self) {
+        if self.config_paused.get_value() {
+            self.config_paused.set_value(false);
+            self.load_config();
+        }
+    }
+
+    fn schedule_config(self, ms: u32) {
+        let due = move || {
+            if self.hidden.get_untracked() {
+                self.config_paused.set_value(true);
+            } else {
+                self.load_config();
+            }
+        };
+        // Without a timer (no window) the loop simply stops; opening the chat restarts it.
+        if set_timeout_with_handle(due, Duration::from_millis(ms.into())).is_err() {
+            self.config_paused.set_value(true);
+        }
+    }
+}

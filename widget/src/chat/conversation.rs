@@ -1,0 +1,148 @@
+//! The conversation's life on the server: created by the visitor's first message over HTTP,
+//! resumed from the session remembered on the device, and carried by a
+//! [`ConversationSocket`] from then on. Before the socket exists the first message lives in a
+//! standalone [`Outbox`], which is then handed to the socket.
+
+use client::http::{self, HttpError};
+use client::{ConversationEvent, ConversationSocket, Outbox};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::api::{ConversationCreated, CreateConversation, CurrentConversation, SendMessage};
+use protocol::embed::FrameToHost;
+use protocol::{Author, ConversationStatus};
+
+use super::{encode, Chat};
+use crate::frame;
+use crate::visitor::{self, VisitorSession};
+
+impl Chat {
+    /// Starts a conversation with its first message (the visitor's token, if remembered, keeps
+    /// them the same visitor), then remembers it and connects its socket.
+    pub(super) fn create(self, first_message: SendMessage) {
+        let (site_id, page_url) = self.params.with_value(|p| (p.site.clone(), p.page.clone()));
+        let request = CreateConversation {
+            site_id: site_id.clone(),
+            first_message,
+            page_url,
+            referrer: frame::referrer(),
+            locale: frame::locale(),
+            // The widget shows no consent text yet, so it claims no consent to one.
+            consent_version: None,
+        };
+        let token = self
+            .session
+            .with_value(|s| s.as_ref().map(|s| s.visitor_token.clone()));
+        self.busy.set(true);
+        spawn_local(async move {
+            let url = "/api/widget/conversations";
+            let mut answer =
+                http::post_json::<_, ConversationCreated>(url, &request, token.as_deref()).await;
+            if answer.as_ref().is_err_and(HttpError::is_auth) && token.is_some() {
+                // A stale token: forget it and start as a new visitor.
+                self.forget(&site_id);
+                answer = http::post_json(url, &request, None).await;
+            }
+            self.busy.set(false);
+            let outbox = self.draft.try_update_value(Option::take).flatten();
+            let mut outbox = outbox.unwrap_or_else(|| Outbox::new(Author::Visitor));
+            match answer {
+                Ok(created) => {
+                    let session = VisitorSession {
+                        visitor_token: created.visitor_token,
+                        conversation_id: created.conversation_id,
+                    };
+                    visitor::save(&site_id, &session);
+                    outbox.insert(created.message);
+                    self.show(outbox.entries());
+                    self.connect(&session, outbox);
+                    self.session.set_value(Some(session));
+                }
+                Err(e) => {
+                    outbox.fail(&request.first_message.client_id, e.code(), e.to_string());
+                    self.show(outbox.entries());
+                    self.draft.set_value(Some(outbox));
+                }
+            }
+        });
+    }
+
+    /// Picks up the remembered conversation, if the server still knows the visitor.
+    pub(super) fn resume(self, site: String, session: VisitorSession) {
+        self.session.set_value(Some(session.clone()));
+        self.busy.set(true);
+        spawn_local(async move {
+            let url = "/api/widget/conversations/current";
+            match http::get_json::<CurrentConversation>(url, Some(&session.visitor_token)).await {
+                Ok(CurrentConversation {
+                    conversation: Some(current),
+                }) => {
+                    let session = VisitorSession {
+                        conversation_id: current.id,
+                        ..session
+                    };
+                    self.closed
+                        .set_value(current.status == ConversationStatus::Closed);
+                    if current.status == ConversationStatus::Closed {
+                        self.notice.set(Some(
+                            "This conversation has ended. Write to start a new one.".into(),
+                        ));
+                    }
+                    self.connect(&session, Outbox::new(Author::Visitor));
+                    self.session.set_value(Some(session));
+                }
+                Ok(CurrentConversation { conversation: None }) => {}
+                Err(e) if e.is_auth() => self.forget(&site),
+                // Offline or failing: keep the token; the next send tries again.
+                Err(_) => {}
+            }
+            self.busy.set(false);
+        });
+    }
+
+    fn forget(self, site: &str) {
+        visitor::forget(site);
+        self.session.set_value(None);
+    }
+
+    fn connect(self, session: &VisitorSession, outbox: Outbox) {
+        let url = format!(
+            "{}/api/widget/conversations/{}/socket",
+            frame::socket_origin(),
+            encode(&session.conversation_id)
+        );
+        // Browsers cannot set headers on a WebSocket, so the token rides as a subprotocol.
+        let protocols = vec![
+            "porchlight.v1".to_owned(),
+            format!("bearer.{}", session.visitor_token),
+        ];
+        let socket = ConversationSocket::open(&url, protocols, outbox, move |e| self.on_socket(e));
+        self.socket.set_value(Some(socket));
+    }
+
+    fn on_socket(self, event: ConversationEvent) {
+        match event {
+            ConversationEvent::Changed {
+                entries,
+                arrived,
+                live,
+            } => {
+                self.show(entries);
+                let from_agents = arrived
+                    .iter()
+                    .filter(|m| matches!(m.author, Author::Agent { .. }));
+                let count = u32::try_from(from_agents.count()).unwrap_or(u32::MAX);
+                if live && count > 0 && self.hidden.get_untracked() {
+                    let unread = self.unread.get_untracked().saturating_add(count);
+                    self.unread.set(unread);
+                    self.post(FrameToHost::Unread { count: unread });
+                }
+            }
+            ConversationEvent::State(state) => {
+                self.link.try_set(Some(state));
+            }
+            ConversationEvent::Refused { message, .. } => {
+                self.notice.try_set(Some(message));
+            }
+        }
+    }
+}
