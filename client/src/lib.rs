@@ -8,14 +8,12 @@
 //! - [`conversations`]: the agent's conversation list merged from the inbox socket and the
 //!   list request. Pure.
 //! - [`backoff`]: reconnect delays. Pure.
-//! - [`accent`]: a site's accent colour and the text colour that contrasts with it. Pure.
 //! - [`availability`]: what the visitor is shown for the site's availability, and when to
 //!   fetch the config again. Pure.
 //! - `link` (wasm only): a WebSocket that reconnects with backoff while its owner wants it.
 //! - `socket` (wasm only): [`outbox`] driven by a `link` to a conversation socket.
 //! - `http` (wasm only): JSON fetch helpers that decode the API's error body.
 
-pub mod accent;
 pub mod availability;
 pub mod backoff;
 pub mod conversations;

@@ -5,6 +5,7 @@
 //!
 //! # Layout
 //! - [`message`]: validating what a participant sends; list previews.
+//! - [`branding`]: the accent colour and the text colour that contrasts with it.
 //! - [`chat_settings`]: validating a site's chat settings before they are stored.
 //! - [`credentials`]: bearer-token digests, the stored password-hash format, password and
 //!   e-mail rules.
@@ -14,6 +15,7 @@
 //! - [`rejection`]: the error every rule returns, carrying the wire error code.
 
 pub mod availability;
+pub mod branding;
 pub mod chat_settings;
 pub mod credentials;
 pub mod message;

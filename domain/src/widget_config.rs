@@ -10,6 +10,7 @@ use protocol::Millis;
 use crate::availability::{
     availability, AgentPresence, AvailabilityStatus, AwayBehaviour, OfflineBehaviour,
 };
+use crate::branding::{parse_hex, text_on};
 
 /// The public config of a site at `now_ms` (milliseconds since the epoch).
 pub fn public_config(
@@ -51,6 +52,9 @@ pub fn public_config(
         heading: s.heading.clone(),
         welcome_message: s.welcome.message.clone(),
         accent_color: s.branding.accent_color.clone(),
+        accent_text_color: parse_hex(&s.branding.accent_color)
+            .map_or("#ffffff", text_on)
+            .to_owned(),
         font: s.branding.font,
         launcher_position: s.branding.launcher_position,
         prompt_after_ms: s
@@ -102,6 +106,7 @@ mod tests {
         assert!(c.launcher_visible);
         assert_eq!(c.prompt_after_ms, Some(3000));
         assert_eq!(c.heading, "Bakery");
+        assert_eq!(c.accent_text_color, "#ffffff", "white on the default blue");
         assert_eq!(c.refresh_at, None);
     }
 

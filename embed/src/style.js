@@ -1,16 +1,7 @@
 // The loader's stylesheet, adopted by its shadow root (never a `<style>` element or a style
 // attribute, which a strict CSP would block), built from the site's config: the accent colour
-// with black or white ink on it, the corner, and whether the launcher shows. Bundled into
+// with the black or white ink the edge chose for it, the corner, and whether the launcher shows. Bundled into
 // `embed.js` with the loader, so the same size rules apply: terse CSS, meaning in comments.
-
-// Black or white ink for text on `hex`: white where the WCAG relative luminance is below ~0.18
-// (there white contrasts more). The sRGB curve is taken as x^2.2 on the 0–255 channel values,
-// so the threshold is 0.179 · 255^2.2 = 35257; the choice differs from the exact curve's only
-// for colours where both inks contrast about equally.
-const inkFor = (hex) => {
-  const [r, g, b] = [1, 3, 5].map((i) => ('0x' + hex.slice(i, i + 2)) ** 2.2);
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 35257 ? '#fff' : '#000';
-};
 
 // Fixed elements inside a shadow root still stack in the page's root context, hence the huge
 // z-index. `:host { all: initial }` stops the page's inherited fonts and colours, and
@@ -29,7 +20,7 @@ ${config.launcher_position === 'left' ? 'left' : 'right'}:20px;\
 bottom:96px;z-index:999999999;box-shadow:0 4px 16px #0005;border-radius:12px;margin:0;\
 background:#fff}\
 [aria-expanded]{bottom:20px;padding:16px;border-radius:50%;background:${accent};\
-color:${inkFor(accent)}}\
+color:${config.accent_text_color}}\
 svg{display:block;width:28px;height:28px;fill:currentColor}\
 .x{fill:none;stroke:currentColor;stroke-width:2}\
 [aria-expanded=true] .b,[aria-expanded=false] .x{display:none}\

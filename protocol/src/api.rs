@@ -71,6 +71,9 @@ pub struct WidgetConfig {
     pub welcome_message: String,
     /// `#rrggbb`.
     pub accent_color: String,
+    /// `#000000` or `#ffffff`: whichever contrasts more with `accent_color` (WCAG), for text
+    /// and icons drawn on it.
+    pub accent_text_color: String,
     pub font: Font,
     pub launcher_position: LauncherPosition,
     /// Pop the welcome beside the launcher this many milliseconds after page load.

@@ -20,6 +20,8 @@ export function widgetConfig(site, changes = {}) {
     heading: 'Larkspur Lane Bakery',
     welcome_message: WELCOME,
     accent_color: ACCENT_DARK,
+    // The edge picks black or white ink for the accent (domain::branding); white on dark brown.
+    accent_text_color: '#ffffff',
     font: 'system',
     launcher_position: 'right',
     availability: { available: {} },

@@ -16,7 +16,10 @@ const ACCENT_PALE = '#ffe680';
 // Widget configs the fake Worker answers with, by site id.
 const SITES = {
   bakery: { status: 200, body: widgetConfig('bakery') },
-  pale: { status: 200, body: widgetConfig('pale', { accent_color: ACCENT_PALE }) },
+  pale: {
+    status: 200,
+    body: widgetConfig('pale', { accent_color: ACCENT_PALE, accent_text_color: '#000000' }),
+  },
   missing: {
     status: 404,
     body: JSON.stringify({ error: { code: 'unknown_site', message: 'no such site' } }),
@@ -162,7 +165,9 @@ test('the launcher opens the frame lazily and speaks the protocol under a strict
   await page.close();
 });
 
-test('a pale accent gets a dark icon', async () => {
+// The ink itself is chosen at the edge (domain::branding, tested natively; end to end in
+// widget-settings.test.mjs); the loader must draw with the one it is given.
+test('a pale accent is drawn with the dark ink the edge chose', async () => {
   const seen = since(browser.seen);
   const page = await openPage('/pale/');
   await launcher(page).waitFor();

@@ -2,9 +2,8 @@
 //! properties set through CSSOM (the frame's CSP forbids `style` attributes, but not CSSOM), and
 //! the font family as a class that `widget.css` maps to a font stack. `--pl-accent` is the
 //! colour; `--pl-on-accent` is black or white, whichever contrasts more with it, so text on
-//! accent-coloured surfaces stays readable (the rules are in `client::accent`).
+//! accent-coloured surfaces stays readable (decided at the edge: `domain::branding`).
 
-use client::accent::{parse_hex, text_on};
 use leptos::prelude::document;
 use protocol::api::WidgetConfig;
 use protocol::settings::Font;
@@ -12,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 /// Applies `config`'s accent colour and font; called again whenever the config is fetched, so
-/// a change shows without a reload. An invalid colour leaves the previous (or default) one.
+/// a change shows without a reload.
 pub fn apply(config: &WidgetConfig) {
     let Some(root) = document()
         .document_element()
@@ -22,12 +21,10 @@ pub fn apply(config: &WidgetConfig) {
     };
     // The root carries no other class, so the font class is the whole attribute.
     root.set_class_name(font_class(config.font));
-    if let Some(rgb) = parse_hex(&config.accent_color) {
-        let style = root.style();
-        let hex = format!("#{:02x}{:02x}{:02x}", rgb.0, rgb.1, rgb.2);
-        let _ = style.set_property("--pl-accent", &hex);
-        let _ = style.set_property("--pl-on-accent", text_on(rgb));
-    }
+    // The edge validated both colours; CSSOM ignores a value that is not a colour anyway.
+    let style = root.style();
+    let _ = style.set_property("--pl-accent", &config.accent_color);
+    let _ = style.set_property("--pl-on-accent", &config.accent_text_color);
 }
 
 /// The root class for a font; the stacks themselves are in `widget.css`.

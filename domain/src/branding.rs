@@ -1,6 +1,6 @@
-//! Colour rules for a site's accent colour (`WidgetConfig::accent_color`, `#rrggbb`): reading
-//! it, and choosing black or white text on it by WCAG contrast. Pure, tested natively; the
-//! widget applies the result through CSSOM.
+//! Colour rules for a site's accent colour (`#rrggbb`): reading it, and choosing black or white
+//! text on it by WCAG contrast. Decided once, at the edge, and sent in the public config
+//! (`WidgetConfig::accent_text_color`), so neither the loader nor the widget carries the maths.
 
 /// `#rrggbb` (case-insensitive) to its components.
 pub fn parse_hex(color: &str) -> Option<(u8, u8, u8)> {
