@@ -222,7 +222,10 @@ impl Outbox {
                 }
             }
             // Typing, read positions and who is present do not touch messages or sends.
-            ServerFrame::Typing { .. } | ServerFrame::Read { .. } | ServerFrame::Agents { .. } => {}
+            ServerFrame::Typing { .. }
+            | ServerFrame::Read { .. }
+            | ServerFrame::Agents { .. }
+            | ServerFrame::Status { .. } => {}
             ServerFrame::Synced { .. } => {
                 // `last_seq` still comes only from messages actually seen: resuming after
                 // the server's figure could skip a message this view never received.

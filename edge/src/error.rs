@@ -43,7 +43,7 @@ impl ApiError {
             ErrorCode::Forbidden => 403,
             ErrorCode::UnknownSite | ErrorCode::UnknownConversation | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::AlreadySetUp => 409,
+            ErrorCode::AlreadySetUp | ErrorCode::ConversationClosed => 409,
             ErrorCode::Internal => 500,
         }
     }

@@ -320,6 +320,29 @@ pub async fn record_message(
     Ok(row.map(Into::into))
 }
 
+/// Sets a conversation's status in the index; returns the row as it now is.
+pub async fn set_conversation_status(
+    db: &D1Database,
+    id: &str,
+    status: ConversationStatus,
+) -> Result<Option<ConversationSummary>> {
+    let value = match status {
+        ConversationStatus::Open => "open",
+        ConversationStatus::Closed => "closed",
+    };
+    let row: Option<SummaryRow> = stmt(
+        db,
+        &format!(
+            "UPDATE conversations SET status = ?2, updated_at = ?3 WHERE id = ?1 \
+             RETURNING {SUMMARY_COLUMNS}"
+        ),
+        &[text(id), text(value), num(now())],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(Into::into))
+}
+
 // ---- agents and sessions ----
 
 #[derive(Deserialize)]

@@ -46,6 +46,9 @@ pub enum ErrorCode {
     UnknownSite,
     /// The conversation does not exist or is not visible to the caller.
     UnknownConversation,
+    /// The conversation is closed: it takes no messages (a visitor starts a new one; an agent
+    /// reopens it first).
+    ConversationClosed,
     /// No such route.
     NotFound,
     /// The method is not allowed on this route.

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{ConversationSummary, ErrorCode, SendMessage};
-use crate::{Author, Message, Seq};
+use crate::{Author, ConversationStatus, Message, Seq};
 
 /// An agent as participants see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +53,9 @@ pub enum ServerFrame {
     },
     /// The replay after connect is complete; `last_seq` is the newest stored message.
     Synced { last_seq: Seq },
+    /// The conversation's status: sent right after `Synced`, and whenever an agent closes or
+    /// reopens it. A closed conversation takes no messages; the widget offers a new one.
+    Status { status: ConversationStatus },
     /// Someone else is (or stopped) typing.
     Typing { author: Author, active: bool },
     /// How far a side has read: `by` is the visitor, or an agent. Sent after `Synced` for the
@@ -114,6 +117,9 @@ mod tests {
                 duplicate: false,
             },
             ServerFrame::Synced { last_seq: 3 },
+            ServerFrame::Status {
+                status: ConversationStatus::Closed,
+            },
             ServerFrame::Typing {
                 author: Author::Visitor,
                 active: true,

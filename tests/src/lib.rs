@@ -238,6 +238,8 @@ pub struct Socket {
     pub reads: Vec<(protocol::Author, u64)>,
     /// Agents present when this socket joined.
     pub agents: Vec<protocol::frame::AgentRef>,
+    /// The conversation's status when this socket joined.
+    pub status: Option<protocol::ConversationStatus>,
 }
 
 impl Socket {
@@ -258,6 +260,7 @@ impl Socket {
             protocol,
             reads: Vec::new(),
             agents: Vec::new(),
+            status: None,
         }
     }
 
@@ -290,7 +293,8 @@ impl Socket {
     }
 
     /// Reads what a socket gets on connecting: the replayed messages up to `Synced`, then the
-    /// stored read positions and who is present (kept in [`Socket::reads`], [`Socket::agents`]).
+    /// status, the stored read positions and who is present (kept in [`Socket::status`],
+    /// [`Socket::reads`], [`Socket::agents`]).
     pub fn replay(&mut self) -> (Vec<Message>, u64) {
         let mut messages = Vec::new();
         let last_seq = loop {
@@ -302,6 +306,7 @@ impl Socket {
         };
         loop {
             match self.next_frame() {
+                ServerFrame::Status { status } => self.status = Some(status),
                 ServerFrame::Read { by, seq } => self.reads.push((by, seq)),
                 ServerFrame::Agents { present } => {
                     self.agents = present;

@@ -4,7 +4,7 @@
 //! runs in the object's thread, and no other event interleaves within a call.
 
 use protocol::api::SendMessage;
-use protocol::{Author, Message, Millis, Seq};
+use protocol::{Author, ConversationStatus, Message, Millis, Seq};
 use serde::Deserialize;
 use worker::{Result, SqlStorage, SqlStorageValue};
 
@@ -95,6 +95,35 @@ impl Log {
             vec![SqlStorageValue::from(value)],
         )?;
         Ok(())
+    }
+
+    /// Whether the conversation is open (the default) or closed.
+    pub fn status(&self) -> Result<ConversationStatus> {
+        let rows: Vec<MetaRow> = self
+            .sql
+            .exec("SELECT value FROM meta WHERE key = 'status'", None)?
+            .to_array()?;
+        Ok(match rows.first().map(|r| r.value.as_str()) {
+            Some("closed") => ConversationStatus::Closed,
+            _ => ConversationStatus::Open,
+        })
+    }
+
+    /// Sets the status; returns whether it changed.
+    pub fn set_status(&self, status: ConversationStatus) -> Result<bool> {
+        if self.status()? == status {
+            return Ok(false);
+        }
+        let value = match status {
+            ConversationStatus::Open => "open",
+            ConversationStatus::Closed => "closed",
+        };
+        self.sql.exec(
+            "INSERT INTO meta (key, value) VALUES ('status', ?) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            vec![value.into()],
+        )?;
+        Ok(true)
     }
 
     pub fn identity(&self) -> Result<Option<Init>> {

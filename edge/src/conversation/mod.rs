@@ -12,12 +12,15 @@
 //! - `POST /init` with [`Init`]: records the conversation's identity (idempotent).
 //! - `POST /messages` with a validated `SendMessage` → `MessageAccepted` (201, or 200 for a resend).
 //! - `GET /messages?after=SEQ` → `MessagePage`.
-//! - `GET /socket?after=SEQ` (WebSocket upgrade): replay after `SEQ`, `Synced`, then live.
+//! - `GET /socket?after=SEQ` (WebSocket upgrade): replay after `SEQ`, `Synced`, the status, read
+//!   positions and who is present, then live frames.
+//! - `POST /status` with [`StatusChange`]: close or reopen → the inbox row (`ConversationSummary`).
 
 use domain::message::{preview, validate_send};
-use protocol::api::{ErrorCode, MessageAccepted, MessagePage, SendMessage};
+use protocol::api::{ConversationSummary, ErrorCode, MessageAccepted, MessagePage, SendMessage};
 use protocol::frame::{AgentRef, ClientFrame, ServerFrame};
 use protocol::limits::{HISTORY_PAGE_MAX, REQUEST_MAX_BYTES};
+use protocol::ConversationStatus;
 use protocol::Message;
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -37,6 +40,12 @@ use log::Log;
 pub struct Init {
     pub conversation_id: String,
     pub site_id: String,
+}
+
+/// A status change asked for by an agent (the front Worker checked who).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: ConversationStatus,
 }
 
 /// Internal header naming the WebSocket subprotocol the front Worker accepted for the client.
@@ -83,6 +92,13 @@ impl DurableObject for Conversation {
                 Ok(http::json(&page, 200))
             }
             (worker::Method::Get, "/socket") => self.join(&req),
+            (worker::Method::Post, "/status") => {
+                let change: StatusChange = req.json().await?;
+                match self.change_status(change.status).await {
+                    Ok(summary) => Ok(http::json(&summary, 200)),
+                    Err(e) => Ok(e.into_response()),
+                }
+            }
             _ => Ok(ApiError::new(ErrorCode::NotFound, "No such route.").into_response()),
         }
     }
@@ -215,6 +231,12 @@ impl Conversation {
         let Some(init) = self.log.identity()? else {
             return Err(ApiError::unknown_conversation());
         };
+        if self.log.status()? == ConversationStatus::Closed {
+            return Err(ApiError::new(
+                ErrorCode::ConversationClosed,
+                "This conversation is closed.",
+            ));
+        }
         let (message, duplicate) = self.log.append(who, &send)?;
         if !duplicate {
             self.broadcast(&ServerFrame::Message(message.clone()));
@@ -223,6 +245,26 @@ impl Conversation {
                 .wait_until(publish(self.env.clone(), init, message.clone()));
         }
         Ok(MessageAccepted { message, duplicate })
+    }
+
+    /// Closes or reopens the conversation: stored here first (so no message slips in after a
+    /// close), told to every participant, then the inbox index and list are brought up to date.
+    async fn change_status(
+        &self,
+        status: ConversationStatus,
+    ) -> std::result::Result<ConversationSummary, ApiError> {
+        let Some(init) = self.log.identity()? else {
+            return Err(ApiError::unknown_conversation());
+        };
+        if self.log.set_status(status)? {
+            self.broadcast(&ServerFrame::Status { status });
+        }
+        let db = self.env.d1(config::DB)?;
+        let summary = store::set_conversation_status(&db, &init.conversation_id, status)
+            .await?
+            .ok_or_else(ApiError::unknown_conversation)?;
+        crate::inbox::notify(&self.env, crate::inbox::DEFAULT_INBOX, &summary).await?;
+        Ok(summary)
     }
 
     /// Sends a frame to every connected participant, sender included.
@@ -298,6 +340,9 @@ impl Conversation {
         }
         server.send(&ServerFrame::Synced {
             last_seq: self.log.last_seq()?,
+        })?;
+        server.send(&ServerFrame::Status {
+            status: self.log.status()?,
         })?;
         for (by, seq) in self.log.reads()? {
             server.send(&ServerFrame::Read { by, seq })?;

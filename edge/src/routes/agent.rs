@@ -5,6 +5,7 @@
 use domain::credentials::{normalise_email, token_digest, PasswordHash, PBKDF2_ITERATIONS};
 use domain::message::validate_send;
 use protocol::api::{ConversationList, ErrorCode, Login, SendMessage, SetAgentStatus};
+use protocol::ConversationStatus;
 use worker::{Request, Response};
 
 use super::relay;
@@ -147,6 +148,19 @@ pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> 
     let body: SendMessage = http::read_json(&mut req).await?;
     let body = validate_send(&body)?;
     relay::send(app, id, &participant(&agent), &body).await
+}
+
+/// `POST /api/agent/conversations/{id}/close` and `/reopen`.
+pub async fn set_conversation_status(
+    app: &App,
+    req: &Request,
+    id: &str,
+    status: ConversationStatus,
+) -> ApiResult<Response> {
+    http::require_same_origin(req)?;
+    signed_in(app, req).await?;
+    conversation_exists(app, id).await?;
+    relay::set_status(app, id, status).await
 }
 
 pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {

@@ -10,6 +10,7 @@ mod site;
 mod widget;
 
 use protocol::api::ErrorCode;
+use protocol::ConversationStatus;
 use worker::{Env, Method, Request, Response, Result};
 
 use crate::config::App;
@@ -49,6 +50,12 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         (Method::Post, ["api", "agent", "conversations", id, "messages"]) => {
             agent::send(&app, req, id).await
+        }
+        (Method::Post, ["api", "agent", "conversations", id, "close"]) => {
+            agent::set_conversation_status(&app, &req, id, ConversationStatus::Closed).await
+        }
+        (Method::Post, ["api", "agent", "conversations", id, "reopen"]) => {
+            agent::set_conversation_status(&app, &req, id, ConversationStatus::Open).await
         }
         (Method::Get, ["api", "agent", "conversations", id, "socket"]) => {
             agent::socket(&app, req, id).await

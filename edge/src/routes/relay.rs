@@ -3,10 +3,11 @@
 //! in an internal header (see [`crate::participant`]).
 
 use protocol::api::SendMessage;
+use protocol::ConversationStatus;
 use worker::{Headers, Method, Request, RequestInit, Response, Stub};
 
 use crate::config::App;
-use crate::conversation::{Init, SUBPROTOCOL_HEADER};
+use crate::conversation::{Init, StatusChange, SUBPROTOCOL_HEADER};
 use crate::error::ApiResult;
 use crate::participant::{Participant, HEADER};
 
@@ -63,6 +64,22 @@ pub async fn send(
         "/messages",
         Some(who),
         Some(serde_json::to_string(send)?),
+        Headers::new(),
+    )?;
+    Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
+}
+
+/// Closes or reopens; the object's answer (the inbox row, or an error) is passed on.
+pub async fn set_status(
+    app: &App,
+    conversation_id: &str,
+    status: ConversationStatus,
+) -> ApiResult<Response> {
+    let req = request(
+        Method::Post,
+        "/status",
+        None,
+        Some(serde_json::to_string(&StatusChange { status })?),
         Headers::new(),
     )?;
     Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
