@@ -36,6 +36,7 @@ fn exclude_wasm(cmd: &mut Command) -> &mut Command {
 
 pub fn all() -> Result<()> {
     let started = Instant::now();
+    let _lock = tools::lock_checkout()?;
     let tools = tools::ensure_build_tools()?;
     tools::ensure_chromium()?;
 

@@ -39,7 +39,8 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "dev" => stack::dev(),
         "test" => check::all(),
-        "build" => tools::ensure_build_tools().and_then(|t| build::all(&t)),
+        "build" => tools::lock_checkout()
+            .and_then(|_lock| tools::ensure_build_tools().and_then(|t| build::all(&t))),
         "setup" => tools::ensure_build_tools()
             .and_then(|_| tools::ensure_chromium())
             .map(|_| ()),

@@ -213,3 +213,29 @@ pub fn ensure_chromium() -> Result<()> {
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(())
 }
+
+/// Held while a command builds into or serves from `dist/`: two runs from one checkout would
+/// otherwise rebuild the assets under each other's Worker. Released when dropped.
+pub struct RunLock {
+    _file: std::fs::File,
+}
+
+/// Waits for any other `build`, `dev` or `test` of this checkout to finish.
+pub fn lock_checkout() -> Result<RunLock> {
+    use std::os::unix::io::AsRawFd;
+    let dir = target_dir();
+    std::fs::create_dir_all(&dir)?;
+    let file = std::fs::File::create(dir.join("porchlight-xtask.lock"))?;
+    let fd = file.as_raw_fd();
+    // SAFETY: flock on a descriptor we own; the lock lives as long as the file.
+    if unsafe { libc::flock(fd, libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        step("another cargo xtask command is using this checkout; waiting for it to finish");
+        if unsafe { libc::flock(fd, libc::LOCK_EX) } != 0 {
+            bail!(
+                "could not lock {}",
+                dir.join("porchlight-xtask.lock").display()
+            );
+        }
+    }
+    Ok(RunLock { _file: file })
+}
