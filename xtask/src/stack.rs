@@ -285,9 +285,13 @@ pub fn dev() -> Result<()> {
     // Fail on a busy port before the long build, not after.
     ensure_port_free(edge_port, "Worker", "PORCHLIGHT_EDGE_PORT")?;
     ensure_port_free(host_port, "demo page", "PORCHLIGHT_HOST_PORT")?;
-    let _lock = tools::lock_checkout()?;
-    let tools = tools::ensure_build_tools()?;
-    crate::build::all(&tools)?;
+    let tools = {
+        // Only while building: `test` in another terminal may run beside a running `dev`.
+        let _lock = tools::lock_checkout()?;
+        let tools = tools::ensure_build_tools()?;
+        crate::build::all(&tools)?;
+        tools
+    };
     let persist = root().join(".wrangler/state");
     let mut stack = start(&tools, edge_port, host_port, &persist, Output::Terminal)?;
     unsafe {
