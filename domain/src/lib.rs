@@ -12,6 +12,8 @@
 //! - [`availability`]: whether a chat channel is available, away, offline or at capacity, from
 //!   its settings, agent presence and the time, in the site's time zone.
 //! - [`widget_config`]: the public widget config: settings plus availability for a moment.
+//! - [`meta`]: Messenger and WhatsApp webhooks: the handshake, the signature check, and parsing
+//!   both channels' batches into one ordered event type.
 //! - [`rejection`]: the error every rule returns, carrying the wire error code.
 
 pub mod availability;
@@ -19,6 +21,7 @@ pub mod branding;
 pub mod chat_settings;
 pub mod credentials;
 pub mod message;
+pub mod meta;
 pub mod rejection;
 pub mod widget_config;
 

@@ -1,0 +1,31 @@
+//! Facebook Messenger and WhatsApp webhooks, as pure functions the edge calls in order:
+//!
+//! 1. [`subscription_challenge`]: the `GET` handshake Meta sends when the callback URL is
+//!    registered.
+//! 2. [`verify_signature`]: `X-Hub-Signature-256` over the raw body bytes, before anything is
+//!    parsed (invariant 3).
+//! 3. [`messenger::parse`] or [`whatsapp::parse`]: the body into [`InboundEvent`]s, one shape for
+//!    both channels, sorted by the events' own timestamps. Only a body that is not JSON or not
+//!    the endpoint's `object` is refused ([`ParseError`]); every entry and event is read on its
+//!    own, and what we do not model is kept as [`EventKind::Unsupported`], so one odd event never
+//!    fails a batch that Meta would otherwise redeliver forever.
+//! 4. [`InboundEvent::dedupe_key`]: the key each event is stored under at most once. Keeping
+//!    the set of seen keys is the caller's: Meta redelivers, and these functions remember
+//!    nothing.
+//!
+//! No IO and no clock here: times come from the payloads.
+
+mod content;
+mod dedupe;
+mod event;
+mod handshake;
+pub mod messenger;
+mod payload;
+mod signature;
+pub mod whatsapp;
+
+pub use content::{Attachment, AttachmentKind, Content, SharedContact};
+pub use event::{DeliveryStatus, EventKind, InboundEvent, MetaChannel};
+pub use handshake::subscription_challenge;
+pub use payload::ParseError;
+pub use signature::{verify_signature, SignatureError, SIGNATURE_HEADER};
