@@ -14,9 +14,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Result};
 
-use crate::build;
 use crate::stack::{self, Output, DEMO_EMAIL, DEMO_PASSWORD};
 use crate::tools::{self, root, run, step};
+use crate::{build, fake_graph};
 
 /// Crates that only build for wasm32 (linted with that target, tested black-box).
 const WASM_CRATES: [&str; 3] = ["porchlight-edge", "porchlight-widget", "porchlight-inbox"];
@@ -80,12 +80,21 @@ pub fn all() -> Result<()> {
     }
     std::fs::create_dir_all(&work)?;
     let log = work.join("wrangler.log");
+    // Meta's Graph API is the one thing outside this machine: a recording fake stands in.
+    let graph = fake_graph::start(stack::free_port()?)?;
+    let meta_secret = stack::random_hex(16)?;
+    let meta_verify = stack::random_hex(16)?;
     let mut stack = stack::start(
         &tools,
         stack::free_port()?,
         stack::free_port()?,
         &state,
         Output::File(log.clone()),
+        vec![
+            ("GRAPH_API_BASE", format!("{}/v21.0", graph.url)),
+            ("META_APP_SECRET", meta_secret.clone()),
+            ("META_VERIFY_TOKEN", meta_verify.clone()),
+        ],
     )?;
     let env = [
         ("EDGE_URL", stack.edge_url.clone()),
@@ -95,6 +104,9 @@ pub fn all() -> Result<()> {
         ("AGENT_EMAIL", DEMO_EMAIL.to_owned()),
         ("AGENT_PASSWORD", DEMO_PASSWORD.to_owned()),
         ("DIST_DIR", root().join("dist").display().to_string()),
+        ("FAKE_GRAPH_URL", graph.url.clone()),
+        ("META_APP_SECRET", meta_secret),
+        ("META_VERIFY_TOKEN", meta_verify),
     ];
 
     let mut failed = Vec::new();

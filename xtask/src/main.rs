@@ -12,11 +12,13 @@
 //! - [`tools`]: finding and installing the pinned tools.
 //! - [`build`]: the widget, inbox, loader and Worker builds, assembled under `dist/`.
 //! - [`stack`]: starting and stopping the local Worker and the demo host, and seeding.
+//! - [`fake_graph`]: a stand-in for Meta's Graph API on 127.0.0.1, for tests.
 //! - [`host`]: the demo business page's static server (a second origin with a strict CSP).
 //! - [`check`]: the test command's steps.
 
 mod build;
 mod check;
+mod fake_graph;
 mod host;
 mod stack;
 mod tools;

@@ -60,7 +60,7 @@ pub fn free_port() -> Result<u16> {
     Ok(TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port())
 }
 
-fn random_hex(bytes: usize) -> Result<String> {
+pub fn random_hex(bytes: usize) -> Result<String> {
     let mut buf = vec![0u8; bytes];
     File::open("/dev/urandom")?.read_exact(&mut buf)?;
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
@@ -75,12 +75,16 @@ fn wrangler(tools: &Tools) -> Command {
     cmd
 }
 
+/// Extra variables for the Worker (`wrangler dev --var NAME:VALUE`), e.g. test doubles' addresses.
+pub type Vars = Vec<(&'static str, String)>;
+
 pub fn start(
     tools: &Tools,
     edge_port: u16,
     host_port: u16,
     persist: &Path,
     output: Output,
+    vars: Vars,
 ) -> Result<Stack> {
     ensure_port_free(edge_port, "Worker", "PORCHLIGHT_EDGE_PORT")?;
     ensure_port_free(host_port, "demo page", "PORCHLIGHT_HOST_PORT")?;
@@ -98,6 +102,7 @@ pub fn start(
         persist: persist.to_path_buf(),
         setup_token: setup_token.clone(),
         output,
+        vars,
     };
     let worker = launch.spawn()?;
     let edge_url = launch.url();
@@ -120,6 +125,7 @@ struct Launch {
     persist: PathBuf,
     setup_token: String,
     output: Output,
+    vars: Vars,
 }
 
 impl Launch {
@@ -142,6 +148,9 @@ impl Launch {
             .args(["--show-interactive-dev-session=false", "--persist-to"])
             .arg(&self.persist)
             .args(["--var", &format!("SETUP_TOKEN:{}", self.setup_token)]);
+        for (name, value) in &self.vars {
+            cmd.args(["--var", &format!("{name}:{value}")]);
+        }
         if let Output::File(path) = &self.output {
             let file = std::fs::OpenOptions::new()
                 .create(true)
@@ -293,7 +302,14 @@ pub fn dev() -> Result<()> {
         tools
     };
     let persist = root().join(".wrangler/state");
-    let mut stack = start(&tools, edge_port, host_port, &persist, Output::Terminal)?;
+    let mut stack = start(
+        &tools,
+        edge_port,
+        host_port,
+        &persist,
+        Output::Terminal,
+        Vec::new(),
+    )?;
     unsafe {
         libc::signal(
             libc::SIGINT,

@@ -1,0 +1,162 @@
+//! A stand-in for Meta's Graph API on 127.0.0.1, for tests: the Worker reaches it through
+//! `GRAPH_API_BASE` exactly as it reaches Meta. It records every request and answers Send API
+//! calls with success (a fresh message id) unless a test scripted otherwise.
+//!
+//! Control routes, for tests:
+//! - `GET /__fake/requests`: every request so far, as JSON `[{method, path, query, body}]`.
+//! - `POST /__fake/respond` with `{"status": 400, "body": {…}, "times": 1}`: the next `times`
+//!   Graph calls get this answer (queued in order; then success again).
+//! - `POST /__fake/reset`: forget requests and scripts.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use anyhow::{anyhow, Result};
+use serde_json::{json, Value};
+use tiny_http::{Header, Response, Server};
+
+#[derive(Default)]
+struct State {
+    requests: Vec<Value>,
+    scripted: VecDeque<(u16, Value)>,
+    sent: u64,
+}
+
+pub struct FakeGraph {
+    pub url: String,
+    server: Arc<Server>,
+    thread: Option<JoinHandle<()>>,
+}
+
+pub fn start(port: u16) -> Result<FakeGraph> {
+    let server = Arc::new(
+        Server::http(("127.0.0.1", port))
+            .map_err(|e| anyhow!("could not start the fake Graph API on port {port}: {e}"))?,
+    );
+    let worker = Arc::clone(&server);
+    let thread = std::thread::spawn(move || {
+        let state = Mutex::new(State::default());
+        for mut request in worker.incoming_requests() {
+            let mut body = String::new();
+            // A body that is not UTF-8 is recorded as empty; the Worker only sends JSON.
+            let _ = request.as_reader().read_to_string(&mut body);
+            let (status, answer) = handle(&state, request.method().as_str(), request.url(), &body);
+            let json = Header::from_bytes("content-type", "application/json")
+                .expect("a constant header is valid");
+            let _ = request.respond(
+                Response::from_string(answer.to_string())
+                    .with_status_code(status)
+                    .with_header(json),
+            );
+        }
+    });
+    Ok(FakeGraph {
+        url: format!("http://127.0.0.1:{port}"),
+        server,
+        thread: Some(thread),
+    })
+}
+
+fn handle(state: &Mutex<State>, method: &str, url: &str, body: &str) -> (u16, Value) {
+    let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    match (method, path) {
+        ("GET", "/__fake/requests") => (200, Value::Array(state.requests.clone())),
+        ("POST", "/__fake/reset") => {
+            *state = State::default();
+            (200, json!({}))
+        }
+        ("POST", "/__fake/respond") => match serde_json::from_str::<Value>(body) {
+            Ok(script) => {
+                let status = script["status"].as_u64().unwrap_or(200) as u16;
+                let times = script["times"].as_u64().unwrap_or(1);
+                for _ in 0..times {
+                    state.scripted.push_back((status, script["body"].clone()));
+                }
+                (200, json!({}))
+            }
+            Err(e) => (400, json!({ "error": e.to_string() })),
+        },
+        _ => {
+            state.requests.push(json!({
+                "method": method,
+                "path": path,
+                "query": query,
+                "body": serde_json::from_str::<Value>(body).unwrap_or(Value::String(body.into())),
+            }));
+            if let Some(scripted) = state.scripted.pop_front() {
+                return scripted;
+            }
+            state.sent += 1;
+            success(path, state.sent)
+        }
+    }
+}
+
+/// What Meta answers a successful send with: Messenger's `/me/messages` or WhatsApp's
+/// `/{phone-number-id}/messages`.
+fn success(path: &str, n: u64) -> (u16, Value) {
+    if path.ends_with("/me/messages") {
+        (
+            200,
+            json!({ "recipient_id": "psid", "message_id": format!("m_fake{n}") }),
+        )
+    } else if path.ends_with("/messages") {
+        (
+            200,
+            json!({
+                "messaging_product": "whatsapp",
+                "contacts": [{ "input": "", "wa_id": "" }],
+                "messages": [{ "id": format!("wamid.fake{n}") }],
+            }),
+        )
+    } else {
+        (200, json!({ "success": true }))
+    }
+}
+
+impl Drop for FakeGraph {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_requests_and_plays_scripts_in_order() {
+        let state = Mutex::new(State::default());
+        let send =
+            |s: &Mutex<State>| handle(s, "POST", "/v21.0/me/messages?access_token=t", "{\"a\":1}");
+        assert_eq!(send(&state).1["message_id"], "m_fake1");
+        handle(
+            &state,
+            "POST",
+            "/__fake/respond",
+            r#"{"status":400,"body":{"error":{"code":10}},"times":2}"#,
+        );
+        assert_eq!(send(&state).0, 400);
+        assert_eq!(send(&state).1["error"]["code"], 10);
+        assert_eq!(send(&state).1["message_id"], "m_fake2");
+        let (_, requests) = handle(&state, "GET", "/__fake/requests", "");
+        assert_eq!(requests.as_array().map(Vec::len), Some(4));
+        assert_eq!(requests[0]["path"], "/v21.0/me/messages");
+        assert_eq!(requests[0]["body"]["a"], 1);
+        handle(&state, "POST", "/__fake/reset", "");
+        assert_eq!(handle(&state, "GET", "/__fake/requests", "").1, json!([]));
+    }
+
+    #[test]
+    fn whatsapp_sends_get_a_wamid() {
+        let state = Mutex::new(State::default());
+        let (status, answer) = handle(&state, "POST", "/v21.0/106540352242922/messages", "{}");
+        assert_eq!(status, 200);
+        assert_eq!(answer["messages"][0]["id"], "wamid.fake1");
+    }
+}
