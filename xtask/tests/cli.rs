@@ -4,9 +4,13 @@
 use std::net::TcpListener;
 use std::process::{Command, Output};
 
+/// Runs xtask with its own target directory: a `cargo xtask test` running these tests holds the
+/// checkout's lock in the real one, and the child must not wait for its own parent.
 fn xtask(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let target = tempdir().join("target");
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(args)
+        .env("CARGO_TARGET_DIR", &target)
         .envs(env.iter().copied())
         .output()
         .expect("xtask runs")
@@ -56,7 +60,13 @@ fn an_unknown_command_shows_the_usage() {
 }
 
 fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-cli-{}", std::process::id()));
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "xtask-cli-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
