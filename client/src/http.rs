@@ -2,15 +2,17 @@
 //! session cookie on same-origin requests, and error answers decoded from the one
 //! [`ErrorBody`] shape into an [`HttpError`] the caller can match by [`ErrorCode`].
 //!
-//! Built on `web_sys` fetch rather than a fetch crate: it is all the apps need and keeps the
-//! widget's wasm small.
+//! Built on `web_sys` fetch rather than a fetch crate, and bodies parsed by the browser
+//! ([`json`]): it is all the apps need and keeps the widget's wasm small.
 
 use protocol::api::{ErrorBody, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestCredentials, RequestInit, Response};
+use web_sys::{Headers, Request, RequestCache, RequestCredentials, RequestInit, Response};
+
+use crate::json;
 
 /// Why a request did not give the expected answer.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -59,7 +61,16 @@ pub async fn get_json<T: DeserializeOwned>(
     url: &str,
     bearer: Option<&str>,
 ) -> Result<T, HttpError> {
-    decode(&request("GET", url, None, bearer).await?)
+    decode(request("GET", url, None, bearer, false).await?).await
+}
+
+/// As [`get_json`], past the browser's HTTP cache: for an answer known to have changed since
+/// it was cached.
+pub async fn get_fresh_json<T: DeserializeOwned>(
+    url: &str,
+    bearer: Option<&str>,
+) -> Result<T, HttpError> {
+    decode(request("GET", url, None, bearer, true).await?).await
 }
 
 /// `POST url` with a JSON body and decode the JSON answer.
@@ -68,26 +79,37 @@ pub async fn post_json<B: Serialize + ?Sized, T: DeserializeOwned>(
     body: &B,
     bearer: Option<&str>,
 ) -> Result<T, HttpError> {
-    let body = serde_json::to_string(body).map_err(|_| HttpError::Decode)?;
-    decode(&request("POST", url, Some(body), bearer).await?)
+    let body = json::stringify(body).ok_or(HttpError::Decode)?;
+    decode(request("POST", url, Some(body), bearer, false).await?).await
 }
 
 /// `DELETE url`; any success status will do, its body is ignored.
 pub async fn delete(url: &str, bearer: Option<&str>) -> Result<(), HttpError> {
-    request("DELETE", url, None, bearer).await.map(drop)
+    request("DELETE", url, None, bearer, false).await.map(drop)
 }
 
-fn decode<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
-    serde_json::from_str(text).map_err(|_| HttpError::Decode)
+/// The body parsed by the browser (`response.json()`), then read as `T`.
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, HttpError> {
+    body(&response)
+        .await
+        .and_then(json::from_js)
+        .ok_or(HttpError::Decode)
 }
 
-/// Performs the request; a success status gives the body text, any other an [`HttpError`].
+/// The body as the browser parses it; `None` when it is not JSON (or could not be read).
+async fn body(response: &Response) -> Option<JsValue> {
+    JsFuture::from(response.json().ok()?).await.ok()
+}
+
+/// Performs the request (`fresh`: revalidated, whatever the browser has cached); a success
+/// status gives the response, any other an [`HttpError`].
 async fn request(
     method: &str,
     url: &str,
     body: Option<String>,
     bearer: Option<&str>,
-) -> Result<String, HttpError> {
+    fresh: bool,
+) -> Result<Response, HttpError> {
     let network = |_: JsValue| HttpError::Network;
     let headers = Headers::new().map_err(network)?;
     headers.set("Accept", "application/json").map_err(network)?;
@@ -100,6 +122,9 @@ async fn request(
     init.set_method(method);
     // Same-origin only: the inbox's session cookie goes along, never to anyone else.
     init.set_credentials(RequestCredentials::SameOrigin);
+    if fresh {
+        init.set_cache(RequestCache::NoCache);
+    }
     if let Some(body) = &body {
         headers
             .set("Content-Type", "application/json")
@@ -114,26 +139,22 @@ async fn request(
         .map_err(network)?
         .dyn_into()
         .map_err(network)?;
-    let text = JsFuture::from(response.text().map_err(network)?)
-        .await
-        .map_err(network)?
-        .as_string()
-        .unwrap_or_default();
     if response.ok() {
-        Ok(text)
+        Ok(response)
     } else {
-        Err(status_error(response.status(), &text))
+        Err(status_error(&response).await)
     }
 }
 
-fn status_error(status: u16, text: &str) -> HttpError {
-    match serde_json::from_str::<ErrorBody>(text) {
-        Ok(body) => HttpError::Status {
+async fn status_error(response: &Response) -> HttpError {
+    let status = response.status();
+    match body(response).await.and_then(json::from_js::<ErrorBody>) {
+        Some(body) => HttpError::Status {
             status,
             code: Some(body.error.code),
             message: body.error.message,
         },
-        Err(_) => HttpError::Status {
+        None => HttpError::Status {
             status,
             code: None,
             message: format!("The server answered with status {status}. Please try again."),

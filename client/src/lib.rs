@@ -5,6 +5,8 @@
 //! # Layout
 //! - [`outbox`]: one conversation as a participant sees it (messages by `seq`, sends in
 //!   flight, what to resend after a reconnect). Pure; tested natively.
+//! - [`activity`]: what the others are doing: typing, reading, present; closed or not. Pure.
+//! - [`typing`]: when to tell the others that we are typing. Pure.
 //! - [`conversations`]: the agent's conversation list merged from the inbox socket and the
 //!   list request. Pure.
 //! - [`backoff`]: reconnect delays. Pure.
@@ -13,21 +15,28 @@
 //! - `link` (wasm only): a WebSocket that reconnects with backoff while its owner wants it.
 //! - `socket` (wasm only): [`outbox`] driven by a `link` to a conversation socket.
 //! - `http` (wasm only): JSON fetch helpers that decode the API's error body.
+//! - `json` (wasm only): JSON through the browser's `JSON.parse`/`stringify`.
 
+pub mod activity;
 pub mod availability;
 pub mod backoff;
 pub mod conversations;
 pub mod outbox;
+pub mod typing;
 
 #[cfg(target_arch = "wasm32")]
 pub mod http;
+#[cfg(target_arch = "wasm32")]
+pub mod json;
 #[cfg(target_arch = "wasm32")]
 pub mod link;
 #[cfg(target_arch = "wasm32")]
 pub mod socket;
 
+pub use activity::{Activity, Joined};
 pub use conversations::ConversationIndex;
 pub use outbox::{Applied, Delivery, Entry, Outbox, PendingSend, SendState};
+pub use typing::TypingOut;
 
 #[cfg(target_arch = "wasm32")]
 pub use link::{Link, LinkHandlers, LinkState};

@@ -55,6 +55,8 @@ pub struct Entry {
     /// Unique within one [`Outbox::entries`] list and different whenever `delivery` changes,
     /// so a keyed list redraws exactly the lines that changed.
     pub key: String,
+    /// The stored message's position; `None` while in flight.
+    pub seq: Option<Seq>,
     pub client_id: String,
     pub author: Author,
     pub body: String,
@@ -175,6 +177,15 @@ impl Outbox {
         }
     }
 
+    /// Takes back a failed send, returning its text (e.g. to put back in the composer when the
+    /// conversation closed under it). Pending and acknowledged sends stay: they may be stored.
+    pub fn withdraw(&mut self, client_id: &str) -> Option<String> {
+        let index = self.pending.iter().position(|p| {
+            p.client_id == client_id && matches!(p.state, SendState::Failed { .. })
+        })?;
+        Some(self.pending.remove(index).body)
+    }
+
     /// The connection dropped: nothing sent on it counts as transmitted any more, and sends
     /// wait for the next connection's replay.
     pub fn disconnected(&mut self) {
@@ -255,6 +266,7 @@ impl Outbox {
     pub fn entries(&self) -> Vec<Entry> {
         let stored = self.messages.iter().map(|m| Entry {
             key: format!("m{}", m.seq),
+            seq: Some(m.seq),
             client_id: m.client_id.clone(),
             author: m.author.clone(),
             body: m.body.clone(),
@@ -274,6 +286,7 @@ impl Outbox {
             };
             Entry {
                 key: format!("{tag}{}", p.client_id),
+                seq: None,
                 client_id: p.client_id.clone(),
                 author: self.me.clone(),
                 body: p.body.clone(),

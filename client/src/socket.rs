@@ -10,6 +10,7 @@ use protocol::api::ErrorCode;
 use protocol::frame::{ClientFrame, ServerFrame};
 use protocol::Message;
 
+use crate::json;
 use crate::link::{Link, LinkHandlers, LinkState};
 use crate::outbox::{Entry, Outbox};
 
@@ -31,12 +32,15 @@ pub enum ConversationEvent {
 }
 
 type Listener = Rc<dyn Fn(ConversationEvent)>;
+/// Sees every frame after the outbox has applied it; see [`ConversationSocket::watch`].
+type Watcher = Rc<RefCell<Option<Rc<dyn Fn(&ServerFrame)>>>>;
 
 /// One conversation's live socket; see the module docs. Dropping it closes the socket.
 pub struct ConversationSocket {
     link: Link,
     outbox: Rc<RefCell<Outbox>>,
     on_event: Listener,
+    watcher: Watcher,
 }
 
 impl ConversationSocket {
@@ -50,6 +54,7 @@ impl ConversationSocket {
     ) -> Self {
         let outbox = Rc::new(RefCell::new(outbox));
         let on_event: Listener = Rc::new(on_event);
+        let watcher: Watcher = Rc::default();
         let separator = if url.contains('?') { '&' } else { '?' };
         let base = url.to_owned();
         let handlers = LinkHandlers {
@@ -67,15 +72,40 @@ impl ConversationSocket {
                 }
             }),
             on_text: Box::new({
-                let (outbox, on_event) = (outbox.clone(), on_event.clone());
-                move |text| receive(&outbox, &on_event, &text)
+                let (outbox, on_event, watcher) =
+                    (outbox.clone(), on_event.clone(), watcher.clone());
+                move |text| receive(&outbox, &on_event, &watcher, &text)
             }),
         };
         Self {
             link: Link::open(protocols, handlers),
             outbox,
             on_event,
+            watcher,
         }
+    }
+
+    /// Calls `on_frame` with every frame from now on, after the outbox has applied it and its
+    /// events have been reported: for what the outbox does not keep (typing, read positions,
+    /// who is present, the status; see [`crate::Activity`]). Replaces an earlier watcher.
+    pub fn watch(&self, on_frame: impl Fn(&ServerFrame) + 'static) {
+        *self.watcher.borrow_mut() = Some(Rc::new(on_frame));
+    }
+
+    /// Sends a frame that stores no message (typing, a read position) if the socket is open.
+    /// Returns whether it went; one that did not is not worth keeping (the caller says the
+    /// current state again when there is news).
+    pub fn signal(&self, frame: &ClientFrame) -> bool {
+        json::stringify(frame).is_some_and(|text| self.link.send(&text))
+    }
+
+    /// Takes back a failed send and returns its text; see [`Outbox::withdraw`].
+    pub fn withdraw(&self, client_id: &str) -> Option<String> {
+        let body = self.outbox.borrow_mut().withdraw(client_id);
+        if body.is_some() {
+            self.changed();
+        }
+        body
     }
 
     /// Sends a new message (shown as pending at once; transmitted now or after reconnecting).
@@ -123,23 +153,28 @@ impl ConversationSocket {
     fn transmit(&self, frame: Option<ClientFrame>) {
         // If the socket dropped without our noticing yet, the send stays pending and the
         // close that follows makes the next connection resend it.
-        if let Some(text) = frame.and_then(|f| serde_json::to_string(&f).ok()) {
+        if let Some(text) = frame.and_then(|f| json::stringify(&f)) {
             self.link.send(&text);
         }
     }
 }
 
 /// Applies one incoming text frame; returns the frames to send back.
-fn receive(outbox: &RefCell<Outbox>, on_event: &Listener, text: &str) -> Vec<String> {
+fn receive(
+    outbox: &RefCell<Outbox>,
+    on_event: &Listener,
+    watcher: &Watcher,
+    text: &str,
+) -> Vec<String> {
     // A frame this build does not know (a newer server) is skipped, not fatal.
-    let Ok(frame) = serde_json::from_str::<ServerFrame>(text) else {
+    let Some(frame) = json::parse::<ServerFrame>(text) else {
         return Vec::new();
     };
     // The borrow ends before any handler runs: handlers may call back into the socket.
     let (applied, entries, live) = {
         let mut outbox = outbox.borrow_mut();
         let live = outbox.is_live();
-        let applied = outbox.apply(frame);
+        let applied = outbox.apply(frame.clone());
         let entries = applied.changed.then(|| outbox.entries());
         (applied, entries, live)
     };
@@ -153,9 +188,14 @@ fn receive(outbox: &RefCell<Outbox>, on_event: &Listener, text: &str) -> Vec<Str
             live,
         });
     }
+    // Cloned out first: the watcher may replace itself.
+    let watch = watcher.borrow().clone();
+    if let Some(watch) = watch {
+        watch(&frame);
+    }
     applied
         .outgoing
         .iter()
-        .filter_map(|frame| serde_json::to_string(frame).ok())
+        .filter_map(json::stringify)
         .collect()
 }

@@ -4,7 +4,12 @@
 
 use client::http::{self, HttpError};
 use leptos::prelude::window;
-use protocol::api::{AgentProfile, ConversationList, Login};
+use protocol::api::{
+    AgentProfile, AgentStatus, ConversationList, ConversationSummary, Login, SetAgentStatus,
+};
+use protocol::ConversationStatus;
+
+mod fetch;
 
 /// `GET /api/agent/me`: the signed-in agent; a 401 means "not signed in".
 pub async fn me() -> Result<AgentProfile, HttpError> {
@@ -26,6 +31,33 @@ pub async fn conversations() -> Result<ConversationList, HttpError> {
     http::get_json("/api/agent/conversations", None).await
 }
 
+/// `POST /api/agent/conversations/{id}/close` or `/reopen`: the row as it now stands.
+pub async fn set_conversation_status(
+    id: &str,
+    status: ConversationStatus,
+) -> Result<ConversationSummary, HttpError> {
+    let action = match status {
+        ConversationStatus::Open => "reopen",
+        ConversationStatus::Closed => "close",
+    };
+    let url = format!("/api/agent/conversations/{}/{action}", encode(id));
+    fetch::json("POST", &url, None).await
+}
+
+/// `PUT /api/agent/me/status`: the agent's own available/away toggle.
+pub async fn set_status(status: AgentStatus) -> Result<AgentProfile, HttpError> {
+    let body = client::json::stringify(&SetAgentStatus { status }).ok_or(HttpError::Decode)?;
+    fetch::json("PUT", "/api/agent/me/status", Some(body)).await
+}
+
+/// A status as the wire names it, for the `data-status` hooks of rows and the thread.
+pub fn status_name(status: ConversationStatus) -> &'static str {
+    match status {
+        ConversationStatus::Open => "open",
+        ConversationStatus::Closed => "closed",
+    }
+}
+
 /// The inbox socket, pushing a row whenever a conversation changes.
 pub fn inbox_socket_url() -> String {
     format!("{}/api/agent/inbox/socket", socket_origin())
@@ -36,8 +68,12 @@ pub fn conversation_socket_url(id: &str) -> String {
     format!(
         "{}/api/agent/conversations/{}/socket",
         socket_origin(),
-        String::from(js_sys::encode_uri_component(id))
+        encode(id)
     )
+}
+
+fn encode(segment: &str) -> String {
+    String::from(js_sys::encode_uri_component(segment))
 }
 
 /// `ws://` or `wss://` plus this page's host: the sockets live on our own origin.

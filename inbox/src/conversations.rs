@@ -1,7 +1,8 @@
 //! The conversation list. The inbox socket is opened before the list is fetched, and the list
 //! is fetched again each time that socket (re)opens, so no change falls between the snapshot
 //! and the live rows; [`ConversationIndex`] merges the two without letting a row go back in
-//! time.
+//! time. The list shows one view at a time, open or closed conversations; a row moves between
+//! them live when anyone closes or reopens it.
 
 use client::{ConversationIndex, Link, LinkHandlers, LinkState};
 use leptos::prelude::*;
@@ -12,7 +13,7 @@ use protocol::ConversationStatus;
 
 use crate::api;
 
-/// The live list, as signals; the socket closes when the owning view goes away.
+/// The live list, as signals; the socket closes when the owning view goes.
 #[derive(Clone, Copy)]
 pub struct Conversations {
     pub index: RwSignal<ConversationIndex>,
@@ -52,7 +53,7 @@ impl Conversations {
             }),
             on_text: Box::new(move |text| {
                 // Frames this build does not know are skipped.
-                if let Ok(frame) = serde_json::from_str::<InboxFrame>(&text) {
+                if let Some(frame) = client::json::parse::<InboxFrame>(&text) {
                     index.try_update(|i| i.apply(frame));
                 }
                 Vec::new()
@@ -64,24 +65,65 @@ impl Conversations {
             _link: StoredValue::new_local(Link::open(Vec::new(), handlers)),
         }
     }
+
+    /// Takes a row the server answered with (a close or reopen), ahead of its inbox frame.
+    pub fn changed(&self, row: ConversationSummary) {
+        self.index
+            .try_update(|i| i.apply(InboxFrame::Conversation(row)));
+    }
+
+    /// The status of conversation `id`, if the list has it.
+    pub fn status(&self, id: &str) -> Option<ConversationStatus> {
+        self.index.with_untracked(|i| i.get(id).map(|r| r.status))
+    }
 }
 
-/// The list of rows; `selected` is the open conversation's id.
+/// The list of rows in the chosen view; `selected` is the open conversation's id.
 #[component]
 pub fn ConversationList(
     conversations: Conversations,
     selected: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let rows = move || conversations.index.with(|i| i.rows().to_vec());
+    let view_status = RwSignal::new(ConversationStatus::Open);
+    let rows = Memo::new(move |_| {
+        let wanted = view_status.get();
+        conversations.index.with(|i| {
+            i.rows()
+                .iter()
+                .filter(|r| r.status == wanted)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let count = move |status: ConversationStatus| {
+        conversations
+            .index
+            .with(|i| i.rows().iter().filter(|r| r.status == status).count())
+    };
+    let tab = move |status: ConversationStatus, id: &'static str, label: &'static str| {
+        view! {
+            <button id=id type="button" class="view-tab"
+                aria-pressed=move || (view_status.get() == status).to_string()
+                on:click=move |_| view_status.set(status)>
+                {label}" "<span class="view-count">{move || count(status)}</span>
+            </button>
+        }
+    };
+    let empty = move || match view_status.get() {
+        ConversationStatus::Open => "No open conversations.",
+        ConversationStatus::Closed => "No closed conversations.",
+    };
     view! {
         <nav class="list" aria-label="Conversations">
+            <div class="views" role="group" aria-label="Show conversations">
+                {tab(ConversationStatus::Open, "view-open", "Open")}
+                {tab(ConversationStatus::Closed, "view-closed", "Closed")}
+            </div>
             <p class="error" role="alert">{move || conversations.error.get()}</p>
-            <p class="empty" hidden=move || !conversations.index.with(|i| i.rows().is_empty())>
-                "No conversations yet."
-            </p>
+            <p class="empty" hidden=move || rows.with(|r| !r.is_empty())>{empty}</p>
             <ul>
                 // Keyed by content too, so a changed row is redrawn.
-                <For each=rows key=|r| (r.id.clone(), r.last_seq, r.status == ConversationStatus::Open)
+                <For each=move || rows.get() key=|r| (r.id.clone(), r.last_seq, r.status == ConversationStatus::Open)
                     let(row)>
                     <Row row selected />
                 </For>
@@ -97,20 +139,18 @@ fn Row(row: ConversationSummary, selected: RwSignal<Option<String>>) -> impl Int
         let id = id.clone();
         move || selected.with(|s| s.as_deref() == Some(id.as_str()))
     };
-    let closed = row.status == ConversationStatus::Closed;
     let preview = if row.last_message_preview.is_empty() {
         "(no messages)".to_owned()
     } else {
         row.last_message_preview
     };
     view! {
-        <li class="conversation-row" data-id=row.id.clone()
+        <li class="conversation-row" data-id=row.id.clone() data-status=api::status_name(row.status)
             aria-current=move || is_selected().then_some("true")
             on:click=move |_| selected.set(Some(id.clone()))>
             <button type="button" class="row-open">
                 <span class="row-preview">{preview}</span>
                 <span class="row-meta">
-                    {closed.then_some(view! { <span class="row-closed">"Closed"</span> })}
                     <time class="row-time">{api::when(row.last_message_at)}</time>
                 </span>
             </button>

@@ -5,11 +5,14 @@
 //! # Layout
 //! - this file: mounting, the signed-in/signed-out switch and the page frame.
 //! - [`sign_in`]: the sign-in form.
-//! - [`conversations`]: the inbox socket and the conversation list.
-//! - [`thread`]: one conversation's messages and the reply composer.
+//! - [`availability`]: the agent's available/away toggle.
+//! - [`conversations`]: the inbox socket and the conversation list (open and closed views).
+//! - [`thread`]: one conversation: status, close and reopen, who else is viewing, typing, read
+//!   positions, its messages and the reply composer.
 //! - [`api`]: the agent API's paths and socket URLs.
 
 pub mod api;
+pub mod availability;
 pub mod conversations;
 pub mod sign_in;
 pub mod thread;
@@ -19,6 +22,7 @@ use leptos::task::spawn_local;
 use protocol::api::AgentProfile;
 use wasm_bindgen::prelude::wasm_bindgen;
 
+use crate::availability::AvailabilityToggle;
 use crate::conversations::{ConversationList, Conversations};
 use crate::sign_in::SignIn;
 use crate::thread::Thread;
@@ -94,11 +98,13 @@ fn Inbox(me: AgentProfile, signed_out: Callback<()>) -> impl IntoView {
         });
     };
     let thread_me = me.clone();
+    let changed = Callback::new(move |row| conversations.changed(row));
     view! {
         <div class="app" class=("has-thread", move || open.with(Option::is_some))>
             <header class="bar">
                 <span class="brand">"Porchlight"</span>
                 <span class="who">{me.name.clone()}</span>
+                <AvailabilityToggle initial=me.status error />
                 <p class="error" role="alert">{move || error.get()}</p>
                 <button id="sign-out" type="button" on:click=sign_out>"Sign out"</button>
             </header>
@@ -109,7 +115,10 @@ fn Inbox(me: AgentProfile, signed_out: Callback<()>) -> impl IntoView {
                         "← All conversations"
                     </button>
                     {move || match open.get() {
-                        Some(id) => view! { <Thread id me=thread_me.clone() /> }.into_any(),
+                        Some(id) => {
+                            let status = conversations.status(&id);
+                            view! { <Thread id me=thread_me.clone() status changed /> }.into_any()
+                        }
                         None => view! {
                             <p class="placeholder">"Choose a conversation."</p>
                         }

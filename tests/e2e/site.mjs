@@ -129,9 +129,10 @@ class SiteAdmin {
  * Runs `body` with a visitor in a fresh browser (an empty HTTP cache), given `{ page, browser,
  * launcher, chat, home, open }` (`open()` loads the demo page, opens the chat and waits for the
  * widget's config), then checks that the browser saw no errors or CSP violations. `options` go
- * to the browser context (locale, time zone).
+ * to the browser context (locale, time zone); `clean` to `assertClean` (e.g. `allow` for an
+ * error answer the journey provokes on purpose).
  */
-export async function visit(env, body, options) {
+export async function visit(env, body, options, clean) {
   const browser = await launchBrowser(options);
   try {
     const page = await browser.context.newPage();
@@ -144,8 +145,98 @@ export async function visit(env, body, options) {
       await chat.locator('#pl-availability[data-state]').waitFor({ state: 'attached' });
     };
     await body({ page, browser, launcher, chat, home, open });
-    assertClean(browser.seen);
+    assertClean(browser.seen, clean);
   } finally {
     await browser.close();
   }
+}
+
+/** The frame's document (a playwright `Frame`), once the chat has been opened on `page`. */
+export async function chatFrame(page) {
+  return (await page.locator(FRAME).elementHandle()).contentFrame();
+}
+
+/** What the widget remembers for `site` in the frame's own storage, or null. */
+export async function rememberedVisitor(page, site) {
+  const frame = await chatFrame(page);
+  const text = await frame.evaluate((key) => localStorage.getItem(key), `porchlight.visitor.${site}`);
+  return text && JSON.parse(text);
+}
+
+/**
+ * The demo agent's side of a conversation without the inbox's screens: a browser of their own,
+ * signed in, with a page on the Worker's origin from which `join(id)` opens the agent's
+ * conversation socket. Frames received are kept in order; `send` puts a frame up. For journeys
+ * about typing, reading and presence. `close()` checks the browser saw no errors.
+ */
+export async function agentDesk(env) {
+  const edge = new URL(env.EDGE_URL).origin;
+  const browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  // Any plain file of the Worker's origin: same-origin requests carry the session cookie.
+  await page.goto(`${edge}/embed.js`);
+  const profile = await page.evaluate(
+    async ([email, password]) => {
+      const response = await fetch('/api/agent/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      if (!response.ok) throw new Error(`sign-in: ${response.status} ${await response.text()}`);
+      return response.json();
+    },
+    [env.AGENT_EMAIL, env.AGENT_PASSWORD],
+  );
+  const frames = () => page.evaluate(() => window.__plFrames);
+  return {
+    profile,
+    /** Opens the agent's socket on conversation `id` (replaying from the start). */
+    async join(id) {
+      const url = `${edge.replace(/^http/, 'ws')}/api/agent/conversations/${id}/socket?after=0`;
+      await page.evaluate(async (url) => {
+        window.__plFrames = [];
+        const ws = new WebSocket(url);
+        window.__plSocket = ws;
+        ws.onmessage = (e) => window.__plFrames.push(JSON.parse(e.data));
+        await new Promise((resolve, reject) => {
+          ws.onopen = resolve;
+          ws.onerror = () => reject(new Error(`could not open ${url}`));
+        });
+      }, url);
+    },
+    /** Puts a `ClientFrame` up the socket. */
+    send(frame) {
+      return page.evaluate((text) => window.__plSocket.send(text), JSON.stringify(frame));
+    },
+    /** Leaves the conversation (closes the socket). */
+    leave() {
+      return page.evaluate(() => window.__plSocket.close());
+    },
+    frames,
+    /** Waits for a received frame that `ok` accepts, and returns it. */
+    frame(what, ok) {
+      return waitFor(what, async () => (await frames()).find(ok));
+    },
+    async close() {
+      try {
+        assertClean(browser.seen);
+      } finally {
+        await browser.close();
+      }
+    },
+  };
+}
+
+/**
+ * The frames the widget's conversation sockets receive on `page` from now on, parsed, in order
+ * (the array fills as they come). Lets a journey wait until the visitor is connected and has
+ * heard who is present before an agent acts.
+ */
+export function visitorFrames(page) {
+  const frames = [];
+  page.on('websocket', (ws) => {
+    if (!/\/api\/widget\/conversations\/[^/]+\/socket/.test(ws.url())) return;
+    ws.on('framereceived', ({ payload }) => frames.push(JSON.parse(String(payload))));
+  });
+  return frames;
 }

@@ -2,15 +2,19 @@
 //! and stored values) provided as context; components read its signals and call its methods.
 //!
 //! A conversation begins with an HTTP request carrying the first message (so none exists, and
-//! nothing is stored on the device, until the visitor sends one); see [`conversation`]. The
-//! site's config (branding and availability) is fetched at start and again whenever it may have
-//! changed; see [`config`].
+//! nothing is stored on the device, until the visitor sends one); see [`conversation`]. What
+//! the agents do in it (typing, reading, joining, closing) is kept in a `client::Activity`;
+//! see [`activity`]. The site's config (branding, availability, consent) is fetched at start
+//! and again whenever it may have changed; see [`config`] and [`consent`].
 
+mod activity;
 mod config;
+mod consent;
 mod conversation;
 
+use client::activity::Line;
 use client::availability::Shown;
-use client::{ConversationSocket, Entry, LinkState, Outbox};
+use client::{Activity, ConversationSocket, LinkState, Outbox, TypingOut};
 use leptos::prelude::*;
 use protocol::api::{SendMessage, WidgetConfig};
 use protocol::embed::{FrameToHost, HostToFrame};
@@ -26,22 +30,43 @@ pub struct Chat {
     pub config: RwSignal<Option<WidgetConfig>>,
     /// The site's availability as shown; `None` until the config has loaded.
     pub availability: Memo<Option<Shown>>,
-    pub entries: RwSignal<Vec<Entry>>,
+    /// The log as drawn: messages, and agents joining.
+    pub lines: RwSignal<Vec<Line>>,
     pub link: RwSignal<Option<LinkState>>,
     /// A sentence for the visitor about something that went wrong, if any.
     pub notice: RwSignal<Option<String>>,
     /// A request that must finish before the next send is in flight.
     pub busy: RwSignal<bool>,
+    /// The composer's text. Kept here so that a message refused before it was stored (the
+    /// conversation closed, the consent text changed) goes back where the visitor wrote it.
+    pub text: RwSignal<String>,
+    /// A conversation exists (or is being resumed): the next send does not start one.
+    pub started: RwSignal<bool>,
+    /// The conversation is closed: nothing can be sent until the visitor starts a new one.
+    pub closed: RwSignal<bool>,
+    /// The consent version the visitor agreed to, on this page or remembered with their
+    /// conversation (explicit consent only).
+    pub agreed: RwSignal<Option<u32>>,
+    /// "Dana is typing…" while that holds.
+    pub typing: RwSignal<Option<String>>,
+    /// The agent handling the conversation (who last replied or joined), for the heading.
+    pub agent: RwSignal<Option<String>>,
+    /// The client id of the visitor's last message once an agent has read it ("Seen").
+    pub seen: RwSignal<Option<String>>,
+    /// Agents' messages chime while the chat is out of sight (the visitor's choice).
+    pub sound: RwSignal<bool>,
     hidden: RwSignal<bool>,
-    unread: RwSignal<u32>,
+    /// The unread count the host page was last told.
+    unread: StoredValue<u32>,
     params: StoredValue<FrameParams, LocalStorage>,
     host: StoredValue<Host, LocalStorage>,
     session: StoredValue<Option<VisitorSession>, LocalStorage>,
-    /// The conversation ended; the next send starts a new one.
-    closed: StoredValue<bool, LocalStorage>,
     socket: StoredValue<Option<ConversationSocket>, LocalStorage>,
     /// The first message's outbox, before the socket exists.
-    draft: StoredValue<Option<Outbox>, LocalStorage>,
+    opening: StoredValue<Option<Outbox>, LocalStorage>,
+    activity: StoredValue<Activity>,
+    typing_out: StoredValue<TypingOut>,
+    audio: StoredValue<Option<web_sys::AudioContext>, LocalStorage>,
     /// The config is not being polled (the chat was hidden when a fetch fell due); see
     /// [`config`].
     config_paused: StoredValue<bool, LocalStorage>,
@@ -58,19 +83,29 @@ impl Chat {
                         .map(|c| client::availability::shown(&c.availability))
                 })
             }),
-            entries: RwSignal::new(Vec::new()),
+            lines: RwSignal::new(Vec::new()),
             link: RwSignal::new(None),
             notice: RwSignal::new(None),
             busy: RwSignal::new(false),
+            text: RwSignal::new(String::new()),
+            started: RwSignal::new(false),
+            closed: RwSignal::new(false),
+            agreed: RwSignal::new(None),
+            typing: RwSignal::new(None),
+            agent: RwSignal::new(None),
+            seen: RwSignal::new(None),
+            sound: RwSignal::new(visitor::sound_on(&params.site)),
             // Hidden until the loader says the panel is open: unread counts start at once.
             hidden: RwSignal::new(true),
-            unread: RwSignal::new(0),
+            unread: StoredValue::new(0),
             host: StoredValue::new_local(Host::new(params.host_origin.clone())),
             params: StoredValue::new_local(params),
             session: StoredValue::new_local(None),
-            closed: StoredValue::new_local(false),
             socket: StoredValue::new_local(None),
-            draft: StoredValue::new_local(None),
+            opening: StoredValue::new_local(None),
+            activity: StoredValue::new(Activity::new(Author::Visitor)),
+            typing_out: StoredValue::new(TypingOut::new()),
+            audio: StoredValue::new_local(None),
             config_paused: StoredValue::new_local(false),
         }
     }
@@ -85,6 +120,8 @@ impl Chat {
         }
         self.host
             .with_value(|host| host.listen(move |message| self.on_host(message)));
+        // The tab going to the background or coming back changes what counts as read.
+        let _ = window_event_listener(leptos::ev::visibilitychange, move |_| self.sync());
         // After the current task, i.e. once the app is mounted: the loader answers with the
         // panel's state at once, and `Open` focuses the composer, which must exist by then.
         queue_microtask(move || self.post(FrameToHost::Ready));
@@ -96,35 +133,38 @@ impl Chat {
         self.post(FrameToHost::Close);
     }
 
-    /// Sends what the visitor wrote. Returns whether it was taken (the composer then clears).
-    pub fn send(self, text: &str) -> bool {
+    /// Whether the visitor may write now: not in a closed conversation, and not before agreeing
+    /// when the site asks for explicit consent.
+    pub fn may_write(self) -> bool {
+        !self.closed.get() && (self.started.get() || self.consent_given())
+    }
+
+    /// Sends what the visitor wrote; the composer clears when it is taken.
+    pub fn send(self) {
+        let text = self.text.get_untracked();
         // Enter on an empty composer is not worth an error message.
-        if self.busy.get_untracked() || text.trim().is_empty() {
-            return false;
+        if self.busy.get_untracked() || !self.may_write() || text.trim().is_empty() {
+            return;
         }
         let Some(client_id) = client::new_client_id() else {
             self.notice
                 .set(Some("This browser cannot send messages.".into()));
-            return false;
+            return;
         };
         let send = SendMessage {
             client_id,
-            body: text.to_owned(),
+            body: text,
         };
         let send = match domain::message::validate_send(&send) {
             Ok(send) => send,
             Err(rejection) => {
                 self.notice.set(Some(rejection.message));
-                return false;
+                return;
             }
         };
         self.notice.set(None);
-        if self.closed.get_value() {
-            // A closed conversation stays closed: start afresh, keeping the visitor's token.
-            self.socket.set_value(None);
-            self.closed.set_value(false);
-            self.show(Vec::new());
-        }
+        self.text.set(String::new());
+        self.stop_typing();
         let has_socket = self.socket.with_value(|s| s.is_some());
         if has_socket {
             self.socket
@@ -132,16 +172,15 @@ impl Chat {
         } else {
             // Keep a failed first message on screen (and retryable) beside the new one.
             let mut outbox = self
-                .draft
+                .opening
                 .try_update_value(Option::take)
                 .flatten()
                 .unwrap_or_else(|| Outbox::new(Author::Visitor));
             outbox.send(send.client_id.clone(), send.body.clone());
             self.show(outbox.entries());
-            self.draft.set_value(Some(outbox));
+            self.opening.set_value(Some(outbox));
             self.create(send);
         }
-        true
     }
 
     /// Retries a failed send.
@@ -152,7 +191,7 @@ impl Chat {
             return;
         }
         // The first message failed: it goes again as the start of the conversation.
-        let body = self.draft.with_value(|d| {
+        let body = self.opening.with_value(|d| {
             d.as_ref()?
                 .pending()
                 .iter()
@@ -160,7 +199,7 @@ impl Chat {
                 .map(|p| p.body.clone())
         });
         if let Some(body) = body {
-            self.draft.update_value(|d| {
+            self.opening.update_value(|d| {
                 if let Some(outbox) = d {
                     outbox.retry(&client_id);
                     self.show(outbox.entries());
@@ -176,28 +215,18 @@ impl Chat {
                 self.hidden.set(false);
                 // The config is only polled while the chat is seen: catch up now.
                 self.resume_config();
-                self.unread.set(0);
-                self.post(FrameToHost::Unread { count: 0 });
-                if let Some(composer) = document().get_element_by_id("pl-composer") {
-                    use wasm_bindgen::JsCast;
-                    if let Ok(composer) = composer.dyn_into::<web_sys::HtmlElement>() {
-                        let _ = composer.focus();
-                    }
-                }
+                self.focus_composer();
             }
             HostToFrame::Hidden => self.hidden.set(true),
         }
+        self.sync();
     }
 
-    /// Draws `entries` and then scrolls the log to its end. Done here rather than in an effect
-    /// on the view: the frame after the redraw is soon enough, and it keeps the wasm smaller.
-    fn show(self, entries: Vec<Entry>) {
-        if self.entries.try_set(entries).is_none() {
-            request_animation_frame(|| {
-                if let Some(log) = document().get_element_by_id("pl-log") {
-                    log.set_scroll_top(log.scroll_height());
-                }
-            });
+    fn focus_composer(self) {
+        use wasm_bindgen::JsCast;
+        let composer = document().get_element_by_id("pl-composer");
+        if let Some(composer) = composer.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = composer.focus();
         }
     }
 
@@ -209,4 +238,12 @@ impl Chat {
 /// Percent-encodes a path segment.
 fn encode(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))
+}
+
+/// Sets `signal` only when the value differs, so views that read it are not redrawn for
+/// nothing (frames about typing and reading arrive often).
+fn put<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|old| *old != value) {
+        signal.set(value);
+    }
 }

@@ -26,14 +26,10 @@ impl Host {
         let (Some(origin), Some(parent)) = (&self.origin, parent()) else {
             return;
         };
-        // Posted as a plain object (what the loader reads), built from the protocol's JSON.
-        let Some(value) = serde_json::to_string(message)
-            .ok()
-            .and_then(|json| js_sys::JSON::parse(&json).ok())
-        else {
-            return;
-        };
-        let _ = parent.post_message(&value, origin);
+        // Posted as a plain object (what the loader reads), shaped as the protocol's JSON.
+        if let Some(value) = client::json::to_js(message) {
+            let _ = parent.post_message(&value, origin);
+        }
     }
 
     /// Calls `on_message` for every well-formed message from the host page, for the life of
@@ -51,7 +47,7 @@ impl Host {
             if event.origin() != origin || !from_parent {
                 return;
             }
-            if let Some(message) = decode(&event.data()) {
+            if let Some(message) = decode(event.data()) {
                 on_message(message);
             }
         });
@@ -66,10 +62,9 @@ fn parent() -> Option<Window> {
 }
 
 /// Reads a message posted as an object or as a JSON string.
-fn decode(data: &JsValue) -> Option<HostToFrame> {
-    let json = match data.as_string() {
-        Some(text) => text,
-        None => js_sys::JSON::stringify(data).ok()?.as_string()?,
-    };
-    serde_json::from_str(&json).ok()
+fn decode(data: JsValue) -> Option<HostToFrame> {
+    match data.as_string() {
+        Some(text) => client::json::parse(&text),
+        None => client::json::from_js(data),
+    }
 }

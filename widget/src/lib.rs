@@ -4,14 +4,16 @@
 //! conversation by a WebSocket through the shared `client` crate.
 //!
 //! # Layout
-//! - [`view`]: the components (header, message log, notice, composer).
+//! - [`view`]: the components (header, message log, notice, composer); [`notices`] the lines
+//!   between log and composer (typing, closed, consent).
 //! - [`availability`]: the site's availability drawn: reply time, away marker, notice.
 //! - [`chat`]: the chat's state and actions, shared as context; its conversation on the server
 //!   and the site's config, kept fresh.
 //! - [`frame`]: the frame's parameters (site, host origin, page) and our own URLs.
 //! - [`host`]: `postMessage` with the host page, origin-checked both ways.
 //! - [`visitor`]: the visitor's token and conversation in `localStorage`, written only after a
-//!   first message.
+//!   first message; the chime choice, written only once turned on.
+//! - [`sound`]: the new-message chime, synthesised.
 //! - [`branding`]: the site's accent colour and font applied to the frame.
 
 pub mod availability;
@@ -19,6 +21,8 @@ pub mod branding;
 pub mod chat;
 pub mod frame;
 pub mod host;
+pub mod notices;
+pub mod sound;
 pub mod view;
 pub mod visitor;
 

@@ -1,12 +1,16 @@
-//! The widget's components: a header with the site's heading, its availability and a close
-//! button, the message log, the availability notice, a notice line and the composer. Every body
-//! is rendered as a text node, never as HTML, and no element carries a `style` attribute (the
-//! frame's CSP forbids them): looks come from `widget.css` classes and `data-*` attributes.
+//! The widget's components: a header with the heading (the site's, or the agent handling the
+//! chat), its availability, the chime toggle and a close button; the message log with agents'
+//! arrivals among the messages and "Seen" under the visitor's last one; the lines above the
+//! composer ([`crate::notices`]); a notice line and the composer. Every body is rendered as a
+//! text node, never as HTML, and no element carries a `style` attribute (the frame's CSP forbids
+//! them): looks come from `widget.css` classes and `data-*` attributes.
 //!
 //! Views avoid type erasure (`into_any`) where an `Option` or an attribute will do: each erased
 //! type costs the widget's wasm more than the branch it replaces.
 
+use client::activity::Line;
 use client::{Delivery, Entry, LinkState};
+use leptos::either::Either;
 use leptos::ev;
 use leptos::prelude::*;
 use protocol::Author;
@@ -14,6 +18,7 @@ use protocol::Author;
 use crate::availability::{AvailabilityNotice, AwayMarker, ReplyTime};
 use crate::chat::Chat;
 use crate::frame::FrameParams;
+use crate::notices::{Closed, Consent, Typing};
 
 /// The whole chat, for the frame's parameters.
 pub fn app(params: FrameParams) -> impl IntoView {
@@ -30,7 +35,10 @@ pub fn app(params: FrameParams) -> impl IntoView {
         <main class="pl-chat">
             <Header />
             <Log />
+            <Typing />
             <AvailabilityNotice />
+            <Closed />
+            <Consent />
             <Notice />
             <Composer />
         </main>
@@ -40,10 +48,13 @@ pub fn app(params: FrameParams) -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let chat = expect_context::<Chat>();
+    // A conversation taken over by an agent is headed by their name.
     let heading = move || {
-        chat.config
-            .with(|c| c.as_ref().map(|c| c.heading.clone()))
-            .unwrap_or_else(|| "Chat".into())
+        chat.agent.get().unwrap_or_else(|| {
+            chat.config
+                .with(|c| c.as_ref().map(|c| c.heading.clone()))
+                .unwrap_or_else(|| "Chat".into())
+        })
     };
     let status = move || match chat.link.get() {
         Some(LinkState::Connecting) => "Connecting…",
@@ -58,6 +69,11 @@ fn Header() -> impl IntoView {
                 <p class="pl-status" role="status">{status}</p>
             </div>
             <AwayMarker />
+            <button id="pl-sound" class="pl-icon" type="button" aria-label="Sound for new messages"
+                aria-pressed=move || chat.sound.get().to_string()
+                on:click=move |_| chat.toggle_sound()>
+                <span aria-hidden="true">"♪"</span>
+            </button>
             <button id="pl-close" class="pl-close" type="button" aria-label="Close chat"
                 on:click=move |_| chat.close()>
                 <span aria-hidden="true">"×"</span>
@@ -83,7 +99,13 @@ fn Log() -> impl IntoView {
             <li class="pl-welcome" data-author="agent" hidden=move || welcome().is_empty()>
                 <p class="pl-body">{welcome}</p>
             </li>
-            {move || chat.entries.get().into_iter().map(|entry| view! { <Bubble entry /> }).collect_view()}
+            {move || chat.lines.get().into_iter().map(|line| match line {
+                Line::Message(entry) => Either::Left(view! { <Bubble entry /> }),
+                // A system line, not a message: `li.pl-system`, not `.pl-msg`.
+                Line::Joined(name) => Either::Right(view! {
+                    <li class="pl-system">{name} " joined the conversation"</li>
+                }),
+            }).collect_view()}
         </ol>
     }
 }
@@ -104,16 +126,24 @@ fn Bubble(entry: Entry) -> impl IntoView {
         .then(|| view! { <span class="pl-meta">"Sending…"</span> });
     let client_id = entry.client_id;
     let failed = match entry.delivery {
-        Delivery::Failed { reason } => Some(view! {
-            <span class="pl-meta pl-error">"Not sent: " {reason} " "</span>
-            <button class="pl-retry" type="button" aria-label="Retry sending this message"
-                on:click=move |_| chat.retry(client_id.clone())>"Retry"</button>
-        }),
+        Delivery::Failed { reason } => {
+            let client_id = client_id.clone();
+            Some(view! {
+                <span class="pl-meta pl-error">"Not sent: " {reason} " "</span>
+                <button class="pl-retry" type="button" aria-label="Retry sending this message"
+                    on:click=move |_| chat.retry(client_id.clone())>"Retry"</button>
+            })
+        }
         _ => None,
     };
     let time = entry
         .sent_at
         .map(|at| view! { <span class="pl-meta">{clock(at)}</span> });
+    let seen = move || {
+        chat.seen
+            .with(|s| s.as_ref() == Some(&client_id))
+            .then(|| view! { <span class="pl-meta pl-seen">"Seen"</span> })
+    };
     view! {
         <li class="pl-msg" data-author=author data-state=state>
             {name.map(|name| view! { <span class="pl-author">{name}</span> })}
@@ -121,6 +151,7 @@ fn Bubble(entry: Entry) -> impl IntoView {
             {sending}
             {failed}
             {time}
+            {seen}
         </li>
     }
 }
@@ -136,28 +167,29 @@ fn Notice() -> impl IntoView {
 #[component]
 fn Composer() -> impl IntoView {
     let chat = expect_context::<Chat>();
-    let draft = RwSignal::new(String::new());
-    let submit = move || {
-        if chat.send(&draft.get_untracked()) {
-            draft.set(String::new());
-        }
-    };
     view! {
-        <form class="pl-composer" on:submit=move |e| { e.prevent_default(); submit(); }>
+        <form class="pl-composer" on:submit=move |e| { e.prevent_default(); chat.send(); }>
             <label class="pl-hidden" for="pl-composer">"Message"</label>
             <textarea id="pl-composer" rows="2" placeholder="Write a message…"
                 maxlength=protocol::limits::MESSAGE_MAX_CHARS.to_string()
-                prop:value=move || draft.get()
-                on:input=move |e| draft.set(event_target_value(&e))
+                disabled=move || !chat.may_write()
+                prop:value=move || chat.text.get()
+                on:input=move |e| {
+                    chat.text.set(event_target_value(&e));
+                    chat.typed();
+                }
+                on:blur=move |_| chat.stop_typing()
                 on:keydown=move |e| {
+                    // A key press is a gesture: a remembered chime may now play.
+                    chat.unlock_audio();
                     // Enter sends, Shift+Enter is a new line; never mid-composition (IME).
                     if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
                         e.prevent_default();
-                        submit();
+                        chat.send();
                     }
                 }></textarea>
             <button id="pl-send" class="pl-send" type="submit" aria-label="Send message"
-                disabled=move || chat.busy.get()>"Send"</button>
+                disabled=move || chat.busy.get() || !chat.may_write()>"Send"</button>
         </form>
     }
 }

@@ -1,7 +1,8 @@
-//! The one thing the widget keeps on the visitor's device: their token and current
-//! conversation, under `porchlight.visitor.<site>` in the frame origin's `localStorage`. It is
-//! written only once the visitor has sent a first message (nothing is stored before they
-//! interact), and forgotten when the server says the token is no longer valid.
+//! What the widget keeps on the visitor's device, in the frame origin's `localStorage`: their
+//! token and current conversation under `porchlight.visitor.<site>`, written only once the
+//! visitor has sent a first message (nothing is stored before they interact) and forgotten when
+//! the server says the token is no longer valid; and `porchlight.sound.<site>` once they turn
+//! the new-message chime on.
 //!
 //! Storage can be missing or refused (privacy modes, blocked third-party storage); the chat
 //! then still works for the life of the page, it just is not remembered.
@@ -15,6 +16,10 @@ use web_sys::Storage;
 pub struct VisitorSession {
     pub visitor_token: String,
     pub conversation_id: String,
+    /// The consent text version the visitor agreed to (explicit consent), so a new
+    /// conversation does not ask again until the text changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_version: Option<u32>,
 }
 
 fn key(site: &str) -> String {
@@ -28,14 +33,35 @@ fn storage() -> Option<Storage> {
 /// The remembered session for `site`; an unreadable entry counts as none.
 pub fn load(site: &str) -> Option<VisitorSession> {
     let text = storage()?.get_item(&key(site)).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+    client::json::parse(&text)
 }
 
 /// Remembers the session (best effort).
 pub fn save(site: &str, session: &VisitorSession) {
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(session)) {
+    if let (Some(storage), Some(text)) = (storage(), client::json::stringify(session)) {
         let _ = storage.set_item(&key(site), &text);
     }
+}
+
+/// Whether the visitor turned the new-message chime on for `site`.
+pub fn sound_on(site: &str) -> bool {
+    storage().and_then(|s| s.get_item(&sound_key(site)).ok().flatten()) == Some("on".into())
+}
+
+/// Remembers the chime choice: written when the visitor turns it on (their own act), removed
+/// when they turn it off, so "off" (the default) leaves nothing behind.
+pub fn remember_sound(site: &str, on: bool) {
+    if let Some(storage) = storage() {
+        let _ = if on {
+            storage.set_item(&sound_key(site), "on")
+        } else {
+            storage.remove_item(&sound_key(site))
+        };
+    }
+}
+
+fn sound_key(site: &str) -> String {
+    format!("porchlight.sound.{site}")
 }
 
 /// Forgets the session for `site`.

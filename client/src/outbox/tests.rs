@@ -270,3 +270,27 @@ fn entry_keys_are_unique_and_change_with_delivery() {
     assert_eq!(keys, ["m1", "ac1", "fc2"]);
     assert_eq!(outbox.entries()[1].author, Author::Visitor);
 }
+
+#[test]
+fn a_failed_send_can_be_withdrawn_but_not_one_in_flight() {
+    let mut outbox = synced();
+    outbox.send("c1".into(), "hello".into());
+    assert_eq!(outbox.withdraw("c1"), None, "pending: it may yet be stored");
+    outbox.apply(ServerFrame::Error {
+        code: ErrorCode::ConversationClosed,
+        message: "closed".into(),
+        client_id: Some("c1".into()),
+    });
+    assert_eq!(outbox.withdraw("c1").as_deref(), Some("hello"));
+    assert!(outbox.entries().is_empty());
+    assert_eq!(outbox.withdraw("c1"), None);
+}
+
+#[test]
+fn stored_entries_carry_their_seq() {
+    let mut outbox = synced();
+    outbox.insert(agent_msg(4, "hi"));
+    outbox.send("c".into(), "yo".into());
+    let seqs: Vec<_> = outbox.entries().into_iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, [Some(4), None]);
+}

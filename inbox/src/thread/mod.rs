@@ -1,95 +1,121 @@
 //! One open conversation: its messages over the conversation socket (cookie-authenticated,
-//! replayed from the start with `after=0`) and the reply composer, sending through the shared
-//! outbox so a reply survives a dropped connection and is stored once.
+//! replayed from the start with `after=0`), the header with its status and who else is viewing,
+//! the visitor's typing, and the reply composer, sending through the outbox so a reply survives
+//! a dropped connection and is stored once. While the thread is open and the page visible, the
+//! newest message is marked read.
 
-use client::{ConversationEvent, ConversationSocket, Delivery, Entry, LinkState, Outbox};
+mod composer;
+mod header;
+mod live;
+mod socket;
+
+use client::{Delivery, Entry, LinkState, Outbox};
 use leptos::prelude::*;
-use protocol::api::{AgentProfile, SendMessage};
-use protocol::Author;
+use protocol::api::{AgentProfile, ConversationSummary};
+use protocol::{Author, ConversationStatus, Seq};
 
 use crate::api;
+use composer::Composer;
+use header::ThreadHeader;
+use live::Live;
+use socket::{ThreadEvent, ThreadSocket};
 
-/// The thread of conversation `id`, replying as `me`. The socket closes when the view goes.
+/// The thread of conversation `id`, replying as `me`, starting from the `status` the list
+/// knows; `changed` gets the row after a close or reopen. The socket closes when the view goes.
 #[component]
-pub fn Thread(id: String, me: AgentProfile) -> impl IntoView {
+pub fn Thread(
+    id: String,
+    me: AgentProfile,
+    status: Option<ConversationStatus>,
+    changed: Callback<ConversationSummary>,
+) -> impl IntoView {
     let entries = RwSignal::new(Vec::<Entry>::new());
+    let last_agent = RwSignal::new(None::<(String, Seq)>);
     let link = RwSignal::new(None::<LinkState>);
     let notice = RwSignal::new(None::<String>);
+    let live = Live::new(me.id.clone(), status);
     let outbox = Outbox::new(Author::Agent {
         id: me.id,
         name: me.name,
     });
-    let socket = ConversationSocket::open(
-        &api::conversation_socket_url(&id),
-        Vec::new(),
-        outbox,
-        move |event| match event {
-            ConversationEvent::Changed { entries: e, .. } => {
-                entries.try_set(e);
-                scroll_to_end();
-            }
-            ConversationEvent::State(state) => {
-                link.try_set(Some(state));
-            }
-            ConversationEvent::Refused { message, .. } => {
-                notice.try_set(Some(message));
-            }
-        },
-    );
-    let socket = StoredValue::new_local(socket);
-    let draft = RwSignal::new(String::new());
-    let send = move || {
-        let Some(client_id) = client::new_client_id() else {
-            return;
-        };
-        let body = draft.get_untracked();
-        match domain::message::validate_send(&SendMessage { client_id, body }) {
-            Ok(ok) => {
-                notice.set(None);
-                draft.set(String::new());
-                socket.with_value(|s| s.send(ok.client_id, ok.body));
-            }
-            Err(rejection) if !draft.get_untracked().trim().is_empty() => {
-                notice.set(Some(rejection.message))
-            }
-            Err(_) => {}
+    let on_event = move |event| match event {
+        ThreadEvent::Changed {
+            entries: e,
+            arrived,
+            last_agent: newest,
+        } => {
+            live.arrived(&arrived);
+            entries.try_set(e);
+            last_agent.try_set(newest);
+            scroll_to_end();
         }
+        ThreadEvent::State(state) => {
+            link.try_set(Some(state));
+        }
+        ThreadEvent::Refused(message) => {
+            notice.try_set(Some(message));
+        }
+        ThreadEvent::Frame(frame) => live.apply(frame),
     };
-    let status = move || match link.get() {
+    let socket = ThreadSocket::open(&api::conversation_socket_url(&id), outbox, on_event);
+    let socket = StoredValue::new_local(socket);
+
+    // Read while looking: on new messages, once a (re)connect has replayed, and when the tab
+    // comes back. The effect runs after the event that changed its inputs, outside the
+    // socket's handler.
+    let visible = RwSignal::new(!document().hidden());
+    let visibility = window_event_listener_untyped("visibilitychange", move |_| {
+        visible.try_set(!document().hidden());
+    });
+    on_cleanup(move || visibility.remove());
+    Effect::new(move || {
+        entries.track();
+        live.synced.track();
+        if visible.get() {
+            socket.with_value(ThreadSocket::mark_read);
+        }
+    });
+
+    let connection = move || match link.get() {
         Some(LinkState::Connecting) => "Connecting…",
         Some(LinkState::Closed) => "Reconnecting…",
         _ => "",
     };
+    let seen = move |client_id: &str| {
+        last_agent.with(|newest| {
+            newest
+                .as_ref()
+                .is_some_and(|(c, seq)| c == client_id && live.visitor_read.get() >= *seq)
+        })
+    };
     view! {
         <section class="thread" aria-label="Conversation">
-            <p class="status" role="status">{status}</p>
+            <ThreadHeader id live changed />
+            <p class="status" role="status">{connection}</p>
             <ol id="thread-log" class="messages" role="log" aria-live="polite" aria-label="Messages">
                 <For each=move || entries.get() key=|e| e.key.clone() let(entry)>
-                    <Bubble entry socket />
+                    {
+                        let client_id = entry.client_id.clone();
+                        let agent = matches!(entry.author, Author::Agent { .. });
+                        let seen = Signal::derive(move || agent && seen(&client_id));
+                        view! { <Bubble entry seen socket /> }
+                    }
                 </For>
             </ol>
+            <p id="thread-typing" class="typing" role="status"
+                hidden=move || !live.visitor_typing.get()>"Visitor is typing…"</p>
             <p class="error" role="alert">{move || notice.get()}</p>
-            <form class="composer" on:submit=move |e| { e.prevent_default(); send(); }>
-                <label class="visually-hidden" for="reply">"Reply"</label>
-                <textarea id="reply" rows="3" placeholder="Write a reply…"
-                    maxlength=protocol::limits::MESSAGE_MAX_CHARS.to_string()
-                    prop:value=move || draft.get()
-                    on:input=move |e| draft.set(event_target_value(&e))
-                    on:keydown=move |e| {
-                        // Enter sends, Shift+Enter is a new line; never mid-composition (IME).
-                        if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
-                            e.prevent_default();
-                            send();
-                        }
-                    }></textarea>
-                <button id="reply-send" class="primary" type="submit">"Send"</button>
-            </form>
+            <Composer socket live />
         </section>
     }
 }
 
 #[component]
-fn Bubble(entry: Entry, socket: StoredValue<ConversationSocket, LocalStorage>) -> impl IntoView {
+fn Bubble(
+    entry: Entry,
+    seen: Signal<bool>,
+    socket: StoredValue<ThreadSocket, LocalStorage>,
+) -> impl IntoView {
     let (author, name) = match &entry.author {
         Author::Visitor => ("visitor", "Visitor".to_owned()),
         Author::Agent { name, .. } => ("agent", name.clone()),
@@ -113,6 +139,7 @@ fn Bubble(entry: Entry, socket: StoredValue<ConversationSocket, LocalStorage>) -
                 <button type="button" class="retry" aria-label="Retry sending this reply"
                     on:click=move |_| socket.with_value(|s| s.retry(&client_id))>"Retry"</button>
             })}
+            {move || seen.get().then(|| view! { <span class="msg-seen">"Seen by visitor"</span> })}
         </li>
     }
 }

@@ -19,32 +19,50 @@ use crate::branding;
 impl Chat {
     /// Fetches the config now and schedules the next fetch.
     pub(super) fn load_config(self) {
+        spawn_local(async move {
+            let next = self.fetch_config(false).await;
+            self.schedule_config(next);
+        });
+    }
+
+    /// Fetches the config now, past the browser's cache, without touching the schedule: it is
+    /// known to have changed (the consent text, when a conversation was refused for it).
+    pub(super) fn refresh_config(self) {
+        spawn_local(async move {
+            self.fetch_config(true).await;
+        });
+    }
+
+    /// Fetches and applies the config; returns when to fetch it next.
+    async fn fetch_config(self, fresh: bool) -> u32 {
         let url = format!(
             "/api/sites/{}/widget-config",
             self.params.with_value(|p| encode(&p.site))
         );
-        spawn_local(async move {
-            let next = match http::get_json::<WidgetConfig>(&url, None).await {
-                Ok(config) => {
-                    let next = next_fetch_in(config.refresh_at, js_sys::Date::now() as i64);
-                    // Most fetches change nothing; redrawing then would only cost.
-                    if self.config.with_untracked(|c| c.as_ref() != Some(&config)) {
-                        branding::apply(&config);
-                        self.config.set(Some(config));
-                    }
-                    next
+        let answer = if fresh {
+            http::get_fresh_json::<WidgetConfig>(&url, None).await
+        } else {
+            http::get_json::<WidgetConfig>(&url, None).await
+        };
+        match answer {
+            Ok(config) => {
+                let next = next_fetch_in(config.refresh_at, js_sys::Date::now() as i64);
+                // Most fetches change nothing; redrawing then would only cost.
+                if self.config.with_untracked(|c| c.as_ref() != Some(&config)) {
+                    branding::apply(&config);
+                    self.config.set(Some(config));
                 }
-                Err(e) => {
-                    // Without any config there is nothing to chat with, so the visitor is
-                    // told; a later failure (offline, a deploy) keeps what is shown.
-                    if self.config.with_untracked(Option::is_none) {
-                        self.notice.set(Some(e.to_string()));
-                    }
-                    POLL_MS
+                next
+            }
+            Err(e) => {
+                // Without any config there is nothing to chat with, so the visitor is told; a
+                // later failure (offline, a deploy) keeps what is shown.
+                if self.config.with_untracked(Option::is_none) {
+                    self.notice.set(Some(e.to_string()));
                 }
-            };
-            self.schedule_config(next);
-        });
+                POLL_MS
+            }
+        }
     }
 
     /// The panel was opened: fetch now if the loop paused while it was hidden.

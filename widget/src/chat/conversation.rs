@@ -7,9 +7,10 @@ use client::http::{self, HttpError};
 use client::{ConversationEvent, ConversationSocket, Outbox};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::api::{ConversationCreated, CreateConversation, CurrentConversation, SendMessage};
-use protocol::embed::FrameToHost;
-use protocol::{Author, ConversationStatus};
+use protocol::api::{
+    ConversationCreated, CreateConversation, CurrentConversation, ErrorCode, SendMessage,
+};
+use protocol::Author;
 
 use super::{encode, Chat};
 use crate::frame;
@@ -26,8 +27,7 @@ impl Chat {
             page_url,
             referrer: frame::referrer(),
             locale: frame::locale(),
-            // The widget shows no consent text yet, so it claims no consent to one.
-            consent_version: None,
+            consent_version: self.consent_version(),
         };
         let token = self
             .session
@@ -43,24 +43,33 @@ impl Chat {
                 answer = http::post_json(url, &request, None).await;
             }
             self.busy.set(false);
-            let outbox = self.draft.try_update_value(Option::take).flatten();
+            let outbox = self.opening.try_update_value(Option::take).flatten();
             let mut outbox = outbox.unwrap_or_else(|| Outbox::new(Author::Visitor));
+            let client_id = &request.first_message.client_id;
             match answer {
                 Ok(created) => {
                     let session = VisitorSession {
                         visitor_token: created.visitor_token,
                         conversation_id: created.conversation_id,
+                        consent_version: self.agreed.get_untracked(),
                     };
+                    // The first write to the device: the visitor has sent a message.
                     visitor::save(&site_id, &session);
+                    self.started.set(true);
                     outbox.insert(created.message);
                     self.show(outbox.entries());
                     self.connect(&session, outbox);
                     self.session.set_value(Some(session));
                 }
                 Err(e) => {
-                    outbox.fail(&request.first_message.client_id, e.code(), e.to_string());
+                    outbox.fail(client_id, e.code(), e.to_string());
+                    if e.code() == Some(ErrorCode::ConsentRequired) {
+                        if let Some(body) = outbox.withdraw(client_id) {
+                            self.consent_refused(body);
+                        }
+                    }
                     self.show(outbox.entries());
-                    self.draft.set_value(Some(outbox));
+                    self.opening.set_value(Some(outbox));
                 }
             }
         });
@@ -69,6 +78,8 @@ impl Chat {
     /// Picks up the remembered conversation, if the server still knows the visitor.
     pub(super) fn resume(self, site: String, session: VisitorSession) {
         self.session.set_value(Some(session.clone()));
+        self.agreed.set(session.consent_version);
+        self.started.set(true);
         self.busy.set(true);
         spawn_local(async move {
             let url = "/api/widget/conversations/current";
@@ -80,20 +91,15 @@ impl Chat {
                         conversation_id: current.id,
                         ..session
                     };
-                    self.closed
-                        .set_value(current.status == ConversationStatus::Closed);
-                    if current.status == ConversationStatus::Closed {
-                        self.notice.set(Some(
-                            "This conversation has ended. Write to start a new one.".into(),
-                        ));
-                    }
+                    // A closed conversation shows as closed when the socket's `Status` frame
+                    // says so, right after its history.
                     self.connect(&session, Outbox::new(Author::Visitor));
                     self.session.set_value(Some(session));
                 }
-                Ok(CurrentConversation { conversation: None }) => {}
+                Ok(CurrentConversation { conversation: None }) => self.started.set(false),
                 Err(e) if e.is_auth() => self.forget(&site),
                 // Offline or failing: keep the token; the next send tries again.
-                Err(_) => {}
+                Err(_) => self.started.set(false),
             }
             self.busy.set(false);
         });
@@ -102,6 +108,7 @@ impl Chat {
     fn forget(self, site: &str) {
         visitor::forget(site);
         self.session.set_value(None);
+        self.started.set(false);
     }
 
     fn connect(self, session: &VisitorSession, outbox: Outbox) {
@@ -116,6 +123,7 @@ impl Chat {
             format!("bearer.{}", session.visitor_token),
         ];
         let socket = ConversationSocket::open(&url, protocols, outbox, move |e| self.on_socket(e));
+        socket.watch(move |frame| self.on_frame(frame));
         self.socket.set_value(Some(socket));
     }
 
@@ -127,15 +135,10 @@ impl Chat {
                 live,
             } => {
                 self.show(entries);
-                let from_agents = arrived
-                    .iter()
-                    .filter(|m| matches!(m.author, Author::Agent { .. }));
-                let count = u32::try_from(from_agents.count()).unwrap_or(u32::MAX);
-                if live && count > 0 && self.hidden.get_untracked() {
-                    let unread = self.unread.get_untracked().saturating_add(count);
-                    self.unread.set(unread);
-                    self.post(FrameToHost::Unread { count: unread });
+                if live {
+                    self.chime_for(&arrived);
                 }
+                self.sync();
             }
             ConversationEvent::State(state) => {
                 self.link.try_set(Some(state));

@@ -1,0 +1,87 @@
+//! The thread's header: whether the conversation is open or closed, the button that closes or
+//! reopens it, and which other agents are viewing it (so two people do not answer at once).
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::api::ConversationSummary;
+use protocol::frame::AgentRef;
+use protocol::ConversationStatus;
+
+use super::live::Live;
+use crate::api;
+
+/// The header of conversation `id`; `changed` gets the row the server answers a close or
+/// reopen with, so the list need not wait for the inbox socket.
+#[component]
+pub fn ThreadHeader(
+    id: String,
+    live: Live,
+    changed: Callback<ConversationSummary>,
+) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let close_button = NodeRef::<html::Button>::new();
+    let reopen_button = NodeRef::<html::Button>::new();
+    let id = StoredValue::new(id);
+    let set_status = move |status: ConversationStatus| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::set_conversation_status(&id.get_value(), status).await {
+                Ok(row) => {
+                    live.status.try_set(Some(row.status));
+                    changed.run(row);
+                    // The pressed button is hidden now; keep the keyboard on its counterpart.
+                    let next = match status {
+                        ConversationStatus::Closed => reopen_button,
+                        ConversationStatus::Open => close_button,
+                    };
+                    request_animation_frame(move || {
+                        if let Some(button) = next.get_untracked() {
+                            let _ = button.focus();
+                        }
+                    });
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    let label = move || match live.status.get() {
+        Some(ConversationStatus::Open) => "Open",
+        Some(ConversationStatus::Closed) => "Closed",
+        None => "",
+    };
+    view! {
+        <header class="thread-head">
+            <span id="thread-status" class="thread-status"
+                data-status=move || live.status.get().map(api::status_name)>{label}</span>
+            <p id="thread-viewers" class="viewers" role="status"
+                hidden=move || live.viewers.with(Vec::is_empty)>
+                {move || live.viewers.with(|v| also_viewing(v))}
+            </p>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button id="close-conversation" type="button" node_ref=close_button
+                hidden=move || live.status.get() != Some(ConversationStatus::Open)
+                disabled=move || busy.get()
+                on:click=move |_| set_status(ConversationStatus::Closed)>"Close conversation"</button>
+            <button id="reopen-conversation" type="button" node_ref=reopen_button
+                hidden=move || live.status.get() != Some(ConversationStatus::Closed)
+                disabled=move || busy.get()
+                on:click=move |_| set_status(ConversationStatus::Open)>"Reopen conversation"</button>
+        </header>
+    }
+}
+
+/// "Sam is also viewing", "Sam and Alex are also viewing", "Sam, Alex and Kim are …".
+fn also_viewing(agents: &[AgentRef]) -> String {
+    let names: Vec<&str> = agents.iter().map(|a| a.name.as_str()).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => format!("{one} is also viewing"),
+        [rest @ .., last] => format!("{} and {last} are also viewing", rest.join(", ")),
+    }
+}

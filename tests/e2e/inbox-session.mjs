@@ -1,0 +1,115 @@
+// Page helpers for the inbox journeys: an agent signed in to EDGE_URL/inbox in a browser of
+// their own, and a visitor that speaks the widget API and socket directly (from a bare page on
+// the Worker's origin, as the widget frame does) so an inbox journey depends on the protocol,
+// not on how the widget draws it. The demo page journey covers the widget itself.
+
+import assert from 'node:assert/strict';
+import { assertClean, waitFor } from './support.mjs';
+
+/** The inbox asks `GET /api/agent/me` before signing in; its documented 401 is expected. */
+export const signInNoise = (edge) => (m) =>
+  m.text.includes('status of 401') && m.url === `${edge}/api/agent/me`;
+
+/** Checks a browser that had the inbox open saw no errors beyond the sign-in 401. */
+export function assertInboxClean(browser, edge) {
+  assertClean(browser.seen, { allow: signInNoise(edge) });
+}
+
+/**
+ * Signs the demo agent in on a new page of `browser` and waits until the list is loaded and
+ * its live feed open, so anything that changes later can only arrive live. `prepare(page)` runs
+ * before the inbox loads (e.g. to route its sockets).
+ */
+export async function openInbox(browser, env, prepare = async () => {}) {
+  const edge = new URL(env.EDGE_URL).origin;
+  const page = await browser.context.newPage();
+  await prepare(page);
+  await page.goto(`${edge}/inbox`);
+  await signIn(page, env);
+  return page;
+}
+
+/** Fills the sign-in form of an inbox page and waits for the live list. */
+export async function signIn(page, env) {
+  const feed = page.waitForEvent('websocket', {
+    predicate: (ws) => new URL(ws.url()).pathname === '/api/agent/inbox/socket',
+  });
+  const listed = page.waitForResponse(
+    (r) => new URL(r.url()).pathname === '/api/agent/conversations' && r.status() === 200,
+  );
+  // Awaited below; this only keeps an early failure from also reporting their timeouts.
+  [feed, listed].forEach((p) => p.catch(() => {}));
+  await page.locator('input#login-email').fill(env.AGENT_EMAIL);
+  await page.locator('input#login-password').fill(env.AGENT_PASSWORD);
+  await page.locator('button#login-submit').click();
+  await Promise.all([feed, listed]);
+}
+
+/**
+ * A visitor holding one conversation and its socket, speaking from a page of the Worker's own
+ * origin as the widget frame does. The page is the inbox's sign-in screen: its CSP allows
+ * same-origin sockets, it is ours, and it sends nothing a visitor would not (its one request,
+ * `GET /api/agent/me`, answers 401). A page the test made up would not do: Chromium's local
+ * network checks block a fulfilled page from reaching 127.0.0.1. Frames received are kept.
+ */
+export class Visitor {
+  static async start(browser, env, firstMessage) {
+    const edge = new URL(env.EDGE_URL).origin;
+    const page = await browser.context.newPage();
+    await page.goto(`${edge}/inbox`);
+    await page.locator('input#login-email').waitFor();
+    const created = await page.evaluate(
+      async ({ site, body }) => {
+        const response = await fetch('/api/widget/conversations', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            site_id: site,
+            first_message: { client_id: crypto.randomUUID(), body },
+          }),
+        });
+        return { status: response.status, body: await response.json() };
+      },
+      { site: env.SITE_ID, body: firstMessage },
+    );
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const { conversation_id: id, visitor_token: token } = created.body;
+    await page.evaluate(
+      ({ id, token }) =>
+        new Promise((resolve, reject) => {
+          const origin = location.origin.replace(/^http/, 'ws');
+          const url = `${origin}/api/widget/conversations/${id}/socket?after=0`;
+          const ws = new WebSocket(url, ['porchlight.v1', `bearer.${token}`]);
+          window.received = [];
+          ws.onmessage = (e) => window.received.push(JSON.parse(e.data));
+          ws.onopen = () => resolve();
+          ws.onerror = () => reject(new Error('the visitor socket failed'));
+          window.visitorSocket = ws;
+        }),
+      { id, token },
+    );
+    return new Visitor(page, id);
+  }
+
+  constructor(page, id) {
+    this.page = page;
+    this.id = id;
+  }
+
+  /** Sends a `ClientFrame`. */
+  send(frame) {
+    return this.page.evaluate((f) => window.visitorSocket.send(JSON.stringify(f)), frame);
+  }
+
+  /** How many frames have arrived, to wait only for later ones (`frame(…, from)`). */
+  mark() {
+    return this.page.evaluate(() => window.received.length);
+  }
+
+  /** Waits for a frame received after the first `from` that `match` accepts; returns it. */
+  frame(what, match, from = 0) {
+    return waitFor(`the visitor to receive ${what}`, async () =>
+      (await this.page.evaluate(() => window.received)).slice(from).find(match),
+    );
+  }
+}
