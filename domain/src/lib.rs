@@ -7,6 +7,7 @@
 //! - [`message`]: validating what a participant sends; list previews.
 //! - [`branding`]: the accent colour and the text colour that contrasts with it.
 //! - [`chat_settings`]: validating a site's chat settings before they are stored.
+//! - [`connections`]: connecting a Messenger Page or a WhatsApp number.
 //! - [`credentials`]: bearer-token digests, the stored password-hash format, password and
 //!   e-mail rules.
 //! - [`availability`]: whether a chat channel is available, away, offline or at capacity, from
@@ -14,15 +15,18 @@
 //! - [`widget_config`]: the public widget config: settings plus availability for a moment.
 //! - [`meta`]: Messenger and WhatsApp webhooks: the handshake, the signature check, and parsing
 //!   both channels' batches into one ordered event type.
+//! - [`sealed`]: secrets sealed at rest (AES-256-GCM) with a key from a Worker secret.
 //! - [`rejection`]: the error every rule returns, carrying the wire error code.
 
 pub mod availability;
 pub mod branding;
 pub mod chat_settings;
+pub mod connections;
 pub mod credentials;
 pub mod message;
 pub mod meta;
 pub mod rejection;
+pub mod sealed;
 pub mod widget_config;
 
 pub use rejection::Rejection;

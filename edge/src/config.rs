@@ -10,6 +10,8 @@ pub const CONVERSATION: &str = "CONVERSATION";
 pub const INBOX: &str = "INBOX";
 /// Secret that authorises the one-time first-run setup (`POST /api/setup`).
 pub const SETUP_TOKEN: &str = "SETUP_TOKEN";
+/// Secret: 32 random bytes, base64 (`openssl rand -base64 32`), sealing Meta tokens at rest.
+pub const TOKEN_KEY: &str = "TOKEN_KEY";
 
 /// Everything a request handler needs, looked up once from the environment.
 pub struct App {
@@ -27,6 +29,12 @@ impl App {
             inboxes: env.durable_object(INBOX)?,
             env,
         })
+    }
+
+    /// The key sealing Meta access tokens; `None` when the secret is absent or malformed.
+    pub fn token_key(&self) -> Option<[u8; domain::sealed::KEY_BYTES]> {
+        let secret = self.env.secret(TOKEN_KEY).ok()?.to_string();
+        domain::sealed::parse_key(&secret).ok()
     }
 
     /// The setup token, when the deployment has one (absent: setup is disabled).

@@ -43,7 +43,10 @@ impl ApiError {
             ErrorCode::Forbidden => 403,
             ErrorCode::UnknownSite | ErrorCode::UnknownConversation | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::AlreadySetUp | ErrorCode::ConversationClosed => 409,
+            ErrorCode::AlreadySetUp
+            | ErrorCode::ConversationClosed
+            | ErrorCode::AlreadyConnected => 409,
+            ErrorCode::NotConfigured => 503,
             ErrorCode::Internal => 500,
         }
     }

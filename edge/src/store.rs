@@ -3,7 +3,8 @@
 //! by the conversation's Durable Object). The message log itself lives in the Durable Object.
 
 use protocol::api::{
-    AgentProfile, AgentStatus, ConsentRecord, ConversationRef, ConversationSummary, Role,
+    AgentProfile, AgentStatus, Connection, ConsentRecord, ConversationRef, ConversationSummary,
+    Role, TokenState,
 };
 use protocol::settings::{ChatSettings, ConsentMode};
 use protocol::{Channel, ConversationStatus, Millis, Seq};
@@ -449,6 +450,96 @@ pub async fn delete_session(db: &D1Database, token_digest: &str) -> Result<()> {
     .run()
     .await?;
     Ok(())
+}
+
+// ---- Meta connections ----
+
+#[derive(Deserialize)]
+pub struct ConnectionRow {
+    pub id: String,
+    pub site_id: String,
+    pub channel: Channel,
+    pub account_id: String,
+    pub business_account_id: Option<String>,
+    pub name: String,
+    pub token_sealed: String,
+    pub token_state: TokenState,
+    pub created_at: Millis,
+}
+
+impl ConnectionRow {
+    /// As the admin API shows it: everything but the token.
+    pub fn public(&self) -> Connection {
+        Connection {
+            id: self.id.clone(),
+            site_id: self.site_id.clone(),
+            channel: self.channel,
+            account_id: self.account_id.clone(),
+            business_account_id: self.business_account_id.clone(),
+            name: self.name.clone(),
+            token_state: self.token_state,
+            created_at: self.created_at,
+        }
+    }
+}
+
+fn channel_name(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Chat => "chat",
+        Channel::Messenger => "messenger",
+        Channel::WhatsApp => "whatsapp",
+    }
+}
+
+const CONNECTION_COLUMNS: &str = "id, site_id, channel, account_id, business_account_id, name, \
+                                  token_sealed, token_state, created_at";
+
+/// Stores a connection; false when that Page or number is already connected.
+pub async fn insert_connection(db: &D1Database, c: &ConnectionRow) -> Result<bool> {
+    let result = stmt(
+        db,
+        &format!(
+            "INSERT INTO meta_connections ({CONNECTION_COLUMNS}) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'valid', ?8) ON CONFLICT (channel, account_id) DO NOTHING"
+        ),
+        &[
+            text(&c.id),
+            text(&c.site_id),
+            text(channel_name(c.channel)),
+            text(&c.account_id),
+            opt_text(c.business_account_id.as_deref()),
+            text(&c.name),
+            text(&c.token_sealed),
+            num(c.created_at),
+        ],
+    )?
+    .run()
+    .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+}
+
+/// A site's connections, oldest first.
+pub async fn connections(db: &D1Database, site_id: &str) -> Result<Vec<ConnectionRow>> {
+    stmt(
+        db,
+        &format!("SELECT {CONNECTION_COLUMNS} FROM meta_connections WHERE site_id = ?1 ORDER BY created_at"),
+        &[text(site_id)],
+    )?
+    .all()
+    .await?
+    .results()
+}
+
+/// Removes a site's connection; false when there was none with that id on that site.
+pub async fn delete_connection(db: &D1Database, site_id: &str, id: &str) -> Result<bool> {
+    let result = stmt(
+        db,
+        "DELETE FROM meta_connections WHERE id = ?1 AND site_id = ?2",
+        &[text(id), text(site_id)],
+    )?
+    .run()
+    .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
 }
 
 // ---- first-run setup ----

@@ -57,6 +57,10 @@ pub enum ErrorCode {
     ConsentRequired,
     /// The deployment was already set up.
     AlreadySetUp,
+    /// That Page or number is already connected (to this or another site).
+    AlreadyConnected,
+    /// The deployment lacks a secret this needs (the message names it).
+    NotConfigured,
     /// Something failed on the server; it was logged.
     Internal,
 }
@@ -269,6 +273,53 @@ pub struct ConversationSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationList {
     pub conversations: Vec<ConversationSummary>,
+}
+
+// ---- Meta connections (admin) ----
+
+/// `POST /api/admin/sites/{site}/connections`: connect a Messenger Page or a WhatsApp number to
+/// the site's inbox. The token is sealed at rest and never returned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewConnection {
+    /// `messenger` or `whatsapp`.
+    pub channel: Channel,
+    /// The Page id, or the WhatsApp phone number id.
+    pub account_id: String,
+    /// The WhatsApp Business Account id (required for WhatsApp: templates are listed by it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_account_id: Option<String>,
+    /// How agents see the connection ("Bakery Page", "+46 8 123 45").
+    pub name: String,
+    /// A Page access token, or a WhatsApp system-user token.
+    pub access_token: String,
+}
+
+/// A connection as the admin API shows it: everything but the token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    pub id: String,
+    pub site_id: String,
+    pub channel: Channel,
+    pub account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_account_id: Option<String>,
+    pub name: String,
+    /// `expired` once Meta refused the token (error 190): the admin must reconnect.
+    pub token_state: TokenState,
+    pub created_at: Millis,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenState {
+    Valid,
+    Expired,
+}
+
+/// `GET /api/admin/sites/{site}/connections`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionList {
+    pub connections: Vec<Connection>,
 }
 
 // ---- first-run setup ----

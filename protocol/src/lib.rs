@@ -61,5 +61,11 @@ pub enum ConversationStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
+    /// The website widget.
     Chat,
+    /// Facebook Messenger, through a connected Page.
+    Messenger,
+    /// WhatsApp, through a connected business number.
+    #[serde(rename = "whatsapp")]
+    WhatsApp,
 }

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use base64::Engine as _;
 
 use crate::host::{self, HostServer};
 use crate::tools::{self, root, run, step, Tools};
@@ -60,6 +61,21 @@ pub fn free_port() -> Result<u16> {
     Ok(TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port())
 }
 
+/// The key sealing Meta tokens in this local state: made once and kept beside the state, so what
+/// was sealed before a restart still opens after it.
+fn token_key(persist: &Path) -> Result<String> {
+    let path = persist.join("porchlight-token-key");
+    if let Ok(key) = std::fs::read_to_string(&path) {
+        return Ok(key.trim().to_owned());
+    }
+    let mut bytes = [0u8; 32];
+    File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    // Standard base64 with padding, as `openssl rand -base64 32` prints it.
+    let key = base64::engine::general_purpose::STANDARD.encode(bytes);
+    std::fs::write(&path, &key)?;
+    Ok(key)
+}
+
 pub fn random_hex(bytes: usize) -> Result<String> {
     let mut buf = vec![0u8; bytes];
     File::open("/dev/urandom")?.read_exact(&mut buf)?;
@@ -96,6 +112,8 @@ pub fn start(
         .stdout(Stdio::null()))?;
 
     let setup_token = random_hex(32)?;
+    let mut vars = vars;
+    vars.push(("TOKEN_KEY", token_key(persist)?));
     let launch = Launch {
         wrangler: tools.wrangler.clone(),
         port: edge_port,

@@ -69,6 +69,16 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             admin::put_settings(&app, req, site).await
         }
 
+        (Method::Get, ["api", "admin", "sites", site, "connections"]) => {
+            admin::connections(&app, &req, site).await
+        }
+        (Method::Post, ["api", "admin", "sites", site, "connections"]) => {
+            admin::connect(&app, req, site).await
+        }
+        (Method::Delete, ["api", "admin", "sites", site, "connections", id]) => {
+            admin::disconnect(&app, &req, site, id).await
+        }
+
         (Method::Post, ["api", "setup"]) => setup::run(&app, req).await,
 
         (Method::Get, ["widget", "frame"]) => Ok(pages::frame()),
@@ -96,7 +106,7 @@ fn known_api_path(segments: &[&str]) -> bool {
             | ["api", "widget", "conversations", ..]
             | ["api", "agent", "session" | "me" | "conversations", ..]
             | ["api", "agent", "inbox", "socket"]
-            | ["api", "admin", "sites", _, "settings"]
+            | ["api", "admin", "sites", _, "settings" | "connections", ..]
             | ["api", "setup"]
     )
 }
