@@ -79,6 +79,7 @@ mod tests {
             last_seq,
             page_url: None,
             consent: None,
+            contact_name: None,
         }
     }
 

@@ -10,6 +10,12 @@ pub const CONVERSATION: &str = "CONVERSATION";
 pub const INBOX: &str = "INBOX";
 /// Secret that authorises the one-time first-run setup (`POST /api/setup`).
 pub const SETUP_TOKEN: &str = "SETUP_TOKEN";
+/// Queue of webhook events from Messenger and WhatsApp, consumed by [`crate::inbound`].
+pub const INBOUND: &str = "INBOUND";
+/// Secret: the Meta app's secret, which signs webhook bodies (`X-Hub-Signature-256`).
+pub const META_APP_SECRET: &str = "META_APP_SECRET";
+/// Secret: the token Meta echoes in the webhook subscription handshake.
+pub const META_VERIFY_TOKEN: &str = "META_VERIFY_TOKEN";
 /// Secret: 32 random bytes, base64 (`openssl rand -base64 32`), sealing Meta tokens at rest.
 pub const TOKEN_KEY: &str = "TOKEN_KEY";
 
@@ -37,12 +43,22 @@ impl App {
         domain::sealed::parse_key(&secret).ok()
     }
 
-    /// The setup token, when the deployment has one (absent: setup is disabled).
-    pub fn setup_token(&self) -> Option<String> {
+    /// A secret's value, when set and not empty.
+    pub fn secret(&self, name: &str) -> Option<String> {
         self.env
-            .secret(SETUP_TOKEN)
+            .secret(name)
             .ok()
             .map(|s| s.to_string())
             .filter(|s| !s.is_empty())
+    }
+
+    /// The queue of inbound webhook events.
+    pub fn inbound(&self) -> Result<worker::Queue> {
+        self.env.queue(INBOUND)
+    }
+
+    /// The setup token, when the deployment has one (absent: setup is disabled).
+    pub fn setup_token(&self) -> Option<String> {
+        self.secret(SETUP_TOKEN)
     }
 }

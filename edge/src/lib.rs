@@ -3,12 +3,13 @@
 //!
 //! # Layout
 //! - [`routes`]: the one `match` from method and path to a handler, then a module per route group
-//!   ([`routes::site`], [`routes::widget`], [`routes::agent`], [`routes::setup`], [`routes::pages`]).
+//!   (site, widget, agent, admin, setup, pages, and Meta's webhooks).
 //! - [`config`]: binding names and the typed [`config::App`] built once per request.
 //! - [`error`]: the one API error type and its mapping to HTTP.
 //! - [`http`]: reading bounded JSON bodies, writing JSON, cookies, origins.
 //! - [`store`]: every D1 query (the inbox index, sites, visitors, agents, sessions).
 //! - [`conversation`]: the conversation Durable Object (message log, sockets, fan-out).
+//! - [`inbound`]: the queue consumer storing Messenger and WhatsApp events in conversations.
 //! - [`inbox`]: the inbox Durable Object (pushes list changes to agents' inbox sockets).
 //! - [`participant`]: who is on the other end of a request or socket, as the edge has verified.
 //! - [`secrets`]: randomness, ids, tokens and password hashing through WebCrypto.
@@ -20,15 +21,21 @@ mod config;
 mod conversation;
 mod error;
 mod http;
+mod inbound;
 mod inbox;
 mod participant;
 mod routes;
 mod secrets;
 mod store;
 
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     routes::handle(req, env).await
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
+    inbound::consume(batch, env).await
 }

@@ -256,6 +256,7 @@ struct SummaryRow {
     consent_mode: Option<ConsentMode>,
     consent_version: Option<u32>,
     consent_at: Option<Millis>,
+    contact_name: Option<String>,
 }
 
 impl From<SummaryRow> for ConversationSummary {
@@ -274,13 +275,14 @@ impl From<SummaryRow> for ConversationSummary {
                 (Some(mode), Some(version), Some(at)) => Some(ConsentRecord { mode, version, at }),
                 _ => None,
             },
+            contact_name: r.contact_name,
         }
     }
 }
 
 const SUMMARY_COLUMNS: &str = "id, site_id, channel, status, created_at, last_message_at, \
                                last_message_preview, last_seq, page_url, consent_mode, \
-                               consent_version, consent_at";
+                               consent_version, consent_at, contact_name";
 
 /// Conversations with at least one message, newest activity first.
 pub async fn list_conversations(db: &D1Database, limit: u32) -> Result<Vec<ConversationSummary>> {
@@ -540,6 +542,114 @@ pub async fn delete_connection(db: &D1Database, site_id: &str, id: &str) -> Resu
     .run()
     .await?;
     Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+}
+
+/// The connection of a Page or number, if it is connected.
+pub async fn connection_for(
+    db: &D1Database,
+    channel: Channel,
+    account_id: &str,
+) -> Result<Option<ConnectionRow>> {
+    stmt(
+        db,
+        &format!(
+            "SELECT {CONNECTION_COLUMNS} FROM meta_connections WHERE channel = ?1 AND account_id = ?2"
+        ),
+        &[text(channel_name(channel)), text(account_id)],
+    )?
+    .first(None)
+    .await
+}
+
+#[derive(Deserialize)]
+struct ContactRow {
+    conversation_id: String,
+    status: ConversationStatus,
+}
+
+/// A Meta contact's current conversation and whether it is still open.
+pub async fn contact_conversation(
+    db: &D1Database,
+    channel: Channel,
+    account_id: &str,
+    contact_id: &str,
+) -> Result<Option<(String, ConversationStatus)>> {
+    let row: Option<ContactRow> = stmt(
+        db,
+        "SELECT k.conversation_id, c.status FROM meta_contacts k \
+         JOIN conversations c ON c.id = k.conversation_id \
+         WHERE k.channel = ?1 AND k.account_id = ?2 AND k.contact_id = ?3",
+        &[
+            text(channel_name(channel)),
+            text(account_id),
+            text(contact_id),
+        ],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| (r.conversation_id, r.status)))
+}
+
+/// A new conversation for a Meta contact, made their current one, in one transaction.
+pub struct NewMetaConversation<'a> {
+    pub id: &'a str,
+    pub site_id: &'a str,
+    pub channel: Channel,
+    pub account_id: &'a str,
+    pub contact_id: &'a str,
+    pub contact_name: Option<&'a str>,
+    pub at: Millis,
+}
+
+pub async fn insert_meta_conversation(db: &D1Database, c: &NewMetaConversation<'_>) -> Result<()> {
+    let conversation = stmt(
+        db,
+        "INSERT INTO conversations (id, site_id, visitor_id, channel, status, created_at, \
+         updated_at, last_seq, contact_name) VALUES (?1, ?2, NULL, ?3, 'open', ?4, ?4, 0, ?5)",
+        &[
+            text(c.id),
+            text(c.site_id),
+            text(channel_name(c.channel)),
+            num(c.at),
+            opt_text(c.contact_name),
+        ],
+    )?;
+    let contact = stmt(
+        db,
+        "INSERT INTO meta_contacts (channel, account_id, contact_id, name, conversation_id, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (channel, account_id, contact_id) \
+         DO UPDATE SET conversation_id = excluded.conversation_id, \
+         name = COALESCE(excluded.name, meta_contacts.name)",
+        &[
+            text(channel_name(c.channel)),
+            text(c.account_id),
+            text(c.contact_id),
+            opt_text(c.contact_name),
+            text(c.id),
+            num(c.at),
+        ],
+    )?;
+    db.batch(vec![conversation, contact]).await?;
+    Ok(())
+}
+
+/// Keeps an event for an account nobody connected (once per key).
+pub async fn insert_unrouted(
+    db: &D1Database,
+    key: &str,
+    channel: Channel,
+    account_id: &str,
+    event: &str,
+) -> Result<()> {
+    stmt(
+        db,
+        "INSERT OR IGNORE INTO meta_unrouted (dedupe_key, channel, account_id, event, received_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        &[text(key), text(channel_name(channel)), text(account_id), text(event), num(now())],
+    )?
+    .run()
+    .await?;
+    Ok(())
 }
 
 // ---- first-run setup ----

@@ -267,6 +267,9 @@ pub struct ConversationSummary {
     /// The visitor's consent, when the site asked for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent: Option<ConsentRecord>,
+    /// The person's name on Messenger or WhatsApp, when Meta gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
 }
 
 /// `GET /api/agent/conversations`: newest activity first.

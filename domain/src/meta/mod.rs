@@ -21,6 +21,7 @@ mod event;
 mod handshake;
 pub mod messenger;
 mod payload;
+pub mod render;
 mod signature;
 pub mod whatsapp;
 

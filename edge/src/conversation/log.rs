@@ -160,7 +160,12 @@ impl Log {
 
     /// Stores the message unless this participant already sent this client id; returns the
     /// stored message and whether it was already there.
-    pub fn append(&self, who: &Participant, send: &SendMessage) -> Result<(Message, bool)> {
+    pub fn append(
+        &self,
+        who: &Participant,
+        send: &SendMessage,
+        at: Option<Millis>,
+    ) -> Result<(Message, bool)> {
         let (kind, id) = who.scope();
         let existing: Vec<MessageRow> = self
             .sql
@@ -181,8 +186,8 @@ impl Log {
             client_id: send.client_id.clone(),
             author: who.author(),
             body: send.body.clone(),
-            // Times only move forward, even if the clock steps back.
-            sent_at: store::now().max(last_at),
+            // Times only move forward, even if the clock steps back or Meta delivers late.
+            sent_at: at.unwrap_or_else(store::now).max(last_at),
         };
         let name = match &message.author {
             Author::Agent { name, .. } => name.as_str(),

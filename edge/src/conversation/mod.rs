@@ -14,6 +14,7 @@
 //! - `GET /messages?after=SEQ` → `MessagePage`.
 //! - `GET /socket?after=SEQ` (WebSocket upgrade): replay after `SEQ`, `Synced`, the status, read
 //!   positions and who is present, then live frames.
+//! - `POST /inbound` with [`Inbound`]: a Messenger or WhatsApp message, stored once per Meta id.
 //! - `POST /status` with [`StatusChange`]: close or reopen → the inbox row (`ConversationSummary`).
 
 use domain::message::{preview, validate_send};
@@ -40,6 +41,17 @@ use log::Log;
 pub struct Init {
     pub conversation_id: String,
     pub site_id: String,
+}
+
+/// A message from a Meta channel, already verified, parsed and rendered (see `crate::inbound`):
+/// stored once per `key` (Meta's id), at Meta's time unless that would go back before the last
+/// message (the log's times only move forward).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Inbound {
+    pub key: String,
+    pub author: Participant,
+    pub body: String,
+    pub at: protocol::Millis,
 }
 
 /// A status change asked for by an agent (the front Worker checked who).
@@ -92,6 +104,20 @@ impl DurableObject for Conversation {
                 Ok(http::json(&page, 200))
             }
             (worker::Method::Get, "/socket") => self.join(&req),
+            (worker::Method::Post, "/inbound") => {
+                let inbound: Inbound = req.json().await?;
+                let send = SendMessage {
+                    client_id: inbound.key,
+                    body: inbound.body,
+                };
+                match self.deliver(&inbound.author, &send, Some(inbound.at)) {
+                    Ok(accepted) => {
+                        let status = if accepted.duplicate { 200 } else { 201 };
+                        Ok(http::json(&accepted, status))
+                    }
+                    Err(e) => Ok(e.into_response()),
+                }
+            }
             (worker::Method::Post, "/status") => {
                 let change: StatusChange = req.json().await?;
                 match self.change_status(change.status).await {
@@ -228,6 +254,17 @@ impl Conversation {
         send: &SendMessage,
     ) -> std::result::Result<MessageAccepted, ApiError> {
         let send = validate_send(send)?;
+        self.deliver(who, &send, None)
+    }
+
+    /// Stores a message once per participant and client id (`at`, if given, is its own time)
+    /// and delivers it to every participant and the inbox.
+    fn deliver(
+        &self,
+        who: &Participant,
+        send: &SendMessage,
+        at: Option<protocol::Millis>,
+    ) -> std::result::Result<MessageAccepted, ApiError> {
         let Some(init) = self.log.identity()? else {
             return Err(ApiError::unknown_conversation());
         };
@@ -237,7 +274,7 @@ impl Conversation {
                 "This conversation is closed.",
             ));
         }
-        let (message, duplicate) = self.log.append(who, &send)?;
+        let (message, duplicate) = self.log.append(who, send, at)?;
         if !duplicate {
             self.broadcast(&ServerFrame::Message(message.clone()));
             // The index update runs after the sender is answered: it is not part of durability.

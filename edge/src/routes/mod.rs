@@ -4,11 +4,13 @@
 mod admin;
 mod agent;
 mod pages;
-mod relay;
+pub(crate) mod relay;
 mod setup;
 mod site;
+mod webhooks;
 mod widget;
 
+use domain::meta::MetaChannel;
 use protocol::api::ErrorCode;
 use protocol::ConversationStatus;
 use worker::{Env, Method, Request, Response, Result};
@@ -80,6 +82,14 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
 
         (Method::Post, ["api", "setup"]) => setup::run(&app, req).await,
+
+        (Method::Get, ["webhooks", "messenger" | "whatsapp"]) => webhooks::verify(&app, &req).await,
+        (Method::Post, ["webhooks", "messenger"]) => {
+            webhooks::receive(&app, req, MetaChannel::Messenger).await
+        }
+        (Method::Post, ["webhooks", "whatsapp"]) => {
+            webhooks::receive(&app, req, MetaChannel::WhatsApp).await
+        }
 
         (Method::Get, ["widget", "frame"]) => Ok(pages::frame()),
         (Method::Get, ["inbox"]) => Ok(pages::inbox()),

@@ -7,7 +7,7 @@ use protocol::ConversationStatus;
 use worker::{Headers, Method, Request, RequestInit, Response, Stub};
 
 use crate::config::App;
-use crate::conversation::{Init, StatusChange, SUBPROTOCOL_HEADER};
+use crate::conversation::{Inbound, Init, StatusChange, SUBPROTOCOL_HEADER};
 use crate::error::ApiResult;
 use crate::participant::{Participant, HEADER};
 
@@ -83,6 +83,27 @@ pub async fn set_status(
         Headers::new(),
     )?;
     Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
+}
+
+/// Stores a message from a Meta channel (see [`crate::inbound`]).
+pub async fn inbound(app: &App, conversation_id: &str, inbound: &Inbound) -> ApiResult<()> {
+    let req = request(
+        Method::Post,
+        "/inbound",
+        None,
+        Some(serde_json::to_string(inbound)?),
+        Headers::new(),
+    )?;
+    let mut response = stub(app, conversation_id)?.fetch_with_request(req).await?;
+    if (200..300).contains(&response.status_code()) {
+        Ok(())
+    } else {
+        let detail = response.text().await.unwrap_or_default();
+        Err(crate::error::ApiError::new(
+            protocol::api::ErrorCode::Internal,
+            format!("the conversation refused an inbound message: {detail}"),
+        ))
+    }
 }
 
 pub async fn history(app: &App, conversation_id: &str, after: u64) -> ApiResult<Response> {
