@@ -25,7 +25,7 @@
 // Size: every byte here is paid by every page view of every customer, so the CSS is terse,
 // redundant safety is left out where something else already gives it (e.g. the message
 // listener stays after a failure, inert behind `guard`), and the comments carry the meaning.
-import { css } from './style.js';
+import { css, view } from './style.js';
 import { FRAME_TO_HOST, HOST_TO_FRAME } from './wire.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -80,6 +80,7 @@ const boot = () => {
   const edge = new URL(script.src).origin;
 
   let sheet, root, button, badge, panel, iframe, prompt, config;
+  const restyle = () => sheet.replaceSync(css(config));
   let ready; // the frame listens
   let wanted; // open() called before the launcher existed
   let shown = false;
@@ -164,6 +165,11 @@ const boot = () => {
     button.onclick = guard(() => show(!shown));
     panel = make('div', { hidden: '' });
     root.append(panel, button);
+    // The on-screen keyboard shrinks the visual viewport: the full-screen panel follows it.
+    if (view) {
+      view.addEventListener('resize', guard(restyle));
+      view.addEventListener('scroll', guard(restyle));
+    }
     // An async script can run before <body> exists; the parser then adds it after us.
     (document.body || document.documentElement).append(container);
     // Counted from page load, so a launcher that appears late may prompt at once.
@@ -181,7 +187,7 @@ const boot = () => {
     config = next;
     // Hidden (offline or at capacity, if so configured): draw nothing until a refresh shows it.
     if (next.launcher_visible && !container) draw();
-    if (container) sheet.replaceSync(css(next));
+    if (container) restyle();
     later(next.refresh_at - Date.now());
   };
 

@@ -8,9 +8,14 @@
 // `button { all: unset }` the browser's button looks (focus is drawn by `outline: auto`).
 // `[aria-expanded]` is the launcher (nothing else has the attribute), `div` the panel, `p` the
 // prompt: the welcome as a button that opens the chat, and a dismiss button. Full screen on
-// narrow viewports, where the frame's own close control replaces the launcher. A hidden
-// launcher hides its prompt too; an open panel stays until the visitor closes it, so a chat
-// in progress never vanishes when, say, the team goes offline.
+// narrow viewports, where the frame's own close control replaces the launcher; there the panel
+// covers the visual viewport, not the layout one, so an on-screen keyboard (which shrinks only
+// the visual viewport) never covers the composer: the loader redraws this sheet whenever
+// `visualViewport` resizes or moves. A hidden launcher hides its prompt too; an open panel
+// stays until the visitor closes it, so a chat in progress never vanishes when, say, the team
+// goes offline.
+export const view = window.visualViewport;
+
 export const css = (config, accent = config.accent_color) => `\
 :host{all:initial;font:15px system-ui}\
 button{all:unset;padding:12px;cursor:pointer}\
@@ -29,6 +34,7 @@ background:#c5221f;color:#fff;font-size:12px}\
 div{width:380px;height:min(600px,100vh - 116px);overflow:hidden}\
 iframe{width:100%;height:100%;border:0}\
 p{max-width:280px;display:flex}\
-@media(max-width:480px){div{inset:0;width:auto;height:auto;border-radius:0}\
+@media(max-width:480px){div{inset:0;width:auto;height:auto;border-radius:0;\
+${view ? `top:${view.offsetTop}px;height:${view.height}px` : ''}}\
 [aria-expanded=true]{display:none}}\
 ${config.launcher_visible ? '' : '[aria-expanded],p{display:none}'}`;

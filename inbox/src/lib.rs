@@ -110,7 +110,7 @@ fn Inbox(me: AgentProfile, signed_out: Callback<()>) -> impl IntoView {
             </header>
             <div class="panes">
                 <ConversationList conversations selected />
-                <div class="pane-thread">
+                <main class="pane-thread">
                     <button class="back" type="button" on:click=move |_| selected.set(None)>
                         "← All conversations"
                     </button>
@@ -124,7 +124,7 @@ fn Inbox(me: AgentProfile, signed_out: Callback<()>) -> impl IntoView {
                         }
                         .into_any(),
                     }}
-                </div>
+                </main>
             </div>
         </div>
     }

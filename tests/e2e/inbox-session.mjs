@@ -31,18 +31,27 @@ export async function openInbox(browser, env, prepare = async () => {}) {
 
 /** Fills the sign-in form of an inbox page and waits for the live list. */
 export async function signIn(page, env) {
+  const ready = listReady(page);
+  await page.locator('input#login-email').fill(env.AGENT_EMAIL);
+  await page.locator('input#login-password').fill(env.AGENT_PASSWORD);
+  await page.locator('button#login-submit').click();
+  await ready;
+}
+
+/**
+ * Resolves once `page` has loaded the conversation list and opened its live feed; call it
+ * before signing in, so neither can be missed.
+ */
+export function listReady(page) {
   const feed = page.waitForEvent('websocket', {
     predicate: (ws) => new URL(ws.url()).pathname === '/api/agent/inbox/socket',
   });
   const listed = page.waitForResponse(
     (r) => new URL(r.url()).pathname === '/api/agent/conversations' && r.status() === 200,
   );
-  // Awaited below; this only keeps an early failure from also reporting their timeouts.
+  // Awaited by the caller; this only keeps an early failure from also reporting their timeouts.
   [feed, listed].forEach((p) => p.catch(() => {}));
-  await page.locator('input#login-email').fill(env.AGENT_EMAIL);
-  await page.locator('input#login-password').fill(env.AGENT_PASSWORD);
-  await page.locator('button#login-submit').click();
-  await Promise.all([feed, listed]);
+  return Promise.all([feed, listed]);
 }
 
 /**

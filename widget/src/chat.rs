@@ -222,12 +222,22 @@ impl Chat {
         self.sync();
     }
 
+    /// Puts the keyboard where the visitor can act: the composer, or while it is off the step
+    /// that turns it on ("I agree", "Start a new conversation"; before the composer in the
+    /// document, so the first match). After the next frame, once the view has caught up with
+    /// the change that asked for focus.
     fn focus_composer(self) {
         use wasm_bindgen::JsCast;
-        let composer = document().get_element_by_id("pl-composer");
-        if let Some(composer) = composer.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = composer.focus();
-        }
+        request_animation_frame(|| {
+            let target = document()
+                .query_selector(".pl-action:not([hidden]), #pl-composer")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(target) = target {
+                let _ = target.focus();
+            }
+        });
     }
 
     fn post(self, message: FrameToHost) {

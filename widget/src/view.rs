@@ -93,20 +93,25 @@ fn Log() -> impl IntoView {
     // The welcome is not a stored message, so not `.pl-msg`: tests counting messages skip it.
     // Bubbles are redrawn as a plain list, not a keyed `<For>`: the list is short, a redraw
     // only touches text and attributes that changed (so the live region does not re-announce),
-    // and keyed diffing would cost the wasm 3 KB gzip.
+    // and keyed diffing would cost the wasm 3 KB gzip. The live region is a `div` around the
+    // list: a `role="log"` on the `ol` itself would leave its items outside any list. It takes
+    // the focus, so a keyboard can scroll it when nothing inside can be focused.
     view! {
-        <ol id="pl-log" class="pl-log" role="log" aria-live="polite" aria-label="Messages">
-            <li class="pl-welcome" data-author="agent" hidden=move || welcome().is_empty()>
-                <p class="pl-body">{welcome}</p>
-            </li>
-            {move || chat.lines.get().into_iter().map(|line| match line {
-                Line::Message(entry) => Either::Left(view! { <Bubble entry /> }),
-                // A system line, not a message: `li.pl-system`, not `.pl-msg`.
-                Line::Joined(name) => Either::Right(view! {
-                    <li class="pl-system">{name} " joined the conversation"</li>
-                }),
-            }).collect_view()}
-        </ol>
+        <div id="pl-log" class="pl-log" role="log" aria-live="polite" aria-label="Messages"
+            tabindex="0">
+            <ol class="pl-lines">
+                <li class="pl-welcome" data-author="agent" hidden=move || welcome().is_empty()>
+                    <p class="pl-body">{welcome}</p>
+                </li>
+                {move || chat.lines.get().into_iter().map(|line| match line {
+                    Line::Message(entry) => Either::Left(view! { <Bubble entry /> }),
+                    // A system line, not a message: `li.pl-system`, not `.pl-msg`.
+                    Line::Joined(name) => Either::Right(view! {
+                        <li class="pl-system">{name} " joined the conversation"</li>
+                    }),
+                }).collect_view()}
+            </ol>
+        </div>
     }
 }
 

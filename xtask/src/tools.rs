@@ -154,7 +154,7 @@ fn ensure_npm_packages() -> Result<()> {
         _ => false,
     };
     if !fresh {
-        step("installing npm packages from package-lock.json (wrangler, esbuild, wasm-opt, playwright-core)");
+        step("installing npm packages from package-lock.json (wrangler, esbuild, wasm-opt, playwright-core, axe-core)");
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&root))?;

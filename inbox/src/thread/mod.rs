@@ -92,16 +92,21 @@ pub fn Thread(
         <section class="thread" aria-label="Conversation">
             <ThreadHeader id live changed />
             <p class="status" role="status">{connection}</p>
-            <ol id="thread-log" class="messages" role="log" aria-live="polite" aria-label="Messages">
-                <For each=move || entries.get() key=|e| e.key.clone() let(entry)>
-                    {
-                        let client_id = entry.client_id.clone();
-                        let agent = matches!(entry.author, Author::Agent { .. });
-                        let seen = Signal::derive(move || agent && seen(&client_id));
-                        view! { <Bubble entry seen socket /> }
-                    }
-                </For>
-            </ol>
+            // The live region wraps the list: on the `ol` itself, `role="log"` would leave its
+            // items outside any list. It takes the focus, so a keyboard can scroll it.
+            <div id="thread-log" class="messages" role="log" aria-live="polite"
+                aria-label="Messages" tabindex="0">
+                <ol class="message-list">
+                    <For each=move || entries.get() key=|e| e.key.clone() let(entry)>
+                        {
+                            let client_id = entry.client_id.clone();
+                            let agent = matches!(entry.author, Author::Agent { .. });
+                            let seen = Signal::derive(move || agent && seen(&client_id));
+                            view! { <Bubble entry seen socket /> }
+                        }
+                    </For>
+                </ol>
+            </div>
             <p id="thread-typing" class="typing" role="status"
                 hidden=move || !live.visitor_typing.get()>"Visitor is typing…"</p>
             <p class="error" role="alert">{move || notice.get()}</p>

@@ -49,8 +49,14 @@ impl Chat {
                 let next = next_fetch_in(config.refresh_at, js_sys::Date::now() as i64);
                 // Most fetches change nothing; redrawing then would only cost.
                 if self.config.with_untracked(|c| c.as_ref() != Some(&config)) {
+                    let first = self.config.with_untracked(Option::is_none);
                     branding::apply(&config);
                     self.config.set(Some(config));
+                    // Opened before the config came: the composer took the focus, and may
+                    // just have turned off for the consent step ("I agree" takes it then).
+                    if first && !self.hidden.get_untracked() {
+                        self.focus_composer();
+                    }
                 }
                 next
             }
