@@ -87,13 +87,7 @@ impl DurableObject for Conversation {
             (worker::Method::Post, "/messages") => {
                 let who = Participant::from_request(&req)?;
                 let send: SendMessage = req.json().await?;
-                match self.accept(&who, &send) {
-                    Ok(accepted) => {
-                        let status = if accepted.duplicate { 200 } else { 201 };
-                        Ok(http::json(&accepted, status))
-                    }
-                    Err(e) => Ok(e.into_response()),
-                }
+                Ok(accepted_response(self.accept(&who, &send)))
             }
             (worker::Method::Get, "/messages") => {
                 let after = http::after_param(&req).unwrap_or(0);
@@ -110,13 +104,11 @@ impl DurableObject for Conversation {
                     client_id: inbound.key,
                     body: inbound.body,
                 };
-                match self.deliver(&inbound.author, &send, Some(inbound.at)) {
-                    Ok(accepted) => {
-                        let status = if accepted.duplicate { 200 } else { 201 };
-                        Ok(http::json(&accepted, status))
-                    }
-                    Err(e) => Ok(e.into_response()),
-                }
+                Ok(accepted_response(self.deliver(
+                    &inbound.author,
+                    &send,
+                    Some(inbound.at),
+                )))
             }
             (worker::Method::Post, "/status") => {
                 let change: StatusChange = req.json().await?;
@@ -231,6 +223,17 @@ async fn publish(env: Env, init: Init, message: Message) {
     .await;
     if let Err(e) = result {
         console_error!("publishing message {} failed: {e}", message.seq);
+    }
+}
+
+/// 201 with the message when it was stored now, 200 when its client id had been stored before.
+fn accepted_response(result: std::result::Result<MessageAccepted, ApiError>) -> Response {
+    match result {
+        Ok(accepted) => {
+            let status = if accepted.duplicate { 200 } else { 201 };
+            http::json(&accepted, status)
+        }
+        Err(e) => e.into_response(),
     }
 }
 

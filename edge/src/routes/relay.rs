@@ -127,17 +127,7 @@ pub async fn socket(
     after: u64,
     subprotocol: Option<&str>,
 ) -> ApiResult<Response> {
-    let headers = Headers::new();
-    for name in [
-        "upgrade",
-        "connection",
-        "sec-websocket-key",
-        "sec-websocket-version",
-    ] {
-        if let Some(value) = original.headers().get(name)? {
-            headers.set(name, &value)?;
-        }
-    }
+    let headers = upgrade_headers(original)?;
     if let Some(p) = subprotocol {
         headers.set(SUBPROTOCOL_HEADER, p)?;
     }
