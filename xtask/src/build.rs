@@ -1,6 +1,7 @@
 //! Builds everything the Worker serves and the Worker itself, once:
 //! - the widget and inbox apps (one `cargo build` for both, then `wasm-bindgen --target web`,
-//!   `wasm-opt -Oz`, and esbuild minification of the JS glue) into `dist/site/{widget,inbox}/`;
+//!   short import names (`imports.rs`), `wasm-opt -Oz`, and esbuild minification of the JS
+//!   glue) into `dist/site/{widget,inbox}/`;
 //! - the loader (`embed/src/loader.js`, bundled and minified by esbuild) into `dist/site/embed.js`;
 //! - the static files of `www/static/` copied into `dist/site/`;
 //! - the Worker with worker-build into `edge/build/`.
@@ -65,12 +66,14 @@ fn apps(tools: &Tools, site: &Path) -> Result<()> {
             .arg(&out)
             .arg(&wasm))?;
         let bg = out.join(format!("{name}_bg.wasm"));
+        let glue = out.join(format!("{name}.js"));
+        let renamed = crate::imports::shorten(&bg, &glue, &format!("./{name}_bg.js"))?;
+        println!("    {name}: {renamed} imports renamed to short names");
         run(Command::new(&tools.wasm_opt)
             .arg("-Oz")
             .arg(&bg)
             .arg("-o")
             .arg(&bg))?;
-        let glue = out.join(format!("{name}.js"));
         run(Command::new(&tools.esbuild)
             .arg(&glue)
             .args([

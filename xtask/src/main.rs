@@ -20,6 +20,7 @@ mod build;
 mod check;
 mod fake_graph;
 mod host;
+mod imports;
 mod stack;
 mod tools;
 
