@@ -13,7 +13,7 @@ pub struct Shown {
     /// and tests.
     pub state: &'static str,
     /// "Typically replies …" under the heading; only promised while available.
-    pub reply_time: Option<&'static str>,
+    pub reply_time: Option<TypicalReplyTime>,
     /// The chat is marked "Away" in its header (the away-mode widget) instead of a notice.
     pub away_marker: bool,
     /// The notice above the composer, if any.
@@ -35,7 +35,7 @@ pub fn shown(availability: &PublicAvailability) -> Shown {
     match availability {
         PublicAvailability::Available { typical_reply } => Shown {
             state: "available",
-            reply_time: typical_reply.map(reply_time),
+            reply_time: *typical_reply,
             away_marker: false,
             notice: None,
         },
@@ -62,15 +62,6 @@ pub fn shown(availability: &PublicAvailability) -> Shown {
             away_marker: false,
             notice: Some(Notice::Text(message.clone())),
         },
-    }
-}
-
-/// The reply-time promise, as a sentence.
-pub fn reply_time(time: TypicalReplyTime) -> &'static str {
-    match time {
-        TypicalReplyTime::AFewMinutes => "Typically replies in a few minutes",
-        TypicalReplyTime::AnHour => "Typically replies within an hour",
-        TypicalReplyTime::ADay => "Typically replies within a day",
     }
 }
 
@@ -107,7 +98,7 @@ mod tests {
             typical_reply: Some(TypicalReplyTime::AnHour),
         });
         assert_eq!(with.state, "available");
-        assert_eq!(with.reply_time, Some("Typically replies within an hour"));
+        assert_eq!(with.reply_time, Some(TypicalReplyTime::AnHour));
         assert_eq!(with.notice, None);
         let without = shown(&PublicAvailability::Available {
             typical_reply: None,

@@ -22,6 +22,7 @@ pub mod availability;
 pub mod backoff;
 pub mod conversations;
 pub mod outbox;
+pub mod text;
 pub mod typing;
 
 #[cfg(target_arch = "wasm32")]

@@ -11,7 +11,7 @@
 
 use protocol::api::{ErrorCode, SendMessage};
 use protocol::frame::{ClientFrame, ServerFrame};
-use protocol::{Author, Message, Millis, Seq};
+use protocol::{Author, Message, Millis, Seq, TextLink};
 
 /// Where one of our sends stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +60,8 @@ pub struct Entry {
     pub client_id: String,
     pub author: Author,
     pub body: String,
+    /// The links in `body` (once stored; the edge finds them).
+    pub links: Vec<TextLink>,
     /// When the server stored it; `None` while in flight.
     pub sent_at: Option<Millis>,
     pub delivery: Delivery,
@@ -270,6 +272,7 @@ impl Outbox {
             client_id: m.client_id.clone(),
             author: m.author.clone(),
             body: m.body.clone(),
+            links: m.links.clone(),
             sent_at: Some(m.sent_at),
             delivery: Delivery::Sent,
         });
@@ -290,6 +293,7 @@ impl Outbox {
                 client_id: p.client_id.clone(),
                 author: self.me.clone(),
                 body: p.body.clone(),
+                links: Vec::new(),
                 sent_at: None,
                 delivery,
             }

@@ -6,7 +6,7 @@
 
 use protocol::api::ErrorCode;
 use protocol::settings::{
-    ChatSettings, ConsentMode, ConsentSettings, HEADING_MAX_CHARS, NOTICE_MAX_CHARS,
+    ChatSettings, ConsentMode, ConsentSettings, Translation, HEADING_MAX_CHARS, NOTICE_MAX_CHARS,
     PROMPT_DELAY_MAX_S,
 };
 
@@ -30,11 +30,44 @@ pub fn validate_chat_settings(settings: &ChatSettings) -> Result<ChatSettings, R
     if s.consent.mode != ConsentMode::Off {
         s.consent.text = text("consent.text", &s.consent.text, 1, CONSENT_MAX_CHARS)?;
     }
+    validate_translations(&mut s)?;
     s.availability.validate().map_err(|r| Rejection {
         message: r.message.replacen('`', "`availability.", 1),
         ..r
     })?;
     Ok(s)
+}
+
+/// Each translated text within the limits of the text it translates; none for the default
+/// language (its texts are the main ones); blank texts count as not translated.
+fn validate_translations(s: &mut ChatSettings) -> Result<(), Rejection> {
+    let default = s.language.default;
+    if s.language.translations.contains_key(&default) {
+        return Err(Rejection::field(
+            &format!("language.translations.{}", default.tag()),
+            "must not be given: the default language's texts are the main ones",
+        ));
+    }
+    for (language, t) in &mut s.language.translations {
+        let fields = [
+            ("welcome_message", &mut t.welcome_message, NOTICE_MAX_CHARS),
+            ("away_message", &mut t.away_message, NOTICE_MAX_CHARS),
+            ("waiting_message", &mut t.waiting_message, NOTICE_MAX_CHARS),
+            ("consent_text", &mut t.consent_text, CONSENT_MAX_CHARS),
+        ];
+        for (name, value, max) in fields {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                *value = None;
+            } else if let Some(v) = value.as_deref() {
+                let field = format!("language.translations.{}.{name}", language.tag());
+                *value = Some(text(&field, v, 1, max)?);
+            }
+        }
+    }
+    s.language
+        .translations
+        .retain(|_, t| *t != Translation::default());
+    Ok(())
 }
 
 /// Longest consent text, in characters.
@@ -47,8 +80,17 @@ pub fn update_chat_settings(
     incoming: &ChatSettings,
 ) -> Result<ChatSettings, Rejection> {
     let mut next = validate_chat_settings(incoming)?;
-    let changed =
-        next.consent.mode != stored.consent.mode || next.consent.text != stored.consent.text;
+    let consent_texts = |s: &ChatSettings| {
+        s.language
+            .translations
+            .iter()
+            .map(|(l, t)| (*l, t.consent_text.clone()))
+            .filter(|(_, t)| t.is_some())
+            .collect::<Vec<_>>()
+    };
+    let changed = next.consent.mode != stored.consent.mode
+        || next.consent.text != stored.consent.text
+        || consent_texts(&next) != consent_texts(stored);
     next.consent.version = stored.consent.version + u32::from(changed);
     Ok(next)
 }
@@ -159,6 +201,50 @@ mod tests {
             refused(&s)
         );
     }
+
+    #[test]
+    fn translations_are_checked_and_blank_ones_dropped() {
+        use protocol::settings::Language;
+        let base = ChatSettings::new("Bakery");
+        let mut s = base.clone();
+        s.language.translations.insert(
+            Language::Sv,
+            Translation {
+                welcome_message: Some("  Hej!  ".into()),
+                away_message: Some("   ".into()),
+                ..Default::default()
+            },
+        );
+        s.language.translations.insert(
+            Language::De,
+            Translation {
+                away_message: Some(" ".into()),
+                ..Default::default()
+            },
+        );
+        let ok = validate_chat_settings(&s).unwrap();
+        let sv = &ok.language.translations[&Language::Sv];
+        assert_eq!(sv.welcome_message.as_deref(), Some("Hej!"));
+        assert_eq!(sv.away_message, None);
+        assert!(!ok.language.translations.contains_key(&Language::De));
+
+        let mut s = base.clone();
+        s.language.translations.insert(
+            Language::Pl,
+            Translation {
+                consent_text: Some("x".repeat(CONSENT_MAX_CHARS + 1)),
+                ..Default::default()
+            },
+        );
+        assert!(refused(&s).contains("`language.translations.pl.consent_text`"));
+
+        let mut s = base;
+        s.language.default = Language::Sv;
+        s.language
+            .translations
+            .insert(Language::Sv, Translation::default());
+        assert!(refused(&s).contains("`language.translations.sv`"));
+    }
 }
 
 #[cfg(test)]
@@ -239,5 +325,36 @@ mod consent_tests {
                 ErrorCode::ConsentRequired
             );
         }
+    }
+
+    #[test]
+    fn a_translated_consent_text_raises_the_version_too() {
+        use protocol::settings::Language;
+        let mut stored = ChatSettings::new("Bakery");
+        stored.consent = consent(ConsentMode::Implicit, "We keep chats for a year.", 3);
+        let mut incoming = stored.clone();
+        incoming.language.translations.insert(
+            Language::Sv,
+            Translation {
+                consent_text: Some("Vi sparar chattar i ett år.".into()),
+                ..Default::default()
+            },
+        );
+        let next = update_chat_settings(&stored, &incoming).unwrap();
+        assert_eq!(next.consent.version, 4);
+        let mut welcome_only = next.clone();
+        welcome_only
+            .language
+            .translations
+            .entry(Language::De)
+            .or_default()
+            .welcome_message = Some("Hallo!".into());
+        assert_eq!(
+            update_chat_settings(&next, &welcome_only)
+                .unwrap()
+                .consent
+                .version,
+            4
+        );
     }
 }

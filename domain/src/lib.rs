@@ -23,10 +23,12 @@ pub mod branding;
 pub mod chat_settings;
 pub mod connections;
 pub mod credentials;
+pub mod i18n;
 pub mod message;
 pub mod meta;
 pub mod rejection;
 pub mod sealed;
+pub mod text;
 pub mod widget_config;
 
 pub use rejection::Rejection;

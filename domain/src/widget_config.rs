@@ -1,9 +1,11 @@
 //! What a site's widget is told: its chat settings turned into the public `WidgetConfig`, with
-//! availability decided for one moment and the texts the visitor sees in each state. Offline with
-//! "show next opening" and no opening ahead falls back to the away message.
+//! availability decided for one moment, in the visitor's language, and the texts the visitor
+//! sees in each state. Offline with "show next opening" and no opening ahead falls back to the
+//! away message.
 
 use chrono::{DateTime, Utc};
 use protocol::api::{PublicAvailability, PublicConsent, WidgetConfig};
+use protocol::i18n::Language;
 use protocol::settings::{ChatSettings, ConsentMode};
 use protocol::Millis;
 
@@ -11,14 +13,18 @@ use crate::availability::{
     availability, AgentPresence, AvailabilityStatus, AwayBehaviour, OfflineBehaviour,
 };
 use crate::branding::{parse_hex, text_on};
+use crate::i18n::{site_texts, ui_strings};
 
-/// The public config of a site at `now_ms` (milliseconds since the epoch).
+/// The public config of a site at `now_ms` (milliseconds since the epoch), in `language`
+/// (`crate::i18n::choose`).
 pub fn public_config(
     site_id: &str,
     s: &ChatSettings,
+    language: Language,
     agents: &[AgentPresence],
     now_ms: Millis,
 ) -> WidgetConfig {
+    let texts = site_texts(s, language);
     let now = DateTime::<Utc>::from_timestamp_millis(now_ms).unwrap_or_default();
     let decided = availability(&s.availability, agents, now);
     let launcher_visible = decided.launcher_visible();
@@ -27,7 +33,7 @@ pub fn public_config(
             PublicAvailability::Available { typical_reply }
         }
         AvailabilityStatus::Away { behaviour } => PublicAvailability::Away {
-            message: s.away_message.clone(),
+            message: texts.away_message.to_owned(),
             away_mode: behaviour == AwayBehaviour::AwayModeWidget,
         },
         AvailabilityStatus::Offline {
@@ -39,18 +45,20 @@ pub fn public_config(
                 .filter(|_| show_opening)
                 .map(|t| t.timestamp_millis());
             PublicAvailability::Offline {
-                message: next_opening.is_none().then(|| s.away_message.clone()),
+                message: next_opening
+                    .is_none()
+                    .then(|| texts.away_message.to_owned()),
                 next_opening,
             }
         }
         AvailabilityStatus::AtCapacity { .. } => PublicAvailability::AtCapacity {
-            message: s.waiting_message.clone(),
+            message: texts.waiting_message.to_owned(),
         },
     };
     WidgetConfig {
         site_id: site_id.to_owned(),
         heading: s.heading.clone(),
-        welcome_message: s.welcome.message.clone(),
+        welcome_message: texts.welcome_message.to_owned(),
         accent_color: s.branding.accent_color.clone(),
         accent_text_color: parse_hex(&s.branding.accent_color)
             .map_or("#ffffff", text_on)
@@ -65,10 +73,12 @@ pub fn public_config(
         launcher_visible,
         consent: (s.consent.mode != ConsentMode::Off).then(|| PublicConsent {
             mode: s.consent.mode,
-            text: s.consent.text.clone(),
+            text: texts.consent_text.to_owned(),
             version: s.consent.version,
         }),
         refresh_at: decided.changes_at.map(|t| t.timestamp_millis()),
+        language,
+        strings: ui_strings(language).clone(),
     }
 }
 
@@ -96,7 +106,7 @@ mod tests {
         s.availability.typical_reply = Some(TypicalReplyTime::AnHour);
         s.welcome.open_as_prompt = true;
         s.welcome.prompt_delay_s = 3;
-        let c = public_config("s1", &s, &[], NOW);
+        let c = public_config("s1", &s, Language::En, &[], NOW);
         assert_eq!(
             c.availability,
             PublicAvailability::Available {
@@ -113,7 +123,7 @@ mod tests {
     #[test]
     fn nobody_present_is_away_with_the_away_message() {
         let s = ChatSettings::new("Bakery");
-        let c = public_config("s1", &s, &[], NOW);
+        let c = public_config("s1", &s, Language::En, &[], NOW);
         assert_eq!(
             c.availability,
             PublicAvailability::Away {
@@ -121,7 +131,7 @@ mod tests {
                 away_mode: false
             }
         );
-        let c = public_config("s1", &s, &present(), NOW);
+        let c = public_config("s1", &s, Language::En, &present(), NOW);
         assert!(matches!(
             c.availability,
             PublicAvailability::Available { .. }
@@ -143,7 +153,7 @@ mod tests {
             },
             holidays: Default::default(),
         }));
-        let c = public_config("s1", &s, &present(), NOW);
+        let c = public_config("s1", &s, Language::En, &present(), NOW);
         let monday_9 = 1_795_424_400_000; // 2026-11-23T09:00:00Z
         assert_eq!(
             c.availability,
@@ -156,7 +166,7 @@ mod tests {
         assert!(c.launcher_visible);
 
         s.availability.when_offline = OfflineBehaviour::ShowAwayMessage;
-        let c = public_config("s1", &s, &present(), NOW);
+        let c = public_config("s1", &s, Language::En, &present(), NOW);
         assert_eq!(
             c.availability,
             PublicAvailability::Offline {
@@ -166,6 +176,33 @@ mod tests {
         );
 
         s.availability.when_offline = OfflineBehaviour::HideLauncher;
-        assert!(!public_config("s1", &s, &present(), NOW).launcher_visible);
+        assert!(!public_config("s1", &s, Language::En, &present(), NOW).launcher_visible);
+    }
+
+    #[test]
+    fn the_config_speaks_the_chosen_language() {
+        use protocol::settings::Translation;
+        let mut s = ChatSettings::new("Bakery");
+        s.language.translations.insert(
+            Language::Sv,
+            Translation {
+                away_message: Some("Vi är borta just nu.".into()),
+                ..Default::default()
+            },
+        );
+        let c = public_config("s1", &s, Language::Sv, &[], NOW);
+        assert_eq!(c.language, Language::Sv);
+        assert_eq!(c.strings.send, "Skicka");
+        assert_eq!(
+            c.availability,
+            PublicAvailability::Away {
+                message: "Vi är borta just nu.".into(),
+                away_mode: false
+            }
+        );
+        assert_eq!(
+            c.welcome_message, s.welcome.message,
+            "untranslated: the default"
+        );
     }
 }

@@ -80,7 +80,16 @@ const boot = () => {
   const edge = new URL(script.src).origin;
 
   let sheet, root, button, badge, panel, iframe, prompt, config;
+  let unread = 0;
   const restyle = () => sheet.replaceSync(css(config));
+  // The launcher's label, in the language the edge chose (config.strings), with the unread count.
+  const label = () => {
+    const words = config.strings;
+    button.setAttribute(
+      'aria-label',
+      unread ? words.open_chat_unread.replace('{}', unread) : words.open_chat,
+    );
+  };
   let ready; // the frame listens
   let wanted; // open() called before the launcher existed
   let shown = false;
@@ -113,7 +122,7 @@ const boot = () => {
     // The frame (and the visitor's first request to the Worker) waits for real interest.
     if (open && !iframe) {
       const query = new URLSearchParams({ site, host: location.origin, page: location.href });
-      iframe = make('iframe', { title: 'Chat', src: `${edge}/widget/frame?${query}` });
+      iframe = make('iframe', { title: config.strings.chat, src: `${edge}/widget/frame?${query}` });
       panel.append(iframe);
     }
     shown = open;
@@ -139,7 +148,7 @@ const boot = () => {
     const text = make('button');
     text.textContent = config.welcome_message;
     text.onclick = button.onclick;
-    const close = make('button', { 'aria-label': 'Dismiss' });
+    const close = make('button', { 'aria-label': config.strings.dismiss });
     close.textContent = '×';
     close.onclick = guard(dismiss);
     prompt.append(text, close);
@@ -151,10 +160,7 @@ const boot = () => {
     root = container.attachShadow({ mode: 'open' });
     sheet = new CSSStyleSheet();
     root.adoptedStyleSheets = [sheet];
-    button = make('button', {
-      'aria-label': 'Open chat',
-      'aria-expanded': false,
-    });
+    button = make('button', { 'aria-expanded': false });
     const icon = make('svg', { viewBox: '0 0 24 24' }, SVG_NS);
     icon.append(
       make('path', { class: 'b', d: BUBBLE }, SVG_NS),
@@ -187,7 +193,10 @@ const boot = () => {
     config = next;
     // Hidden (offline or at capacity, if so configured): draw nothing until a refresh shows it.
     if (next.launcher_visible && !container) draw();
-    if (container) restyle();
+    if (container) {
+      restyle();
+      label();
+    }
     later(next.refresh_at - Date.now());
   };
 
@@ -226,10 +235,10 @@ const boot = () => {
         show(false);
         button.focus();
       } else if (data.type === FRAME_TO_HOST.UNREAD) {
-        const count = data.count | 0;
-        badge.hidden = count < 1;
-        badge.textContent = count > 99 ? '99+' : count;
-        button.setAttribute('aria-label', count > 0 ? `Open chat, ${count} unread` : 'Open chat');
+        unread = data.count | 0;
+        badge.hidden = unread < 1;
+        badge.textContent = unread > 99 ? '99+' : unread;
+        label();
       }
     }),
   );

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Language, UiStrings};
 use crate::settings::{ConsentMode, Font, LauncherPosition, TypicalReplyTime};
 use crate::{Channel, ConversationStatus, Message, Millis, Seq};
 
@@ -95,6 +96,11 @@ pub struct WidgetConfig {
     /// When this answer may change by the clock alone (an opening or closing): fetch again then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_at: Option<Millis>,
+    /// The language chosen for this visitor; the site's texts above are in it where the site
+    /// has them translated.
+    pub language: Language,
+    /// The interface's words in `language`.
+    pub strings: UiStrings,
 }
 
 /// The consent step the widget shows before a conversation starts.

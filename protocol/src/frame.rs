@@ -108,7 +108,11 @@ mod tests {
                     id: "ag".into(),
                     name: "Ada".into(),
                 },
-                body: "<b>not html</b>".into(),
+                body: "<b>not html</b> https://x.org".into(),
+                links: vec![crate::TextLink {
+                    text: "https://x.org".into(),
+                    href: "https://x.org".into(),
+                }],
                 sent_at: 1_700_000_000_000,
             }),
             ServerFrame::Ack {

@@ -13,6 +13,7 @@
 pub mod api;
 pub mod embed;
 pub mod frame;
+pub mod i18n;
 pub mod limits;
 pub mod settings;
 
@@ -45,11 +46,23 @@ pub struct Message {
     pub author: Author,
     /// Plain text. Clients render it as text, never as HTML.
     pub body: String,
+    /// The web links and e-mail addresses in `body`, in order, found by the edge
+    /// (`domain::text`) so every client links the same text and none carries a link finder.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<TextLink>,
     /// When the server stored it; never earlier than the previous message's time.
     pub sent_at: Millis,
 }
 
 /// Whether a conversation is still being worked.
+/// A link in a message body: `text` as it appears there, and where it goes (`https:`, `http:`
+/// or `mailto:` only). A client finds each `text` in the body after the previous one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextLink {
+    pub text: String,
+    pub href: String,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConversationStatus {

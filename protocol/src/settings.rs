@@ -1,12 +1,15 @@
 //! Per-site chat channel settings as the site owner sets them, stored as JSON in D1 and edited
-//! through the admin API: today the availability settings (mode, business hours, and what the
-//! visitor sees when the team is away, offline or at capacity). Data and its shape only; the
-//! rules that read them (validation, opening times, availability) live in `domain::availability`.
+//! through the admin API: branding, greeting, consent, languages, and availability (mode,
+//! business hours, and what the visitor sees when the team is away, offline or at capacity).
+//! Data and its shape only; the rules that read them (validation, opening times, availability,
+//! language choice) live in `domain`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
+
+pub use crate::i18n::Language;
 
 /// Minutes in a day; a range may end here (24:00, the next midnight).
 pub const MINUTES_PER_DAY: u16 = 1440;
@@ -210,6 +213,38 @@ pub struct ChatSettings {
     pub waiting_message: String,
     #[serde(default)]
     pub consent: ConsentSettings,
+    #[serde(default)]
+    pub language: LanguageSettings,
+}
+
+/// Which language the chat speaks, and the site's own texts in other languages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LanguageSettings {
+    /// Always this language; none follows each visitor's browser (its first language that
+    /// Porchlight speaks, else `default`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<Language>,
+    /// The language the site's texts above (welcome, away, waiting, consent) are written in, and
+    /// the one a browser gets when it asks for none Porchlight speaks.
+    #[serde(default)]
+    pub default: Language,
+    /// The site's texts in other languages; a text left out falls back to the one above. No
+    /// entry for `default` itself: those texts are the ones above.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<Language, Translation>,
+}
+
+/// The site's own texts in one language; each is optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Translation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub welcome_message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away_message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_text: Option<String>,
 }
 
 /// GDPR consent before a conversation starts.
@@ -256,6 +291,7 @@ impl ChatSettings {
             away_message: default_away_message(),
             waiting_message: default_waiting_message(),
             consent: ConsentSettings::default(),
+            language: LanguageSettings::default(),
         }
     }
 }

@@ -4,6 +4,7 @@
 // the strict CSP it is deployed with. Needs no Rust build, so loader tests run anywhere
 // `npm ci` and Chromium are present.
 
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -12,6 +13,9 @@ import { ROOT, buildLoader } from './support.mjs';
 export const ACCENT_DARK = '#8a4b24';
 // The welcome every fake config carries; markup in it must stay text wherever it shows.
 export const WELCOME = 'Hello! <b>Fresh</b> rye at 7 & more';
+
+// The interface's words as the edge sends them, from the edge's own English table.
+export const STRINGS = JSON.parse(readFileSync(join(ROOT, 'domain/src/i18n/en.json'), 'utf8'));
 
 /** A `WidgetConfig` body as the edge serves it (protocol/src/api.rs), with `changes` applied. */
 export function widgetConfig(site, changes = {}) {
@@ -26,6 +30,8 @@ export function widgetConfig(site, changes = {}) {
     launcher_position: 'right',
     availability: { available: {} },
     launcher_visible: true,
+    language: 'en',
+    strings: STRINGS,
     ...changes,
   });
 }

@@ -25,7 +25,7 @@ test(
     // Unique per run, at the start so an inbox preview that cuts long messages still shows it.
     const tag = randomBytes(4).toString('hex');
     const question = `Hi (${tag}), is there rye bread left today?`;
-    const answer = `Yes (${tag}), two loaves, shall I keep one for you?`;
+    const answer = `Yes (${tag}), two loaves (https://bakery.example/rye). Shall I keep one?`;
 
     const visitorBrowser = await launchBrowser();
     const agentBrowser = await launchBrowser();
@@ -106,8 +106,20 @@ test(
         },
       );
 
-      await step('the reply reaches the visitor without a reload', async () => {
-        await chat.locator('li.pl-msg[data-author="agent"]', { hasText: answer }).waitFor();
+      await step('the reply reaches the visitor without a reload, its link clickable', async () => {
+        const reply = chat.locator('li.pl-msg[data-author="agent"]', { hasText: answer });
+        await reply.waitFor();
+        // The link the edge found, and nothing around it: not the closing bracket or the dot.
+        const link = reply.locator('a');
+        assert.equal(await link.count(), 1);
+        assert.equal(await link.getAttribute('href'), 'https://bakery.example/rye');
+        assert.equal(await link.textContent(), 'https://bakery.example/rye');
+        assert.equal(await link.getAttribute('target'), '_blank');
+        assert.match(await link.getAttribute('rel'), /\bnoopener\b.*\bnoreferrer\b/);
+        // The agent's inbox links it too.
+        const inboxLink = agent.locator('li.msg', { hasText: answer }).locator('a');
+        await inboxLink.waitFor();
+        assert.equal(await inboxLink.getAttribute('href'), 'https://bakery.example/rye');
       });
 
       await step('after a reload the visitor sees both messages, in order', async () => {

@@ -62,7 +62,10 @@ const launcher = (page) => page.getByRole('button', { name: /^Open chat/ });
 const chatFrame = (page) => page.locator('iframe[title="Chat"]');
 // Found the way the journey finds the real widget: through the shadow root, by title.
 const frameOf = async (page) => (await chatFrame(page).elementHandle()).contentFrame();
-const received = async (page) => (await frameOf(page)).evaluate(() => received.join(' '));
+// The fake frame's module script may not have run yet when its markup is there: nothing
+// received then.
+const received = async (page) =>
+  (await frameOf(page)).evaluate(() => (window.received ?? []).join(' '));
 const tellHost = async (page, message) =>
   (await frameOf(page)).evaluate((m) => tellHost(m), message);
 
@@ -126,7 +129,7 @@ test('the launcher opens the frame lazily and speaks the protocol under a strict
   // Unread badge: shown with the count in the label, hidden at zero.
   const badge = page.locator('porchlight-chat span');
   await tellHost(page, { type: UNREAD, count: 3 });
-  await page.getByRole('button', { name: 'Open chat, 3 unread' }).waitFor();
+  await page.getByRole('button', { name: 'Open chat, unread messages: 3' }).waitFor();
   assert.equal(await badge.textContent(), '3');
   await tellHost(page, { type: UNREAD, count: 0 });
   await page.getByRole('button', { name: 'Open chat', exact: true }).waitFor();
@@ -137,7 +140,7 @@ test('the launcher opens the frame lazily and speaks the protocol under a strict
   // seen and ignored.
   await page.evaluate((type) => window.postMessage({ type }, '*'), CLOSE);
   await tellHost(page, { type: UNREAD, count: 2 });
-  await page.getByRole('button', { name: 'Open chat, 2 unread' }).waitFor();
+  await page.getByRole('button', { name: 'Open chat, unread messages: 2' }).waitFor();
   assert.ok(await chatFrame(page).isVisible(), 'a spoofed CLOSE must not hide the panel');
 
   // CLOSE from the frame hides the panel, returns focus to the launcher and tells the frame.

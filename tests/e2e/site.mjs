@@ -5,9 +5,13 @@
 // other test, so `SiteAdmin#restore` puts back what `signIn` found.
 
 import assert from 'node:assert/strict';
-import { assertClean, launchBrowser, waitFor } from './support.mjs';
+import { after, before } from 'node:test';
+import { assertClean, launchBrowser, requireEnv, waitFor } from './support.mjs';
 
-export const FRAME = 'iframe[title="Chat"]';
+// The chat's frame and the launcher, found by structure rather than by their labels: a visitor
+// may be shown them in any language.
+export const FRAME = 'porchlight-chat iframe';
+export const LAUNCHER = 'porchlight-chat button[aria-expanded]';
 
 /** The name of an availability state in a `WidgetConfig` (`available`, `away`, …). */
 export const stateOf = (config) => Object.keys(config.availability)[0];
@@ -24,6 +28,23 @@ export const everyDay = (ranges) => ({
   ),
   holidays: [],
 });
+
+/**
+ * For a test file that changes the demo site: registers a `before` hook that signs the demo
+ * agent in and an `after` hook that puts back the settings found. Returns `{ env, site }`,
+ * filled in once `before` has run.
+ */
+export function demoSite() {
+  const demo = {};
+  before(async () => {
+    demo.env = requireEnv(['EDGE_URL', 'HOST_URL', 'SITE_ID', 'AGENT_EMAIL', 'AGENT_PASSWORD']);
+    demo.site = await signIn(demo.env);
+  });
+  after(async () => {
+    await demo.site?.restore();
+  });
+  return demo;
+}
 
 /** Signs the demo agent in and remembers the site's settings as found. */
 export async function signIn(env) {
@@ -137,7 +158,7 @@ export async function visit(env, body, options, clean) {
   try {
     const page = await browser.context.newPage();
     const home = `${new URL(env.HOST_URL).origin}/`;
-    const launcher = page.getByRole('button', { name: /^Open chat/ });
+    const launcher = page.locator(LAUNCHER);
     const chat = page.frameLocator(FRAME);
     const open = async () => {
       await page.goto(home);

@@ -190,7 +190,7 @@ test('read state: the visitor reads what they see, sees "Seen", and an unread ba
         await reply(id, 'First unread.');
         await reply(id, 'Second unread.');
         await waitFor('the badge', async () =>
-          (await launcher.getAttribute('aria-label')) === 'Open chat, 2 unread',
+          (await launcher.getAttribute('aria-label')) === 'Open chat, unread messages: 2',
         );
       });
 
@@ -204,7 +204,7 @@ test('read state: the visitor reads what they see, sees "Seen", and an unread ba
           window.Porchlight.widget.close();
         });
         await waitFor('the badge after the reload', async () =>
-          (await launcher.getAttribute('aria-label')) === 'Open chat, 2 unread',
+          (await launcher.getAttribute('aria-label')) === 'Open chat, unread messages: 2',
         );
       });
 
@@ -265,7 +265,7 @@ test('the chime is off until the visitor turns it on, then sounds for answers ou
       await chat.locator('button#pl-close').click();
       await reply(id, 'Quiet one.');
       await waitFor('the badge for it', async () =>
-        (await launcher.getAttribute('aria-label')) === 'Open chat, 1 unread',
+        (await launcher.getAttribute('aria-label')) === 'Open chat, unread messages: 1',
       );
       assert.equal(await notes(), 0, 'no chime while it is off');
     });

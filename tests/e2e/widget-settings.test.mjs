@@ -198,7 +198,8 @@ test("closed now: the next opening in the visitor's own time, or no launcher", a
   const config = await site.configUntil('offline', (c) => c.availability.offline?.next_opening);
   const opening = config.availability.offline.next_opening;
 
-  // A visitor in Tokyo who reads Swedish: neither the site's zone (UTC) nor the machine's.
+  // A visitor in Tokyo who reads Swedish: neither the site's zone (UTC) nor the machine's; the
+  // chat speaks Swedish to them (their browser's language).
   const elsewhere = { locale: 'sv-SE', timezoneId: 'Asia/Tokyo' };
   await visit(
     env,
@@ -214,7 +215,7 @@ test("closed now: the next opening in the visitor's own time, or no launcher", a
       await notice.waitFor();
       // ICU may space a time with U+202F; the words are what matter.
       const text = (await notice.textContent()).replace(/\s/g, ' ');
-      assert.equal(text, `We're back ${expected}`.replace(/\s/g, ' '));
+      assert.equal(text, `Vi är tillbaka ${expected}`.replace(/\s/g, ' '));
       assert.ok(await chat.locator('textarea#pl-composer').isEditable());
     },
     elsewhere,

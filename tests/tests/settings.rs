@@ -8,8 +8,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use porchlight_tests::{Edge, Reply};
 use protocol::api::{AgentProfile, ErrorCode, PublicAvailability, WidgetConfig};
 use protocol::settings::{
-    AvailabilityMode, BusinessHours, ChatSettings, Font, LauncherPosition, OfflineBehaviour,
-    TimeRange, TypicalReplyTime, WeeklyHours,
+    AvailabilityMode, BusinessHours, ChatSettings, ConsentMode, ConsentSettings, Font, Language,
+    LauncherPosition, OfflineBehaviour, TimeRange, Translation, TypicalReplyTime, WeeklyHours,
+    NOTICE_MAX_CHARS,
 };
 
 static SITE: Mutex<()> = Mutex::new(());
@@ -319,7 +320,6 @@ fn business_hours_decide_offline_and_the_next_opening() {
 #[test]
 fn explicit_consent_is_required_recorded_and_versioned() {
     use protocol::api::{ConversationList, ConversationSummary, CurrentConversation};
-    use protocol::settings::{ConsentMode, ConsentSettings};
 
     let s = Session::start();
     let mut new = s.original.clone();
@@ -448,4 +448,92 @@ fn implicit_consent_is_recorded_without_a_click() {
         (record.mode, record.version),
         (ConsentMode::Implicit, version)
     );
+}
+
+/// The config as a browser asking for `accept_language` gets it.
+fn config_in(s: &Session, accept_language: &str) -> (WidgetConfig, Reply) {
+    let reply = s.edge.request(
+        "GET",
+        &format!("/api/sites/{}/widget-config", s.edge.site_id),
+        &[("accept-language", accept_language)],
+        None,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    (reply.json(), reply)
+}
+
+#[test]
+fn the_config_speaks_the_visitors_language_with_the_sites_translations() {
+    let s = Session::start();
+    let mut settings = s.original.clone();
+    settings.consent = ConsentSettings {
+        mode: ConsentMode::Implicit,
+        text: "We keep chats for a year.".into(),
+        version: 0,
+    };
+    settings.language.translations.insert(
+        Language::Sv,
+        Translation {
+            welcome_message: Some("Hej! Vad kan vi hjälpa till med?".into()),
+            consent_text: Some("Vi sparar chattar i ett år.".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(s.put(&settings).status, 200);
+
+    let (sv, reply) = config_in(&s, "sv-SE,sv;q=0.9,en;q=0.5");
+    assert_eq!(sv.language, Language::Sv);
+    assert_eq!(sv.strings.send, "Skicka");
+    assert_eq!(sv.welcome_message, "Hej! Vad kan vi hjälpa till med?");
+    assert_eq!(
+        sv.consent.as_ref().map(|c| c.text.as_str()),
+        Some("Vi sparar chattar i ett år.")
+    );
+    assert_eq!(reply.header("vary"), Some("accept-language"));
+
+    // German has no translation: German words, the site's own texts as written.
+    let (de, _) = config_in(&s, "de-AT, de;q=0.8");
+    assert_eq!(de.language, Language::De);
+    assert_eq!(de.strings.open_chat, "Chat öffnen");
+    assert_eq!(de.welcome_message, settings.welcome.message);
+    // A language Porchlight does not speak: the site's default.
+    let (ja, _) = config_in(&s, "ja-JP");
+    assert_eq!(ja.language, Language::En);
+    assert_eq!(ja.strings.send, "Send");
+
+    // Fixed: every visitor gets it, whatever the browser asks for.
+    settings.language.fixed = Some(Language::Pl);
+    assert_eq!(s.put(&settings).status, 200);
+    let (fixed, _) = config_in(&s, "sv-SE");
+    assert_eq!(fixed.language, Language::Pl);
+    assert_eq!(fixed.strings.send, "Wyślij");
+}
+
+#[test]
+fn bad_translations_are_refused_and_change_nothing() {
+    let s = Session::start();
+    let before = s.config();
+    let mut settings = s.original.clone();
+    settings.language.translations.insert(
+        Language::Fr,
+        Translation {
+            away_message: Some("x".repeat(NOTICE_MAX_CHARS + 1)),
+            ..Default::default()
+        },
+    );
+    let reply = s.put(&settings);
+    reply.assert_error(400, ErrorCode::InvalidField);
+    assert!(
+        reply.body.contains("language.translations.fr.away_message"),
+        "{}",
+        reply.body
+    );
+    // The default language's own texts are the main ones; a translation of them is refused.
+    let reply = s.put_raw(
+        r#"{"heading":"Bakery","language":{"default":"sv","translations":{"sv":{"welcome_message":"Hej"}}}}"#,
+    );
+    reply.assert_error(400, ErrorCode::InvalidField);
+    let reply = s.put_raw(r#"{"heading":"Bakery","language":{"fixed":"xx"}}"#);
+    reply.assert_error(400, ErrorCode::MalformedBody);
+    assert_eq!(s.config(), before);
 }

@@ -252,6 +252,30 @@ fn a_returning_visitor_keeps_their_token() {
 }
 
 #[test]
+fn links_in_a_body_come_with_the_message_and_in_its_history() {
+    let edge = Edge::from_env();
+    let body = "Menu: https://bakery.example/menu. Mail anna@bakery.example or javascript:alert(1)";
+    let created = edge.start_conversation(None, body);
+    let links: Vec<(&str, &str)> = created
+        .message
+        .links
+        .iter()
+        .map(|l| (l.text.as_str(), l.href.as_str()))
+        .collect();
+    let expected = [
+        ("https://bakery.example/menu", "https://bakery.example/menu"),
+        ("anna@bakery.example", "mailto:anna@bakery.example"),
+    ];
+    assert_eq!(links, expected, "no other scheme is a link");
+    assert_eq!(created.message.body, body, "the body is kept as written");
+    let history = edge.visitor_history(&created.visitor_token, &created.conversation_id, 0);
+    assert_eq!(history[0].links, created.message.links);
+    // A body without links carries none (the field is left out).
+    let plain = edge.start_conversation(None, "just words");
+    assert!(plain.message.links.is_empty());
+}
+
+#[test]
 fn unknown_routes_and_methods_get_json_errors() {
     let edge = Edge::from_env();
     edge.request("GET", "/api/nothing-here", &[], None)

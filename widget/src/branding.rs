@@ -2,7 +2,8 @@
 //! properties set through CSSOM (the frame's CSP forbids `style` attributes, but not CSSOM), and
 //! the font family as a class that `widget.css` maps to a font stack. `--pl-accent` is the
 //! colour; `--pl-on-accent` is black or white, whichever contrasts more with it, so text on
-//! accent-coloured surfaces stays readable (decided at the edge: `domain::branding`).
+//! accent-coloured surfaces stays readable (decided at the edge: `domain::branding`). The root's
+//! `lang` is the chat's language.
 
 use leptos::prelude::document;
 use protocol::api::WidgetConfig;
@@ -10,7 +11,7 @@ use protocol::settings::Font;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
-/// Applies `config`'s accent colour and font; called again whenever the config is fetched, so
+/// Applies `config`'s accent colour, font and language; called again whenever the config is fetched, so
 /// a change shows without a reload.
 pub fn apply(config: &WidgetConfig) {
     let Some(root) = document()
@@ -21,6 +22,8 @@ pub fn apply(config: &WidgetConfig) {
     };
     // The root carries no other class, so the font class is the whole attribute.
     root.set_class_name(font_class(config.font));
+    // Screen readers pronounce the chat in its language.
+    let _ = root.set_attribute("lang", config.language.tag());
     // The edge validated both colours; CSSOM ignores a value that is not a colour anyway.
     let style = root.style();
     let _ = style.set_property("--pl-accent", &config.accent_color);

@@ -18,16 +18,26 @@ use client::{Activity, ConversationSocket, LinkState, Outbox, TypingOut};
 use leptos::prelude::*;
 use protocol::api::{SendMessage, WidgetConfig};
 use protocol::embed::{FrameToHost, HostToFrame};
+use protocol::i18n::UiStrings;
 use protocol::Author;
 
 use crate::frame::FrameParams;
 use crate::host::Host;
 use crate::visitor::{self, VisitorSession};
 
+/// The interface's words in the visitor's language, as the config brought them; provided as
+/// context to the views once the config has loaded. `'static`, so views take them as the
+/// `&'static str` literals they held before there were languages (a `String` attribute or
+/// text instantiates other rendering code: 10 KB gzip more, measured). Each distinct table is
+/// leaked once: a language changes about never in a page's life.
+pub type Words = &'static UiStrings;
+
 /// The widget's shared state; see the module docs.
 #[derive(Clone, Copy)]
 pub struct Chat {
     pub config: RwSignal<Option<WidgetConfig>>,
+    /// The config's words; `None` until the config has loaded.
+    pub words: RwSignal<Option<Words>>,
     /// The site's availability as shown; `None` until the config has loaded.
     pub availability: Memo<Option<Shown>>,
     /// The log as drawn: messages, and agents joining.
@@ -77,6 +87,7 @@ impl Chat {
         let config = RwSignal::new(None::<WidgetConfig>);
         Self {
             config,
+            words: RwSignal::new(None),
             availability: Memo::new(move |_| {
                 config.with(|c| {
                     c.as_ref()
@@ -147,8 +158,7 @@ impl Chat {
             return;
         }
         let Some(client_id) = client::new_client_id() else {
-            self.notice
-                .set(Some("This browser cannot send messages.".into()));
+            self.notice.set(Some(self.word(|t| &t.no_browser_support)));
             return;
         };
         let send = SendMessage {
@@ -238,6 +248,24 @@ impl Chat {
                 let _ = target.focus();
             }
         });
+    }
+
+    /// One of the interface's words, for text set from code (notices); empty before the config.
+    pub fn word(self, pick: fn(&UiStrings) -> &String) -> String {
+        self.words
+            .get_untracked()
+            .map(|t| pick(t).clone())
+            .unwrap_or_default()
+    }
+
+    /// What to tell the visitor about a failed request: the server's sentence, or for a
+    /// failure on the way (offline, an unreadable answer) the interface's own, in their
+    /// language.
+    pub fn failure(self, error: &client::http::HttpError) -> String {
+        match error {
+            client::http::HttpError::Status { message, .. } => message.clone(),
+            _ => self.word(|t| &t.network_error),
+        }
     }
 
     fn post(self, message: FrameToHost) {

@@ -30,7 +30,7 @@ pub mod visitor;
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
     match frame::FrameParams::read() {
-        Some(params) => leptos::mount::mount_to_body(move || view::app(params)),
+        Some(params) => view::start(params),
         // Opened without a site: nothing to chat with, and no app worth loading.
         None => {
             if let Some(body) = leptos::prelude::document().body() {

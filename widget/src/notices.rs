@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use crate::chat::Chat;
+use crate::chat::{Chat, Words};
 
 /// "Dana is typing…" (`#pl-typing`).
 #[component]
@@ -19,15 +19,16 @@ pub fn Typing() -> impl IntoView {
 #[component]
 pub fn Closed() -> impl IntoView {
     let chat = expect_context::<Chat>();
+    let t: Words = expect_context();
     let closed = move || chat.closed.get();
     view! {
         <div class="pl-closed">
             <p id="pl-closed" role="status">
-                {move || closed().then_some("This conversation has ended")}
+                {move || closed().then_some(t.ended.as_str())}
             </p>
             <button id="pl-new-conversation" class="pl-action" type="button"
                 hidden=move || !closed() on:click=move |_| chat.new_conversation()>
-                "Start a new conversation"
+                {t.new_conversation.as_str()}
             </button>
         </div>
     }
@@ -38,6 +39,7 @@ pub fn Closed() -> impl IntoView {
 #[component]
 pub fn Consent() -> impl IntoView {
     let chat = expect_context::<Chat>();
+    let t: Words = expect_context();
     let text = move || {
         let shown = chat.config.with(|c| {
             c.as_ref()
@@ -52,7 +54,7 @@ pub fn Consent() -> impl IntoView {
             <p id="pl-consent">{text}</p>
             <button id="pl-consent-agree" class="pl-action" type="button"
                 aria-describedby="pl-consent" hidden=move || !asking()
-                on:click=move |_| chat.agree()>"I agree"</button>
+                on:click=move |_| chat.agree()>{t.agree.as_str()}</button>
         </div>
     }
 }

@@ -9,6 +9,7 @@
 //! type costs the widget's wasm more than the branch it replaces.
 
 use client::activity::Line;
+use client::text::linked;
 use client::{Delivery, Entry, LinkState};
 use leptos::either::Either;
 use leptos::ev;
@@ -16,21 +17,44 @@ use leptos::prelude::*;
 use protocol::Author;
 
 use crate::availability::{AvailabilityNotice, AwayMarker, ReplyTime};
-use crate::chat::Chat;
+use crate::chat::{Chat, Words};
 use crate::frame::FrameParams;
 use crate::notices::{Closed, Consent, Typing};
 
-/// The whole chat, for the frame's parameters.
-pub fn app(params: FrameParams) -> impl IntoView {
-    let chat = Chat::new(params);
-    provide_context(chat);
-    chat.start();
-    // Escape anywhere in the frame closes the chat, as the close button does.
-    let _ = window_event_listener(ev::keydown, move |e| {
-        if e.key() == "Escape" && !e.is_composing() {
-            chat.close();
+/// Starts the chat for the frame's parameters. The chat itself is drawn once, by [`draw`],
+/// when the first config has brought the interface's words ([`Words`]); until then only a
+/// failure to load can show. Drawing it from inside a reactive closure instead (to swap the
+/// loading state for the chat) would compile the rebuild code of every element in it: 10 KB
+/// gzip, measured. A later change of language shows from the next page load.
+pub fn start(params: FrameParams) {
+    mount_to_body(move || {
+        let chat = Chat::new(params);
+        provide_context(chat);
+        chat.start();
+        // Escape anywhere in the frame closes the chat, as the close button does.
+        let _ = window_event_listener(ev::keydown, move |e| {
+            if e.key() == "Escape" && !e.is_composing() {
+                chat.close();
+            }
+        });
+        // The notice before the chat is drawn: why the config did not load.
+        let loading = move || chat.words.get().is_none();
+        view! {
+            <p class="pl-notice" role="alert" hidden=move || !loading()>
+                {move || if loading() { chat.notice.get() } else { None }}
+            </p>
         }
     });
+}
+
+/// Draws the chat, in `words`; called once, when the first config has loaded.
+pub fn draw(chat: Chat, words: Words) {
+    mount_to_body(move || chat_view(chat, words));
+}
+
+fn chat_view(chat: Chat, words: Words) -> impl IntoView {
+    provide_context(chat);
+    provide_context(words);
     view! {
         <main class="pl-chat">
             <Header />
@@ -48,17 +72,18 @@ pub fn app(params: FrameParams) -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let chat = expect_context::<Chat>();
+    let t: Words = expect_context();
     // A conversation taken over by an agent is headed by their name.
     let heading = move || {
         chat.agent.get().unwrap_or_else(|| {
             chat.config
                 .with(|c| c.as_ref().map(|c| c.heading.clone()))
-                .unwrap_or_else(|| "Chat".into())
+                .unwrap_or_default()
         })
     };
     let status = move || match chat.link.get() {
-        Some(LinkState::Connecting) => "Connecting…",
-        Some(LinkState::Closed) => "Offline, reconnecting…",
+        Some(LinkState::Connecting) => t.connecting.as_str(),
+        Some(LinkState::Closed) => t.reconnecting.as_str(),
         _ => "",
     };
     view! {
@@ -69,12 +94,12 @@ fn Header() -> impl IntoView {
                 <p class="pl-status" role="status">{status}</p>
             </div>
             <AwayMarker />
-            <button id="pl-sound" class="pl-icon" type="button" aria-label="Sound for new messages"
+            <button id="pl-sound" class="pl-icon" type="button" aria-label=t.sound.as_str()
                 aria-pressed=move || chat.sound.get().to_string()
                 on:click=move |_| chat.toggle_sound()>
                 <span aria-hidden="true">"♪"</span>
             </button>
-            <button id="pl-close" class="pl-close" type="button" aria-label="Close chat"
+            <button id="pl-close" class="pl-close" type="button" aria-label=t.close_chat.as_str()
                 on:click=move |_| chat.close()>
                 <span aria-hidden="true">"×"</span>
             </button>
@@ -85,6 +110,7 @@ fn Header() -> impl IntoView {
 #[component]
 fn Log() -> impl IntoView {
     let chat = expect_context::<Chat>();
+    let t: Words = expect_context();
     let welcome = move || {
         chat.config
             .with(|c| c.as_ref().map(|c| c.welcome_message.trim().to_owned()))
@@ -97,7 +123,7 @@ fn Log() -> impl IntoView {
     // list: a `role="log"` on the `ol` itself would leave its items outside any list. It takes
     // the focus, so a keyboard can scroll it when nothing inside can be focused.
     view! {
-        <div id="pl-log" class="pl-log" role="log" aria-live="polite" aria-label="Messages"
+        <div id="pl-log" class="pl-log" role="log" aria-live="polite" aria-label=t.messages.as_str()
             tabindex="0">
             <ol class="pl-lines">
                 <li class="pl-welcome" data-author="agent" hidden=move || welcome().is_empty()>
@@ -107,7 +133,7 @@ fn Log() -> impl IntoView {
                     Line::Message(entry) => Either::Left(view! { <Bubble entry /> }),
                     // A system line, not a message: `li.pl-system`, not `.pl-msg`.
                     Line::Joined(name) => Either::Right(view! {
-                        <li class="pl-system">{name} " joined the conversation"</li>
+                        <li class="pl-system">{fill(&t.joined, &name)}</li>
                     }),
                 }).collect_view()}
             </ol>
@@ -118,6 +144,7 @@ fn Log() -> impl IntoView {
 #[component]
 fn Bubble(entry: Entry) -> impl IntoView {
     let chat = expect_context::<Chat>();
+    let t: Words = expect_context();
     let (author, name) = match &entry.author {
         Author::Visitor => ("visitor", None),
         Author::Agent { name, .. } => ("agent", Some(name.clone())),
@@ -128,15 +155,15 @@ fn Bubble(entry: Entry) -> impl IntoView {
         Delivery::Failed { .. } => "failed",
     };
     let sending = (entry.delivery == Delivery::Pending)
-        .then(|| view! { <span class="pl-meta">"Sending…"</span> });
+        .then(|| view! { <span class="pl-meta">{t.sending.as_str()}</span> });
     let client_id = entry.client_id;
     let failed = match entry.delivery {
         Delivery::Failed { reason } => {
             let client_id = client_id.clone();
             Some(view! {
-                <span class="pl-meta pl-error">"Not sent: " {reason} " "</span>
-                <button class="pl-retry" type="button" aria-label="Retry sending this message"
-                    on:click=move |_| chat.retry(client_id.clone())>"Retry"</button>
+                <span class="pl-meta pl-error">{fill(&t.not_sent, &reason)} " "</span>
+                <button class="pl-retry" type="button" aria-label=t.retry_label.as_str()
+                    on:click=move |_| chat.retry(client_id.clone())>{t.retry.as_str()}</button>
             })
         }
         _ => None,
@@ -147,12 +174,12 @@ fn Bubble(entry: Entry) -> impl IntoView {
     let seen = move || {
         chat.seen
             .with(|s| s.as_ref() == Some(&client_id))
-            .then(|| view! { <span class="pl-meta pl-seen">"Seen"</span> })
+            .then(|| view! { <span class="pl-meta pl-seen">{t.seen.as_str()}</span> })
     };
     view! {
         <li class="pl-msg" data-author=author data-state=state>
             {name.map(|name| view! { <span class="pl-author">{name}</span> })}
-            <p class="pl-body">{entry.body}</p>
+            <p class="pl-body">{linked(&entry.body, &entry.links)}</p>
             {sending}
             {failed}
             {time}
@@ -172,10 +199,11 @@ fn Notice() -> impl IntoView {
 #[component]
 fn Composer() -> impl IntoView {
     let chat = expect_context::<Chat>();
+    let t: Words = expect_context();
     view! {
         <form class="pl-composer" on:submit=move |e| { e.prevent_default(); chat.send(); }>
-            <label class="pl-hidden" for="pl-composer">"Message"</label>
-            <textarea id="pl-composer" rows="2" placeholder="Write a message…"
+            <label class="pl-hidden" for="pl-composer">{t.message.as_str()}</label>
+            <textarea id="pl-composer" rows="2" placeholder=t.placeholder.as_str()
                 maxlength=protocol::limits::MESSAGE_MAX_CHARS.to_string()
                 disabled=move || !chat.may_write()
                 prop:value=move || chat.text.get()
@@ -193,9 +221,20 @@ fn Composer() -> impl IntoView {
                         chat.send();
                     }
                 }></textarea>
-            <button id="pl-send" class="pl-send" type="submit" aria-label="Send message"
-                disabled=move || chat.busy.get() || !chat.may_write()>"Send"</button>
+            <button id="pl-send" class="pl-send" type="submit" aria-label=t.send_label.as_str()
+                disabled=move || chat.busy.get() || !chat.may_write()>{t.send.as_str()}</button>
         </form>
+    }
+}
+
+/// `template` with its `{}` replaced by `value` ("{} joined the conversation").
+pub fn fill(template: &str, value: &str) -> String {
+    match template.split_once('{') {
+        Some((before, after)) => {
+            let after = after.strip_prefix('}').unwrap_or(after);
+            format!("{before}{value}{after}")
+        }
+        None => template.to_owned(),
     }
 }
 

@@ -23,6 +23,7 @@ fn msg(seq: Seq, author: Author) -> Message {
         client_id: format!("c{seq}"),
         author,
         body: format!("m{seq}"),
+        links: Vec::new(),
         sent_at: 1_000 + seq as Millis,
     }
 }

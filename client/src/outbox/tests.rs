@@ -9,6 +9,7 @@ fn visitor_msg(seq: Seq, client_id: &str, body: &str) -> Message {
         client_id: client_id.into(),
         author: Author::Visitor,
         body: body.into(),
+        links: Vec::new(),
         sent_at: 1_700_000_000_000 + seq as Millis,
     }
 }
@@ -22,6 +23,7 @@ fn agent_msg(seq: Seq, body: &str) -> Message {
             name: "Ada".into(),
         },
         body: body.into(),
+        links: Vec::new(),
         sent_at: 1_700_000_000_000 + seq as Millis,
     }
 }

@@ -42,6 +42,7 @@ impl MessageRow {
             seq: u64::try_from(self.seq).unwrap_or(0),
             client_id: self.client_id,
             author,
+            links: domain::text::links(&self.body),
             body: self.body,
             sent_at: self.sent_at,
         }
@@ -186,6 +187,7 @@ impl Log {
             client_id: send.client_id.clone(),
             author: who.author(),
             body: send.body.clone(),
+            links: domain::text::links(&send.body),
             // Times only move forward, even if the clock steps back or Meta delivers late.
             sent_at: at.unwrap_or_else(store::now).max(last_at),
         };

@@ -25,7 +25,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let method = req.method();
     let result: ApiResult<Response> = match (method.clone(), segments.as_slice()) {
         (Method::Get, ["api", "sites", site, "widget-config"]) => {
-            site::widget_config(&app, site).await
+            site::widget_config(&app, &req, site).await
         }
 
         (Method::Post, ["api", "widget", "conversations"]) => widget::create(&app, req).await,

@@ -1,14 +1,16 @@
 //! Public, per-site configuration for the loader and the widget: the site's chat settings plus
 //! its availability decided here, at the edge, for this moment (one pure function of settings,
-//! agent presence and the clock: `domain::availability`). No secrets; any origin may read it
-//! (the loader runs on the customer's pages). It may be cached until the next opening or closing
-//! and at most [`MAX_AGE_S`], so a change of presence shows within that.
+//! agent presence and the clock: `domain::availability`), in the visitor's language (the
+//! site's fixed one, or their browser's `Accept-Language`: `domain::i18n`). No secrets; any
+//! origin may read it (the loader runs on the customer's pages). It may be cached until the next
+//! opening or closing and at most [`MAX_AGE_S`], so a change of presence shows within that.
 
 use domain::availability::AgentPresence;
+use domain::i18n;
 use domain::widget_config::public_config;
 use protocol::api::ErrorCode;
 use protocol::settings::AvailabilityMode;
-use worker::Response;
+use worker::{Request, Response};
 
 use crate::config::App;
 use crate::error::{ApiError, ApiResult};
@@ -17,7 +19,7 @@ use crate::{http, inbox, store};
 /// Longest time a config may be cached, in seconds.
 const MAX_AGE_S: i64 = 30;
 
-pub async fn widget_config(app: &App, site_id: &str) -> ApiResult<Response> {
+pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult<Response> {
     let settings = store::chat_settings(&app.db, site_id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::UnknownSite, "No such site."))?;
@@ -27,7 +29,9 @@ pub async fn widget_config(app: &App, site_id: &str) -> ApiResult<Response> {
         _ => presence(app).await?,
     };
     let now_ms = store::now();
-    let config = public_config(site_id, &settings, &agents, now_ms);
+    let accept_language = req.headers().get("accept-language")?;
+    let language = i18n::choose(&settings.language, accept_language.as_deref());
+    let config = public_config(site_id, &settings, language, &agents, now_ms);
     let max_age = config
         .refresh_at
         .map_or(MAX_AGE_S, |at| ((at - now_ms) / 1000).clamp(0, MAX_AGE_S));
@@ -35,6 +39,8 @@ pub async fn widget_config(app: &App, site_id: &str) -> ApiResult<Response> {
     let headers = response.headers();
     headers.set("access-control-allow-origin", "*")?;
     headers.set("cache-control", &format!("public, max-age={max_age}"))?;
+    // The language follows the browser's, so a cache must keep one answer per language list.
+    headers.set("vary", "accept-language")?;
     Ok(response)
 }
 

@@ -138,7 +138,7 @@ fn Bubble(
                 <span class="msg-author">{name}</span>
                 {entry.sent_at.map(|at| view! { <time>{api::when(at)}</time> })}
             </span>
-            <p class="msg-body">{entry.body}</p>
+            <p class="msg-body">{client::text::linked(&entry.body, &entry.links)}</p>
             {note.map(|note| view! { <span class="msg-note">{note}</span> })}
             {failed.then(|| view! {
                 <button type="button" class="retry" aria-label="Retry sending this reply"

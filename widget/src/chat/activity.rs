@@ -19,6 +19,7 @@ use protocol::Author;
 
 use super::{put, Chat};
 use crate::sound;
+use crate::view::fill;
 
 impl Chat {
     /// A frame from the conversation socket, after the outbox has applied it.
@@ -92,7 +93,7 @@ impl Chat {
         // Without a conversation nothing is unread.
         let (seen, unread) = derived.unwrap_or((None, Some(0)));
         let (closed, agent, typing) = self.activity.with_value(|a| {
-            let typing = typing_line(&a.typing(now()));
+            let typing = typing_line(&a.typing(now()), self);
             (a.is_closed(), a.handler().map(str::to_owned), typing)
         });
         put(self.seen, seen);
@@ -200,13 +201,19 @@ impl Chat {
     }
 }
 
-/// "Dana is typing…", "Dana and Sam are typing…"; `None` when nobody is.
-fn typing_line(typists: &[Option<&str>]) -> Option<String> {
-    let names: Vec<&str> = typists.iter().map(|t| t.unwrap_or("Someone")).collect();
+/// "Dana is typing…", "Dana and Sam are typing…" in the visitor's language; `None` when
+/// nobody is.
+fn typing_line(typists: &[Option<&str>], chat: Chat) -> Option<String> {
+    let someone = chat.word(|t| &t.someone);
+    let names: Vec<&str> = typists.iter().map(|t| t.unwrap_or(&someone)).collect();
     match names.as_slice() {
         [] => None,
-        [one] => Some(format!("{one} is typing…")),
-        [all @ .., last] => Some(format!("{} and {last} are typing…", all.join(", "))),
+        [one] => Some(fill(&chat.word(|t| &t.typing_one), one)),
+        [all @ .., last] => {
+            let and = chat.word(|t| &t.and);
+            let names = format!("{} {and} {last}", all.join(", "));
+            Some(fill(&chat.word(|t| &t.typing_many), &names))
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::WidgetConfig;
 
-use super::{encode, Chat};
+use super::{encode, Chat, Words};
 use crate::branding;
 
 impl Chat {
@@ -51,6 +51,14 @@ impl Chat {
                 if self.config.with_untracked(|c| c.as_ref() != Some(&config)) {
                     let first = self.config.with_untracked(Option::is_none);
                     branding::apply(&config);
+                    let words = self.words.get_untracked();
+                    if words.is_none_or(|w| *w != config.strings) {
+                        let new: Words = Box::leak(Box::new(config.strings.clone()));
+                        self.words.set(Some(new));
+                        if words.is_none() {
+                            crate::view::draw(self, new);
+                        }
+                    }
                     self.config.set(Some(config));
                     // Opened before the config came: the composer took the focus, and may
                     // just have turned off for the consent step ("I agree" takes it then).

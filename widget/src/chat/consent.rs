@@ -54,8 +54,6 @@ impl Chat {
         self.agreed.set(None);
         self.refresh_config();
         self.put_back(body);
-        self.notice.set(Some(
-            "The terms have changed. Please read them and agree to start the chat.".into(),
-        ));
+        self.notice.set(Some(self.word(|t| &t.terms_changed)));
     }
 }

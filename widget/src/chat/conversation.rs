@@ -62,7 +62,7 @@ impl Chat {
                     self.session.set_value(Some(session));
                 }
                 Err(e) => {
-                    outbox.fail(client_id, e.code(), e.to_string());
+                    outbox.fail(client_id, e.code(), self.failure(&e));
                     if e.code() == Some(ErrorCode::ConsentRequired) {
                         if let Some(body) = outbox.withdraw(client_id) {
                             self.consent_refused(body);

@@ -1,0 +1,108 @@
+//! A message body as the apps draw it: plain text, with the links the edge found in it
+//! (`Message::links`, from `domain::text`) made clickable. Each link's text is looked for in the
+//! body after the previous one; a link that is not there, or whose target is not `https:`,
+//! `http:` or `mailto:`, stays text. Nothing in a body is ever read as markup.
+
+use protocol::TextLink;
+
+/// A run of a body: text as written, or a link with where it goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Text(&'a str),
+    Link { text: &'a str, href: &'a str },
+}
+
+/// `body` cut into text and `links`; the pieces' texts joined give `body` back.
+pub fn pieces<'a>(body: &'a str, links: &'a [TextLink]) -> Vec<Piece<'a>> {
+    let mut out = Vec::new();
+    let mut rest = 0;
+    for link in links {
+        let safe = link.href.starts_with("https://")
+            || link.href.starts_with("http://")
+            || link.href.starts_with("mailto:");
+        let Some(at) = body[rest..].find(link.text.as_str()).filter(|_| safe) else {
+            continue;
+        };
+        let (start, end) = (rest + at, rest + at + link.text.len());
+        if start > rest {
+            out.push(Piece::Text(&body[rest..start]));
+        }
+        out.push(Piece::Link {
+            text: &body[start..end],
+            href: &link.href,
+        });
+        rest = end;
+    }
+    if rest < body.len() {
+        out.push(Piece::Text(&body[rest..]));
+    }
+    out
+}
+
+/// A body as text nodes and links, for a Leptos view: web links open in a new tab with no
+/// `window.opener` and no referrer, and say they were written by a user (`ugc`).
+#[cfg(target_arch = "wasm32")]
+pub fn linked(body: &str, links: &[TextLink]) -> impl leptos::prelude::IntoView {
+    use leptos::either::Either;
+    use leptos::prelude::*;
+    pieces(body, links)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => Either::Left(text.to_owned()),
+            Piece::Link { text, href } => Either::Right(view! {
+                <a href=href.to_owned() target="_blank" rel="noopener noreferrer nofollow ugc">
+                    {text.to_owned()}
+                </a>
+            }),
+        })
+        .collect_view()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(text: &str, href: &str) -> TextLink {
+        TextLink {
+            text: text.into(),
+            href: href.into(),
+        }
+    }
+
+    #[test]
+    fn links_are_cut_out_of_the_body_in_order() {
+        let body = "a https://x.org b https://x.org c";
+        let links = [
+            link("https://x.org", "https://x.org"),
+            link("https://x.org", "https://x.org"),
+        ];
+        assert_eq!(
+            pieces(body, &links),
+            [
+                Piece::Text("a "),
+                Piece::Link {
+                    text: "https://x.org",
+                    href: "https://x.org"
+                },
+                Piece::Text(" b "),
+                Piece::Link {
+                    text: "https://x.org",
+                    href: "https://x.org"
+                },
+                Piece::Text(" c"),
+            ]
+        );
+        assert_eq!(pieces("", &[]), []);
+        assert_eq!(pieces("plain", &[]), [Piece::Text("plain")]);
+    }
+
+    #[test]
+    fn a_missing_or_unsafe_link_stays_text() {
+        let body = "go javascript:alert(1) or elsewhere";
+        let links = [
+            link("javascript:alert(1)", "javascript:alert(1)"),
+            link("https://gone.example", "https://gone.example"),
+        ];
+        assert_eq!(pieces(body, &links), [Piece::Text(body)]);
+    }
+}
