@@ -17,23 +17,13 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { assertAccessible } from './axe.mjs';
 import { assertInboxClean, listReady, Visitor } from './inbox-session.mjs';
-import { FRAME, chatFrame, everyDay, rememberedVisitor, signIn, visit } from './site.mjs';
-import { launchBrowser, requireEnv, step, waitFor } from './support.mjs';
+import { FRAME, chatFrame, everyDay, rememberedVisitor, demoSite, visit } from './site.mjs';
+import { launchBrowser, step, waitFor } from './support.mjs';
 
-let env;
-let site;
-
-before(async () => {
-  env = requireEnv(['EDGE_URL', 'HOST_URL', 'SITE_ID', 'AGENT_EMAIL', 'AGENT_PASSWORD']);
-  site = await signIn(env);
-});
-
-after(async () => {
-  await site?.restore();
-});
+const demo = demoSite();
 
 const WELCOME = 'Hello from the bakery! Ask us about bread, cakes or orders.';
 const AWAY = 'We are out baking. Leave a message and we will answer soon!';
@@ -92,13 +82,13 @@ const focusedIn = (frame, id) =>
   frame.evaluate((id) => document.hasFocus() && document.activeElement?.id === id, id);
 
 test('the demo page with the launcher, its prompt and the open panel', async (t) => {
-  await site.configure({
+  await demo.site.configure({
     welcome: { message: WELCOME, open_as_prompt: true, prompt_delay_s: 0 },
     availability: ALWAYS_ON,
     consent: NO_CONSENT,
   });
-  await site.configUntil('prompting at once', (c) => c.prompt_after_ms === 0);
-  await visit(env, async ({ page, launcher, chat, home }) => {
+  await demo.site.configUntil('prompting at once', (c) => c.prompt_after_ms === 0);
+  await visit(demo.env, async ({ page, launcher, chat, home }) => {
     await page.goto(home);
     await page.getByRole('button', { name: WELCOME, exact: true }).waitFor();
     const checked = await assertAccessibleInBothSchemes(
@@ -124,13 +114,13 @@ test('the demo page with the launcher, its prompt and the open panel', async (t)
 });
 
 test('the widget: welcome, a conversation in an aria-live log, sends waiting and failed, then closed', async (t) => {
-  await site.configure({
+  await demo.site.configure({
     welcome: { message: WELCOME, open_as_prompt: false },
     availability: ALWAYS_ON,
     consent: NO_CONSENT,
   });
-  await site.configUntil('24/7 with a welcome', (c) => c.welcome_message === WELCOME && !c.consent);
-  await visit(env, async ({ page, browser, chat, open }) => {
+  await demo.site.configUntil('24/7 with a welcome', (c) => c.welcome_message === WELCOME && !c.consent);
+  await visit(demo.env, async ({ page, browser, chat, open }) => {
     // The visitor's socket, through playwright: `hold` keeps sends from the server (they stay
     // pending, as when offline), `fail` answers them with an error (they fail, with Retry).
     let sends = 'pass';
@@ -166,9 +156,9 @@ test('the widget: welcome, a conversation in an aria-live log, sends waiting and
         ['log', 'polite', 'Messages', '0'],
       );
       await say(chat, unique('Do you have rye today?'));
-      ({ conversation_id: id } = await rememberedVisitor(page, env.SITE_ID));
+      ({ conversation_id: id } = await rememberedVisitor(page, demo.env.SITE_ID));
       const answer = unique('Yes, two loaves left.');
-      await site.api('POST', `/api/agent/conversations/${id}/messages`, {
+      await demo.site.api('POST', `/api/agent/conversations/${id}/messages`, {
         client_id: randomUUID(),
         body: answer,
       });
@@ -195,7 +185,7 @@ test('the widget: welcome, a conversation in an aria-live log, sends waiting and
     });
 
     await step('closed by the agent', async () => {
-      await site.api('POST', `/api/agent/conversations/${id}/close`);
+      await demo.site.api('POST', `/api/agent/conversations/${id}/close`);
       await chat.locator('button#pl-new-conversation').waitFor();
       await assertAccessibleInBothSchemes(t, page, frame, 'the widget with the chat closed');
     });
@@ -204,9 +194,9 @@ test('the widget: welcome, a conversation in an aria-live log, sends waiting and
 
 test('the widget asking for explicit consent', async (t) => {
   const text = 'We keep this chat to answer you. See https://bakery.example/privacy.';
-  await site.configure({ consent: { mode: 'explicit', text }, availability: ALWAYS_ON });
-  await site.configUntil('explicit consent', (c) => c.consent?.text === text);
-  await visit(env, async ({ page, chat, open }) => {
+  await demo.site.configure({ consent: { mode: 'explicit', text }, availability: ALWAYS_ON });
+  await demo.site.configUntil('explicit consent', (c) => c.consent?.text === text);
+  await visit(demo.env, async ({ page, chat, open }) => {
     await open();
     await chat.locator('button#pl-consent-agree').waitFor();
     const frame = await chatFrame(page);
@@ -252,9 +242,9 @@ test('the widget with each availability notice', async (t) => {
   ];
   for (const { what, settings, ready, shown } of states) {
     await step(what, async () => {
-      await site.configure(settings);
-      await site.configUntil(what, ready);
-      await visit(env, async ({ page, chat, open }) => {
+      await demo.site.configure(settings);
+      await demo.site.configUntil(what, ready);
+      await visit(demo.env, async ({ page, chat, open }) => {
         await open();
         await chat.locator(shown).waitFor();
         const frame = await chatFrame(page);
@@ -265,13 +255,13 @@ test('the widget with each availability notice', async (t) => {
 });
 
 test('keyboard: Tab reaches the launcher, Enter and Space open the chat at the composer, Escape closes it back to the launcher', async () => {
-  await site.configure({
+  await demo.site.configure({
     welcome: { message: WELCOME, open_as_prompt: false },
     availability: ALWAYS_ON,
     consent: NO_CONSENT,
   });
-  await site.configUntil('24/7 without consent', (c) => !c.consent && c.prompt_after_ms === undefined);
-  await visit(env, async ({ page, launcher, home }) => {
+  await demo.site.configUntil('24/7 without consent', (c) => !c.consent && c.prompt_after_ms === undefined);
+  await visit(demo.env, async ({ page, launcher, home }) => {
     await page.goto(home);
     await launcher.waitFor();
     await tabTo(page, 'the launcher', () => launcherFocused(page));
@@ -300,9 +290,9 @@ test('keyboard: Tab reaches the launcher, Enter and Space open the chat at the c
 
 test('keyboard: with explicit consent, opening focuses "I agree", and agreeing moves on to the composer', async () => {
   const text = 'We keep this chat to answer you.';
-  await site.configure({ consent: { mode: 'explicit', text }, availability: ALWAYS_ON });
-  await site.configUntil('explicit consent', (c) => c.consent?.text === text);
-  await visit(env, async ({ page, launcher, home }) => {
+  await demo.site.configure({ consent: { mode: 'explicit', text }, availability: ALWAYS_ON });
+  await demo.site.configUntil('explicit consent', (c) => c.consent?.text === text);
+  await visit(demo.env, async ({ page, launcher, home }) => {
     await page.goto(home);
     await launcher.waitFor();
     await tabTo(page, 'the launcher', () => launcherFocused(page));
@@ -316,12 +306,12 @@ test('keyboard: with explicit consent, opening focuses "I agree", and agreeing m
 });
 
 test('reduced motion: no bubble animates; otherwise they slide in', async () => {
-  await site.configure({ availability: ALWAYS_ON, consent: NO_CONSENT });
-  await site.configUntil('24/7 without consent', (c) => !c.consent && c.availability.available);
+  await demo.site.configure({ availability: ALWAYS_ON, consent: NO_CONSENT });
+  await demo.site.configUntil('24/7 without consent', (c) => !c.consent && c.availability.available);
   const motion = async (options) => {
     let style;
     await visit(
-      env,
+      demo.env,
       async ({ chat, open }) => {
         await open();
         await say(chat, unique('Is the café open on Sundays?'));
@@ -342,13 +332,13 @@ test('reduced motion: no bubble animates; otherwise they slide in', async () => 
 });
 
 test('the inbox: sign-in, list and thread pass axe and work from the keyboard', async (t) => {
-  const edge = new URL(env.EDGE_URL).origin;
+  const edge = new URL(demo.env.EDGE_URL).origin;
   const question = unique('Can I collect a cake at 8?');
   const answer = unique('Of course, see you at 8.');
   const visitorBrowser = await launchBrowser();
   const agentBrowser = await launchBrowser();
   try {
-    const visitor = await Visitor.start(visitorBrowser, env, question);
+    const visitor = await Visitor.start(visitorBrowser, demo.env, question);
     const page = await agentBrowser.context.newPage();
     const focusedId = () => page.evaluate(() => document.activeElement?.id);
 
@@ -357,10 +347,10 @@ test('the inbox: sign-in, list and thread pass axe and work from the keyboard', 
       await page.locator('input#login-email').waitFor();
       await assertAccessibleInBothSchemes(t, page, page, 'the inbox sign-in');
       await tabTo(page, 'the e-mail field', async () => (await focusedId()) === 'login-email');
-      await page.keyboard.type(env.AGENT_EMAIL);
+      await page.keyboard.type(demo.env.AGENT_EMAIL);
       await page.keyboard.press('Tab');
       assert.equal(await focusedId(), 'login-password');
-      await page.keyboard.type(env.AGENT_PASSWORD);
+      await page.keyboard.type(demo.env.AGENT_PASSWORD);
       const ready = listReady(page);
       await page.keyboard.press('Enter');
       await ready;

@@ -16,22 +16,12 @@
 // AGENT_EMAIL, AGENT_PASSWORD).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { signInNoise } from './inbox-session.mjs';
-import { FRAME, chatFrame, signIn, visit } from './site.mjs';
-import { requireEnv, step, waitFor } from './support.mjs';
+import { FRAME, chatFrame, demoSite, visit } from './site.mjs';
+import { step, waitFor } from './support.mjs';
 
-let env;
-let site;
-
-before(async () => {
-  env = requireEnv(['EDGE_URL', 'HOST_URL', 'SITE_ID', 'AGENT_EMAIL', 'AGENT_PASSWORD']);
-  site = await signIn(env);
-});
-
-after(async () => {
-  await site?.restore();
-});
+const demo = demoSite();
 
 const PHONE = {
   viewport: { width: 390, height: 844 },
@@ -67,14 +57,14 @@ function assertNoZoomOnFocus(sizes, what) {
 }
 
 test('on a phone the chat fills the screen, keeps its composer above the keyboard, and never zooms on focus', async () => {
-  await site.configure({
+  await demo.site.configure({
     availability: { mode: { kind: 'always_on' } },
     consent: { mode: 'off', text: '' },
   });
-  await site.configUntil('24/7 without consent', (c) => !c.consent && c.availability.available);
-  const edge = new URL(env.EDGE_URL).origin;
+  await demo.site.configUntil('24/7 without consent', (c) => !c.consent && c.availability.available);
+  const edge = new URL(demo.env.EDGE_URL).origin;
   await visit(
-    env,
+    demo.env,
     async ({ page, browser, launcher, chat, home }) => {
       const composer = chat.locator('textarea#pl-composer');
       let frame;

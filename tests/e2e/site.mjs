@@ -31,14 +31,15 @@ export const everyDay = (ranges) => ({
 
 /**
  * For a test file that changes the demo site: registers a `before` hook that signs the demo
- * agent in and an `after` hook that puts back the settings found. Returns `{ env, site }`,
- * filled in once `before` has run.
+ * agent in (then runs `prepare(site)`, if given) and an `after` hook that puts back the
+ * settings found. Returns `{ env, site }`, filled in once `before` has run.
  */
-export function demoSite() {
+export function demoSite(prepare) {
   const demo = {};
   before(async () => {
     demo.env = requireEnv(['EDGE_URL', 'HOST_URL', 'SITE_ID', 'AGENT_EMAIL', 'AGENT_PASSWORD']);
     demo.site = await signIn(demo.env);
+    if (prepare) await prepare(demo.site);
   });
   after(async () => {
     await demo.site?.restore();

@@ -10,33 +10,24 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   FRAME,
   agentDesk,
   chatFrame,
   rememberedVisitor,
-  signIn,
+  demoSite,
   visit,
   visitorFrames,
 } from './site.mjs';
-import { requireEnv, step, waitFor } from './support.mjs';
+import { step, waitFor } from './support.mjs';
 
-let env;
-let site;
-
-before(async () => {
-  env = requireEnv(['EDGE_URL', 'HOST_URL', 'SITE_ID', 'AGENT_EMAIL', 'AGENT_PASSWORD']);
-  site = await signIn(env);
+const demo = demoSite(async (site) => {
   await site.configure({
     availability: { mode: { kind: 'always_on' } },
     consent: { mode: 'off', text: '' },
   });
   await site.configUntil('24/7 without consent', (c) => !c.consent && c.availability.available);
-});
-
-after(async () => {
-  await site?.restore();
 });
 
 const unique = (text) => `${text} [${randomBytes(4).toString('hex')}]`;
@@ -53,12 +44,12 @@ async function startChat(page, chat, text) {
     .locator('li.pl-msg[data-author="visitor"][data-state="sent"]', { hasText: text })
     .waitFor();
   await waitFor('the widget to hear who is present', () => frames.some((f) => f.agents));
-  return (await rememberedVisitor(page, env.SITE_ID)).conversation_id;
+  return (await rememberedVisitor(page, demo.env.SITE_ID)).conversation_id;
 }
 
 /** A reply from the agent, through the API; returns the stored message. */
 async function reply(id, body) {
-  const answer = await site.api('POST', `/api/agent/conversations/${id}/messages`, {
+  const answer = await demo.site.api('POST', `/api/agent/conversations/${id}/messages`, {
     client_id: randomUUID(),
     body,
   });
@@ -67,7 +58,7 @@ async function reply(id, body) {
 
 /** Runs `body` with the agent's desk open, closing it (and checking it) after. */
 async function withDesk(body) {
-  const desk = await agentDesk(env);
+  const desk = await agentDesk(demo.env);
   try {
     await body(desk);
   } finally {
@@ -77,7 +68,7 @@ async function withDesk(body) {
 
 test('typing shows both ways: the agent is typing until it lapses, stops or answers; the visitor is throttled', async () => {
   await withDesk(async (desk) => {
-    await visit(env, async ({ page, chat, open }) => {
+    await visit(demo.env, async ({ page, chat, open }) => {
       await page.clock.install();
       await open();
       const id = await startChat(page, chat, unique('Hello, anyone there?'));
@@ -135,7 +126,7 @@ test('typing shows both ways: the agent is typing until it lapses, stops or answ
 
 test('an agent joining shows as a line, not a message, and heads the chat with their name', async () => {
   await withDesk(async (desk) => {
-    await visit(env, async ({ page, launcher, chat, open }) => {
+    await visit(demo.env, async ({ page, launcher, chat, open }) => {
       await open();
       const heading = await chat.locator('#pl-heading').textContent();
       const id = await startChat(page, chat, unique('Who am I talking to?'));
@@ -164,7 +155,7 @@ test('an agent joining shows as a line, not a message, and heads the chat with t
 
 test('read state: the visitor reads what they see, sees "Seen", and an unread badge survives a reload', async () => {
   await withDesk(async (desk) => {
-    await visit(env, async ({ page, launcher, chat, open }) => {
+    await visit(demo.env, async ({ page, launcher, chat, open }) => {
       await open();
       const id = await startChat(page, chat, unique('Do you deliver?'));
       await desk.join(id);
@@ -221,7 +212,7 @@ test('read state: the visitor reads what they see, sees "Seen", and an unread ba
 });
 
 test('the chime is off until the visitor turns it on, then sounds for answers out of sight', async () => {
-  await visit(env, async ({ page, browser, launcher, chat, open }) => {
+  await visit(demo.env, async ({ page, browser, launcher, chat, open }) => {
     // Counts the notes the frame starts (the chime is synthesised; there is no file to see).
     await browser.context.addInitScript(() => {
       const start = OscillatorNode.prototype.start;
@@ -245,7 +236,7 @@ test('the chime is off until the visitor turns it on, then sounds for answers ou
     await step('turned on: remembered in the frame, and an answer out of sight chimes', async () => {
       await toggle.click();
       assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
-      assert.equal(await stored(), JSON.stringify({ [`porchlight.sound.${env.SITE_ID}`]: 'on' }));
+      assert.equal(await stored(), JSON.stringify({ [`porchlight.sound.${demo.env.SITE_ID}`]: 'on' }));
       const id = await startChat(page, chat, unique('Ring me when you answer'));
       await chat.locator('button#pl-close').click();
       await reply(id, 'Ding!');
@@ -260,8 +251,8 @@ test('the chime is off until the visitor turns it on, then sounds for answers ou
       await toggle.click();
       assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
       const remembered = JSON.parse(await stored());
-      assert.equal(remembered[`porchlight.sound.${env.SITE_ID}`], undefined);
-      const { conversation_id: id } = await rememberedVisitor(page, env.SITE_ID);
+      assert.equal(remembered[`porchlight.sound.${demo.env.SITE_ID}`], undefined);
+      const { conversation_id: id } = await rememberedVisitor(page, demo.env.SITE_ID);
       await chat.locator('button#pl-close').click();
       await reply(id, 'Quiet one.');
       await waitFor('the badge for it', async () =>

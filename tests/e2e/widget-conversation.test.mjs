@@ -13,21 +13,11 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, test } from 'node:test';
-import { chatFrame, rememberedVisitor, signIn, visit } from './site.mjs';
-import { requireEnv, step, waitFor } from './support.mjs';
+import { test } from 'node:test';
+import { chatFrame, rememberedVisitor, demoSite, visit } from './site.mjs';
+import { step, waitFor } from './support.mjs';
 
-let env;
-let site;
-
-before(async () => {
-  env = requireEnv(['EDGE_URL', 'HOST_URL', 'SITE_ID', 'AGENT_EMAIL', 'AGENT_PASSWORD']);
-  site = await signIn(env);
-});
-
-after(async () => {
-  await site?.restore();
-});
+const demo = demoSite();
 
 const ALWAYS_ON = { mode: { kind: 'always_on' } };
 
@@ -35,7 +25,7 @@ const ALWAYS_ON = { mode: { kind: 'always_on' } };
 const unique = (text) => `${text} [${randomBytes(4).toString('hex')}]`;
 
 const conversation = async (id) =>
-  (await site.api('GET', '/api/agent/conversations')).conversations.find((c) => c.id === id);
+  (await demo.site.api('GET', '/api/agent/conversations')).conversations.find((c) => c.id === id);
 
 /** Sends `text` from the visitor's composer and waits until it is stored. */
 async function say(chat, text) {
@@ -63,8 +53,8 @@ const NOTHING = { localStorage: 0, sessionStorage: 0, cookie: '', indexedDB: 0, 
 test('explicit consent: the composer waits for "I agree", nothing is stored before the visitor agrees and sends, and a changed text is asked again', async () => {
   const text = 'We keep this chat to answer you. See https://bakery.example/privacy <b>first</b>.';
   const changed = `${text} Updated.`;
-  await site.configure({ consent: { mode: 'explicit', text }, availability: ALWAYS_ON });
-  const first = await site.configUntil('asking for consent', (c) => c.consent?.text === text);
+  await demo.site.configure({ consent: { mode: 'explicit', text }, availability: ALWAYS_ON });
+  const first = await demo.site.configUntil('asking for consent', (c) => c.consent?.text === text);
   assert.equal(first.consent.mode, 'explicit');
   const question = unique('Do you bake on Sundays?');
 
@@ -72,7 +62,7 @@ test('explicit consent: the composer waits for "I agree", nothing is stored befo
   const refusal = (m) =>
     m.text.includes('status of 400') && m.url.endsWith('/api/widget/conversations');
   await visit(
-    env,
+    demo.env,
     async ({ page, browser, chat, open }) => {
       const composer = chat.locator('textarea#pl-composer');
       const agree = chat.locator('button#pl-consent-agree');
@@ -95,8 +85,8 @@ test('explicit consent: the composer waits for "I agree", nothing is stored befo
       });
 
       await step('the text changed meanwhile: refused, asked again, the message kept', async () => {
-        await site.configure({ consent: { mode: 'explicit', text: changed }, availability: ALWAYS_ON });
-        const second = await site.configUntil('the new text', (c) => c.consent?.text === changed);
+        await demo.site.configure({ consent: { mode: 'explicit', text: changed }, availability: ALWAYS_ON });
+        const second = await demo.site.configUntil('the new text', (c) => c.consent?.text === changed);
         assert.ok(second.consent.version > first.consent.version, 'the version went up');
         await composer.fill(question);
         await chat.locator('button#pl-send').click();
@@ -115,9 +105,9 @@ test('explicit consent: the composer waits for "I agree", nothing is stored befo
           .locator('li.pl-msg[data-author="visitor"][data-state="sent"]', { hasText: question })
           .waitFor();
         const remembered = await waitFor('the conversation on the device', () =>
-          rememberedVisitor(page, env.SITE_ID),
+          rememberedVisitor(page, demo.env.SITE_ID),
         );
-        const current = await site.configUntil('the new text', (c) => c.consent?.text === changed);
+        const current = await demo.site.configUntil('the new text', (c) => c.consent?.text === changed);
         const row = await conversation(remembered.conversation_id);
         assert.equal(row.consent.mode, 'explicit');
         assert.equal(row.consent.version, current.consent.version);
@@ -132,18 +122,18 @@ test('explicit consent: the composer waits for "I agree", nothing is stored befo
 
 test('implicit consent: the text shows above the composer, and sending records it', async () => {
   const text = 'By chatting you agree that we keep this conversation.';
-  await site.configure({ consent: { mode: 'implicit', text }, availability: ALWAYS_ON });
-  const config = await site.configUntil('implicit consent', (c) => c.consent?.text === text);
+  await demo.site.configure({ consent: { mode: 'implicit', text }, availability: ALWAYS_ON });
+  const config = await demo.site.configUntil('implicit consent', (c) => c.consent?.text === text);
   assert.equal(config.consent.mode, 'implicit');
   const question = unique('Is the rye sourdough?');
-  await visit(env, async ({ page, browser, chat, open }) => {
+  await visit(demo.env, async ({ page, browser, chat, open }) => {
     await open();
     await chat.locator('#pl-consent', { hasText: text }).waitFor();
     assert.equal(await chat.locator('button#pl-consent-agree').isVisible(), false);
     assert.ok(await chat.locator('textarea#pl-composer').isEditable());
     assert.deepEqual(await footprint(page, browser), NOTHING);
     await say(chat, question);
-    const { conversation_id: id } = await rememberedVisitor(page, env.SITE_ID);
+    const { conversation_id: id } = await rememberedVisitor(page, demo.env.SITE_ID);
     const row = await conversation(id);
     assert.deepEqual(
       { mode: row.consent.mode, version: row.consent.version },
@@ -154,10 +144,10 @@ test('implicit consent: the text shows above the composer, and sending records i
 });
 
 test('an agent closes the conversation: the visitor sees it live and starts a new one', async () => {
-  await site.configure({ availability: ALWAYS_ON });
+  await demo.site.configure({ availability: ALWAYS_ON });
   const first = unique('Can I order a cake for Friday?');
   const second = unique('Another question: gluten-free bread?');
-  await visit(env, async ({ page, chat, open }) => {
+  await visit(demo.env, async ({ page, chat, open }) => {
     const composer = chat.locator('textarea#pl-composer');
     const closedLine = chat.locator('#pl-closed');
     const startNew = chat.locator('button#pl-new-conversation');
@@ -166,9 +156,9 @@ test('an agent closes the conversation: the visitor sees it live and starts a ne
     await step('the agent closes it and the open chat says so at once', async () => {
       await open();
       await say(chat, first);
-      before = await rememberedVisitor(page, env.SITE_ID);
+      before = await rememberedVisitor(page, demo.env.SITE_ID);
       assert.equal(await startNew.isVisible(), false);
-      await site.api('POST', `/api/agent/conversations/${before.conversation_id}/close`);
+      await demo.site.api('POST', `/api/agent/conversations/${before.conversation_id}/close`);
       await chat.locator('#pl-closed', { hasText: 'This conversation has ended' }).waitFor();
       assert.equal(await closedLine.getAttribute('role'), 'status');
       await startNew.waitFor();
@@ -181,7 +171,7 @@ test('an agent closes the conversation: the visitor sees it live and starts a ne
       assert.equal(await chat.locator('li.pl-msg').count(), 0, 'the old history stays behind');
       assert.ok(await composer.isEditable());
       await say(chat, second);
-      const now = await rememberedVisitor(page, env.SITE_ID);
+      const now = await rememberedVisitor(page, demo.env.SITE_ID);
       assert.notEqual(now.conversation_id, before.conversation_id);
       assert.equal(now.visitor_token, before.visitor_token, 'the visitor kept their token');
       const [old, fresh] = await Promise.all([
@@ -197,11 +187,11 @@ test('an agent closes the conversation: the visitor sees it live and starts a ne
 });
 
 test('a message sent as the conversation closes is not lost: it waits in the composer for the new one', async () => {
-  await site.configure({ availability: ALWAYS_ON });
+  await demo.site.configure({ availability: ALWAYS_ON });
   const first = unique('Are you open on Monday?');
   const late = unique('And on Tuesday?');
   await visit(
-    env,
+    demo.env,
     async ({ page, browser, chat, open }) => {
       // The visitor's socket misses the `closed` status frame, as if the close and the send
       // crossed: the refusal of the send is then the first the widget hears of it.
@@ -214,8 +204,8 @@ test('a message sent as the conversation closes is not lost: it waits in the com
       });
       await open();
       await say(chat, first);
-      const { conversation_id: id } = await rememberedVisitor(page, env.SITE_ID);
-      await site.api('POST', `/api/agent/conversations/${id}/close`);
+      const { conversation_id: id } = await rememberedVisitor(page, demo.env.SITE_ID);
+      await demo.site.api('POST', `/api/agent/conversations/${id}/close`);
       const composer = chat.locator('textarea#pl-composer');
       await composer.fill(late);
       await chat.locator('button#pl-send').click();
@@ -228,7 +218,7 @@ test('a message sent as the conversation closes is not lost: it waits in the com
       await chat
         .locator('li.pl-msg[data-author="visitor"][data-state="sent"]', { hasText: late })
         .waitFor();
-      const now = await rememberedVisitor(page, env.SITE_ID);
+      const now = await rememberedVisitor(page, demo.env.SITE_ID);
       assert.notEqual(now.conversation_id, id);
       assert.equal((await conversation(id)).last_seq, 1, 'nothing slipped into the closed one');
     },

@@ -14,36 +14,27 @@
 // AGENT_PASSWORD.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { FRAME, everyDay, signIn, stateOf, visit } from './site.mjs';
-import { requireEnv, step, waitFor } from './support.mjs';
+import { test } from 'node:test';
+import { FRAME, everyDay, demoSite, stateOf, visit } from './site.mjs';
+import { step, waitFor } from './support.mjs';
 
 const PALE = '#fde68a';
 const AWAY = 'We are out baking. Leave a message and we will answer soon!';
 
-let env;
-let site;
-
-before(async () => {
-  env = requireEnv(['EDGE_URL', 'HOST_URL', 'SITE_ID', 'AGENT_EMAIL', 'AGENT_PASSWORD']);
-  site = await signIn(env);
+const demo = demoSite(async (site) => {
   await site.setStatus('available');
-});
-
-after(async () => {
-  await site?.restore();
 });
 
 const colours = (locator) =>
   locator.evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]);
 
 test('branding: a pale accent gets dark ink, the font applies, the launcher is left', async () => {
-  await site.configure({
+  await demo.site.configure({
     branding: { accent_color: PALE, font: 'serif', launcher_position: 'left' },
     availability: { mode: { kind: 'always_on' } },
   });
-  await site.configUntil('branded', (c) => c.accent_color === PALE && c.font === 'serif');
-  await visit(env, async ({ page, launcher, chat, home }) => {
+  await demo.site.configUntil('branded', (c) => c.accent_color === PALE && c.font === 'serif');
+  await visit(demo.env, async ({ page, launcher, chat, home }) => {
     await step('the launcher is pale with a dark icon, on the left', async () => {
       await page.goto(home);
       await launcher.waitFor();
@@ -68,12 +59,12 @@ test('branding: a pale accent gets dark ink, the font applies, the launcher is l
 
 test('the welcome prompt pops after its delay, stays dismissed, and opens the chat', async () => {
   const welcome = 'Fresh rye at 7! <b>Ask</b> us anything.';
-  await site.configure({
+  await demo.site.configure({
     welcome: { message: welcome, open_as_prompt: true, prompt_delay_s: 1 },
     availability: { mode: { kind: 'always_on' } },
   });
-  await site.configUntil('prompting', (c) => c.prompt_after_ms === 1000);
-  await visit(env, async ({ page, browser, launcher, home }) => {
+  await demo.site.configUntil('prompting', (c) => c.prompt_after_ms === 1000);
+  await visit(demo.env, async ({ page, browser, launcher, home }) => {
     const prompt = (p) => p.getByRole('button', { name: welcome, exact: true });
     const stored = (p) => p.evaluate(() => JSON.stringify({ ...sessionStorage }));
     await page.clock.install();
@@ -107,11 +98,11 @@ test('the welcome prompt pops after its delay, stays dismissed, and opens the ch
 });
 
 test('24/7 with a reply time: available, with the promise under the heading', async () => {
-  await site.configure({
+  await demo.site.configure({
     availability: { mode: { kind: 'always_on' }, typical_reply: 'a_few_minutes' },
   });
-  await site.configUntil('available', (c) => c.availability.available?.typical_reply);
-  await visit(env, async ({ chat, open }) => {
+  await demo.site.configUntil('available', (c) => c.availability.available?.typical_reply);
+  await visit(demo.env, async ({ chat, open }) => {
     await open();
     assert.equal(await chat.locator('#pl-availability').getAttribute('data-state'), 'available');
     await chat
@@ -126,9 +117,9 @@ test('nobody present: the away message, or the away-mode widget', async () => {
     away_message: AWAY,
     availability: { mode: { kind: 'user_availability' }, when_away, typical_reply: 'an_hour' },
   });
-  await site.configure(away('show_away_message'));
-  await site.configUntil('away', (c) => c.availability.away?.away_mode === false);
-  await visit(env, async ({ chat, open }) => {
+  await demo.site.configure(away('show_away_message'));
+  await demo.site.configUntil('away', (c) => c.availability.away?.away_mode === false);
+  await visit(demo.env, async ({ chat, open }) => {
     await open();
     await chat.locator('#pl-availability[data-state="away"]', { hasText: AWAY }).waitFor();
     assert.equal(await chat.locator('#pl-reply-time').isVisible(), false, 'no promise while away');
@@ -136,9 +127,9 @@ test('nobody present: the away message, or the away-mode widget', async () => {
     assert.ok(await chat.locator('textarea#pl-composer').isEditable(), 'the visitor can write');
   });
 
-  await site.configure(away('away_mode_widget'));
-  await site.configUntil('in away mode', (c) => c.availability.away?.away_mode === true);
-  await visit(env, async ({ chat, open }) => {
+  await demo.site.configure(away('away_mode_widget'));
+  await demo.site.configUntil('in away mode', (c) => c.availability.away?.away_mode === true);
+  await visit(demo.env, async ({ chat, open }) => {
     await open();
     await chat.locator('.pl-header .pl-away-marker', { hasText: 'Away' }).waitFor();
     assert.equal(await chat.locator('#pl-availability').getAttribute('data-state'), 'away');
@@ -149,7 +140,7 @@ test('nobody present: the away message, or the away-mode widget', async () => {
 });
 
 test('an agent in the inbox makes the chat available; going away shows live', async () => {
-  await site.configure({
+  await demo.site.configure({
     away_message: AWAY,
     availability: {
       mode: { kind: 'user_availability' },
@@ -157,9 +148,9 @@ test('an agent in the inbox makes the chat available; going away shows live', as
       typical_reply: 'a_few_minutes',
     },
   });
-  await site.withAgentPresent(async () => {
-    await site.configUntil('available', (c) => stateOf(c) === 'available');
-    await visit(env, async ({ page, chat, open }) => {
+  await demo.site.withAgentPresent(async () => {
+    await demo.site.configUntil('available', (c) => stateOf(c) === 'available');
+    await visit(demo.env, async ({ page, chat, open }) => {
       // Every fetch reaches the Worker (routing turns the HTTP cache off), and the clock can
       // jump to the widget's next poll.
       await page.route('**/widget-config', (route) => route.continue());
@@ -171,8 +162,8 @@ test('an agent in the inbox makes the chat available; going away shows live', as
         await chat.locator('#pl-reply-time', { hasText: 'a few minutes' }).waitFor();
       });
       await step('the agent goes away: the open chat says so at its next poll', async () => {
-        await site.setStatus('away');
-        await site.configUntil('away', (c) => stateOf(c) === 'away');
+        await demo.site.setStatus('away');
+        await demo.site.configUntil('away', (c) => stateOf(c) === 'away');
         const away = chat.locator('#pl-availability[data-state="away"]', { hasText: AWAY });
         await waitFor('the away notice in the open chat', async () => {
           await page.clock.runFor(60_000);
@@ -181,7 +172,7 @@ test('an agent in the inbox makes the chat available; going away shows live', as
         assert.equal(await chat.locator('#pl-reply-time').isVisible(), false);
       });
     });
-    await site.setStatus('available');
+    await demo.site.setStatus('available');
   });
 });
 
@@ -194,15 +185,15 @@ test("closed now: the next opening in the visitor's own time, or no launcher", a
     away_message: AWAY,
     availability: { mode: closedNow, when_offline },
   });
-  await site.configure(closed('show_next_opening'));
-  const config = await site.configUntil('offline', (c) => c.availability.offline?.next_opening);
+  await demo.site.configure(closed('show_next_opening'));
+  const config = await demo.site.configUntil('offline', (c) => c.availability.offline?.next_opening);
   const opening = config.availability.offline.next_opening;
 
   // A visitor in Tokyo who reads Swedish: neither the site's zone (UTC) nor the machine's; the
   // chat speaks Swedish to them (their browser's language).
   const elsewhere = { locale: 'sv-SE', timezoneId: 'Asia/Tokyo' };
   await visit(
-    env,
+    demo.env,
     async ({ chat, open }) => {
       await open();
       const expected = new Intl.DateTimeFormat('sv-SE', {
@@ -221,9 +212,9 @@ test("closed now: the next opening in the visitor's own time, or no launcher", a
     elsewhere,
   );
 
-  await site.configure(closed('hide_launcher'));
-  await site.configUntil('hidden', (c) => stateOf(c) === 'offline' && !c.launcher_visible);
-  await visit(env, async ({ page, home }) => {
+  await demo.site.configure(closed('hide_launcher'));
+  await demo.site.configUntil('hidden', (c) => stateOf(c) === 'offline' && !c.launcher_visible);
+  await visit(demo.env, async ({ page, home }) => {
     let fetches = 0;
     page.on('request', (r) => {
       if (r.url().endsWith('/widget-config')) fetches += 1;
@@ -243,7 +234,7 @@ test("closed now: the next opening in the visitor's own time, or no launcher", a
 });
 
 test('business hours, open now, with an agent present: available', async () => {
-  await site.configure({
+  await demo.site.configure({
     away_message: AWAY,
     availability: {
       mode: everyDay([{ start: 0, end: 1440 }]),
@@ -251,9 +242,9 @@ test('business hours, open now, with an agent present: available', async () => {
       typical_reply: 'a_day',
     },
   });
-  await site.withAgentPresent(async () => {
-    await site.configUntil('available', (c) => stateOf(c) === 'available');
-    await visit(env, async ({ chat, open }) => {
+  await demo.site.withAgentPresent(async () => {
+    await demo.site.configUntil('available', (c) => stateOf(c) === 'available');
+    await visit(demo.env, async ({ chat, open }) => {
       await open();
       assert.equal(await chat.locator('#pl-availability').getAttribute('data-state'), 'available');
       await chat.locator('#pl-reply-time', { hasText: 'within a day' }).waitFor();

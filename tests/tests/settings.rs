@@ -57,14 +57,19 @@ impl Session {
     }
 
     fn config(&self) -> WidgetConfig {
+        self.config_reply(&[]).json()
+    }
+
+    /// The config as a browser sending `headers` gets it (asserted to be a 200).
+    fn config_reply(&self, headers: &[(&str, &str)]) -> Reply {
         let reply = self.edge.request(
             "GET",
             &format!("/api/sites/{}/widget-config", self.edge.site_id),
-            &[],
+            headers,
             None,
         );
         assert_eq!(reply.status, 200, "{}", reply.body);
-        reply.json()
+        reply
     }
 
     fn set_status(&self, status: &str) {
@@ -105,6 +110,15 @@ impl Drop for Session {
 
 fn settings_path(edge: &Edge) -> String {
     format!("/api/admin/sites/{}/settings", edge.site_id)
+}
+
+/// Consent settings as an admin sends them (the server sets the version).
+fn consent(mode: ConsentMode, text: &str) -> ConsentSettings {
+    ConsentSettings {
+        mode,
+        text: text.into(),
+        version: 0,
+    }
 }
 
 fn now_ms() -> i64 {
@@ -418,15 +432,13 @@ fn explicit_consent_is_required_recorded_and_versioned() {
 #[test]
 fn implicit_consent_is_recorded_without_a_click() {
     use protocol::api::ConversationList;
-    use protocol::settings::{ConsentMode, ConsentSettings};
 
     let s = Session::start();
     let mut new = s.original.clone();
-    new.consent = ConsentSettings {
-        mode: ConsentMode::Implicit,
-        text: "By chatting you agree to our privacy policy.".into(),
-        version: 0,
-    };
+    new.consent = consent(
+        ConsentMode::Implicit,
+        "By chatting you agree to our privacy policy.",
+    );
     let version = s.put(&new).json::<ChatSettings>().consent.version;
     let created = s.edge.start_conversation(None, "implicitly fine");
     let list: ConversationList = s
@@ -452,13 +464,7 @@ fn implicit_consent_is_recorded_without_a_click() {
 
 /// The config as a browser asking for `accept_language` gets it.
 fn config_in(s: &Session, accept_language: &str) -> (WidgetConfig, Reply) {
-    let reply = s.edge.request(
-        "GET",
-        &format!("/api/sites/{}/widget-config", s.edge.site_id),
-        &[("accept-language", accept_language)],
-        None,
-    );
-    assert_eq!(reply.status, 200, "{}", reply.body);
+    let reply = s.config_reply(&[("accept-language", accept_language)]);
     (reply.json(), reply)
 }
 
@@ -466,11 +472,7 @@ fn config_in(s: &Session, accept_language: &str) -> (WidgetConfig, Reply) {
 fn the_config_speaks_the_visitors_language_with_the_sites_translations() {
     let s = Session::start();
     let mut settings = s.original.clone();
-    settings.consent = ConsentSettings {
-        mode: ConsentMode::Implicit,
-        text: "We keep chats for a year.".into(),
-        version: 0,
-    };
+    settings.consent = consent(ConsentMode::Implicit, "We keep chats for a year.");
     settings.language.translations.insert(
         Language::Sv,
         Translation {
