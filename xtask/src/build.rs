@@ -1,6 +1,6 @@
 //! Builds everything the Worker serves and the Worker itself, once:
 //! - the widget and inbox apps (one `cargo build` for both, then `wasm-bindgen --target web`,
-//!   short import names (`imports.rs`), `wasm-opt -Oz`, and esbuild minification of the JS
+//!   unused classes cut and short import names (`glue.rs`), `wasm-opt -Oz`, and esbuild minification of the JS
 //!   glue) into `dist/site/{widget,inbox}/`;
 //! - the loader (`embed/src/loader.js`, bundled and minified by esbuild) into `dist/site/embed.js`;
 //! - the static files of `www/static/` copied into `dist/site/`;
@@ -44,7 +44,9 @@ pub fn all(tools: &Tools) -> Result<()> {
 fn apps(tools: &Tools, site: &Path) -> Result<()> {
     step("building the widget and inbox apps (Rust → wasm, release)");
     let mut cargo = Command::new("cargo");
-    cargo.args(["build", "--release", "--target", "wasm32-unknown-unknown"]);
+    cargo
+        .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
+        .env(WASM_RUSTFLAGS, wasm_rustflags()?);
     for (package, _) in APPS {
         cargo.args(["-p", package]);
     }
@@ -67,8 +69,11 @@ fn apps(tools: &Tools, site: &Path) -> Result<()> {
             .arg(&wasm))?;
         let bg = out.join(format!("{name}_bg.wasm"));
         let glue = out.join(format!("{name}.js"));
-        let renamed = crate::imports::shorten(&bg, &glue, &format!("./{name}_bg.js"))?;
-        println!("    {name}: {renamed} imports renamed to short names");
+        let trimmed = crate::glue::trim(&bg, &glue, &format!("./{name}_bg.js"))?;
+        println!(
+            "    {name}: {} unused stream classes removed, {} imports renamed to short names",
+            trimmed.classes, trimmed.renamed
+        );
         run(Command::new(&tools.wasm_opt)
             .arg("-Oz")
             .arg(&bg)
@@ -108,7 +113,34 @@ fn worker(tools: &Tools) -> Result<()> {
         .current_dir(root().join("edge"))
         // worker-build would download these from GitHub; use the pinned local ones instead.
         .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
-        .env("WASM_OPT_BIN", &tools.wasm_opt))
+        .env("WASM_OPT_BIN", &tools.wasm_opt)
+        // The same flags as the apps, so that the dependencies they share are built once.
+        .env(WASM_RUSTFLAGS, wasm_rustflags()?))
+}
+
+const WASM_RUSTFLAGS: &str = "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS";
+
+/// Shorter source paths in the wasm builds. A panic location names its file, and every
+/// dependency's file is named from the machine's registry directory
+/// (`/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tachys-0.2.19/src/dom.rs`);
+/// cut to `tachys-0.2.19/src/dom.rs` those names are about half as long, shipped in every
+/// widget, and the same on every machine.
+fn wasm_rustflags() -> Result<String> {
+    let registry = crate::tools::cargo_home().join("registry/src");
+    let mut flags = Vec::new();
+    if let Ok(indexes) = std::fs::read_dir(&registry) {
+        for index in indexes {
+            let index = index?.path();
+            let Some(index) = index.to_str() else {
+                continue;
+            };
+            if index.contains(char::is_whitespace) {
+                continue;
+            }
+            flags.push(format!("--remap-path-prefix={index}/="));
+        }
+    }
+    Ok(flags.join(" "))
 }
 
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {

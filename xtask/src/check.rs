@@ -34,28 +34,19 @@ fn exclude_wasm(cmd: &mut Command) -> &mut Command {
     cmd
 }
 
-pub fn all() -> Result<()> {
+/// Every test, or with `only`, a quick run while working on something: no lint and no native
+/// tests, and of the black-box and end-to-end tests only the files whose names contain `only`
+/// (`cargo xtask test attachment` runs `tests/tests/attachments.rs` and
+/// `tests/e2e/widget-attachments.test.mjs`). CI always runs everything.
+pub fn all(only: Option<&str>) -> Result<()> {
     let started = Instant::now();
     let _lock = tools::lock_checkout()?;
     let tools = tools::ensure_build_tools()?;
     tools::ensure_chromium()?;
-
-    step("checking formatting (cargo fmt --check)");
-    run(&mut cargo(&["fmt", "--all", "--check"]))?;
-    step("linting native crates (clippy -D warnings)");
-    run(
-        exclude_wasm(&mut cargo(&["clippy", "--workspace", "--all-targets"]))
-            .args(["--", "-D", "warnings"]),
-    )?;
-    step("linting wasm crates (clippy -D warnings, wasm32)");
-    let mut wasm_clippy = cargo(&["clippy", "--target", "wasm32-unknown-unknown"]);
-    for krate in WASM_CRATES.iter().chain(&["porchlight-client"]) {
-        wasm_clippy.args(["-p", krate]);
+    if only.is_none() {
+        lint_and_unit_tests()?;
     }
-    run(wasm_clippy.args(["--", "-D", "warnings"]))?;
-
-    step("native unit tests");
-    run(exclude_wasm(&mut cargo(&["test", "--workspace"])).args(["--exclude", "porchlight-tests"]))?;
+    let chosen = only.map(chosen_files).transpose()?;
 
     let build_started = Instant::now();
     build::all(&tools)?;
@@ -110,35 +101,51 @@ pub fn all() -> Result<()> {
     ];
 
     let mut failed = Vec::new();
-    step("black-box tests against the Worker on workerd");
-    let mut blackbox = cargo(&["test", "-p", "porchlight-tests", "--", "--test-threads=4"]);
-    blackbox.envs(env.iter().map(|(k, v)| (k, v)));
-    if run(&mut blackbox).is_err() {
-        failed.push("black-box tests");
+    let (blackbox_files, e2e_files) = match &chosen {
+        Some((rust, js)) => (Some(rust.as_slice()), Some(js.as_slice())),
+        None => (None, None),
+    };
+    if blackbox_files.is_none_or(|files| !files.is_empty()) {
+        step("black-box tests against the Worker on workerd");
+        let mut blackbox = cargo(&["test", "-p", "porchlight-tests"]);
+        for file in blackbox_files.unwrap_or_default() {
+            blackbox.args(["--test", file]);
+        }
+        blackbox
+            .args(["--", "--test-threads=4"])
+            .envs(env.iter().map(|(k, v)| (k, v)));
+        if run(&mut blackbox).is_err() {
+            failed.push("black-box tests");
+        }
     }
-    step("end-to-end journeys in headless Chromium");
-    let mut e2e = Command::new("node");
-    e2e.args(["--test", "--test-concurrency=1", "tests/e2e/"])
-        .current_dir(root())
-        .envs(env.iter().map(|(k, v)| (k, v)));
-    if run(&mut e2e).is_err() {
-        failed.push("end-to-end journeys");
+    if e2e_files.is_none_or(|files| !files.is_empty()) {
+        step("end-to-end journeys in headless Chromium");
+        let mut e2e = Command::new("node");
+        e2e.args(["--test", "--test-concurrency=1"])
+            .args(e2e_files.map_or(vec!["tests/e2e/".to_owned()], <[String]>::to_vec))
+            .current_dir(root())
+            .envs(env.iter().map(|(k, v)| (k, v)));
+        if run(&mut e2e).is_err() {
+            failed.push("end-to-end journeys");
+        }
     }
 
-    step("durability across a Worker restart");
-    let record = work.join("restart.json");
-    let phase = |name: &str| {
-        let mut cmd = cargo(&["test", "-p", "porchlight-tests", "--test", "restart", "--"]);
-        cmd.args(["--ignored", "--exact", name])
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .env("RESTART_FILE", &record);
-        run(&mut cmd)
-    };
-    let durable = phase("before_restart")
-        .and_then(|()| stack.restart_worker())
-        .and_then(|()| phase("after_restart"));
-    if durable.is_err() {
-        failed.push("durability across a restart");
+    if chosen.is_none() {
+        step("durability across a Worker restart");
+        let record = work.join("restart.json");
+        let phase = |name: &str| {
+            let mut cmd = cargo(&["test", "-p", "porchlight-tests", "--test", "restart", "--"]);
+            cmd.args(["--ignored", "--exact", name])
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .env("RESTART_FILE", &record);
+            run(&mut cmd)
+        };
+        let durable = phase("before_restart")
+            .and_then(|()| stack.restart_worker())
+            .and_then(|()| phase("after_restart"));
+        if durable.is_err() {
+            failed.push("durability across a restart");
+        }
     }
     drop(stack);
 
@@ -152,4 +159,53 @@ pub fn all() -> Result<()> {
     }
     println!("all tests passed");
     Ok(())
+}
+
+fn lint_and_unit_tests() -> Result<()> {
+    step("checking formatting (cargo fmt --check)");
+
+    run(&mut cargo(&["fmt", "--all", "--check"]))?;
+    step("linting native crates (clippy -D warnings)");
+    run(
+        exclude_wasm(&mut cargo(&["clippy", "--workspace", "--all-targets"]))
+            .args(["--", "-D", "warnings"]),
+    )?;
+    step("linting wasm crates (clippy -D warnings, wasm32)");
+    let mut wasm_clippy = cargo(&["clippy", "--target", "wasm32-unknown-unknown"]);
+    for krate in WASM_CRATES.iter().chain(&["porchlight-client"]) {
+        wasm_clippy.args(["-p", krate]);
+    }
+    run(wasm_clippy.args(["--", "-D", "warnings"]))?;
+
+    step("native unit tests");
+    run(exclude_wasm(&mut cargo(&["test", "--workspace"])).args(["--exclude", "porchlight-tests"]))
+}
+
+/// The black-box test targets and e2e files whose names contain `only`.
+fn chosen_files(only: &str) -> Result<(Vec<String>, Vec<String>)> {
+    let names = |dir: &str, suffix: &str| -> Result<Vec<String>> {
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(root().join(dir))? {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            if let Some(stem) = name.strip_suffix(suffix) {
+                if stem.contains(only) {
+                    names.push(if suffix == ".rs" {
+                        stem.to_owned()
+                    } else {
+                        format!("{dir}/{name}")
+                    });
+                }
+            }
+        }
+        names.sort();
+        Ok(names)
+    };
+    let chosen = (
+        names("tests/tests", ".rs")?,
+        names("tests/e2e", ".test.mjs")?,
+    );
+    if chosen.0.is_empty() && chosen.1.is_empty() {
+        bail!("no test file's name contains {only:?}");
+    }
+    Ok(chosen)
 }

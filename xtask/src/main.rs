@@ -19,8 +19,8 @@
 mod build;
 mod check;
 mod fake_graph;
+mod glue;
 mod host;
-mod imports;
 mod stack;
 mod tools;
 
@@ -30,6 +30,7 @@ const USAGE: &str = "usage: cargo xtask <dev|test|build|setup>
 
   dev     run Porchlight locally: Worker + widget + inbox, and a demo page on another origin
   test    run every test (lint, native, black-box against workerd, Chromium end to end)
+  test F  only the black-box and end-to-end test files whose names contain F (no lint)
   build   build the widget, inbox, loader and Worker into dist/ and edge/build/
   setup   install the tools the other commands need
 
@@ -41,7 +42,7 @@ fn main() -> ExitCode {
     let command = std::env::args().nth(1).unwrap_or_default();
     let result = match command.as_str() {
         "dev" => stack::dev(),
-        "test" => check::all(),
+        "test" => check::all(std::env::args().nth(2).as_deref()),
         "build" => tools::lock_checkout()
             .and_then(|_lock| tools::ensure_build_tools().and_then(|t| build::all(&t))),
         "setup" => tools::ensure_build_tools()

@@ -77,12 +77,16 @@ pub fn locked_version(package: &str) -> Result<String> {
     Ok(lock[start..start + end].to_owned())
 }
 
-fn cargo_bin(name: &str) -> PathBuf {
-    let home = std::env::var_os("CARGO_HOME")
+/// Cargo's home (`CARGO_HOME`, else `~/.cargo`).
+pub fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .unwrap_or_else(|| PathBuf::from(".cargo"));
-    home.join("bin").join(name)
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+}
+
+fn cargo_bin(name: &str) -> PathBuf {
+    cargo_home().join("bin").join(name)
 }
 
 /// Installs `krate` at `version` with `cargo install` unless `bin` already reports it.
