@@ -201,6 +201,9 @@ impl Activity {
 }
 
 /// One line of the log as drawn: a message (stored or in flight) or an agent's arrival.
+// Unboxed on purpose: a log holds a few dozen lines, rebuilt per change, and a `Box` here adds
+// allocation code to the size-budgeted widget for no memory worth saving.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Line {
     Message(Entry),

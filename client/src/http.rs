@@ -80,7 +80,30 @@ pub async fn post_json<B: Serialize + ?Sized, T: DeserializeOwned>(
     bearer: Option<&str>,
 ) -> Result<T, HttpError> {
     let body = json::stringify(body).ok_or(HttpError::Decode)?;
+    let body = (JsValue::from_str(&body), "application/json");
     decode(request("POST", url, Some(body), bearer, false).await?).await
+}
+
+/// `POST url` with a file's bytes as the body, and decode the JSON answer. The server decides
+/// what the bytes are; the type sent says only that they are bytes.
+pub async fn post_file<T: DeserializeOwned>(
+    url: &str,
+    file: &web_sys::Blob,
+    bearer: Option<&str>,
+) -> Result<T, HttpError> {
+    let body = (JsValue::from(file), "application/octet-stream");
+    decode(request("POST", url, Some(body), bearer, false).await?).await
+}
+
+/// `GET url` into a `blob:` URL of the answer's bytes: how a file that needs a bearer token
+/// reaches an `<img>` or a download link. Revoke it with `Url::revoke_object_url` when done.
+pub async fn get_blob_url(url: &str, bearer: Option<&str>) -> Result<String, HttpError> {
+    let response = request("GET", url, None, bearer, false).await?;
+    let blob: web_sys::Blob = JsFuture::from(response.blob().map_err(|_| HttpError::Decode)?)
+        .await
+        .map_err(|_| HttpError::Network)?
+        .unchecked_into();
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| HttpError::Decode)
 }
 
 /// `DELETE url`; any success status will do, its body is ignored.
@@ -101,12 +124,12 @@ async fn body(response: &Response) -> Option<JsValue> {
     JsFuture::from(response.json().ok()?).await.ok()
 }
 
-/// Performs the request (`fresh`: revalidated, whatever the browser has cached); a success
-/// status gives the response, any other an [`HttpError`].
+/// Performs the request with its body and the body's type (`fresh`: revalidated, whatever the
+/// browser has cached); a success status gives the response, any other an [`HttpError`].
 async fn request(
     method: &str,
     url: &str,
-    body: Option<String>,
+    body: Option<(JsValue, &str)>,
     bearer: Option<&str>,
     fresh: bool,
 ) -> Result<Response, HttpError> {
@@ -125,11 +148,9 @@ async fn request(
     if fresh {
         init.set_cache(RequestCache::NoCache);
     }
-    if let Some(body) = &body {
-        headers
-            .set("Content-Type", "application/json")
-            .map_err(network)?;
-        init.set_body(&JsValue::from_str(body));
+    if let Some((body, content_type)) = &body {
+        headers.set("Content-Type", content_type).map_err(network)?;
+        init.set_body(body);
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init).map_err(network)?;

@@ -11,7 +11,7 @@
 
 use protocol::api::{ErrorCode, SendMessage};
 use protocol::frame::{ClientFrame, ServerFrame};
-use protocol::{Author, Message, Millis, Seq, TextLink};
+use protocol::{Attachment, Author, Message, Millis, Seq, TextLink};
 
 /// Where one of our sends stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,9 +32,22 @@ pub enum SendState {
 pub struct PendingSend {
     pub client_id: String,
     pub body: String,
+    /// The uploaded file the message carries.
+    pub attachment: Option<Attachment>,
     pub state: SendState,
     /// Put on the wire during the current connection (so not to be sent again on it).
     on_wire: bool,
+}
+
+impl PendingSend {
+    /// What goes on the wire for it.
+    pub fn message(&self) -> SendMessage {
+        SendMessage {
+            client_id: self.client_id.clone(),
+            body: self.body.clone(),
+            attachment: self.attachment.as_ref().map(|a| a.id.clone()),
+        }
+    }
 }
 
 /// How an entry of the view is doing, for drawing.
@@ -62,6 +75,7 @@ pub struct Entry {
     pub body: String,
     /// The links in `body` (once stored; the edge finds them).
     pub links: Vec<TextLink>,
+    pub attachment: Option<Attachment>,
     /// When the server stored it; `None` while in flight.
     pub sent_at: Option<Millis>,
     pub delivery: Delivery,
@@ -141,13 +155,19 @@ impl Outbox {
     /// Records a new send. Returns the frame to transmit now, or `None` when it must wait for
     /// the socket (it goes out after the next [`ServerFrame::Synced`]) or when `client_id` is
     /// already known (a double click must not make a second message).
-    pub fn send(&mut self, client_id: String, body: String) -> Option<ClientFrame> {
+    pub fn send(
+        &mut self,
+        client_id: String,
+        body: String,
+        attachment: Option<Attachment>,
+    ) -> Option<ClientFrame> {
         if self.knows(&client_id) {
             return None;
         }
         self.pending.push(PendingSend {
             client_id,
             body,
+            attachment,
             state: SendState::Pending,
             on_wire: false,
         });
@@ -273,6 +293,7 @@ impl Outbox {
             author: m.author.clone(),
             body: m.body.clone(),
             links: m.links.clone(),
+            attachment: m.attachment.clone(),
             sent_at: Some(m.sent_at),
             delivery: Delivery::Sent,
         });
@@ -294,6 +315,7 @@ impl Outbox {
                 author: self.me.clone(),
                 body: p.body.clone(),
                 links: Vec::new(),
+                attachment: p.attachment.clone(),
                 sent_at: None,
                 delivery,
             }
@@ -320,10 +342,7 @@ impl Outbox {
             return None;
         }
         p.on_wire = true;
-        Some(ClientFrame::Send(SendMessage {
-            client_id: p.client_id.clone(),
-            body: p.body.clone(),
-        }))
+        Some(ClientFrame::Send(p.message()))
     }
 }
 

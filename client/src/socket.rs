@@ -110,8 +110,8 @@ impl ConversationSocket {
 
     /// Sends a new message (shown as pending at once; transmitted now or after reconnecting).
     /// A `client_id` already in this conversation is ignored.
-    pub fn send(&self, client_id: String, body: String) {
-        let frame = self.outbox.borrow_mut().send(client_id, body);
+    pub fn send(&self, client_id: String, body: String, attachment: Option<protocol::Attachment>) {
+        let frame = self.outbox.borrow_mut().send(client_id, body, attachment);
         self.changed();
         self.transmit(frame);
     }

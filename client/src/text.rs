@@ -12,29 +12,32 @@ pub enum Piece<'a> {
     Link { text: &'a str, href: &'a str },
 }
 
-/// `body` cut into text and `links`; the pieces' texts joined give `body` back.
+/// `body` cut into text and `links`; the pieces' texts joined give `body` back. Cut with `get`,
+/// not indexing: the widget then carries no string-slicing panic (and its message formatting).
 pub fn pieces<'a>(body: &'a str, links: &'a [TextLink]) -> Vec<Piece<'a>> {
     let mut out = Vec::new();
-    let mut rest = 0;
+    let mut rest = body;
     for link in links {
         let safe = link.href.starts_with("https://")
             || link.href.starts_with("http://")
             || link.href.starts_with("mailto:");
-        let Some(at) = body[rest..].find(link.text.as_str()).filter(|_| safe) else {
+        let Some(at) = rest.find(link.text.as_str()).filter(|_| safe) else {
             continue;
         };
-        let (start, end) = (rest + at, rest + at + link.text.len());
-        if start > rest {
-            out.push(Piece::Text(&body[rest..start]));
+        let (Some(before), Some(after)) = (rest.get(..at), rest.get(at + link.text.len()..)) else {
+            continue;
+        };
+        if !before.is_empty() {
+            out.push(Piece::Text(before));
         }
         out.push(Piece::Link {
-            text: &body[start..end],
+            text: &link.text,
             href: &link.href,
         });
-        rest = end;
+        rest = after;
     }
-    if rest < body.len() {
-        out.push(Piece::Text(&body[rest..]));
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
     }
     out
 }

@@ -31,6 +31,7 @@ pub fn validate_chat_settings(settings: &ChatSettings) -> Result<ChatSettings, R
         s.consent.text = text("consent.text", &s.consent.text, 1, CONSENT_MAX_CHARS)?;
     }
     validate_translations(&mut s)?;
+    crate::files::validate_settings(&s.attachments)?;
     s.availability.validate().map_err(|r| Rejection {
         message: r.message.replacen('`', "`availability.", 1),
         ..r

@@ -5,6 +5,8 @@
 //!
 //! # Layout
 //! - [`message`]: validating what a participant sends; list previews.
+//! - [`files`]: attachments: what a file is (from its bytes), whether a site takes it, its name
+//!   and the headers it is served with.
 //! - [`branding`]: the accent colour and the text colour that contrasts with it.
 //! - [`chat_settings`]: validating a site's chat settings before they are stored.
 //! - [`connections`]: connecting a Messenger Page or a WhatsApp number.
@@ -23,6 +25,7 @@ pub mod branding;
 pub mod chat_settings;
 pub mod connections;
 pub mod credentials;
+pub mod files;
 pub mod i18n;
 pub mod message;
 pub mod meta;

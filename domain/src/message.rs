@@ -9,15 +9,17 @@ use crate::Rejection;
 pub const PREVIEW_CHARS: usize = 140;
 
 /// Checks a send and returns it with its body as it will be stored: line endings normalised to
-/// `\n` and surrounding white space trimmed (inner white space is the author's).
+/// `\n` and surrounding white space trimmed (inner white space is the author's). The body may
+/// be empty only when a file is attached; whether the file may be sent is the conversation's to
+/// decide when it claims the upload (`unknown_upload` otherwise).
 pub fn validate_send(send: &SendMessage) -> Result<SendMessage, Rejection> {
     validate_client_id(&send.client_id)?;
     let body = send.body.replace("\r\n", "\n").replace('\r', "\n");
     let body = body.trim();
-    if body.is_empty() {
+    if body.is_empty() && send.attachment.is_none() {
         return Err(Rejection::new(
             ErrorCode::EmptyMessage,
-            "A message needs some text.",
+            "A message needs some text or a file.",
         ));
     }
     let chars = body.chars().count();
@@ -32,7 +34,16 @@ pub fn validate_send(send: &SendMessage) -> Result<SendMessage, Rejection> {
     Ok(SendMessage {
         client_id: send.client_id.clone(),
         body: body.to_owned(),
+        attachment: send.attachment.clone(),
     })
+}
+
+/// The inbox list's line for a message: its text, or the attached file's name.
+pub fn preview_of(message: &protocol::Message) -> String {
+    match (&message.attachment, message.body.is_empty()) {
+        (Some(file), true) => format!("📎 {}", preview(&file.name)),
+        _ => preview(&message.body),
+    }
 }
 
 /// A client id is 1 to [`CLIENT_ID_MAX_LEN`] characters of `[A-Za-z0-9_-]` (a UUID fits).
@@ -80,7 +91,17 @@ mod tests {
         SendMessage {
             client_id: client_id.into(),
             body: body.into(),
+            attachment: None,
         }
+    }
+
+    #[test]
+    fn a_file_may_stand_alone() {
+        let mut with_file = send("abc", "  ");
+        with_file.attachment = Some("f_0123abcd".into());
+        let ok = validate_send(&with_file).unwrap();
+        assert_eq!(ok.body, "");
+        assert_eq!(ok.attachment.as_deref(), Some("f_0123abcd"));
     }
 
     #[test]

@@ -8,6 +8,8 @@ pub const DB: &str = "DB";
 pub const CONVERSATION: &str = "CONVERSATION";
 /// Durable Object namespace: one object per inbox (today: per site), addressed by its id.
 pub const INBOX: &str = "INBOX";
+/// R2 bucket of files sent in conversations (`sites/{site}/files/{id}`).
+pub const ATTACHMENTS: &str = "ATTACHMENTS";
 /// Secret that authorises the one-time first-run setup (`POST /api/setup`).
 pub const SETUP_TOKEN: &str = "SETUP_TOKEN";
 /// Queue of webhook events from Messenger and WhatsApp, consumed by [`crate::inbound`].
@@ -50,6 +52,11 @@ impl App {
             .ok()
             .map(|s| s.to_string())
             .filter(|s| !s.is_empty())
+    }
+
+    /// The bucket of files sent in conversations.
+    pub fn files(&self) -> Result<worker::Bucket> {
+        self.env.bucket(ATTACHMENTS)
     }
 
     /// The queue of inbound webhook events.

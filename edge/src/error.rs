@@ -37,10 +37,12 @@ impl ApiError {
             | ErrorCode::MessageTooLong
             | ErrorCode::InvalidClientId
             | ErrorCode::InvalidField
-            | ErrorCode::ConsentRequired => 400,
-            ErrorCode::BodyTooLarge => 413,
+            | ErrorCode::ConsentRequired
+            | ErrorCode::UnknownUpload => 400,
+            ErrorCode::BodyTooLarge | ErrorCode::FileTooLarge => 413,
+            ErrorCode::UnsupportedFileType => 415,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::AttachmentsDisabled => 403,
             ErrorCode::UnknownSite | ErrorCode::UnknownConversation | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::AlreadySetUp

@@ -7,7 +7,7 @@ use protocol::api::{
     Role, TokenState,
 };
 use protocol::settings::{ChatSettings, ConsentMode};
-use protocol::{Channel, ConversationStatus, Millis, Seq};
+use protocol::{Attachment, Channel, ConversationStatus, Millis, Seq};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Result};
@@ -696,4 +696,136 @@ pub async fn first_run(db: &D1Database, f: &FirstRun<'_>) -> Result<bool> {
         .and_then(|m| m.changes)
         .unwrap_or(0);
     Ok(changed == 1)
+}
+
+// ---- attachments ----
+
+#[derive(Deserialize)]
+struct AttachmentRow {
+    id: String,
+    name: String,
+    content_type: String,
+    size: i64,
+}
+
+impl From<AttachmentRow> for Attachment {
+    fn from(r: AttachmentRow) -> Self {
+        Self {
+            id: r.id,
+            name: r.name,
+            content_type: r.content_type,
+            size: u64::try_from(r.size).unwrap_or(0),
+        }
+    }
+}
+
+/// Where a file's bytes are kept in R2.
+pub fn attachment_key(site_id: &str, id: &str) -> String {
+    format!("sites/{site_id}/files/{id}")
+}
+
+/// Records an uploaded file (its bytes are already in R2), not yet in any conversation.
+pub async fn insert_attachment(
+    db: &D1Database,
+    site_id: &str,
+    uploaded_by: &str,
+    file: &Attachment,
+) -> Result<()> {
+    stmt(
+        db,
+        "INSERT INTO attachments (id, site_id, uploaded_by, name, content_type, size, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        &[
+            text(&file.id),
+            text(site_id),
+            text(uploaded_by),
+            text(&file.name),
+            text(&file.content_type),
+            num(i64::try_from(file.size).unwrap_or(i64::MAX)),
+            num(now()),
+        ],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Claims file `id` for a message of `conversation_id` sent by `uploader`: it must be of the
+/// conversation's site, uploaded by the sender (or by a visitor before they had a token, when the
+/// sender is a visitor), and in no other conversation. Claiming again for the same conversation
+/// succeeds (a resent message). `None` when the file cannot be claimed.
+pub async fn claim_attachment(
+    db: &D1Database,
+    id: &str,
+    site_id: &str,
+    conversation_id: &str,
+    uploader: &str,
+    may_claim_anonymous: bool,
+) -> Result<Option<Attachment>> {
+    let row: Option<AttachmentRow> = stmt(
+        db,
+        "UPDATE attachments SET conversation_id = ?3 \
+         WHERE id = ?1 AND site_id = ?2 AND (conversation_id IS NULL OR conversation_id = ?3) \
+         AND (uploaded_by = ?4 OR (?5 AND uploaded_by = '')) \
+         RETURNING id, name, content_type, size",
+        &[
+            text(id),
+            text(site_id),
+            text(conversation_id),
+            text(uploader),
+            num(i64::from(may_claim_anonymous)),
+        ],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(Into::into))
+}
+
+/// A file of a conversation with the site it is kept under, or `None`.
+pub async fn conversation_attachment(
+    db: &D1Database,
+    conversation_id: &str,
+    id: &str,
+) -> Result<Option<(String, Attachment)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        site_id: String,
+        id: String,
+        name: String,
+        content_type: String,
+        size: i64,
+    }
+    let row: Option<Row> = stmt(
+        db,
+        "SELECT site_id, id, name, content_type, size FROM attachments \
+         WHERE id = ?1 AND conversation_id = ?2",
+        &[text(id), text(conversation_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| {
+        let file = AttachmentRow {
+            id: r.id,
+            name: r.name,
+            content_type: r.content_type,
+            size: r.size,
+        };
+        (r.site_id, file.into())
+    }))
+}
+
+/// The site of a conversation, or `None`.
+pub async fn conversation_site(db: &D1Database, conversation_id: &str) -> Result<Option<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        site_id: String,
+    }
+    let row: Option<Row> = stmt(
+        db,
+        "SELECT site_id FROM conversations WHERE id = ?1",
+        &[text(conversation_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| r.site_id))
 }

@@ -50,6 +50,25 @@ pub async fn set_status(status: AgentStatus) -> Result<AgentProfile, HttpError> 
     fetch::json("PUT", "/api/agent/me/status", Some(body)).await
 }
 
+/// `POST /api/agent/conversations/{id}/uploads?name=…`: a file for the next reply.
+pub async fn upload(id: &str, file: &web_sys::File) -> Result<protocol::Attachment, HttpError> {
+    let url = format!(
+        "/api/agent/conversations/{}/uploads?name={}",
+        encode(id),
+        encode(&file.name())
+    );
+    http::post_file(&url, file, None).await
+}
+
+/// Where a conversation's file is served (the session cookie goes along by itself).
+pub fn attachment_url(conversation: &str, file: &str) -> String {
+    format!(
+        "/api/agent/conversations/{}/attachments/{}",
+        encode(conversation),
+        encode(file)
+    )
+}
+
 /// A status as the wire names it, for the `data-status` hooks of rows and the thread.
 pub fn status_name(status: ConversationStatus) -> &'static str {
     match status {

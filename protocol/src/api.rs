@@ -62,6 +62,16 @@ pub enum ErrorCode {
     AlreadyConnected,
     /// The deployment lacks a secret this needs (the message names it).
     NotConfigured,
+    /// The site takes no attachments.
+    AttachmentsDisabled,
+    /// The file is larger than the site allows (the message says how large it may be).
+    FileTooLarge,
+    /// The file's content is of a kind the site does not accept (judged from the bytes, never
+    /// from the name alone).
+    UnsupportedFileType,
+    /// A message names an upload that does not exist, or that belongs to someone else or to
+    /// another conversation.
+    UnknownUpload,
     /// Something failed on the server; it was logged.
     Internal,
 }
@@ -101,6 +111,18 @@ pub struct WidgetConfig {
     pub language: Language,
     /// The interface's words in `language`.
     pub strings: UiStrings,
+    /// What the visitor may attach; none when the site takes no attachments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<PublicAttachments>,
+}
+
+/// The attachment limits a widget applies before uploading (the edge enforces them again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicAttachments {
+    /// Largest file, in bytes.
+    pub max_bytes: u32,
+    /// For a file input's `accept`: the types and extensions of the kinds the site takes.
+    pub accept: String,
 }
 
 /// The consent step the widget shows before a conversation starts.
@@ -196,7 +218,11 @@ pub struct ConversationRef {
 pub struct SendMessage {
     /// Chosen by the client (a UUID); resending the same id stores the message once.
     pub client_id: String,
+    /// May be empty when `attachment` is given.
     pub body: String,
+    /// The id of a file uploaded for this message (`…/uploads` answers an [`Attachment`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<String>,
 }
 
 /// Answer to a send: 201 when stored now, 200 when this client id was stored before.

@@ -93,7 +93,8 @@ mod tests {
             frame,
             ClientFrame::Send(SendMessage {
                 client_id: "a-1".into(),
-                body: "hello".into()
+                body: "hello".into(),
+                attachment: None,
             })
         );
     }
@@ -113,6 +114,12 @@ mod tests {
                     text: "https://x.org".into(),
                     href: "https://x.org".into(),
                 }],
+                attachment: Some(crate::Attachment {
+                    id: "f_1".into(),
+                    name: "cat.png".into(),
+                    content_type: "image/png".into(),
+                    size: 68,
+                }),
                 sent_at: 1_700_000_000_000,
             }),
             ServerFrame::Ack {

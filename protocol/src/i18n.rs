@@ -162,4 +162,10 @@ ui_strings! {
     terms_changed,
     no_browser_support,
     network_error,
+    /// The attach button's label.
+    attach,
+    /// `{}` is the largest size allowed ("10 MB").
+    file_too_large,
+    /// A file link's label: `{}` is the file's name.
+    download,
 }

@@ -44,17 +44,43 @@ pub struct Message {
     /// The id the sender's client chose; a resend with the same id is stored once.
     pub client_id: String,
     pub author: Author,
-    /// Plain text. Clients render it as text, never as HTML.
+    /// Plain text. Clients render it as text, never as HTML. Empty when the message is only an
+    /// attachment.
     pub body: String,
     /// The web links and e-mail addresses in `body`, in order, found by the edge
     /// (`domain::text`) so every client links the same text and none carries a link finder.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<TextLink>,
+    /// A file sent with the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
     /// When the server stored it; never earlier than the previous message's time.
     pub sent_at: Millis,
 }
 
-/// Whether a conversation is still being worked.
+/// A file in a conversation, stored by the edge (R2). Its bytes are fetched from
+/// `…/conversations/{conversation}/attachments/{id}` with the participant's credentials.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: String,
+    /// The file's name as its sender's device named it (no folders; at most
+    /// [`limits::FILE_NAME_MAX_CHARS`] characters).
+    pub name: String,
+    /// What the edge found the bytes to be, whatever the name or the sender said (`image/png`,
+    /// `application/pdf`, `text/plain; charset=utf-8`, …).
+    pub content_type: String,
+    /// In bytes.
+    pub size: u64,
+}
+
+impl Attachment {
+    /// Whether clients show it as a picture (the edge only ever stores PNG, JPEG, GIF and WebP
+    /// under `image/`; never SVG).
+    pub fn is_image(&self) -> bool {
+        self.content_type.starts_with("image/")
+    }
+}
+
 /// A link in a message body: `text` as it appears there, and where it goes (`https:`, `http:`
 /// or `mailto:` only). A client finds each `text` in the body after the previous one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +89,7 @@ pub struct TextLink {
     pub href: String,
 }
 
+/// Whether a conversation is still being worked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConversationStatus {

@@ -15,3 +15,12 @@ pub const HISTORY_PAGE_MAX: usize = 200;
 
 /// Most characters kept of a page URL or referrer.
 pub const URL_MAX_CHARS: usize = 2_048;
+
+/// Largest file a site may allow in a conversation, in bytes (25 MiB).
+pub const ATTACHMENT_MAX_BYTES: u32 = 25 * 1024 * 1024;
+
+/// A site's largest file unless it sets another, in bytes (10 MiB).
+pub const ATTACHMENT_DEFAULT_MAX_BYTES: u32 = 10 * 1024 * 1024;
+
+/// Most characters kept of an attached file's name.
+pub const FILE_NAME_MAX_CHARS: usize = 200;

@@ -41,6 +41,8 @@ pub struct Reply {
     pub status: u16,
     pub body: String,
     pub headers: Vec<(String, String)>,
+    /// The body's bytes as they came (`body` is their UTF-8 reading).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -97,13 +99,24 @@ impl Edge {
         headers: &[(&str, &str)],
         body: Option<&str>,
     ) -> Reply {
+        self.request_bytes(method, path, headers, body.map(str::as_bytes))
+    }
+
+    /// As [`Edge::request`], with a body of any bytes (a file upload).
+    pub fn request_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Reply {
         let url = format!("{}{path}", self.url);
         let mut builder = ureq::http::Request::builder().method(method).uri(&url);
         for (k, v) in headers {
             builder = builder.header(*k, *v);
         }
         let result = match body {
-            Some(b) => self.http.run(builder.body(b.to_owned()).expect("request")),
+            Some(b) => self.http.run(builder.body(b.to_vec()).expect("request")),
             None => self.http.run(builder.body(()).expect("request")),
         };
         let mut res = result.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
@@ -112,10 +125,17 @@ impl Edge {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
             .collect();
+        let bytes = res
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_vec()
+            .unwrap_or_default();
         Reply {
             status: res.status().as_u16(),
-            body: res.body_mut().read_to_string().unwrap_or_default(),
+            body: String::from_utf8_lossy(&bytes).into_owned(),
             headers,
+            bytes,
         }
     }
 

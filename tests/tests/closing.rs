@@ -53,6 +53,7 @@ fn a_closed_conversation_takes_no_messages_until_reopened() {
     visitor.send(&ClientFrame::Send(SendMessage {
         client_id: client_id.clone(),
         body: "one more thing".into(),
+        attachment: None,
     }));
     match visitor.next_message_frame() {
         ServerFrame::Error {
@@ -122,6 +123,7 @@ fn a_closed_conversation_takes_no_messages_until_reopened() {
     again.send(&ClientFrame::Send(SendMessage {
         client_id: client_id.clone(),
         body: "one more thing".into(),
+        attachment: None,
     }));
     assert!(matches!(
         again.next_message_frame(),

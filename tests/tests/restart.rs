@@ -27,6 +27,7 @@ fn before_restart() {
         socket.send(&ClientFrame::Send(SendMessage {
             client_id: client_id.clone(),
             body: body.clone(),
+            attachment: None,
         }));
         loop {
             match socket.next_message_frame() {
@@ -78,6 +79,7 @@ fn after_restart() {
     socket.send(&ClientFrame::Send(SendMessage {
         client_id: client_id.clone(),
         body: "after the restart".into(),
+        attachment: None,
     }));
     loop {
         match socket.next_message_frame() {

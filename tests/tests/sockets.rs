@@ -12,6 +12,7 @@ fn send_frame(text: &str) -> (String, ClientFrame) {
     let frame = ClientFrame::Send(SendMessage {
         client_id: client_id.clone(),
         body: text.into(),
+        attachment: None,
     });
     (client_id, frame)
 }
@@ -177,6 +178,7 @@ fn refused_frames_say_why_and_store_nothing() {
     socket.send(&ClientFrame::Send(SendMessage {
         client_id: id.clone(),
         body: "  ".into(),
+        attachment: None,
     }));
     match socket.next_frame() {
         ServerFrame::Error {

@@ -11,6 +11,7 @@ mod activity;
 mod config;
 mod consent;
 mod conversation;
+mod files;
 
 use client::activity::Line;
 use client::availability::Shown;
@@ -19,7 +20,7 @@ use leptos::prelude::*;
 use protocol::api::{SendMessage, WidgetConfig};
 use protocol::embed::{FrameToHost, HostToFrame};
 use protocol::i18n::UiStrings;
-use protocol::Author;
+use protocol::{Attachment, Author};
 
 use crate::frame::FrameParams;
 use crate::host::Host;
@@ -77,6 +78,8 @@ pub struct Chat {
     activity: StoredValue<Activity>,
     typing_out: StoredValue<TypingOut>,
     audio: StoredValue<Option<web_sys::AudioContext>, LocalStorage>,
+    /// `blob:` URLs of the conversation's files, by file id; see [`files`].
+    files: StoredValue<Vec<(String, Option<String>)>>,
     /// The config is not being polled (the chat was hidden when a fetch fell due); see
     /// [`config`].
     config_paused: StoredValue<bool, LocalStorage>,
@@ -117,6 +120,7 @@ impl Chat {
             activity: StoredValue::new(Activity::new(Author::Visitor)),
             typing_out: StoredValue::new(TypingOut::new()),
             audio: StoredValue::new_local(None),
+            files: StoredValue::new(Vec::new()),
             config_paused: StoredValue::new_local(false),
         }
     }
@@ -157,28 +161,38 @@ impl Chat {
         if self.busy.get_untracked() || !self.may_write() || text.trim().is_empty() {
             return;
         }
+        if self.submit(text, None) {
+            self.text.set(String::new());
+            self.stop_typing();
+        }
+    }
+
+    /// Sends a message (text, an uploaded file, or both): on the socket, or as the start of the
+    /// conversation. Returns whether it was taken (a refusal is shown as the notice).
+    fn submit(self, body: String, file: Option<Attachment>) -> bool {
         let Some(client_id) = client::new_client_id() else {
             self.notice.set(Some(self.word(|t| &t.no_browser_support)));
-            return;
+            return false;
         };
         let send = SendMessage {
             client_id,
-            body: text,
+            body,
+            attachment: file.as_ref().map(|f| f.id.clone()),
         };
         let send = match domain::message::validate_send(&send) {
             Ok(send) => send,
             Err(rejection) => {
                 self.notice.set(Some(rejection.message));
-                return;
+                return false;
             }
         };
         self.notice.set(None);
-        self.text.set(String::new());
-        self.stop_typing();
         let has_socket = self.socket.with_value(|s| s.is_some());
         if has_socket {
-            self.socket
-                .with_value(|s| s.as_ref().map(|s| s.send(send.client_id, send.body)));
+            self.socket.with_value(|s| {
+                s.as_ref()
+                    .map(|s| s.send(send.client_id.clone(), send.body.clone(), file))
+            });
         } else {
             // Keep a failed first message on screen (and retryable) beside the new one.
             let mut outbox = self
@@ -186,11 +200,12 @@ impl Chat {
                 .try_update_value(Option::take)
                 .flatten()
                 .unwrap_or_else(|| Outbox::new(Author::Visitor));
-            outbox.send(send.client_id.clone(), send.body.clone());
+            outbox.send(send.client_id.clone(), send.body.clone(), file);
             self.show(outbox.entries());
             self.opening.set_value(Some(outbox));
             self.create(send);
         }
+        true
     }
 
     /// Retries a failed send.
@@ -201,21 +216,21 @@ impl Chat {
             return;
         }
         // The first message failed: it goes again as the start of the conversation.
-        let body = self.opening.with_value(|d| {
+        let send = self.opening.with_value(|d| {
             d.as_ref()?
                 .pending()
                 .iter()
                 .find(|p| p.client_id == client_id)
-                .map(|p| p.body.clone())
+                .map(client::PendingSend::message)
         });
-        if let Some(body) = body {
+        if let Some(send) = send {
             self.opening.update_value(|d| {
                 if let Some(outbox) = d {
                     outbox.retry(&client_id);
                     self.show(outbox.entries());
                 }
             });
-            self.create(SendMessage { client_id, body });
+            self.create(send);
         }
     }
 

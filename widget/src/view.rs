@@ -14,7 +14,7 @@ use client::{Delivery, Entry, LinkState};
 use leptos::either::Either;
 use leptos::ev;
 use leptos::prelude::*;
-use protocol::Author;
+use protocol::{Attachment, Author};
 
 use crate::availability::{AvailabilityNotice, AwayMarker, ReplyTime};
 use crate::chat::{Chat, Words};
@@ -55,6 +55,7 @@ pub fn draw(chat: Chat, words: Words) {
 fn chat_view(chat: Chat, words: Words) -> impl IntoView {
     provide_context(chat);
     provide_context(words);
+    drop_files(chat);
     view! {
         <main class="pl-chat">
             <Header />
@@ -67,6 +68,33 @@ fn chat_view(chat: Chat, words: Words) -> impl IntoView {
             <Composer />
         </main>
     }
+}
+
+/// A file dropped anywhere on the chat is sent, when the site takes files and the visitor may
+/// write. Plain window listeners: `on:` handlers on `<main>` cost the widget more wasm.
+fn drop_files(chat: Chat) {
+    let droppable = move || {
+        chat.may_write()
+            && chat
+                .config
+                .with_untracked(|c| c.as_ref().is_some_and(|c| c.attachments.is_some()))
+    };
+    // Taking `dragover` is what lets the browser drop here instead of opening the file.
+    let _ = window_event_listener(ev::dragover, move |e| {
+        if droppable() {
+            e.prevent_default();
+        }
+    });
+    let _ = window_event_listener(ev::drop, move |e| {
+        if let Some(file) = e
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+        {
+            e.prevent_default();
+            chat.attach(file);
+        }
+    });
 }
 
 #[component]
@@ -179,12 +207,32 @@ fn Bubble(entry: Entry) -> impl IntoView {
     view! {
         <li class="pl-msg" data-author=author data-state=state>
             {name.map(|name| view! { <span class="pl-author">{name}</span> })}
-            <p class="pl-body">{linked(&entry.body, &entry.links)}</p>
+            {entry.attachment.map(|file| view! { <File file /> })}
+            <p class="pl-body" hidden=entry.body.is_empty()>{linked(&entry.body, &entry.links)}</p>
             {sending}
             {failed}
             {time}
             {seen}
         </li>
+    }
+}
+
+/// A message's file: a picture (opened full size in a new tab) or a link that saves the file,
+/// both with the file's name and size ("report.pdf (120 KB)"). Drawn from the file's `blob:` URL once it has one; the
+/// log is redrawn when it arrives (see `Chat::file_url`), so nothing here is reactive.
+#[component]
+fn File(file: Attachment) -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let image = file.is_image();
+    let url = chat.file_url(&file.id);
+    let picture = image
+        .then(|| url.clone())
+        .flatten()
+        .map(|src| view! { <img src=src alt="" /> });
+    let download = (!image).then(|| file.name.clone());
+    let text = format!("{} ({})", file.name, domain::files::human_size(file.size));
+    view! {
+        <a class="pl-file" href=url target="_blank" download=download>{picture}{text}</a>
     }
 }
 
@@ -200,6 +248,29 @@ fn Notice() -> impl IntoView {
 fn Composer() -> impl IntoView {
     let chat = expect_context::<Chat>();
     let t: Words = expect_context();
+    // What the site takes, for the file picker; none: no attach button. Read once: a site that
+    // turns attachments on or off shows it from the next page load.
+    let attach = chat
+        .config
+        .with_untracked(|c| c.as_ref()?.attachments.as_ref().map(|a| a.accept.clone()))
+        .map(|accept| {
+            view! {
+                <input id="pl-file" class="pl-hidden" type="file" accept=accept
+                    disabled=move || chat.busy.get() || !chat.may_write()
+                    on:change=move |e| {
+                        let input: web_sys::HtmlInputElement = event_target(&e);
+                        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                            chat.attach(file);
+                        }
+                        // Picking the same file again is a new choice.
+                        input.set_value("");
+                    } />
+                <label class="pl-attach" for="pl-file" title=t.attach.as_str()>
+                    <span aria-hidden="true">"+"</span>
+                    <span class="pl-hidden">{t.attach.as_str()}</span>
+                </label>
+            }
+        });
     view! {
         <form class="pl-composer" on:submit=move |e| { e.prevent_default(); chat.send(); }>
             <label class="pl-hidden" for="pl-composer">{t.message.as_str()}</label>
@@ -221,6 +292,7 @@ fn Composer() -> impl IntoView {
                         chat.send();
                     }
                 }></textarea>
+            {attach}
             <button id="pl-send" class="pl-send" type="submit" aria-label=t.send_label.as_str()
                 disabled=move || chat.busy.get() || !chat.may_write()>{t.send.as_str()}</button>
         </form>

@@ -1,6 +1,7 @@
 //! Builds everything the Worker serves and the Worker itself, once:
 //! - the widget and inbox apps (one `cargo build` for both, then `wasm-bindgen --target web`,
-//!   unused classes cut and short import names (`glue.rs`), `wasm-opt -Oz`, and esbuild minification of the JS
+//!   unused classes cut and short import names (`glue.rs`), `wasm-opt -Os --converge` (it
+//!   compresses 0.3 KB gzip smaller than `-Oz`, measured on the widget), and esbuild minification of the JS
 //!   glue) into `dist/site/{widget,inbox}/`;
 //! - the loader (`embed/src/loader.js`, bundled and minified by esbuild) into `dist/site/embed.js`;
 //! - the static files of `www/static/` copied into `dist/site/`;
@@ -34,6 +35,7 @@ pub fn all(tools: &Tools) -> Result<()> {
     }
     std::fs::create_dir_all(&site)?;
     copy_tree(&root().join("www/static"), &site)?;
+    minify_static(tools, &site)?;
     apps(tools, &site)?;
     loader(tools, &site)?;
     worker(tools)?;
@@ -75,7 +77,7 @@ fn apps(tools: &Tools, site: &Path) -> Result<()> {
             trimmed.classes, trimmed.renamed
         );
         run(Command::new(&tools.wasm_opt)
-            .arg("-Oz")
+            .args(["-Os", "--converge"])
             .arg(&bg)
             .arg("-o")
             .arg(&bg))?;
@@ -84,6 +86,9 @@ fn apps(tools: &Tools, site: &Path) -> Result<()> {
             .args([
                 "--minify",
                 "--format=esm",
+                // Drops the glue's helpers nothing calls any more (once `glue.rs` has cut what
+                // used them); esbuild only shakes ES modules it does not bundle when asked.
+                "--tree-shaking=true",
                 "--log-level=warning",
                 "--allow-overwrite",
             ])
@@ -141,6 +146,27 @@ fn wasm_rustflags() -> Result<String> {
         }
     }
     Ok(flags.join(" "))
+}
+
+/// Minifies the apps' hand-written stylesheets and boot scripts in place with esbuild (their
+/// comments are for people, not for every visitor's download: 1.2 KB gzip of the widget's CSS).
+fn minify_static(tools: &Tools, site: &Path) -> Result<()> {
+    step("minifying the apps' stylesheets and boot scripts (esbuild)");
+    for (_, name) in APPS {
+        for file in [format!("{name}.css"), "boot.js".to_owned()] {
+            let path = site.join(name).join(file);
+            run(Command::new(&tools.esbuild)
+                .arg(&path)
+                .args(["--minify", "--log-level=warning", "--allow-overwrite"])
+                .args(
+                    path.extension()
+                        .is_some_and(|e| e == "js")
+                        .then_some("--format=esm"),
+                )
+                .arg(format!("--outfile={}", path.display())))?;
+        }
+    }
+    Ok(())
 }
 
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {

@@ -270,4 +270,30 @@ mod tests {
         );
         assert!(replace_identifier(js, "__wbg_gone", "b").is_err());
     }
+
+    #[test]
+    fn cuts_need_exactly_one_start_and_end() {
+        let js = "a;\nexport class X {\n  f() {}\n}\nif (X) X;\nb;\n";
+        assert_eq!(
+            cut_between(js, "export class X {\n", "if (X) X;\n").unwrap(),
+            "a;\nb;\n"
+        );
+        assert!(cut_between(js, "export class Y {\n", "if (X) X;\n").is_err());
+        assert!(cut_between(&js.repeat(2), "export class X {\n", "if (X) X;\n").is_err());
+    }
+
+    #[test]
+    fn import_entries_no_longer_imported_are_dropped() {
+        let js = "const import0 = {\n        __proto__: null,\n        __wbg_kept_1: function(a) {\n            return a;\n        },\n        __wbg_gone_2: function() { return handleError(function () {\n            x();\n        }, arguments); },\n        __wbg_last_3: function() {\n        },\n    };\n";
+        let mut m = walrus::Module::default();
+        let ty = m.types.add(&[], &[]);
+        m.add_import_func(".", "__wbg_kept_1", ty);
+        m.add_import_func(".", "__wbg_last_3", ty);
+        let out = drop_unused_imports(&m, js.to_owned()).unwrap();
+        assert!(out.contains("__proto__: null,"));
+        assert!(out.contains("__wbg_kept_1: function(a) {\n            return a;\n        },"));
+        assert!(out.contains("__wbg_last_3"));
+        assert!(!out.contains("gone") && !out.contains("arguments"));
+        assert!(out.ends_with("        },\n    };\n"));
+    }
 }

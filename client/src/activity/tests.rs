@@ -24,6 +24,7 @@ fn msg(seq: Seq, author: Author) -> Message {
         author,
         body: format!("m{seq}"),
         links: Vec::new(),
+        attachment: None,
         sent_at: 1_000 + seq as Millis,
     }
 }
@@ -248,7 +249,7 @@ fn joins_sit_after_the_message_they_followed_and_before_sends_in_flight() {
     let mut outbox = crate::Outbox::new(Author::Visitor);
     outbox.insert(msg(1, Author::Visitor));
     outbox.insert(msg(2, dana()));
-    outbox.send("p".into(), "pending".into());
+    outbox.send("p".into(), "pending".into(), None);
     let joined = [
         Joined {
             after: 1,

@@ -6,6 +6,13 @@
 //!
 //! JSON numbers that are whole and within 2^53 are read as integers (what every integer field
 //! of the protocol expects), others as `f64`.
+//!
+//! Each `deserialize_*` that says what it wants reads only that (a struct or map only from an
+//! object, a string or field name only from a string, and so on) instead of going through
+//! `deserialize_any`: every type read through `deserialize_any` compiles a copy of it that can
+//! hand the visitor any kind of value, and each of the visitor's unused `visit_*` error paths
+//! (a derived struct's `visit_seq` among them) with it. Saying no early saved the widget
+//! several KB (BENCHMARKS.md).
 
 use std::fmt;
 
@@ -114,10 +121,87 @@ impl<'de> de::Deserializer<'de> for Reader {
         visitor.visit_unit()
     }
 
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct identifier
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        if !self.0.is_object() || Array::is_array(&self.0) {
+            return Err(Invalid);
+        }
+        let keys = Object::keys::<JsValue>(self.0.unchecked_ref());
+        visitor.visit_map(Fields {
+            object: self.0,
+            keys,
+            next: 0,
+        })
     }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Invalid> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        let items: Array = self.0.dyn_into().map_err(|_| Invalid)?;
+        visitor.visit_seq(Items { items, next: 0 })
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        visitor.visit_string(self.0.as_string().ok_or(Invalid)?)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        visitor.visit_bool(self.0.as_bool().ok_or(Invalid)?)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        match whole(&self.0)? {
+            n if n < 0 => visitor.visit_i64(n),
+            n => visitor.visit_u64(n as u64),
+        }
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        visitor.visit_i64(whole(&self.0)?)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        self.deserialize_u64(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        self.deserialize_i64(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i128 u128 f32 f64 char bytes byte_buf unit unit_struct tuple tuple_struct
+    }
+}
+
+/// A whole number within what a JavaScript number holds exactly.
+fn whole(value: &JsValue) -> Result<i64, Invalid> {
+    let n = value.as_f64().ok_or(Invalid)?;
+    if n.fract() != 0.0 || n.abs() > MAX_SAFE {
+        return Err(Invalid);
+    }
+    Ok(n as i64)
 }
 
 /// An array's items, in order.

@@ -10,6 +10,7 @@ fn visitor_msg(seq: Seq, client_id: &str, body: &str) -> Message {
         author: Author::Visitor,
         body: body.into(),
         links: Vec::new(),
+        attachment: None,
         sent_at: 1_700_000_000_000 + seq as Millis,
     }
 }
@@ -24,6 +25,7 @@ fn agent_msg(seq: Seq, body: &str) -> Message {
         },
         body: body.into(),
         links: Vec::new(),
+        attachment: None,
         sent_at: 1_700_000_000_000 + seq as Millis,
     }
 }
@@ -32,6 +34,7 @@ fn send_frame(client_id: &str, body: &str) -> ClientFrame {
     ClientFrame::Send(SendMessage {
         client_id: client_id.into(),
         body: body.into(),
+        attachment: None,
     })
 }
 
@@ -87,13 +90,13 @@ fn last_seq_never_goes_back() {
 #[test]
 fn sends_wait_for_the_replay_to_finish() {
     let mut outbox = Outbox::new(Author::Visitor);
-    assert_eq!(outbox.send("c1".into(), "hi".into()), None);
+    assert_eq!(outbox.send("c1".into(), "hi".into(), None), None);
     assert_eq!(bodies(&outbox), [("hi".to_string(), Delivery::Pending)]);
     let applied = outbox.apply(ServerFrame::Synced { last_seq: 0 });
     assert_eq!(applied.outgoing, [send_frame("c1", "hi")]);
     // Once synced, a send goes straight out.
     assert_eq!(
-        outbox.send("c2".into(), "there".into()),
+        outbox.send("c2".into(), "there".into(), None),
         Some(send_frame("c2", "there"))
     );
 }
@@ -101,18 +104,18 @@ fn sends_wait_for_the_replay_to_finish() {
 #[test]
 fn the_same_client_id_is_never_sent_twice() {
     let mut outbox = synced();
-    assert!(outbox.send("c1".into(), "hi".into()).is_some());
-    assert_eq!(outbox.send("c1".into(), "hi".into()), None);
+    assert!(outbox.send("c1".into(), "hi".into(), None).is_some());
+    assert_eq!(outbox.send("c1".into(), "hi".into(), None), None);
     assert_eq!(outbox.pending().len(), 1);
     outbox.apply(ServerFrame::Message(visitor_msg(1, "c1", "hi")));
-    assert_eq!(outbox.send("c1".into(), "hi".into()), None);
+    assert_eq!(outbox.send("c1".into(), "hi".into(), None), None);
     assert_eq!(outbox.entries().len(), 1);
 }
 
 #[test]
 fn ack_then_message_leaves_one_sent_entry() {
     let mut outbox = synced();
-    outbox.send("c1".into(), "hi".into());
+    outbox.send("c1".into(), "hi".into(), None);
     outbox.apply(ack("c1", 1));
     assert_eq!(bodies(&outbox), [("hi".to_string(), Delivery::Sent)]);
     assert_eq!(outbox.pending()[0].state, SendState::Acked { seq: 1 });
@@ -124,7 +127,7 @@ fn ack_then_message_leaves_one_sent_entry() {
 #[test]
 fn message_then_ack_leaves_one_sent_entry() {
     let mut outbox = synced();
-    outbox.send("c1".into(), "hi".into());
+    outbox.send("c1".into(), "hi".into(), None);
     outbox.apply(ServerFrame::Message(visitor_msg(1, "c1", "hi")));
     outbox.apply(ack("c1", 1));
     assert!(outbox.pending().is_empty());
@@ -134,8 +137,8 @@ fn message_then_ack_leaves_one_sent_entry() {
 #[test]
 fn resend_after_reconnect_skips_what_the_replay_delivered() {
     let mut outbox = synced();
-    outbox.send("stored".into(), "a".into());
-    outbox.send("lost".into(), "b".into());
+    outbox.send("stored".into(), "a".into(), None);
+    outbox.send("lost".into(), "b".into(), None);
     outbox.disconnected();
     assert!(!outbox.is_synced());
     // The replay shows the server had stored the first send before the drop.
@@ -158,7 +161,7 @@ fn resend_after_reconnect_skips_what_the_replay_delivered() {
 #[test]
 fn a_send_goes_out_once_per_connection() {
     let mut outbox = synced();
-    assert!(outbox.send("c1".into(), "hi".into()).is_some());
+    assert!(outbox.send("c1".into(), "hi".into(), None).is_some());
     // A second Synced on the same connection must not resend.
     assert!(outbox
         .apply(ServerFrame::Synced { last_seq: 0 })
@@ -172,7 +175,7 @@ fn a_send_goes_out_once_per_connection() {
 #[test]
 fn acked_sends_are_not_resent() {
     let mut outbox = synced();
-    outbox.send("c1".into(), "hi".into());
+    outbox.send("c1".into(), "hi".into(), None);
     outbox.apply(ack("c1", 1));
     outbox.disconnected();
     assert!(outbox
@@ -184,7 +187,7 @@ fn acked_sends_are_not_resent() {
 #[test]
 fn an_error_marks_the_send_failed_and_retry_resends_it() {
     let mut outbox = synced();
-    outbox.send("c1".into(), "hi".into());
+    outbox.send("c1".into(), "hi".into(), None);
     let applied = outbox.apply(ServerFrame::Error {
         code: ErrorCode::Internal,
         message: "Try again.".into(),
@@ -210,7 +213,7 @@ fn an_error_marks_the_send_failed_and_retry_resends_it() {
 #[test]
 fn a_retry_while_offline_waits_for_the_socket() {
     let mut outbox = synced();
-    outbox.send("c1".into(), "hi".into());
+    outbox.send("c1".into(), "hi".into(), None);
     outbox.fail("c1", None, "offline".into());
     outbox.disconnected();
     assert_eq!(outbox.retry("c1"), None);
@@ -239,7 +242,7 @@ fn an_error_without_our_client_id_is_a_refusal() {
 #[test]
 fn http_inserted_messages_replace_their_send() {
     let mut outbox = Outbox::new(Author::Visitor);
-    outbox.send("first".into(), "hello".into());
+    outbox.send("first".into(), "hello".into(), None);
     assert!(outbox.insert(visitor_msg(1, "first", "hello")));
     assert!(outbox.pending().is_empty());
     // The socket's replay of the same message is not news.
@@ -262,8 +265,8 @@ fn arrivals_are_live_only_after_the_first_replay() {
 fn entry_keys_are_unique_and_change_with_delivery() {
     let mut outbox = synced();
     outbox.apply(ServerFrame::Message(agent_msg(1, "hi")));
-    outbox.send("c1".into(), "a".into());
-    outbox.send("c2".into(), "b".into());
+    outbox.send("c1".into(), "a".into(), None);
+    outbox.send("c2".into(), "b".into(), None);
     let keys: Vec<String> = outbox.entries().into_iter().map(|e| e.key).collect();
     assert_eq!(keys, ["m1", "pc1", "pc2"]);
     outbox.apply(ack("c1", 2));
@@ -276,7 +279,7 @@ fn entry_keys_are_unique_and_change_with_delivery() {
 #[test]
 fn a_failed_send_can_be_withdrawn_but_not_one_in_flight() {
     let mut outbox = synced();
-    outbox.send("c1".into(), "hello".into());
+    outbox.send("c1".into(), "hello".into(), None);
     assert_eq!(outbox.withdraw("c1"), None, "pending: it may yet be stored");
     outbox.apply(ServerFrame::Error {
         code: ErrorCode::ConversationClosed,
@@ -292,7 +295,35 @@ fn a_failed_send_can_be_withdrawn_but_not_one_in_flight() {
 fn stored_entries_carry_their_seq() {
     let mut outbox = synced();
     outbox.insert(agent_msg(4, "hi"));
-    outbox.send("c".into(), "yo".into());
+    outbox.send("c".into(), "yo".into(), None);
     let seqs: Vec<_> = outbox.entries().into_iter().map(|e| e.seq).collect();
     assert_eq!(seqs, [Some(4), None]);
+}
+
+#[test]
+fn a_file_travels_by_its_upload_id_and_shows_while_in_flight() {
+    let mut outbox = Outbox::new(Author::Visitor);
+    outbox.apply(ServerFrame::Synced { last_seq: 0 });
+    let file = Attachment {
+        id: "f_12".into(),
+        name: "cat.png".into(),
+        content_type: "image/png".into(),
+        size: 68,
+    };
+    let frame = outbox.send("c1".into(), String::new(), Some(file.clone()));
+    assert_eq!(
+        frame,
+        Some(ClientFrame::Send(SendMessage {
+            client_id: "c1".into(),
+            body: String::new(),
+            attachment: Some("f_12".into()),
+        }))
+    );
+    assert_eq!(outbox.entries()[0].attachment, Some(file.clone()));
+    let mut stored = visitor_msg(1, "c1", "");
+    stored.attachment = Some(file.clone());
+    outbox.apply(ServerFrame::Message(stored));
+    let entries = outbox.entries();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].attachment, Some(file));
 }

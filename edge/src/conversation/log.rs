@@ -4,7 +4,7 @@
 //! runs in the object's thread, and no other event interleaves within a call.
 
 use protocol::api::SendMessage;
-use protocol::{Author, ConversationStatus, Message, Millis, Seq};
+use protocol::{Attachment, Author, ConversationStatus, Message, Millis, Seq};
 use serde::Deserialize;
 use worker::{Result, SqlStorage, SqlStorageValue};
 
@@ -26,6 +26,7 @@ struct MessageRow {
     author_id: String,
     author_name: String,
     body: String,
+    attachment: Option<String>,
     sent_at: i64,
 }
 
@@ -44,6 +45,9 @@ impl MessageRow {
             author,
             links: domain::text::links(&self.body),
             body: self.body,
+            attachment: self
+                .attachment
+                .and_then(|json| serde_json::from_str(&json).ok()),
             sent_at: self.sent_at,
         }
     }
@@ -60,7 +64,15 @@ struct MaxRow {
     sent_at: Option<i64>,
 }
 
-const MESSAGE_COLUMNS: &str = "seq, client_id, author_kind, author_id, author_name, body, sent_at";
+const MESSAGE_COLUMNS: &str =
+    "seq, client_id, author_kind, author_id, author_name, body, attachment, sent_at";
+
+/// Changes to the tables after their first version, in order; `meta.schema` counts those
+/// applied. Append only: an object created long ago runs every step it has not seen.
+const MIGRATIONS: &[&str] = &[
+    // 1: a file sent with the message (`protocol::Attachment` as JSON).
+    "ALTER TABLE messages ADD COLUMN attachment TEXT",
+];
 
 impl Log {
     pub fn open(sql: SqlStorage) -> Self {
@@ -86,7 +98,41 @@ impl Log {
              );",
             None,
         );
-        Self { sql }
+        let log = Self { sql };
+        log.migrate();
+        log
+    }
+
+    /// Applies the [`MIGRATIONS`] this object has not run yet. A failure leaves the version where
+    /// it was, so the next start tries again (and the first query that needs it fails loudly).
+    fn migrate(&self) {
+        let applied = self
+            .meta("schema")
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0);
+        for (n, step) in MIGRATIONS.iter().enumerate().skip(applied) {
+            let done = self.sql.exec(step, None).and_then(|_| {
+                self.sql.exec(
+                    "INSERT INTO meta (key, value) VALUES ('schema', ?) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    vec![(n + 1).to_string().into()],
+                )
+            });
+            if let Err(e) = done {
+                worker::console_error!("conversation storage migration {} failed: {e}", n + 1);
+                return;
+            }
+        }
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        let rows: Vec<MetaRow> = self
+            .sql
+            .exec("SELECT value FROM meta WHERE key = ?", vec![key.into()])?
+            .to_array()?;
+        Ok(rows.into_iter().next().map(|r| r.value))
     }
 
     pub fn init(&self, init: &Init) -> Result<()> {
@@ -100,11 +146,7 @@ impl Log {
 
     /// Whether the conversation is open (the default) or closed.
     pub fn status(&self) -> Result<ConversationStatus> {
-        let rows: Vec<MetaRow> = self
-            .sql
-            .exec("SELECT value FROM meta WHERE key = 'status'", None)?
-            .to_array()?;
-        Ok(match rows.first().map(|r| r.value.as_str()) {
+        Ok(match self.meta("status")?.as_deref() {
             Some("closed") => ConversationStatus::Closed,
             _ => ConversationStatus::Open,
         })
@@ -128,12 +170,8 @@ impl Log {
     }
 
     pub fn identity(&self) -> Result<Option<Init>> {
-        let rows: Vec<MetaRow> = self
-            .sql
-            .exec("SELECT value FROM meta WHERE key = 'identity'", None)?
-            .to_array()?;
-        rows.first()
-            .map(|r| serde_json::from_str(&r.value).map_err(worker::Error::from))
+        self.meta("identity")?
+            .map(|v| serde_json::from_str(&v).map_err(worker::Error::from))
             .transpose()
     }
 
@@ -159,14 +197,8 @@ impl Log {
         Ok(self.last()?.0)
     }
 
-    /// Stores the message unless this participant already sent this client id; returns the
-    /// stored message and whether it was already there.
-    pub fn append(
-        &self,
-        who: &Participant,
-        send: &SendMessage,
-        at: Option<Millis>,
-    ) -> Result<(Message, bool)> {
+    /// The message this participant sent with this client id, if stored.
+    pub fn find(&self, who: &Participant, client_id: &str) -> Result<Option<Message>> {
         let (kind, id) = who.scope();
         let existing: Vec<MessageRow> = self
             .sql
@@ -175,12 +207,25 @@ impl Log {
                     "SELECT {MESSAGE_COLUMNS} FROM messages \
                      WHERE author_kind = ? AND author_id = ? AND client_id = ?"
                 ),
-                vec![kind.into(), id.into(), send.client_id.as_str().into()],
+                vec![kind.into(), id.into(), client_id.into()],
             )?
             .to_array()?;
-        if let Some(row) = existing.into_iter().next() {
-            return Ok((row.into_message(), true));
+        Ok(existing.into_iter().next().map(MessageRow::into_message))
+    }
+
+    /// Stores the message (with its already claimed file) unless this participant already sent
+    /// this client id; returns the stored message and whether it was already there.
+    pub fn append(
+        &self,
+        who: &Participant,
+        send: &SendMessage,
+        attachment: Option<Attachment>,
+        at: Option<Millis>,
+    ) -> Result<(Message, bool)> {
+        if let Some(existing) = self.find(who, &send.client_id)? {
+            return Ok((existing, true));
         }
+        let (kind, id) = who.scope();
         let (last_seq, last_at) = self.last()?;
         let message = Message {
             seq: last_seq + 1,
@@ -188,6 +233,7 @@ impl Log {
             author: who.author(),
             body: send.body.clone(),
             links: domain::text::links(&send.body),
+            attachment,
             // Times only move forward, even if the clock steps back or Meta delivers late.
             sent_at: at.unwrap_or_else(store::now).max(last_at),
         };
@@ -195,9 +241,14 @@ impl Log {
             Author::Agent { name, .. } => name.as_str(),
             Author::Visitor => "",
         };
+        let attachment = match &message.attachment {
+            Some(file) => SqlStorageValue::from(serde_json::to_string(file)?),
+            None => SqlStorageValue::Null,
+        };
         self.sql.exec(
-            "INSERT INTO messages (seq, client_id, author_kind, author_id, author_name, body, sent_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO messages \
+             (seq, client_id, author_kind, author_id, author_name, body, attachment, sent_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 SqlStorageValue::Integer(message.seq as i64),
                 message.client_id.as_str().into(),
@@ -205,6 +256,7 @@ impl Log {
                 id.into(),
                 name.into(),
                 message.body.as_str().into(),
+                attachment,
                 SqlStorageValue::Integer(message.sent_at),
             ],
         )?;

@@ -10,14 +10,15 @@
 //! Internal routes (reachable only from the front Worker, which authenticates first and passes
 //! the [`Participant`] in a header):
 //! - `POST /init` with [`Init`]: records the conversation's identity (idempotent).
-//! - `POST /messages` with a validated `SendMessage` → `MessageAccepted` (201, or 200 for a resend).
+//! - `POST /messages` with a `SendMessage` → `MessageAccepted` (201, or 200 for a resend). A
+//!   send naming an upload claims that file for this conversation first (`store::claim_attachment`).
 //! - `GET /messages?after=SEQ` → `MessagePage`.
 //! - `GET /socket?after=SEQ` (WebSocket upgrade): replay after `SEQ`, `Synced`, the status, read
 //!   positions and who is present, then live frames.
 //! - `POST /inbound` with [`Inbound`]: a Messenger or WhatsApp message, stored once per Meta id.
 //! - `POST /status` with [`StatusChange`]: close or reopen → the inbox row (`ConversationSummary`).
 
-use domain::message::{preview, validate_send};
+use domain::message::{preview_of, validate_send};
 use protocol::api::{ConversationSummary, ErrorCode, MessageAccepted, MessagePage, SendMessage};
 use protocol::frame::{AgentRef, ClientFrame, ServerFrame};
 use protocol::limits::{HISTORY_PAGE_MAX, REQUEST_MAX_BYTES};
@@ -87,7 +88,7 @@ impl DurableObject for Conversation {
             (worker::Method::Post, "/messages") => {
                 let who = Participant::from_request(&req)?;
                 let send: SendMessage = req.json().await?;
-                Ok(accepted_response(self.accept(&who, &send)))
+                Ok(accepted_response(self.accept(&who, &send).await))
             }
             (worker::Method::Get, "/messages") => {
                 let after = http::after_param(&req).unwrap_or(0);
@@ -103,10 +104,12 @@ impl DurableObject for Conversation {
                 let send = SendMessage {
                     client_id: inbound.key,
                     body: inbound.body,
+                    attachment: None,
                 };
                 Ok(accepted_response(self.deliver(
                     &inbound.author,
                     &send,
+                    None,
                     Some(inbound.at),
                 )))
             }
@@ -145,7 +148,7 @@ impl DurableObject for Conversation {
             )),
         };
         let reply = match frame {
-            Ok(ClientFrame::Send(send)) => match self.accept(&who, &send) {
+            Ok(ClientFrame::Send(send)) => match self.accept(&who, &send).await {
                 Ok(accepted) => ServerFrame::Ack {
                     client_id: accepted.message.client_id,
                     seq: accepted.message.seq,
@@ -212,7 +215,7 @@ async fn publish(env: Env, init: Init, message: Message) {
             &init.conversation_id,
             message.seq,
             message.sent_at,
-            &preview(&message.body),
+            &preview_of(&message),
         )
         .await?;
         if let Some(summary) = summary {
@@ -250,24 +253,47 @@ pub fn close_politely(ws: &WebSocket, code: usize) -> Result<()> {
 }
 
 impl Conversation {
-    /// Validates and stores a send (once per participant and client id), then delivers it.
-    fn accept(
+    /// Validates and stores a send (once per participant and client id), then delivers it. A
+    /// named upload is claimed for this conversation first; a resend of a stored message does
+    /// not claim again.
+    async fn accept(
         &self,
         who: &Participant,
         send: &SendMessage,
     ) -> std::result::Result<MessageAccepted, ApiError> {
         let send = validate_send(send)?;
-        self.deliver(who, &send, None)
+        let Some(upload) = &send.attachment else {
+            return self.deliver(who, &send, None, None);
+        };
+        let init = self.open_identity()?;
+        if let Some(message) = self.log.find(who, &send.client_id)? {
+            return Ok(MessageAccepted {
+                message,
+                duplicate: true,
+            });
+        }
+        let (kind, id) = who.scope();
+        let db = self.env.d1(config::DB)?;
+        let file = store::claim_attachment(
+            &db,
+            upload,
+            &init.site_id,
+            &init.conversation_id,
+            &format!("{kind}:{id}"),
+            matches!(who, Participant::Visitor { .. }),
+        )
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::UnknownUpload,
+                "No such upload, or it is not yours to send here.",
+            )
+        })?;
+        self.deliver(who, &send, Some(file), None)
     }
 
-    /// Stores a message once per participant and client id (`at`, if given, is its own time)
-    /// and delivers it to every participant and the inbox.
-    fn deliver(
-        &self,
-        who: &Participant,
-        send: &SendMessage,
-        at: Option<protocol::Millis>,
-    ) -> std::result::Result<MessageAccepted, ApiError> {
+    /// The conversation's identity while it takes messages: unknown or closed is an error.
+    fn open_identity(&self) -> std::result::Result<Init, ApiError> {
         let Some(init) = self.log.identity()? else {
             return Err(ApiError::unknown_conversation());
         };
@@ -277,7 +303,20 @@ impl Conversation {
                 "This conversation is closed.",
             ));
         }
-        let (message, duplicate) = self.log.append(who, send, at)?;
+        Ok(init)
+    }
+
+    /// Stores a message once per participant and client id (`at`, if given, is its own time)
+    /// and delivers it to every participant and the inbox.
+    fn deliver(
+        &self,
+        who: &Participant,
+        send: &SendMessage,
+        attachment: Option<protocol::Attachment>,
+        at: Option<protocol::Millis>,
+    ) -> std::result::Result<MessageAccepted, ApiError> {
+        let init = self.open_identity()?;
+        let (message, duplicate) = self.log.append(who, send, attachment, at)?;
         if !duplicate {
             self.broadcast(&ServerFrame::Message(message.clone()));
             // The index update runs after the sender is answered: it is not part of durability.

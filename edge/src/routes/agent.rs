@@ -8,6 +8,7 @@ use protocol::api::{ConversationList, ErrorCode, Login, SendMessage, SetAgentSta
 use protocol::ConversationStatus;
 use worker::{Request, Response};
 
+use super::files::{self, Uploader};
 use super::relay;
 use crate::config::App;
 use crate::error::{ApiError, ApiResult};
@@ -182,4 +183,27 @@ pub async fn inbox_socket(app: &App, req: Request) -> ApiResult<Response> {
     }
     let agent = signed_in(app, &req).await?;
     relay::inbox_socket(app, &req, &participant(&agent)).await
+}
+
+/// `POST /api/agent/conversations/{id}/uploads?name=NAME`: a file for the agent's next reply
+/// in that conversation, within the site's kinds and size (also when its widget takes none).
+pub async fn upload(app: &App, req: Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let agent = signed_in(app, &req).await?;
+    let site_id = store::conversation_site(&app.db, id)
+        .await?
+        .ok_or_else(ApiError::unknown_conversation)?;
+    let scope = format!("agent:{}", agent.id);
+    let uploader = Uploader {
+        scope: &scope,
+        is_agent: true,
+    };
+    files::upload(app, req, &site_id, uploader).await
+}
+
+/// `GET /api/agent/conversations/{id}/attachments/{file}`.
+pub async fn attachment(app: &App, req: &Request, id: &str, file: &str) -> ApiResult<Response> {
+    signed_in(app, req).await?;
+    conversation_exists(app, id).await?;
+    files::serve(app, id, file).await
 }

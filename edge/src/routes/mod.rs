@@ -3,6 +3,7 @@
 
 mod admin;
 mod agent;
+mod files;
 mod pages;
 pub(crate) mod relay;
 mod setup;
@@ -41,6 +42,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "widget", "conversations", id, "socket"]) => {
             widget::socket(&app, req, id).await
         }
+        (Method::Post, ["api", "widget", "uploads"]) => widget::upload(&app, req).await,
+        (Method::Get, ["api", "widget", "conversations", id, "attachments", file]) => {
+            widget::attachment(&app, &req, id, file).await
+        }
 
         (Method::Post, ["api", "agent", "session"]) => agent::sign_in(&app, req).await,
         (Method::Delete, ["api", "agent", "session"]) => agent::sign_out(&app, &req).await,
@@ -61,6 +66,12 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         (Method::Get, ["api", "agent", "conversations", id, "socket"]) => {
             agent::socket(&app, req, id).await
+        }
+        (Method::Post, ["api", "agent", "conversations", id, "uploads"]) => {
+            agent::upload(&app, req, id).await
+        }
+        (Method::Get, ["api", "agent", "conversations", id, "attachments", file]) => {
+            agent::attachment(&app, &req, id, file).await
         }
         (Method::Get, ["api", "agent", "inbox", "socket"]) => agent::inbox_socket(&app, req).await,
 
@@ -113,7 +124,7 @@ fn known_api_path(segments: &[&str]) -> bool {
     matches!(
         segments,
         ["api", "sites", _, "widget-config"]
-            | ["api", "widget", "conversations", ..]
+            | ["api", "widget", "conversations" | "uploads", ..]
             | ["api", "agent", "session" | "me" | "conversations", ..]
             | ["api", "agent", "inbox", "socket"]
             | ["api", "admin", "sites", _, "settings" | "connections", ..]

@@ -10,8 +10,9 @@ const FRAME_HTML: &str = include_str!("../../../www/pages/frame.html");
 const INBOX_HTML: &str = include_str!("../../../www/pages/inbox.html");
 
 /// The frame is embedded by customer sites; which origins may embed it becomes a per-site setting.
+/// `blob:` pictures are the conversation's files, fetched with the visitor's token.
 const FRAME_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
-    style-src 'self'; connect-src 'self'; img-src 'self' data:; font-src 'self'; \
+    style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; font-src 'self'; \
     base-uri 'none'; form-action 'none'; frame-ancestors *";
 
 const INBOX_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \

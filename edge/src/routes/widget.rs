@@ -12,6 +12,7 @@ use protocol::api::{
 };
 use worker::{Request, Response};
 
+use super::files::{self, Uploader};
 use super::relay;
 use crate::config::App;
 use crate::conversation::Init;
@@ -163,6 +164,35 @@ pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> 
         visitor_id: visitor.id,
     };
     relay::send(app, id, &who, &body).await
+}
+
+/// `POST /api/widget/uploads?site=SITE&name=NAME`: a file for the visitor's next message. A
+/// visitor without a token yet may upload (their first message may be a file); one with a
+/// token must present it, so that only they can claim the file.
+pub async fn upload(app: &App, req: Request) -> ApiResult<Response> {
+    let site_id = http::query_param(&req, "site")
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidField, "`site` is required."))?;
+    let scope = match req.headers().get("authorization")? {
+        Some(header) => {
+            let token = bearer_token(Some(&header))?;
+            let visitor = store::visitor_by_token(&app.db, &site_id, &token_digest(token))
+                .await?
+                .ok_or_else(forbidden)?;
+            format!("visitor:{}", visitor.id)
+        }
+        None => String::new(),
+    };
+    let uploader = Uploader {
+        scope: &scope,
+        is_agent: false,
+    };
+    files::upload(app, req, &site_id, uploader).await
+}
+
+/// `GET /api/widget/conversations/{id}/attachments/{file}`.
+pub async fn attachment(app: &App, req: &Request, id: &str, file: &str) -> ApiResult<Response> {
+    visitor_conversation(app, req, id).await?;
+    files::serve(app, id, file).await
 }
 
 pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {

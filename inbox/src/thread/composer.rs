@@ -3,6 +3,7 @@
 //! send or clear), and is disabled, with the reason, while the conversation is closed.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use protocol::api::SendMessage;
 use protocol::ConversationStatus;
 
@@ -14,9 +15,14 @@ use super::socket::ThreadSocket;
 const TYPING_REFRESH_MS: f64 = 3_000.0;
 
 #[component]
-pub fn Composer(socket: StoredValue<ThreadSocket, LocalStorage>, live: Live) -> impl IntoView {
+pub fn Composer(
+    id: String,
+    socket: StoredValue<ThreadSocket, LocalStorage>,
+    live: Live,
+) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<String>);
+    let uploading = RwSignal::new(false);
     // When "typing" last went out; `None` while the visitor has been told nothing (or "stopped").
     let typing_since = StoredValue::new(None::<f64>);
     // `try_`: this also runs as the thread goes, when the socket may be gone already.
@@ -54,12 +60,17 @@ pub fn Composer(socket: StoredValue<ThreadSocket, LocalStorage>, live: Live) -> 
             return;
         };
         let body = draft.get_untracked();
-        match domain::message::validate_send(&SendMessage { client_id, body }) {
+        let send = SendMessage {
+            client_id,
+            body,
+            attachment: None,
+        };
+        match domain::message::validate_send(&send) {
             Ok(ok) => {
                 notice.set(None);
                 draft.set(String::new());
                 stop_typing();
-                socket.with_value(|s| s.send(ok.client_id, ok.body));
+                socket.with_value(|s| s.send(ok.client_id, ok.body, None));
             }
             Err(rejection) if !draft.get_untracked().trim().is_empty() => {
                 notice.set(Some(rejection.message))
@@ -68,6 +79,25 @@ pub fn Composer(socket: StoredValue<ThreadSocket, LocalStorage>, live: Live) -> 
         }
     };
     let closed = move || live.is_closed();
+    // A file goes up first, then out as a reply of its own.
+    let attach = move |file: web_sys::File| {
+        let id = id.clone();
+        uploading.set(true);
+        notice.set(Some(format!("Uploading {}…", file.name())));
+        spawn_local(async move {
+            let uploaded = crate::api::upload(&id, &file).await;
+            uploading.set(false);
+            match uploaded {
+                Ok(file) => {
+                    notice.set(None);
+                    if let Some(client_id) = client::new_client_id() {
+                        socket.with_value(|s| s.send(client_id, String::new(), Some(file)));
+                    }
+                }
+                Err(e) => notice.set(Some(e.to_string())),
+            }
+        });
+    };
     view! {
         <p class="error" role="alert">{move || notice.get()}</p>
         <p id="thread-closed" class="closed-note" hidden=move || !closed()>
@@ -89,6 +119,18 @@ pub fn Composer(socket: StoredValue<ThreadSocket, LocalStorage>, live: Live) -> 
                         send();
                     }
                 }></textarea>
+            <label class="attach">
+                <input id="reply-file" class="visually-hidden" type="file"
+                    disabled=move || closed() || uploading.get()
+                    on:change=move |e| {
+                        let input: web_sys::HtmlInputElement = event_target(&e);
+                        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                            attach(file);
+                        }
+                        input.set_value("");
+                    } />
+                "Attach"
+            </label>
             <button id="reply-send" class="primary" type="submit" disabled=closed>"Send"</button>
         </form>
     }

@@ -88,6 +88,8 @@ pub fn Thread(
                 .is_some_and(|(c, seq)| c == client_id && live.visitor_read.get() >= *seq)
         })
     };
+    let composer_id = id.clone();
+    let log_id = id.clone();
     view! {
         <section class="thread" aria-label="Conversation">
             <ThreadHeader id live changed />
@@ -102,7 +104,8 @@ pub fn Thread(
                             let client_id = entry.client_id.clone();
                             let agent = matches!(entry.author, Author::Agent { .. });
                             let seen = Signal::derive(move || agent && seen(&client_id));
-                            view! { <Bubble entry seen socket /> }
+                            let conversation = log_id.clone();
+                            view! { <Bubble entry seen socket conversation /> }
                         }
                     </For>
                 </ol>
@@ -110,7 +113,7 @@ pub fn Thread(
             <p id="thread-typing" class="typing" role="status"
                 hidden=move || !live.visitor_typing.get()>"Visitor is typing…"</p>
             <p class="error" role="alert">{move || notice.get()}</p>
-            <Composer socket live />
+            <Composer id=composer_id socket live />
         </section>
     }
 }
@@ -120,6 +123,7 @@ fn Bubble(
     entry: Entry,
     seen: Signal<bool>,
     socket: StoredValue<ThreadSocket, LocalStorage>,
+    conversation: String,
 ) -> impl IntoView {
     let (author, name) = match &entry.author {
         Author::Visitor => ("visitor", "Visitor".to_owned()),
@@ -138,7 +142,10 @@ fn Bubble(
                 <span class="msg-author">{name}</span>
                 {entry.sent_at.map(|at| view! { <time>{api::when(at)}</time> })}
             </span>
-            <p class="msg-body">{client::text::linked(&entry.body, &entry.links)}</p>
+            {entry.attachment.map(|file| view! { <File conversation file /> })}
+            <p class="msg-body" hidden=entry.body.is_empty()>
+                {client::text::linked(&entry.body, &entry.links)}
+            </p>
             {note.map(|note| view! { <span class="msg-note">{note}</span> })}
             {failed.then(|| view! {
                 <button type="button" class="retry" aria-label="Retry sending this reply"
@@ -146,6 +153,24 @@ fn Bubble(
             })}
             {move || seen.get().then(|| view! { <span class="msg-seen">"Seen by visitor"</span> })}
         </li>
+    }
+}
+
+/// A message's file: a picture, or a link that downloads it; with its name and size.
+#[component]
+fn File(conversation: String, file: protocol::Attachment) -> impl IntoView {
+    let url = api::attachment_url(&conversation, &file.id);
+    let image = file.is_image();
+    let size = domain::files::human_size(file.size);
+    let download = (!image).then(|| file.name.clone());
+    let picture = image.then(|| view! { <img class="msg-image" src=url.clone() alt="" /> });
+    view! {
+        <a class="msg-file" href=url target="_blank" download=download>
+            {picture}
+            <span class="msg-file-name">{file.name}</span>
+            " "
+            <span class="msg-file-size">{size}</span>
+        </a>
     }
 }
 

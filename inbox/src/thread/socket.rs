@@ -75,8 +75,8 @@ impl ThreadSocket {
     }
 
     /// Sends a reply (drawn as pending at once; transmitted now or after reconnecting).
-    pub fn send(&self, client_id: String, body: String) {
-        let frame = self.outbox.borrow_mut().send(client_id, body);
+    pub fn send(&self, client_id: String, body: String, file: Option<protocol::Attachment>) {
+        let frame = self.outbox.borrow_mut().send(client_id, body, file);
         self.changed();
         self.transmit(frame);
     }

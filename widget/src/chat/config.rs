@@ -52,14 +52,18 @@ impl Chat {
                     let first = self.config.with_untracked(Option::is_none);
                     branding::apply(&config);
                     let words = self.words.get_untracked();
-                    if words.is_none_or(|w| *w != config.strings) {
-                        let new: Words = Box::leak(Box::new(config.strings.clone()));
+                    let strings = words
+                        .is_none_or(|w| *w != config.strings)
+                        .then(|| config.strings.clone());
+                    // Set before the first draw, which reads it (the composer's attach button).
+                    self.config.set(Some(config));
+                    if let Some(strings) = strings {
+                        let new: Words = Box::leak(Box::new(strings));
                         self.words.set(Some(new));
                         if words.is_none() {
                             crate::view::draw(self, new);
                         }
                     }
-                    self.config.set(Some(config));
                     // Opened before the config came: the composer took the focus, and may
                     // just have turned off for the consent step ("I agree" takes it then).
                     if first && !self.hidden.get_untracked() {
