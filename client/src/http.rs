@@ -84,6 +84,21 @@ pub async fn post_json<B: Serialize + ?Sized, T: DeserializeOwned>(
     decode(request("POST", url, Some(body), bearer, false).await?).await
 }
 
+/// `PUT url` with a JSON body and decode the JSON answer.
+pub async fn put_json<B: Serialize + ?Sized, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+) -> Result<T, HttpError> {
+    let body = json::stringify(body).ok_or(HttpError::Decode)?;
+    let body = (JsValue::from_str(&body), "application/json");
+    decode(request("PUT", url, Some(body), None, false).await?).await
+}
+
+/// `POST url` without a body (an action such as closing a conversation); decode the answer.
+pub async fn post_action<T: DeserializeOwned>(url: &str) -> Result<T, HttpError> {
+    decode(request("POST", url, None, None, false).await?).await
+}
+
 /// `POST url` with a file's bytes as the body, and decode the JSON answer. The server decides
 /// what the bytes are; the type sent says only that they are bytes.
 pub async fn post_file<T: DeserializeOwned>(

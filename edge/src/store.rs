@@ -700,8 +700,10 @@ pub async fn first_run(db: &D1Database, f: &FirstRun<'_>) -> Result<bool> {
 
 // ---- attachments ----
 
+/// A file's row, with the site its bytes are kept under.
 #[derive(Deserialize)]
 struct AttachmentRow {
+    site_id: String,
     id: String,
     name: String,
     content_type: String,
@@ -767,7 +769,7 @@ pub async fn claim_attachment(
         "UPDATE attachments SET conversation_id = ?3 \
          WHERE id = ?1 AND site_id = ?2 AND (conversation_id IS NULL OR conversation_id = ?3) \
          AND (uploaded_by = ?4 OR (?5 AND uploaded_by = '')) \
-         RETURNING id, name, content_type, size",
+         RETURNING site_id, id, name, content_type, size",
         &[
             text(id),
             text(site_id),
@@ -787,15 +789,7 @@ pub async fn conversation_attachment(
     conversation_id: &str,
     id: &str,
 ) -> Result<Option<(String, Attachment)>> {
-    #[derive(Deserialize)]
-    struct Row {
-        site_id: String,
-        id: String,
-        name: String,
-        content_type: String,
-        size: i64,
-    }
-    let row: Option<Row> = stmt(
+    let row: Option<AttachmentRow> = stmt(
         db,
         "SELECT site_id, id, name, content_type, size FROM attachments \
          WHERE id = ?1 AND conversation_id = ?2",
@@ -803,15 +797,7 @@ pub async fn conversation_attachment(
     )?
     .first(None)
     .await?;
-    Ok(row.map(|r| {
-        let file = AttachmentRow {
-            id: r.id,
-            name: r.name,
-            content_type: r.content_type,
-            size: r.size,
-        };
-        (r.site_id, file.into())
-    }))
+    Ok(row.map(|r| (r.site_id.clone(), r.into())))
 }
 
 /// The site of a conversation, or `None`.

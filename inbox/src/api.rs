@@ -9,8 +9,6 @@ use protocol::api::{
 };
 use protocol::ConversationStatus;
 
-mod fetch;
-
 /// `GET /api/agent/me`: the signed-in agent; a 401 means "not signed in".
 pub async fn me() -> Result<AgentProfile, HttpError> {
     http::get_json("/api/agent/me", None).await
@@ -41,13 +39,12 @@ pub async fn set_conversation_status(
         ConversationStatus::Closed => "close",
     };
     let url = format!("/api/agent/conversations/{}/{action}", encode(id));
-    fetch::json("POST", &url, None).await
+    http::post_action(&url).await
 }
 
 /// `PUT /api/agent/me/status`: the agent's own available/away toggle.
 pub async fn set_status(status: AgentStatus) -> Result<AgentProfile, HttpError> {
-    let body = client::json::stringify(&SetAgentStatus { status }).ok_or(HttpError::Decode)?;
-    fetch::json("PUT", "/api/agent/me/status", Some(body)).await
+    http::put_json("/api/agent/me/status", &SetAgentStatus { status }).await
 }
 
 /// `POST /api/agent/conversations/{id}/uploads?name=…`: a file for the next reply.
