@@ -6,19 +6,22 @@
 //! robin, presence) will live.
 //!
 //! It is also where agent presence is known: an agent is present while their inbox page holds a
-//! socket here.
+//! socket here. When one closes, the object deletes the presence snapshot from the edge cache
+//! (its socket keeps the Worker's origin for that), so the widgets see the change at once.
 //!
 //! Internal routes: `GET /socket` (upgrade; the front Worker has authenticated the agent),
 //! `GET /presence` (ids of the agents present) and `POST /notify` with a `ConversationSummary`.
 
 use protocol::api::{ConversationSummary, ErrorCode};
 use protocol::frame::InboxFrame;
+use serde::{Deserialize, Serialize};
 use worker::{
     durable_object, DurableObject, Env, Method, ObjectNamespace, Request, RequestInit, Response,
     Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
 use crate::conversation::close_politely;
+use crate::edge_cache::Entry;
 use crate::error::ApiError;
 use crate::participant::Participant;
 use crate::{config, http};
@@ -39,10 +42,13 @@ impl DurableObject for Inbox {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         match (req.method(), req.path().as_str()) {
             (Method::Get, "/socket") if http::is_upgrade(&req) => {
-                let who = Participant::from_request(&req)?;
+                let viewer = Viewer {
+                    who: Participant::from_request(&req)?,
+                    origin: req.url()?.origin().ascii_serialization(),
+                };
                 let WebSocketPair { client, server } = WebSocketPair::new()?;
                 self.state.accept_web_socket(&server);
-                server.serialize_attachment(&who)?;
+                server.serialize_attachment(&viewer)?;
                 Response::from_websocket(client)
             }
             (Method::Get, "/presence") => Ok(http::json(&self.present_agents(), 200)),
@@ -75,23 +81,42 @@ impl DurableObject for Inbox {
         _reason: String,
         _was_clean: bool,
     ) -> Result<()> {
+        self.left(&ws).await;
         close_politely(&ws, code)
     }
 
     async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> Result<()> {
+        self.left(&ws).await;
         close_politely(&ws, 1011)
     }
 }
 
+/// What an inbox socket keeps: the agent, and the Worker origin they came through.
+#[derive(Serialize, Deserialize)]
+struct Viewer {
+    who: Participant,
+    origin: String,
+}
+
 impl Inbox {
+    /// An agent's inbox closed: the cached presence is stale.
+    async fn left(&self, ws: &WebSocket) {
+        if let Ok(Some(viewer)) = ws.deserialize_attachment::<Viewer>() {
+            Entry::presence(&viewer.origin).forget().await;
+        }
+    }
+
     /// The agents with the inbox open now (an accepted socket not yet closed), each once.
     fn present_agents(&self) -> Vec<String> {
         let mut ids: Vec<String> = self
             .state
             .get_websockets()
             .iter()
-            .filter_map(|ws| match ws.deserialize_attachment::<Participant>() {
-                Ok(Some(Participant::Agent { id, .. })) => Some(id),
+            .filter_map(|ws| match ws.deserialize_attachment::<Viewer>() {
+                Ok(Some(Viewer {
+                    who: Participant::Agent { id, .. },
+                    ..
+                })) => Some(id),
                 _ => None,
             })
             .collect();

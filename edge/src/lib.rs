@@ -5,7 +5,9 @@
 //! - [`routes`]: the one `match` from method and path to a handler, then a module per route group
 //!   (site, widget, agent, admin, setup, pages, and Meta's webhooks).
 //! - [`config`]: binding names and the typed [`config::App`] built once per request.
+//! - [`edge_cache`]: the Cache API in front of the public config's inputs, deleted on change.
 //! - [`error`]: the one API error type and its mapping to HTTP.
+//! - [`housekeeping`]: the cron trigger's work (deleting uploads never sent).
 //! - [`http`]: reading bounded JSON bodies, writing JSON, cookies, origins.
 //! - [`store`]: every D1 query (the inbox index, sites, visitors, agents, sessions).
 //! - [`conversation`]: the conversation Durable Object (message log, sockets, fan-out).
@@ -19,7 +21,9 @@
 
 mod config;
 mod conversation;
+mod edge_cache;
 mod error;
+pub(crate) mod housekeeping;
 mod http;
 mod inbound;
 mod inbox;
@@ -28,7 +32,9 @@ mod routes;
 mod secrets;
 mod store;
 
-use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
+use worker::{
+    event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,
+};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
@@ -38,4 +44,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 #[event(queue)]
 async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
     inbound::consume(batch, env).await
+}
+
+#[event(scheduled)]
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    // The trigger's time is whole milliseconds since the epoch.
+    housekeeping::run(env, event.schedule() as i64).await;
 }

@@ -815,3 +815,62 @@ pub async fn conversation_site(db: &D1Database, conversation_id: &str) -> Result
     .await?;
     Ok(row.map(|r| r.site_id))
 }
+
+/// `uploaded_by` of an upload whose time ran out: no one can claim it any more, and the next
+/// sweep retries deleting its bytes should this one fail between R2 and D1.
+const EXPIRED_UPLOADER: &str = "#expired";
+
+/// Marks at most `limit` uploads made before `before` and never claimed as expired (they can
+/// no longer be claimed), and returns every expired upload, up to `limit`, as (site, id).
+pub async fn expire_unclaimed(
+    db: &D1Database,
+    before: Millis,
+    limit: u32,
+) -> Result<Vec<(String, String)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        site_id: String,
+        id: String,
+    }
+    let results = db
+        .batch(vec![
+            stmt(
+                db,
+                "UPDATE attachments SET uploaded_by = ?1 WHERE id IN (\
+                 SELECT id FROM attachments WHERE conversation_id IS NULL AND created_at < ?2 \
+                 ORDER BY created_at LIMIT ?3)",
+                &[text(EXPIRED_UPLOADER), num(before), num(i64::from(limit))],
+            )?,
+            stmt(
+                db,
+                "SELECT site_id, id FROM attachments \
+                 WHERE conversation_id IS NULL AND uploaded_by = ?1 LIMIT ?2",
+                &[text(EXPIRED_UPLOADER), num(i64::from(limit))],
+            )?,
+        ])
+        .await?;
+    let rows: Vec<Row> = match results.get(1) {
+        Some(r) => r.results()?,
+        None => Vec::new(),
+    };
+    Ok(rows.into_iter().map(|r| (r.site_id, r.id)).collect())
+}
+
+/// Deletes the rows of expired uploads (their bytes are already gone from R2).
+pub async fn delete_expired(db: &D1Database, ids: &[String]) -> Result<()> {
+    let statements = ids
+        .iter()
+        .map(|id| {
+            stmt(
+                db,
+                "DELETE FROM attachments WHERE id = ?1 AND uploaded_by = ?2 \
+                 AND conversation_id IS NULL",
+                &[text(id), text(EXPIRED_UPLOADER)],
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if !statements.is_empty() {
+        db.batch(statements).await?;
+    }
+    Ok(())
+}

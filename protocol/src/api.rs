@@ -351,6 +351,14 @@ pub enum TokenState {
     Expired,
 }
 
+/// `POST /api/admin/housekeeping`: what the run did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HousekeepingDone {
+    /// Uploads deleted because no message sent them within
+    /// [`crate::limits::UPLOAD_CLAIM_WINDOW_MS`].
+    pub uploads_deleted: usize,
+}
+
 /// `GET /api/admin/sites/{site}/connections`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectionList {

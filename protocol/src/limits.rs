@@ -24,3 +24,7 @@ pub const ATTACHMENT_DEFAULT_MAX_BYTES: u32 = 10 * 1024 * 1024;
 
 /// Most characters kept of an attached file's name.
 pub const FILE_NAME_MAX_CHARS: usize = 200;
+
+/// An upload not sent in a message within this many milliseconds is deleted (bytes and record);
+/// sending it after that is refused as `unknown_upload`.
+pub const UPLOAD_CLAIM_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;

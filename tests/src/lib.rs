@@ -234,6 +234,20 @@ impl Edge {
     }
 }
 
+/// Runs one SQL statement on the Worker's local D1 database (`wrangler d1 execute --local` on
+/// the running stack's state), for what no API may do, such as making a row look a day old.
+pub fn local_sql(sql: &str) {
+    let status = std::process::Command::new(env("WRANGLER"))
+        .args(["d1", "execute", "DB", "--local", "--persist-to"])
+        .arg(env("STATE_DIR"))
+        .args(["--command", sql])
+        .env("WRANGLER_SEND_METRICS", "false")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("wrangler runs");
+    assert!(status.success(), "wrangler d1 execute failed: {sql}");
+}
+
 /// A fresh client id, unique enough across parallel tests.
 pub fn new_client_id() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,14 +1,17 @@
 //! Files in conversations against the running Worker (R2 and D1 as `wrangler dev` gives them):
 //! uploads judged by their bytes and the site's settings, a first message that is only a file,
 //! claims that only the uploader's conversation can make, resends that store once, and files
-//! served only to the conversation's participants, with headers under which nothing runs.
+//! served only to the conversation's participants, with headers under which nothing runs; and
+//! uploads no message claimed deleted by the cron trigger after a day.
 //!
 //! The tests share the demo site and one of them changes its settings, so each holds [`SITE`].
 
 use std::sync::{Mutex, MutexGuard};
 
-use porchlight_tests::{new_client_id, Edge, Reply};
-use protocol::api::{ConversationCreated, ErrorCode, MessageAccepted, WidgetConfig};
+use porchlight_tests::{local_sql, new_client_id, Edge, Reply};
+use protocol::api::{
+    ConversationCreated, ErrorCode, HousekeepingDone, MessageAccepted, WidgetConfig,
+};
 use protocol::settings::{ChatSettings, FileKind};
 use protocol::Attachment;
 
@@ -333,4 +336,56 @@ fn the_site_sets_size_kinds_and_whether_visitors_may_attach() {
 
     assert_eq!(put(&original).status, 200);
     assert!(config().attachments.is_some());
+}
+
+/// Runs the cron trigger's work now, as an admin.
+fn run_housekeeping(edge: &Edge) -> HousekeepingDone {
+    let cookie = edge.sign_in();
+    let reply = edge.request(
+        "POST",
+        "/api/admin/housekeeping",
+        &[("cookie", &cookie), ("origin", &edge.url)],
+        None,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json()
+}
+
+/// Makes an upload look as if it were made `hours` ago.
+fn age_upload(file: &Attachment, hours: i64) {
+    local_sql(&format!(
+        "UPDATE attachments SET created_at = created_at - {} WHERE id = '{}'",
+        hours * 3_600_000,
+        file.id
+    ));
+}
+
+#[test]
+fn uploads_never_sent_are_deleted_after_a_day_and_sent_ones_kept() {
+    let _site = lock();
+    let edge = Edge::from_env();
+    let first = uploaded(&upload(&edge, None, "kept.png", PNG));
+    let created: ConversationCreated = start_with_file(&edge, None, &first.id).json();
+    let (token, conversation) = (&created.visitor_token, &created.conversation_id);
+    let recent = uploaded(&upload(&edge, Some(token), "recent.pdf", PDF));
+    let stale = uploaded(&upload(&edge, Some(token), "stale.pdf", PDF));
+    // Every file here, sent or not, is older than a day by the clock of the run.
+    for file in [&first, &recent, &stale] {
+        age_upload(file, if file.id == recent.id { 23 } else { 25 });
+    }
+
+    let done = run_housekeeping(&edge);
+    assert!(done.uploads_deleted >= 1, "{done:?}");
+    assert_eq!(run_housekeeping(&edge).uploads_deleted, 0, "nothing left");
+    // A day-old upload is gone: no message can carry it any more.
+    send_file(&edge, token, conversation, &new_client_id(), &stale.id)
+        .assert_error(400, ErrorCode::UnknownUpload);
+    // One made 23 hours ago still goes.
+    let reply = send_file(&edge, token, conversation, &new_client_id(), &recent.id);
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    for (file, bytes) in [(&first, PNG), (&recent, PDF)] {
+        let got = fetch_as_visitor(&edge, token, conversation, &file.id);
+        assert_eq!(got.status, 200, "files in messages stay: {}", got.body);
+        assert_eq!(got.bytes, bytes);
+    }
 }

@@ -264,6 +264,63 @@ fn availability_follows_agent_presence() {
 }
 
 #[test]
+fn the_config_inputs_are_cached_at_the_edge_and_dropped_when_they_change() {
+    let s = Session::start();
+    let source = |reply: &Reply| reply.header("x-porchlight-cache").map(str::to_owned);
+    let mut new = s.original.clone();
+    new.availability.mode = AvailabilityMode::UserAvailability;
+    new.heading = "Cached bakery".into();
+    assert_eq!(s.put(&new).status, 200);
+
+    let first = s.config_reply(&[]);
+    assert_eq!(
+        source(&first).as_deref(),
+        Some("miss"),
+        "a save drops the entry"
+    );
+    assert_eq!(first.json::<WidgetConfig>().heading, "Cached bakery");
+    let again = s.config_reply(&[]);
+    assert_eq!(source(&again).as_deref(), Some("hit"));
+    assert_eq!(again.json::<WidgetConfig>().heading, "Cached bakery");
+    let swedish = s.config_reply(&[("accept-language", "sv")]);
+    assert_eq!(
+        source(&swedish).as_deref(),
+        Some("hit"),
+        "one entry serves every language"
+    );
+
+    new.heading = "Renamed bakery".into();
+    assert_eq!(s.put(&new).status, 200);
+    let renamed = s.config_reply(&[]);
+    assert_eq!(source(&renamed).as_deref(), Some("miss"));
+    assert_eq!(renamed.json::<WidgetConfig>().heading, "Renamed bakery");
+    assert_eq!(source(&s.config_reply(&[])).as_deref(), Some("hit"));
+
+    s.set_status("away");
+    assert_eq!(
+        source(&s.config_reply(&[])).as_deref(),
+        Some("miss"),
+        "a toggle drops the presence entry"
+    );
+    assert_eq!(source(&s.config_reply(&[])).as_deref(), Some("hit"));
+    s.set_status("available");
+    let inbox = s.edge.inbox_socket(&s.cookie);
+    let opened = s.config_reply(&[]);
+    assert_eq!(
+        source(&opened).as_deref(),
+        Some("miss"),
+        "an inbox opening too"
+    );
+    assert!(matches!(
+        opened.json::<WidgetConfig>().availability,
+        PublicAvailability::Available { .. }
+    ));
+    // Closing it drops the entry from the inbox object: `availability_follows_agent_presence`
+    // sees the widget go away well within the entry's 30 seconds.
+    inbox.close();
+}
+
+#[test]
 fn business_hours_decide_offline_and_the_next_opening() {
     let s = Session::start();
     let inbox = s.edge.inbox_socket(&s.cookie);

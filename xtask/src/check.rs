@@ -98,6 +98,9 @@ pub fn all(only: Option<&str>) -> Result<()> {
         ("FAKE_GRAPH_URL", graph.url.clone()),
         ("META_APP_SECRET", meta_secret),
         ("META_VERIFY_TOKEN", meta_verify),
+        // For tests that must set the clock back on a row (`Edge::local_sql`).
+        ("WRANGLER", tools.wrangler.display().to_string()),
+        ("STATE_DIR", state.display().to_string()),
     ];
 
     let mut failed = Vec::new();

@@ -6,12 +6,13 @@
 use domain::chat_settings::update_chat_settings;
 use domain::connections::validate_new_connection;
 use domain::sealed::{seal, NONCE_BYTES};
-use protocol::api::{ConnectionList, ErrorCode, NewConnection, Role, TokenState};
+use protocol::api::{ConnectionList, ErrorCode, HousekeepingDone, NewConnection, Role, TokenState};
 use protocol::settings::ChatSettings;
 use worker::{Request, Response};
 
 use super::agent::signed_in;
 use crate::config::App;
+use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
 use crate::store::ConnectionRow;
 use crate::{http, secrets, store};
@@ -55,6 +56,9 @@ pub async fn put_settings(app: &App, mut req: Request, site_id: &str) -> ApiResu
     if !store::put_chat_settings(&app.db, site_id, &settings, new_consent).await? {
         return Err(unknown_site());
     }
+    Entry::settings(&http::own_origin(&req)?, site_id)
+        .forget()
+        .await;
     Ok(http::json(&settings, 200))
 }
 
@@ -117,4 +121,13 @@ pub async fn disconnect(app: &App, req: &Request, site_id: &str, id: &str) -> Ap
             "No such connection on this site.",
         ))
     }
+}
+
+/// `POST /api/admin/housekeeping`: runs the cron trigger's work now (see
+/// [`crate::housekeeping`]) and says what it did.
+pub async fn housekeeping(app: &App, req: &Request) -> ApiResult<Response> {
+    http::require_same_origin(req)?;
+    admin(app, req).await?;
+    let uploads_deleted = crate::housekeeping::sweep_uploads(app, store::now()).await?;
+    Ok(http::json(&HousekeepingDone { uploads_deleted }, 200))
 }

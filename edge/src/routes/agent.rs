@@ -11,6 +11,7 @@ use worker::{Request, Response};
 use super::files::{self, Uploader};
 use super::relay;
 use crate::config::App;
+use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
 use crate::participant::Participant;
 use crate::store::{self, AgentRow};
@@ -125,6 +126,7 @@ pub async fn set_status(app: &App, mut req: Request) -> ApiResult<Response> {
     let mut agent = signed_in(app, &req).await?;
     let body: SetAgentStatus = http::read_json(&mut req).await?;
     store::set_agent_status(&app.db, &agent.id, body.status).await?;
+    Entry::presence(&http::own_origin(&req)?).forget().await;
     agent.status = body.status;
     Ok(http::json(&agent.profile(), 200))
 }
@@ -182,7 +184,10 @@ pub async fn inbox_socket(app: &App, req: Request) -> ApiResult<Response> {
         ));
     }
     let agent = signed_in(app, &req).await?;
-    relay::inbox_socket(app, &req, &participant(&agent)).await
+    let response = relay::inbox_socket(app, &req, &participant(&agent)).await?;
+    // The agent is present from now on (the inbox object forgets it again when they leave).
+    Entry::presence(&http::own_origin(&req)?).forget().await;
+    Ok(response)
 }
 
 /// `POST /api/agent/conversations/{id}/uploads?name=NAME`: a file for the agent's next reply

@@ -92,6 +92,8 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             admin::disconnect(&app, &req, site, id).await
         }
 
+        (Method::Post, ["api", "admin", "housekeeping"]) => admin::housekeeping(&app, &req).await,
+
         (Method::Post, ["api", "setup"]) => setup::run(&app, req).await,
 
         (Method::Get, ["webhooks", "messenger" | "whatsapp"]) => webhooks::verify(&app, &req).await,
@@ -128,6 +130,7 @@ fn known_api_path(segments: &[&str]) -> bool {
             | ["api", "agent", "session" | "me" | "conversations", ..]
             | ["api", "agent", "inbox", "socket"]
             | ["api", "admin", "sites", _, "settings" | "connections", ..]
+            | ["api", "admin", "housekeeping"]
             | ["api", "setup"]
     )
 }

@@ -9,6 +9,7 @@ use worker::{Headers, Method, Request, RequestInit, Response, Stub};
 use crate::config::App;
 use crate::conversation::{Inbound, Init, StatusChange, SUBPROTOCOL_HEADER};
 use crate::error::ApiResult;
+use crate::http;
 use crate::participant::{Participant, HEADER};
 
 fn stub(app: &App, conversation_id: &str) -> ApiResult<Stub> {
@@ -168,6 +169,10 @@ pub async fn inbox_socket(app: &App, original: &Request, who: &Participant) -> A
         .id_from_name(crate::inbox::DEFAULT_INBOX)?
         .get_stub()?;
     Ok(stub
-        .fetch_with_request(Request::new_with_init("https://inbox/socket", &init)?)
+        // On the Worker's own origin, which the object keeps to key the edge cache it clears.
+        .fetch_with_request(Request::new_with_init(
+            &format!("{}/socket", http::own_origin(original)?),
+            &init,
+        )?)
         .await?)
 }

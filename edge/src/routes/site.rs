@@ -2,8 +2,12 @@
 //! its availability decided here, at the edge, for this moment (one pure function of settings,
 //! agent presence and the clock: `domain::availability`), in the visitor's language (the
 //! site's fixed one, or their browser's `Accept-Language`: `domain::i18n`). No secrets; any
-//! origin may read it (the loader runs on the customer's pages). It may be cached until the next
-//! opening or closing and at most [`MAX_AGE_S`], so a change of presence shows within that.
+//! origin may read it (the loader runs on the customer's pages).
+//!
+//! The settings and the presence it is computed from come through the edge cache
+//! ([`crate::edge_cache`]), deleted there whenever they change; `x-porchlight-cache` says
+//! whether both came from it. Browsers may keep an answer until the next opening or closing and
+//! at most [`MAX_AGE_S`].
 
 use domain::availability::AgentPresence;
 use domain::i18n;
@@ -13,6 +17,7 @@ use protocol::settings::AvailabilityMode;
 use worker::{Request, Response};
 
 use crate::config::App;
+use crate::edge_cache::{Entry, Source};
 use crate::error::{ApiError, ApiResult};
 use crate::{http, inbox, store};
 
@@ -20,13 +25,26 @@ use crate::{http, inbox, store};
 const MAX_AGE_S: i64 = 30;
 
 pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult<Response> {
-    let settings = store::chat_settings(&app.db, site_id)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::UnknownSite, "No such site."))?;
-    let agents = match settings.availability.mode {
+    let origin = http::own_origin(req)?;
+    let (settings, settings_source) = Entry::settings(&origin, site_id)
+        .get_or_load(store::chat_settings(&app.db, site_id))
+        .await?;
+    let settings =
+        settings.ok_or_else(|| ApiError::new(ErrorCode::UnknownSite, "No such site."))?;
+    let (agents, presence_source) = match settings.availability.mode {
         // 24/7 does not depend on who is there; save the lookups.
-        AvailabilityMode::AlwaysOn => Vec::new(),
-        _ => presence(app).await?,
+        AvailabilityMode::AlwaysOn => (Vec::new(), Source::Hit),
+        _ => {
+            let (agents, source) = Entry::presence(&origin)
+                .get_or_load(async { presence(app).await.map(Some) })
+                .await?;
+            (agents.unwrap_or_default(), source)
+        }
+    };
+    let source = if settings_source == Source::Hit && presence_source == Source::Hit {
+        Source::Hit
+    } else {
+        Source::Miss
     };
     let now_ms = store::now();
     let accept_language = req.headers().get("accept-language")?;
@@ -41,13 +59,14 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     headers.set("cache-control", &format!("public, max-age={max_age}"))?;
     // The language follows the browser's, so a cache must keep one answer per language list.
     headers.set("vary", "accept-language")?;
+    headers.set("x-porchlight-cache", source.header_value())?;
     Ok(response)
 }
 
 /// The routed agents' presence: available when their toggle says so and the inbox is open.
 /// Every agent is routed until routing rules exist; nobody has a chat limit until assignment
 /// exists (the inbox issue), so capacity never binds yet.
-async fn presence(app: &App) -> ApiResult<Vec<AgentPresence>> {
+async fn presence(app: &App) -> worker::Result<Vec<AgentPresence>> {
     let toggled = store::agents_set_available(&app.db).await?;
     let present = inbox::present_agents(&app.inboxes, inbox::DEFAULT_INBOX).await?;
     Ok(toggled
