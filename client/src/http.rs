@@ -99,15 +99,16 @@ pub async fn post_action<T: DeserializeOwned>(url: &str) -> Result<T, HttpError>
     decode(request("POST", url, None, None, false).await?).await
 }
 
-/// `POST url` with a file's bytes as the body, and decode the JSON answer. The server decides
-/// what the bytes are; the type sent says only that they are bytes.
-pub async fn post_file<T: DeserializeOwned>(
+/// `method url` (`POST` or `PUT`) with a file's bytes as the body, and decode the JSON answer.
+/// The server decides what the bytes are; the type sent says only that they are bytes.
+pub async fn send_file<T: DeserializeOwned>(
+    method: &str,
     url: &str,
     file: &web_sys::Blob,
     bearer: Option<&str>,
 ) -> Result<T, HttpError> {
     let body = (JsValue::from(file), "application/octet-stream");
-    decode(request("POST", url, Some(body), bearer, false).await?).await
+    decode(request(method, url, Some(body), bearer, false).await?).await
 }
 
 /// `GET url` into a `blob:` URL of the answer's bytes: how a file that needs a bearer token

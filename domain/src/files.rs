@@ -9,7 +9,7 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use protocol::api::{ErrorCode, PublicAttachments};
-use protocol::limits::{ATTACHMENT_MAX_BYTES, FILE_NAME_MAX_CHARS};
+use protocol::limits::{ATTACHMENT_MAX_BYTES, AVATAR_MAX_BYTES, FILE_NAME_MAX_CHARS};
 use protocol::settings::{AttachmentSettings, FileKind};
 
 use crate::Rejection;
@@ -108,6 +108,27 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Option<(FileKind, &'static str)> {
     let (_, content_type) = TEXT_FILES.iter().find(|(end, _)| lower.ends_with(end))?;
     let text = std::str::from_utf8(bytes).ok()?;
     (!text.contains('\0')).then_some((FileKind::Text, *content_type))
+}
+
+/// Checks an agent's profile picture: a PNG, JPEG, GIF or WebP by its bytes, of at most
+/// [`AVATAR_MAX_BYTES`]; its content type if so.
+pub fn check_avatar(bytes: &[u8]) -> Result<&'static str, Rejection> {
+    if bytes.len() as u64 > u64::from(AVATAR_MAX_BYTES) {
+        return Err(Rejection::new(
+            ErrorCode::FileTooLarge,
+            format!(
+                "A profile picture may be at most {}.",
+                human_size(AVATAR_MAX_BYTES.into())
+            ),
+        ));
+    }
+    match sniff("", bytes) {
+        Some((FileKind::Image, content_type)) => Ok(content_type),
+        _ => Err(Rejection::new(
+            ErrorCode::UnsupportedFileType,
+            "A profile picture must be a PNG, JPEG, GIF or WebP image.",
+        )),
+    }
 }
 
 /// Checks an upload against the site's settings. `by_agent`: agents may send files even when
@@ -399,5 +420,20 @@ mod tests {
         let public = public_attachments(&settings()).unwrap();
         assert!(public.accept.starts_with("image/png,"));
         assert!(public.accept.contains(".docx") && !public.accept.contains(".zip"));
+    }
+
+    #[test]
+    fn an_avatar_is_a_picture_of_at_most_a_mebibyte() {
+        assert_eq!(check_avatar(PNG), Ok("image/png"));
+        let code = |r: Result<&'static str, Rejection>| r.map_err(|e| e.code);
+        assert_eq!(code(check_avatar(PDF)), Err(ErrorCode::UnsupportedFileType));
+        let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script/></svg>";
+        assert_eq!(code(check_avatar(svg)), Err(ErrorCode::UnsupportedFileType));
+        assert_eq!(code(check_avatar(b"")), Err(ErrorCode::UnsupportedFileType));
+        let mut big = PNG.to_vec();
+        big.resize(AVATAR_MAX_BYTES as usize + 1, 0);
+        let too_large = check_avatar(&big).unwrap_err();
+        assert_eq!(too_large.code, ErrorCode::FileTooLarge);
+        assert!(too_large.message.contains("1 MB"), "{}", too_large.message);
     }
 }

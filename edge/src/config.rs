@@ -8,7 +8,8 @@ pub const DB: &str = "DB";
 pub const CONVERSATION: &str = "CONVERSATION";
 /// Durable Object namespace: one object per inbox (today: per site), addressed by its id.
 pub const INBOX: &str = "INBOX";
-/// R2 bucket of files sent in conversations (`sites/{site}/files/{id}`).
+/// R2 bucket of files sent in conversations (`sites/{site}/files/{id}`) and agents' pictures
+/// (`avatars/{agent}/{version}`).
 pub const ATTACHMENTS: &str = "ATTACHMENTS";
 /// Secret that authorises the one-time first-run setup (`POST /api/setup`).
 pub const SETUP_TOKEN: &str = "SETUP_TOKEN";

@@ -356,6 +356,8 @@ pub struct AgentRow {
     pub role: Role,
     pub status: AgentStatus,
     pub password_hash: String,
+    /// The current profile picture's id (see [`avatar_key`]).
+    pub avatar: Option<String>,
 }
 
 impl AgentRow {
@@ -366,14 +368,60 @@ impl AgentRow {
             name: self.name.clone(),
             role: self.role,
             status: self.status,
+            avatar_url: self
+                .avatar
+                .as_ref()
+                .map(|version| avatar_path(&self.id, version)),
         }
     }
+}
+
+/// Where an agent's profile picture is kept in R2.
+pub fn avatar_key(agent_id: &str, version: &str) -> String {
+    format!("avatars/{agent_id}/{version}")
+}
+
+/// Where it is served (`GET`, public).
+pub fn avatar_path(agent_id: &str, version: &str) -> String {
+    format!("/api/avatars/{agent_id}/{version}")
+}
+
+/// Sets (or with `None` removes) an agent's picture; the id of the one it replaced, if any.
+pub async fn set_agent_avatar(
+    db: &D1Database,
+    agent_id: &str,
+    version: Option<&str>,
+) -> Result<Option<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        avatar: Option<String>,
+    }
+    // One transaction: the picture read is the one replaced, whatever else happens at once.
+    let results = db
+        .batch(vec![
+            stmt(
+                db,
+                "SELECT avatar FROM agents WHERE id = ?1",
+                &[text(agent_id)],
+            )?,
+            stmt(
+                db,
+                "UPDATE agents SET avatar = ?2 WHERE id = ?1",
+                &[text(agent_id), opt_text(version)],
+            )?,
+        ])
+        .await?;
+    let rows: Vec<Row> = match results.first() {
+        Some(r) => r.results()?,
+        None => Vec::new(),
+    };
+    Ok(rows.into_iter().next().and_then(|r| r.avatar))
 }
 
 pub async fn agent_by_email(db: &D1Database, email: &str) -> Result<Option<AgentRow>> {
     stmt(
         db,
-        "SELECT id, email, name, role, status, password_hash FROM agents WHERE email = ?1",
+        "SELECT id, email, name, role, status, password_hash, avatar FROM agents WHERE email = ?1",
         &[text(email)],
     )?
     .first(None)
@@ -405,7 +453,8 @@ pub async fn session_agent(
 ) -> Result<Option<AgentRow>> {
     stmt(
         db,
-        "SELECT a.id, a.email, a.name, a.role, a.status, a.password_hash FROM agent_sessions s \
+        "SELECT a.id, a.email, a.name, a.role, a.status, a.password_hash, a.avatar \
+         FROM agent_sessions s \
          JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = ?1 AND s.expires_at > ?2",
         &[text(token_digest), num(at)],
     )?

@@ -47,6 +47,16 @@ pub async fn set_status(status: AgentStatus) -> Result<AgentProfile, HttpError> 
     http::put_json("/api/agent/me/status", &SetAgentStatus { status }).await
 }
 
+/// `PUT /api/agent/me/avatar`: the agent's new profile picture; their profile as it now is.
+pub async fn set_avatar(file: &web_sys::File) -> Result<AgentProfile, HttpError> {
+    http::send_file("PUT", "/api/agent/me/avatar", file, None).await
+}
+
+/// `DELETE /api/agent/me/avatar`: back to initials.
+pub async fn remove_avatar() -> Result<(), HttpError> {
+    http::delete("/api/agent/me/avatar", None).await
+}
+
 /// `POST /api/agent/conversations/{id}/uploads?name=…`: a file for the next reply.
 pub async fn upload(id: &str, file: &web_sys::File) -> Result<protocol::Attachment, HttpError> {
     let url = format!(
@@ -54,7 +64,7 @@ pub async fn upload(id: &str, file: &web_sys::File) -> Result<protocol::Attachme
         encode(id),
         encode(&file.name())
     );
-    http::post_file(&url, file, None).await
+    http::send_file("POST", &url, file, None).await
 }
 
 /// Where a conversation's file is served (the session cookie goes along by itself).

@@ -6,6 +6,7 @@
 //! - this file: mounting, the signed-in/signed-out switch and the page frame.
 //! - [`sign_in`]: the sign-in form.
 //! - [`availability`]: the agent's available/away toggle.
+//! - [`profile`]: the agent's own picture (or initials), changed or removed.
 //! - [`conversations`]: the inbox socket and the conversation list (open and closed views).
 //! - [`thread`]: one conversation: status, close and reopen, who else is viewing, typing, read
 //!   positions, its messages and the reply composer.
@@ -14,6 +15,7 @@
 pub mod api;
 pub mod availability;
 pub mod conversations;
+pub mod profile;
 pub mod sign_in;
 pub mod thread;
 
@@ -24,6 +26,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::availability::AvailabilityToggle;
 use crate::conversations::{ConversationList, Conversations};
+use crate::profile::ProfilePicture;
 use crate::sign_in::SignIn;
 use crate::thread::Thread;
 
@@ -104,6 +107,7 @@ fn Inbox(me: AgentProfile, signed_out: Callback<()>) -> impl IntoView {
             <header class="bar">
                 <span class="brand">"Porchlight"</span>
                 <span class="who">{me.name.clone()}</span>
+                <ProfilePicture me=me.clone() error />
                 <AvailabilityToggle initial=me.status error />
                 <p class="error" role="alert">{move || error.get()}</p>
                 <button id="sign-out" type="button" on:click=sign_out>"Sign out"</button>

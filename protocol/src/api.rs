@@ -258,6 +258,10 @@ pub struct AgentProfile {
     pub name: String,
     pub role: Role,
     pub status: AgentStatus,
+    /// The agent's profile picture (a path on the Worker's origin, public and immutable: a new
+    /// picture gets a new path); none when they have not set one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
 }
 
 /// Whether an agent takes chats now (their own toggle). Counted as available for the widget

@@ -28,3 +28,6 @@ pub const FILE_NAME_MAX_CHARS: usize = 200;
 /// An upload not sent in a message within this many milliseconds is deleted (bytes and record);
 /// sending it after that is refused as `unknown_upload`.
 pub const UPLOAD_CLAIM_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Largest profile picture an agent may upload, in bytes (1 MiB).
+pub const AVATAR_MAX_BYTES: u32 = 1024 * 1024;

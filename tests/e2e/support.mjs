@@ -27,6 +27,15 @@ export const LOADER_BUILD = {
 };
 
 /** The loader bundle as a string (what the Worker serves as `/embed.js`). */
+/** A 1×1 PNG. */
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGMAAQAABQABDQottAAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** Whether the picture in `locator` has loaded (a broken or blocked image has no width). */
+export const loaded = (locator) => locator.evaluate((img) => img.complete && img.naturalWidth > 0);
+
 export async function buildLoader() {
   const { build } = await import('esbuild');
   const result = await build(LOADER_BUILD);

@@ -10,19 +10,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { demoSite, rememberedVisitor, visit } from './site.mjs';
-import { step, waitFor } from './support.mjs';
+import { PNG, loaded, step, waitFor } from './support.mjs';
 
 const demo = demoSite((site) => site.configure({ availability: { mode: { kind: 'always_on' } } }));
 
-/** A 1×1 PNG. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGMAAQAABQABDQottAAAAABJRU5ErkJggg==',
-  'base64',
-);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
-
-/** Whether the picture in `locator` has loaded (a broken or blocked image has no width). */
-const loaded = (locator) => locator.evaluate((img) => img.complete && img.naturalWidth > 0);
 
 /** The agent's side: a file uploaded and sent into conversation `id` through the API. */
 async function agentSendsFile(id, name, bytes) {

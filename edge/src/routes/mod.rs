@@ -3,6 +3,7 @@
 
 mod admin;
 mod agent;
+mod avatars;
 mod files;
 mod pages;
 pub(crate) mod relay;
@@ -51,6 +52,11 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Delete, ["api", "agent", "session"]) => agent::sign_out(&app, &req).await,
         (Method::Get, ["api", "agent", "me"]) => agent::me(&app, &req).await,
         (Method::Put, ["api", "agent", "me", "status"]) => agent::set_status(&app, req).await,
+        (Method::Put, ["api", "agent", "me", "avatar"]) => avatars::put(&app, req).await,
+        (Method::Delete, ["api", "agent", "me", "avatar"]) => avatars::delete(&app, &req).await,
+        (Method::Get, ["api", "avatars", agent, version]) => {
+            avatars::serve(&app, agent, version).await
+        }
         (Method::Get, ["api", "agent", "conversations"]) => agent::list(&app, &req).await,
         (Method::Get, ["api", "agent", "conversations", id, "messages"]) => {
             agent::history(&app, req, id).await
@@ -128,6 +134,7 @@ fn known_api_path(segments: &[&str]) -> bool {
         ["api", "sites", _, "widget-config"]
             | ["api", "widget", "conversations" | "uploads", ..]
             | ["api", "agent", "session" | "me" | "conversations", ..]
+            | ["api", "avatars", _, _]
             | ["api", "agent", "inbox", "socket"]
             | ["api", "admin", "sites", _, "settings" | "connections", ..]
             | ["api", "admin", "housekeeping"]

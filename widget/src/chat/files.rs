@@ -45,7 +45,7 @@ impl Chat {
                 encode(&site),
                 encode(&name)
             );
-            let answer = http::post_file::<Attachment>(&url, &file, token.as_deref()).await;
+            let answer = http::send_file::<Attachment>("POST", &url, &file, token.as_deref()).await;
             self.busy.set(false);
             match answer {
                 Ok(uploaded) => {

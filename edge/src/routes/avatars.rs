@@ -1,0 +1,100 @@
+//! Agents' profile pictures: an agent sets or removes their own (`PUT`/`DELETE
+//! /api/agent/me/avatar`, the image's bytes as the body), and anyone may fetch one by the path in
+//! the agent's profile (`GET /api/avatars/{agent}/{version}`), since visitors see them in the
+//! chat. Each picture is a new version id, so its URL never changes meaning and is cached for a
+//! year; the replaced one is deleted from R2.
+//!
+//! The bytes are judged like attachments (`domain::files::check_avatar`: PNG, JPEG, GIF or WebP
+//! by signature, never SVG) and served with the same headers under which nothing runs.
+
+use domain::files::check_avatar;
+use protocol::api::ErrorCode;
+use protocol::limits::AVATAR_MAX_BYTES;
+use worker::{Headers, Request, Response};
+
+use super::agent::signed_in;
+use crate::config::App;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, AgentRow};
+use crate::{http, secrets};
+
+/// `PUT /api/agent/me/avatar`: 200 with the agent's profile, now with the new `avatar_url`.
+pub async fn put(app: &App, mut req: Request) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let mut agent = signed_in(app, &req).await?;
+    let declared = req
+        .headers()
+        .get("content-length")?
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > u64::from(AVATAR_MAX_BYTES)) {
+        // Refused before a byte is read; check_avatar words the error.
+        check_avatar(&vec![0; AVATAR_MAX_BYTES as usize + 1])?;
+    }
+    let bytes = req.bytes().await?;
+    let content_type = check_avatar(&bytes)?;
+    let version = secrets::new_id("p")?;
+    let metadata = worker::HttpMetadata {
+        content_type: Some(content_type.to_owned()),
+        ..Default::default()
+    };
+    app.files()?
+        .put(store::avatar_key(&agent.id, &version), bytes)
+        .http_metadata(metadata)
+        .execute()
+        .await?;
+    let replaced = store::set_agent_avatar(&app.db, &agent.id, Some(&version)).await?;
+    forget(app, &agent, replaced).await;
+    agent.avatar = Some(version);
+    Ok(http::json(&agent.profile(), 200))
+}
+
+/// `DELETE /api/agent/me/avatar`: 200 with the profile, without a picture.
+pub async fn delete(app: &App, req: &Request) -> ApiResult<Response> {
+    http::require_same_origin(req)?;
+    let mut agent = signed_in(app, req).await?;
+    let replaced = store::set_agent_avatar(&app.db, &agent.id, None).await?;
+    forget(app, &agent, replaced).await;
+    agent.avatar = None;
+    Ok(http::json(&agent.profile(), 200))
+}
+
+/// Deletes a replaced picture's bytes; a failure leaves an unreferenced object, logged.
+async fn forget(app: &App, agent: &AgentRow, replaced: Option<String>) {
+    let Some(old) = replaced else { return };
+    let deleted = match app.files() {
+        Ok(bucket) => bucket.delete(store::avatar_key(&agent.id, &old)).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = deleted {
+        worker::console_warn!("avatar {old} of {} was not deleted from R2: {e}", agent.id);
+    }
+}
+
+/// `GET /api/avatars/{agent}/{version}`: the picture, or 404.
+pub async fn serve(app: &App, agent_id: &str, version: &str) -> ApiResult<Response> {
+    let not_found = || ApiError::new(ErrorCode::NotFound, "No such picture.");
+    let well_formed = |s: &str| {
+        !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    if !well_formed(agent_id) || !well_formed(version) {
+        return Err(not_found());
+    }
+    let object = app
+        .files()?
+        .get(store::avatar_key(agent_id, version))
+        .execute()
+        .await?
+        .ok_or_else(not_found)?;
+    let content_type = object
+        .http_metadata()
+        .content_type
+        .unwrap_or_else(|| "application/octet-stream".into());
+    let body = object.body().ok_or_else(not_found)?.response_body()?;
+    let headers = Headers::new();
+    headers.set("content-type", &content_type)?;
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("content-security-policy", "default-src 'none'; sandbox")?;
+    headers.set("cross-origin-resource-policy", "same-origin")?;
+    headers.set("cache-control", "public, max-age=31536000, immutable")?;
+    Ok(Response::from_body(body)?.with_headers(headers))
+}
