@@ -1,21 +1,14 @@
 //! The agent's own picture in the top bar: the picture (or their initials) and a control to
-//! choose a new one or remove it. Visitors see it beside the agent's name in the chat; the edge
+//! choose a new one or remove it (the public path is ready for the widget's heading); the edge
 //! checks that it is a picture of at most 1 MiB.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::AgentProfile;
 
-use crate::api;
+use client::text::initials;
 
-/// Up to two initials of a name, for an agent without a picture.
-pub fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|word| word.chars().next())
-        .take(2)
-        .flat_map(char::to_uppercase)
-        .collect()
-}
+use crate::api;
 
 /// The picture or initials, then "Picture" (choose a file) and, with a picture, "Remove".
 /// `error` gets a failed change's reason.
@@ -72,18 +65,5 @@ pub fn ProfilePicture(me: AgentProfile, error: RwSignal<Option<String>>) -> impl
             on:click=remove>
             "Remove picture"
         </button>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::initials;
-
-    #[test]
-    fn initials_take_the_first_letters_of_two_words() {
-        assert_eq!(initials("Dana Scully"), "DS");
-        assert_eq!(initials("  åsa  lind berg "), "ÅL");
-        assert_eq!(initials("Cher"), "C");
-        assert_eq!(initials(""), "");
     }
 }
