@@ -110,10 +110,9 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Option<(FileKind, &'static str)> {
     (!text.contains('\0')).then_some((FileKind::Text, *content_type))
 }
 
-/// Checks an agent's profile picture: a PNG, JPEG, GIF or WebP by its bytes, of at most
-/// [`AVATAR_MAX_BYTES`]; its content type if so.
-pub fn check_avatar(bytes: &[u8]) -> Result<&'static str, Rejection> {
-    if bytes.len() as u64 > u64::from(AVATAR_MAX_BYTES) {
+/// Refuses a profile picture larger than [`AVATAR_MAX_BYTES`] (also before its bytes are read).
+pub fn check_avatar_size(size: u64) -> Result<(), Rejection> {
+    if size > u64::from(AVATAR_MAX_BYTES) {
         return Err(Rejection::new(
             ErrorCode::FileTooLarge,
             format!(
@@ -122,6 +121,13 @@ pub fn check_avatar(bytes: &[u8]) -> Result<&'static str, Rejection> {
             ),
         ));
     }
+    Ok(())
+}
+
+/// Checks an agent's profile picture: a PNG, JPEG, GIF or WebP by its bytes, of at most
+/// [`AVATAR_MAX_BYTES`]; its content type if so.
+pub fn check_avatar(bytes: &[u8]) -> Result<&'static str, Rejection> {
+    check_avatar_size(bytes.len() as u64)?;
     match sniff("", bytes) {
         Some((FileKind::Image, content_type)) => Ok(content_type),
         _ => Err(Rejection::new(

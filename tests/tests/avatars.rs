@@ -5,12 +5,10 @@
 
 use std::sync::{Mutex, MutexGuard};
 
-use porchlight_tests::{Edge, Reply};
+use porchlight_tests::{Edge, Reply, PNG};
 use protocol::api::{AgentProfile, ErrorCode};
 
-/// A 1×1 PNG and a 1×1 GIF.
-const PNG: &[u8] =
-    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
+/// A 1×1 GIF.
 const GIF: &[u8] = b"GIF89a\x01\0\x01\0\x80\0\0\0\0\0\xff\xff\xff!\xf9\x04\x01\0\0\0\0,\0\0\0\0\x01\0\x01\0\0\x02\x02D\x01\0;";
 
 static AGENT: Mutex<()> = Mutex::new(());

@@ -7,10 +7,9 @@
 //! The bytes are judged like attachments (`domain::files::check_avatar`: PNG, JPEG, GIF or WebP
 //! by signature, never SVG) and served with the same headers under which nothing runs.
 
-use domain::files::check_avatar;
+use domain::files::{check_avatar, check_avatar_size};
 use protocol::api::ErrorCode;
-use protocol::limits::AVATAR_MAX_BYTES;
-use worker::{Headers, Request, Response};
+use worker::{Request, Response};
 
 use super::agent::signed_in;
 use crate::config::App;
@@ -22,13 +21,8 @@ use crate::{http, secrets};
 pub async fn put(app: &App, mut req: Request) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
     let mut agent = signed_in(app, &req).await?;
-    let declared = req
-        .headers()
-        .get("content-length")?
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > u64::from(AVATAR_MAX_BYTES)) {
-        // Refused before a byte is read; check_avatar words the error.
-        check_avatar(&vec![0; AVATAR_MAX_BYTES as usize + 1])?;
+    if let Some(size) = http::content_length(&req)? {
+        check_avatar_size(size)?;
     }
     let bytes = req.bytes().await?;
     let content_type = check_avatar(&bytes)?;
@@ -90,11 +84,7 @@ pub async fn serve(app: &App, agent_id: &str, version: &str) -> ApiResult<Respon
         .content_type
         .unwrap_or_else(|| "application/octet-stream".into());
     let body = object.body().ok_or_else(not_found)?.response_body()?;
-    let headers = Headers::new();
-    headers.set("content-type", &content_type)?;
-    headers.set("x-content-type-options", "nosniff")?;
-    headers.set("content-security-policy", "default-src 'none'; sandbox")?;
-    headers.set("cross-origin-resource-policy", "same-origin")?;
+    let headers = http::inert_file_headers(&content_type)?;
     headers.set("cache-control", "public, max-age=31536000, immutable")?;
     Ok(Response::from_body(body)?.with_headers(headers))
 }

@@ -11,7 +11,7 @@
 use domain::files::{check_size, check_upload, content_disposition};
 use protocol::api::ErrorCode;
 use protocol::Attachment;
-use worker::{Headers, Request, Response};
+use worker::{Request, Response};
 
 use crate::config::App;
 use crate::error::{ApiError, ApiResult};
@@ -35,11 +35,7 @@ pub async fn upload(
         .ok_or_else(|| ApiError::new(ErrorCode::UnknownSite, "No such site."))?
         .attachments;
     let name = http::query_param(&req, "name").unwrap_or_default();
-    let declared = req
-        .headers()
-        .get("content-length")?
-        .and_then(|v| v.parse::<u64>().ok());
-    if let Some(size) = declared {
+    if let Some(size) = http::content_length(&req)? {
         // Refused before a byte is read.
         check_size(&settings, size)?;
     }
@@ -82,16 +78,12 @@ pub async fn serve(app: &App, conversation_id: &str, id: &str) -> ApiResult<Resp
         })?;
     let etag = object.http_etag();
     let body = object.body().ok_or_else(not_found)?.response_body()?;
-    let headers = Headers::new();
-    headers.set("content-type", &file.content_type)?;
+    let headers = http::inert_file_headers(&file.content_type)?;
     headers.set("content-length", &file.size.to_string())?;
     headers.set(
         "content-disposition",
         &content_disposition(&file.name, &file.content_type),
     )?;
-    headers.set("x-content-type-options", "nosniff")?;
-    headers.set("content-security-policy", "default-src 'none'; sandbox")?;
-    headers.set("cross-origin-resource-policy", "same-origin")?;
     // A file id always names the same bytes; only its participants may keep a copy.
     headers.set("cache-control", "private, max-age=86400, immutable")?;
     headers.set("etag", &etag)?;
