@@ -28,10 +28,12 @@ impl ConversationIndex {
     }
 
     /// Applies a live frame: it replaces the row unless that row has newer messages. A frame
-    /// with the same `last_seq` wins (a status change carries no new message).
+    /// with the same `last_seq` wins (a status change carries no new message). Frames that are
+    /// not about a row (a sign-out) are the app's, and change nothing here.
     pub fn apply(&mut self, frame: InboxFrame) {
         match frame {
             InboxFrame::Conversation(row) => self.upsert(row, true),
+            InboxFrame::SignedOut(_) => {}
         }
     }
 

@@ -86,16 +86,14 @@ impl PasswordHash {
     }
 }
 
-/// A new password: 10 to 256 characters. Length is what matters; no composition rules.
-pub fn validate_new_password(password: &str) -> Result<(), Rejection> {
+/// A new password in `field`: 10 to 256 characters. Length is what matters; no composition
+/// rules.
+pub fn validate_new_password(field: &str, password: &str) -> Result<(), Rejection> {
     let n = password.chars().count();
     if (10..=256).contains(&n) {
         Ok(())
     } else {
-        Err(Rejection::field(
-            "password",
-            "must have 10 to 256 characters",
-        ))
+        Err(Rejection::field(field, "must have 10 to 256 characters"))
     }
 }
 
@@ -207,8 +205,9 @@ mod tests {
 
     #[test]
     fn passwords_need_length() {
-        assert!(validate_new_password("short").is_err());
-        assert!(validate_new_password("long enough pass").is_ok());
+        let short = validate_new_password("new_password", "short").unwrap_err();
+        assert!(short.message.contains("`new_password`"), "{short:?}");
+        assert!(validate_new_password("password", "long enough pass").is_ok());
     }
 
     #[test]

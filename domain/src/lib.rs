@@ -12,6 +12,8 @@
 //! - [`connections`]: connecting a Messenger Page or a WhatsApp number.
 //! - [`credentials`]: bearer-token digests, the stored password-hash format, password and
 //!   e-mail rules.
+//! - [`team`]: invitations to the team and accepting them.
+//! - [`throttle`]: counting failed sign-ins per account and per address, and when to refuse.
 //! - [`availability`]: whether a chat channel is available, away, offline or at capacity, from
 //!   its settings, agent presence and the time, in the site's time zone.
 //! - [`widget_config`]: the public widget config: settings plus availability for a moment.
@@ -31,7 +33,9 @@ pub mod message;
 pub mod meta;
 pub mod rejection;
 pub mod sealed;
+pub mod team;
 pub mod text;
+pub mod throttle;
 pub mod widget_config;
 
 pub use rejection::Rejection;

@@ -10,6 +10,8 @@ use worker::{console_error, Response};
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// Seconds until trying again makes sense (`Retry-After`), for a refusal that ends.
+    pub retry_after_s: Option<i64>,
 }
 
 pub type ApiResult<T> = std::result::Result<T, ApiError>;
@@ -19,7 +21,14 @@ impl ApiError {
         Self {
             code,
             message: message.into(),
+            retry_after_s: None,
         }
+    }
+
+    /// Says in the `Retry-After` header when to try again.
+    pub fn retry_after(mut self, seconds: i64) -> Self {
+        self.retry_after_s = Some(seconds);
+        self
     }
 
     pub fn unknown_conversation() -> Self {
@@ -43,11 +52,18 @@ impl ApiError {
             ErrorCode::UnsupportedFileType => 415,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
             ErrorCode::Forbidden | ErrorCode::AttachmentsDisabled => 403,
-            ErrorCode::UnknownSite | ErrorCode::UnknownConversation | ErrorCode::NotFound => 404,
+            ErrorCode::UnknownSite
+            | ErrorCode::UnknownConversation
+            | ErrorCode::UnknownInvitation
+            | ErrorCode::UnknownAgent
+            | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::AlreadySetUp
             | ErrorCode::ConversationClosed
-            | ErrorCode::AlreadyConnected => 409,
+            | ErrorCode::AlreadyConnected
+            | ErrorCode::AlreadyMember
+            | ErrorCode::LastAdmin => 409,
+            ErrorCode::TooManyAttempts => 429,
             ErrorCode::NotConfigured => 503,
             ErrorCode::Internal => 500,
         }
@@ -55,13 +71,19 @@ impl ApiError {
 
     pub fn into_response(self) -> Response {
         let status = self.status();
+        let retry_after = self.retry_after_s;
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code,
                 message: self.message,
             },
         };
-        crate::http::json(&body, status)
+        let response = crate::http::json(&body, status);
+        if let Some(seconds) = retry_after {
+            // A header this simple cannot fail to set; the body says the same in words.
+            let _ = response.headers().set("retry-after", &seconds.to_string());
+        }
+        response
     }
 }
 

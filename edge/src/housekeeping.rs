@@ -1,8 +1,10 @@
 //! Work the Worker does on its cron trigger (`[triggers]` in wrangler.toml), not for a request.
 //!
-//! Today: deleting uploads that no message claimed within
-//! [`protocol::limits::UPLOAD_CLAIM_WINDOW_MS`] (a visitor who picked a file and left, a failed
-//! send never retried), so R2 holds only files that are part of a conversation.
+//! - Deleting uploads that no message claimed within
+//!   [`protocol::limits::UPLOAD_CLAIM_WINDOW_MS`] (a visitor who picked a file and left, a failed
+//!   send never retried), so R2 holds only files that are part of a conversation.
+//! - Deleting expired sessions and invitations, and counts of failed sign-ins whose window is
+//!   over (they decide nothing any more; see `domain::throttle`).
 //!
 //! Each upload is first marked expired in D1, so no message can claim it from then on; then its
 //! bytes are deleted from R2; then its row. A run that fails between the steps leaves rows marked
@@ -13,6 +15,7 @@
 //! with static assets (its local trigger route answers `exception`; workers-sdk#9882, fixed in
 //! later versions that need Node 22).
 
+use domain::throttle::{PER_ACCOUNT, PER_ADDRESS};
 use protocol::limits::UPLOAD_CLAIM_WINDOW_MS;
 use protocol::Millis;
 use worker::{Env, Result};
@@ -28,18 +31,25 @@ const ROUNDS: u32 = 4;
 /// Runs everything due at `scheduled_ms` (the trigger's time, not the clock: a late run still
 /// judges ages from when it was due).
 pub async fn run(env: Env, scheduled_ms: Millis) {
-    let swept = match App::new(env) {
-        Ok(app) => sweep_uploads(&app, scheduled_ms).await,
+    let done = match App::new(env) {
+        Ok(app) => run_all(&app, scheduled_ms).await,
         Err(e) => Err(e),
     };
-    if let Err(e) = swept {
-        worker::console_error!("housekeeping: sweeping unclaimed uploads failed: {e}");
+    if let Err(e) = done {
+        worker::console_error!("housekeeping failed: {e}");
     }
+}
+
+/// Everything housekeeping does; returns how many uploads were deleted.
+pub async fn run_all(app: &App, now: Millis) -> Result<usize> {
+    let window = PER_ACCOUNT.window_ms.max(PER_ADDRESS.window_ms);
+    store::team::purge(&app.db, now, window).await?;
+    sweep_uploads(app, now).await
 }
 
 /// Deletes uploads made more than the claim window before `now` that no message claimed;
 /// returns how many.
-pub async fn sweep_uploads(app: &App, now: Millis) -> Result<usize> {
+async fn sweep_uploads(app: &App, now: Millis) -> Result<usize> {
     let files = app.files()?;
     let before = now - UPLOAD_CLAIM_WINDOW_MS;
     let mut swept = 0;

@@ -10,10 +10,12 @@
 //! (its socket keeps the Worker's origin for that), so the widgets see the change at once.
 //!
 //! Internal routes: `GET /socket` (upgrade; the front Worker has authenticated the agent),
-//! `GET /presence` (ids of the agents present) and `POST /notify` with a `ConversationSummary`.
+//! `GET /presence` (ids of the agents present), `POST /notify` with a `ConversationSummary`,
+//! and `POST /sign-out` with a [`SignOut`]: the agent's sockets get a `signed_out` frame and
+//! are closed (their sessions have ended, or they were removed from the team).
 
 use protocol::api::{ConversationSummary, ErrorCode};
-use protocol::frame::InboxFrame;
+use protocol::frame::{InboxFrame, SignedOut};
 use serde::{Deserialize, Serialize};
 use worker::{
     durable_object, DurableObject, Env, Method, ObjectNamespace, Request, RequestInit, Response,
@@ -45,6 +47,7 @@ impl DurableObject for Inbox {
                 let viewer = Viewer {
                     who: Participant::from_request(&req)?,
                     origin: req.url()?.origin().ascii_serialization(),
+                    session: req.headers().get(SESSION_HEADER)?,
                 };
                 let WebSocketPair { client, server } = WebSocketPair::new()?;
                 self.state.accept_web_socket(&server);
@@ -59,6 +62,11 @@ impl DurableObject for Inbox {
                     // A closing socket misses this row; its client reloads the list on reconnect.
                     let _ = ws.send_with_str(&text);
                 }
+                Ok(http::no_content())
+            }
+            (Method::Post, "/sign-out") => {
+                let out: SignOut = req.json().await?;
+                self.sign_out(&out).await?;
                 Ok(http::no_content())
             }
             _ => Ok(ApiError::new(ErrorCode::NotFound, "No such route.").into_response()),
@@ -91,14 +99,51 @@ impl DurableObject for Inbox {
     }
 }
 
-/// What an inbox socket keeps: the agent, and the Worker origin they came through.
+/// What an inbox socket keeps: the agent, the Worker origin they came through, and the digest
+/// of the session that opened it.
 #[derive(Serialize, Deserialize)]
 struct Viewer {
     who: Participant,
     origin: String,
+    #[serde(default)]
+    session: Option<String>,
 }
 
+/// The internal header carrying the digest of the session an inbox socket is opened with.
+pub const SESSION_HEADER: &str = "x-porchlight-session";
+
+/// `POST /sign-out`: whose sockets to close, and why; the sockets of session `keep` (the one
+/// that changed the password) stay open.
+#[derive(Serialize, Deserialize)]
+struct SignOut {
+    agent_id: String,
+    why: SignedOut,
+    keep: Option<String>,
+}
+
+/// The close code of a socket whose agent was signed out (a private-use code).
+const SIGNED_OUT_CLOSE: u16 = 4001;
+
 impl Inbox {
+    /// Tells each of the agent's sockets why, then closes it; they are no longer present.
+    async fn sign_out(&self, out: &SignOut) -> Result<()> {
+        let text = serde_json::to_string(&InboxFrame::SignedOut(out.why))?;
+        for ws in self.state.get_websockets() {
+            let Ok(Some(viewer)) = ws.deserialize_attachment::<Viewer>() else {
+                continue;
+            };
+            let theirs =
+                matches!(&viewer.who, Participant::Agent { id, .. } if *id == out.agent_id);
+            if theirs && (out.keep.is_none() || viewer.session != out.keep) {
+                // The peer may be gone already; the socket is closed either way.
+                let _ = ws.send_with_str(&text);
+                let _ = ws.close(Some(SIGNED_OUT_CLOSE), Some("signed out"));
+                Entry::presence(&viewer.origin).forget().await;
+            }
+        }
+        Ok(())
+    }
+
     /// An agent's inbox closed: the cached presence is stale.
     async fn left(&self, ws: &WebSocket) {
         if let Ok(Some(viewer)) = ws.deserialize_attachment::<Viewer>() {
@@ -133,6 +178,29 @@ pub async fn present_agents(inboxes: &ObjectNamespace, inbox_id: &str) -> Result
         .await?
         .json()
         .await
+}
+
+/// Signs an agent's open inbox pages out (all but those of session `keep`): they are told why
+/// and their sockets are closed.
+pub async fn sign_out(
+    inboxes: &ObjectNamespace,
+    inbox_id: &str,
+    agent_id: &str,
+    why: SignedOut,
+    keep: Option<&str>,
+) -> Result<()> {
+    let stub = inboxes.id_from_name(inbox_id)?.get_stub()?;
+    let body = SignOut {
+        agent_id: agent_id.to_owned(),
+        why,
+        keep: keep.map(str::to_owned),
+    };
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_body(Some(serde_json::to_string(&body)?.into()));
+    stub.fetch_with_request(Request::new_with_init("https://inbox/sign-out", &init)?)
+        .await?;
+    Ok(())
 }
 
 /// Pushes a changed inbox row to the agents watching `inbox_id`.

@@ -10,7 +10,9 @@ use protocol::settings::{ChatSettings, ConsentMode};
 use protocol::{Attachment, Channel, ConversationStatus, Millis, Seq};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, Result};
+use worker::{D1Database, D1PreparedStatement, D1Result, Result};
+
+pub mod team;
 
 fn num(n: i64) -> JsValue {
     // D1 takes JS numbers; every value stored here (milliseconds, sequence numbers) is far below
@@ -28,6 +30,16 @@ fn opt_text(s: Option<&str>) -> JsValue {
 
 fn stmt(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement> {
     db.prepare(sql).bind(args)
+}
+
+/// How many rows a statement changed.
+fn changes(result: &D1Result) -> usize {
+    result
+        .meta()
+        .ok()
+        .flatten()
+        .and_then(|m| m.changes)
+        .unwrap_or(0)
 }
 
 pub fn now() -> Millis {
@@ -82,12 +94,7 @@ pub async fn put_chat_settings(
         )?);
     }
     let results = db.batch(batch).await?;
-    let changed = results
-        .first()
-        .and_then(|r| r.meta().ok().flatten())
-        .and_then(|m| m.changes)
-        .unwrap_or(0);
-    Ok(changed == 1)
+    Ok(results.first().map(changes) == Some(1))
 }
 
 fn consent_mode(mode: ConsentMode) -> &'static str {
@@ -348,6 +355,9 @@ pub async fn set_conversation_status(
 
 // ---- agents and sessions ----
 
+/// The columns of an [`AgentRow`].
+const AGENT_COLUMNS: &str = "id, email, name, role, status, password_hash, avatar";
+
 #[derive(Deserialize)]
 pub struct AgentRow {
     pub id: String,
@@ -421,7 +431,7 @@ pub async fn set_agent_avatar(
 pub async fn agent_by_email(db: &D1Database, email: &str) -> Result<Option<AgentRow>> {
     stmt(
         db,
-        "SELECT id, email, name, role, status, password_hash, avatar FROM agents WHERE email = ?1",
+        &format!("SELECT {AGENT_COLUMNS} FROM agents WHERE email = ?1"),
         &[text(email)],
     )?
     .first(None)
@@ -566,7 +576,7 @@ pub async fn insert_connection(db: &D1Database, c: &ConnectionRow) -> Result<boo
     )?
     .run()
     .await?;
-    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+    Ok(changes(&result) == 1)
 }
 
 /// A site's connections, oldest first.
@@ -590,7 +600,7 @@ pub async fn delete_connection(db: &D1Database, site_id: &str, id: &str) -> Resu
     )?
     .run()
     .await?;
-    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+    Ok(changes(&result) == 1)
 }
 
 /// The connection of a Page or number, if it is connected.
@@ -739,12 +749,7 @@ pub async fn first_run(db: &D1Database, f: &FirstRun<'_>) -> Result<bool> {
         ],
     )?;
     let results = db.batch(vec![insert_admin, insert_site]).await?;
-    let changed = results
-        .first()
-        .and_then(|r| r.meta().ok().flatten())
-        .and_then(|m| m.changes)
-        .unwrap_or(0);
-    Ok(changed == 1)
+    Ok(results.first().map(changes) == Some(1))
 }
 
 // ---- attachments ----

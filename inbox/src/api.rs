@@ -5,7 +5,9 @@
 use client::http::{self, HttpError};
 use leptos::prelude::window;
 use protocol::api::{
-    AgentProfile, AgentStatus, ConversationList, ConversationSummary, Login, SetAgentStatus,
+    AcceptInvitation, AgentProfile, AgentStatus, ChangePassword, ConversationList,
+    ConversationSummary, InvitationCreated, InvitationList, InvitationPreview, Login,
+    NewInvitation, Role, SetAgentStatus, SetRole, Team,
 };
 use protocol::ConversationStatus;
 
@@ -22,6 +24,60 @@ pub async fn sign_in(login: &Login) -> Result<AgentProfile, HttpError> {
 /// `DELETE /api/agent/session`: signs out and clears the cookie.
 pub async fn sign_out() -> Result<(), HttpError> {
     http::delete("/api/agent/session", None).await
+}
+
+/// `DELETE /api/agent/sessions`: signs out on every device, this one included.
+pub async fn sign_out_everywhere() -> Result<(), HttpError> {
+    http::delete("/api/agent/sessions", None).await
+}
+
+/// `PUT /api/agent/me/password`: other sessions end; this one stays.
+pub async fn change_password(change: &ChangePassword) -> Result<AgentProfile, HttpError> {
+    http::put_json("/api/agent/me/password", change).await
+}
+
+/// `GET /api/agent/team`: every member, by name.
+pub async fn team() -> Result<Team, HttpError> {
+    http::get_fresh_json("/api/agent/team", None).await
+}
+
+/// `GET /api/admin/invitations`: pending invitations, newest first.
+pub async fn invitations() -> Result<InvitationList, HttpError> {
+    http::get_fresh_json("/api/admin/invitations", None).await
+}
+
+/// `POST /api/admin/invitations`: the invitation and its link (shown this once).
+pub async fn invite(new: &NewInvitation) -> Result<InvitationCreated, HttpError> {
+    http::post_json("/api/admin/invitations", new, None).await
+}
+
+/// `DELETE /api/admin/invitations/{id}`: its link stops working.
+pub async fn withdraw(id: &str) -> Result<(), HttpError> {
+    http::delete(&format!("/api/admin/invitations/{}", encode(id)), None).await
+}
+
+/// `PUT /api/admin/agents/{id}/role`.
+pub async fn set_role(id: &str, role: Role) -> Result<AgentProfile, HttpError> {
+    let url = format!("/api/admin/agents/{}/role", encode(id));
+    http::put_json(&url, &SetRole { role }).await
+}
+
+/// `DELETE /api/admin/agents/{id}`: removes a member from the team.
+pub async fn remove_member(id: &str) -> Result<(), HttpError> {
+    http::delete(&format!("/api/admin/agents/{}", encode(id)), None).await
+}
+
+/// `GET /api/invitations/current`: what the invitation with this token is for.
+pub async fn invitation(token: &str) -> Result<InvitationPreview, HttpError> {
+    http::get_fresh_json("/api/invitations/current", Some(token)).await
+}
+
+/// `POST /api/invitations/accept`: joins the team and signs in.
+pub async fn accept_invitation(
+    token: &str,
+    accept: &AcceptInvitation,
+) -> Result<AgentProfile, HttpError> {
+    http::post_json("/api/invitations/accept", accept, Some(token)).await
 }
 
 /// `GET /api/agent/conversations`: every conversation, newest activity first.

@@ -8,7 +8,7 @@ use client::{ConversationIndex, Link, LinkHandlers, LinkState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::ConversationSummary;
-use protocol::frame::InboxFrame;
+use protocol::frame::{InboxFrame, SignedOut};
 use protocol::ConversationStatus;
 
 use crate::api;
@@ -22,8 +22,9 @@ pub struct Conversations {
 }
 
 impl Conversations {
-    /// Opens the inbox socket and loads the list once it is open.
-    pub fn open() -> Self {
+    /// Opens the inbox socket and loads the list once it is open. `signed_out` runs when the
+    /// server says the agent's sessions have ended.
+    pub fn open(signed_out: Callback<SignedOut>) -> Self {
         let index = RwSignal::new(ConversationIndex::new());
         let error = RwSignal::new(None);
         let loaded = StoredValue::new(false);
@@ -53,8 +54,14 @@ impl Conversations {
             }),
             on_text: Box::new(move |text| {
                 // Frames this build does not know are skipped.
-                if let Some(frame) = client::json::parse::<InboxFrame>(&text) {
-                    index.try_update(|i| i.apply(frame));
+                match client::json::parse::<InboxFrame>(&text) {
+                    Some(InboxFrame::SignedOut(why)) => {
+                        let _ = signed_out.try_run(why);
+                    }
+                    Some(frame) => {
+                        index.try_update(|i| i.apply(frame));
+                    }
+                    None => {}
                 }
                 Vec::new()
             }),

@@ -5,29 +5,39 @@
 //! # Layout
 //! - this file: mounting, the signed-in/signed-out switch and the page frame.
 //! - [`sign_in`]: the sign-in form.
+//! - [`join`]: joining the team from an invitation link.
 //! - [`availability`]: the agent's available/away toggle.
 //! - [`profile`]: the agent's own picture (or initials), changed or removed.
 //! - [`conversations`]: the inbox socket and the conversation list (open and closed views).
 //! - [`thread`]: one conversation: status, close and reopen, who else is viewing, typing, read
 //!   positions, its messages and the reply composer.
+//! - [`team`]: the Team page: members, roles, invitations.
+//! - [`account`]: the Account page: password, signing out everywhere.
 //! - [`api`]: the agent API's paths and socket URLs.
 
+pub mod account;
 pub mod api;
 pub mod availability;
 pub mod conversations;
+pub mod join;
 pub mod profile;
 pub mod sign_in;
+pub mod team;
 pub mod thread;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::api::AgentProfile;
+use protocol::api::{AgentProfile, Role};
+use protocol::frame::SignedOut;
 use wasm_bindgen::prelude::wasm_bindgen;
 
+use crate::account::AccountPage;
 use crate::availability::AvailabilityToggle;
 use crate::conversations::{ConversationList, Conversations};
+use crate::join::Join;
 use crate::profile::ProfilePicture;
 use crate::sign_in::SignIn;
+use crate::team::TeamPage;
 use crate::thread::Thread;
 
 /// Mounts the app when the wasm module is instantiated (by `/inbox/boot.js`).
@@ -40,7 +50,10 @@ pub fn start() {
 #[derive(Clone, Debug, PartialEq)]
 enum Phase {
     Checking,
-    SignedOut,
+    /// Not signed in; with why, when the server ended the session.
+    SignedOut(Option<String>),
+    /// Opened from an invitation link (its token).
+    Invited(String),
     SignedIn(AgentProfile),
     /// The session check failed for another reason than "not signed in".
     Unavailable(String),
@@ -54,18 +67,23 @@ fn App() -> impl IntoView {
         spawn_local(async move {
             phase.set(match api::me().await {
                 Ok(agent) => Phase::SignedIn(agent),
-                Err(e) if e.status() == Some(401) => Phase::SignedOut,
+                Err(e) if e.status() == Some(401) => Phase::SignedOut(None),
                 Err(e) => Phase::Unavailable(e.to_string()),
             });
         });
     };
-    check();
+    match join::take_token() {
+        Some(token) => phase.set(Phase::Invited(token)),
+        None => check(),
+    }
     let signed_in = Callback::new(move |agent| phase.set(Phase::SignedIn(agent)));
-    let signed_out = Callback::new(move |()| phase.set(Phase::SignedOut));
+    let signed_out = Callback::new(move |why| phase.set(Phase::SignedOut(why)));
+    let cancel = Callback::new(move |()| check());
     move || {
         match phase.get() {
         Phase::Checking => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
-        Phase::SignedOut => view! { <SignIn signed_in /> }.into_any(),
+        Phase::SignedOut(notice) => view! { <SignIn signed_in notice /> }.into_any(),
+        Phase::Invited(token) => view! { <Join token joined=signed_in cancel /> }.into_any(),
         Phase::SignedIn(me) => view! { <Inbox me signed_out /> }.into_any(),
         Phase::Unavailable(why) => view! {
             <main class="sign-in">
@@ -80,20 +98,39 @@ fn App() -> impl IntoView {
     }
 }
 
-/// The signed-in page: a bar with the agent and sign-out, the list, the open thread.
+/// What the signed-in page shows under its bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Section {
+    Conversations,
+    Team,
+    Account,
+}
+
+/// The signed-in page: a bar with the sections, the agent and sign-out; under it the list and
+/// the open thread, or the Team or Account page. The list and thread stay alive (hidden) while
+/// another page shows, so nothing live is missed.
 #[component]
-fn Inbox(me: AgentProfile, signed_out: Callback<()>) -> impl IntoView {
+fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoView {
     // The socket opens with the view and closes when it goes (on sign-out).
-    let conversations = Conversations::open();
+    let conversations = Conversations::open(Callback::new(move |why: SignedOut| {
+        signed_out.run(Some(
+            match why {
+                SignedOut::Everywhere => "You were signed out on every device.",
+                SignedOut::Removed => "An admin removed you from the team.",
+            }
+            .into(),
+        ))
+    }));
     let selected = RwSignal::new(None::<String>);
     // Only a change of conversation reopens the thread, not a click on the open one.
     let open = Memo::new(move |_| selected.get());
+    let section = RwSignal::new(Section::Conversations);
     let error = RwSignal::new(None::<String>);
     let sign_out = move |_| {
         spawn_local(async move {
             match api::sign_out().await {
-                Ok(()) => signed_out.run(()),
-                Err(e) if e.is_auth() => signed_out.run(()),
+                Ok(()) => signed_out.run(None),
+                Err(e) if e.is_auth() => signed_out.run(None),
                 Err(e) => {
                     error.try_set(Some(e.to_string()));
                 }
@@ -102,17 +139,32 @@ fn Inbox(me: AgentProfile, signed_out: Callback<()>) -> impl IntoView {
     };
     let thread_me = me.clone();
     let changed = Callback::new(move |row| conversations.changed(row));
+    let nav = move |to: Section, id: &'static str, label: &'static str| {
+        view! {
+            <button id=id type="button" class="nav"
+                aria-current=move || (section.get() == to).then_some("page")
+                on:click=move |_| section.set(to)>
+                {label}
+            </button>
+        }
+    };
+    let page_me = me.clone();
     view! {
-        <div class="app" class=("has-thread", move || open.with(Option::is_some))>
+        <div class="app" class=("has-thread", move || open.with(Option::is_some) && section.get() == Section::Conversations)>
             <header class="bar">
                 <span class="brand">"Porchlight"</span>
-                <span class="who">{me.name.clone()}</span>
+                <nav class="sections" aria-label="Sections">
+                    {nav(Section::Conversations, "nav-conversations", "Conversations")}
+                    {nav(Section::Team, "nav-team", "Team")}
+                    {nav(Section::Account, "nav-account", "Account")}
+                </nav>
+                <span class="who">{me.name.clone()}{(me.role == Role::Admin).then_some(" (admin)")}</span>
                 <ProfilePicture me=me.clone() error />
                 <AvailabilityToggle initial=me.status error />
                 <p class="error" role="alert">{move || error.get()}</p>
                 <button id="sign-out" type="button" on:click=sign_out>"Sign out"</button>
             </header>
-            <div class="panes">
+            <div class="panes" hidden=move || section.get() != Section::Conversations>
                 <ConversationList conversations selected />
                 <main class="pane-thread">
                     <button class="back" type="button" on:click=move |_| selected.set(None)>
@@ -130,6 +182,11 @@ fn Inbox(me: AgentProfile, signed_out: Callback<()>) -> impl IntoView {
                     }}
                 </main>
             </div>
+            {move || match section.get() {
+                Section::Conversations => ().into_any(),
+                Section::Team => view! { <TeamPage me=page_me.clone() /> }.into_any(),
+                Section::Account => view! { <AccountPage signed_out /> }.into_any(),
+            }}
         </div>
     }
 }

@@ -9,9 +9,10 @@ use protocol::api::{AgentProfile, ErrorCode, Login};
 
 use crate::api;
 
-/// Calls `signed_in` with the agent once the server accepts the credentials.
+/// Calls `signed_in` with the agent once the server accepts the credentials. `notice` says why
+/// the last session ended, when the server ended it.
 #[component]
-pub fn SignIn(signed_in: Callback<AgentProfile>) -> impl IntoView {
+pub fn SignIn(signed_in: Callback<AgentProfile>, notice: Option<String>) -> impl IntoView {
     let email = NodeRef::<html::Input>::new();
     let password = NodeRef::<html::Input>::new();
     let error = RwSignal::new(String::new());
@@ -42,6 +43,7 @@ pub fn SignIn(signed_in: Callback<AgentProfile>) -> impl IntoView {
         <main class="sign-in">
             <form class="card" on:submit=submit>
                 <h1>"Porchlight inbox"</h1>
+                {notice.map(|n| view! { <p id="login-notice" class="notice" role="status">{n}</p> })}
                 <label for="login-email">"E-mail"</label>
                 <input id="login-email" node_ref=email type="email" autocomplete="username"
                     required />

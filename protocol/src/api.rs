@@ -72,6 +72,17 @@ pub enum ErrorCode {
     /// A message names an upload that does not exist, or that belongs to someone else or to
     /// another conversation.
     UnknownUpload,
+    /// Too many failed attempts (signing in, or confirming a password) for this account or
+    /// from this address; the `Retry-After` header says in how many seconds to try again.
+    TooManyAttempts,
+    /// That e-mail address already belongs to a member of the team.
+    AlreadyMember,
+    /// The change would leave the team without an admin.
+    LastAdmin,
+    /// The invitation does not exist, was withdrawn, was used or has expired.
+    UnknownInvitation,
+    /// No member of the team has that id.
+    UnknownAgent,
     /// Something failed on the server; it was logged.
     Internal,
 }
@@ -284,6 +295,87 @@ pub struct SetAgentStatus {
 pub enum Role {
     Admin,
     Agent,
+}
+
+// ---- the team: members, invitations, the agent's own account ----
+
+/// `GET /api/agent/team`: every member, by name; any agent may read it (to assign, to mention).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub members: Vec<AgentProfile>,
+}
+
+/// `PUT /api/admin/agents/{id}/role`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetRole {
+    pub role: Role,
+}
+
+/// `PUT /api/agent/me/password`: the current password confirms it is the agent; every other
+/// session of theirs ends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `POST /api/admin/invitations`: invite someone to the team. Inviting an address again
+/// replaces its pending invitation (the old link stops working).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewInvitation {
+    pub email: String,
+    /// How the team will see them; they may change it when they accept.
+    pub name: String,
+    pub role: Role,
+}
+
+/// A pending invitation as admins see it (never with its token).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The name of the admin who sent it, while they are a member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invited_by: Option<String>,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
+/// Answer to [`NewInvitation`] (201): the link to give the invitee, shown this once (only a
+/// digest of its token is stored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationCreated {
+    pub invitation: Invitation,
+    /// `{origin}/inbox#invite={token}`: the token stays in the fragment, out of server logs.
+    pub url: String,
+}
+
+/// `GET /api/admin/invitations`: pending invitations, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationList {
+    pub invitations: Vec<Invitation>,
+}
+
+/// `GET /api/invitations/current` (the invitation's token as `Authorization: Bearer`): what
+/// the invitee is about to accept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPreview {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The name of the site they will answer for.
+    pub site_name: String,
+    pub expires_at: Millis,
+}
+
+/// `POST /api/invitations/accept` (token as `Authorization: Bearer`): become a member and be
+/// signed in. Answered with the new [`AgentProfile`] (201) and a session cookie.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptInvitation {
+    pub name: String,
+    pub password: String,
 }
 
 /// One row of the inbox list.

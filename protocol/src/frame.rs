@@ -79,6 +79,19 @@ pub enum ServerFrame {
 pub enum InboxFrame {
     /// A conversation was created or changed; replaces the row with the same id.
     Conversation(ConversationSummary),
+    /// The agent's sessions ended (they signed out everywhere, or an admin removed them): the
+    /// server closes the socket next, and the app should return to its sign-in screen.
+    SignedOut(SignedOut),
+}
+
+/// Why an agent was signed out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignedOut {
+    /// They signed out everywhere, or changed their password elsewhere.
+    Everywhere,
+    /// An admin removed them from the team.
+    Removed,
 }
 
 #[cfg(test)]

@@ -31,3 +31,6 @@ pub const UPLOAD_CLAIM_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Largest profile picture an agent may upload, in bytes (1 MiB).
 pub const AVATAR_MAX_BYTES: u32 = 1024 * 1024;
+
+/// An invitation to the team can be accepted for this many milliseconds (7 days).
+pub const INVITATION_TTL_MS: i64 = 7 * 24 * 60 * 60 * 1000;

@@ -29,13 +29,35 @@ export async function openInbox(browser, env, prepare = async () => {}) {
   return page;
 }
 
-/** Fills the sign-in form of an inbox page and waits for the live list. */
-export async function signIn(page, env) {
+/**
+ * Fills the sign-in form of an inbox page and waits for the live list; as the demo agent
+ * unless `as` gives another `{ email, password }`.
+ */
+export async function signIn(page, env, as = { email: env.AGENT_EMAIL, password: env.AGENT_PASSWORD }) {
   const ready = listReady(page);
-  await page.locator('input#login-email').fill(env.AGENT_EMAIL);
-  await page.locator('input#login-password').fill(env.AGENT_PASSWORD);
+  await page.locator('input#login-email').fill(as.email);
+  await page.locator('input#login-password').fill(as.password);
   await page.locator('button#login-submit').click();
   await ready;
+}
+
+/**
+ * A new member of the team, invited by `admin` (a `SiteAdmin` from site.mjs) and joined through
+ * the API: `{ id, email, name, password }`.
+ */
+export async function newMember(admin, name) {
+  const email = `${crypto.randomUUID()}@team.example`;
+  const password = 'a long enough password';
+  const { url } = await admin.api('POST', '/api/admin/invitations', { email, name, role: 'agent' });
+  const token = new URL(url).hash.replace('#invite=', '');
+  const response = await fetch(`${admin.edge}/api/invitations/accept`, {
+    method: 'POST',
+    headers: { origin: admin.edge, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  });
+  const body = await response.json();
+  assert.equal(response.status, 201, JSON.stringify(body));
+  return { id: body.id, email, name, password };
 }
 
 /**

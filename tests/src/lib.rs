@@ -169,21 +169,41 @@ impl Edge {
 
     /// Signs the demo agent in; returns the `Cookie` header value for later requests.
     pub fn sign_in(&self) -> String {
-        let body =
-            serde_json::json!({ "email": self.agent_email, "password": self.agent_password });
-        let reply = self.request(
+        let reply = self.try_sign_in(&self.agent_email, &self.agent_password);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        session_cookie(&reply)
+    }
+
+    /// `POST /api/agent/session` with these credentials, from our own origin.
+    pub fn try_sign_in(&self, email: &str, password: &str) -> Reply {
+        let body = serde_json::json!({ "email": email, "password": password });
+        self.request(
             "POST",
             "/api/agent/session",
             &[("origin", &self.url), ("content-type", "application/json")],
             Some(&body.to_string()),
-        );
-        assert_eq!(reply.status, 200, "{}", reply.body);
-        let set_cookie = reply.header("set-cookie").expect("a session cookie");
-        set_cookie
-            .split(';')
-            .next()
-            .expect("cookie pair")
-            .to_owned()
+        )
+    }
+
+    /// A request as the inbox app makes it: the session cookie, our `Origin`, a JSON body.
+    pub fn as_agent(
+        &self,
+        cookie: &str,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Reply {
+        let body = body.map(serde_json::Value::to_string);
+        self.request(
+            method,
+            path,
+            &[
+                ("cookie", cookie),
+                ("origin", &self.url),
+                ("content-type", "application/json"),
+            ],
+            body.as_deref(),
+        )
     }
 
     fn ws_url(&self, path: &str) -> String {
@@ -232,6 +252,17 @@ impl Edge {
             .insert("origin", HeaderValue::from_str(&self.url).expect("origin"));
         Socket::connect(req)
     }
+}
+
+/// The `Cookie` header value for the session a reply's `Set-Cookie` started.
+pub fn session_cookie(reply: &Reply) -> String {
+    reply
+        .header("set-cookie")
+        .expect("a session cookie")
+        .split(';')
+        .next()
+        .expect("cookie pair")
+        .to_owned()
 }
 
 /// A 1×1 transparent PNG.
@@ -368,6 +399,21 @@ impl Socket {
                 | ServerFrame::Read { .. }
                 | ServerFrame::Agents { .. } => {}
                 other => return other,
+            }
+        }
+    }
+
+    /// Reads until the server closes the socket (skipping any frames), and returns the close
+    /// code; fails the test if it is still open after [`FRAME_TIMEOUT`].
+    pub fn closed_by_server(&mut self) -> Option<u16> {
+        loop {
+            match self.ws.read() {
+                Ok(tungstenite::Message::Close(c)) => return c.map(|c| u16::from(c.code)),
+                Ok(_) => continue,
+                Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
+                    return None
+                }
+                Err(e) => panic!("expected the server to close the socket: {e}"),
             }
         }
     }

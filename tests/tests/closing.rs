@@ -45,6 +45,7 @@ fn a_closed_conversation_takes_no_messages_until_reopened() {
                 break;
             }
             InboxFrame::Conversation(_) => {}
+            InboxFrame::SignedOut(why) => panic!("signed out: {why:?}"),
         }
     }
 

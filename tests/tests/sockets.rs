@@ -263,6 +263,7 @@ fn the_inbox_socket_announces_new_conversations() {
                 break;
             }
             InboxFrame::Conversation(_) => continue,
+            InboxFrame::SignedOut(why) => panic!("signed out: {why:?}"),
         }
     }
     inbox.close();

@@ -6,28 +6,16 @@
 use domain::chat_settings::update_chat_settings;
 use domain::connections::validate_new_connection;
 use domain::sealed::{seal, NONCE_BYTES};
-use protocol::api::{ConnectionList, ErrorCode, HousekeepingDone, NewConnection, Role, TokenState};
+use protocol::api::{ConnectionList, ErrorCode, HousekeepingDone, NewConnection, TokenState};
 use protocol::settings::ChatSettings;
 use worker::{Request, Response};
 
-use super::agent::signed_in;
+use super::agent::signed_in_admin;
 use crate::config::App;
 use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
 use crate::store::ConnectionRow;
 use crate::{http, secrets, store};
-
-async fn admin(app: &App, req: &Request) -> ApiResult<()> {
-    let agent = signed_in(app, req).await?;
-    if agent.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "Only an admin can change the settings.",
-        ))
-    }
-}
 
 fn unknown_site() -> ApiError {
     ApiError::new(ErrorCode::UnknownSite, "No such site.")
@@ -35,7 +23,7 @@ fn unknown_site() -> ApiError {
 
 /// `GET /api/admin/sites/{site}/settings`.
 pub async fn settings(app: &App, req: &Request, site_id: &str) -> ApiResult<Response> {
-    admin(app, req).await?;
+    signed_in_admin(app, req).await?;
     let settings = store::chat_settings(&app.db, site_id)
         .await?
         .ok_or_else(unknown_site)?;
@@ -46,7 +34,7 @@ pub async fn settings(app: &App, req: &Request, site_id: &str) -> ApiResult<Resp
 /// consent version is the server's (raised when the consent text or mode changes).
 pub async fn put_settings(app: &App, mut req: Request, site_id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
-    admin(app, &req).await?;
+    signed_in_admin(app, &req).await?;
     let body: ChatSettings = http::read_json(&mut req).await?;
     let stored = store::chat_settings(&app.db, site_id)
         .await?
@@ -64,7 +52,7 @@ pub async fn put_settings(app: &App, mut req: Request, site_id: &str) -> ApiResu
 
 /// `GET /api/admin/sites/{site}/connections`.
 pub async fn connections(app: &App, req: &Request, site_id: &str) -> ApiResult<Response> {
-    admin(app, req).await?;
+    signed_in_admin(app, req).await?;
     let rows = store::connections(&app.db, site_id).await?;
     let connections = rows.iter().map(ConnectionRow::public).collect();
     Ok(http::json(&ConnectionList { connections }, 200))
@@ -73,7 +61,7 @@ pub async fn connections(app: &App, req: &Request, site_id: &str) -> ApiResult<R
 /// `POST /api/admin/sites/{site}/connections`: the token is sealed before it is stored.
 pub async fn connect(app: &App, mut req: Request, site_id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
-    admin(app, &req).await?;
+    signed_in_admin(app, &req).await?;
     let body: NewConnection = http::read_json(&mut req).await?;
     let new = validate_new_connection(&body)?;
     let key = app.token_key().ok_or_else(|| {
@@ -112,7 +100,7 @@ pub async fn connect(app: &App, mut req: Request, site_id: &str) -> ApiResult<Re
 /// `DELETE /api/admin/sites/{site}/connections/{id}`.
 pub async fn disconnect(app: &App, req: &Request, site_id: &str, id: &str) -> ApiResult<Response> {
     http::require_same_origin(req)?;
-    admin(app, req).await?;
+    signed_in_admin(app, req).await?;
     if store::delete_connection(&app.db, site_id, id).await? {
         Ok(http::no_content())
     } else {
@@ -127,7 +115,7 @@ pub async fn disconnect(app: &App, req: &Request, site_id: &str, id: &str) -> Ap
 /// [`crate::housekeeping`]) and says what it did.
 pub async fn housekeeping(app: &App, req: &Request) -> ApiResult<Response> {
     http::require_same_origin(req)?;
-    admin(app, req).await?;
-    let uploads_deleted = crate::housekeeping::sweep_uploads(app, store::now()).await?;
+    signed_in_admin(app, req).await?;
+    let uploads_deleted = crate::housekeeping::run_all(app, store::now()).await?;
     Ok(http::json(&HousekeepingDone { uploads_deleted }, 200))
 }

@@ -1,10 +1,18 @@
 //! The agents' API, called by the inbox app on the Worker's own origin. Agents sign in with
 //! e-mail and password and hold a session cookie (HttpOnly, SameSite=Strict, Secure over TLS);
-//! every state change and socket upgrade must also carry our own `Origin`.
+//! every state change and socket upgrade must also carry our own `Origin`. Wrong passwords are
+//! throttled per account and per client address (`domain::throttle`).
 
-use domain::credentials::{normalise_email, token_digest, PasswordHash, PBKDF2_ITERATIONS};
+use domain::credentials::{
+    normalise_email, token_digest, validate_new_password, PasswordHash, PBKDF2_ITERATIONS,
+};
 use domain::message::validate_send;
-use protocol::api::{ConversationList, ErrorCode, Login, SendMessage, SetAgentStatus};
+use domain::throttle::{self, Limit, PER_ACCOUNT, PER_ADDRESS};
+use domain::Rejection;
+use protocol::api::{
+    ChangePassword, ConversationList, ErrorCode, Login, Role, SendMessage, SetAgentStatus,
+};
+use protocol::frame::SignedOut;
 use protocol::ConversationStatus;
 use worker::{Request, Response};
 
@@ -28,16 +36,106 @@ fn session_cookie(req: &Request, value: &str, max_age_s: i64) -> String {
 
 /// The signed-in agent, or 401.
 pub async fn signed_in(app: &App, req: &Request) -> ApiResult<AgentRow> {
+    Ok(session(app, req).await?.0)
+}
+
+/// The signed-in agent if they are an admin; 403 for other agents.
+pub async fn signed_in_admin(app: &App, req: &Request) -> ApiResult<AgentRow> {
+    let agent = signed_in(app, req).await?;
+    if agent.role == Role::Admin {
+        Ok(agent)
+    } else {
+        Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Only an admin can do this.",
+        ))
+    }
+}
+
+/// The signed-in agent and the digest of their session's token, or 401.
+async fn session(app: &App, req: &Request) -> ApiResult<(AgentRow, String)> {
     let token = http::cookie(req, COOKIE)
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Please sign in."))?;
-    store::session_agent(&app.db, &token_digest(&token), store::now())
+    let digest = token_digest(&token);
+    let agent = store::session_agent(&app.db, &digest, store::now())
         .await?
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::Unauthenticated,
                 "Your session has ended; please sign in again.",
             )
+        })?;
+    Ok((agent, digest))
+}
+
+/// Starts a session for `agent`: answers `status` with their profile and the session cookie.
+pub async fn start_session(
+    app: &App,
+    req: &Request,
+    agent: &AgentRow,
+    status: u16,
+) -> ApiResult<Response> {
+    let token = secrets::new_token()?;
+    let now = store::now();
+    store::insert_session(
+        &app.db,
+        &token_digest(&token),
+        &agent.id,
+        now,
+        now + SESSION_MS,
+    )
+    .await?;
+    let response = http::json(&agent.profile(), status);
+    response.headers().set(
+        "set-cookie",
+        &session_cookie(req, &token, SESSION_MS / 1000),
+    )?;
+    Ok(response)
+}
+
+/// The throttle's keys for an attempt at `email`'s password from this request's client.
+fn throttle_keys(req: &Request, email: Option<&str>) -> Vec<(String, Limit)> {
+    // Cloudflare sets this header itself (and `wrangler dev` likewise); a client cannot forge it.
+    let address = req.headers().get("cf-connecting-ip").ok().flatten();
+    email
+        .map(|e| (throttle::account_key(e), PER_ACCOUNT))
+        .into_iter()
+        .chain(address.map(|a| (throttle::address_key(&a), PER_ADDRESS)))
+        .collect()
+}
+
+/// 429 while any key has used up its failures (before any key derivation is spent on it).
+async fn refuse_if_throttled(app: &App, keys: &[(String, Limit)]) -> ApiResult<()> {
+    let now = store::now();
+    let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+    let counted = store::team::failures(&app.db, &names).await?;
+    let until = keys
+        .iter()
+        .filter_map(|(key, limit)| {
+            let failures = counted.iter().find(|(k, _)| k == key).map(|(_, f)| *f);
+            limit.blocked_until(failures, now)
         })
+        .max();
+    match until {
+        Some(until) => {
+            let seconds = throttle::retry_after_s(until, now);
+            Err(ApiError::new(
+                ErrorCode::TooManyAttempts,
+                format!(
+                    "Too many wrong passwords; try again in {} minutes.",
+                    (seconds + 59) / 60
+                ),
+            )
+            .retry_after(seconds))
+        }
+        None => Ok(()),
+    }
+}
+
+async fn count_failure(app: &App, keys: &[(String, Limit)]) -> ApiResult<()> {
+    let keys: Vec<(&str, Limit)> = keys.iter().map(|(k, l)| (k.as_str(), *l)).collect();
+    store::team::record_failure(&app.db, &keys, store::now()).await?;
+    Ok(())
 }
 
 fn participant(agent: &AgentRow) -> Participant {
@@ -59,9 +157,12 @@ async fn conversation_exists(app: &App, id: &str) -> ApiResult<()> {
 pub async fn sign_in(app: &App, mut req: Request) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
     let login: Login = http::read_json(&mut req).await?;
-    let found = match normalise_email(&login.email) {
-        Ok(email) => store::agent_by_email(&app.db, &email).await?,
-        Err(_) => None,
+    let email = normalise_email(&login.email).ok();
+    let keys = throttle_keys(&req, email.as_deref());
+    refuse_if_throttled(app, &keys).await?;
+    let found = match &email {
+        Some(email) => store::agent_by_email(&app.db, email).await?,
+        None => None,
     };
     // Derive a key even for an unknown e-mail, so timing does not reveal who has an account.
     let stored = found.as_ref().map_or_else(
@@ -79,28 +180,17 @@ pub async fn sign_in(app: &App, mut req: Request) -> ApiResult<Response> {
     let agent = match found {
         Some(agent) if matches => agent,
         _ => {
+            count_failure(app, &keys).await?;
             return Err(ApiError::new(
                 ErrorCode::InvalidCredentials,
                 "That e-mail and password do not match.",
-            ))
+            ));
         }
     };
-    let token = secrets::new_token()?;
-    let now = store::now();
-    store::insert_session(
-        &app.db,
-        &token_digest(&token),
-        &agent.id,
-        now,
-        now + SESSION_MS,
-    )
-    .await?;
-    let response = http::json(&agent.profile(), 200);
-    response.headers().set(
-        "set-cookie",
-        &session_cookie(&req, &token, SESSION_MS / 1000),
-    )?;
-    Ok(response)
+    if let Some((account, _)) = keys.first().filter(|_| email.is_some()) {
+        store::team::clear_failures(&app.db, account).await?;
+    }
+    start_session(app, &req, &agent, 200).await
 }
 
 /// `DELETE /api/agent/session`.
@@ -114,6 +204,53 @@ pub async fn sign_out(app: &App, req: &Request) -> ApiResult<Response> {
         .headers()
         .set("set-cookie", &session_cookie(req, "", 0))?;
     Ok(response)
+}
+
+/// `DELETE /api/agent/sessions`: signs the agent out on every device, this one included; their
+/// open inbox pages are told and closed.
+pub async fn sign_out_everywhere(app: &App, req: &Request) -> ApiResult<Response> {
+    http::require_same_origin(req)?;
+    let agent = signed_in(app, req).await?;
+    store::team::end_sessions(&app.db, &agent.id).await?;
+    crate::inbox::sign_out(
+        &app.inboxes,
+        crate::inbox::DEFAULT_INBOX,
+        &agent.id,
+        SignedOut::Everywhere,
+        None,
+    )
+    .await?;
+    let response = http::no_content();
+    response
+        .headers()
+        .set("set-cookie", &session_cookie(req, "", 0))?;
+    Ok(response)
+}
+
+/// `PUT /api/agent/me/password` → 200 with the profile: a new password, confirmed by the current
+/// one (whose wrong guesses are throttled like sign-ins). Every other session of the agent ends.
+pub async fn change_password(app: &App, mut req: Request) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let (agent, session) = session(app, &req).await?;
+    let body: ChangePassword = http::read_json(&mut req).await?;
+    validate_new_password("new_password", &body.new_password)?;
+    let keys = throttle_keys(&req, Some(&agent.email));
+    refuse_if_throttled(app, &keys).await?;
+    if !secrets::verify_password(&body.current_password, &agent.password_hash).await? {
+        count_failure(app, &keys).await?;
+        return Err(Rejection::field("current_password", "is not your password").into());
+    }
+    let hash = secrets::hash_password(&body.new_password).await?.encode();
+    store::team::set_password(&app.db, &agent.id, &hash, &session).await?;
+    crate::inbox::sign_out(
+        &app.inboxes,
+        crate::inbox::DEFAULT_INBOX,
+        &agent.id,
+        SignedOut::Everywhere,
+        Some(&session),
+    )
+    .await?;
+    Ok(http::json(&agent.profile(), 200))
 }
 
 pub async fn me(app: &App, req: &Request) -> ApiResult<Response> {
@@ -183,8 +320,8 @@ pub async fn inbox_socket(app: &App, req: Request) -> ApiResult<Response> {
             "This route takes a WebSocket upgrade.",
         ));
     }
-    let agent = signed_in(app, &req).await?;
-    let response = relay::inbox_socket(app, &req, &participant(&agent)).await?;
+    let (agent, session) = session(app, &req).await?;
+    let response = relay::inbox_socket(app, &req, &participant(&agent), &session).await?;
     // The agent is present from now on (the inbox object forgets it again when they leave).
     Entry::presence(&http::own_origin(&req)?).forget().await;
     Ok(response)

@@ -14,7 +14,7 @@ use worker::{Request, Response};
 use super::agent::signed_in;
 use crate::config::App;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{self, AgentRow};
+use crate::store;
 use crate::{http, secrets};
 
 /// `PUT /api/agent/me/avatar`: 200 with the agent's profile, now with the new `avatar_url`.
@@ -37,7 +37,7 @@ pub async fn put(app: &App, mut req: Request) -> ApiResult<Response> {
         .execute()
         .await?;
     let replaced = store::set_agent_avatar(&app.db, &agent.id, Some(&version)).await?;
-    forget(app, &agent, replaced).await;
+    forget(app, &agent.id, replaced).await;
     agent.avatar = Some(version);
     Ok(http::json(&agent.profile(), 200))
 }
@@ -47,20 +47,21 @@ pub async fn delete(app: &App, req: &Request) -> ApiResult<Response> {
     http::require_same_origin(req)?;
     let mut agent = signed_in(app, req).await?;
     let replaced = store::set_agent_avatar(&app.db, &agent.id, None).await?;
-    forget(app, &agent, replaced).await;
+    forget(app, &agent.id, replaced).await;
     agent.avatar = None;
     Ok(http::json(&agent.profile(), 200))
 }
 
-/// Deletes a replaced picture's bytes; a failure leaves an unreferenced object, logged.
-async fn forget(app: &App, agent: &AgentRow, replaced: Option<String>) {
+/// Deletes a replaced (or its removed owner's) picture's bytes; a failure leaves an
+/// unreferenced object, logged.
+pub(super) async fn forget(app: &App, agent_id: &str, replaced: Option<String>) {
     let Some(old) = replaced else { return };
     let deleted = match app.files() {
-        Ok(bucket) => bucket.delete(store::avatar_key(&agent.id, &old)).await,
+        Ok(bucket) => bucket.delete(store::avatar_key(agent_id, &old)).await,
         Err(e) => Err(e),
     };
     if let Err(e) = deleted {
-        worker::console_warn!("avatar {old} of {} was not deleted from R2: {e}", agent.id);
+        worker::console_warn!("avatar {old} of {agent_id} was not deleted from R2: {e}");
     }
 }
 

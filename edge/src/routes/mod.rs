@@ -9,6 +9,7 @@ mod pages;
 pub(crate) mod relay;
 mod setup;
 mod site;
+mod team;
 mod webhooks;
 mod widget;
 
@@ -50,6 +51,13 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
 
         (Method::Post, ["api", "agent", "session"]) => agent::sign_in(&app, req).await,
         (Method::Delete, ["api", "agent", "session"]) => agent::sign_out(&app, &req).await,
+        (Method::Delete, ["api", "agent", "sessions"]) => {
+            agent::sign_out_everywhere(&app, &req).await
+        }
+        (Method::Put, ["api", "agent", "me", "password"]) => {
+            agent::change_password(&app, req).await
+        }
+        (Method::Get, ["api", "agent", "team"]) => team::members(&app, &req).await,
         (Method::Get, ["api", "agent", "me"]) => agent::me(&app, &req).await,
         (Method::Put, ["api", "agent", "me", "status"]) => agent::set_status(&app, req).await,
         (Method::Put, ["api", "agent", "me", "avatar"]) => avatars::put(&app, req).await,
@@ -100,6 +108,18 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
 
         (Method::Post, ["api", "admin", "housekeeping"]) => admin::housekeeping(&app, &req).await,
 
+        (Method::Get, ["api", "admin", "invitations"]) => team::invitations(&app, &req).await,
+        (Method::Post, ["api", "admin", "invitations"]) => team::invite(&app, req).await,
+        (Method::Delete, ["api", "admin", "invitations", id]) => {
+            team::withdraw(&app, &req, id).await
+        }
+        (Method::Put, ["api", "admin", "agents", id, "role"]) => {
+            team::set_role(&app, req, id).await
+        }
+        (Method::Delete, ["api", "admin", "agents", id]) => team::remove(&app, &req, id).await,
+        (Method::Get, ["api", "invitations", "current"]) => team::preview(&app, &req).await,
+        (Method::Post, ["api", "invitations", "accept"]) => team::accept(&app, req).await,
+
         (Method::Post, ["api", "setup"]) => setup::run(&app, req).await,
 
         (Method::Get, ["webhooks", "messenger" | "whatsapp"]) => webhooks::verify(&app, &req).await,
@@ -133,11 +153,22 @@ fn known_api_path(segments: &[&str]) -> bool {
         segments,
         ["api", "sites", _, "widget-config"]
             | ["api", "widget", "conversations" | "uploads", ..]
-            | ["api", "agent", "session" | "me" | "conversations", ..]
+            | [
+                "api",
+                "agent",
+                "session" | "sessions" | "me" | "conversations" | "team",
+                ..
+            ]
             | ["api", "avatars", _, _]
             | ["api", "agent", "inbox", "socket"]
             | ["api", "admin", "sites", _, "settings" | "connections", ..]
-            | ["api", "admin", "housekeeping"]
+            | [
+                "api",
+                "admin",
+                "housekeeping" | "invitations" | "agents",
+                ..
+            ]
+            | ["api", "invitations", "current" | "accept"]
             | ["api", "setup"]
     )
 }

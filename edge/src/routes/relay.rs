@@ -158,10 +158,17 @@ fn upgrade_headers(original: &Request) -> ApiResult<Headers> {
     Ok(headers)
 }
 
-/// Hands an agent's inbox-socket upgrade to the inbox's Durable Object.
-pub async fn inbox_socket(app: &App, original: &Request, who: &Participant) -> ApiResult<Response> {
+/// Hands an agent's inbox-socket upgrade to the inbox's Durable Object, with the digest of the
+/// session it was opened with.
+pub async fn inbox_socket(
+    app: &App,
+    original: &Request,
+    who: &Participant,
+    session: &str,
+) -> ApiResult<Response> {
     let headers = upgrade_headers(original)?;
     headers.set(HEADER, &serde_json::to_string(who)?)?;
+    headers.set(crate::inbox::SESSION_HEADER, session)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
     let stub = app

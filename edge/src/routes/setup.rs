@@ -30,7 +30,7 @@ pub async fn run(app: &App, mut req: Request) -> ApiResult<Response> {
     let site_name = validate_display_name("site_name", &body.site_name)?;
     let email = normalise_email(&body.admin.email)?;
     let name = validate_display_name("admin.name", &body.admin.name)?;
-    validate_new_password(&body.admin.password)?;
+    validate_new_password("admin.password", &body.admin.password)?;
 
     let admin = AgentRow {
         id: secrets::new_id("a")?,

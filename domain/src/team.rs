@@ -1,0 +1,112 @@
+//! The team's rules: what a valid invitation and acceptance are, and where an invitation's link
+//! points.
+
+use protocol::api::{AcceptInvitation, NewInvitation, Role};
+
+use crate::credentials::{normalise_email, validate_display_name, validate_new_password};
+use crate::Rejection;
+
+/// An invitation as it will be stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidInvitation {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Checks an admin's invitation: an e-mail address and a display name.
+pub fn validate_invitation(new: &NewInvitation) -> Result<ValidInvitation, Rejection> {
+    Ok(ValidInvitation {
+        email: normalise_email(&new.email)?,
+        name: validate_display_name("name", &new.name)?,
+        role: new.role,
+    })
+}
+
+/// Checks what the invitee chose; returns the name to store.
+pub fn validate_acceptance(accept: &AcceptInvitation) -> Result<String, Rejection> {
+    let name = validate_display_name("name", &accept.name)?;
+    validate_new_password("password", &accept.password)?;
+    Ok(name)
+}
+
+/// The link an invitee opens: the inbox, with the token in the fragment (browsers never send a
+/// fragment, so the token stays out of every server's and proxy's logs).
+pub fn invitation_url(origin: &str, token: &str) -> String {
+    format!("{}/inbox#invite={token}", origin.trim_end_matches('/'))
+}
+
+/// The token in an inbox URL's fragment, if it carries an invitation.
+pub fn invitation_token(fragment: &str) -> Option<&str> {
+    fragment
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("invite="))
+        .filter(|t| {
+            !t.is_empty()
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::api::ErrorCode;
+
+    fn invitation(email: &str, name: &str) -> NewInvitation {
+        NewInvitation {
+            email: email.into(),
+            name: name.into(),
+            role: Role::Agent,
+        }
+    }
+
+    #[test]
+    fn an_invitation_is_normalised() {
+        let valid =
+            validate_invitation(&invitation("  Grace@Example.COM ", "  Grace Hopper ")).unwrap();
+        assert_eq!(valid.email, "grace@example.com");
+        assert_eq!(valid.name, "Grace Hopper");
+        assert_eq!(valid.role, Role::Agent);
+    }
+
+    #[test]
+    fn a_bad_invitation_names_its_field() {
+        let bad = validate_invitation(&invitation("grace", "Grace")).unwrap_err();
+        assert_eq!(bad.code, ErrorCode::InvalidField);
+        assert!(bad.message.contains("`email`"));
+        let bad = validate_invitation(&invitation("grace@example.com", " ")).unwrap_err();
+        assert!(bad.message.contains("`name`"));
+    }
+
+    #[test]
+    fn an_acceptance_needs_a_name_and_a_long_enough_password() {
+        let ok = AcceptInvitation {
+            name: " Grace ".into(),
+            password: "correct horse battery".into(),
+        };
+        assert_eq!(validate_acceptance(&ok).unwrap(), "Grace");
+        let short = AcceptInvitation {
+            password: "short".into(),
+            ..ok
+        };
+        assert!(validate_acceptance(&short)
+            .unwrap_err()
+            .message
+            .contains("`password`"));
+    }
+
+    #[test]
+    fn the_link_keeps_the_token_in_the_fragment_and_gives_it_back() {
+        let url = invitation_url("https://chat.example/", "abc_DEF-123");
+        assert_eq!(url, "https://chat.example/inbox#invite=abc_DEF-123");
+        let fragment = url.split_once('#').map(|(_, f)| f).unwrap();
+        assert_eq!(invitation_token(fragment), Some("abc_DEF-123"));
+        assert_eq!(invitation_token("#invite=abc"), Some("abc"));
+        assert_eq!(invitation_token("#other=1&invite=abc"), Some("abc"));
+        assert_eq!(invitation_token("#invite="), None);
+        assert_eq!(invitation_token("#invite=<script>"), None);
+        assert_eq!(invitation_token(""), None);
+    }
+}

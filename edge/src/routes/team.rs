@@ -1,0 +1,210 @@
+//! The team: who is on it (any agent may list the members, to assign and to mention), and, for
+//! admins, invitations, roles and removal. An invitation is a link whose token only the
+//! invitee's browser sees (in the URL fragment; only its digest is stored); accepting it creates
+//! the member and signs them in. The team can never lose its last admin, and a removed member's
+//! sessions end with them and their open inbox pages are signed out at once.
+
+use domain::credentials::{bearer_token, token_digest};
+use domain::team::{invitation_url, validate_acceptance, validate_invitation};
+use protocol::api::{
+    AcceptInvitation, AgentStatus, ErrorCode, InvitationCreated, InvitationList, InvitationPreview,
+    NewInvitation, SetRole, Team,
+};
+use protocol::frame::SignedOut;
+use protocol::limits::INVITATION_TTL_MS;
+use worker::{Request, Response};
+
+use super::agent::{signed_in, signed_in_admin, start_session};
+use super::avatars;
+use crate::config::App;
+use crate::edge_cache::Entry;
+use crate::error::{ApiError, ApiResult};
+use crate::store::team::{self as store_team, Accepted, Guarded};
+use crate::store::{self, AgentRow};
+use crate::{http, inbox, secrets};
+
+fn unknown_agent() -> ApiError {
+    ApiError::new(
+        ErrorCode::UnknownAgent,
+        "No member of the team has that id.",
+    )
+}
+
+fn last_admin() -> ApiError {
+    ApiError::new(
+        ErrorCode::LastAdmin,
+        "The team needs an admin: make someone else an admin first.",
+    )
+}
+
+fn unknown_invitation() -> ApiError {
+    ApiError::new(
+        ErrorCode::UnknownInvitation,
+        "This invitation is not valid any more: it was used, withdrawn or it expired. \
+         Ask an admin for a new one.",
+    )
+}
+
+/// `GET /api/agent/team`.
+pub async fn members(app: &App, req: &Request) -> ApiResult<Response> {
+    signed_in(app, req).await?;
+    let members = store_team::members(&app.db)
+        .await?
+        .iter()
+        .map(AgentRow::profile)
+        .collect();
+    Ok(http::json(&Team { members }, 200))
+}
+
+/// `POST /api/admin/invitations` → 201 [`InvitationCreated`].
+pub async fn invite(app: &App, mut req: Request) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let admin = signed_in_admin(app, &req).await?;
+    let body: NewInvitation = http::read_json(&mut req).await?;
+    let valid = validate_invitation(&body)?;
+    let token = secrets::new_token()?;
+    let id = secrets::new_id("i")?;
+    let now = store::now();
+    let invitation = store_team::invite(
+        &app.db,
+        &store_team::NewInvitation {
+            id: &id,
+            token_hash: &token_digest(&token),
+            email: &valid.email,
+            name: &valid.name,
+            role: valid.role,
+            invited_by: &admin.id,
+            at: now,
+            expires_at: now + INVITATION_TTL_MS,
+        },
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::AlreadyMember,
+            format!("{} is already a member of the team.", valid.email),
+        )
+    })?;
+    let created = InvitationCreated {
+        invitation,
+        url: invitation_url(&http::own_origin(&req)?, &token),
+    };
+    Ok(http::json(&created, 201))
+}
+
+/// `GET /api/admin/invitations`.
+pub async fn invitations(app: &App, req: &Request) -> ApiResult<Response> {
+    signed_in_admin(app, req).await?;
+    let invitations = store_team::invitations(&app.db, store::now()).await?;
+    Ok(http::json(&InvitationList { invitations }, 200))
+}
+
+/// `DELETE /api/admin/invitations/{id}`: its link stops working.
+pub async fn withdraw(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(req)?;
+    signed_in_admin(app, req).await?;
+    if store_team::withdraw(&app.db, id).await? {
+        Ok(http::no_content())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::UnknownInvitation,
+            "No pending invitation has that id.",
+        ))
+    }
+}
+
+/// `PUT /api/admin/agents/{id}/role` → the member's profile.
+pub async fn set_role(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    signed_in_admin(app, &req).await?;
+    let body: SetRole = http::read_json(&mut req).await?;
+    match store_team::set_role(&app.db, id, body.role).await? {
+        Guarded::Done(agent) => Ok(http::json(&agent.profile(), 200)),
+        Guarded::LastAdmin => Err(last_admin()),
+        Guarded::Unknown => Err(unknown_agent()),
+    }
+}
+
+/// `DELETE /api/admin/agents/{id}`: the member, their sessions and picture go; their messages
+/// stay in the conversations under their name.
+pub async fn remove(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(req)?;
+    signed_in_admin(app, req).await?;
+    let avatar = match store_team::remove(&app.db, id).await? {
+        Guarded::Done(avatar) => avatar,
+        Guarded::LastAdmin => return Err(last_admin()),
+        Guarded::Unknown => return Err(unknown_agent()),
+    };
+    avatars::forget(app, id, avatar).await;
+    inbox::sign_out(
+        &app.inboxes,
+        inbox::DEFAULT_INBOX,
+        id,
+        SignedOut::Removed,
+        None,
+    )
+    .await?;
+    // They no longer count towards availability.
+    Entry::presence(&http::own_origin(req)?).forget().await;
+    Ok(http::no_content())
+}
+
+/// The digest of the invitation token a request carries as `Authorization: Bearer`.
+fn presented_invitation(req: &Request) -> ApiResult<String> {
+    let header = req.headers().get("authorization")?;
+    Ok(token_digest(bearer_token(header.as_deref())?))
+}
+
+/// `GET /api/invitations/current`: what the bearer's invitation is for.
+pub async fn preview(app: &App, req: &Request) -> ApiResult<Response> {
+    let digest = presented_invitation(req)?;
+    let (invitation, site_name) = store_team::invitation_by_token(&app.db, &digest, store::now())
+        .await?
+        .ok_or_else(unknown_invitation)?;
+    let preview = InvitationPreview {
+        email: invitation.email,
+        name: invitation.name,
+        role: invitation.role,
+        site_name,
+        expires_at: invitation.expires_at,
+    };
+    Ok(http::json(&preview, 200))
+}
+
+/// `POST /api/invitations/accept` → 201 with the new member's profile and a session cookie.
+pub async fn accept(app: &App, mut req: Request) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let digest = presented_invitation(&req)?;
+    let body: AcceptInvitation = http::read_json(&mut req).await?;
+    let name = validate_acceptance(&body)?;
+    let now = store::now();
+    let (invitation, _) = store_team::invitation_by_token(&app.db, &digest, now)
+        .await?
+        .ok_or_else(unknown_invitation)?;
+    let agent = AgentRow {
+        id: secrets::new_id("a")?,
+        email: invitation.email,
+        name,
+        role: invitation.role,
+        status: AgentStatus::Available,
+        password_hash: secrets::hash_password(&body.password).await?.encode(),
+        avatar: None,
+    };
+    match store_team::accept(
+        &app.db,
+        &digest,
+        &agent.id,
+        &agent.name,
+        &agent.password_hash,
+        now,
+    )
+    .await?
+    {
+        Accepted::Joined => start_session(app, &req, &agent, 201).await,
+        Accepted::AlreadyMember => Err(ApiError::new(
+            ErrorCode::AlreadyMember,
+            format!("{} is already a member of the team.", agent.email),
+        )),
+        Accepted::Unknown => Err(unknown_invitation()),
+    }
+}

@@ -1,0 +1,433 @@
+//! The team against the running Worker: invitations (a link used once, replaced, withdrawn,
+//! expired, refused for members), roles with the last admin kept, removal and signing out
+//! everywhere (sessions end and open inbox pages are told), a password change, and wrong
+//! passwords throttled per account. Every refusal is checked to change nothing.
+//!
+//! Members made here are new people, never the demo admin, whose sessions other tests use.
+
+use porchlight_tests::{local_sql, new_client_id, session_cookie, Edge, Reply};
+use protocol::api::{
+    AgentProfile, ErrorCode, InvitationCreated, InvitationList, InvitationPreview, Role, Team,
+};
+use protocol::frame::{InboxFrame, SignedOut};
+use serde_json::json;
+
+const PASSWORD: &str = "a long enough password";
+
+fn unique_email() -> String {
+    format!("{}@team.example", new_client_id().to_lowercase())
+}
+
+fn invite(edge: &Edge, admin: &str, email: &str, role: &str) -> Reply {
+    edge.as_agent(
+        admin,
+        "POST",
+        "/api/admin/invitations",
+        Some(&json!({ "email": email, "name": "New Member", "role": role })),
+    )
+}
+
+/// The token in an invitation's link.
+fn token_of(created: &InvitationCreated) -> String {
+    created
+        .url
+        .split_once("#invite=")
+        .map(|(_, t)| t.to_owned())
+        .expect("a token in the fragment")
+}
+
+fn preview(edge: &Edge, token: &str) -> Reply {
+    edge.request(
+        "GET",
+        "/api/invitations/current",
+        &[("authorization", &format!("Bearer {token}"))],
+        None,
+    )
+}
+
+fn accept(edge: &Edge, token: &str, name: &str, password: &str) -> Reply {
+    edge.request(
+        "POST",
+        "/api/invitations/accept",
+        &[
+            ("authorization", &format!("Bearer {token}")),
+            ("origin", &edge.url),
+            ("content-type", "application/json"),
+        ],
+        Some(&json!({ "name": name, "password": password }).to_string()),
+    )
+}
+
+/// A new member with `role`, signed in: their profile and session cookie.
+fn new_member(edge: &Edge, admin: &str, role: &str) -> (AgentProfile, String) {
+    let reply = invite(edge, admin, &unique_email(), role);
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let reply = accept(edge, &token_of(&reply.json()), "New Member", PASSWORD);
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    (reply.json(), session_cookie(&reply))
+}
+
+fn me(edge: &Edge, cookie: &str) -> Reply {
+    edge.request("GET", "/api/agent/me", &[("cookie", cookie)], None)
+}
+
+fn team(edge: &Edge, cookie: &str) -> Vec<AgentProfile> {
+    let reply = edge.as_agent(cookie, "GET", "/api/agent/team", None);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json::<Team>().members
+}
+
+fn pending(edge: &Edge, admin: &str) -> InvitationList {
+    let reply = edge.as_agent(admin, "GET", "/api/admin/invitations", None);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json()
+}
+
+/// Reads the inbox socket until the server signs it out; returns why.
+fn signed_out(socket: &mut porchlight_tests::Socket) -> SignedOut {
+    loop {
+        match socket.receive::<InboxFrame>() {
+            InboxFrame::SignedOut(why) => return why,
+            InboxFrame::Conversation(_) => continue,
+        }
+    }
+}
+
+#[test]
+fn an_admin_invites_someone_who_joins_with_the_link_once() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let email = unique_email();
+
+    let reply = invite(&edge, &admin, &email.to_uppercase(), "agent");
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let created: InvitationCreated = reply.json();
+    assert_eq!(created.invitation.email, email);
+    assert_eq!(created.invitation.role, Role::Agent);
+    assert!(created.invitation.invited_by.is_some());
+    assert!(
+        created
+            .url
+            .starts_with(&format!("{}/inbox#invite=", edge.url)),
+        "{}",
+        created.url
+    );
+    let token = token_of(&created);
+
+    // Admins see it pending, never its token.
+    let listed = edge.as_agent(&admin, "GET", "/api/admin/invitations", None);
+    assert!(listed
+        .json::<InvitationList>()
+        .invitations
+        .contains(&created.invitation));
+    assert!(!listed.body.contains(&token));
+
+    let seen: InvitationPreview = preview(&edge, &token).json();
+    assert_eq!(seen.email, email);
+    assert_eq!(seen.role, Role::Agent);
+    assert!(!seen.site_name.is_empty());
+
+    // Refusals change nothing: the link still works after each.
+    let no_origin = edge.request(
+        "POST",
+        "/api/invitations/accept",
+        &[
+            ("authorization", &format!("Bearer {token}")),
+            ("content-type", "application/json"),
+        ],
+        Some(&json!({ "name": "Grace", "password": PASSWORD }).to_string()),
+    );
+    no_origin.assert_error(403, ErrorCode::Forbidden);
+    accept(&edge, &token, "Grace", "short").assert_error(400, ErrorCode::InvalidField);
+    accept(&edge, &token, " ", PASSWORD).assert_error(400, ErrorCode::InvalidField);
+    accept(&edge, "not-a-token", "Grace", PASSWORD).assert_error(404, ErrorCode::UnknownInvitation);
+    assert_eq!(preview(&edge, &token).status, 200);
+
+    let joined = accept(&edge, &token, "  Grace Hopper ", PASSWORD);
+    assert_eq!(joined.status, 201, "{}", joined.body);
+    let member: AgentProfile = joined.json();
+    assert_eq!(member.email, email);
+    assert_eq!(member.name, "Grace Hopper");
+    assert_eq!(member.role, Role::Agent);
+    let cookie = session_cookie(&joined);
+    assert_eq!(me(&edge, &cookie).json::<AgentProfile>().id, member.id);
+
+    // Used once.
+    accept(&edge, &token, "Someone Else", PASSWORD).assert_error(404, ErrorCode::UnknownInvitation);
+    preview(&edge, &token).assert_error(404, ErrorCode::UnknownInvitation);
+    assert!(!pending(&edge, &admin)
+        .invitations
+        .iter()
+        .any(|i| i.email == email));
+
+    // A member of the team, who signs in with their own password and sees the team.
+    assert!(team(&edge, &admin).iter().any(|m| m.id == member.id));
+    assert_eq!(edge.try_sign_in(&email, PASSWORD).status, 200);
+    assert!(team(&edge, &cookie)
+        .iter()
+        .any(|m| m.email == edge.agent_email));
+}
+
+#[test]
+fn invitations_are_replaced_withdrawn_expire_and_only_admins_send_them() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let email = unique_email();
+
+    let first: InvitationCreated = invite(&edge, &admin, &email, "agent").json();
+    let second: InvitationCreated = invite(&edge, &admin, &email, "admin").json();
+    preview(&edge, &token_of(&first)).assert_error(404, ErrorCode::UnknownInvitation);
+    assert_eq!(
+        preview(&edge, &token_of(&second))
+            .json::<InvitationPreview>()
+            .role,
+        Role::Admin
+    );
+    let mine = |list: InvitationList| {
+        list.invitations
+            .into_iter()
+            .filter(|i| i.email == email)
+            .count()
+    };
+    assert_eq!(mine(pending(&edge, &admin)), 1);
+
+    let path = format!("/api/admin/invitations/{}", second.invitation.id);
+    assert_eq!(edge.as_agent(&admin, "DELETE", &path, None).status, 204);
+    preview(&edge, &token_of(&second)).assert_error(404, ErrorCode::UnknownInvitation);
+    edge.as_agent(&admin, "DELETE", &path, None)
+        .assert_error(404, ErrorCode::UnknownInvitation);
+    assert_eq!(mine(pending(&edge, &admin)), 0);
+
+    // Members are not invited again; bad input is refused and stores nothing.
+    invite(&edge, &admin, &edge.agent_email, "agent").assert_error(409, ErrorCode::AlreadyMember);
+    invite(&edge, &admin, "not an address", "agent").assert_error(400, ErrorCode::InvalidField);
+    invite(&edge, &admin, &email, "owner").assert_error(400, ErrorCode::MalformedBody);
+    assert_eq!(mine(pending(&edge, &admin)), 0);
+
+    // An invitation past its week is dead.
+    let third: InvitationCreated = invite(&edge, &admin, &email, "agent").json();
+    local_sql(&format!(
+        "UPDATE invitations SET expires_at = 1 WHERE id = '{}'",
+        third.invitation.id
+    ));
+    preview(&edge, &token_of(&third)).assert_error(404, ErrorCode::UnknownInvitation);
+    accept(&edge, &token_of(&third), "Late", PASSWORD)
+        .assert_error(404, ErrorCode::UnknownInvitation);
+    assert_eq!(mine(pending(&edge, &admin)), 0);
+
+    // Agents cannot invite or see invitations; nobody can from another origin.
+    let (_, agent) = new_member(&edge, &admin, "agent");
+    invite(&edge, &agent, &unique_email(), "agent").assert_error(403, ErrorCode::Forbidden);
+    edge.as_agent(&agent, "GET", "/api/admin/invitations", None)
+        .assert_error(403, ErrorCode::Forbidden);
+    let foreign = edge.request(
+        "POST",
+        "/api/admin/invitations",
+        &[
+            ("cookie", &admin),
+            ("origin", "https://evil.example"),
+            ("content-type", "application/json"),
+        ],
+        Some(&json!({ "email": unique_email(), "name": "X", "role": "admin" }).to_string()),
+    );
+    foreign.assert_error(403, ErrorCode::Forbidden);
+}
+
+#[test]
+fn roles_change_but_the_team_always_keeps_an_admin() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let demo: AgentProfile = me(&edge, &admin).json();
+    let (member, cookie) = new_member(&edge, &admin, "agent");
+    let role_path = |id: &str| format!("/api/admin/agents/{id}/role");
+
+    // Only members made in this binary are ever admins beside the demo admin, and only in
+    // this test: the demo admin is the last one.
+    edge.as_agent(
+        &admin,
+        "PUT",
+        &role_path(&demo.id),
+        Some(&json!({ "role": "agent" })),
+    )
+    .assert_error(409, ErrorCode::LastAdmin);
+    edge.as_agent(
+        &admin,
+        "DELETE",
+        &format!("/api/admin/agents/{}", demo.id),
+        None,
+    )
+    .assert_error(409, ErrorCode::LastAdmin);
+    assert_eq!(me(&edge, &admin).json::<AgentProfile>().role, Role::Admin);
+
+    // An agent cannot make themselves admin.
+    edge.as_agent(
+        &cookie,
+        "PUT",
+        &role_path(&member.id),
+        Some(&json!({ "role": "admin" })),
+    )
+    .assert_error(403, ErrorCode::Forbidden);
+
+    let promoted = edge.as_agent(
+        &admin,
+        "PUT",
+        &role_path(&member.id),
+        Some(&json!({ "role": "admin" })),
+    );
+    assert_eq!(promoted.status, 200, "{}", promoted.body);
+    assert_eq!(promoted.json::<AgentProfile>().role, Role::Admin);
+    assert_eq!(
+        edge.as_agent(&cookie, "GET", "/api/admin/invitations", None)
+            .status,
+        200
+    );
+
+    let demoted = edge.as_agent(
+        &admin,
+        "PUT",
+        &role_path(&member.id),
+        Some(&json!({ "role": "agent" })),
+    );
+    assert_eq!(demoted.json::<AgentProfile>().role, Role::Agent);
+    edge.as_agent(&cookie, "GET", "/api/admin/invitations", None)
+        .assert_error(403, ErrorCode::Forbidden);
+
+    edge.as_agent(
+        &admin,
+        "PUT",
+        &role_path("a_nobody"),
+        Some(&json!({ "role": "agent" })),
+    )
+    .assert_error(404, ErrorCode::UnknownAgent);
+    edge.as_agent(
+        &admin,
+        "PUT",
+        &role_path(&member.id),
+        Some(&json!({ "role": "boss" })),
+    )
+    .assert_error(400, ErrorCode::MalformedBody);
+    assert_eq!(me(&edge, &cookie).json::<AgentProfile>().role, Role::Agent);
+}
+
+#[test]
+fn a_removed_member_is_signed_out_at_once_and_cannot_come_back() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let (member, cookie) = new_member(&edge, &admin, "agent");
+    let (other, other_cookie) = new_member(&edge, &admin, "agent");
+    let mut inbox = edge.inbox_socket(&cookie);
+    let path = format!("/api/admin/agents/{}", member.id);
+
+    edge.as_agent(&other_cookie, "DELETE", &path, None)
+        .assert_error(403, ErrorCode::Forbidden);
+    assert_eq!(me(&edge, &cookie).status, 200);
+
+    assert_eq!(edge.as_agent(&admin, "DELETE", &path, None).status, 204);
+    assert_eq!(signed_out(&mut inbox), SignedOut::Removed);
+    assert_eq!(inbox.closed_by_server(), Some(4001));
+
+    me(&edge, &cookie).assert_error(401, ErrorCode::Unauthenticated);
+    edge.try_sign_in(&member.email, PASSWORD)
+        .assert_error(401, ErrorCode::InvalidCredentials);
+    let members = team(&edge, &admin);
+    assert!(!members.iter().any(|m| m.id == member.id));
+    assert!(members.iter().any(|m| m.id == other.id));
+    edge.as_agent(&admin, "DELETE", &path, None)
+        .assert_error(404, ErrorCode::UnknownAgent);
+}
+
+#[test]
+fn signing_out_everywhere_ends_every_session_of_that_member_only() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let (member, here) = new_member(&edge, &admin, "agent");
+    let there = session_cookie(&edge.try_sign_in(&member.email, PASSWORD));
+    let mut inbox_there = edge.inbox_socket(&there);
+
+    let reply = edge.as_agent(&here, "DELETE", "/api/agent/sessions", None);
+    assert_eq!(reply.status, 204, "{}", reply.body);
+    assert!(reply
+        .header("set-cookie")
+        .is_some_and(|c| c.contains("Max-Age=0")));
+    assert_eq!(signed_out(&mut inbox_there), SignedOut::Everywhere);
+    me(&edge, &here).assert_error(401, ErrorCode::Unauthenticated);
+    me(&edge, &there).assert_error(401, ErrorCode::Unauthenticated);
+    assert_eq!(me(&edge, &admin).status, 200);
+    // Signing in again works.
+    assert_eq!(edge.try_sign_in(&member.email, PASSWORD).status, 200);
+}
+
+#[test]
+fn a_password_change_needs_the_current_one_and_ends_the_other_sessions() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let (member, here) = new_member(&edge, &admin, "agent");
+    let there = session_cookie(&edge.try_sign_in(&member.email, PASSWORD));
+    let mut inbox_here = edge.inbox_socket(&here);
+    let mut inbox_there = edge.inbox_socket(&there);
+    let change = |current: &str, new: &str| {
+        edge.as_agent(
+            &here,
+            "PUT",
+            "/api/agent/me/password",
+            Some(&json!({ "current_password": current, "new_password": new })),
+        )
+    };
+    let new_password = "another long password";
+
+    change("wrong password", new_password).assert_error(400, ErrorCode::InvalidField);
+    change(PASSWORD, "short").assert_error(400, ErrorCode::InvalidField);
+    assert_eq!(me(&edge, &there).status, 200);
+    assert_eq!(edge.try_sign_in(&member.email, PASSWORD).status, 200);
+
+    assert_eq!(change(PASSWORD, new_password).status, 200);
+    assert_eq!(me(&edge, &here).status, 200);
+    me(&edge, &there).assert_error(401, ErrorCode::Unauthenticated);
+    assert_eq!(signed_out(&mut inbox_there), SignedOut::Everywhere);
+    // The page that changed it stays live: the next row it gets is a conversation.
+    let created = edge.start_conversation(None, "after the password change");
+    loop {
+        match inbox_here.receive::<InboxFrame>() {
+            InboxFrame::Conversation(row) if row.id == created.conversation_id => break,
+            InboxFrame::Conversation(_) => continue,
+            InboxFrame::SignedOut(why) => panic!("the changing page was signed out: {why:?}"),
+        }
+    }
+    edge.try_sign_in(&member.email, PASSWORD)
+        .assert_error(401, ErrorCode::InvalidCredentials);
+    assert_eq!(edge.try_sign_in(&member.email, new_password).status, 200);
+}
+
+#[test]
+fn wrong_passwords_are_throttled_per_account_until_the_window_ends() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let (member, _) = new_member(&edge, &admin, "agent");
+
+    for _ in 0..domain::throttle::PER_ACCOUNT.failures {
+        edge.try_sign_in(&member.email, "not the password")
+            .assert_error(401, ErrorCode::InvalidCredentials);
+    }
+    let blocked = edge.try_sign_in(&member.email, "not the password");
+    blocked.assert_error(429, ErrorCode::TooManyAttempts);
+    let retry: i64 = blocked
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .expect("a Retry-After in seconds");
+    assert!((1..=15 * 60).contains(&retry), "{retry}");
+    // The right password is refused too while the account is throttled…
+    edge.try_sign_in(&member.email, PASSWORD)
+        .assert_error(429, ErrorCode::TooManyAttempts);
+    // …but only that account.
+    assert_eq!(
+        edge.try_sign_in(&edge.agent_email, &edge.agent_password)
+            .status,
+        200
+    );
+
+    // Once the window is over, the right password works (and clears the count).
+    local_sql("UPDATE login_failures SET since = since - 900000");
+    assert_eq!(edge.try_sign_in(&member.email, PASSWORD).status, 200);
+    edge.try_sign_in(&member.email, "not the password")
+        .assert_error(401, ErrorCode::InvalidCredentials);
+}
