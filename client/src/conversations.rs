@@ -5,6 +5,7 @@
 
 use protocol::api::ConversationSummary;
 use protocol::frame::InboxFrame;
+use protocol::ConversationStatus;
 
 /// Conversation rows, newest activity first.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -64,6 +65,31 @@ impl ConversationIndex {
     }
 }
 
+/// A view of the inbox list: which rows it shows, for agent `me`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// Open and assigned to nobody: the team's to pick up.
+    Unassigned,
+    /// Open and assigned to me.
+    Mine,
+    /// Every open conversation.
+    Open,
+    /// Every closed conversation.
+    Closed,
+}
+
+impl View {
+    pub fn shows(self, row: &ConversationSummary, me: &str) -> bool {
+        let open = row.status == ConversationStatus::Open;
+        match self {
+            Self::Unassigned => open && row.assignee_id.is_none(),
+            Self::Mine => open && row.assignee_id.as_deref() == Some(me),
+            Self::Open => open,
+            Self::Closed => !open,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,7 +108,32 @@ mod tests {
             page_url: None,
             consent: None,
             contact_name: None,
+            assignee_id: None,
         }
+    }
+
+    #[test]
+    fn views_split_open_rows_by_assignee_and_keep_closed_apart() {
+        let assigned = |id: &str, to: Option<&str>, status| ConversationSummary {
+            assignee_id: to.map(Into::into),
+            ..row(id, 1, 1, status)
+        };
+        let rows = [
+            assigned("free", None, ConversationStatus::Open),
+            assigned("mine", Some("me"), ConversationStatus::Open),
+            assigned("theirs", Some("them"), ConversationStatus::Open),
+            assigned("done", Some("me"), ConversationStatus::Closed),
+        ];
+        let shown = |view: View| -> Vec<&str> {
+            rows.iter()
+                .filter(|r| view.shows(r, "me"))
+                .map(|r| r.id.as_str())
+                .collect()
+        };
+        assert_eq!(shown(View::Unassigned), ["free"]);
+        assert_eq!(shown(View::Mine), ["mine"]);
+        assert_eq!(shown(View::Open), ["free", "mine", "theirs"]);
+        assert_eq!(shown(View::Closed), ["done"]);
     }
 
     fn ids(index: &ConversationIndex) -> Vec<&str> {

@@ -35,7 +35,7 @@ pub mod link;
 pub mod socket;
 
 pub use activity::{Activity, Joined};
-pub use conversations::ConversationIndex;
+pub use conversations::{ConversationIndex, View};
 pub use outbox::{Applied, Delivery, Entry, Outbox, PendingSend, SendState};
 pub use typing::TypingOut;
 

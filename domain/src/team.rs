@@ -2,6 +2,7 @@
 //! points.
 
 use protocol::api::{AcceptInvitation, NewInvitation, Role};
+use protocol::limits::CHAT_LIMIT_MAX;
 
 use crate::credentials::{normalise_email, validate_display_name, validate_new_password};
 use crate::Rejection;
@@ -28,6 +29,17 @@ pub fn validate_acceptance(accept: &AcceptInvitation) -> Result<String, Rejectio
     let name = validate_display_name("name", &accept.name)?;
     validate_new_password("password", &accept.password)?;
     Ok(name)
+}
+
+/// A member's chat limit: 1 to [`CHAT_LIMIT_MAX`], or none for no limit.
+pub fn validate_chat_limit(limit: Option<u32>) -> Result<Option<u32>, Rejection> {
+    match limit {
+        Some(n) if !(1..=CHAT_LIMIT_MAX).contains(&n) => Err(Rejection::field(
+            "chat_limit",
+            &format!("must be from 1 to {CHAT_LIMIT_MAX}, or null for no limit"),
+        )),
+        other => Ok(other),
+    }
 }
 
 /// The link an invitee opens: the inbox, with the token in the fragment (browsers never send a
@@ -95,6 +107,20 @@ mod tests {
             .unwrap_err()
             .message
             .contains("`password`"));
+    }
+
+    #[test]
+    fn a_chat_limit_is_positive_and_bounded_or_none() {
+        assert_eq!(validate_chat_limit(None), Ok(None));
+        assert_eq!(validate_chat_limit(Some(1)), Ok(Some(1)));
+        assert_eq!(
+            validate_chat_limit(Some(CHAT_LIMIT_MAX)),
+            Ok(Some(CHAT_LIMIT_MAX))
+        );
+        for bad in [0, CHAT_LIMIT_MAX + 1] {
+            let refused = validate_chat_limit(Some(bad)).unwrap_err();
+            assert!(refused.message.contains("`chat_limit`"), "{refused:?}");
+        }
     }
 
     #[test]

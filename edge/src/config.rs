@@ -40,6 +40,11 @@ impl App {
         })
     }
 
+    /// The environment, for what takes it whole.
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
     /// The key sealing Meta access tokens; `None` when the secret is absent or malformed.
     pub fn token_key(&self) -> Option<[u8; domain::sealed::KEY_BYTES]> {
         let secret = self.env.secret(TOKEN_KEY).ok()?.to_string();

@@ -264,6 +264,7 @@ struct SummaryRow {
     consent_version: Option<u32>,
     consent_at: Option<Millis>,
     contact_name: Option<String>,
+    assignee_id: Option<String>,
 }
 
 impl From<SummaryRow> for ConversationSummary {
@@ -283,13 +284,14 @@ impl From<SummaryRow> for ConversationSummary {
                 _ => None,
             },
             contact_name: r.contact_name,
+            assignee_id: r.assignee_id,
         }
     }
 }
 
 const SUMMARY_COLUMNS: &str = "id, site_id, channel, status, created_at, last_message_at, \
                                last_message_preview, last_seq, page_url, consent_mode, \
-                               consent_version, consent_at, contact_name";
+                               consent_version, consent_at, contact_name, assignee_id";
 
 /// Conversations with at least one message, newest activity first.
 pub async fn list_conversations(db: &D1Database, limit: u32) -> Result<Vec<ConversationSummary>> {
@@ -356,7 +358,7 @@ pub async fn set_conversation_status(
 // ---- agents and sessions ----
 
 /// The columns of an [`AgentRow`].
-const AGENT_COLUMNS: &str = "id, email, name, role, status, password_hash, avatar";
+const AGENT_COLUMNS: &str = "id, email, name, role, status, password_hash, avatar, chat_limit";
 
 #[derive(Deserialize)]
 pub struct AgentRow {
@@ -368,6 +370,7 @@ pub struct AgentRow {
     pub password_hash: String,
     /// The current profile picture's id (see [`avatar_key`]).
     pub avatar: Option<String>,
+    pub chat_limit: Option<u32>,
 }
 
 impl AgentRow {
@@ -382,6 +385,7 @@ impl AgentRow {
                 .avatar
                 .as_ref()
                 .map(|version| avatar_path(&self.id, version)),
+            chat_limit: self.chat_limit,
         }
     }
 }
@@ -463,7 +467,7 @@ pub async fn session_agent(
 ) -> Result<Option<AgentRow>> {
     stmt(
         db,
-        "SELECT a.id, a.email, a.name, a.role, a.status, a.password_hash, a.avatar \
+        "SELECT a.id, a.email, a.name, a.role, a.status, a.password_hash, a.avatar, a.chat_limit \
          FROM agent_sessions s \
          JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = ?1 AND s.expires_at > ?2",
         &[text(token_digest), num(at)],
@@ -488,18 +492,47 @@ pub async fn set_agent_status(db: &D1Database, agent_id: &str, status: AgentStat
     Ok(())
 }
 
+/// An agent whose toggle says available (whether they are present is the inbox's to say), with
+/// their chat limit and how many open conversations are assigned to them.
 #[derive(Deserialize)]
-struct IdRow {
-    id: String,
+pub struct AvailableAgent {
+    pub id: String,
+    pub chat_limit: Option<u32>,
+    pub open_assigned: u32,
 }
 
-/// The agents whose toggle says available (whether they are present is the inbox's to say).
-pub async fn agents_set_available(db: &D1Database) -> Result<Vec<String>> {
-    let rows: Vec<IdRow> = stmt(db, "SELECT id FROM agents WHERE status = 'available'", &[])?
-        .all()
-        .await?
-        .results()?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
+pub async fn agents_set_available(db: &D1Database) -> Result<Vec<AvailableAgent>> {
+    stmt(
+        db,
+        "SELECT a.id, a.chat_limit, \
+         (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'open') \
+         AS open_assigned FROM agents a WHERE a.status = 'available'",
+        &[],
+    )?
+    .all()
+    .await?
+    .results()
+}
+
+/// Assigns a conversation to `agent` (or unassigns it with `None`); the row as it now is.
+/// `Ok(None)` when the conversation or the agent does not exist (nothing changed).
+pub async fn assign(
+    db: &D1Database,
+    id: &str,
+    agent: Option<&str>,
+) -> Result<Option<ConversationSummary>> {
+    let row: Option<SummaryRow> = stmt(
+        db,
+        &format!(
+            "UPDATE conversations SET assignee_id = ?2, updated_at = ?3 WHERE id = ?1 \
+             AND (?2 IS NULL OR EXISTS (SELECT 1 FROM agents WHERE id = ?2)) \
+             RETURNING {SUMMARY_COLUMNS}"
+        ),
+        &[text(id), opt_text(agent), num(now())],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(Into::into))
 }
 
 pub async fn delete_session(db: &D1Database, token_digest: &str) -> Result<()> {

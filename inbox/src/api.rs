@@ -5,9 +5,9 @@
 use client::http::{self, HttpError};
 use leptos::prelude::window;
 use protocol::api::{
-    AcceptInvitation, AgentProfile, AgentStatus, ChangePassword, ConversationList,
+    AcceptInvitation, AgentProfile, AgentStatus, Assign, ChangePassword, ConversationList,
     ConversationSummary, InvitationCreated, InvitationList, InvitationPreview, Login,
-    NewInvitation, Role, SetAgentStatus, SetRole, Team,
+    NewInvitation, Role, SetAgentStatus, SetChatLimit, SetRole, Team,
 };
 use protocol::ConversationStatus;
 
@@ -60,6 +60,18 @@ pub async fn withdraw(id: &str) -> Result<(), HttpError> {
 pub async fn set_role(id: &str, role: Role) -> Result<AgentProfile, HttpError> {
     let url = format!("/api/admin/agents/{}/role", encode(id));
     http::put_json(&url, &SetRole { role }).await
+}
+
+/// `PUT /api/admin/agents/{id}/chat-limit`: `None` for no limit.
+pub async fn set_chat_limit(id: &str, chat_limit: Option<u32>) -> Result<AgentProfile, HttpError> {
+    let url = format!("/api/admin/agents/{}/chat-limit", encode(id));
+    http::put_json(&url, &SetChatLimit { chat_limit }).await
+}
+
+/// `PUT /api/agent/conversations/{id}/assignee`: the row as it now stands.
+pub async fn assign(id: &str, agent_id: Option<String>) -> Result<ConversationSummary, HttpError> {
+    let url = format!("/api/agent/conversations/{}/assignee", encode(id));
+    http::put_json(&url, &Assign { agent_id }).await
 }
 
 /// `DELETE /api/admin/agents/{id}`: removes a member from the team.

@@ -1,13 +1,13 @@
 //! The conversation list. The inbox socket is opened before the list is fetched, and the list
 //! is fetched again each time that socket (re)opens, so no change falls between the snapshot
 //! and the live rows; [`ConversationIndex`] merges the two without letting a row go back in
-//! time. The list shows one view at a time, open or closed conversations; a row moves between
-//! them live when anyone closes or reopens it.
+//! time. The list shows one view at a time (`client::View`: unassigned, mine, all open,
+//! closed); a row moves between them live when anyone assigns, closes or reopens it.
 
-use client::{ConversationIndex, Link, LinkHandlers, LinkState};
+use client::{ConversationIndex, Link, LinkHandlers, LinkState, View};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::api::ConversationSummary;
+use protocol::api::{AgentProfile, ConversationSummary};
 use protocol::frame::{InboxFrame, SignedOut};
 use protocol::ConversationStatus;
 
@@ -79,60 +79,83 @@ impl Conversations {
             .try_update(|i| i.apply(InboxFrame::Conversation(row)));
     }
 
+    /// Who conversation `id` is assigned to, as the list has it now.
+    pub fn assignee(&self, id: String) -> Signal<Option<String>> {
+        let index = self.index;
+        Signal::derive(move || index.with(|i| i.get(&id).and_then(|r| r.assignee_id.clone())))
+    }
+
     /// The status of conversation `id`, if the list has it.
     pub fn status(&self, id: &str) -> Option<ConversationStatus> {
         self.index.with_untracked(|i| i.get(id).map(|r| r.status))
     }
 }
 
-/// The list of rows in the chosen view; `selected` is the open conversation's id.
+/// The list of rows in the chosen view; `selected` is the open conversation's id, `me` the
+/// signed-in agent's, `members` the team (for assignees' names).
 #[component]
 pub fn ConversationList(
     conversations: Conversations,
     selected: RwSignal<Option<String>>,
+    me: String,
+    members: RwSignal<Vec<AgentProfile>>,
 ) -> impl IntoView {
-    let view_status = RwSignal::new(ConversationStatus::Open);
+    let me = StoredValue::new(me);
+    let view = RwSignal::new(View::Open);
     let rows = Memo::new(move |_| {
-        let wanted = view_status.get();
+        let wanted = view.get();
         conversations.index.with(|i| {
             i.rows()
                 .iter()
-                .filter(|r| r.status == wanted)
+                .filter(|r| wanted.shows(r, &me.read_value()))
                 .cloned()
                 .collect::<Vec<_>>()
         })
     });
-    let count = move |status: ConversationStatus| {
-        conversations
-            .index
-            .with(|i| i.rows().iter().filter(|r| r.status == status).count())
+    let count = move |v: View| {
+        conversations.index.with(|i| {
+            i.rows()
+                .iter()
+                .filter(|r| v.shows(r, &me.read_value()))
+                .count()
+        })
     };
-    let tab = move |status: ConversationStatus, id: &'static str, label: &'static str| {
+    let tab = move |v: View, id: &'static str, label: &'static str| {
         view! {
             <button id=id type="button" class="view-tab"
-                aria-pressed=move || (view_status.get() == status).to_string()
-                on:click=move |_| view_status.set(status)>
-                {label}" "<span class="view-count">{move || count(status)}</span>
+                aria-pressed=move || (view.get() == v).to_string()
+                on:click=move |_| view.set(v)>
+                {label}" "<span class="view-count">{move || count(v)}</span>
             </button>
         }
     };
-    let empty = move || match view_status.get() {
-        ConversationStatus::Open => "No open conversations.",
-        ConversationStatus::Closed => "No closed conversations.",
+    let empty = move || match view.get() {
+        View::Unassigned => "Nothing waiting for someone to pick it up.",
+        View::Mine => "Nothing assigned to you.",
+        View::Open => "No open conversations.",
+        View::Closed => "No closed conversations.",
     };
+    let name_of =
+        move |id: &str| members.with(|m| m.iter().find(|a| a.id == id).map(|a| a.name.clone()));
     view! {
         <nav class="list" aria-label="Conversations">
             <div class="views" role="group" aria-label="Show conversations">
-                {tab(ConversationStatus::Open, "view-open", "Open")}
-                {tab(ConversationStatus::Closed, "view-closed", "Closed")}
+                {tab(View::Unassigned, "view-unassigned", "Unassigned")}
+                {tab(View::Mine, "view-mine", "Mine")}
+                {tab(View::Open, "view-open", "All open")}
+                {tab(View::Closed, "view-closed", "Closed")}
             </div>
             <p class="error" role="alert">{move || conversations.error.get()}</p>
             <p class="empty" hidden=move || rows.with(|r| !r.is_empty())>{empty}</p>
             <ul>
                 // Keyed by content too, so a changed row is redrawn.
-                <For each=move || rows.get() key=|r| (r.id.clone(), r.last_seq, r.status == ConversationStatus::Open)
+                <For each=move || rows.get()
+                    key=|r| (r.id.clone(), r.last_seq, r.status == ConversationStatus::Open, r.assignee_id.clone())
                     let(row)>
-                    <Row row selected />
+                    {
+                        let assignee = row.assignee_id.as_deref().and_then(name_of);
+                        view! { <Row row selected assignee /> }
+                    }
                 </For>
             </ul>
         </nav>
@@ -140,7 +163,11 @@ pub fn ConversationList(
 }
 
 #[component]
-fn Row(row: ConversationSummary, selected: RwSignal<Option<String>>) -> impl IntoView {
+fn Row(
+    row: ConversationSummary,
+    selected: RwSignal<Option<String>>,
+    assignee: Option<String>,
+) -> impl IntoView {
     let id = row.id.clone();
     let is_selected = {
         let id = id.clone();
@@ -159,6 +186,7 @@ fn Row(row: ConversationSummary, selected: RwSignal<Option<String>>) -> impl Int
                 <span class="row-preview">{preview}</span>
                 <span class="row-meta">
                     <time class="row-time">{api::when(row.last_message_at)}</time>
+                    {assignee.map(|name| view! { <span class="row-assignee">{name}</span> })}
                 </span>
             </button>
         </li>

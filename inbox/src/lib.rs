@@ -125,6 +125,18 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
     // Only a change of conversation reopens the thread, not a click on the open one.
     let open = Memo::new(move |_| selected.get());
     let section = RwSignal::new(Section::Conversations);
+    // The team, for assigning and for names; read again each time the list shows (the Team
+    // page may have changed it).
+    let members = RwSignal::new(Vec::<AgentProfile>::new());
+    Effect::new(move |_| {
+        if section.get() == Section::Conversations {
+            spawn_local(async move {
+                if let Ok(team) = api::team().await {
+                    members.try_set(team.members);
+                }
+            });
+        }
+    });
     let error = RwSignal::new(None::<String>);
     let sign_out = move |_| {
         spawn_local(async move {
@@ -165,7 +177,7 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
                 <button id="sign-out" type="button" on:click=sign_out>"Sign out"</button>
             </header>
             <div class="panes" hidden=move || section.get() != Section::Conversations>
-                <ConversationList conversations selected />
+                <ConversationList conversations selected me=me.id.clone() members />
                 <main class="pane-thread">
                     <button class="back" type="button" on:click=move |_| selected.set(None)>
                         "← All conversations"
@@ -173,7 +185,11 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
                     {move || match open.get() {
                         Some(id) => {
                             let status = conversations.status(&id);
-                            view! { <Thread id me=thread_me.clone() status changed /> }.into_any()
+                            let assignee = conversations.assignee(id.clone());
+                            view! {
+                                <Thread id me=thread_me.clone() status assignee members changed />
+                            }
+                            .into_any()
                         }
                         None => view! {
                             <p class="placeholder">"Choose a conversation."</p>

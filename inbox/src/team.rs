@@ -1,5 +1,6 @@
-//! The Team page: every member with their role and availability; for admins also the role
-//! control and "Remove" on each other member, the invitation form (its link shown once, with a
+//! The Team page: every member with their role, availability and chat limit (the most open
+//! conversations assigned to them at once); for admins also the chat limit, the role control
+//! and "Remove" on each other member, the invitation form (its link shown once, with a
 //! copy button) and the pending invitations, each withdrawable. The server decides every rule
 //! (the last admin stays; only admins change anything); this page shows its refusals.
 
@@ -66,8 +67,8 @@ pub fn TeamPage(me: AgentProfile) -> impl IntoView {
             <section aria-labelledby="members-title">
                 <h2 id="members-title">"Members"</h2>
                 <ul class="members">
-                    <For each=move || members.get() key=|m| (m.id.clone(), m.role == Role::Admin) let(member)>
-                        <MemberRow member=member.clone() editable=is_admin && member.id != my_id error reload />
+                    <For each=move || members.get() key=|m| (m.id.clone(), m.role == Role::Admin, m.chat_limit) let(member)>
+                        <MemberRow member=member.clone() is_admin editable=is_admin && member.id != my_id error reload />
                     </For>
                 </ul>
             </section>
@@ -82,6 +83,9 @@ pub fn TeamPage(me: AgentProfile) -> impl IntoView {
 #[component]
 fn MemberRow(
     member: AgentProfile,
+    /// The viewer is an admin: the chat limit is editable.
+    is_admin: bool,
+    /// Role and removal are editable (an admin, on someone else's row).
     editable: bool,
     error: RwSignal<Option<String>>,
     reload: Callback<()>,
@@ -118,6 +122,23 @@ fn MemberRow(
             reload.try_run(());
         });
     };
+    let change_limit = {
+        let id = member.id.clone();
+        move |e: leptos::ev::Event| {
+            let value = event_target_value(&e);
+            let limit = value.trim().parse::<u32>().ok();
+            let id = id.clone();
+            busy.set(true);
+            spawn_local(async move {
+                let result = api::set_chat_limit(&id, limit).await;
+                error.try_set(result.err().map(|e| e.to_string()));
+                busy.try_set(false);
+                reload.try_run(());
+            });
+        }
+    };
+    let limit_label = format!("Chat limit of {}", member.name);
+    let limit = member.chat_limit.map(|n| n.to_string()).unwrap_or_default();
     let role_label = format!("Role of {}", member.name);
     let remove_label = format!("Remove {}", member.name);
     let status = match member.status {
@@ -137,6 +158,21 @@ fn MemberRow(
                 <span class="member-email">{member.email.clone()}</span>
             </span>
             <span class="member-status">{status}</span>
+            {if is_admin {
+                view! {
+                    <input type="number" class="member-limit" min="1" max="100" inputmode="numeric"
+                        placeholder="No limit" aria-label=limit_label value=limit
+                        disabled=move || busy.get() on:change=change_limit />
+                }
+                .into_any()
+            } else {
+                view! {
+                    <span class="member-limit">
+                        {member.chat_limit.map(|n| format!("up to {n} chats"))}
+                    </span>
+                }
+                .into_any()
+            }}
             {if editable {
                 view! {
                     <select class="member-role" aria-label=role_label disabled=move || busy.get()

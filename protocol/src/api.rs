@@ -273,6 +273,16 @@ pub struct AgentProfile {
     /// picture gets a new path); none when they have not set one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
+    /// The most open conversations assigned to them at once; none for no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_limit: Option<u32>,
+}
+
+/// `PUT /api/admin/agents/{id}/chat-limit`: 1 to [`crate::limits::CHAT_LIMIT_MAX`], or `null`
+/// for no limit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetChatLimit {
+    pub chat_limit: Option<u32>,
 }
 
 /// Whether an agent takes chats now (their own toggle). Counted as available for the widget
@@ -398,6 +408,15 @@ pub struct ConversationSummary {
     /// The person's name on Messenger or WhatsApp, when Meta gave it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_name: Option<String>,
+    /// The member it is assigned to; none while unassigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<String>,
+}
+
+/// `PUT /api/agent/conversations/{id}/assignee`: assign to a member, or unassign with `null`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assign {
+    pub agent_id: Option<String>,
 }
 
 /// `GET /api/agent/conversations`: newest activity first.

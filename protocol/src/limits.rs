@@ -34,3 +34,6 @@ pub const AVATAR_MAX_BYTES: u32 = 1024 * 1024;
 
 /// An invitation to the team can be accepted for this many milliseconds (7 days).
 pub const INVITATION_TTL_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+/// The highest chat limit a member may have.
+pub const CHAT_LIMIT_MAX: u32 = 100;

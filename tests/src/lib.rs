@@ -206,6 +206,44 @@ impl Edge {
         )
     }
 
+    /// `POST /api/admin/invitations` as the admin with `cookie`.
+    pub fn invite(&self, admin: &str, email: &str, role: &str) -> Reply {
+        self.as_agent(
+            admin,
+            "POST",
+            "/api/admin/invitations",
+            Some(&serde_json::json!({ "email": email, "name": "New Member", "role": role })),
+        )
+    }
+
+    /// `POST /api/invitations/accept` with an invitation's token.
+    pub fn accept(&self, token: &str, name: &str, password: &str) -> Reply {
+        self.request(
+            "POST",
+            "/api/invitations/accept",
+            &[
+                ("authorization", &format!("Bearer {token}")),
+                ("origin", &self.url),
+                ("content-type", "application/json"),
+            ],
+            Some(&serde_json::json!({ "name": name, "password": password }).to_string()),
+        )
+    }
+
+    /// A new member with `role` (`admin` or `agent`), invited by the admin with `cookie`, who
+    /// joined with [`MEMBER_PASSWORD`]: their profile and session cookie.
+    pub fn new_member(&self, admin: &str, role: &str) -> (protocol::api::AgentProfile, String) {
+        let reply = self.invite(admin, &unique_email(), role);
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        let reply = self.accept(
+            &invitation_token(&reply.json()),
+            "New Member",
+            MEMBER_PASSWORD,
+        );
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        (reply.json(), session_cookie(&reply))
+    }
+
     fn ws_url(&self, path: &str) -> String {
         format!("{}{path}", self.url.replacen("http", "ws", 1))
     }
@@ -252,6 +290,23 @@ impl Edge {
             .insert("origin", HeaderValue::from_str(&self.url).expect("origin"));
         Socket::connect(req)
     }
+}
+
+/// The password of every member [`Edge::new_member`] makes.
+pub const MEMBER_PASSWORD: &str = "a long enough password";
+
+/// An address no member has yet.
+pub fn unique_email() -> String {
+    format!("{}@team.example", new_client_id().to_lowercase())
+}
+
+/// The token in an invitation's link (its fragment).
+pub fn invitation_token(created: &protocol::api::InvitationCreated) -> String {
+    created
+        .url
+        .split_once("#invite=")
+        .map(|(_, t)| t.to_owned())
+        .expect("a token in the fragment")
 }
 
 /// The `Cookie` header value for the session a reply's `Set-Cookie` started.

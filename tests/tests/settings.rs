@@ -264,6 +264,83 @@ fn availability_follows_agent_presence() {
 }
 
 #[test]
+fn at_capacity_follows_chat_limits_assignments_and_closing() {
+    let s = Session::start();
+    let mut new = s.original.clone();
+    new.availability.mode = AvailabilityMode::UserAvailability;
+    s.put(&new);
+    s.set_status("available");
+    let me: AgentProfile = s
+        .edge
+        .as_agent(&s.cookie, "GET", "/api/agent/me", None)
+        .json();
+    let limit_path = format!("/api/admin/agents/{}/chat-limit", me.id);
+    let set_limit = |limit: serde_json::Value| {
+        let reply = s.edge.as_agent(
+            &s.cookie,
+            "PUT",
+            &limit_path,
+            Some(&serde_json::json!({ "chat_limit": limit })),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    };
+    let act = |conversation: &str, method: &str, action: &str, body: Option<serde_json::Value>| {
+        let path = format!("/api/agent/conversations/{conversation}/{action}");
+        let reply = s.edge.as_agent(&s.cookie, method, &path, body.as_ref());
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    };
+    let at_capacity =
+        |c: &WidgetConfig| matches!(c.availability, PublicAvailability::AtCapacity { .. });
+    let available =
+        |c: &WidgetConfig| matches!(c.availability, PublicAvailability::Available { .. });
+
+    // The demo admin is the only agent present, with room for one chat.
+    set_limit(serde_json::json!(1));
+    let inbox = s.edge.inbox_socket(&s.cookie);
+    s.config_until("available", available);
+
+    let created = s.edge.start_conversation(None, "one chat fills the limit");
+    let id = created.conversation_id.as_str();
+    act(
+        id,
+        "PUT",
+        "assignee",
+        Some(serde_json::json!({ "agent_id": me.id })),
+    );
+    let full = s.config_until("at capacity once assigned", at_capacity);
+    assert_eq!(
+        full.availability,
+        PublicAvailability::AtCapacity {
+            message: new.waiting_message.clone()
+        }
+    );
+
+    act(id, "POST", "close", None);
+    s.config_until("available once closed", available);
+    act(id, "POST", "reopen", None);
+    s.config_until("at capacity once reopened", at_capacity);
+    act(
+        id,
+        "PUT",
+        "assignee",
+        Some(serde_json::json!({ "agent_id": null })),
+    );
+    s.config_until("available once unassigned", available);
+
+    act(
+        id,
+        "PUT",
+        "assignee",
+        Some(serde_json::json!({ "agent_id": me.id })),
+    );
+    s.config_until("at capacity again", at_capacity);
+    set_limit(serde_json::Value::Null);
+    s.config_until("available without a limit", available);
+    act(id, "POST", "close", None);
+    inbox.close();
+}
+
+#[test]
 fn the_config_inputs_are_cached_at_the_edge_and_dropped_when_they_change() {
     let s = Session::start();
     let source = |reply: &Reply| reply.header("x-porchlight-cache").map(str::to_owned);

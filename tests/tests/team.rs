@@ -5,36 +5,14 @@
 //!
 //! Members made here are new people, never the demo admin, whose sessions other tests use.
 
-use porchlight_tests::{local_sql, new_client_id, session_cookie, Edge, Reply};
+use porchlight_tests::{
+    invitation_token, local_sql, session_cookie, unique_email, Edge, Reply, MEMBER_PASSWORD,
+};
 use protocol::api::{
     AgentProfile, ErrorCode, InvitationCreated, InvitationList, InvitationPreview, Role, Team,
 };
 use protocol::frame::{InboxFrame, SignedOut};
 use serde_json::json;
-
-const PASSWORD: &str = "a long enough password";
-
-fn unique_email() -> String {
-    format!("{}@team.example", new_client_id().to_lowercase())
-}
-
-fn invite(edge: &Edge, admin: &str, email: &str, role: &str) -> Reply {
-    edge.as_agent(
-        admin,
-        "POST",
-        "/api/admin/invitations",
-        Some(&json!({ "email": email, "name": "New Member", "role": role })),
-    )
-}
-
-/// The token in an invitation's link.
-fn token_of(created: &InvitationCreated) -> String {
-    created
-        .url
-        .split_once("#invite=")
-        .map(|(_, t)| t.to_owned())
-        .expect("a token in the fragment")
-}
 
 fn preview(edge: &Edge, token: &str) -> Reply {
     edge.request(
@@ -43,28 +21,6 @@ fn preview(edge: &Edge, token: &str) -> Reply {
         &[("authorization", &format!("Bearer {token}"))],
         None,
     )
-}
-
-fn accept(edge: &Edge, token: &str, name: &str, password: &str) -> Reply {
-    edge.request(
-        "POST",
-        "/api/invitations/accept",
-        &[
-            ("authorization", &format!("Bearer {token}")),
-            ("origin", &edge.url),
-            ("content-type", "application/json"),
-        ],
-        Some(&json!({ "name": name, "password": password }).to_string()),
-    )
-}
-
-/// A new member with `role`, signed in: their profile and session cookie.
-fn new_member(edge: &Edge, admin: &str, role: &str) -> (AgentProfile, String) {
-    let reply = invite(edge, admin, &unique_email(), role);
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    let reply = accept(edge, &token_of(&reply.json()), "New Member", PASSWORD);
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    (reply.json(), session_cookie(&reply))
 }
 
 fn me(edge: &Edge, cookie: &str) -> Reply {
@@ -99,7 +55,7 @@ fn an_admin_invites_someone_who_joins_with_the_link_once() {
     let admin = edge.sign_in();
     let email = unique_email();
 
-    let reply = invite(&edge, &admin, &email.to_uppercase(), "agent");
+    let reply = edge.invite(&admin, &email.to_uppercase(), "agent");
     assert_eq!(reply.status, 201, "{}", reply.body);
     let created: InvitationCreated = reply.json();
     assert_eq!(created.invitation.email, email);
@@ -112,7 +68,7 @@ fn an_admin_invites_someone_who_joins_with_the_link_once() {
         "{}",
         created.url
     );
-    let token = token_of(&created);
+    let token = invitation_token(&created);
 
     // Admins see it pending, never its token.
     let listed = edge.as_agent(&admin, "GET", "/api/admin/invitations", None);
@@ -135,15 +91,18 @@ fn an_admin_invites_someone_who_joins_with_the_link_once() {
             ("authorization", &format!("Bearer {token}")),
             ("content-type", "application/json"),
         ],
-        Some(&json!({ "name": "Grace", "password": PASSWORD }).to_string()),
+        Some(&json!({ "name": "Grace", "password": MEMBER_PASSWORD }).to_string()),
     );
     no_origin.assert_error(403, ErrorCode::Forbidden);
-    accept(&edge, &token, "Grace", "short").assert_error(400, ErrorCode::InvalidField);
-    accept(&edge, &token, " ", PASSWORD).assert_error(400, ErrorCode::InvalidField);
-    accept(&edge, "not-a-token", "Grace", PASSWORD).assert_error(404, ErrorCode::UnknownInvitation);
+    edge.accept(&token, "Grace", "short")
+        .assert_error(400, ErrorCode::InvalidField);
+    edge.accept(&token, " ", MEMBER_PASSWORD)
+        .assert_error(400, ErrorCode::InvalidField);
+    edge.accept("not-a-token", "Grace", MEMBER_PASSWORD)
+        .assert_error(404, ErrorCode::UnknownInvitation);
     assert_eq!(preview(&edge, &token).status, 200);
 
-    let joined = accept(&edge, &token, "  Grace Hopper ", PASSWORD);
+    let joined = edge.accept(&token, "  Grace Hopper ", MEMBER_PASSWORD);
     assert_eq!(joined.status, 201, "{}", joined.body);
     let member: AgentProfile = joined.json();
     assert_eq!(member.email, email);
@@ -153,7 +112,8 @@ fn an_admin_invites_someone_who_joins_with_the_link_once() {
     assert_eq!(me(&edge, &cookie).json::<AgentProfile>().id, member.id);
 
     // Used once.
-    accept(&edge, &token, "Someone Else", PASSWORD).assert_error(404, ErrorCode::UnknownInvitation);
+    edge.accept(&token, "Someone Else", MEMBER_PASSWORD)
+        .assert_error(404, ErrorCode::UnknownInvitation);
     preview(&edge, &token).assert_error(404, ErrorCode::UnknownInvitation);
     assert!(!pending(&edge, &admin)
         .invitations
@@ -162,7 +122,7 @@ fn an_admin_invites_someone_who_joins_with_the_link_once() {
 
     // A member of the team, who signs in with their own password and sees the team.
     assert!(team(&edge, &admin).iter().any(|m| m.id == member.id));
-    assert_eq!(edge.try_sign_in(&email, PASSWORD).status, 200);
+    assert_eq!(edge.try_sign_in(&email, MEMBER_PASSWORD).status, 200);
     assert!(team(&edge, &cookie)
         .iter()
         .any(|m| m.email == edge.agent_email));
@@ -174,11 +134,11 @@ fn invitations_are_replaced_withdrawn_expire_and_only_admins_send_them() {
     let admin = edge.sign_in();
     let email = unique_email();
 
-    let first: InvitationCreated = invite(&edge, &admin, &email, "agent").json();
-    let second: InvitationCreated = invite(&edge, &admin, &email, "admin").json();
-    preview(&edge, &token_of(&first)).assert_error(404, ErrorCode::UnknownInvitation);
+    let first: InvitationCreated = edge.invite(&admin, &email, "agent").json();
+    let second: InvitationCreated = edge.invite(&admin, &email, "admin").json();
+    preview(&edge, &invitation_token(&first)).assert_error(404, ErrorCode::UnknownInvitation);
     assert_eq!(
-        preview(&edge, &token_of(&second))
+        preview(&edge, &invitation_token(&second))
             .json::<InvitationPreview>()
             .role,
         Role::Admin
@@ -193,31 +153,35 @@ fn invitations_are_replaced_withdrawn_expire_and_only_admins_send_them() {
 
     let path = format!("/api/admin/invitations/{}", second.invitation.id);
     assert_eq!(edge.as_agent(&admin, "DELETE", &path, None).status, 204);
-    preview(&edge, &token_of(&second)).assert_error(404, ErrorCode::UnknownInvitation);
+    preview(&edge, &invitation_token(&second)).assert_error(404, ErrorCode::UnknownInvitation);
     edge.as_agent(&admin, "DELETE", &path, None)
         .assert_error(404, ErrorCode::UnknownInvitation);
     assert_eq!(mine(pending(&edge, &admin)), 0);
 
     // Members are not invited again; bad input is refused and stores nothing.
-    invite(&edge, &admin, &edge.agent_email, "agent").assert_error(409, ErrorCode::AlreadyMember);
-    invite(&edge, &admin, "not an address", "agent").assert_error(400, ErrorCode::InvalidField);
-    invite(&edge, &admin, &email, "owner").assert_error(400, ErrorCode::MalformedBody);
+    edge.invite(&admin, &edge.agent_email, "agent")
+        .assert_error(409, ErrorCode::AlreadyMember);
+    edge.invite(&admin, "not an address", "agent")
+        .assert_error(400, ErrorCode::InvalidField);
+    edge.invite(&admin, &email, "owner")
+        .assert_error(400, ErrorCode::MalformedBody);
     assert_eq!(mine(pending(&edge, &admin)), 0);
 
     // An invitation past its week is dead.
-    let third: InvitationCreated = invite(&edge, &admin, &email, "agent").json();
+    let third: InvitationCreated = edge.invite(&admin, &email, "agent").json();
     local_sql(&format!(
         "UPDATE invitations SET expires_at = 1 WHERE id = '{}'",
         third.invitation.id
     ));
-    preview(&edge, &token_of(&third)).assert_error(404, ErrorCode::UnknownInvitation);
-    accept(&edge, &token_of(&third), "Late", PASSWORD)
+    preview(&edge, &invitation_token(&third)).assert_error(404, ErrorCode::UnknownInvitation);
+    edge.accept(&invitation_token(&third), "Late", MEMBER_PASSWORD)
         .assert_error(404, ErrorCode::UnknownInvitation);
     assert_eq!(mine(pending(&edge, &admin)), 0);
 
     // Agents cannot invite or see invitations; nobody can from another origin.
-    let (_, agent) = new_member(&edge, &admin, "agent");
-    invite(&edge, &agent, &unique_email(), "agent").assert_error(403, ErrorCode::Forbidden);
+    let (_, agent) = edge.new_member(&admin, "agent");
+    edge.invite(&agent, &unique_email(), "agent")
+        .assert_error(403, ErrorCode::Forbidden);
     edge.as_agent(&agent, "GET", "/api/admin/invitations", None)
         .assert_error(403, ErrorCode::Forbidden);
     let foreign = edge.request(
@@ -238,7 +202,7 @@ fn roles_change_but_the_team_always_keeps_an_admin() {
     let edge = Edge::from_env();
     let admin = edge.sign_in();
     let demo: AgentProfile = me(&edge, &admin).json();
-    let (member, cookie) = new_member(&edge, &admin, "agent");
+    let (member, cookie) = edge.new_member(&admin, "agent");
     let role_path = |id: &str| format!("/api/admin/agents/{id}/role");
 
     // Only members made in this binary are ever admins beside the demo admin, and only in
@@ -313,8 +277,8 @@ fn roles_change_but_the_team_always_keeps_an_admin() {
 fn a_removed_member_is_signed_out_at_once_and_cannot_come_back() {
     let edge = Edge::from_env();
     let admin = edge.sign_in();
-    let (member, cookie) = new_member(&edge, &admin, "agent");
-    let (other, other_cookie) = new_member(&edge, &admin, "agent");
+    let (member, cookie) = edge.new_member(&admin, "agent");
+    let (other, other_cookie) = edge.new_member(&admin, "agent");
     let mut inbox = edge.inbox_socket(&cookie);
     let path = format!("/api/admin/agents/{}", member.id);
 
@@ -327,7 +291,7 @@ fn a_removed_member_is_signed_out_at_once_and_cannot_come_back() {
     assert_eq!(inbox.closed_by_server(), Some(4001));
 
     me(&edge, &cookie).assert_error(401, ErrorCode::Unauthenticated);
-    edge.try_sign_in(&member.email, PASSWORD)
+    edge.try_sign_in(&member.email, MEMBER_PASSWORD)
         .assert_error(401, ErrorCode::InvalidCredentials);
     let members = team(&edge, &admin);
     assert!(!members.iter().any(|m| m.id == member.id));
@@ -340,8 +304,8 @@ fn a_removed_member_is_signed_out_at_once_and_cannot_come_back() {
 fn signing_out_everywhere_ends_every_session_of_that_member_only() {
     let edge = Edge::from_env();
     let admin = edge.sign_in();
-    let (member, here) = new_member(&edge, &admin, "agent");
-    let there = session_cookie(&edge.try_sign_in(&member.email, PASSWORD));
+    let (member, here) = edge.new_member(&admin, "agent");
+    let there = session_cookie(&edge.try_sign_in(&member.email, MEMBER_PASSWORD));
     let mut inbox_there = edge.inbox_socket(&there);
 
     let reply = edge.as_agent(&here, "DELETE", "/api/agent/sessions", None);
@@ -354,15 +318,15 @@ fn signing_out_everywhere_ends_every_session_of_that_member_only() {
     me(&edge, &there).assert_error(401, ErrorCode::Unauthenticated);
     assert_eq!(me(&edge, &admin).status, 200);
     // Signing in again works.
-    assert_eq!(edge.try_sign_in(&member.email, PASSWORD).status, 200);
+    assert_eq!(edge.try_sign_in(&member.email, MEMBER_PASSWORD).status, 200);
 }
 
 #[test]
 fn a_password_change_needs_the_current_one_and_ends_the_other_sessions() {
     let edge = Edge::from_env();
     let admin = edge.sign_in();
-    let (member, here) = new_member(&edge, &admin, "agent");
-    let there = session_cookie(&edge.try_sign_in(&member.email, PASSWORD));
+    let (member, here) = edge.new_member(&admin, "agent");
+    let there = session_cookie(&edge.try_sign_in(&member.email, MEMBER_PASSWORD));
     let mut inbox_here = edge.inbox_socket(&here);
     let mut inbox_there = edge.inbox_socket(&there);
     let change = |current: &str, new: &str| {
@@ -376,11 +340,11 @@ fn a_password_change_needs_the_current_one_and_ends_the_other_sessions() {
     let new_password = "another long password";
 
     change("wrong password", new_password).assert_error(400, ErrorCode::InvalidField);
-    change(PASSWORD, "short").assert_error(400, ErrorCode::InvalidField);
+    change(MEMBER_PASSWORD, "short").assert_error(400, ErrorCode::InvalidField);
     assert_eq!(me(&edge, &there).status, 200);
-    assert_eq!(edge.try_sign_in(&member.email, PASSWORD).status, 200);
+    assert_eq!(edge.try_sign_in(&member.email, MEMBER_PASSWORD).status, 200);
 
-    assert_eq!(change(PASSWORD, new_password).status, 200);
+    assert_eq!(change(MEMBER_PASSWORD, new_password).status, 200);
     assert_eq!(me(&edge, &here).status, 200);
     me(&edge, &there).assert_error(401, ErrorCode::Unauthenticated);
     assert_eq!(signed_out(&mut inbox_there), SignedOut::Everywhere);
@@ -393,7 +357,7 @@ fn a_password_change_needs_the_current_one_and_ends_the_other_sessions() {
             InboxFrame::SignedOut(why) => panic!("the changing page was signed out: {why:?}"),
         }
     }
-    edge.try_sign_in(&member.email, PASSWORD)
+    edge.try_sign_in(&member.email, MEMBER_PASSWORD)
         .assert_error(401, ErrorCode::InvalidCredentials);
     assert_eq!(edge.try_sign_in(&member.email, new_password).status, 200);
 }
@@ -402,7 +366,7 @@ fn a_password_change_needs_the_current_one_and_ends_the_other_sessions() {
 fn wrong_passwords_are_throttled_per_account_until_the_window_ends() {
     let edge = Edge::from_env();
     let admin = edge.sign_in();
-    let (member, _) = new_member(&edge, &admin, "agent");
+    let (member, _) = edge.new_member(&admin, "agent");
 
     for _ in 0..domain::throttle::PER_ACCOUNT.failures {
         edge.try_sign_in(&member.email, "not the password")
@@ -416,7 +380,7 @@ fn wrong_passwords_are_throttled_per_account_until_the_window_ends() {
         .expect("a Retry-After in seconds");
     assert!((1..=15 * 60).contains(&retry), "{retry}");
     // The right password is refused too while the account is throttled…
-    edge.try_sign_in(&member.email, PASSWORD)
+    edge.try_sign_in(&member.email, MEMBER_PASSWORD)
         .assert_error(429, ErrorCode::TooManyAttempts);
     // …but only that account.
     assert_eq!(
@@ -427,7 +391,7 @@ fn wrong_passwords_are_throttled_per_account_until_the_window_ends() {
 
     // Once the window is over, the right password works (and clears the count).
     local_sql("UPDATE login_failures SET since = since - 900000");
-    assert_eq!(edge.try_sign_in(&member.email, PASSWORD).status, 200);
+    assert_eq!(edge.try_sign_in(&member.email, MEMBER_PASSWORD).status, 200);
     edge.try_sign_in(&member.email, "not the password")
         .assert_error(401, ErrorCode::InvalidCredentials);
 }

@@ -10,7 +10,7 @@ use domain::message::validate_send;
 use domain::throttle::{self, Limit, PER_ACCOUNT, PER_ADDRESS};
 use domain::Rejection;
 use protocol::api::{
-    ChangePassword, ConversationList, ErrorCode, Login, Role, SendMessage, SetAgentStatus,
+    Assign, ChangePassword, ConversationList, ErrorCode, Login, Role, SendMessage, SetAgentStatus,
 };
 use protocol::frame::SignedOut;
 use protocol::ConversationStatus;
@@ -300,7 +300,28 @@ pub async fn set_conversation_status(
     http::require_same_origin(req)?;
     signed_in(app, req).await?;
     conversation_exists(app, id).await?;
-    relay::set_status(app, id, status).await
+    let response = relay::set_status(app, id, status).await?;
+    // An assignee's count of open conversations changed: capacity may have.
+    Entry::presence(&http::own_origin(req)?).forget().await;
+    Ok(response)
+}
+
+/// `PUT /api/agent/conversations/{id}/assignee` → 200 with the row: any member may assign a
+/// conversation to any member (or unassign it); the change is pushed to every inbox.
+pub async fn assign(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    signed_in(app, &req).await?;
+    let body: Assign = http::read_json(&mut req).await?;
+    let Some(summary) = store::assign(&app.db, id, body.agent_id.as_deref()).await? else {
+        conversation_exists(app, id).await?;
+        return Err(ApiError::new(
+            ErrorCode::UnknownAgent,
+            "No member of the team has that id.",
+        ));
+    };
+    crate::inbox::notify(app.env(), crate::inbox::DEFAULT_INBOX, &summary).await?;
+    Entry::presence(&http::own_origin(&req)?).forget().await;
+    Ok(http::json(&summary, 200))
 }
 
 pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {

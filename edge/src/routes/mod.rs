@@ -78,6 +78,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "agent", "conversations", id, "reopen"]) => {
             agent::set_conversation_status(&app, &req, id, ConversationStatus::Open).await
         }
+        (Method::Put, ["api", "agent", "conversations", id, "assignee"]) => {
+            agent::assign(&app, req, id).await
+        }
         (Method::Get, ["api", "agent", "conversations", id, "socket"]) => {
             agent::socket(&app, req, id).await
         }
@@ -115,6 +118,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         (Method::Put, ["api", "admin", "agents", id, "role"]) => {
             team::set_role(&app, req, id).await
+        }
+        (Method::Put, ["api", "admin", "agents", id, "chat-limit"]) => {
+            team::set_chat_limit(&app, req, id).await
         }
         (Method::Delete, ["api", "admin", "agents", id]) => team::remove(&app, &req, id).await,
         (Method::Get, ["api", "invitations", "current"]) => team::preview(&app, &req).await,

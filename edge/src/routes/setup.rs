@@ -40,6 +40,7 @@ pub async fn run(app: &App, mut req: Request) -> ApiResult<Response> {
         status: AgentStatus::Available,
         password_hash: secrets::hash_password(&body.admin.password).await?.encode(),
         avatar: None,
+        chat_limit: None,
     };
     let site_id = secrets::new_id("s")?;
     let created = store::first_run(

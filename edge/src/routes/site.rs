@@ -63,18 +63,18 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     Ok(response)
 }
 
-/// The routed agents' presence: available when their toggle says so and the inbox is open.
-/// Every agent is routed until routing rules exist; nobody has a chat limit until assignment
-/// exists (the inbox issue), so capacity never binds yet.
+/// The routed agents' presence: available when their toggle says so and the inbox is open,
+/// with their chat limit and open assigned conversations. Every agent is routed until routing
+/// rules exist.
 async fn presence(app: &App) -> worker::Result<Vec<AgentPresence>> {
     let toggled = store::agents_set_available(&app.db).await?;
     let present = inbox::present_agents(&app.inboxes, inbox::DEFAULT_INBOX).await?;
     Ok(toggled
-        .iter()
-        .map(|id| AgentPresence {
-            available: present.contains(id),
-            open_conversations: 0,
-            capacity: None,
+        .into_iter()
+        .map(|agent| AgentPresence {
+            available: present.contains(&agent.id),
+            open_conversations: agent.open_assigned,
+            capacity: agent.chat_limit,
         })
         .collect())
 }

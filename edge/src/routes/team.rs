@@ -5,10 +5,10 @@
 //! sessions end with them and their open inbox pages are signed out at once.
 
 use domain::credentials::{bearer_token, token_digest};
-use domain::team::{invitation_url, validate_acceptance, validate_invitation};
+use domain::team::{invitation_url, validate_acceptance, validate_chat_limit, validate_invitation};
 use protocol::api::{
     AcceptInvitation, AgentStatus, ErrorCode, InvitationCreated, InvitationList, InvitationPreview,
-    NewInvitation, SetRole, Team,
+    NewInvitation, SetChatLimit, SetRole, Team,
 };
 use protocol::frame::SignedOut;
 use protocol::limits::INVITATION_TTL_MS;
@@ -125,6 +125,20 @@ pub async fn set_role(app: &App, mut req: Request, id: &str) -> ApiResult<Respon
     }
 }
 
+/// `PUT /api/admin/agents/{id}/chat-limit` → the member's profile.
+pub async fn set_chat_limit(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    signed_in_admin(app, &req).await?;
+    let body: SetChatLimit = http::read_json(&mut req).await?;
+    let limit = validate_chat_limit(body.chat_limit)?;
+    let agent = store_team::set_chat_limit(&app.db, id, limit)
+        .await?
+        .ok_or_else(unknown_agent)?;
+    // Capacity is part of the widget's availability.
+    Entry::presence(&http::own_origin(&req)?).forget().await;
+    Ok(http::json(&agent.profile(), 200))
+}
+
 /// `DELETE /api/admin/agents/{id}`: the member, their sessions and picture go; their messages
 /// stay in the conversations under their name.
 pub async fn remove(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
@@ -189,6 +203,7 @@ pub async fn accept(app: &App, mut req: Request) -> ApiResult<Response> {
         status: AgentStatus::Available,
         password_hash: secrets::hash_password(&body.password).await?.encode(),
         avatar: None,
+        chat_limit: None,
     };
     match store_team::accept(
         &app.db,

@@ -90,6 +90,24 @@ pub async fn remove(db: &D1Database, id: &str) -> Result<Guarded<Option<String>>
     })
 }
 
+/// A member's chat limit (`None`: no limit); `None` when there is no such member.
+pub async fn set_chat_limit(
+    db: &D1Database,
+    id: &str,
+    limit: Option<u32>,
+) -> Result<Option<AgentRow>> {
+    stmt(
+        db,
+        &format!("UPDATE agents SET chat_limit = ?2 WHERE id = ?1 RETURNING {AGENT_COLUMNS}"),
+        &[
+            text(id),
+            limit.map_or(wasm_bindgen::JsValue::NULL, |n| num(i64::from(n))),
+        ],
+    )?
+    .first(None)
+    .await
+}
+
 /// Why a guarded change touched no row.
 async fn unguarded<T>(db: &D1Database, id: &str) -> Result<Guarded<T>> {
     Ok(if agent(db, id).await?.is_some() {

@@ -1,10 +1,11 @@
 //! The thread's header: whether the conversation is open or closed, the button that closes or
-//! reopens it, and which other agents are viewing it (so two people do not answer at once).
+//! reopens it, who it is assigned to (any member may reassign it), and which other agents are
+//! viewing it (so two people do not answer at once).
 
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::api::ConversationSummary;
+use protocol::api::{AgentProfile, ConversationSummary};
 use protocol::frame::AgentRef;
 use protocol::ConversationStatus;
 
@@ -16,7 +17,10 @@ use crate::api;
 #[component]
 pub fn ThreadHeader(
     id: String,
+    me: String,
     live: Live,
+    assignee: Signal<Option<String>>,
+    members: RwSignal<Vec<AgentProfile>>,
     changed: Callback<ConversationSummary>,
 ) -> impl IntoView {
     let busy = RwSignal::new(false);
@@ -50,6 +54,44 @@ pub fn ThreadHeader(
             busy.try_set(false);
         });
     };
+    let assign = move |e: leptos::ev::Event| {
+        let value = event_target_value(&e);
+        let agent = (!value.is_empty()).then_some(value);
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::assign(&id.get_value(), agent).await {
+                Ok(row) => {
+                    let _ = changed.try_run(row);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    // Rendered with the current choice marked, whenever the members or the assignee change;
+    // the select itself stays, and keeps the focus.
+    let options = move || {
+        let current = assignee.get();
+        let me = me.clone();
+        let nobody = view! { <option value="" selected=current.is_none()>"Nobody"</option> };
+        let members = members
+            .get()
+            .into_iter()
+            .map(|m| {
+                let selected = current.as_deref() == Some(m.id.as_str());
+                let label = if m.id == me {
+                    format!("{} (me)", m.name)
+                } else {
+                    m.name
+                };
+                view! { <option value=m.id selected=selected>{label}</option> }
+            })
+            .collect_view();
+        (nobody, members)
+    };
     let label = move || match live.status.get() {
         Some(ConversationStatus::Open) => "Open",
         Some(ConversationStatus::Closed) => "Closed",
@@ -63,6 +105,10 @@ pub fn ThreadHeader(
                 hidden=move || live.viewers.with(Vec::is_empty)>
                 {move || live.viewers.with(|v| also_viewing(v))}
             </p>
+            <label class="assignee">
+                "Assigned to "
+                <select id="assignee" disabled=move || busy.get() on:change=assign>{options}</select>
+            </label>
             <p class="error" role="alert">{move || error.get()}</p>
             <button id="close-conversation" type="button" node_ref=close_button
                 hidden=move || live.status.get() != Some(ConversationStatus::Open)

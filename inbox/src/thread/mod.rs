@@ -27,8 +27,11 @@ pub fn Thread(
     id: String,
     me: AgentProfile,
     status: Option<ConversationStatus>,
+    assignee: Signal<Option<String>>,
+    members: RwSignal<Vec<AgentProfile>>,
     changed: Callback<ConversationSummary>,
 ) -> impl IntoView {
+    let my_id = me.id.clone();
     let entries = RwSignal::new(Vec::<Entry>::new());
     let last_agent = RwSignal::new(None::<(String, Seq)>);
     let link = RwSignal::new(None::<LinkState>);
@@ -92,7 +95,7 @@ pub fn Thread(
     let log_id = id.clone();
     view! {
         <section class="thread" aria-label="Conversation">
-            <ThreadHeader id live changed />
+            <ThreadHeader id me=my_id live assignee members changed />
             <p class="status" role="status">{connection}</p>
             // The live region wraps the list: on the `ol` itself, `role="log"` would leave its
             // items outside any list. It takes the focus, so a keyboard can scroll it.
