@@ -32,6 +32,7 @@ pub fn validate_chat_settings(settings: &ChatSettings) -> Result<ChatSettings, R
     }
     validate_translations(&mut s)?;
     crate::files::validate_settings(&s.attachments)?;
+    crate::routing::validate(&mut s.routing)?;
     s.availability.validate().map_err(|r| Rejection {
         message: r.message.replacen('`', "`availability.", 1),
         ..r

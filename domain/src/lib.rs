@@ -12,6 +12,7 @@
 //! - [`connections`]: connecting a Messenger Page or a WhatsApp number.
 //! - [`credentials`]: bearer-token digests, the stored password-hash format, password and
 //!   e-mail rules.
+//! - [`routing`]: who a new conversation is assigned to, by the channel's rule.
 //! - [`team`]: invitations to the team and accepting them.
 //! - [`throttle`]: counting failed sign-ins per account and per address, and when to refuse.
 //! - [`availability`]: whether a chat channel is available, away, offline or at capacity, from
@@ -32,6 +33,7 @@ pub mod i18n;
 pub mod message;
 pub mod meta;
 pub mod rejection;
+pub mod routing;
 pub mod sealed;
 pub mod team;
 pub mod text;

@@ -61,7 +61,7 @@ impl Entry {
         }
     }
 
-    /// The routed agents' presence.
+    /// Every member as routing and availability see them (`domain::routing::Candidate`).
     pub fn presence(origin: &str) -> Self {
         Self {
             key: format!("{origin}{PREFIX}/presence"),

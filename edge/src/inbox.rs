@@ -2,8 +2,9 @@
 //! viewing the inbox hold a hibernating WebSocket here; conversation objects call [`notify`]
 //! when a row of the inbox index changes, and the object pushes the row to every agent.
 //!
-//! This is also where routing state that must be decided in one place (capacity counts, round
-//! robin, presence) will live.
+//! Routing is decided here, one decision at a time (`POST /route`): a new conversation's first
+//! message makes its conversation object ask, and this object picks the member by the site's
+//! rule from their presence (known here), chat limits and open conversations.
 //!
 //! It is also where agent presence is known: an agent is present while their inbox page holds a
 //! socket here. When one closes, the object deletes the presence snapshot from the edge cache
@@ -11,9 +12,12 @@
 //!
 //! Internal routes: `GET /socket` (upgrade; the front Worker has authenticated the agent),
 //! `GET /presence` (ids of the agents present), `POST /notify` with a `ConversationSummary`,
+//! `POST /route` with the `ConversationSummary` of a new conversation (assigned, then pushed),
 //! and `POST /sign-out` with a [`SignOut`]: the agent's sockets get a `signed_out` frame and
 //! are closed (their sessions have ended, or they were removed from the team).
 
+use domain::routing;
+use futures_util::lock::Mutex;
 use protocol::api::{ConversationSummary, ErrorCode};
 use protocol::frame::{InboxFrame, SignedOut};
 use serde::{Deserialize, Serialize};
@@ -26,7 +30,7 @@ use crate::conversation::close_politely;
 use crate::edge_cache::Entry;
 use crate::error::ApiError;
 use crate::participant::Participant;
-use crate::{config, http};
+use crate::{config, http, store};
 
 /// The one inbox of a deployment until inboxes can be configured; every conversation reports here.
 pub const DEFAULT_INBOX: &str = "default";
@@ -34,11 +38,20 @@ pub const DEFAULT_INBOX: &str = "default";
 #[durable_object]
 pub struct Inbox {
     state: State,
+    env: Env,
+    /// Held for each routing decision, from reading the members' state to storing the choice:
+    /// requests to one object interleave while they wait on D1, and two decisions made on the
+    /// same counts could both take a member's last free place.
+    routing: Mutex<()>,
 }
 
 impl DurableObject for Inbox {
-    fn new(state: State, _env: Env) -> Self {
-        Self { state }
+    fn new(state: State, env: Env) -> Self {
+        Self {
+            state,
+            env,
+            routing: Mutex::new(()),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -57,11 +70,13 @@ impl DurableObject for Inbox {
             (Method::Get, "/presence") => Ok(http::json(&self.present_agents(), 200)),
             (Method::Post, "/notify") => {
                 let summary: ConversationSummary = req.json().await?;
-                let text = serde_json::to_string(&InboxFrame::Conversation(summary))?;
-                for ws in self.state.get_websockets() {
-                    // A closing socket misses this row; its client reloads the list on reconnect.
-                    let _ = ws.send_with_str(&text);
-                }
+                self.push(&summary)?;
+                Ok(http::no_content())
+            }
+            (Method::Post, "/route") => {
+                let summary: ConversationSummary = req.json().await?;
+                let routed = self.route(summary).await?;
+                self.push(&routed)?;
                 Ok(http::no_content())
             }
             (Method::Post, "/sign-out") => {
@@ -125,6 +140,52 @@ struct SignOut {
 const SIGNED_OUT_CLOSE: u16 = 4001;
 
 impl Inbox {
+    /// Sends a changed row to every agent watching.
+    fn push(&self, summary: &ConversationSummary) -> Result<()> {
+        let text = serde_json::to_string(&InboxFrame::Conversation(summary.clone()))?;
+        for ws in self.state.get_websockets() {
+            // A closing socket misses this row; its client reloads the list on reconnect.
+            let _ = ws.send_with_str(&text);
+        }
+        Ok(())
+    }
+
+    /// Assigns a new conversation by its site's routing rule (`domain::routing`), one decision
+    /// at a time; the row as it now is (unchanged when nobody is eligible).
+    async fn route(&self, summary: ConversationSummary) -> Result<ConversationSummary> {
+        let _one_at_a_time = self.routing.lock().await;
+        let db = self.env.d1(config::DB)?;
+        let Some(settings) = store::chat_settings(&db, &summary.site_id).await? else {
+            return Ok(summary);
+        };
+        let candidates = store::routing_candidates(&db, &self.present_agents()).await?;
+        let Some(chosen) = routing::choose(&settings.routing, &candidates) else {
+            return Ok(summary);
+        };
+        match store::route_to(&db, &summary.id, &chosen.id, store::now()).await? {
+            Some(routed) => {
+                // Their open count changed, and with it perhaps the channel's capacity.
+                self.forget_presence().await;
+                Ok(routed)
+            }
+            None => Ok(summary),
+        }
+    }
+
+    /// Drops the cached presence (through the origin an open inbox came by; with no inbox
+    /// open, nobody is present and the cached value cannot be wrong about capacity).
+    async fn forget_presence(&self) {
+        let origin = self.state.get_websockets().iter().find_map(|ws| {
+            ws.deserialize_attachment::<Viewer>()
+                .ok()
+                .flatten()
+                .map(|v| v.origin)
+        });
+        if let Some(origin) = origin {
+            Entry::presence(&origin).forget().await;
+        }
+    }
+
     /// Tells each of the agent's sockets why, then closes it; they are no longer present.
     async fn sign_out(&self, out: &SignOut) -> Result<()> {
         let text = serde_json::to_string(&InboxFrame::SignedOut(out.why))?;
@@ -203,8 +264,18 @@ pub async fn sign_out(
     Ok(())
 }
 
+/// Assigns a conversation that just got its first message by the routing rules, then pushes
+/// its row to the agents watching `inbox_id`.
+pub async fn route(env: &Env, inbox_id: &str, summary: &ConversationSummary) -> Result<()> {
+    post(env, inbox_id, "route", summary).await
+}
+
 /// Pushes a changed inbox row to the agents watching `inbox_id`.
 pub async fn notify(env: &Env, inbox_id: &str, summary: &ConversationSummary) -> Result<()> {
+    post(env, inbox_id, "notify", summary).await
+}
+
+async fn post(env: &Env, inbox_id: &str, route: &str, summary: &ConversationSummary) -> Result<()> {
     let stub = env
         .durable_object(config::INBOX)?
         .id_from_name(inbox_id)?
@@ -212,7 +283,10 @@ pub async fn notify(env: &Env, inbox_id: &str, summary: &ConversationSummary) ->
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_body(Some(serde_json::to_string(summary)?.into()));
-    stub.fetch_with_request(Request::new_with_init("https://inbox/notify", &init)?)
-        .await?;
+    stub.fetch_with_request(Request::new_with_init(
+        &format!("https://inbox/{route}"),
+        &init,
+    )?)
+    .await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! sites, visitors, agents, sessions and the inbox index (one row per conversation, kept current
 //! by the conversation's Durable Object). The message log itself lives in the Durable Object.
 
+use domain::routing::Candidate;
 use protocol::api::{
     AgentProfile, AgentStatus, Connection, ConsentRecord, ConversationRef, ConversationSummary,
     Role, TokenState,
@@ -492,26 +493,70 @@ pub async fn set_agent_status(db: &D1Database, agent_id: &str, status: AgentStat
     Ok(())
 }
 
-/// An agent whose toggle says available (whether they are present is the inbox's to say), with
-/// their chat limit and how many open conversations are assigned to them.
-#[derive(Deserialize)]
-pub struct AvailableAgent {
-    pub id: String,
-    pub chat_limit: Option<u32>,
-    pub open_assigned: u32,
-}
-
-pub async fn agents_set_available(db: &D1Database) -> Result<Vec<AvailableAgent>> {
-    stmt(
+/// Every member as routing and availability see them; `present` are the agents with the inbox
+/// open (the inbox object's to say), so `available` is their toggle and their presence together.
+pub async fn routing_candidates(db: &D1Database, present: &[String]) -> Result<Vec<Candidate>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        status: AgentStatus,
+        chat_limit: Option<u32>,
+        open_assigned: u32,
+        last_routed_at: Option<Millis>,
+    }
+    let rows: Vec<Row> = stmt(
         db,
-        "SELECT a.id, a.chat_limit, \
+        "SELECT a.id, a.status, a.chat_limit, a.last_routed_at, \
          (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'open') \
-         AS open_assigned FROM agents a WHERE a.status = 'available'",
+         AS open_assigned FROM agents a",
         &[],
     )?
     .all()
     .await?
-    .results()
+    .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Candidate {
+            available: r.status == AgentStatus::Available && present.contains(&r.id),
+            id: r.id,
+            open_assigned: r.open_assigned,
+            chat_limit: r.chat_limit,
+            last_routed_at: r.last_routed_at,
+        })
+        .collect())
+}
+
+/// Gives a still unassigned conversation to `agent` by the routing rules, and notes when; the
+/// row as it now is, or `None` if someone assigned it meanwhile (their choice stands).
+pub async fn route_to(
+    db: &D1Database,
+    id: &str,
+    agent: &str,
+    now: Millis,
+) -> Result<Option<ConversationSummary>> {
+    let results = db
+        .batch(vec![
+            stmt(
+                db,
+                &format!(
+                    "UPDATE conversations SET assignee_id = ?2, updated_at = ?3 \
+                     WHERE id = ?1 AND assignee_id IS NULL RETURNING {SUMMARY_COLUMNS}"
+                ),
+                &[text(id), text(agent), num(now)],
+            )?,
+            stmt(
+                db,
+                "UPDATE agents SET last_routed_at = ?2 WHERE id = ?1 \
+                 AND EXISTS (SELECT 1 FROM conversations WHERE id = ?3 AND assignee_id = ?1)",
+                &[text(agent), num(now), text(id)],
+            )?,
+        ])
+        .await?;
+    let rows: Vec<SummaryRow> = match results.first() {
+        Some(r) => r.results()?,
+        None => Vec::new(),
+    };
+    Ok(rows.into_iter().next().map(Into::into))
 }
 
 /// Assigns a conversation to `agent` (or unassigns it with `None`); the row as it now is.

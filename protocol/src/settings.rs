@@ -217,7 +217,49 @@ pub struct ChatSettings {
     pub language: LanguageSettings,
     #[serde(default)]
     pub attachments: AttachmentSettings,
+    #[serde(default)]
+    pub routing: RoutingSettings,
 }
+
+/// Who new conversations are assigned to. JSON:
+/// `{"rule": {"kind": "members", "agent_ids": ["a_…"]}, "only_available": true}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutingSettings {
+    #[serde(default)]
+    pub rule: RoutingRule,
+    /// Assign only to members who are available now (their toggle on, the inbox open); on by
+    /// default. Off, an away member may get a conversation to answer when back.
+    #[serde(default = "yes")]
+    pub only_available: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for RoutingSettings {
+    fn default() -> Self {
+        Self {
+            rule: RoutingRule::Off,
+            only_available: true,
+        }
+    }
+}
+
+/// The assignment rule of a channel. Never beyond a member's chat limit; balanced among the
+/// eligible (fewest open assigned conversations, then longest since their last one).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RoutingRule {
+    /// New conversations stay unassigned; the team picks them up. Availability counts everyone.
+    #[default]
+    Off,
+    /// Assigned among these members; availability counts only them.
+    Members { agent_ids: Vec<String> },
+}
+
+/// Most members a routing rule may name.
+pub const MAX_ROUTED_MEMBERS: usize = 100;
 
 /// Files in conversations: whether visitors may attach them, how large, and of which kinds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -347,6 +389,7 @@ impl ChatSettings {
             consent: ConsentSettings::default(),
             language: LanguageSettings::default(),
             attachments: AttachmentSettings::default(),
+            routing: RoutingSettings::default(),
         }
     }
 }

@@ -218,8 +218,15 @@ async fn publish(env: Env, init: Init, message: Message) {
             &preview_of(&message),
         )
         .await?;
-        if let Some(summary) = summary {
-            crate::inbox::notify(&env, crate::inbox::DEFAULT_INBOX, &summary).await?;
+        match summary {
+            // A new conversation: routed by the site's rule before anyone sees it.
+            Some(summary) if message.seq == 1 => {
+                crate::inbox::route(&env, crate::inbox::DEFAULT_INBOX, &summary).await?;
+            }
+            Some(summary) => {
+                crate::inbox::notify(&env, crate::inbox::DEFAULT_INBOX, &summary).await?;
+            }
+            None => {}
         }
         Ok(())
     }

@@ -6,8 +6,9 @@
 use domain::chat_settings::update_chat_settings;
 use domain::connections::validate_new_connection;
 use domain::sealed::{seal, NONCE_BYTES};
+use domain::Rejection;
 use protocol::api::{ConnectionList, ErrorCode, HousekeepingDone, NewConnection, TokenState};
-use protocol::settings::ChatSettings;
+use protocol::settings::{ChatSettings, RoutingRule};
 use worker::{Request, Response};
 
 use super::agent::signed_in_admin;
@@ -40,6 +41,19 @@ pub async fn put_settings(app: &App, mut req: Request, site_id: &str) -> ApiResu
         .await?
         .ok_or_else(unknown_site)?;
     let settings = update_chat_settings(&stored, &body)?;
+    if let RoutingRule::Members { agent_ids } = &settings.routing.rule {
+        let members = store::team::members(&app.db).await?;
+        if let Some(i) = agent_ids
+            .iter()
+            .position(|id| !members.iter().any(|m| m.id == *id))
+        {
+            return Err(Rejection::field(
+                &format!("routing.rule.agent_ids[{i}]"),
+                "is not a member of the team",
+            )
+            .into());
+        }
+    }
     let new_consent = settings.consent.version != stored.consent.version;
     if !store::put_chat_settings(&app.db, site_id, &settings, new_consent).await? {
         return Err(unknown_site());

@@ -11,6 +11,7 @@
 
 use domain::availability::AgentPresence;
 use domain::i18n;
+use domain::routing::{routed, Candidate};
 use domain::widget_config::public_config;
 use protocol::api::ErrorCode;
 use protocol::settings::AvailabilityMode;
@@ -31,16 +32,20 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
         .await?;
     let settings =
         settings.ok_or_else(|| ApiError::new(ErrorCode::UnknownSite, "No such site."))?;
-    let (agents, presence_source) = match settings.availability.mode {
+    let (candidates, presence_source) = match settings.availability.mode {
         // 24/7 does not depend on who is there; save the lookups.
         AvailabilityMode::AlwaysOn => (Vec::new(), Source::Hit),
         _ => {
-            let (agents, source) = Entry::presence(&origin)
-                .get_or_load(async { presence(app).await.map(Some) })
+            let (candidates, source) = Entry::presence(&origin)
+                .get_or_load(async { candidates(app).await.map(Some) })
                 .await?;
-            (agents.unwrap_or_default(), source)
+            (candidates.unwrap_or_default(), source)
         }
     };
+    // Only the members the routing rule names make the channel available.
+    let agents: Vec<AgentPresence> = routed(&settings.routing.rule, &candidates)
+        .map(Candidate::presence)
+        .collect();
     let source = if settings_source == Source::Hit && presence_source == Source::Hit {
         Source::Hit
     } else {
@@ -63,18 +68,9 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     Ok(response)
 }
 
-/// The routed agents' presence: available when their toggle says so and the inbox is open,
-/// with their chat limit and open assigned conversations. Every agent is routed until routing
-/// rules exist.
-async fn presence(app: &App) -> worker::Result<Vec<AgentPresence>> {
-    let toggled = store::agents_set_available(&app.db).await?;
+/// Every member's presence, chat limit and open assigned conversations (the routing rule then
+/// picks whose count, per site).
+async fn candidates(app: &App) -> worker::Result<Vec<Candidate>> {
     let present = inbox::present_agents(&app.inboxes, inbox::DEFAULT_INBOX).await?;
-    Ok(toggled
-        .into_iter()
-        .map(|agent| AgentPresence {
-            available: present.contains(&agent.id),
-            open_conversations: agent.open_assigned,
-            capacity: agent.chat_limit,
-        })
-        .collect())
+    store::routing_candidates(&app.db, &present).await
 }

@@ -1,0 +1,266 @@
+//! Routing: who a new conversation is assigned to, by the channel's rule
+//! (`protocol::settings::RoutingSettings`), decided by one pure function of the rule and the
+//! members' state. The edge runs it in the inbox's Durable Object, one decision at a time, so two
+//! conversations arriving together never both take a member's last free place.
+//!
+//! - **Off**: nobody; the team picks conversations up from the Unassigned view.
+//! - **Members**: among the named members. Only those available now (toggle on and inbox open)
+//!   unless `only_available` is off; never one at their chat limit; the one with the fewest open
+//!   assigned conversations, then the one longest since their last routed conversation (a round
+//!   robin among equals), then by id so the choice never depends on order. Nobody eligible:
+//!   the conversation stays unassigned.
+//!
+//! The rule also says whose presence makes the channel available (`routed`).
+
+use std::collections::BTreeSet;
+
+use protocol::settings::{RoutingRule, RoutingSettings, MAX_ROUTED_MEMBERS};
+use protocol::Millis;
+use serde::{Deserialize, Serialize};
+
+use crate::availability::AgentPresence;
+use crate::Rejection;
+
+/// A member as routing and availability see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub id: String,
+    /// Their toggle says available and they have the inbox open.
+    pub available: bool,
+    /// Open conversations assigned to them now.
+    pub open_assigned: u32,
+    /// The most open conversations assigned to them at once; `None`: no limit.
+    pub chat_limit: Option<u32>,
+    /// When routing last gave them a conversation.
+    pub last_routed_at: Option<Millis>,
+}
+
+impl Candidate {
+    /// What availability needs of them.
+    pub fn presence(&self) -> AgentPresence {
+        AgentPresence {
+            available: self.available,
+            open_conversations: self.open_assigned,
+            capacity: self.chat_limit,
+        }
+    }
+
+    fn has_room(&self) -> bool {
+        self.chat_limit
+            .is_none_or(|limit| self.open_assigned < limit)
+    }
+}
+
+/// The members the rule covers: everyone when routing is off (the whole team answers).
+pub fn routed<'a>(
+    rule: &'a RoutingRule,
+    candidates: &'a [Candidate],
+) -> impl Iterator<Item = &'a Candidate> + 'a {
+    candidates.iter().filter(move |c| match rule {
+        RoutingRule::Off => true,
+        RoutingRule::Members { agent_ids } => agent_ids.contains(&c.id),
+    })
+}
+
+/// The member a new conversation goes to, if anyone.
+pub fn choose<'a>(
+    settings: &'a RoutingSettings,
+    candidates: &'a [Candidate],
+) -> Option<&'a Candidate> {
+    if settings.rule == RoutingRule::Off {
+        return None;
+    }
+    routed(&settings.rule, candidates)
+        .filter(|c| c.available || !settings.only_available)
+        .filter(|c| c.has_room())
+        .min_by(|a, b| {
+            (
+                a.open_assigned,
+                a.last_routed_at.unwrap_or(Millis::MIN),
+                &a.id,
+            )
+                .cmp(&(
+                    b.open_assigned,
+                    b.last_routed_at.unwrap_or(Millis::MIN),
+                    &b.id,
+                ))
+        })
+}
+
+/// Checks a rule as an admin sends it: members named once each, at least one, at most
+/// [`MAX_ROUTED_MEMBERS`]. Whether they are members of the team is the edge's to check.
+pub fn validate(settings: &mut RoutingSettings) -> Result<(), Rejection> {
+    if let RoutingRule::Members { agent_ids } = &mut settings.rule {
+        if agent_ids.is_empty() || agent_ids.len() > MAX_ROUTED_MEMBERS {
+            return Err(Rejection::field(
+                "routing.rule.agent_ids",
+                &format!("must name 1 to {MAX_ROUTED_MEMBERS} members"),
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        if let Some(i) = agent_ids.iter().position(|id| !seen.insert(id.as_str())) {
+            return Err(Rejection::field(
+                &format!("routing.rule.agent_ids[{i}]"),
+                "names a member already named",
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(
+        id: &str,
+        available: bool,
+        open: u32,
+        limit: Option<u32>,
+        last: Option<Millis>,
+    ) -> Candidate {
+        Candidate {
+            id: id.into(),
+            available,
+            open_assigned: open,
+            chat_limit: limit,
+            last_routed_at: last,
+        }
+    }
+
+    fn members(ids: &[&str], only_available: bool) -> RoutingSettings {
+        RoutingSettings {
+            rule: RoutingRule::Members {
+                agent_ids: ids.iter().map(|s| (*s).into()).collect(),
+            },
+            only_available,
+        }
+    }
+
+    fn chosen(settings: &RoutingSettings, candidates: &[Candidate]) -> Option<String> {
+        choose(settings, candidates).map(|c| c.id.clone())
+    }
+
+    #[test]
+    fn off_assigns_nobody_and_counts_everyone() {
+        let team = [
+            member("a", true, 0, None, None),
+            member("b", false, 0, None, None),
+        ];
+        assert_eq!(chosen(&RoutingSettings::default(), &team), None);
+        assert_eq!(routed(&RoutingRule::Off, &team).count(), 2);
+    }
+
+    #[test]
+    fn only_named_members_are_routed_to_and_counted() {
+        let team = [
+            member("a", true, 0, None, None),
+            member("b", true, 5, None, None),
+        ];
+        let rule = members(&["b"], true);
+        assert_eq!(chosen(&rule, &team).as_deref(), Some("b"));
+        let ids: Vec<&str> = routed(&rule.rule, &team).map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["b"]);
+    }
+
+    #[test]
+    fn the_fewest_open_conversations_win() {
+        let team = [
+            member("a", true, 3, None, None),
+            member("b", true, 1, None, None),
+            member("c", true, 2, None, None),
+        ];
+        assert_eq!(
+            chosen(&members(&["a", "b", "c"], true), &team).as_deref(),
+            Some("b")
+        );
+    }
+
+    #[test]
+    fn among_equals_the_longest_waiting_wins_then_the_id() {
+        let team = [
+            member("a", true, 1, None, Some(300)),
+            member("b", true, 1, None, Some(100)),
+            member("c", true, 1, None, Some(200)),
+        ];
+        let rule = members(&["a", "b", "c"], true);
+        assert_eq!(chosen(&rule, &team).as_deref(), Some("b"));
+        // Never routed beats routed long ago; a full tie goes by id.
+        let team = [
+            member("z", true, 0, None, None),
+            member("y", true, 0, None, Some(1)),
+        ];
+        assert_eq!(
+            chosen(&members(&["z", "y"], true), &team).as_deref(),
+            Some("z")
+        );
+        let team = [
+            member("z", true, 0, None, None),
+            member("y", true, 0, None, None),
+        ];
+        assert_eq!(
+            chosen(&members(&["z", "y"], true), &team).as_deref(),
+            Some("y")
+        );
+    }
+
+    #[test]
+    fn never_beyond_a_chat_limit() {
+        let team = [
+            member("a", true, 2, Some(2), None),
+            member("b", true, 9, Some(10), None),
+        ];
+        assert_eq!(
+            chosen(&members(&["a", "b"], true), &team).as_deref(),
+            Some("b")
+        );
+        let full = [member("a", true, 2, Some(2), None)];
+        assert_eq!(chosen(&members(&["a"], true), &full), None);
+        assert_eq!(chosen(&members(&["a"], false), &full), None);
+    }
+
+    #[test]
+    fn away_members_only_when_only_available_is_off() {
+        let team = [
+            member("away", false, 0, None, None),
+            member("here", true, 4, None, None),
+        ];
+        assert_eq!(
+            chosen(&members(&["away", "here"], true), &team).as_deref(),
+            Some("here")
+        );
+        assert_eq!(
+            chosen(&members(&["away", "here"], false), &team).as_deref(),
+            Some("away")
+        );
+        let nobody_here = [member("away", false, 0, None, None)];
+        assert_eq!(chosen(&members(&["away"], true), &nobody_here), None);
+    }
+
+    #[test]
+    fn a_rule_names_its_members_once_each() {
+        let mut ok = members(&["a", "b"], true);
+        assert!(validate(&mut ok).is_ok());
+        let empty = validate(&mut members(&[], true)).unwrap_err();
+        assert!(
+            empty.message.contains("`routing.rule.agent_ids`"),
+            "{empty:?}"
+        );
+        let twice = validate(&mut members(&["a", "b", "a"], true)).unwrap_err();
+        assert!(
+            twice.message.contains("`routing.rule.agent_ids[2]`"),
+            "{twice:?}"
+        );
+        assert!(validate(&mut RoutingSettings::default()).is_ok());
+    }
+
+    #[test]
+    fn settings_without_routing_read_as_off_and_only_available() {
+        let read: RoutingSettings = serde_json::from_str("{}").unwrap();
+        assert_eq!(read, RoutingSettings::default());
+        assert!(read.only_available);
+        let rule: RoutingSettings =
+            serde_json::from_str(r#"{"rule":{"kind":"members","agent_ids":["a"]}}"#).unwrap();
+        assert_eq!(rule, members(&["a"], true));
+    }
+}
