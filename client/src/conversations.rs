@@ -34,7 +34,7 @@ impl ConversationIndex {
     pub fn apply(&mut self, frame: InboxFrame) {
         match frame {
             InboxFrame::Conversation(row) => self.upsert(row, true),
-            InboxFrame::SignedOut(_) => {}
+            InboxFrame::SignedOut(_) | InboxFrame::Mention(_) => {}
         }
     }
 

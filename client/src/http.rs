@@ -84,6 +84,18 @@ pub async fn post_json<B: Serialize + ?Sized, T: DeserializeOwned>(
     decode(request("POST", url, Some(body), bearer, false).await?).await
 }
 
+/// `POST url` with a JSON body, for an answer without one (204).
+pub async fn post_json_no_content<B: Serialize + ?Sized>(
+    url: &str,
+    body: &B,
+) -> Result<(), HttpError> {
+    let body = json::stringify(body).ok_or(HttpError::Decode)?;
+    let body = (JsValue::from_str(&body), "application/json");
+    request("POST", url, Some(body), None, false)
+        .await
+        .map(drop)
+}
+
 /// `PUT url` with a JSON body and decode the JSON answer.
 pub async fn put_json<B: Serialize + ?Sized, T: DeserializeOwned>(
     url: &str,

@@ -9,6 +9,8 @@
 //! - [`typing`]: when to tell the others that we are typing. Pure.
 //! - [`conversations`]: the agent's conversation list merged from the inbox socket and the
 //!   list request. Pure.
+//! - [`notes`]: the inbox thread's internal notes among its messages, and the `@` being typed.
+//!   Pure.
 //! - [`backoff`]: reconnect delays. Pure.
 //! - [`availability`]: what the visitor is shown for the site's availability, and when to
 //!   fetch the config again. Pure.
@@ -21,6 +23,7 @@ pub mod activity;
 pub mod availability;
 pub mod backoff;
 pub mod conversations;
+pub mod notes;
 pub mod outbox;
 pub mod text;
 pub mod typing;

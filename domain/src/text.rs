@@ -37,6 +37,44 @@ fn is_web(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
+/// Which of `names` a note @mentions: those written as `@Name` in `body`, where the `@` starts
+/// the text or follows a space or an opening bracket, and the name is not followed by a letter
+/// or digit (so `@Ann` does not mention "Ann" in `@Anna`). Case is ignored; where names share a
+/// start ("Ann" and "Ann Lee"), the longest match wins. Returns indexes into `names`, in order.
+pub fn mentions(body: &str, names: &[&str]) -> Vec<usize> {
+    let text = body.to_lowercase();
+    let mut by_length: Vec<(usize, String)> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !n.trim().is_empty())
+        .map(|(i, n)| (i, format!("@{}", n.trim().to_lowercase())))
+        .collect();
+    by_length.sort_by_key(|(_, needle)| std::cmp::Reverse(needle.len()));
+    let mut taken = vec![false; text.len()];
+    let mut found = Vec::new();
+    for (index, needle) in by_length {
+        for (at, _) in text.match_indices(&needle) {
+            let end = at + needle.len();
+            let starts_word = text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| c.is_whitespace() || "([{\"'".contains(c));
+            let ends_word = text[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+            if starts_word && ends_word && !taken[at..end].iter().any(|t| *t) {
+                taken[at..end].iter_mut().for_each(|t| *t = true);
+                found.push(index);
+                break;
+            }
+        }
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +122,19 @@ mod tests {
         }
         assert!(is_safe_href("https://x.org") && is_safe_href("mailto:a@b.se"));
         assert!(!is_safe_href("javascript:alert(1)") && !is_safe_href("data:,x"));
+    }
+
+    #[test]
+    fn mentions_are_at_names_of_members_as_whole_words() {
+        let names = ["Ann", "Ann Lee", "Bo", "Zoë Öst"];
+        assert_eq!(mentions("@Ann can you look?", &names), [0]);
+        assert_eq!(mentions("@ann lee, and @BO too", &names), [1, 2]);
+        assert_eq!(mentions("(@Zoë Öst) please", &names), [3]);
+        // Not a mention: inside a word or an address, or followed by more name.
+        assert!(mentions("mail ann@Ann.example or @Anna or @Bob", &names).is_empty());
+        // Both, each written out.
+        assert_eq!(mentions("@Ann and @Ann Lee", &names), [0, 1]);
+        assert!(mentions("no mentions here", &names).is_empty());
+        assert!(mentions("@", &["", " "]).is_empty());
     }
 }

@@ -13,12 +13,13 @@
 //! Internal routes: `GET /socket` (upgrade; the front Worker has authenticated the agent),
 //! `GET /presence` (ids of the agents present), `POST /notify` with a `ConversationSummary`,
 //! `POST /route` with the `ConversationSummary` of a new conversation (assigned, then pushed),
+//! `POST /mention` (a note's mention, to the mentioned agents' sockets),
 //! and `POST /sign-out` with a [`SignOut`]: the agent's sockets get a `signed_out` frame and
 //! are closed (their sessions have ended, or they were removed from the team).
 
 use domain::routing;
 use futures_util::lock::Mutex;
-use protocol::api::{ConversationSummary, ErrorCode};
+use protocol::api::{ConversationSummary, ErrorCode, Mention};
 use protocol::frame::{InboxFrame, SignedOut};
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -79,6 +80,22 @@ impl DurableObject for Inbox {
                 self.push(&routed)?;
                 Ok(http::no_content())
             }
+            (Method::Post, "/mention") => {
+                let told: Told = req.json().await?;
+                let text = serde_json::to_string(&InboxFrame::Mention(told.mention))?;
+                for ws in self.state.get_websockets() {
+                    if let Ok(Some(Viewer {
+                        who: Participant::Agent { id, .. },
+                        ..
+                    })) = ws.deserialize_attachment::<Viewer>()
+                    {
+                        if told.agent_ids.contains(&id) {
+                            let _ = ws.send_with_str(&text);
+                        }
+                    }
+                }
+                Ok(http::no_content())
+            }
             (Method::Post, "/sign-out") => {
                 let out: SignOut = req.json().await?;
                 self.sign_out(&out).await?;
@@ -126,6 +143,13 @@ struct Viewer {
 
 /// The internal header carrying the digest of the session an inbox socket is opened with.
 pub const SESSION_HEADER: &str = "x-porchlight-session";
+
+/// `POST /mention`: a note that mentions these agents, for their open inboxes.
+#[derive(Serialize, Deserialize)]
+struct Told {
+    agent_ids: Vec<String>,
+    mention: Mention,
+}
 
 /// `POST /sign-out`: whose sockets to close, and why; the sockets of session `keep` (the one
 /// that changed the password) stay open.
@@ -250,39 +274,62 @@ pub async fn sign_out(
     why: SignedOut,
     keep: Option<&str>,
 ) -> Result<()> {
-    let stub = inboxes.id_from_name(inbox_id)?.get_stub()?;
     let body = SignOut {
         agent_id: agent_id.to_owned(),
         why,
         keep: keep.map(str::to_owned),
     };
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(serde_json::to_string(&body)?.into()));
-    stub.fetch_with_request(Request::new_with_init("https://inbox/sign-out", &init)?)
-        .await?;
-    Ok(())
+    post(inboxes, inbox_id, "sign-out", &body).await
 }
 
 /// Assigns a conversation that just got its first message by the routing rules, then pushes
 /// its row to the agents watching `inbox_id`.
 pub async fn route(env: &Env, inbox_id: &str, summary: &ConversationSummary) -> Result<()> {
-    post(env, inbox_id, "route", summary).await
+    post(
+        &env.durable_object(config::INBOX)?,
+        inbox_id,
+        "route",
+        summary,
+    )
+    .await
+}
+
+/// Tells the mentioned agents' open inboxes about a note.
+pub async fn mention(
+    inboxes: &ObjectNamespace,
+    inbox_id: &str,
+    agent_ids: &[String],
+    mention: &Mention,
+) -> Result<()> {
+    let body = Told {
+        agent_ids: agent_ids.to_vec(),
+        mention: mention.clone(),
+    };
+    post(inboxes, inbox_id, "mention", &body).await
 }
 
 /// Pushes a changed inbox row to the agents watching `inbox_id`.
 pub async fn notify(env: &Env, inbox_id: &str, summary: &ConversationSummary) -> Result<()> {
-    post(env, inbox_id, "notify", summary).await
+    post(
+        &env.durable_object(config::INBOX)?,
+        inbox_id,
+        "notify",
+        summary,
+    )
+    .await
 }
 
-async fn post(env: &Env, inbox_id: &str, route: &str, summary: &ConversationSummary) -> Result<()> {
-    let stub = env
-        .durable_object(config::INBOX)?
-        .id_from_name(inbox_id)?
-        .get_stub()?;
+/// `POST /{route}` with `body` as JSON to inbox `inbox_id`.
+async fn post<T: Serialize>(
+    inboxes: &ObjectNamespace,
+    inbox_id: &str,
+    route: &str,
+    body: &T,
+) -> Result<()> {
+    let stub = inboxes.id_from_name(inbox_id)?.get_stub()?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
-        .with_body(Some(serde_json::to_string(summary)?.into()));
+        .with_body(Some(serde_json::to_string(body)?.into()));
     stub.fetch_with_request(Request::new_with_init(
         &format!("https://inbox/{route}"),
         &init,

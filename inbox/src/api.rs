@@ -6,8 +6,9 @@ use client::http::{self, HttpError};
 use leptos::prelude::window;
 use protocol::api::{
     AcceptInvitation, AgentProfile, AgentStatus, Assign, ChangePassword, ConversationList,
-    ConversationSummary, InvitationCreated, InvitationList, InvitationPreview, Login,
-    NewInvitation, Role, SetAgentStatus, SetChatLimit, SetRole, Team,
+    ConversationSummary, InvitationCreated, InvitationList, InvitationPreview, Login, MentionList,
+    MentionsSeen, NewInvitation, NewNote, Note, NoteList, Role, SetAgentStatus, SetChatLimit,
+    SetRole, Team,
 };
 use protocol::ConversationStatus;
 
@@ -72,6 +73,31 @@ pub async fn set_chat_limit(id: &str, chat_limit: Option<u32>) -> Result<AgentPr
 pub async fn assign(id: &str, agent_id: Option<String>) -> Result<ConversationSummary, HttpError> {
     let url = format!("/api/agent/conversations/{}/assignee", encode(id));
     http::put_json(&url, &Assign { agent_id }).await
+}
+
+/// `POST /api/agent/conversations/{id}/notes`: an internal note (stored once per client id).
+pub async fn add_note(id: &str, note: &NewNote) -> Result<Note, HttpError> {
+    let url = format!("/api/agent/conversations/{}/notes", encode(id));
+    http::post_json(&url, note, None).await
+}
+
+/// `GET /api/agent/conversations/{id}/notes`: every note, oldest first.
+pub async fn notes(id: &str) -> Result<NoteList, HttpError> {
+    let url = format!("/api/agent/conversations/{}/notes", encode(id));
+    http::get_fresh_json(&url, None).await
+}
+
+/// `GET /api/agent/mentions`: the agent's mentions not yet seen.
+pub async fn mentions() -> Result<MentionList, HttpError> {
+    http::get_fresh_json("/api/agent/mentions", None).await
+}
+
+/// `POST /api/agent/mentions/seen`: the agent has seen that conversation's notes.
+pub async fn mentions_seen(conversation_id: &str) -> Result<(), HttpError> {
+    let seen = MentionsSeen {
+        conversation_id: conversation_id.to_owned(),
+    };
+    http::post_json_no_content("/api/agent/mentions/seen", &seen).await
 }
 
 /// `DELETE /api/admin/agents/{id}`: removes a member from the team.

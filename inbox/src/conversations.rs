@@ -7,7 +7,7 @@
 use client::{ConversationIndex, Link, LinkHandlers, LinkState, View};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::api::{AgentProfile, ConversationSummary};
+use protocol::api::{AgentProfile, ConversationSummary, Mention};
 use protocol::frame::{InboxFrame, SignedOut};
 use protocol::ConversationStatus;
 
@@ -22,9 +22,10 @@ pub struct Conversations {
 }
 
 impl Conversations {
-    /// Opens the inbox socket and loads the list once it is open. `signed_out` runs when the
-    /// server says the agent's sessions have ended.
-    pub fn open(signed_out: Callback<SignedOut>) -> Self {
+    /// Opens the inbox socket and loads the list once it is open. `mentioned` gets each
+    /// @mention of the agent as it is written; `signed_out` runs when the server says the
+    /// agent's sessions have ended.
+    pub fn open(mentioned: Callback<Mention>, signed_out: Callback<SignedOut>) -> Self {
         let index = RwSignal::new(ConversationIndex::new());
         let error = RwSignal::new(None);
         let loaded = StoredValue::new(false);
@@ -55,6 +56,9 @@ impl Conversations {
             on_text: Box::new(move |text| {
                 // Frames this build does not know are skipped.
                 match client::json::parse::<InboxFrame>(&text) {
+                    Some(InboxFrame::Mention(mention)) => {
+                        let _ = mentioned.try_run(mention);
+                    }
                     Some(InboxFrame::SignedOut(why)) => {
                         let _ = signed_out.try_run(why);
                     }

@@ -11,6 +11,7 @@
 //! - [`conversations`]: the inbox socket and the conversation list (open and closed views).
 //! - [`thread`]: one conversation: status, close and reopen, who else is viewing, typing, read
 //!   positions, its messages and the reply composer.
+//! - [`mentions`]: the agent's unseen @mentions, in the bar.
 //! - [`team`]: the Team page: members, roles, invitations.
 //! - [`account`]: the Account page: password, signing out everywhere.
 //! - [`api`]: the agent API's paths and socket URLs.
@@ -20,6 +21,7 @@ pub mod api;
 pub mod availability;
 pub mod conversations;
 pub mod join;
+pub mod mentions;
 pub mod profile;
 pub mod sign_in;
 pub mod team;
@@ -35,6 +37,7 @@ use crate::account::AccountPage;
 use crate::availability::AvailabilityToggle;
 use crate::conversations::{ConversationList, Conversations};
 use crate::join::Join;
+use crate::mentions::{Mentions, MentionsMenu};
 use crate::profile::ProfilePicture;
 use crate::sign_in::SignIn;
 use crate::team::TeamPage;
@@ -111,16 +114,20 @@ enum Section {
 /// another page shows, so nothing live is missed.
 #[component]
 fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoView {
+    let mentions = Mentions::provide();
     // The socket opens with the view and closes when it goes (on sign-out).
-    let conversations = Conversations::open(Callback::new(move |why: SignedOut| {
-        signed_out.run(Some(
-            match why {
-                SignedOut::Everywhere => "You were signed out on every device.",
-                SignedOut::Removed => "An admin removed you from the team.",
-            }
-            .into(),
-        ))
-    }));
+    let conversations = Conversations::open(
+        Callback::new(move |mention| mentions.arrived(mention)),
+        Callback::new(move |why: SignedOut| {
+            signed_out.run(Some(
+                match why {
+                    SignedOut::Everywhere => "You were signed out on every device.",
+                    SignedOut::Removed => "An admin removed you from the team.",
+                }
+                .into(),
+            ))
+        }),
+    );
     let selected = RwSignal::new(None::<String>);
     // Only a change of conversation reopens the thread, not a click on the open one.
     let open = Memo::new(move |_| selected.get());
@@ -170,6 +177,10 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
                     {nav(Section::Team, "nav-team", "Team")}
                     {nav(Section::Account, "nav-account", "Account")}
                 </nav>
+                <MentionsMenu mentions open=Callback::new(move |id| {
+                    section.set(Section::Conversations);
+                    selected.set(Some(id));
+                }) />
                 <span class="who">{me.name.clone()}{(me.role == Role::Admin).then_some(" (admin)")}</span>
                 <ProfilePicture me=me.clone() error />
                 <AvailabilityToggle initial=me.status error />

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ConversationSummary, ErrorCode, SendMessage};
+use crate::api::{ConversationSummary, ErrorCode, Mention, Note, SendMessage};
 use crate::{Author, ConversationStatus, Message, Seq};
 
 /// An agent as participants see them.
@@ -82,6 +82,17 @@ pub enum InboxFrame {
     /// The agent's sessions ended (they signed out everywhere, or an admin removed them): the
     /// server closes the socket next, and the app should return to its sign-in screen.
     SignedOut(SignedOut),
+    /// A teammate @mentioned the agent in a note.
+    Mention(Mention),
+}
+
+/// Sent on agents' conversation sockets only, beside [`ServerFrame`]s (a separate type, so the
+/// widget, which never gets one, carries no code for it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentFrame {
+    /// An internal note was stored.
+    Note(Note),
 }
 
 /// Why an agent was signed out.

@@ -7,28 +7,20 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { launchBrowser, requireEnv, step, waitFor } from './support.mjs';
+import { requireEnv, step, waitFor } from './support.mjs';
 import { assertAccessible } from './axe.mjs';
-import { signIn as signInApi } from './site.mjs';
-import { assertInboxClean, newMember, openInbox, signIn, Visitor } from './inbox-session.mjs';
+import { assertInboxClean, twoAgents, Visitor } from './inbox-session.mjs';
 
 test('two agents: collision, taking a conversation, and giving it back, live', { timeout: 180_000 }, async (t) => {
   const env = requireEnv(['EDGE_URL', 'SITE_ID', 'AGENT_EMAIL', 'AGENT_PASSWORD']);
-  const edge = new URL(env.EDGE_URL).origin;
   const tag = randomBytes(4).toString('hex');
-  const api = await signInApi(env);
-  const bo = await newMember(api, `Bo Member ${tag}`);
-  const browsers = { a: await launchBrowser(), b: await launchBrowser() };
-  const visitorBrowser = await launchBrowser();
+  const team = await twoAgents(env, `Bo Member ${tag}`);
+  const { edge, browsers, dana: a, member: bo, memberPage: b } = team;
   try {
-    const a = await openInbox(browsers.a, env);
-    const b = await browsers.b.context.newPage();
-    await b.goto(`${edge}/inbox`);
-    await signIn(b, env, bo);
     for (const page of [a, b]) await page.locator('#view-unassigned').click();
 
     const visitor = await step('a visitor starts a conversation', () =>
-      Visitor.start(visitorBrowser, env, `Hello (${tag}), is anyone there?`),
+      Visitor.start(browsers.visitor, env, `Hello (${tag}), is anyone there?`),
     );
     const row = (page) => page.locator(`li.conversation-row[data-id="${visitor.id}"]`);
 
@@ -67,13 +59,10 @@ test('two agents: collision, taking a conversation, and giving it back, live', {
     });
 
     await step('no console errors, uncaught exceptions or CSP violations', async () => {
-      assertInboxClean(browsers.a, edge);
-      assertInboxClean(browsers.b, edge);
+      assertInboxClean(browsers.dana, edge);
+      assertInboxClean(browsers.member, edge);
     });
   } finally {
-    await browsers.a.close();
-    await browsers.b.close();
-    await visitorBrowser.close();
-    await api.api('DELETE', `/api/admin/agents/${bo.id}`);
+    await team.close();
   }
 });

@@ -4,7 +4,8 @@
 // not on how the widget draws it. The demo page journey covers the widget itself.
 
 import assert from 'node:assert/strict';
-import { assertClean, waitFor } from './support.mjs';
+import { assertClean, launchBrowser, waitFor } from './support.mjs';
+import { signIn as signInApi } from './site.mjs';
 
 /** The inbox asks `GET /api/agent/me` before signing in; its documented 401 is expected. */
 export const signInNoise = (edge) => (m) =>
@@ -142,5 +143,35 @@ export class Visitor {
     return waitFor(`the visitor to receive ${what}`, async () =>
       (await this.page.evaluate(() => window.received)).slice(from).find(match),
     );
+  }
+}
+
+/**
+ * Two agents at once, each in a browser of their own with the live list loaded: the demo agent
+ * (`dana`) and a new member named `name` (`memberPage`); and a browser for a visitor. `close()`
+ * closes them all and removes the member.
+ */
+export async function twoAgents(env, name) {
+  const edge = new URL(env.EDGE_URL).origin;
+  const api = await signInApi(env);
+  const member = await newMember(api, name);
+  const browsers = {
+    dana: await launchBrowser(),
+    member: await launchBrowser(),
+    visitor: await launchBrowser(),
+  };
+  const close = async () => {
+    await Promise.all(Object.values(browsers).map((b) => b.close()));
+    await api.api('DELETE', `/api/admin/agents/${member.id}`);
+  };
+  try {
+    const dana = await openInbox(browsers.dana, env);
+    const memberPage = await browsers.member.context.newPage();
+    await memberPage.goto(`${edge}/inbox`);
+    await signIn(memberPage, env, member);
+    return { edge, api, member, browsers, dana, memberPage, close };
+  } catch (e) {
+    await close();
+    throw e;
   }
 }

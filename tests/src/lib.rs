@@ -230,16 +230,14 @@ impl Edge {
         )
     }
 
-    /// A new member with `role` (`admin` or `agent`), invited by the admin with `cookie`, who
-    /// joined with [`MEMBER_PASSWORD`]: their profile and session cookie.
+    /// A new member with `role` (`admin` or `agent`) and a name of their own, invited by the
+    /// admin with `cookie`, who joined with [`MEMBER_PASSWORD`]: their profile and session cookie.
     pub fn new_member(&self, admin: &str, role: &str) -> (protocol::api::AgentProfile, String) {
         let reply = self.invite(admin, &unique_email(), role);
         assert_eq!(reply.status, 201, "{}", reply.body);
-        let reply = self.accept(
-            &invitation_token(&reply.json()),
-            "New Member",
-            MEMBER_PASSWORD,
-        );
+        // A name of its own: notes mention members by name.
+        let name = format!("Member {}", new_client_id().replace('-', ""));
+        let reply = self.accept(&invitation_token(&reply.json()), &name, MEMBER_PASSWORD);
         assert_eq!(reply.status, 201, "{}", reply.body);
         (reply.json(), session_cookie(&reply))
     }
@@ -454,6 +452,20 @@ impl Socket {
                 | ServerFrame::Read { .. }
                 | ServerFrame::Agents { .. } => {}
                 other => return other,
+            }
+        }
+    }
+
+    /// On an inbox socket: the next row of conversation `id` (other conversations' rows and
+    /// mentions are skipped: other tests run in parallel); fails the test if the agent is
+    /// signed out instead.
+    pub fn next_row_of(&mut self, id: &str) -> protocol::api::ConversationSummary {
+        use protocol::frame::InboxFrame;
+        loop {
+            match self.receive::<InboxFrame>() {
+                InboxFrame::Conversation(row) if row.id == id => return row,
+                InboxFrame::Conversation(_) | InboxFrame::Mention(_) => continue,
+                InboxFrame::SignedOut(why) => panic!("signed out: {why:?}"),
             }
         }
     }

@@ -7,7 +7,6 @@
 
 use porchlight_tests::{Edge, Reply};
 use protocol::api::{AgentProfile, ConversationList, ConversationSummary, ErrorCode};
-use protocol::frame::InboxFrame;
 use serde_json::json;
 
 fn assign(edge: &Edge, cookie: &str, conversation: &str, agent: Option<&str>) -> Reply {
@@ -31,17 +30,7 @@ fn listed(edge: &Edge, cookie: &str, conversation: &str) -> ConversationSummary 
 
 /// Reads the inbox socket until the conversation's row arrives with `assignee`.
 fn row_arrives(inbox: &mut porchlight_tests::Socket, conversation: &str, assignee: Option<&str>) {
-    loop {
-        match inbox.receive::<InboxFrame>() {
-            InboxFrame::Conversation(row)
-                if row.id == conversation && row.assignee_id.as_deref() == assignee =>
-            {
-                return
-            }
-            InboxFrame::Conversation(_) => continue,
-            InboxFrame::SignedOut(why) => panic!("signed out: {why:?}"),
-        }
-    }
+    while inbox.next_row_of(conversation).assignee_id.as_deref() != assignee {}
 }
 
 #[test]

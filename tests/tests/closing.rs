@@ -4,7 +4,7 @@
 
 use porchlight_tests::{new_client_id, Edge};
 use protocol::api::{ConversationSummary, CurrentConversation, ErrorCode, SendMessage};
-use protocol::frame::{ClientFrame, InboxFrame, ServerFrame};
+use protocol::frame::{ClientFrame, ServerFrame};
 use protocol::ConversationStatus;
 
 fn set_status(edge: &Edge, cookie: &str, id: &str, action: &str) -> porchlight_tests::Reply {
@@ -38,16 +38,8 @@ fn a_closed_conversation_takes_no_messages_until_reopened() {
             break;
         }
     }
-    loop {
-        match inbox.receive::<InboxFrame>() {
-            InboxFrame::Conversation(row) if row.id == created.conversation_id => {
-                assert_eq!(row.status, ConversationStatus::Closed);
-                break;
-            }
-            InboxFrame::Conversation(_) => {}
-            InboxFrame::SignedOut(why) => panic!("signed out: {why:?}"),
-        }
-    }
+    let row = inbox.next_row_of(&created.conversation_id);
+    assert_eq!(row.status, ConversationStatus::Closed);
 
     // Neither the socket nor HTTP stores a message now.
     let client_id = new_client_id();

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use porchlight_tests::{Edge, Reply, Socket};
 use protocol::api::{AgentProfile, ErrorCode, PublicAvailability, WidgetConfig};
-use protocol::frame::InboxFrame;
 use protocol::settings::{ChatSettings, RoutingRule, RoutingSettings};
 use serde_json::json;
 
@@ -79,15 +78,7 @@ impl Site {
     /// socket: a new conversation's first row is pushed once routing has decided).
     fn new_conversation(&self, watch: &mut Socket) -> Option<String> {
         let created = self.edge.start_conversation(None, "who will answer me?");
-        loop {
-            match watch.receive::<InboxFrame>() {
-                InboxFrame::Conversation(row) if row.id == created.conversation_id => {
-                    return row.assignee_id
-                }
-                InboxFrame::Conversation(_) => continue,
-                InboxFrame::SignedOut(why) => panic!("signed out: {why:?}"),
-            }
-        }
+        watch.next_row_of(&created.conversation_id).assignee_id
     }
 
     /// Waits (bounded) until the public config satisfies `ok`.

@@ -4,7 +4,7 @@
 
 use porchlight_tests::{new_client_id, Edge};
 use protocol::api::{ErrorCode, SendMessage};
-use protocol::frame::{ClientFrame, InboxFrame, ServerFrame};
+use protocol::frame::{ClientFrame, ServerFrame};
 use protocol::Author;
 
 fn send_frame(text: &str) -> (String, ClientFrame) {
@@ -250,22 +250,14 @@ fn the_inbox_socket_announces_new_conversations() {
     let marker = format!("inbox-live-{}", new_client_id());
     let created = edge.start_conversation(None, &marker);
     // Other tests run in parallel: read until our conversation shows up.
-    loop {
-        match inbox.receive::<InboxFrame>() {
-            InboxFrame::Conversation(row) if row.id == created.conversation_id => {
-                assert_eq!(row.last_seq, 1);
-                assert_eq!(row.last_message_preview, marker);
-                assert_eq!(row.site_id, edge.site_id);
-                assert_eq!(
-                    row.page_url.as_deref(),
-                    Some("https://shop.example/pricing")
-                );
-                break;
-            }
-            InboxFrame::Conversation(_) => continue,
-            InboxFrame::SignedOut(why) => panic!("signed out: {why:?}"),
-        }
-    }
+    let row = inbox.next_row_of(&created.conversation_id);
+    assert_eq!(row.last_seq, 1);
+    assert_eq!(row.last_message_preview, marker);
+    assert_eq!(row.site_id, edge.site_id);
+    assert_eq!(
+        row.page_url.as_deref(),
+        Some("https://shop.example/pricing")
+    );
     inbox.close();
 }
 

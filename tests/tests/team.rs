@@ -44,7 +44,7 @@ fn signed_out(socket: &mut porchlight_tests::Socket) -> SignedOut {
     loop {
         match socket.receive::<InboxFrame>() {
             InboxFrame::SignedOut(why) => return why,
-            InboxFrame::Conversation(_) => continue,
+            InboxFrame::Conversation(_) | InboxFrame::Mention(_) => continue,
         }
     }
 }
@@ -350,13 +350,7 @@ fn a_password_change_needs_the_current_one_and_ends_the_other_sessions() {
     assert_eq!(signed_out(&mut inbox_there), SignedOut::Everywhere);
     // The page that changed it stays live: the next row it gets is a conversation.
     let created = edge.start_conversation(None, "after the password change");
-    loop {
-        match inbox_here.receive::<InboxFrame>() {
-            InboxFrame::Conversation(row) if row.id == created.conversation_id => break,
-            InboxFrame::Conversation(_) => continue,
-            InboxFrame::SignedOut(why) => panic!("the changing page was signed out: {why:?}"),
-        }
-    }
+    inbox_here.next_row_of(&created.conversation_id);
     edge.try_sign_in(&member.email, MEMBER_PASSWORD)
         .assert_error(401, ErrorCode::InvalidCredentials);
     assert_eq!(edge.try_sign_in(&member.email, new_password).status, 200);

@@ -17,10 +17,14 @@
 //!   positions and who is present, then live frames.
 //! - `POST /inbound` with [`Inbound`]: a Messenger or WhatsApp message, stored once per Meta id.
 //! - `POST /status` with [`StatusChange`]: close or reopen → the inbox row (`ConversationSummary`).
+//! - `POST /notes` with [`NoteToStore`] (agents only) → `Note` (201, or 200 for a resend), sent
+//!   as an `AgentFrame` to the agents' sockets only; `GET /notes` → `NoteList`.
 
 use domain::message::{preview_of, validate_send};
-use protocol::api::{ConversationSummary, ErrorCode, MessageAccepted, MessagePage, SendMessage};
-use protocol::frame::{AgentRef, ClientFrame, ServerFrame};
+use protocol::api::{
+    ConversationSummary, ErrorCode, MessageAccepted, MessagePage, NoteList, SendMessage,
+};
+use protocol::frame::{AgentFrame, AgentRef, ClientFrame, ServerFrame};
 use protocol::limits::{HISTORY_PAGE_MAX, REQUEST_MAX_BYTES};
 use protocol::ConversationStatus;
 use protocol::Message;
@@ -53,6 +57,14 @@ pub struct Inbound {
     pub author: Participant,
     pub body: String,
     pub at: protocol::Millis,
+}
+
+/// A note to store, checked by the front Worker, with the members it mentions.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NoteToStore {
+    pub client_id: String,
+    pub body: String,
+    pub mentions: Vec<AgentRef>,
 }
 
 /// A status change asked for by an agent (the front Worker checked who).
@@ -99,6 +111,28 @@ impl DurableObject for Conversation {
                 Ok(http::json(&page, 200))
             }
             (worker::Method::Get, "/socket") => self.join(&req),
+            (worker::Method::Post, "/notes") => {
+                let who = Participant::from_request(&req)?;
+                let Participant::Agent { id, name } = who else {
+                    return Ok(ApiError::new(ErrorCode::Forbidden, "Notes are the team's.")
+                        .into_response());
+                };
+                let new: NoteToStore = req.json().await?;
+                let author = AgentRef { id, name };
+                let (note, duplicate) =
+                    self.log
+                        .add_note(&author, &new.client_id, &new.body, &new.mentions)?;
+                if !duplicate {
+                    self.send_to_agents(&AgentFrame::Note(note.clone()));
+                }
+                Ok(http::json(&note, if duplicate { 200 } else { 201 }))
+            }
+            (worker::Method::Get, "/notes") => Ok(http::json(
+                &NoteList {
+                    notes: self.log.notes()?,
+                },
+                200,
+            )),
             (worker::Method::Post, "/inbound") => {
                 let inbound: Inbound = req.json().await?;
                 let send = SendMessage {
@@ -351,6 +385,19 @@ impl Conversation {
             .ok_or_else(ApiError::unknown_conversation)?;
         crate::inbox::notify(&self.env, crate::inbox::DEFAULT_INBOX, &summary).await?;
         Ok(summary)
+    }
+
+    /// Sends an agents-only frame to the agents' sockets; never to a visitor's.
+    fn send_to_agents(&self, frame: &AgentFrame) {
+        let Ok(text) = serde_json::to_string(frame) else {
+            return;
+        };
+        for ws in self.state.get_websockets() {
+            if let Ok(Some(Participant::Agent { .. })) = ws.deserialize_attachment::<Participant>()
+            {
+                let _ = ws.send_with_str(&text);
+            }
+        }
     }
 
     /// Sends a frame to every connected participant, sender included.

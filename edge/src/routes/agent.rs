@@ -10,15 +10,17 @@ use domain::message::validate_send;
 use domain::throttle::{self, Limit, PER_ACCOUNT, PER_ADDRESS};
 use domain::Rejection;
 use protocol::api::{
-    Assign, ChangePassword, ConversationList, ErrorCode, Login, Role, SendMessage, SetAgentStatus,
+    Assign, ChangePassword, ConversationList, ErrorCode, Login, Mention, MentionList, MentionsSeen,
+    NewNote, Note, Role, SendMessage, SetAgentStatus,
 };
-use protocol::frame::SignedOut;
+use protocol::frame::{AgentRef, SignedOut};
 use protocol::ConversationStatus;
 use worker::{Request, Response};
 
 use super::files::{self, Uploader};
 use super::relay;
 use crate::config::App;
+use crate::conversation::NoteToStore;
 use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
 use crate::participant::Participant;
@@ -304,6 +306,81 @@ pub async fn set_conversation_status(
     // An assignee's count of open conversations changed: capacity may have.
     Entry::presence(&http::own_origin(req)?).forget().await;
     Ok(response)
+}
+
+/// `POST /api/agent/conversations/{id}/notes` → 201 `Note` (200 for a resend): an internal note,
+/// for the team only. Every member written as `@Name` in it is mentioned (`domain::text`), and
+/// told in their inbox unless they wrote it.
+pub async fn add_note(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let agent = signed_in(app, &req).await?;
+    conversation_exists(app, id).await?;
+    let new: NewNote = http::read_json(&mut req).await?;
+    let valid = validate_send(&SendMessage {
+        client_id: new.client_id,
+        body: new.body,
+        attachment: None,
+    })?;
+    let members = store::team::members(&app.db).await?;
+    let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+    let mentions: Vec<AgentRef> = domain::text::mentions(&valid.body, &names)
+        .into_iter()
+        .filter_map(|i| members.get(i))
+        .map(|m| AgentRef {
+            id: m.id.clone(),
+            name: m.name.clone(),
+        })
+        .collect();
+    let to_store = NoteToStore {
+        client_id: valid.client_id,
+        body: valid.body,
+        mentions,
+    };
+    let mut stored = relay::add_note(app, id, &participant(&agent), &to_store).await?;
+    let status = stored.status_code();
+    if !(200..300).contains(&status) {
+        return Ok(stored);
+    }
+    let note: Note = stored.json().await?;
+    // Recorded on a resend too (idempotent), so a failure here is mended by the client's retry.
+    let others: Vec<String> = note
+        .mentions
+        .iter()
+        .filter(|m| m.id != agent.id)
+        .map(|m| m.id.clone())
+        .collect();
+    let told = store::team::record_mentions(&app.db, id, &note, &others).await?;
+    let mention = Mention {
+        conversation_id: id.to_owned(),
+        note,
+    };
+    if !told.is_empty() {
+        crate::inbox::mention(&app.inboxes, crate::inbox::DEFAULT_INBOX, &told, &mention).await?;
+    }
+    Ok(http::json(&mention.note, status))
+}
+
+/// `GET /api/agent/conversations/{id}/notes` → `NoteList`.
+pub async fn notes(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
+    signed_in(app, req).await?;
+    conversation_exists(app, id).await?;
+    relay::notes(app, id).await
+}
+
+/// `GET /api/agent/mentions` → `MentionList`: the agent's mentions not yet seen.
+pub async fn mentions(app: &App, req: &Request) -> ApiResult<Response> {
+    let agent = signed_in(app, req).await?;
+    let mentions = store::team::unseen_mentions(&app.db, &agent.id).await?;
+    Ok(http::json(&MentionList { mentions }, 200))
+}
+
+/// `POST /api/agent/mentions/seen` → 204: the agent has read that conversation's notes.
+pub async fn mentions_seen(app: &App, mut req: Request) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let agent = signed_in(app, &req).await?;
+    let body: MentionsSeen = http::read_json(&mut req).await?;
+    store::team::mentions_seen(&app.db, &agent.id, &body.conversation_id, store::now()).await?;
+    Ok(http::no_content())
 }
 
 /// `PUT /api/agent/conversations/{id}/assignee` → 200 with the row: any member may assign a

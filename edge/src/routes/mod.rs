@@ -78,6 +78,16 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "agent", "conversations", id, "reopen"]) => {
             agent::set_conversation_status(&app, &req, id, ConversationStatus::Open).await
         }
+        (Method::Post, ["api", "agent", "conversations", id, "notes"]) => {
+            agent::add_note(&app, req, id).await
+        }
+        (Method::Get, ["api", "agent", "conversations", id, "notes"]) => {
+            agent::notes(&app, &req, id).await
+        }
+        (Method::Get, ["api", "agent", "mentions"]) => agent::mentions(&app, &req).await,
+        (Method::Post, ["api", "agent", "mentions", "seen"]) => {
+            agent::mentions_seen(&app, req).await
+        }
         (Method::Put, ["api", "agent", "conversations", id, "assignee"]) => {
             agent::assign(&app, req, id).await
         }

@@ -7,7 +7,7 @@ use protocol::ConversationStatus;
 use worker::{Headers, Method, Request, RequestInit, Response, Stub};
 
 use crate::config::App;
-use crate::conversation::{Inbound, Init, StatusChange, SUBPROTOCOL_HEADER};
+use crate::conversation::{Inbound, Init, NoteToStore, StatusChange, SUBPROTOCOL_HEADER};
 use crate::error::ApiResult;
 use crate::http;
 use crate::participant::{Participant, HEADER};
@@ -67,6 +67,29 @@ pub async fn send(
         Some(serde_json::to_string(send)?),
         Headers::new(),
     )?;
+    Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
+}
+
+/// Stores an agent's note; the object's answer (the note, or an error) is passed on.
+pub async fn add_note(
+    app: &App,
+    conversation_id: &str,
+    who: &Participant,
+    note: &NoteToStore,
+) -> ApiResult<Response> {
+    let req = request(
+        Method::Post,
+        "/notes",
+        Some(who),
+        Some(serde_json::to_string(note)?),
+        Headers::new(),
+    )?;
+    Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
+}
+
+/// The conversation's notes (`NoteList`).
+pub async fn notes(app: &App, conversation_id: &str) -> ApiResult<Response> {
+    let req = request(Method::Get, "/notes", None, None, Headers::new())?;
     Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
 }
 

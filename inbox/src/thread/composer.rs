@@ -1,14 +1,23 @@
-//! The reply composer: sends through the thread's outbox on Enter or the button, tells the
-//! visitor while the agent types (at most every [`TYPING_REFRESH_MS`], and that it stopped on
-//! send or clear), and is disabled, with the reason, while the conversation is closed.
+//! The composer, in two modes. **Reply**: sends through the thread's outbox on Enter or the
+//! button, tells the visitor while the agent types (at most every [`TYPING_REFRESH_MS`], and
+//! that it stopped on send or clear), and is disabled, with the reason, while the conversation
+//! is closed. **Internal note**: for the team only (the visitor is never told anything, not even
+//! that someone types); typing `@` offers the members by name (arrows and Enter or a click pick
+//! one), and each `@Name` in the note mentions them.
 
+use client::notes::{mention_query, Notes};
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::api::SendMessage;
+use protocol::api::{AgentProfile, NewNote, SendMessage};
 use protocol::ConversationStatus;
 
 use super::live::Live;
 use super::socket::ThreadSocket;
+use crate::api;
+
+/// Most members the mention picker offers at once.
+const PICKER_MAX: usize = 6;
 
 /// How often a continuing "typing" is repeated: well within the receiver's
 /// [`protocol::frame::TYPING_EXPIRES_MS`], and rare enough to keep the socket quiet.
@@ -19,8 +28,30 @@ pub fn Composer(
     id: String,
     socket: StoredValue<ThreadSocket, LocalStorage>,
     live: Live,
+    notes: RwSignal<Notes>,
+    members: RwSignal<Vec<AgentProfile>>,
 ) -> impl IntoView {
     let draft = RwSignal::new(String::new());
+    let note_mode = RwSignal::new(false);
+    let saving = RwSignal::new(false);
+    let textarea = NodeRef::<html::Textarea>::new();
+    // The name typed after an `@` in a note, and the highlighted choice.
+    let query = RwSignal::new(None::<String>);
+    let active = RwSignal::new(0usize);
+    let choices = Memo::new(move |_| {
+        let Some(q) = query.get() else {
+            return Vec::new();
+        };
+        let q = q.to_lowercase();
+        members.with(|all| {
+            all.iter()
+                .filter(|m| m.name.to_lowercase().contains(&q))
+                .take(PICKER_MAX)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let picking = move || !choices.with(Vec::is_empty);
     let notice = RwSignal::new(None::<String>);
     let uploading = RwSignal::new(false);
     // When "typing" last went out; `None` while the visitor has been told nothing (or "stopped").
@@ -37,10 +68,52 @@ pub fn Composer(
     };
     // Switching to another conversation is stopping too.
     on_cleanup(stop_typing);
+    // The text before the caret (the caret counts UTF-16 units), and the text after it.
+    let around_caret = move || {
+        let el = textarea.get_untracked()?;
+        let caret = el.selection_start().ok().flatten()? as usize;
+        let units: Vec<u16> = el.value().encode_utf16().collect();
+        let caret = caret.min(units.len());
+        Some((
+            String::from_utf16_lossy(&units[..caret]),
+            String::from_utf16_lossy(&units[caret..]),
+        ))
+    };
+    let update_query = move || {
+        let typed = note_mode
+            .get_untracked()
+            .then(around_caret)
+            .flatten()
+            .and_then(|(before, _)| mention_query(&before).map(str::to_owned));
+        if typed != query.get_untracked() {
+            active.set(0);
+            query.set(typed);
+        }
+    };
+    let pick = move |member: AgentProfile| {
+        let Some((before, after)) = around_caret() else {
+            return;
+        };
+        let Some(typed) = mention_query(&before) else {
+            return;
+        };
+        let start = before.len() - typed.len() - 1;
+        let inserted = format!("{}@{} ", &before[..start], member.name);
+        let caret = inserted.encode_utf16().count() as u32;
+        draft.set(format!("{inserted}{after}"));
+        query.set(None);
+        if let Some(el) = textarea.get_untracked() {
+            el.set_value(&draft.get_untracked());
+            let _ = el.focus();
+            let _ = el.set_selection_range(caret, caret);
+        }
+    };
     let typed = move |text: String| {
         let empty = text.trim().is_empty();
         draft.set(text);
-        if empty {
+        update_query();
+        // A note is the team's: the visitor is not told that anyone types it.
+        if empty || note_mode.get_untracked() {
             return stop_typing();
         }
         let now = js_sys::Date::now();
@@ -52,8 +125,30 @@ pub fn Composer(
             socket.with_value(|s| s.typing(true));
         }
     };
+    let conversation = StoredValue::new(id.clone());
+    let save_note = move |client_id: String, body: String| {
+        saving.set(true);
+        spawn_local(async move {
+            let note = NewNote { client_id, body };
+            match api::add_note(&conversation.get_value(), &note).await {
+                Ok(stored) => {
+                    notes.try_update(|n| n.add([stored]));
+                    notice.try_set(None);
+                    // Only now: a failed note stays in the composer to send again.
+                    draft.try_set(String::new());
+                }
+                Err(e) => {
+                    notice.try_set(Some(format!("The note was not saved: {e}")));
+                }
+            }
+            saving.try_set(false);
+        });
+    };
     let send = move || {
-        if live.status.get_untracked() == Some(ConversationStatus::Closed) {
+        let note = note_mode.get_untracked();
+        if (!note && live.status.get_untracked() == Some(ConversationStatus::Closed))
+            || saving.get_untracked()
+        {
             return;
         }
         let Some(client_id) = client::new_client_id() else {
@@ -66,6 +161,10 @@ pub fn Composer(
             attachment: None,
         };
         match domain::message::validate_send(&send) {
+            Ok(ok) if note => {
+                query.set(None);
+                save_note(ok.client_id, ok.body);
+            }
             Ok(ok) => {
                 notice.set(None);
                 draft.set(String::new());
@@ -78,7 +177,25 @@ pub fn Composer(
             Err(_) => {}
         }
     };
-    let closed = move || live.is_closed();
+    // Closed: no replies; notes are still welcome.
+    let closed = move || live.is_closed() && !note_mode.get();
+    let set_mode = move |note: bool| {
+        note_mode.set(note);
+        query.set(None);
+        if note {
+            stop_typing();
+        }
+        if let Some(el) = textarea.get_untracked() {
+            let _ = el.focus();
+        }
+    };
+    let mode_button = move |note: bool, id: &'static str, label: &'static str| {
+        view! {
+            <button id=id type="button" class="mode"
+                aria-pressed=move || (note_mode.get() == note).to_string()
+                on:click=move |_| set_mode(note)>{label}</button>
+        }
+    };
     // A file goes up first, then out as a reply of its own.
     let attach = move |file: web_sys::File| {
         let id = id.clone();
@@ -103,23 +220,69 @@ pub fn Composer(
         <p id="thread-closed" class="closed-note" hidden=move || !closed()>
             "This conversation is closed. Reopen it to reply."
         </p>
-        <form class="composer" on:submit=move |e| { e.prevent_default(); send(); }>
-            <label class="visually-hidden" for="reply">"Reply"</label>
-            <textarea id="reply" rows="3" placeholder="Write a reply…"
+        <div class="composer-modes" role="group" aria-label="Write">
+            {mode_button(false, "mode-reply", "Reply")}
+            {mode_button(true, "mode-note", "Internal note")}
+        </div>
+        <form class="composer" class=("note-mode", move || note_mode.get())
+            on:submit=move |e| { e.prevent_default(); send(); }>
+            <label class="visually-hidden" for="reply">
+                {move || if note_mode.get() { "Internal note" } else { "Reply" }}
+            </label>
+            <ul id="mention-options" class="mention-options" role="listbox"
+                aria-label="Mention a teammate" hidden=move || !picking()>
+                {move || choices.get().into_iter().enumerate().map(|(i, m)| {
+                    let chosen = m.clone();
+                    view! {
+                        <li id=format!("mention-option-{i}") role="option"
+                            aria-selected=move || (active.get() == i).to_string()
+                            // Before the textarea loses the focus, so the caret is still there.
+                            on:mousedown=move |e| { e.prevent_default(); pick(chosen.clone()); }>
+                            {m.name}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <textarea id="reply" node_ref=textarea rows="3"
+                placeholder=move || if note_mode.get() {
+                    "Internal note: only your team sees it. Type @ to mention someone."
+                } else {
+                    "Write a reply…"
+                }
                 maxlength=protocol::limits::MESSAGE_MAX_CHARS.to_string()
                 disabled=closed
                 aria-describedby=move || closed().then_some("thread-closed")
+                aria-controls="mention-options"
+                aria-autocomplete=move || note_mode.get().then_some("list")
+                aria-activedescendant=move || picking().then(|| format!("mention-option-{}", active.get()))
                 prop:value=move || draft.get()
                 on:input=move |e| typed(event_target_value(&e))
-                on:blur=move |_| stop_typing()
+                on:click=move |_| update_query()
+                on:blur=move |_| { stop_typing(); query.set(None); }
                 on:keydown=move |e| {
+                    if picking() {
+                        let n = choices.with(Vec::len);
+                        match e.key().as_str() {
+                            "ArrowDown" => { e.prevent_default(); active.update(|a| *a = (*a + 1) % n); return; }
+                            "ArrowUp" => { e.prevent_default(); active.update(|a| *a = (*a + n - 1) % n); return; }
+                            "Enter" | "Tab" if !e.is_composing() => {
+                                e.prevent_default();
+                                if let Some(m) = choices.with(|c| c.get(active.get_untracked()).cloned()) {
+                                    pick(m);
+                                }
+                                return;
+                            }
+                            "Escape" => { e.prevent_default(); query.set(None); return; }
+                            _ => {}
+                        }
+                    }
                     // Enter sends, Shift+Enter is a new line; never mid-composition (IME).
                     if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
                         e.prevent_default();
                         send();
                     }
                 }></textarea>
-            <label class="attach">
+            <label class="attach" hidden=move || note_mode.get()>
                 <input id="reply-file" class="visually-hidden" type="file"
                     disabled=move || closed() || uploading.get()
                     on:change=move |e| {
@@ -131,7 +294,10 @@ pub fn Composer(
                     } />
                 "Attach"
             </label>
-            <button id="reply-send" class="primary" type="submit" disabled=closed>"Send"</button>
+            <button id="reply-send" class="primary" type="submit"
+                disabled=move || closed() || saving.get()>
+                {move || if note_mode.get() { "Add note" } else { "Send" }}
+            </button>
         </form>
     }
 }

@@ -1,17 +1,21 @@
 //! One open conversation: its messages over the conversation socket (cookie-authenticated,
 //! replayed from the start with `after=0`), the header with its status and who else is viewing,
 //! the visitor's typing, and the reply composer, sending through the outbox so a reply survives
-//! a dropped connection and is stored once. While the thread is open and the page visible, the
-//! newest message is marked read.
+//! a dropped connection and is stored once. The team's internal notes show among the messages
+//! (fetched whenever the socket opens, and live); opening the thread marks its @mentions of
+//! this agent seen. While the thread is open and the page visible, the newest message is
+//! marked read.
 
 mod composer;
 mod header;
 mod live;
 mod socket;
 
+use client::notes::{interleave, Notes, ThreadItem};
 use client::{Delivery, Entry, LinkState, Outbox};
 use leptos::prelude::*;
-use protocol::api::{AgentProfile, ConversationSummary};
+use leptos::task::spawn_local;
+use protocol::api::{AgentProfile, ConversationSummary, Note};
 use protocol::{Author, ConversationStatus, Seq};
 
 use crate::api;
@@ -33,6 +37,19 @@ pub fn Thread(
 ) -> impl IntoView {
     let my_id = me.id.clone();
     let entries = RwSignal::new(Vec::<Entry>::new());
+    let notes = RwSignal::new(Notes::default());
+    let load_notes = {
+        let id = id.clone();
+        move || {
+            let id = id.clone();
+            spawn_local(async move {
+                if let Ok(list) = api::notes(&id).await {
+                    notes.try_update(|n| n.add(list.notes));
+                }
+            });
+        }
+    };
+    crate::mentions::seen(&id);
     let last_agent = RwSignal::new(None::<(String, Seq)>);
     let link = RwSignal::new(None::<LinkState>);
     let notice = RwSignal::new(None::<String>);
@@ -54,6 +71,14 @@ pub fn Thread(
         }
         ThreadEvent::State(state) => {
             link.try_set(Some(state));
+            // Notes written while this view was away come with the next opening.
+            if state == LinkState::Open {
+                load_notes();
+            }
+        }
+        ThreadEvent::Note(note) => {
+            notes.try_update(|n| n.add([note]));
+            scroll_to_end();
         }
         ThreadEvent::Refused(message) => {
             notice.try_set(Some(message));
@@ -102,21 +127,25 @@ pub fn Thread(
             <div id="thread-log" class="messages" role="log" aria-live="polite"
                 aria-label="Messages" tabindex="0">
                 <ol class="message-list">
-                    <For each=move || entries.get() key=|e| e.key.clone() let(entry)>
-                        {
-                            let client_id = entry.client_id.clone();
-                            let agent = matches!(entry.author, Author::Agent { .. });
-                            let seen = Signal::derive(move || agent && seen(&client_id));
-                            let conversation = log_id.clone();
-                            view! { <Bubble entry seen socket conversation /> }
-                        }
+                    <For each=move || entries.with(|e| notes.with(|n| interleave(e, n.all())))
+                        key=ThreadItem::key let(item)>
+                        {match item {
+                            ThreadItem::Message(entry) => {
+                                let client_id = entry.client_id.clone();
+                                let agent = matches!(entry.author, Author::Agent { .. });
+                                let seen = Signal::derive(move || agent && seen(&client_id));
+                                let conversation = log_id.clone();
+                                view! { <Bubble entry seen socket conversation /> }.into_any()
+                            }
+                            ThreadItem::Note(note) => view! { <NoteItem note /> }.into_any(),
+                        }}
                     </For>
                 </ol>
             </div>
             <p id="thread-typing" class="typing" role="status"
                 hidden=move || !live.visitor_typing.get()>"Visitor is typing…"</p>
             <p class="error" role="alert">{move || notice.get()}</p>
-            <Composer id=composer_id socket live />
+            <Composer id=composer_id socket live notes members />
         </section>
     }
 }
@@ -155,6 +184,26 @@ fn Bubble(
                     on:click=move |_| socket.with_value(|s| s.retry(&client_id))>"Retry"</button>
             })}
             {move || seen.get().then(|| view! { <span class="msg-seen">"Seen by visitor"</span> })}
+        </li>
+    }
+}
+
+/// An internal note: marked as the team's only, with who wrote it and whom it mentions.
+#[component]
+fn NoteItem(note: Note) -> impl IntoView {
+    let mentioned = (!note.mentions.is_empty()).then(|| {
+        let names: Vec<&str> = note.mentions.iter().map(|m| m.name.as_str()).collect();
+        format!("Mentioned: {}", names.join(", "))
+    });
+    view! {
+        <li class="msg note" data-author="note" data-note=note.id>
+            <span class="msg-meta">
+                <span class="note-label">"Internal note"</span>
+                <span class="msg-author">{note.author.name.clone()}</span>
+                <time>{api::when(note.at)}</time>
+            </span>
+            <p class="msg-body">{client::text::linked(&note.body, &note.links)}</p>
+            {mentioned.map(|m| view! { <span class="msg-note">{m}</span> })}
         </li>
     }
 }

@@ -8,7 +8,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use client::{json, Entry, Link, LinkHandlers, LinkState, Outbox};
-use protocol::frame::{ClientFrame, ServerFrame};
+use protocol::api::Note;
+use protocol::frame::{AgentFrame, ClientFrame, ServerFrame};
 use protocol::{Author, Message, Seq};
 
 /// What a [`ThreadSocket`] reports.
@@ -28,6 +29,8 @@ pub enum ThreadEvent {
     /// A frame about the conversation rather than its messages: `Synced`, `Status`, `Typing`,
     /// `Read` or `Agents`.
     Frame(ServerFrame),
+    /// A teammate's internal note (agents' sockets only).
+    Note(Note),
 }
 
 type Listener = Rc<dyn Fn(ThreadEvent)>;
@@ -143,6 +146,9 @@ fn view(outbox: &Outbox) -> (Vec<Entry>, Option<(String, Seq)>) {
 fn receive(outbox: &RefCell<Outbox>, on_event: &Listener, text: &str) -> Vec<String> {
     // A frame this build does not know (a newer server) is skipped, not fatal.
     let Some(frame) = json::parse::<ServerFrame>(text) else {
+        if let Some(AgentFrame::Note(note)) = json::parse::<AgentFrame>(text) {
+            on_event(ThreadEvent::Note(note));
+        }
         return Vec::new();
     };
     let side = match &frame {
