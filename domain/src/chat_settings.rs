@@ -6,11 +6,12 @@
 
 use protocol::api::ErrorCode;
 use protocol::settings::{
-    ChatSettings, ConsentMode, ConsentSettings, Translation, HEADING_MAX_CHARS, NOTICE_MAX_CHARS,
-    PROMPT_DELAY_MAX_S,
+    ChatSettings, ConsentMode, ConsentSettings, EmailSettings, Translation, HEADING_MAX_CHARS,
+    NOTICE_MAX_CHARS, PROMPT_DELAY_MAX_S,
 };
 
 use crate::availability::ValidateSettings;
+use crate::credentials::{normalise_email, validate_display_name};
 use crate::Rejection;
 
 /// Checks and normalises settings; the error names the first field refused.
@@ -33,11 +34,29 @@ pub fn validate_chat_settings(settings: &ChatSettings) -> Result<ChatSettings, R
     validate_translations(&mut s)?;
     crate::files::validate_settings(&s.attachments)?;
     crate::routing::validate(&mut s.routing)?;
+    validate_email(&mut s.email)?;
     s.availability.validate().map_err(|r| Rejection {
         message: r.message.replacen('`', "`availability.", 1),
         ..r
     })?;
     Ok(s)
+}
+
+/// The sender: an address (blank: none) and a name (blank: the heading).
+fn validate_email(email: &mut EmailSettings) -> Result<(), Rejection> {
+    email.from_address = match email.from_address.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(address) => Some(
+            normalise_email(address)
+                .map_err(|_| Rejection::field("email.from_address", "is not an e-mail address"))?,
+        ),
+    };
+    email.from_name = if email.from_name.trim().is_empty() {
+        String::new()
+    } else {
+        validate_display_name("email.from_name", &email.from_name)?
+    };
+    Ok(())
 }
 
 /// Each translated text within the limits of the text it translates; none for the default
@@ -169,6 +188,23 @@ mod tests {
         let ok = validate_chat_settings(&s).unwrap();
         assert_eq!(ok.heading, "Bakery");
         assert_eq!(ok.branding.accent_color, "#a1b2c3");
+    }
+
+    #[test]
+    fn the_sender_is_normalised_or_refused() {
+        let mut s = ChatSettings::new("Bakery");
+        s.email.from_address = Some("  Hello@Bakery.Example ".into());
+        s.email.from_name = "  ".into();
+        let ok = validate_chat_settings(&s).unwrap();
+        assert_eq!(
+            ok.email.from_address.as_deref(),
+            Some("hello@bakery.example")
+        );
+        assert_eq!(ok.email.from_name, "");
+        s.email.from_address = Some(" ".into());
+        assert_eq!(validate_chat_settings(&s).unwrap().email.from_address, None);
+        s.email.from_address = Some("not-an-address".into());
+        assert!(refused(&s).contains("`email.from_address`"));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! - [`credentials`]: bearer-token digests, the stored password-hash format, password and
 //!   e-mail rules.
 //! - [`routing`]: who a new conversation is assigned to, by the channel's rule.
+//! - [`transcript`]: a conversation's transcript as an e-mail (text and escaped HTML).
 //! - [`team`]: invitations to the team and accepting them.
 //! - [`throttle`]: counting failed sign-ins per account and per address, and when to refuse.
 //! - [`availability`]: whether a chat channel is available, away, offline or at capacity, from
@@ -38,6 +39,7 @@ pub mod sealed;
 pub mod team;
 pub mod text;
 pub mod throttle;
+pub mod transcript;
 pub mod widget_config;
 
 pub use rejection::Rejection;

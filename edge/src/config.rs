@@ -15,6 +15,12 @@ pub const ATTACHMENTS: &str = "ATTACHMENTS";
 pub const SETUP_TOKEN: &str = "SETUP_TOKEN";
 /// Queue of webhook events from Messenger and WhatsApp, consumed by [`crate::inbound`].
 pub const INBOUND: &str = "INBOUND";
+/// Queue of e-mails to send (transcripts), consumed by [`crate::mail`].
+pub const OUTBOUND: &str = "OUTBOUND";
+/// Var: the e-mail provider's API (Resend's, or anything that speaks it: tests run a sink).
+pub const MAIL_API_BASE: &str = "MAIL_API_BASE";
+/// Secret: the e-mail provider's API key. Without it, e-mails fail with a clear reason.
+pub const MAIL_API_KEY: &str = "MAIL_API_KEY";
 /// Secret: the Meta app's secret, which signs webhook bodies (`X-Hub-Signature-256`).
 pub const META_APP_SECRET: &str = "META_APP_SECRET";
 /// Secret: the token Meta echoes in the webhook subscription handshake.
@@ -68,6 +74,19 @@ impl App {
     /// The queue of inbound webhook events.
     pub fn inbound(&self) -> Result<worker::Queue> {
         self.env.queue(INBOUND)
+    }
+
+    /// The queue of e-mails to send.
+    pub fn outbound(&self) -> Result<worker::Queue> {
+        self.env.queue(OUTBOUND)
+    }
+
+    /// The e-mail provider's base URL.
+    pub fn mail_api_base(&self) -> String {
+        self.env
+            .var(MAIL_API_BASE)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| "https://api.resend.com".into())
     }
 
     /// The setup token, when the deployment has one (absent: setup is disabled).

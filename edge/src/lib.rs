@@ -12,6 +12,7 @@
 //! - [`store`]: every D1 query (the inbox index, sites, visitors, agents, sessions).
 //! - [`conversation`]: the conversation Durable Object (message log, sockets, fan-out).
 //! - [`inbound`]: the queue consumer storing Messenger and WhatsApp events in conversations.
+//! - [`mail`]: e-mail from conversations (transcripts): recorded, queued, sent with retries.
 //! - [`inbox`]: the inbox Durable Object (pushes list changes to agents' inbox sockets).
 //! - [`participant`]: who is on the other end of a request or socket, as the edge has verified.
 //! - [`secrets`]: randomness, ids, tokens and password hashing through WebCrypto.
@@ -27,6 +28,7 @@ pub(crate) mod housekeeping;
 mod http;
 mod inbound;
 mod inbox;
+mod mail;
 mod participant;
 mod routes;
 mod secrets;
@@ -43,7 +45,11 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 #[event(queue)]
 async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
-    inbound::consume(batch, env).await
+    if batch.queue().starts_with("porchlight-outbound") {
+        mail::consume(batch, &config::App::new(env)?).await
+    } else {
+        inbound::consume(batch, env).await
+    }
 }
 
 #[event(scheduled)]

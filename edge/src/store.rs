@@ -13,6 +13,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result, Result};
 
+pub mod mail;
 pub mod team;
 
 fn num(n: i64) -> JsValue {

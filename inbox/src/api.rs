@@ -10,6 +10,7 @@ use protocol::api::{
     MentionsSeen, NewInvitation, NewNote, Note, NoteList, Role, SetAgentStatus, SetChatLimit,
     SetRole, Team,
 };
+use protocol::api::{EmailList, EmailRecord, SendTranscript, VisitorDetails};
 use protocol::ConversationStatus;
 
 /// `GET /api/agent/me`: the signed-in agent; a 401 means "not signed in".
@@ -84,6 +85,30 @@ pub async fn add_note(id: &str, note: &NewNote) -> Result<Note, HttpError> {
 /// `GET /api/agent/conversations/{id}/notes`: every note, oldest first.
 pub async fn notes(id: &str) -> Result<NoteList, HttpError> {
     let url = format!("/api/agent/conversations/{}/notes", encode(id));
+    http::get_fresh_json(&url, None).await
+}
+
+/// `GET /api/agent/conversations/{id}/visitor`: a chat's visitor (404 for other channels).
+pub async fn visitor(id: &str) -> Result<VisitorDetails, HttpError> {
+    let url = format!("/api/agent/conversations/{}/visitor", encode(id));
+    http::get_fresh_json(&url, None).await
+}
+
+/// `PUT /api/agent/conversations/{id}/visitor`: their name and e-mail, as stored.
+pub async fn set_visitor(id: &str, details: &VisitorDetails) -> Result<VisitorDetails, HttpError> {
+    let url = format!("/api/agent/conversations/{}/visitor", encode(id));
+    http::put_json(&url, details).await
+}
+
+/// `POST /api/agent/conversations/{id}/transcript`: the queued e-mail.
+pub async fn send_transcript(id: &str, send: &SendTranscript) -> Result<EmailRecord, HttpError> {
+    let url = format!("/api/agent/conversations/{}/transcript", encode(id));
+    http::post_json(&url, send, None).await
+}
+
+/// `GET /api/agent/conversations/{id}/emails`: newest first.
+pub async fn emails(id: &str) -> Result<EmailList, HttpError> {
+    let url = format!("/api/agent/conversations/{}/emails", encode(id));
     http::get_fresh_json(&url, None).await
 }
 

@@ -307,6 +307,76 @@ pub enum Role {
     Agent,
 }
 
+// ---- the visitor's details, and e-mail ----
+
+/// `GET`/`PUT /api/agent/conversations/{id}/visitor`: what the team knows of a chat's visitor
+/// (their name and e-mail, which agents fill in), and where and how the chat started.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorDetails {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Read only: the page where the chat started, the page before it, the browser's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+
+/// `POST /api/agent/conversations/{id}/transcript`: e-mail the transcript to `to`, with this
+/// subject (or the default one).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendTranscript {
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+/// An e-mail sent (or being sent) from a conversation, as its thread shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailRecord {
+    pub id: String,
+    pub kind: EmailKind,
+    pub to: String,
+    pub subject: String,
+    pub status: EmailStatus,
+    /// Why it failed, for a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The agent who sent it by hand; none when it went by itself (on close).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_by: Option<String>,
+    pub created_at: Millis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<Millis>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailKind {
+    Transcript,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailStatus {
+    /// Waiting in the queue (or between retries).
+    Queued,
+    /// The provider accepted it.
+    Sent,
+    /// The provider refused it for good, or retries ran out.
+    Failed,
+}
+
+/// `GET /api/agent/conversations/{id}/emails`: newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailList {
+    pub emails: Vec<EmailRecord>,
+}
+
 // ---- internal notes (agents only) ----
 
 /// `POST /api/agent/conversations/{id}/notes`: an internal note on the conversation, seen by

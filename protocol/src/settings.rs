@@ -219,6 +219,33 @@ pub struct ChatSettings {
     pub attachments: AttachmentSettings,
     #[serde(default)]
     pub routing: RoutingSettings,
+    #[serde(default)]
+    pub email: EmailSettings,
+}
+
+/// E-mail from the channel: who it is from, and whether a closed chat's transcript goes to the
+/// visitor (when their address is known). Without `from_address`, nothing is e-mailed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailSettings {
+    /// The sender's name; empty: the chat heading.
+    #[serde(default)]
+    pub from_name: String,
+    /// The sender's address, on a domain the e-mail provider has verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_address: Option<String>,
+    /// E-mail the transcript to the visitor when a chat an agent took part in is closed.
+    #[serde(default = "yes")]
+    pub transcript_on_close: bool,
+}
+
+impl Default for EmailSettings {
+    fn default() -> Self {
+        Self {
+            from_name: String::new(),
+            from_address: None,
+            transcript_on_close: true,
+        }
+    }
 }
 
 /// Who new conversations are assigned to. JSON:
@@ -390,6 +417,7 @@ impl ChatSettings {
             language: LanguageSettings::default(),
             attachments: AttachmentSettings::default(),
             routing: RoutingSettings::default(),
+            email: EmailSettings::default(),
         }
     }
 }

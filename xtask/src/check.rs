@@ -83,6 +83,8 @@ pub fn all(only: Option<&str>) -> Result<()> {
         Output::File(log.clone()),
         vec![
             ("GRAPH_API_BASE", format!("{}/v21.0", graph.url)),
+            ("MAIL_API_BASE", format!("{}/mail", graph.url)),
+            ("MAIL_API_KEY", "test-mail-key".to_owned()),
             ("META_APP_SECRET", meta_secret.clone()),
             ("META_VERIFY_TOKEN", meta_verify.clone()),
         ],

@@ -1,6 +1,8 @@
-//! A stand-in for Meta's Graph API on 127.0.0.1, for tests: the Worker reaches it through
-//! `GRAPH_API_BASE` exactly as it reaches Meta. It records every request and answers Send API
-//! calls with success (a fresh message id) unless a test scripted otherwise.
+//! A stand-in on 127.0.0.1 for the two services outside this machine, for tests: Meta's Graph
+//! API (the Worker reaches it through `GRAPH_API_BASE` exactly as it reaches Meta) and the
+//! e-mail provider's API (through `MAIL_API_BASE`, under `/mail`). It records every request
+//! (with its `idempotency-key` header) and answers with success (a fresh message or e-mail id)
+//! unless a test scripted otherwise.
 //!
 //! Control routes, for tests:
 //! - `GET /__fake/requests`: every request so far, as JSON `[{method, path, query, body}]`.
@@ -41,7 +43,18 @@ pub fn start(port: u16) -> Result<FakeGraph> {
             let mut body = String::new();
             // A body that is not UTF-8 is recorded as empty; the Worker only sends JSON.
             let _ = request.as_reader().read_to_string(&mut body);
-            let (status, answer) = handle(&state, request.method().as_str(), request.url(), &body);
+            let key = request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("idempotency-key"))
+                .map(|h| h.value.as_str().to_owned());
+            let (status, answer) = handle(
+                &state,
+                request.method().as_str(),
+                request.url(),
+                &body,
+                key.as_deref(),
+            );
             let json = Header::from_bytes("content-type", "application/json")
                 .expect("a constant header is valid");
             let _ = request.respond(
@@ -58,7 +71,13 @@ pub fn start(port: u16) -> Result<FakeGraph> {
     })
 }
 
-fn handle(state: &Mutex<State>, method: &str, url: &str, body: &str) -> (u16, Value) {
+fn handle(
+    state: &Mutex<State>,
+    method: &str,
+    url: &str,
+    body: &str,
+    idempotency_key: Option<&str>,
+) -> (u16, Value) {
     let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     match (method, path) {
@@ -83,6 +102,7 @@ fn handle(state: &Mutex<State>, method: &str, url: &str, body: &str) -> (u16, Va
                 "method": method,
                 "path": path,
                 "query": query,
+                "idempotency_key": idempotency_key,
                 "body": serde_json::from_str::<Value>(body).unwrap_or(Value::String(body.into())),
             }));
             if let Some(scripted) = state.scripted.pop_front() {
@@ -97,7 +117,9 @@ fn handle(state: &Mutex<State>, method: &str, url: &str, body: &str) -> (u16, Va
 /// What Meta answers a successful send with: Messenger's `/me/messages` or WhatsApp's
 /// `/{phone-number-id}/messages`.
 fn success(path: &str, n: u64) -> (u16, Value) {
-    if path.ends_with("/me/messages") {
+    if path.ends_with("/emails") {
+        (200, json!({ "id": format!("em_fake{n}") }))
+    } else if path.ends_with("/me/messages") {
         (
             200,
             json!({ "recipient_id": "psid", "message_id": format!("m_fake{n}") }),
@@ -132,30 +154,57 @@ mod tests {
     #[test]
     fn records_requests_and_plays_scripts_in_order() {
         let state = Mutex::new(State::default());
-        let send =
-            |s: &Mutex<State>| handle(s, "POST", "/v21.0/me/messages?access_token=t", "{\"a\":1}");
+        let send = |s: &Mutex<State>| {
+            handle(
+                s,
+                "POST",
+                "/v21.0/me/messages?access_token=t",
+                "{\"a\":1}",
+                None,
+            )
+        };
         assert_eq!(send(&state).1["message_id"], "m_fake1");
         handle(
             &state,
             "POST",
             "/__fake/respond",
             r#"{"status":400,"body":{"error":{"code":10}},"times":2}"#,
+            None,
         );
         assert_eq!(send(&state).0, 400);
         assert_eq!(send(&state).1["error"]["code"], 10);
         assert_eq!(send(&state).1["message_id"], "m_fake2");
-        let (_, requests) = handle(&state, "GET", "/__fake/requests", "");
+        let (_, requests) = handle(&state, "GET", "/__fake/requests", "", None);
         assert_eq!(requests.as_array().map(Vec::len), Some(4));
         assert_eq!(requests[0]["path"], "/v21.0/me/messages");
         assert_eq!(requests[0]["body"]["a"], 1);
-        handle(&state, "POST", "/__fake/reset", "");
-        assert_eq!(handle(&state, "GET", "/__fake/requests", "").1, json!([]));
+        handle(&state, "POST", "/__fake/reset", "", None);
+        assert_eq!(
+            handle(&state, "GET", "/__fake/requests", "", None).1,
+            json!([])
+        );
+    }
+
+    #[test]
+    fn e_mails_get_an_id_and_keep_their_idempotency_key() {
+        let state = Mutex::new(State::default());
+        let (status, answer) = handle(&state, "POST", "/mail/emails", "{}", Some("e_1"));
+        assert_eq!(status, 200);
+        assert_eq!(answer["id"], "em_fake1");
+        let (_, requests) = handle(&state, "GET", "/__fake/requests", "", None);
+        assert_eq!(requests[0]["idempotency_key"], "e_1");
     }
 
     #[test]
     fn whatsapp_sends_get_a_wamid() {
         let state = Mutex::new(State::default());
-        let (status, answer) = handle(&state, "POST", "/v21.0/106540352242922/messages", "{}");
+        let (status, answer) = handle(
+            &state,
+            "POST",
+            "/v21.0/106540352242922/messages",
+            "{}",
+            None,
+        );
         assert_eq!(status, 200);
         assert_eq!(answer["messages"][0]["id"], "wamid.fake1");
     }

@@ -376,7 +376,8 @@ impl Conversation {
         let Some(init) = self.log.identity()? else {
             return Err(ApiError::unknown_conversation());
         };
-        if self.log.set_status(status)? {
+        let changed = self.log.set_status(status)?;
+        if changed {
             self.broadcast(&ServerFrame::Status { status });
         }
         let db = self.env.d1(config::DB)?;
@@ -384,6 +385,11 @@ impl Conversation {
             .await?
             .ok_or_else(ApiError::unknown_conversation)?;
         crate::inbox::notify(&self.env, crate::inbox::DEFAULT_INBOX, &summary).await?;
+        if changed && status == ConversationStatus::Closed {
+            let app = crate::config::App::new(self.env.clone())?;
+            let messages = self.log.after(0, usize::MAX)?;
+            crate::mail::on_close(&app, &init.conversation_id, &messages).await;
+        }
         Ok(summary)
     }
 

@@ -10,6 +10,7 @@ pub(crate) mod relay;
 mod setup;
 mod site;
 mod team;
+mod visitor;
 mod webhooks;
 mod widget;
 
@@ -83,6 +84,18 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         (Method::Get, ["api", "agent", "conversations", id, "notes"]) => {
             agent::notes(&app, &req, id).await
+        }
+        (Method::Get, ["api", "agent", "conversations", id, "visitor"]) => {
+            visitor::details(&app, &req, id).await
+        }
+        (Method::Put, ["api", "agent", "conversations", id, "visitor"]) => {
+            visitor::set_details(&app, req, id).await
+        }
+        (Method::Post, ["api", "agent", "conversations", id, "transcript"]) => {
+            visitor::send_transcript(&app, req, id).await
+        }
+        (Method::Get, ["api", "agent", "conversations", id, "emails"]) => {
+            visitor::emails(&app, &req, id).await
         }
         (Method::Get, ["api", "agent", "mentions"]) => agent::mentions(&app, &req).await,
         (Method::Post, ["api", "agent", "mentions", "seen"]) => {

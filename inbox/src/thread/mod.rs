@@ -10,6 +10,7 @@ mod composer;
 mod header;
 mod live;
 mod socket;
+mod visitor;
 
 use client::notes::{interleave, Notes, ThreadItem};
 use client::{Delivery, Entry, LinkState, Outbox};
@@ -23,6 +24,7 @@ use composer::Composer;
 use header::ThreadHeader;
 use live::Live;
 use socket::{ThreadEvent, ThreadSocket};
+use visitor::VisitorPanel;
 
 /// The thread of conversation `id`, replying as `me`, starting from the `status` the list
 /// knows; `changed` gets the row after a close or reopen. The socket closes when the view goes.
@@ -120,7 +122,8 @@ pub fn Thread(
     let log_id = id.clone();
     view! {
         <section class="thread" aria-label="Conversation">
-            <ThreadHeader id me=my_id live assignee members changed />
+            <ThreadHeader id=id.clone() me=my_id live assignee members changed />
+            <VisitorPanel id=id.clone() status=live.status />
             <p class="status" role="status">{connection}</p>
             // The live region wraps the list: on the `ol` itself, `role="log"` would leave its
             // items outside any list. It takes the focus, so a keyboard can scroll it.

@@ -1,0 +1,280 @@
+//! E-mail from conversations: transcripts, sent by hand by an agent or by themselves when a chat
+//! an agent took part in is closed and the visitor's address is known.
+//!
+//! Nothing asked for is lost: an e-mail is recorded in D1 (`emails`, status `queued`), then put
+//! on the OUTBOUND queue; the consumer renders it (`domain::transcript`) from the conversation
+//! as it then stands and posts it to the provider's API (Resend's `POST /emails`, at
+//! `MAIL_API_BASE` with the `MAIL_API_KEY` secret) with the e-mail's id as `Idempotency-Key`, so
+//! a retry after a lost answer never sends it twice. A refusal (4xx) fails it for good; a
+//! failure to answer (429, 5xx, network) is retried with growing delays, at most
+//! [`MAX_ATTEMPTS`] times. Each e-mail's status is what the thread shows.
+
+use domain::transcript::{self, Transcript};
+use protocol::api::{EmailKind, EmailRecord, EmailStatus, MessagePage};
+use protocol::limits::HISTORY_PAGE_MAX;
+use protocol::settings::ChatSettings;
+use protocol::Message;
+use serde::{Deserialize, Serialize};
+use worker::{
+    console_error, Fetch, Headers, MessageBatch, MessageExt, Method, QueueRetryOptionsBuilder,
+    Request, RequestInit, Result,
+};
+
+use crate::config::{App, MAIL_API_KEY};
+use crate::error::{ApiError, ApiResult};
+use crate::routes::relay;
+use crate::{secrets, store};
+
+/// Attempts at one e-mail before it is failed.
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// What the queue carries: which recorded e-mail to send.
+#[derive(Serialize, Deserialize)]
+struct Job {
+    id: String,
+}
+
+/// Records and queues a transcript of `conversation_id` to `to`; `requested_by` is the agent
+/// who asked (none on close).
+pub async fn queue_transcript(
+    app: &App,
+    conversation_id: &str,
+    to: &str,
+    subject: &str,
+    requested_by: Option<&str>,
+) -> ApiResult<EmailRecord> {
+    let record = EmailRecord {
+        id: secrets::new_id("e")?,
+        kind: EmailKind::Transcript,
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        status: EmailStatus::Queued,
+        error: None,
+        requested_by: requested_by.map(str::to_owned),
+        created_at: store::now(),
+        sent_at: None,
+    };
+    store::mail::insert_email(&app.db, conversation_id, &record).await?;
+    let job = serde_json::to_string(&Job {
+        id: record.id.clone(),
+    })?;
+    if let Err(e) = app.outbound()?.send(job).await {
+        console_error!("e-mail {} could not be queued: {e}", record.id);
+        let reason = "It could not be queued; please try again.";
+        store::mail::finish_email(&app.db, &record.id, Err(reason), store::now()).await?;
+        return Err(ApiError::new(
+            protocol::api::ErrorCode::Internal,
+            "The e-mail could not be queued; please try again.",
+        ));
+    }
+    Ok(record)
+}
+
+/// The transcript that goes by itself when a chat closes: to the visitor's known address, if
+/// the site sends transcripts and an agent took part. Failures are logged: a close never fails
+/// for an e-mail.
+pub async fn on_close(app: &App, conversation_id: &str, messages: &[Message]) {
+    let result: ApiResult<()> = async {
+        let Some(source) = store::mail::transcript_source(&app.db, conversation_id).await? else {
+            return Ok(());
+        };
+        let Some(settings) = store::chat_settings(&app.db, &source.site_id).await? else {
+            return Ok(());
+        };
+        let wanted = settings.email.transcript_on_close
+            && settings.email.from_address.is_some()
+            && transcript::agent_took_part(messages);
+        if let (true, Some(to)) = (wanted, source.visitor_email.as_deref()) {
+            let subject = transcript::default_subject(&site_name(&settings));
+            queue_transcript(app, conversation_id, to, &subject, None).await?;
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        console_error!(
+            "the transcript of {conversation_id} was not queued: {}",
+            e.message
+        );
+    }
+}
+
+/// The name a site's e-mails speak for.
+pub fn site_name(settings: &ChatSettings) -> String {
+    if settings.email.from_name.is_empty() {
+        settings.heading.clone()
+    } else {
+        settings.email.from_name.clone()
+    }
+}
+
+/// The OUTBOUND queue's consumer.
+pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
+    for message in batch.messages()? {
+        let Ok(job) = serde_json::from_str::<Job>(message.body()) else {
+            // Only this Worker writes to the queue; a retry would fail alike.
+            console_error!("unreadable e-mail job: {}", message.body());
+            message.ack();
+            continue;
+        };
+        match deliver(app, &job.id).await {
+            Ok(Next::Done) => message.ack(),
+            Ok(Next::RetryIn(seconds)) => message.retry_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(seconds)
+                    .build(),
+            ),
+            Err(e) => {
+                console_error!("e-mail {} failed, will retry: {}", job.id, e.message);
+                message.retry();
+            }
+        }
+    }
+    Ok(())
+}
+
+enum Next {
+    Done,
+    RetryIn(u32),
+}
+
+/// One attempt at a recorded e-mail.
+async fn deliver(app: &App, id: &str) -> ApiResult<Next> {
+    let Some(email) = store::mail::attempt_email(&app.db, id).await? else {
+        return Ok(Next::Done);
+    };
+    let Some(source) = store::mail::transcript_source(&app.db, &email.conversation_id).await?
+    else {
+        return Ok(Next::Done);
+    };
+    let settings = store::chat_settings(&app.db, &source.site_id)
+        .await?
+        .unwrap_or_else(|| ChatSettings::new(""));
+    let Some(from) = settings.email.from_address.as_deref() else {
+        fail(
+            app,
+            id,
+            "No sender address: set one in the channel's e-mail settings.",
+        )
+        .await?;
+        return Ok(Next::Done);
+    };
+    let Some(key) = app.secret(MAIL_API_KEY) else {
+        fail(
+            app,
+            id,
+            "E-mail is not configured on this deployment (MAIL_API_KEY).",
+        )
+        .await?;
+        return Ok(Next::Done);
+    };
+    let messages = all_messages(app, &email.conversation_id).await?;
+    let name = site_name(&settings);
+    let rendered = transcript::render(
+        &Transcript {
+            site_name: &name,
+            page_url: source.page_url.as_deref(),
+            started_at: source.created_at,
+            time_zone: transcript::time_zone(&settings),
+            messages: &messages,
+        },
+        &email.subject,
+    );
+    let body = serde_json::json!({
+        "from": transcript::mailbox(&name, from),
+        "to": [email.to_address],
+        "subject": rendered.subject,
+        "text": rendered.text,
+        "html": rendered.html,
+    });
+    let outcome = post(app, &key, id, &body.to_string()).await;
+    match outcome {
+        Sent::Accepted(provider_id) => {
+            store::mail::finish_email(&app.db, id, Ok(&provider_id), store::now()).await?;
+            Ok(Next::Done)
+        }
+        Sent::Refused(reason) => {
+            fail(app, id, &reason).await?;
+            Ok(Next::Done)
+        }
+        Sent::Unanswered(reason) if email.attempts >= MAX_ATTEMPTS => {
+            fail(
+                app,
+                id,
+                &format!("{reason} (gave up after {MAX_ATTEMPTS} attempts)"),
+            )
+            .await?;
+            Ok(Next::Done)
+        }
+        Sent::Unanswered(reason) => {
+            store::mail::note_email_error(&app.db, id, &reason).await?;
+            // 2, 4, 8 … seconds, at most ten minutes.
+            Ok(Next::RetryIn(2u32.saturating_pow(email.attempts).min(600)))
+        }
+    }
+}
+
+async fn fail(app: &App, id: &str, reason: &str) -> Result<()> {
+    store::mail::finish_email(&app.db, id, Err(reason), store::now()).await
+}
+
+/// Every message of a conversation, page by page from its Durable Object.
+async fn all_messages(app: &App, conversation_id: &str) -> ApiResult<Vec<Message>> {
+    let mut messages = Vec::new();
+    loop {
+        let after = messages.last().map_or(0, |m: &Message| m.seq);
+        let mut page = relay::history(app, conversation_id, after).await?;
+        let page: MessagePage = page.json().await?;
+        let full = page.messages.len() >= HISTORY_PAGE_MAX;
+        messages.extend(page.messages);
+        if !full {
+            return Ok(messages);
+        }
+    }
+}
+
+enum Sent {
+    /// The provider took it (its id).
+    Accepted(String),
+    /// The provider refused it; trying again would not help.
+    Refused(String),
+    /// No usable answer; worth trying again.
+    Unanswered(String),
+}
+
+/// `POST {MAIL_API_BASE}/emails`.
+async fn post(app: &App, key: &str, id: &str, body: &str) -> Sent {
+    #[derive(Deserialize)]
+    struct Answer {
+        id: Option<String>,
+        message: Option<String>,
+    }
+    let attempt = async {
+        let headers = Headers::new();
+        headers.set("authorization", &format!("Bearer {key}"))?;
+        headers.set("content-type", "application/json")?;
+        headers.set("idempotency-key", id)?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(body.into()));
+        let url = format!("{}/emails", app.mail_api_base().trim_end_matches('/'));
+        let mut response = Fetch::Request(Request::new_with_init(&url, &init)?)
+            .send()
+            .await?;
+        let status = response.status_code();
+        let answer: Option<Answer> = response.json().await.ok();
+        Ok::<_, worker::Error>((status, answer))
+    };
+    match attempt.await {
+        Ok((200..=299, answer)) => Sent::Accepted(answer.and_then(|a| a.id).unwrap_or_default()),
+        Ok((status @ (429 | 500..=599), _)) => {
+            Sent::Unanswered(format!("The e-mail provider answered {status}."))
+        }
+        Ok((status, answer)) => Sent::Refused(answer.and_then(|a| a.message).map_or_else(
+            || format!("The e-mail provider refused it ({status})."),
+            |m| format!("The e-mail provider refused it: {m}"),
+        )),
+        Err(e) => Sent::Unanswered(format!("The e-mail provider could not be reached: {e}")),
+    }
+}

@@ -1,0 +1,89 @@
+//! A chat's visitor as the team knows them (name and e-mail, which agents fill in, beside where
+//! and how the chat started), and e-mailing the conversation's transcript (`crate::mail`).
+
+use domain::credentials::{normalise_email, validate_display_name};
+use domain::transcript::default_subject;
+use domain::Rejection;
+use protocol::api::{EmailList, ErrorCode, SendTranscript, VisitorDetails};
+use worker::{Request, Response};
+
+use super::agent::signed_in;
+use crate::config::App;
+use crate::error::{ApiError, ApiResult};
+use crate::{http, mail, store};
+
+/// Longest subject, in characters.
+const SUBJECT_MAX_CHARS: usize = 200;
+
+fn not_a_chat() -> ApiError {
+    ApiError::new(
+        ErrorCode::UnknownConversation,
+        "No such website chat (Messenger and WhatsApp contacts have no visitor details).",
+    )
+}
+
+/// `GET /api/agent/conversations/{id}/visitor`.
+pub async fn details(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
+    signed_in(app, req).await?;
+    let details = store::mail::visitor_details(&app.db, id)
+        .await?
+        .ok_or_else(not_a_chat)?;
+    Ok(http::json(&details, 200))
+}
+
+/// `PUT /api/agent/conversations/{id}/visitor` with `name` and `email` (blank or absent:
+/// unknown) → the details as stored.
+pub async fn set_details(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    signed_in(app, &req).await?;
+    let body: VisitorDetails = http::read_json(&mut req).await?;
+    let name = match body.name.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(name) => Some(validate_display_name("name", name)?),
+    };
+    let email = match body.email.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(email) => Some(normalise_email(email)?),
+    };
+    if !store::mail::set_visitor_details(&app.db, id, name.as_deref(), email.as_deref()).await? {
+        return Err(not_a_chat());
+    }
+    details(app, &req, id).await
+}
+
+/// `POST /api/agent/conversations/{id}/transcript` → 202 with the queued `EmailRecord`.
+pub async fn send_transcript(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let agent = signed_in(app, &req).await?;
+    let body: SendTranscript = http::read_json(&mut req).await?;
+    let to = normalise_email(&body.to)
+        .map_err(|_| Rejection::field("to", "is not an e-mail address"))?;
+    let site_id = store::conversation_site(&app.db, id)
+        .await?
+        .ok_or_else(ApiError::unknown_conversation)?;
+    let settings = store::chat_settings(&app.db, &site_id)
+        .await?
+        .ok_or_else(ApiError::unknown_conversation)?;
+    let subject = match body.subject.as_deref().map(str::trim) {
+        None | Some("") => default_subject(&mail::site_name(&settings)),
+        Some(s) if s.chars().count() <= SUBJECT_MAX_CHARS && !s.chars().any(char::is_control) => {
+            s.to_owned()
+        }
+        Some(_) => {
+            return Err(Rejection::field(
+                "subject",
+                &format!("must have at most {SUBJECT_MAX_CHARS} characters and no line breaks"),
+            )
+            .into())
+        }
+    };
+    let record = mail::queue_transcript(app, id, &to, &subject, Some(&agent.name)).await?;
+    Ok(http::json(&record, 202))
+}
+
+/// `GET /api/agent/conversations/{id}/emails`.
+pub async fn emails(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
+    signed_in(app, req).await?;
+    let emails = store::mail::emails(&app.db, id).await?;
+    Ok(http::json(&EmailList { emails }, 200))
+}

@@ -1,0 +1,192 @@
+//! The thread's "Visitor" panel: what the team knows of a chat's visitor (name and e-mail,
+//! editable: an address makes the transcript go to them when the chat closes), where the chat
+//! started, and e-mailing the transcript by hand, with every e-mail sent from the conversation
+//! and how it went (refreshed while one is still on its way).
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::api::{EmailRecord, EmailStatus, SendTranscript, VisitorDetails};
+use protocol::ConversationStatus;
+
+use crate::api;
+
+/// How often the e-mails are read again while one is queued, in milliseconds.
+const EMAILS_REFRESH_MS: u64 = 2_000;
+
+/// The panel of conversation `id`; `status` is the conversation's, since closing it may send
+/// the transcript.
+#[component]
+pub fn VisitorPanel(id: String, status: RwSignal<Option<ConversationStatus>>) -> impl IntoView {
+    let id = StoredValue::new(id);
+    let details = RwSignal::new(None::<VisitorDetails>);
+    let emails = RwSignal::new(Vec::<EmailRecord>::new());
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let name = NodeRef::<html::Input>::new();
+    let email = NodeRef::<html::Input>::new();
+    let to = NodeRef::<html::Input>::new();
+    let subject = NodeRef::<html::Input>::new();
+
+    let load_emails = move || {
+        spawn_local(async move {
+            if let Ok(list) = api::emails(&id.get_value()).await {
+                emails.try_set(list.emails);
+            }
+        });
+    };
+    spawn_local(async move {
+        // Messenger and WhatsApp conversations have no visitor details (404): only e-mail shows.
+        if let Ok(d) = api::visitor(&id.get_value()).await {
+            details.try_set(Some(d));
+        }
+    });
+    load_emails();
+    // A close may have queued the transcript: read the list again (the refresh below then
+    // follows it until it is sent).
+    Effect::new(move |before: Option<Option<ConversationStatus>>| {
+        let now = status.get();
+        if before.is_some_and(|b| b != now) && now == Some(ConversationStatus::Closed) {
+            load_emails();
+        }
+        now
+    });
+    let waiting = move || emails.with(|e| e.iter().any(|m| m.status == EmailStatus::Queued));
+    if let Ok(interval) = set_interval_with_handle(
+        move || {
+            if waiting() {
+                load_emails();
+            }
+        },
+        std::time::Duration::from_millis(EMAILS_REFRESH_MS),
+    ) {
+        on_cleanup(move || interval.clear());
+    }
+
+    let save = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let (Some(name), Some(email)) = (name.get(), email.get()) else {
+            return;
+        };
+        let new = VisitorDetails {
+            name: Some(name.value()),
+            email: Some(email.value()),
+            ..VisitorDetails::default()
+        };
+        busy.set(true);
+        saved.set(false);
+        spawn_local(async move {
+            match api::set_visitor(&id.get_value(), &new).await {
+                Ok(stored) => {
+                    details.try_set(Some(stored));
+                    error.try_set(None);
+                    saved.try_set(true);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    let send = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let (Some(to), Some(subject)) = (to.get(), subject.get()) else {
+            return;
+        };
+        let request = SendTranscript {
+            to: to.value(),
+            subject: Some(subject.value()).filter(|s| !s.trim().is_empty()),
+        };
+        busy.set(true);
+        spawn_local(async move {
+            match api::send_transcript(&id.get_value(), &request).await {
+                Ok(queued) => {
+                    emails.try_update(|list| list.insert(0, queued));
+                    error.try_set(None);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    let summary = move || {
+        details.with(|d| match d {
+            Some(d) => match (&d.name, &d.email) {
+                (Some(n), Some(e)) => format!("{n} · {e}"),
+                (Some(n), None) => n.clone(),
+                (None, Some(e)) => e.clone(),
+                (None, None) => "Visitor details".to_owned(),
+            },
+            None => "E-mail".to_owned(),
+        })
+    };
+    view! {
+        <details id="visitor-panel" class="visitor-panel">
+            <summary>{summary}</summary>
+            <p class="error" role="alert">{move || error.get()}</p>
+            {move || details.get().map(|d| view! {
+                <form class="visitor-form" on:submit=save>
+                    <label for="visitor-name">"Name"</label>
+                    <input id="visitor-name" node_ref=name type="text" autocomplete="off"
+                        maxlength="80" value=d.name.clone().unwrap_or_default() />
+                    <label for="visitor-email">"E-mail"</label>
+                    <input id="visitor-email" node_ref=email type="email" autocomplete="off"
+                        value=d.email.clone().unwrap_or_default() />
+                    <button id="visitor-save" type="submit" disabled=move || busy.get()>"Save"</button>
+                    <span class="ok" role="status">{move || saved.get().then_some("Saved.")}</span>
+                </form>
+                <dl class="visitor-facts">
+                    {d.page_url.clone().map(|url| {
+                        // The visitor's browser said where it was: a link only if it is a web one.
+                        let href = domain::text::is_safe_href(&url).then(|| url.clone());
+                        view! {
+                            <dt>"Started on"</dt>
+                            <dd>{match href {
+                                Some(href) => view! {
+                                    <a href=href target="_blank" rel="noopener noreferrer nofollow">{url}</a>
+                                }
+                                .into_any(),
+                                None => url.into_any(),
+                            }}</dd>
+                        }
+                    })}
+                    {d.referrer.clone().map(|r| view! { <dt>"Came from"</dt><dd>{r}</dd> })}
+                    {d.locale.clone().map(|l| view! { <dt>"Language"</dt><dd>{l}</dd> })}
+                </dl>
+            })}
+            <form class="transcript-form" on:submit=send>
+                <label for="transcript-to">"E-mail the transcript to"</label>
+                <input id="transcript-to" node_ref=to type="email" required autocomplete="off"
+                    value=move || details.with(|d| d.as_ref().and_then(|d| d.email.clone()).unwrap_or_default()) />
+                <label for="transcript-subject">"Subject (optional)"</label>
+                <input id="transcript-subject" node_ref=subject type="text" maxlength="200" autocomplete="off" />
+                <button id="transcript-send" type="submit" disabled=move || busy.get()>"Send transcript"</button>
+            </form>
+            <ul class="emails" hidden=move || emails.with(Vec::is_empty)>
+                <For each=move || emails.get()
+                    key=|e| (e.id.clone(), e.status == EmailStatus::Queued) let(e)>
+                    <li class="email" data-status=status_name(e.status)>
+                        {format!("Transcript to {} — ", e.to)}
+                        {match e.status {
+                            EmailStatus::Queued => "sending…".to_owned(),
+                            EmailStatus::Sent => format!("sent {}", e.sent_at.map(api::when).unwrap_or_default()),
+                            EmailStatus::Failed => format!("not sent: {}", e.error.clone().unwrap_or_default()),
+                        }}
+                    </li>
+                </For>
+            </ul>
+        </details>
+    }
+}
+
+fn status_name(status: EmailStatus) -> &'static str {
+    match status {
+        EmailStatus::Queued => "queued",
+        EmailStatus::Sent => "sent",
+        EmailStatus::Failed => "failed",
+    }
+}

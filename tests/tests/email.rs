@@ -1,0 +1,290 @@
+//! E-mail from conversations against the running Worker, with the e-mail provider's API played
+//! by the recording fake (`MAIL_API_BASE`): a transcript sent by hand (the whole conversation,
+//! escaped HTML, the site's sender, the e-mail's id as idempotency key), retried after a
+//! provider error with the same key, failed for good on a refusal; sent by itself on close to a
+//! visitor whose address the team filled in, only when an agent took part. Bad input changes
+//! nothing. The tests change the demo site's settings and script the fake, so they hold [`MAIL`].
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use porchlight_tests::{new_client_id, Edge, Reply};
+use protocol::api::{EmailList, EmailRecord, EmailStatus, ErrorCode, VisitorDetails};
+use protocol::settings::ChatSettings;
+use serde_json::{json, Value};
+
+static MAIL: Mutex<()> = Mutex::new(());
+
+struct Mail {
+    edge: Edge,
+    admin: String,
+    original: ChatSettings,
+    fake: String,
+    _lock: MutexGuard<'static, ()>,
+}
+
+impl Mail {
+    /// Holds the site with a sender set (and transcripts on close as `on_close` says).
+    fn start(on_close: bool) -> Self {
+        let lock = MAIL.lock().unwrap_or_else(|p| p.into_inner());
+        let edge = Edge::from_env();
+        let admin = edge.sign_in();
+        let path = format!("/api/admin/sites/{}/settings", edge.site_id);
+        let original: ChatSettings = edge.as_agent(&admin, "GET", &path, None).json();
+        let mut settings = serde_json::to_value(&original).expect("json");
+        settings["email"] = json!({
+            "from_name": "Larkspur Bakery",
+            "from_address": "chat@bakery.example",
+            "transcript_on_close": on_close,
+        });
+        let reply = edge.as_agent(&admin, "PUT", &path, Some(&settings));
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        Self {
+            fake: std::env::var("FAKE_GRAPH_URL").expect("FAKE_GRAPH_URL"),
+            edge,
+            admin,
+            original,
+            _lock: lock,
+        }
+    }
+
+    /// A conversation: the visitor's question, and the agent's answer unless `answered` is false.
+    fn conversation(&self, answered: bool) -> String {
+        let created = self
+            .edge
+            .start_conversation(None, "Do you have <b>rye</b> & spelt?");
+        if answered {
+            let reply = self.post(
+                &created.conversation_id,
+                "messages",
+                json!({ "client_id": new_client_id(), "body": "Yes, both." }),
+            );
+            assert_eq!(reply.status, 201, "{}", reply.body);
+        }
+        created.conversation_id
+    }
+
+    fn post(&self, conversation: &str, action: &str, body: Value) -> Reply {
+        self.edge.as_agent(
+            &self.admin,
+            "POST",
+            &format!("/api/agent/conversations/{conversation}/{action}"),
+            Some(&body),
+        )
+    }
+
+    fn emails(&self, conversation: &str) -> Vec<EmailRecord> {
+        let reply = self.edge.as_agent(
+            &self.admin,
+            "GET",
+            &format!("/api/agent/conversations/{conversation}/emails"),
+            None,
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json::<EmailList>().emails
+    }
+
+    /// Waits (bounded) until the e-mail is no longer queued; returns it.
+    fn settled(&self, conversation: &str, id: &str) -> EmailRecord {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let email = self
+                .emails(conversation)
+                .into_iter()
+                .find(|e| e.id == id)
+                .expect("the e-mail is listed");
+            if email.status != EmailStatus::Queued {
+                return email;
+            }
+            assert!(Instant::now() < deadline, "still queued: {email:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// What the provider received for e-mail `id`, in order.
+    fn received(&self, id: &str) -> Vec<Value> {
+        let all: Value = ureq::get(&format!("{}/__fake/requests", self.fake))
+            .call()
+            .expect("the fake answers")
+            .body_mut()
+            .read_json()
+            .expect("json");
+        all.as_array()
+            .expect("a list")
+            .iter()
+            .filter(|r| r["path"] == "/mail/emails" && r["idempotency_key"] == id)
+            .cloned()
+            .collect()
+    }
+
+    /// The provider's next answers.
+    fn script(&self, status: u16, body: Value) {
+        ureq::post(&format!("{}/__fake/respond", self.fake))
+            .send_json(json!({ "status": status, "body": body, "times": 1 }))
+            .expect("the fake takes a script");
+    }
+}
+
+impl Drop for Mail {
+    fn drop(&mut self) {
+        let path = format!("/api/admin/sites/{}/settings", self.edge.site_id);
+        let body = serde_json::to_value(&self.original).expect("json");
+        let _ = self.edge.as_agent(&self.admin, "PUT", &path, Some(&body));
+    }
+}
+
+#[test]
+fn a_transcript_sent_by_hand_carries_the_whole_conversation_once() {
+    let mail = Mail::start(false);
+    let id = mail.conversation(true);
+    let reply = mail.post(
+        &id,
+        "transcript",
+        json!({ "to": " Ada@Example.COM ", "subject": "Our chat" }),
+    );
+    assert_eq!(reply.status, 202, "{}", reply.body);
+    let queued: EmailRecord = reply.json();
+    assert_eq!(queued.status, EmailStatus::Queued);
+    assert_eq!(queued.to, "ada@example.com");
+    assert!(queued.requested_by.is_some());
+
+    let sent = mail.settled(&id, &queued.id);
+    assert_eq!(sent.status, EmailStatus::Sent, "{sent:?}");
+    assert!(sent.sent_at.is_some());
+    let received = mail.received(&queued.id);
+    assert_eq!(received.len(), 1, "{received:?}");
+    let body = &received[0]["body"];
+    assert_eq!(body["from"], "\"Larkspur Bakery\" <chat@bakery.example>");
+    assert_eq!(body["to"], json!(["ada@example.com"]));
+    assert_eq!(body["subject"], "Our chat");
+    let text = body["text"].as_str().expect("text");
+    assert!(
+        text.contains("Do you have <b>rye</b> & spelt?") && text.contains("Yes, both."),
+        "{text}"
+    );
+    let html = body["html"].as_str().expect("html");
+    assert!(
+        html.contains("Do you have &lt;b&gt;rye&lt;/b&gt; &amp; spelt?"),
+        "{html}"
+    );
+    assert!(!html.contains("<b>rye"));
+}
+
+#[test]
+fn a_provider_error_is_retried_with_the_same_key_and_a_refusal_is_final() {
+    let mail = Mail::start(false);
+    let id = mail.conversation(true);
+
+    mail.script(503, json!({ "message": "try later" }));
+    let queued: EmailRecord = mail
+        .post(&id, "transcript", json!({ "to": "ada@example.com" }))
+        .json();
+    assert_eq!(queued.subject, "Your conversation with Larkspur Bakery");
+    assert_eq!(mail.settled(&id, &queued.id).status, EmailStatus::Sent);
+    let attempts = mail.received(&queued.id);
+    assert_eq!(
+        attempts.len(),
+        2,
+        "one failed attempt, one sent: {attempts:?}"
+    );
+
+    mail.script(422, json!({ "message": "Invalid `to` field." }));
+    let refused: EmailRecord = mail
+        .post(&id, "transcript", json!({ "to": "bob@example.com" }))
+        .json();
+    let failed = mail.settled(&id, &refused.id);
+    assert_eq!(failed.status, EmailStatus::Failed);
+    assert!(
+        failed
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("Invalid `to` field")),
+        "{failed:?}"
+    );
+    assert_eq!(mail.received(&refused.id).len(), 1);
+}
+
+#[test]
+fn closing_emails_the_transcript_to_a_known_visitor_when_an_agent_took_part() {
+    let mail = Mail::start(true);
+    let set_visitor = |id: &str, body: Value| {
+        mail.edge.as_agent(
+            &mail.admin,
+            "PUT",
+            &format!("/api/agent/conversations/{id}/visitor"),
+            Some(&body),
+        )
+    };
+
+    // Nobody answered: closing sends nothing.
+    let unanswered = mail.conversation(false);
+    assert_eq!(
+        set_visitor(&unanswered, json!({ "email": "ada@example.com" })).status,
+        200
+    );
+    assert_eq!(mail.post(&unanswered, "close", json!({})).status, 200);
+    assert!(mail.emails(&unanswered).is_empty());
+
+    // Answered, and the team knows the visitor's address.
+    let id = mail.conversation(true);
+    let reply = set_visitor(
+        &id,
+        json!({ "name": "  Ada Lovelace ", "email": "Ada@Example.com" }),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let details: VisitorDetails = reply.json();
+    assert_eq!(details.name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(details.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(
+        details.page_url.as_deref(),
+        Some("https://shop.example/pricing")
+    );
+    assert_eq!(mail.post(&id, "close", json!({})).status, 200);
+    let emails = mail.emails(&id);
+    assert_eq!(emails.len(), 1, "{emails:?}");
+    assert_eq!(emails[0].to, "ada@example.com");
+    assert_eq!(emails[0].requested_by, None);
+    assert_eq!(mail.settled(&id, &emails[0].id).status, EmailStatus::Sent);
+    // Closing a closed conversation again sends nothing more.
+    assert_eq!(mail.post(&id, "close", json!({})).status, 200);
+    assert_eq!(mail.emails(&id).len(), 1);
+}
+
+#[test]
+fn bad_requests_are_refused_and_change_nothing() {
+    let mail = Mail::start(false);
+    let id = mail.conversation(true);
+    mail.post(&id, "transcript", json!({ "to": "not an address" }))
+        .assert_error(400, ErrorCode::InvalidField);
+    mail.post(
+        &id,
+        "transcript",
+        json!({ "to": "ada@example.com", "subject": "two\nlines" }),
+    )
+    .assert_error(400, ErrorCode::InvalidField);
+    mail.post(
+        "c_nothing",
+        "transcript",
+        json!({ "to": "ada@example.com" }),
+    )
+    .assert_error(404, ErrorCode::UnknownConversation);
+    mail.edge
+        .request(
+            "POST",
+            &format!("/api/agent/conversations/{id}/transcript"),
+            &[
+                ("cookie", &mail.admin),
+                ("content-type", "application/json"),
+            ],
+            Some(r#"{"to":"ada@example.com"}"#),
+        )
+        .assert_error(403, ErrorCode::Forbidden);
+    assert!(mail.emails(&id).is_empty());
+
+    let path = format!("/api/agent/conversations/{id}/visitor");
+    mail.edge
+        .as_agent(&mail.admin, "PUT", &path, Some(&json!({ "email": "nope" })))
+        .assert_error(400, ErrorCode::InvalidField);
+    let details: VisitorDetails = mail.edge.as_agent(&mail.admin, "GET", &path, None).json();
+    assert_eq!(details.email, None);
+}
