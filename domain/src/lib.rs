@@ -14,6 +14,7 @@
 //!   e-mail rules.
 //! - [`routing`]: who a new conversation is assigned to, by the channel's rule.
 //! - [`transcript`]: a conversation's transcript as an e-mail (text and escaped HTML).
+//! - [`search`]: what an agent types into the search box, as safe FTS5 and `LIKE` queries.
 //! - [`team`]: invitations to the team and accepting them.
 //! - [`throttle`]: counting failed sign-ins per account and per address, and when to refuse.
 //! - [`availability`]: whether a chat channel is available, away, offline or at capacity, from
@@ -36,6 +37,7 @@ pub mod meta;
 pub mod rejection;
 pub mod routing;
 pub mod sealed;
+pub mod search;
 pub mod team;
 pub mod text;
 pub mod throttle;

@@ -311,6 +311,54 @@ pub async fn list_conversations(db: &D1Database, limit: u32) -> Result<Vec<Conve
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
+/// Indexes a stored message's text for search, once (a second call for the same message is
+/// ignored by the table's key, and its trigger then indexes nothing).
+pub async fn index_message(db: &D1Database, id: &str, seq: Seq, searchable: &str) -> Result<()> {
+    if searchable.trim().is_empty() {
+        return Ok(());
+    }
+    stmt(
+        db,
+        "INSERT OR IGNORE INTO message_text (conversation_id, seq, body) VALUES (?1, ?2, ?3)",
+        &[text(id), num(seq as i64), text(searchable)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Conversations whose messages contain every word of `fts` (an FTS5 expression from
+/// `domain::search`), or whose visitor's name or e-mail, or Meta contact's name, is `like`;
+/// newest activity first.
+pub async fn search_conversations(
+    db: &D1Database,
+    fts: Option<&str>,
+    like: &str,
+    limit: u32,
+) -> Result<Vec<ConversationSummary>> {
+    let text_match = if fts.is_some() {
+        "id IN (SELECT t.conversation_id FROM message_search s \
+         JOIN message_text t ON t.rowid = s.rowid WHERE message_search MATCH ?1) OR "
+    } else {
+        ""
+    };
+    let rows: Vec<SummaryRow> = stmt(
+        db,
+        &format!(
+            "SELECT {SUMMARY_COLUMNS} FROM conversations WHERE last_seq > 0 AND ({text_match} \
+             visitor_id IN (SELECT id FROM visitors WHERE name LIKE ?2 ESCAPE '\\' \
+                 OR email LIKE ?2 ESCAPE '\\') \
+             OR contact_name LIKE ?2 ESCAPE '\\') \
+             ORDER BY last_message_at DESC, id DESC LIMIT ?3"
+        ),
+        &[text(fts.unwrap_or("")), text(like), num(i64::from(limit))],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
 /// Records that message `seq` was stored. Updates only forward (a late update for an older
 /// message never overwrites a newer one) and returns the row as it now is, or `None` when this
 /// update was stale.

@@ -148,6 +148,12 @@ pub async fn conversations() -> Result<ConversationList, HttpError> {
     http::get_json("/api/agent/conversations", None).await
 }
 
+/// `GET /api/agent/conversations?q=…`: conversations by their messages' words, or their
+/// visitor's name or e-mail.
+pub async fn search(q: &str) -> Result<ConversationList, HttpError> {
+    http::get_fresh_json(&format!("/api/agent/conversations?q={}", encode(q)), None).await
+}
+
 /// `POST /api/agent/conversations/{id}/close` or `/reopen`: the row as it now stands.
 pub async fn set_conversation_status(
     id: &str,

@@ -5,6 +5,7 @@
 //! closed); a row moves between them live when anyone assigns, closes or reopens it.
 
 use client::{ConversationIndex, Link, LinkHandlers, LinkState, View};
+use leptos::leptos_dom::helpers::TimeoutHandle;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::{AgentProfile, ConversationSummary, Mention};
@@ -12,6 +13,9 @@ use protocol::frame::{InboxFrame, SignedOut};
 use protocol::ConversationStatus;
 
 use crate::api;
+
+/// How long after the last keystroke a search goes out.
+const SEARCH_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The live list, as signals; the socket closes when the owning view goes.
 #[derive(Clone, Copy)]
@@ -141,19 +145,66 @@ pub fn ConversationList(
     };
     let name_of =
         move |id: &str| members.with(|m| m.iter().find(|a| a.id == id).map(|a| a.name.clone()));
+    // Search: what is typed, and the answer for it (searched a moment after typing stops).
+    let query = RwSignal::new(String::new());
+    let results = RwSignal::new(None::<(String, Vec<ConversationSummary>)>);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let typed = move |q: String| {
+        query.set(q.clone());
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        if q.trim().is_empty() {
+            results.set(None);
+            return;
+        }
+        let search = move || {
+            spawn_local(async move {
+                match api::search(&q).await {
+                    // Only the answer to what is typed now counts.
+                    Ok(list) if query.get_untracked() == q => {
+                        results.try_set(Some((q, list.conversations)));
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        conversations.error.try_set(Some(e.to_string()));
+                    }
+                }
+            });
+        };
+        pending.set_value(set_timeout_with_handle(search, SEARCH_DELAY).ok());
+    };
+    let searching = move || results.with(Option::is_some);
+    let shown = move || match results.get() {
+        Some((_, rows)) => rows,
+        None => rows.get(),
+    };
     view! {
         <nav class="list" aria-label="Conversations">
-            <div class="views" role="group" aria-label="Show conversations">
+            <div class="search">
+                <input id="search" type="search" placeholder="Search messages, names, e-mails"
+                    aria-label="Search conversations" maxlength="200" autocomplete="off"
+                    prop:value=move || query.get()
+                    on:input=move |e| typed(event_target_value(&e)) />
+                <p id="search-summary" class="search-summary" role="status" hidden=move || !searching()>
+                    {move || results.with(|r| r.as_ref().map(|(q, rows)| match rows.len() {
+                        0 => format!("Nothing found for “{q}”."),
+                        1 => format!("1 conversation for “{q}”."),
+                        n => format!("{n} conversations for “{q}”."),
+                    }))}
+                </p>
+            </div>
+            <div class="views" role="group" aria-label="Show conversations" hidden=searching>
                 {tab(View::Unassigned, "view-unassigned", "Unassigned")}
                 {tab(View::Mine, "view-mine", "Mine")}
                 {tab(View::Open, "view-open", "All open")}
                 {tab(View::Closed, "view-closed", "Closed")}
             </div>
             <p class="error" role="alert">{move || conversations.error.get()}</p>
-            <p class="empty" hidden=move || rows.with(|r| !r.is_empty())>{empty}</p>
+            <p class="empty" hidden=move || searching() || rows.with(|r| !r.is_empty())>{empty}</p>
             <ul>
                 // Keyed by content too, so a changed row is redrawn.
-                <For each=move || rows.get()
+                <For each=shown
                     key=|r| (r.id.clone(), r.last_seq, r.status == ConversationStatus::Open, r.assignee_id.clone())
                     let(row)>
                     {

@@ -1,7 +1,7 @@
 // The visitor panel and transcripts in the inbox. An agent opens a visitor's chat, fills in
 // the visitor's name and e-mail (stored), answers and closes the chat: the transcript reaches
 // the e-mail provider (the recording fake at FAKE_GRAPH_URL) addressed to that visitor, and the
-// panel's list says it was sent. Then a transcript by hand to another address, with a subject.
+// panel's list says it was sent. Search finds the chat by the visitor's e-mail and by its words. Then a transcript by hand to another address, with a subject.
 // The open panel passes axe.
 
 import assert from 'node:assert/strict';
@@ -42,6 +42,18 @@ test('close with the transcript to the visitor, and a transcript by hand', { tim
       await page.locator('#visitor-save').click();
       await page.locator('#visitor-panel summary', { hasText: visitorAddress }).waitFor();
       await assertAccessible(t, page, 'the thread with the visitor panel open');
+    });
+
+    await step('search finds the chat by the visitor\'s e-mail, and by a word of a message', async () => {
+      const row = page.locator(`li.conversation-row[data-id="${visitor.id}"]`);
+      await page.locator('#search').fill(visitorAddress);
+      await page.locator('#search-summary', { hasText: '1 conversation' }).waitFor();
+      await row.waitFor();
+      await page.locator('#search').fill(`when do you open ${tag}`);
+      await page.locator('#search-summary', { hasText: '1 conversation' }).waitFor();
+      await row.waitFor();
+      await page.locator('#search').fill('');
+      await page.locator('#view-open').waitFor();
     });
 
     await step('answered and closed, the transcript goes to the visitor', async () => {

@@ -244,6 +244,11 @@ impl DurableObject for Conversation {
 async fn publish(env: Env, init: Init, message: Message) {
     let result: Result<()> = async {
         let db = env.d1(config::DB)?;
+        let searchable = match &message.attachment {
+            Some(file) => format!("{} {}", message.body, file.name),
+            None => message.body.clone(),
+        };
+        store::index_message(&db, &init.conversation_id, message.seq, &searchable).await?;
         let summary = store::record_message(
             &db,
             &init.conversation_id,

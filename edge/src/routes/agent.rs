@@ -7,6 +7,7 @@ use domain::credentials::{
     normalise_email, token_digest, validate_new_password, PasswordHash, PBKDF2_ITERATIONS,
 };
 use domain::message::validate_send;
+use domain::search::{fts_query, like_pattern, QUERY_MAX_CHARS};
 use domain::throttle::{self, Limit, PER_ACCOUNT, PER_ADDRESS};
 use domain::Rejection;
 use protocol::api::{
@@ -270,9 +271,26 @@ pub async fn set_status(app: &App, mut req: Request) -> ApiResult<Response> {
     Ok(http::json(&agent.profile(), 200))
 }
 
+/// `GET /api/agent/conversations`, or with `?q=` the conversations whose messages contain every
+/// word (the last may be a word's start), or whose visitor's name or e-mail, or Meta contact's
+/// name, contains the text (`domain::search`).
 pub async fn list(app: &App, req: &Request) -> ApiResult<Response> {
     signed_in(app, req).await?;
-    let conversations = store::list_conversations(&app.db, 200).await?;
+    let query = http::query_param(req, "q").filter(|q| !q.trim().is_empty());
+    let conversations = match query {
+        None => store::list_conversations(&app.db, 200).await?,
+        Some(q) if q.chars().count() > QUERY_MAX_CHARS => {
+            return Err(Rejection::field(
+                "q",
+                &format!("must have at most {QUERY_MAX_CHARS} characters"),
+            )
+            .into())
+        }
+        Some(q) => {
+            store::search_conversations(&app.db, fts_query(&q).as_deref(), &like_pattern(&q), 50)
+                .await?
+        }
+    };
     Ok(http::json(&ConversationList { conversations }, 200))
 }
 
