@@ -56,6 +56,7 @@ impl ApiError {
             | ErrorCode::UnknownConversation
             | ErrorCode::UnknownInvitation
             | ErrorCode::UnknownAgent
+            | ErrorCode::UnknownSnippet
             | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::AlreadySetUp

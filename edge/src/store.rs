@@ -14,6 +14,7 @@ use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result, Result};
 
 pub mod mail;
+pub mod snippets;
 pub mod team;
 
 fn num(n: i64) -> JsValue {

@@ -11,6 +11,7 @@ use protocol::api::{
     SetRole, Team,
 };
 use protocol::api::{EmailList, EmailRecord, SendTranscript, VisitorDetails};
+use protocol::api::{NewSnippet, Snippet, SnippetList};
 use protocol::ConversationStatus;
 
 /// `GET /api/agent/me`: the signed-in agent; a 401 means "not signed in".
@@ -110,6 +111,21 @@ pub async fn send_transcript(id: &str, send: &SendTranscript) -> Result<EmailRec
 pub async fn emails(id: &str) -> Result<EmailList, HttpError> {
     let url = format!("/api/agent/conversations/{}/emails", encode(id));
     http::get_fresh_json(&url, None).await
+}
+
+/// `GET /api/agent/snippets`: the team's saved replies, by name.
+pub async fn snippets() -> Result<SnippetList, HttpError> {
+    http::get_fresh_json("/api/agent/snippets", None).await
+}
+
+/// `POST /api/agent/snippets`.
+pub async fn add_snippet(new: &NewSnippet) -> Result<Snippet, HttpError> {
+    http::post_json("/api/agent/snippets", new, None).await
+}
+
+/// `DELETE /api/agent/snippets/{id}`.
+pub async fn delete_snippet(id: &str) -> Result<(), HttpError> {
+    http::delete(&format!("/api/agent/snippets/{}", encode(id)), None).await
 }
 
 /// `GET /api/agent/mentions`: the agent's mentions not yet seen.

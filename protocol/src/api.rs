@@ -83,6 +83,8 @@ pub enum ErrorCode {
     UnknownInvitation,
     /// No member of the team has that id.
     UnknownAgent,
+    /// No snippet has that id.
+    UnknownSnippet,
     /// Something failed on the server; it was logged.
     Internal,
 }
@@ -375,6 +377,34 @@ pub enum EmailStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmailList {
     pub emails: Vec<EmailRecord>,
+}
+
+// ---- snippets: the team's saved replies ----
+
+/// `POST /api/agent/snippets` and `PUT /api/agent/snippets/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSnippet {
+    /// How agents find it ("Opening hours").
+    pub name: String,
+    /// The text it inserts, with the rules of a message.
+    pub body: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snippet {
+    pub id: String,
+    pub name: String,
+    pub body: String,
+    /// The member who wrote it, while they are one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    pub updated_at: Millis,
+}
+
+/// `GET /api/agent/snippets`: every snippet, by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnippetList {
+    pub snippets: Vec<Snippet>,
 }
 
 // ---- internal notes (agents only) ----

@@ -76,3 +76,48 @@ test('a note with an @mention: the team sees it, the mentioned member is told, t
     await team.close();
   }
 });
+
+test('snippets: a draft saved as one, found by name and put into a reply', { timeout: 120_000 }, async (t) => {
+  const env = requireEnv(['EDGE_URL', 'SITE_ID', 'AGENT_EMAIL', 'AGENT_PASSWORD']);
+  const tag = randomBytes(4).toString('hex');
+  const team = await twoAgents(env, `Cy Snippets ${tag}`);
+  const { edge, browsers, dana, memberPage: cy } = team;
+  try {
+    const visitor = await Visitor.start(browsers.visitor, env, `Hi (${tag}), opening hours?`);
+    for (const page of [dana, cy]) {
+      await page.locator(`li.conversation-row[data-id="${visitor.id}"]`).click();
+      await page.locator('li.msg[data-author="visitor"]', { hasText: tag }).waitFor();
+    }
+    const text = `We open at eight, every day (${tag}).`;
+
+    await step('Dana saves her draft as a snippet', async () => {
+      await dana.locator('textarea#reply').fill(text);
+      await dana.locator('#snippets-button').click();
+      await dana.locator('#snippet-name').fill(`Hours ${tag}`);
+      await dana.locator('#snippet-save').click();
+      await dana.locator('li.snippet', { hasText: `Hours ${tag}` }).waitFor();
+      await assertAccessible(t, dana, 'the snippet picker');
+    });
+
+    await step('Cy finds it by name and sends it', async () => {
+      await cy.locator('#snippets-button').click();
+      await cy.locator('#snippet-filter').fill(`hours ${tag}`);
+      await cy.locator('li.snippet .snippet-use', { hasText: `Hours ${tag}` }).click();
+      assert.equal(await cy.locator('textarea#reply').inputValue(), text);
+      await cy.locator('textarea#reply').press('Enter');
+      await visitor.frame('the snippet as a reply', (f) => f.message?.body === text);
+      // Cy did not write it: no delete for Cy; Dana, its author, has one.
+      await cy.locator('#snippets-button').click();
+      await cy.locator('#snippet-filter').fill(`hours ${tag}`);
+      await cy.locator('li.snippet', { hasText: `Hours ${tag}` }).waitFor();
+      assert.equal(await cy.locator('li.snippet', { hasText: `Hours ${tag}` }).locator('.snippet-delete').count(), 0);
+    });
+
+    await step('no console errors, uncaught exceptions or CSP violations', async () => {
+      assertInboxClean(browsers.dana, edge);
+      assertInboxClean(browsers.member, edge);
+    });
+  } finally {
+    await team.close();
+  }
+});

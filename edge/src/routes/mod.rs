@@ -9,6 +9,7 @@ mod pages;
 pub(crate) mod relay;
 mod setup;
 mod site;
+mod snippets;
 mod team;
 mod visitor;
 mod webhooks;
@@ -96,6 +97,12 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         (Method::Get, ["api", "agent", "conversations", id, "emails"]) => {
             visitor::emails(&app, &req, id).await
+        }
+        (Method::Get, ["api", "agent", "snippets"]) => snippets::list(&app, &req).await,
+        (Method::Post, ["api", "agent", "snippets"]) => snippets::create(&app, req).await,
+        (Method::Put, ["api", "agent", "snippets", id]) => snippets::update(&app, req, id).await,
+        (Method::Delete, ["api", "agent", "snippets", id]) => {
+            snippets::delete(&app, &req, id).await
         }
         (Method::Get, ["api", "agent", "mentions"]) => agent::mentions(&app, &req).await,
         (Method::Post, ["api", "agent", "mentions", "seen"]) => {
@@ -185,7 +192,7 @@ fn known_api_path(segments: &[&str]) -> bool {
             | [
                 "api",
                 "agent",
-                "session" | "sessions" | "me" | "conversations" | "team",
+                "session" | "sessions" | "me" | "conversations" | "team" | "mentions" | "snippets",
                 ..
             ]
             | ["api", "avatars", _, _]

@@ -13,6 +13,7 @@ use protocol::api::{AgentProfile, NewNote, SendMessage};
 use protocol::ConversationStatus;
 
 use super::live::Live;
+use super::snippets::SnippetPicker;
 use super::socket::ThreadSocket;
 use crate::api;
 
@@ -30,6 +31,7 @@ pub fn Composer(
     live: Live,
     notes: RwSignal<Notes>,
     members: RwSignal<Vec<AgentProfile>>,
+    me: AgentProfile,
 ) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let note_mode = RwSignal::new(false);
@@ -282,6 +284,7 @@ pub fn Composer(
                         send();
                     }
                 }></textarea>
+            <SnippetPicker draft textarea me />
             <label class="attach" hidden=move || note_mode.get()>
                 <input id="reply-file" class="visually-hidden" type="file"
                     disabled=move || closed() || uploading.get()

@@ -9,6 +9,7 @@
 mod composer;
 mod header;
 mod live;
+mod snippets;
 mod socket;
 mod visitor;
 
@@ -38,6 +39,7 @@ pub fn Thread(
     changed: Callback<ConversationSummary>,
 ) -> impl IntoView {
     let my_id = me.id.clone();
+    let me_profile = me.clone();
     let entries = RwSignal::new(Vec::<Entry>::new());
     let notes = RwSignal::new(Notes::default());
     let load_notes = {
@@ -119,6 +121,7 @@ pub fn Thread(
         })
     };
     let composer_id = id.clone();
+    let composer_me = me_profile.clone();
     let log_id = id.clone();
     view! {
         <section class="thread" aria-label="Conversation">
@@ -148,7 +151,7 @@ pub fn Thread(
             <p id="thread-typing" class="typing" role="status"
                 hidden=move || !live.visitor_typing.get()>"Visitor is typing…"</p>
             <p class="error" role="alert">{move || notice.get()}</p>
-            <Composer id=composer_id socket live notes members />
+            <Composer id=composer_id socket live notes members me=composer_me />
         </section>
     }
 }
