@@ -12,6 +12,7 @@
 //! - [`connections`]: connecting a Messenger Page or a WhatsApp number.
 //! - [`credentials`]: bearer-token digests, the stored password-hash format, password and
 //!   e-mail rules.
+//! - [`reports`]: percentiles and days for the reports.
 //! - [`routing`]: who a new conversation is assigned to, by the channel's rule.
 //! - [`transcript`]: a conversation's transcript as an e-mail (text and escaped HTML).
 //! - [`search`]: what an agent types into the search box, as safe FTS5 and `LIKE` queries.
@@ -35,6 +36,7 @@ pub mod i18n;
 pub mod message;
 pub mod meta;
 pub mod rejection;
+pub mod reports;
 pub mod routing;
 pub mod sealed;
 pub mod search;

@@ -14,6 +14,7 @@ use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result, Result};
 
 pub mod mail;
+pub mod reports;
 pub mod snippets;
 pub mod team;
 
@@ -62,6 +63,19 @@ pub async fn chat_settings(db: &D1Database, site_id: &str) -> Result<Option<Chat
         db,
         "SELECT chat_settings FROM sites WHERE id = ?1",
         &[text(site_id)],
+    )?
+    .first(None)
+    .await?;
+    row.map(|r| serde_json::from_str(&r.chat_settings).map_err(worker::Error::from))
+        .transpose()
+}
+
+/// The first site's settings (a deployment has one site until several can be made).
+pub async fn first_site_settings(db: &D1Database) -> Result<Option<ChatSettings>> {
+    let row: Option<SettingsRow> = stmt(
+        db,
+        "SELECT chat_settings FROM sites ORDER BY created_at, id LIMIT 1",
+        &[],
     )?
     .first(None)
     .await?;
@@ -396,8 +410,9 @@ pub async fn set_conversation_status(
     let row: Option<SummaryRow> = stmt(
         db,
         &format!(
-            "UPDATE conversations SET status = ?2, updated_at = ?3 WHERE id = ?1 \
-             RETURNING {SUMMARY_COLUMNS}"
+            "UPDATE conversations SET status = ?2, updated_at = ?3, closed_at = CASE \
+             WHEN ?2 = 'open' THEN NULL WHEN status = 'closed' THEN closed_at ELSE ?3 END \
+             WHERE id = ?1 RETURNING {SUMMARY_COLUMNS}"
         ),
         &[text(id), text(value), num(now())],
     )?

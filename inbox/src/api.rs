@@ -11,7 +11,7 @@ use protocol::api::{
     SetRole, Team,
 };
 use protocol::api::{EmailList, EmailRecord, SendTranscript, VisitorDetails};
-use protocol::api::{NewSnippet, Snippet, SnippetList};
+use protocol::api::{NewSnippet, Report, Snippet, SnippetList};
 use protocol::ConversationStatus;
 
 /// `GET /api/agent/me`: the signed-in agent; a 401 means "not signed in".
@@ -110,6 +110,15 @@ pub async fn send_transcript(id: &str, send: &SendTranscript) -> Result<EmailRec
 /// `GET /api/agent/conversations/{id}/emails`: newest first.
 pub async fn emails(id: &str) -> Result<EmailList, HttpError> {
     let url = format!("/api/agent/conversations/{}/emails", encode(id));
+    http::get_fresh_json(&url, None).await
+}
+
+/// `GET /api/admin/reports`: the period `[from, to)`, one channel or all (`""`).
+pub async fn report(from: i64, to: i64, channel: &str) -> Result<Report, HttpError> {
+    let url = format!(
+        "/api/admin/reports?from={from}&to={to}&channel={}",
+        encode(channel)
+    );
     http::get_fresh_json(&url, None).await
 }
 

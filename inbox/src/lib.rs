@@ -13,6 +13,7 @@
 //!   positions, its messages and the reply composer.
 //! - [`mentions`]: the agent's unseen @mentions, in the bar.
 //! - [`team`]: the Team page: members, roles, invitations.
+//! - [`reports`]: the Reports page (admins).
 //! - [`account`]: the Account page: password, signing out everywhere.
 //! - [`api`]: the agent API's paths and socket URLs.
 
@@ -23,6 +24,7 @@ pub mod conversations;
 pub mod join;
 pub mod mentions;
 pub mod profile;
+pub mod reports;
 pub mod sign_in;
 pub mod team;
 pub mod thread;
@@ -39,6 +41,7 @@ use crate::conversations::{ConversationList, Conversations};
 use crate::join::Join;
 use crate::mentions::{Mentions, MentionsMenu};
 use crate::profile::ProfilePicture;
+use crate::reports::ReportsPage;
 use crate::sign_in::SignIn;
 use crate::team::TeamPage;
 use crate::thread::Thread;
@@ -106,6 +109,7 @@ fn App() -> impl IntoView {
 enum Section {
     Conversations,
     Team,
+    Reports,
     Account,
 }
 
@@ -175,6 +179,7 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
                 <nav class="sections" aria-label="Sections">
                     {nav(Section::Conversations, "nav-conversations", "Conversations")}
                     {nav(Section::Team, "nav-team", "Team")}
+                    {(me.role == Role::Admin).then(|| nav(Section::Reports, "nav-reports", "Reports"))}
                     {nav(Section::Account, "nav-account", "Account")}
                 </nav>
                 <MentionsMenu mentions open=Callback::new(move |id| {
@@ -212,6 +217,7 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
             {move || match section.get() {
                 Section::Conversations => ().into_any(),
                 Section::Team => view! { <TeamPage me=page_me.clone() /> }.into_any(),
+                Section::Reports => view! { <ReportsPage /> }.into_any(),
                 Section::Account => view! { <AccountPage signed_out /> }.into_any(),
             }}
         </div>

@@ -249,6 +249,16 @@ async fn publish(env: Env, init: Init, message: Message) {
             None => message.body.clone(),
         };
         store::index_message(&db, &init.conversation_id, message.seq, &searchable).await?;
+        if let protocol::Author::Agent { id, name } = &message.author {
+            store::reports::record_agent_reply(
+                &db,
+                &init.conversation_id,
+                id,
+                name,
+                message.sent_at,
+            )
+            .await?;
+        }
         let summary = store::record_message(
             &db,
             &init.conversation_id,

@@ -7,6 +7,7 @@ mod avatars;
 mod files;
 mod pages;
 pub(crate) mod relay;
+mod reports;
 mod setup;
 mod site;
 mod snippets;
@@ -140,6 +141,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
 
         (Method::Post, ["api", "admin", "housekeeping"]) => admin::housekeeping(&app, &req).await,
+        (Method::Get, ["api", "admin", "reports"]) => reports::report(&app, &req).await,
 
         (Method::Get, ["api", "admin", "invitations"]) => team::invitations(&app, &req).await,
         (Method::Post, ["api", "admin", "invitations"]) => team::invite(&app, req).await,
@@ -201,7 +203,7 @@ fn known_api_path(segments: &[&str]) -> bool {
             | [
                 "api",
                 "admin",
-                "housekeeping" | "invitations" | "agents",
+                "housekeeping" | "invitations" | "agents" | "reports",
                 ..
             ]
             | ["api", "invitations", "current" | "accept"]
