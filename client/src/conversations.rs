@@ -109,6 +109,7 @@ mod tests {
             consent: None,
             contact_name: None,
             assignee_id: None,
+            last_author: None,
         }
     }
 

@@ -18,8 +18,11 @@
 //! - `socket` (wasm only): [`outbox`] driven by a `link` to a conversation socket.
 //! - `http` (wasm only): JSON fetch helpers that decode the API's error body.
 //! - `json` (wasm only): JSON through the browser's `JSON.parse`/`stringify`.
+//! - `sound` (wasm only): the new-message chime, synthesised.
+//! - [`alerts`]: which inbox changes deserve an alert for an agent. Pure.
 
 pub mod activity;
+pub mod alerts;
 pub mod availability;
 pub mod backoff;
 pub mod conversations;
@@ -36,6 +39,8 @@ pub mod json;
 pub mod link;
 #[cfg(target_arch = "wasm32")]
 pub mod socket;
+#[cfg(target_arch = "wasm32")]
+pub mod sound;
 
 pub use activity::{Activity, Joined};
 pub use conversations::{ConversationIndex, View};

@@ -5,7 +5,7 @@
 use domain::routing::Candidate;
 use protocol::api::{
     AgentProfile, AgentStatus, Connection, ConsentRecord, ConversationRef, ConversationSummary,
-    Role, TokenState,
+    LastAuthor, Role, TokenState,
 };
 use protocol::settings::{ChatSettings, ConsentMode};
 use protocol::{Attachment, Channel, ConversationStatus, Millis, Seq};
@@ -282,6 +282,7 @@ struct SummaryRow {
     consent_at: Option<Millis>,
     contact_name: Option<String>,
     assignee_id: Option<String>,
+    last_author: Option<LastAuthor>,
 }
 
 impl From<SummaryRow> for ConversationSummary {
@@ -302,13 +303,14 @@ impl From<SummaryRow> for ConversationSummary {
             },
             contact_name: r.contact_name,
             assignee_id: r.assignee_id,
+            last_author: r.last_author,
         }
     }
 }
 
 const SUMMARY_COLUMNS: &str = "id, site_id, channel, status, created_at, last_message_at, \
                                last_message_preview, last_seq, page_url, consent_mode, \
-                               consent_version, consent_at, contact_name, assignee_id";
+                               consent_version, consent_at, contact_name, assignee_id, last_author";
 
 /// Conversations with at least one message, newest activity first.
 pub async fn list_conversations(db: &D1Database, limit: u32) -> Result<Vec<ConversationSummary>> {
@@ -383,14 +385,22 @@ pub async fn record_message(
     seq: Seq,
     at: Millis,
     preview: &str,
+    by_agent: bool,
 ) -> Result<Option<ConversationSummary>> {
     let row: Option<SummaryRow> = stmt(
         db,
         &format!(
             "UPDATE conversations SET last_seq = ?2, last_message_at = ?3, updated_at = ?3, \
-             last_message_preview = ?4 WHERE id = ?1 AND last_seq < ?2 RETURNING {SUMMARY_COLUMNS}"
+             last_message_preview = ?4, last_author = ?5 WHERE id = ?1 AND last_seq < ?2 \
+             RETURNING {SUMMARY_COLUMNS}"
         ),
-        &[text(id), num(seq as i64), num(at), text(preview)],
+        &[
+            text(id),
+            num(seq as i64),
+            num(at),
+            text(preview),
+            text(if by_agent { "agent" } else { "visitor" }),
+        ],
     )?
     .first(None)
     .await?;

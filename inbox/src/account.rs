@@ -81,6 +81,7 @@ pub fn AccountPage(signed_out: Callback<Option<String>>) -> impl IntoView {
                     </p>
                 </form>
             </section>
+            <AlertChoices />
             <section aria-labelledby="sessions-title">
                 <h2 id="sessions-title">"Sessions"</h2>
                 <p>"Lost a device, or signed in somewhere you should not stay? End every session, this one included."</p>
@@ -91,4 +92,48 @@ pub fn AccountPage(signed_out: Callback<Option<String>>) -> impl IntoView {
             </section>
         </main>
     }
+}
+
+/// The alerts of this device: the chime, and browser notifications (asking the browser first).
+#[component]
+fn AlertChoices() -> impl IntoView {
+    let Some(alerts) = use_context::<crate::alerts::Alerts>() else {
+        return ().into_any();
+    };
+    let refused = RwSignal::new(false);
+    let set_sound = move |on: bool| {
+        let mut c = alerts.choices.get_untracked();
+        c.sound = on;
+        alerts.choose(c);
+    };
+    let set_browser = move |on: bool| {
+        refused.set(false);
+        spawn_local(async move {
+            let allowed = !on || crate::alerts::allow_notifications().await;
+            let mut c = alerts.choices.get_untracked();
+            c.browser = on && allowed;
+            alerts.choose(c);
+            refused.try_set(on && !allowed);
+        });
+    };
+    view! {
+        <section aria-labelledby="alerts-title">
+            <h2 id="alerts-title">"Alerts on this device"</h2>
+            <p>"For a new conversation you may take, a visitor's message in yours or an unassigned one, and a conversation assigned to you."</p>
+            <label class="check">
+                <input id="alert-sound" type="checkbox" prop:checked=move || alerts.choices.get().sound
+                    on:change=move |e| set_sound(event_target_checked(&e)) />
+                "Play a sound"
+            </label>
+            <label class="check">
+                <input id="alert-browser" type="checkbox" prop:checked=move || alerts.choices.get().browser
+                    on:change=move |e| set_browser(event_target_checked(&e)) />
+                "Show browser notifications"
+            </label>
+            <p class="error" role="alert">
+                {move || refused.get().then_some("The browser does not allow notifications for this page: allow them in its site settings.")}
+            </p>
+        </section>
+    }
+    .into_any()
 }

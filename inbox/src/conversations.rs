@@ -4,6 +4,7 @@
 //! time. The list shows one view at a time (`client::View`: unassigned, mine, all open,
 //! closed); a row moves between them live when anyone assigns, closes or reopens it.
 
+use client::alerts::{alert_for, Alert};
 use client::{ConversationIndex, Link, LinkHandlers, LinkState, View};
 use leptos::leptos_dom::helpers::TimeoutHandle;
 use leptos::prelude::*;
@@ -26,10 +27,16 @@ pub struct Conversations {
 }
 
 impl Conversations {
-    /// Opens the inbox socket and loads the list once it is open. `mentioned` gets each
+    /// Opens the inbox socket and loads the list once it is open. `alerted` gets each change
+    /// `me` should be alerted to (`client::alerts`); `mentioned` gets each
     /// @mention of the agent as it is written; `signed_out` runs when the server says the
     /// agent's sessions have ended.
-    pub fn open(mentioned: Callback<Mention>, signed_out: Callback<SignedOut>) -> Self {
+    pub fn open(
+        me: String,
+        alerted: Callback<(Alert, ConversationSummary)>,
+        mentioned: Callback<Mention>,
+        signed_out: Callback<SignedOut>,
+    ) -> Self {
         let index = RwSignal::new(ConversationIndex::new());
         let error = RwSignal::new(None);
         let loaded = StoredValue::new(false);
@@ -66,8 +73,13 @@ impl Conversations {
                     Some(InboxFrame::SignedOut(why)) => {
                         let _ = signed_out.try_run(why);
                     }
-                    Some(frame) => {
-                        index.try_update(|i| i.apply(frame));
+                    Some(InboxFrame::Conversation(row)) => {
+                        let before = index.with_untracked(|i| i.get(&row.id).cloned());
+                        let alert = alert_for(before.as_ref(), &row, &me, false);
+                        index.try_update(|i| i.apply(InboxFrame::Conversation(row.clone())));
+                        if let Some(alert) = alert {
+                            let _ = alerted.try_run((alert, row));
+                        }
                     }
                     None => {}
                 }

@@ -14,10 +14,12 @@
 //! - [`mentions`]: the agent's unseen @mentions, in the bar.
 //! - [`team`]: the Team page: members, roles, invitations.
 //! - [`reports`]: the Reports page (admins).
+//! - [`alerts`]: the chime and browser notifications on this device.
 //! - [`account`]: the Account page: password, signing out everywhere.
 //! - [`api`]: the agent API's paths and socket URLs.
 
 pub mod account;
+pub mod alerts;
 pub mod api;
 pub mod availability;
 pub mod conversations;
@@ -119,8 +121,22 @@ enum Section {
 #[component]
 fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoView {
     let mentions = Mentions::provide();
+    let selected = RwSignal::new(None::<String>);
+    let section = RwSignal::new(Section::Conversations);
+    let alerts = alerts::Alerts::provide(Callback::new(move |id| {
+        section.set(Section::Conversations);
+        selected.set(Some(id));
+    }));
     // The socket opens with the view and closes when it goes (on sign-out).
     let conversations = Conversations::open(
+        me.id.clone(),
+        Callback::new(
+            move |(alert, row): (client::alerts::Alert, protocol::api::ConversationSummary)| {
+                let on_screen = selected.with_untracked(|s| s.as_deref() == Some(row.id.as_str()))
+                    && section.get_untracked() == Section::Conversations;
+                alerts.fire(alert, &row, on_screen);
+            },
+        ),
         Callback::new(move |mention| mentions.arrived(mention)),
         Callback::new(move |why: SignedOut| {
             signed_out.run(Some(
@@ -132,10 +148,8 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
             ))
         }),
     );
-    let selected = RwSignal::new(None::<String>);
     // Only a change of conversation reopens the thread, not a click on the open one.
     let open = Memo::new(move |_| selected.get());
-    let section = RwSignal::new(Section::Conversations);
     // The team, for assigning and for names; read again each time the list shows (the Team
     // page may have changed it).
     let members = RwSignal::new(Vec::<AgentProfile>::new());

@@ -614,6 +614,16 @@ pub struct ConversationSummary {
     /// The member it is assigned to; none while unassigned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<String>,
+    /// Who wrote the last message (none for rows from before this was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_author: Option<LastAuthor>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LastAuthor {
+    Visitor,
+    Agent,
 }
 
 /// `PUT /api/agent/conversations/{id}/assignee`: assign to a member, or unassign with `null`.

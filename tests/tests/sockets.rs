@@ -253,6 +253,7 @@ fn the_inbox_socket_announces_new_conversations() {
     let row = inbox.next_row_of(&created.conversation_id);
     assert_eq!(row.last_seq, 1);
     assert_eq!(row.last_message_preview, marker);
+    assert_eq!(row.last_author, Some(protocol::api::LastAuthor::Visitor));
     assert_eq!(row.site_id, edge.site_id);
     assert_eq!(
         row.page_url.as_deref(),

@@ -13,7 +13,6 @@
 //! - [`host`]: `postMessage` with the host page, origin-checked both ways.
 //! - [`visitor`]: the visitor's token and conversation in `localStorage`, written only after a
 //!   first message; the chime choice, written only once turned on.
-//! - [`sound`]: the new-message chime, synthesised.
 //! - [`branding`]: the site's accent colour and font applied to the frame.
 
 pub mod availability;
@@ -22,7 +21,6 @@ pub mod chat;
 pub mod frame;
 pub mod host;
 pub mod notices;
-pub mod sound;
 pub mod view;
 pub mod visitor;
 

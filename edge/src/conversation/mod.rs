@@ -265,6 +265,7 @@ async fn publish(env: Env, init: Init, message: Message) {
             message.seq,
             message.sent_at,
             &preview_of(&message),
+            matches!(message.author, protocol::Author::Agent { .. }),
         )
         .await?;
         match summary {

@@ -18,8 +18,8 @@ use protocol::frame::{ClientFrame, ServerFrame, TYPING_EXPIRES_MS};
 use protocol::Author;
 
 use super::{put, Chat};
-use crate::sound;
 use crate::view::fill;
+use client::sound;
 
 impl Chat {
     /// A frame from the conversation socket, after the outbox has applied it.

@@ -1,6 +1,7 @@
 //! The new-message chime: a short two-note tone synthesised with the Web Audio API, so no audio
-//! file is fetched. Played only when the visitor has turned it on (`Chat::toggle_sound`), whose
-//! click is also the user gesture browsers require before a frame may make sound.
+//! file is fetched. Both apps play it only when their person turned it on (the widget's sound
+//! toggle, the inbox's alerts), whose click is also the user gesture browsers require before a
+//! page may make sound.
 
 use web_sys::{AudioContext, OscillatorType};
 
