@@ -73,7 +73,7 @@ pub async fn queue_transcript(
 /// The transcript that goes by itself when a chat closes: to the visitor's known address, if
 /// the site sends transcripts and an agent took part. Failures are logged: a close never fails
 /// for an e-mail.
-pub async fn on_close(app: &App, conversation_id: &str, messages: &[Message]) {
+pub async fn on_close(app: &App, conversation_id: &str, messages: impl FnOnce() -> Vec<Message>) {
     let result: ApiResult<()> = async {
         let Some(source) = store::mail::transcript_source(&app.db, conversation_id).await? else {
             return Ok(());
@@ -81,10 +81,14 @@ pub async fn on_close(app: &App, conversation_id: &str, messages: &[Message]) {
         let Some(settings) = store::chat_settings(&app.db, &source.site_id).await? else {
             return Ok(());
         };
+        let Some(to) = source.visitor_email.as_deref() else {
+            return Ok(());
+        };
+        // The log is read only once a transcript could go at all.
         let wanted = settings.email.transcript_on_close
             && settings.email.from_address.is_some()
-            && transcript::agent_took_part(messages);
-        if let (true, Some(to)) = (wanted, source.visitor_email.as_deref()) {
+            && transcript::agent_took_part(&messages());
+        if wanted {
             let subject = transcript::default_subject(&site_name(&settings));
             queue_transcript(app, conversation_id, to, &subject, None).await?;
         }

@@ -8,7 +8,7 @@ use protocol::api::{
     LastAuthor, Role, TokenState,
 };
 use protocol::settings::{ChatSettings, ConsentMode};
-use protocol::{Attachment, Channel, ConversationStatus, Millis, Seq};
+use protocol::{Attachment, Author, Channel, ConversationStatus, Message, Millis, Seq};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result, Result};
@@ -328,22 +328,6 @@ pub async fn list_conversations(db: &D1Database, limit: u32) -> Result<Vec<Conve
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-/// Indexes a stored message's text for search, once (a second call for the same message is
-/// ignored by the table's key, and its trigger then indexes nothing).
-pub async fn index_message(db: &D1Database, id: &str, seq: Seq, searchable: &str) -> Result<()> {
-    if searchable.trim().is_empty() {
-        return Ok(());
-    }
-    stmt(
-        db,
-        "INSERT OR IGNORE INTO message_text (conversation_id, seq, body) VALUES (?1, ?2, ?3)",
-        &[text(id), num(seq as i64), text(searchable)],
-    )?
-    .run()
-    .await?;
-    Ok(())
-}
-
 /// Conversations whose messages contain every word of `fts` (an FTS5 expression from
 /// `domain::search`), or whose visitor's name or e-mail, or Meta contact's name, is `like`;
 /// newest activity first.
@@ -376,18 +360,34 @@ pub async fn search_conversations(
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-/// Records that message `seq` was stored. Updates only forward (a late update for an older
-/// message never overwrites a newer one) and returns the row as it now is, or `None` when this
-/// update was stale.
-pub async fn record_message(
+/// Brings the index up to date with a stored message, in one transaction: its text for search
+/// (once per message: the table's key ignores a second insert), an agent's reply for reports,
+/// and the conversation's row, which only moves forward (a late update for an older message
+/// never overwrites a newer one). Returns the row as it now is, or `None` when this update was
+/// stale.
+pub async fn publish_message(
     db: &D1Database,
     id: &str,
-    seq: Seq,
-    at: Millis,
+    message: &Message,
     preview: &str,
-    by_agent: bool,
 ) -> Result<Option<ConversationSummary>> {
-    let row: Option<SummaryRow> = stmt(
+    let mut batch = Vec::new();
+    let searchable = match &message.attachment {
+        Some(file) => format!("{} {}", message.body, file.name),
+        None => message.body.clone(),
+    };
+    if !searchable.trim().is_empty() {
+        batch.push(stmt(
+            db,
+            "INSERT OR IGNORE INTO message_text (conversation_id, seq, body) VALUES (?1, ?2, ?3)",
+            &[text(id), num(message.seq as i64), text(&searchable)],
+        )?);
+    }
+    if let Author::Agent { id: agent, name } = &message.author {
+        batch.extend(reports::agent_reply(db, id, agent, name, message.sent_at)?);
+    }
+    let by_agent = matches!(message.author, Author::Agent { .. });
+    batch.push(stmt(
         db,
         &format!(
             "UPDATE conversations SET last_seq = ?2, last_message_at = ?3, updated_at = ?3, \
@@ -396,15 +396,18 @@ pub async fn record_message(
         ),
         &[
             text(id),
-            num(seq as i64),
-            num(at),
+            num(message.seq as i64),
+            num(message.sent_at),
             text(preview),
             text(if by_agent { "agent" } else { "visitor" }),
         ],
-    )?
-    .first(None)
-    .await?;
-    Ok(row.map(Into::into))
+    )?);
+    let results = db.batch(batch).await?;
+    let rows: Vec<SummaryRow> = match results.last() {
+        Some(r) => r.results()?,
+        None => Vec::new(),
+    };
+    Ok(rows.into_iter().next().map(Into::into))
 }
 
 /// Sets a conversation's status in the index; returns the row as it now is.

@@ -35,7 +35,7 @@ pub struct Alerts {
     pub choices: RwSignal<Choices>,
     audio: StoredValue<Option<AudioContext>, LocalStorage>,
     /// Opens a conversation (a click on a notification).
-    open: StoredValue<Option<Callback<String>>>,
+    open: Callback<String>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -51,7 +51,7 @@ impl Alerts {
         let alerts = Self {
             choices: RwSignal::new(stored),
             audio: StoredValue::new_local(None),
-            open: StoredValue::new(Some(open)),
+            open,
         };
         provide_context(alerts);
         alerts
@@ -109,9 +109,7 @@ impl Alerts {
         let open = self.open;
         let click = Closure::<dyn FnMut()>::new(move || {
             let _ = window().focus();
-            if let Some(open) = open.try_get_value().flatten() {
-                let _ = open.try_run(id.clone());
-            }
+            let _ = open.try_run(id.clone());
         });
         notification.set_onclick(Some(click.as_ref().unchecked_ref()));
         // The notification keeps its handler for as long as it lives.

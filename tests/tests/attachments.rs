@@ -4,22 +4,13 @@
 //! served only to the conversation's participants, with headers under which nothing runs; and
 //! uploads no message claimed deleted by the cron trigger after a day.
 //!
-//! The tests share the demo site and one of them changes its settings, so each holds [`SITE`].
+//! The tests share the demo site and one of them changes its settings, so each holds it
+//! ([`site_lock`], [`SiteSettings`]).
 
-use std::sync::{Mutex, MutexGuard};
-
-use porchlight_tests::{local_sql, new_client_id, Edge, Reply, PNG};
-use protocol::api::{
-    ConversationCreated, ErrorCode, HousekeepingDone, MessageAccepted, WidgetConfig,
-};
+use porchlight_tests::{local_sql, new_client_id, site_lock, Edge, Reply, SiteSettings, PNG};
+use protocol::api::{ConversationCreated, ErrorCode, HousekeepingDone, MessageAccepted};
 use protocol::settings::{ChatSettings, FileKind};
 use protocol::Attachment;
-
-static SITE: Mutex<()> = Mutex::new(());
-
-fn lock() -> MutexGuard<'static, ()> {
-    SITE.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
@@ -93,7 +84,7 @@ fn fetch_as_visitor(edge: &Edge, token: &str, conversation: &str, file: &str) ->
 
 #[test]
 fn a_first_message_can_be_a_file_served_only_to_its_conversation() {
-    let _site = lock();
+    let _site = site_lock();
     let edge = Edge::from_env();
     // Before the visitor has a token: an anonymous upload, claimed by the conversation it starts.
     let file = uploaded(&upload(&edge, None, "C:\\Users\\me\\cat.png", PNG));
@@ -178,7 +169,7 @@ fn a_first_message_can_be_a_file_served_only_to_its_conversation() {
 
 #[test]
 fn a_visitors_upload_is_theirs_to_send_once() {
-    let _site = lock();
+    let _site = site_lock();
     let edge = Edge::from_env();
     let mine = edge.start_conversation(None, "I'll send the invoice");
     let theirs = edge.start_conversation(None, "hi");
@@ -232,7 +223,7 @@ fn a_visitors_upload_is_theirs_to_send_once() {
 
 #[test]
 fn files_are_judged_by_their_bytes() {
-    let _site = lock();
+    let _site = site_lock();
     let edge = Edge::from_env();
     let html = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>";
     for name in ["photo.png", "notes.txt", "page.html"] {
@@ -264,34 +255,10 @@ fn files_are_judged_by_their_bytes() {
 
 #[test]
 fn the_site_sets_size_kinds_and_whether_visitors_may_attach() {
-    let _site = lock();
-    let edge = Edge::from_env();
-    let cookie = edge.sign_in();
-    let path = format!("/api/admin/sites/{}/settings", edge.site_id);
-    let original: ChatSettings = edge
-        .request("GET", &path, &[("cookie", &cookie)], None)
-        .json();
-    let put = |settings: &ChatSettings| {
-        edge.request(
-            "PUT",
-            &path,
-            &[
-                ("cookie", &cookie),
-                ("origin", &edge.url),
-                ("content-type", "application/json"),
-            ],
-            Some(&serde_json::to_string(settings).expect("json")),
-        )
-    };
-    let config = || -> WidgetConfig {
-        edge.request(
-            "GET",
-            &format!("/api/sites/{}/widget-config", edge.site_id),
-            &[],
-            None,
-        )
-        .json()
-    };
+    let site = SiteSettings::hold();
+    let (edge, original) = (&site.edge, &site.original);
+    let put = |settings: &ChatSettings| site.put(settings);
+    let config = || site.config();
     let public = config().attachments.expect("attachments are on by default");
     assert_eq!(public.max_bytes, original.attachments.max_bytes);
     assert!(public.accept.contains("image/png") && public.accept.contains(".pdf"));
@@ -300,10 +267,10 @@ fn the_site_sets_size_kinds_and_whether_visitors_may_attach() {
     next.attachments.max_bytes = 100;
     next.attachments.kinds = [FileKind::Pdf].into();
     assert_eq!(put(&next).status, 200);
-    let big = upload(&edge, None, "big.pdf", &[PDF, &[b' '; 64]].concat());
+    let big = upload(edge, None, "big.pdf", &[PDF, &[b' '; 64]].concat());
     big.assert_error(413, ErrorCode::FileTooLarge);
     assert!(big.body.contains("at most 100 bytes"), "{}", big.body);
-    upload(&edge, None, "cat.png", PNG).assert_error(415, ErrorCode::UnsupportedFileType);
+    upload(edge, None, "cat.png", PNG).assert_error(415, ErrorCode::UnsupportedFileType);
     assert_eq!(
         config().attachments.map(|a| a.accept).as_deref(),
         Some("application/pdf,.pdf")
@@ -312,7 +279,7 @@ fn the_site_sets_size_kinds_and_whether_visitors_may_attach() {
     next.attachments.enabled = false;
     assert_eq!(put(&next).status, 200);
     assert_eq!(config().attachments, None);
-    upload(&edge, None, "a.pdf", PDF).assert_error(403, ErrorCode::AttachmentsDisabled);
+    upload(edge, None, "a.pdf", PDF).assert_error(403, ErrorCode::AttachmentsDisabled);
 
     // Bad settings are refused by name and change nothing.
     let mut bad = original.clone();
@@ -326,7 +293,7 @@ fn the_site_sets_size_kinds_and_whether_visitors_may_attach() {
     );
     assert_eq!(config().attachments, None, "nothing changed");
 
-    assert_eq!(put(&original).status, 200);
+    assert_eq!(put(original).status, 200);
     assert!(config().attachments.is_some());
 }
 
@@ -354,7 +321,7 @@ fn age_upload(file: &Attachment, hours: i64) {
 
 #[test]
 fn uploads_never_sent_are_deleted_after_a_day_and_sent_ones_kept() {
-    let _site = lock();
+    let _site = site_lock();
     let edge = Edge::from_env();
     let first = uploaded(&upload(&edge, None, "kept.png", PNG));
     let created: ConversationCreated = start_with_file(&edge, None, &first.id).json();

@@ -3,48 +3,43 @@
 //! escaped HTML, the site's sender, the e-mail's id as idempotency key), retried after a
 //! provider error with the same key, failed for good on a refusal; sent by itself on close to a
 //! visitor whose address the team filled in, only when an agent took part. Bad input changes
-//! nothing. The tests change the demo site's settings and script the fake, so they hold [`MAIL`].
+//! nothing. The tests change the demo site's settings and script the fake, so they hold the site ([`SiteSettings`]) one at a time.
 
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use porchlight_tests::{new_client_id, Edge, Reply};
+use porchlight_tests::{new_client_id, Reply, SiteSettings};
 use protocol::api::{EmailList, EmailRecord, EmailStatus, ErrorCode, VisitorDetails};
-use protocol::settings::ChatSettings;
 use serde_json::{json, Value};
 
-static MAIL: Mutex<()> = Mutex::new(());
-
+/// The site held for one test ([`SiteSettings`], put back after) with a sender set, and the
+/// fake provider.
 struct Mail {
-    edge: Edge,
-    admin: String,
-    original: ChatSettings,
+    held: SiteSettings,
     fake: String,
-    _lock: MutexGuard<'static, ()>,
+}
+
+impl std::ops::Deref for Mail {
+    type Target = SiteSettings;
+    fn deref(&self) -> &SiteSettings {
+        &self.held
+    }
 }
 
 impl Mail {
     /// Holds the site with a sender set (and transcripts on close as `on_close` says).
     fn start(on_close: bool) -> Self {
-        let lock = MAIL.lock().unwrap_or_else(|p| p.into_inner());
-        let edge = Edge::from_env();
-        let admin = edge.sign_in();
-        let path = format!("/api/admin/sites/{}/settings", edge.site_id);
-        let original: ChatSettings = edge.as_agent(&admin, "GET", &path, None).json();
-        let mut settings = serde_json::to_value(&original).expect("json");
+        let held = SiteSettings::hold();
+        let mut settings = serde_json::to_value(&held.original).expect("json");
         settings["email"] = json!({
             "from_name": "Larkspur Bakery",
             "from_address": "chat@bakery.example",
             "transcript_on_close": on_close,
         });
-        let reply = edge.as_agent(&admin, "PUT", &path, Some(&settings));
+        let reply = held.put_raw(&settings.to_string());
         assert_eq!(reply.status, 200, "{}", reply.body);
         Self {
             fake: std::env::var("FAKE_GRAPH_URL").expect("FAKE_GRAPH_URL"),
-            edge,
-            admin,
-            original,
-            _lock: lock,
+            held,
         }
     }
 
@@ -66,7 +61,7 @@ impl Mail {
 
     fn post(&self, conversation: &str, action: &str, body: Value) -> Reply {
         self.edge.as_agent(
-            &self.admin,
+            &self.cookie,
             "POST",
             &format!("/api/agent/conversations/{conversation}/{action}"),
             Some(&body),
@@ -75,7 +70,7 @@ impl Mail {
 
     fn emails(&self, conversation: &str) -> Vec<EmailRecord> {
         let reply = self.edge.as_agent(
-            &self.admin,
+            &self.cookie,
             "GET",
             &format!("/api/agent/conversations/{conversation}/emails"),
             None,
@@ -122,14 +117,6 @@ impl Mail {
         ureq::post(&format!("{}/__fake/respond", self.fake))
             .send_json(json!({ "status": status, "body": body, "times": 1 }))
             .expect("the fake takes a script");
-    }
-}
-
-impl Drop for Mail {
-    fn drop(&mut self) {
-        let path = format!("/api/admin/sites/{}/settings", self.edge.site_id);
-        let body = serde_json::to_value(&self.original).expect("json");
-        let _ = self.edge.as_agent(&self.admin, "PUT", &path, Some(&body));
     }
 }
 
@@ -209,7 +196,7 @@ fn closing_emails_the_transcript_to_a_known_visitor_when_an_agent_took_part() {
     let mail = Mail::start(true);
     let set_visitor = |id: &str, body: Value| {
         mail.edge.as_agent(
-            &mail.admin,
+            &mail.cookie,
             "PUT",
             &format!("/api/agent/conversations/{id}/visitor"),
             Some(&body),
@@ -273,7 +260,7 @@ fn bad_requests_are_refused_and_change_nothing() {
             "POST",
             &format!("/api/agent/conversations/{id}/transcript"),
             &[
-                ("cookie", &mail.admin),
+                ("cookie", &mail.cookie),
                 ("content-type", "application/json"),
             ],
             Some(r#"{"to":"ada@example.com"}"#),
@@ -283,8 +270,13 @@ fn bad_requests_are_refused_and_change_nothing() {
 
     let path = format!("/api/agent/conversations/{id}/visitor");
     mail.edge
-        .as_agent(&mail.admin, "PUT", &path, Some(&json!({ "email": "nope" })))
+        .as_agent(
+            &mail.cookie,
+            "PUT",
+            &path,
+            Some(&json!({ "email": "nope" })),
+        )
         .assert_error(400, ErrorCode::InvalidField);
-    let details: VisitorDetails = mail.edge.as_agent(&mail.admin, "GET", &path, None).json();
+    let details: VisitorDetails = mail.edge.as_agent(&mail.cookie, "GET", &path, None).json();
     assert_eq!(details.email, None);
 }

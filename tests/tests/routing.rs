@@ -4,43 +4,31 @@
 //! only when "only available" is off; nobody when everyone is full or the rule is off. Only the
 //! named members make the channel available. Bad rules are refused and change nothing.
 //!
-//! The tests change the demo site's settings, so they hold [`SITE`] and put them back.
+//! The tests change the demo site's settings, so they hold them ([`SiteSettings`]).
 
-use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
-
-use porchlight_tests::{Edge, Reply, Socket};
+use porchlight_tests::{Edge, Reply, SiteSettings, Socket};
 use protocol::api::{AgentProfile, ErrorCode, PublicAvailability, WidgetConfig};
 use protocol::settings::{ChatSettings, RoutingRule, RoutingSettings};
 use serde_json::json;
 
-static SITE: Mutex<()> = Mutex::new(());
-
+/// The site held for one test ([`SiteSettings`]: its settings, routing included, are put
+/// back), with the routing rule's helpers.
 struct Site {
-    edge: Edge,
-    admin: String,
-    original: ChatSettings,
-    _lock: MutexGuard<'static, ()>,
+    held: SiteSettings,
+}
+
+impl std::ops::Deref for Site {
+    type Target = SiteSettings;
+    fn deref(&self) -> &SiteSettings {
+        &self.held
+    }
 }
 
 impl Site {
     fn start() -> Self {
-        let lock = SITE.lock().unwrap_or_else(|p| p.into_inner());
-        let edge = Edge::from_env();
-        let admin = edge.sign_in();
-        let original: ChatSettings = edge
-            .as_agent(&admin, "GET", &Self::path(&edge), None)
-            .json();
         Self {
-            edge,
-            admin,
-            original,
-            _lock: lock,
+            held: SiteSettings::hold(),
         }
-    }
-
-    fn path(edge: &Edge) -> String {
-        format!("/api/admin/sites/{}/settings", edge.site_id)
     }
 
     fn put_routing(&self, routing: RoutingSettings) -> Reply {
@@ -48,9 +36,7 @@ impl Site {
             routing,
             ..self.original.clone()
         };
-        let body = serde_json::to_value(&settings).expect("json");
-        self.edge
-            .as_agent(&self.admin, "PUT", &Self::path(&self.edge), Some(&body))
+        self.put(&settings)
     }
 
     fn route_among(&self, members: &[&AgentProfile], only_available: bool) {
@@ -66,7 +52,7 @@ impl Site {
     fn set_limit(&self, member: &AgentProfile, limit: Option<u32>) {
         let path = format!("/api/admin/agents/{}/chat-limit", member.id);
         let reply = self.edge.as_agent(
-            &self.admin,
+            &self.cookie,
             "PUT",
             &path,
             Some(&json!({ "chat_limit": limit })),
@@ -79,36 +65,6 @@ impl Site {
     fn new_conversation(&self, watch: &mut Socket) -> Option<String> {
         let created = self.edge.start_conversation(None, "who will answer me?");
         watch.next_row_of(&created.conversation_id).assignee_id
-    }
-
-    /// Waits (bounded) until the public config satisfies `ok`.
-    fn config_until(&self, what: &str, ok: impl Fn(&WidgetConfig) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let config: WidgetConfig = self
-                .edge
-                .request(
-                    "GET",
-                    &format!("/api/sites/{}/widget-config", self.edge.site_id),
-                    &[],
-                    None,
-                )
-                .json();
-            if ok(&config) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "config never became {what}: {config:?}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        let _ = self.put_routing(RoutingSettings::default());
     }
 }
 
@@ -126,8 +82,8 @@ fn set_status(edge: &Edge, cookie: &str, status: &str) {
 fn new_conversations_go_to_the_least_busy_available_member_within_limits() {
     let site = Site::start();
     let edge = &site.edge;
-    let (ann, ann_cookie) = edge.new_member(&site.admin, "agent");
-    let (ben, ben_cookie) = edge.new_member(&site.admin, "agent");
+    let (ann, ann_cookie) = edge.new_member(&site.cookie, "agent");
+    let (ben, ben_cookie) = edge.new_member(&site.cookie, "agent");
     let mut watch = edge.inbox_socket(&ann_cookie);
     let _ben_present = edge.inbox_socket(&ben_cookie);
     let (a, b) = (Some(ann.id.clone()), Some(ben.id.clone()));
@@ -167,8 +123,8 @@ fn new_conversations_go_to_the_least_busy_available_member_within_limits() {
 fn only_the_routed_members_make_the_chat_available() {
     let site = Site::start();
     let edge = &site.edge;
-    let (ann, ann_cookie) = edge.new_member(&site.admin, "agent");
-    let (ben, ben_cookie) = edge.new_member(&site.admin, "agent");
+    let (ann, ann_cookie) = edge.new_member(&site.cookie, "agent");
+    let (ben, ben_cookie) = edge.new_member(&site.cookie, "agent");
     let _ben_present = edge.inbox_socket(&ben_cookie);
     let available =
         |c: &WidgetConfig| matches!(c.availability, PublicAvailability::Available { .. });
@@ -191,12 +147,16 @@ fn bad_rules_are_refused_and_change_nothing() {
     let members = |ids: serde_json::Value| {
         let mut settings = serde_json::to_value(&site.original).expect("json");
         settings["routing"] = json!({ "rule": { "kind": "members", "agent_ids": ids } });
-        site.edge
-            .as_agent(&site.admin, "PUT", &Site::path(&site.edge), Some(&settings))
+        site.edge.as_agent(
+            &site.cookie,
+            "PUT",
+            &site.edge.settings_path(),
+            Some(&settings),
+        )
     };
     let me: AgentProfile = site
         .edge
-        .as_agent(&site.admin, "GET", "/api/agent/me", None)
+        .as_agent(&site.cookie, "GET", "/api/agent/me", None)
         .json();
 
     for (ids, field) in [
@@ -211,12 +171,17 @@ fn bad_rules_are_refused_and_change_nothing() {
     let mut settings = serde_json::to_value(&site.original).expect("json");
     settings["routing"] = json!({ "rule": { "kind": "round_robin" } });
     site.edge
-        .as_agent(&site.admin, "PUT", &Site::path(&site.edge), Some(&settings))
+        .as_agent(
+            &site.cookie,
+            "PUT",
+            &site.edge.settings_path(),
+            Some(&settings),
+        )
         .assert_error(400, ErrorCode::MalformedBody);
 
     let stored: ChatSettings = site
         .edge
-        .as_agent(&site.admin, "GET", &Site::path(&site.edge), None)
+        .as_agent(&site.cookie, "GET", &site.edge.settings_path(), None)
         .json();
     assert_eq!(stored.routing, site.original.routing);
 }

@@ -2,10 +2,9 @@
 //! them, from agent presence and from the clock. The tests share the demo site, so they take a
 //! lock and put the default settings back when done.
 
-use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use porchlight_tests::{Edge, Reply};
+use porchlight_tests::{Edge, Reply, SiteSettings};
 use protocol::api::{AgentProfile, ErrorCode, PublicAvailability, WidgetConfig};
 use protocol::settings::{
     AvailabilityMode, BusinessHours, ChatSettings, ConsentMode, ConsentSettings, Font, Language,
@@ -13,63 +12,24 @@ use protocol::settings::{
     NOTICE_MAX_CHARS,
 };
 
-static SITE: Mutex<()> = Mutex::new(());
-
-/// Holds the site for one test and restores the settings it started with.
+/// Holds the site for one test ([`SiteSettings`]: its settings are put back) and leaves the
+/// demo agent available.
 struct Session {
-    edge: Edge,
-    cookie: String,
-    original: ChatSettings,
-    _lock: MutexGuard<'static, ()>,
+    site: SiteSettings,
+}
+
+impl std::ops::Deref for Session {
+    type Target = SiteSettings;
+    fn deref(&self) -> &SiteSettings {
+        &self.site
+    }
 }
 
 impl Session {
     fn start() -> Self {
-        let lock = SITE.lock().unwrap_or_else(|p| p.into_inner());
-        let edge = Edge::from_env();
-        let cookie = edge.sign_in();
-        let original: ChatSettings = edge
-            .request("GET", &settings_path(&edge), &[("cookie", &cookie)], None)
-            .json();
         Self {
-            edge,
-            cookie,
-            original,
-            _lock: lock,
+            site: SiteSettings::hold(),
         }
-    }
-
-    fn put(&self, settings: &ChatSettings) -> Reply {
-        self.put_raw(&serde_json::to_string(settings).expect("json"))
-    }
-
-    fn put_raw(&self, body: &str) -> Reply {
-        self.edge.request(
-            "PUT",
-            &settings_path(&self.edge),
-            &[
-                ("cookie", &self.cookie),
-                ("origin", &self.edge.url),
-                ("content-type", "application/json"),
-            ],
-            Some(body),
-        )
-    }
-
-    fn config(&self) -> WidgetConfig {
-        self.config_reply(&[]).json()
-    }
-
-    /// The config as a browser sending `headers` gets it (asserted to be a 200).
-    fn config_reply(&self, headers: &[(&str, &str)]) -> Reply {
-        let reply = self.edge.request(
-            "GET",
-            &format!("/api/sites/{}/widget-config", self.edge.site_id),
-            headers,
-            None,
-        );
-        assert_eq!(reply.status, 200, "{}", reply.body);
-        reply
     }
 
     fn set_status(&self, status: &str) {
@@ -83,33 +43,16 @@ impl Session {
         let profile: AgentProfile = reply.json();
         assert_eq!(serde_json::to_value(profile.status).expect("json"), status);
     }
-
-    /// Waits (bounded) until the config satisfies `ok`; presence follows socket closes.
-    fn config_until(&self, what: &str, ok: impl Fn(&WidgetConfig) -> bool) -> WidgetConfig {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let config = self.config();
-            if ok(&config) {
-                return config;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "config never became {what}: {config:?}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = self.put(&self.original);
         self.set_status("available");
     }
 }
 
 fn settings_path(edge: &Edge) -> String {
-    format!("/api/admin/sites/{}/settings", edge.site_id)
+    edge.settings_path()
 }
 
 /// Consent settings as an admin sends them (the server sets the version).

@@ -244,30 +244,9 @@ impl DurableObject for Conversation {
 async fn publish(env: Env, init: Init, message: Message) {
     let result: Result<()> = async {
         let db = env.d1(config::DB)?;
-        let searchable = match &message.attachment {
-            Some(file) => format!("{} {}", message.body, file.name),
-            None => message.body.clone(),
-        };
-        store::index_message(&db, &init.conversation_id, message.seq, &searchable).await?;
-        if let protocol::Author::Agent { id, name } = &message.author {
-            store::reports::record_agent_reply(
-                &db,
-                &init.conversation_id,
-                id,
-                name,
-                message.sent_at,
-            )
-            .await?;
-        }
-        let summary = store::record_message(
-            &db,
-            &init.conversation_id,
-            message.seq,
-            message.sent_at,
-            &preview_of(&message),
-            matches!(message.author, protocol::Author::Agent { .. }),
-        )
-        .await?;
+        let summary =
+            store::publish_message(&db, &init.conversation_id, &message, &preview_of(&message))
+                .await?;
         match summary {
             // A new conversation: routed by the site's rule before anyone sees it.
             Some(summary) if message.seq == 1 => {
@@ -403,8 +382,13 @@ impl Conversation {
         crate::inbox::notify(&self.env, crate::inbox::DEFAULT_INBOX, &summary).await?;
         if changed && status == ConversationStatus::Closed {
             let app = crate::config::App::new(self.env.clone())?;
-            let messages = self.log.after(0, usize::MAX)?;
-            crate::mail::on_close(&app, &init.conversation_id, &messages).await;
+            let messages = || {
+                self.log.after(0, usize::MAX).unwrap_or_else(|e| {
+                    console_error!("the log could not be read for a transcript: {e}");
+                    Vec::new()
+                })
+            };
+            crate::mail::on_close(&app, &init.conversation_id, messages).await;
         }
         Ok(summary)
     }

@@ -190,9 +190,8 @@ pub async fn sign_in(app: &App, mut req: Request) -> ApiResult<Response> {
             ));
         }
     };
-    if let Some((account, _)) = keys.first().filter(|_| email.is_some()) {
-        store::team::clear_failures(&app.db, account).await?;
-    }
+    // The right password ends the account's run of failures (not the address's).
+    store::team::clear_failures(&app.db, &throttle::account_key(&agent.email)).await?;
     start_session(app, &req, &agent, 200).await
 }
 

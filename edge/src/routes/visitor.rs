@@ -48,7 +48,10 @@ pub async fn set_details(app: &App, mut req: Request, id: &str) -> ApiResult<Res
     if !store::mail::set_visitor_details(&app.db, id, name.as_deref(), email.as_deref()).await? {
         return Err(not_a_chat());
     }
-    details(app, &req, id).await
+    let details = store::mail::visitor_details(&app.db, id)
+        .await?
+        .ok_or_else(not_a_chat)?;
+    Ok(http::json(&details, 200))
 }
 
 /// `POST /api/agent/conversations/{id}/transcript` → 202 with the queued `EmailRecord`.

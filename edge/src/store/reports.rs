@@ -4,20 +4,20 @@
 use protocol::api::AgentStats;
 use protocol::Millis;
 use serde::Deserialize;
-use worker::{D1Database, Result};
+use worker::{D1Database, D1PreparedStatement, Result};
 
 use super::{num, stmt, text};
 
-/// Records an agent's reply in a conversation: its first response time (once), and the agent's
-/// count of replies there.
-pub async fn record_agent_reply(
+/// The statements recording an agent's reply in a conversation: its first response time (once),
+/// and the agent's count of replies there (part of `super::publish_message`'s transaction).
+pub fn agent_reply(
     db: &D1Database,
     conversation_id: &str,
     agent_id: &str,
     agent_name: &str,
     at: Millis,
-) -> Result<()> {
-    db.batch(vec![
+) -> Result<[D1PreparedStatement; 2]> {
+    Ok([
         stmt(
             db,
             "UPDATE conversations SET first_response_at = ?2 \
@@ -32,8 +32,6 @@ pub async fn record_agent_reply(
             &[text(conversation_id), text(agent_id), text(agent_name), num(at)],
         )?,
     ])
-    .await?;
-    Ok(())
 }
 
 /// A conversation's times, for a report.
@@ -44,9 +42,6 @@ pub struct Times {
     pub closed_at: Option<Millis>,
 }
 
-/// `channel` is `''` for every channel.
-const IN_CHANNEL: &str = "(?3 = '' OR channel = ?3) AND last_seq > 0";
-
 /// Conversations started in `[from, to)`.
 pub async fn started(
     db: &D1Database,
@@ -54,17 +49,14 @@ pub async fn started(
     to: Millis,
     channel: &str,
 ) -> Result<Vec<Times>> {
-    stmt(
+    times(
         db,
-        &format!(
-            "SELECT created_at, first_response_at, closed_at FROM conversations \
-             WHERE created_at >= ?1 AND created_at < ?2 AND {IN_CHANNEL} LIMIT 100000"
-        ),
-        &[num(from), num(to), text(channel)],
-    )?
-    .all()
-    .await?
-    .results()
+        "created_at >= ?1 AND created_at < ?2",
+        from,
+        to,
+        channel,
+    )
+    .await
 }
 
 /// Conversations closed in `[from, to)` (and still closed).
@@ -74,12 +66,30 @@ pub async fn closed(
     to: Millis,
     channel: &str,
 ) -> Result<Vec<Times>> {
+    times(
+        db,
+        "status = 'closed' AND closed_at >= ?1 AND closed_at < ?2",
+        from,
+        to,
+        channel,
+    )
+    .await
+}
+
+/// The times of the conversations `period` (SQL over `?1`, `?2`) selects, in `channel` (`''`:
+/// every channel).
+async fn times(
+    db: &D1Database,
+    period: &str,
+    from: Millis,
+    to: Millis,
+    channel: &str,
+) -> Result<Vec<Times>> {
     stmt(
         db,
         &format!(
             "SELECT created_at, first_response_at, closed_at FROM conversations \
-             WHERE status = 'closed' AND closed_at >= ?1 AND closed_at < ?2 AND {IN_CHANNEL} \
-             LIMIT 100000"
+             WHERE {period} AND (?3 = '' OR channel = ?3) AND last_seq > 0 LIMIT 100000"
         ),
         &[num(from), num(to), text(channel)],
     )?

@@ -422,7 +422,7 @@ pub async fn accept(
 
 // ---- failed sign-ins ----
 
-/// The failures counted under each key that has any.
+/// The failures counted under each key that has any (one query for all of them).
 pub async fn failures(db: &D1Database, keys: &[&str]) -> Result<Vec<(String, Failures)>> {
     #[derive(Deserialize)]
     struct Row {
@@ -430,26 +430,34 @@ pub async fn failures(db: &D1Database, keys: &[&str]) -> Result<Vec<(String, Fai
         count: u32,
         since: Millis,
     }
-    let mut found = Vec::new();
-    for key in keys {
-        let row: Option<Row> = stmt(
-            db,
-            "SELECT key, count, since FROM login_failures WHERE key = ?1",
-            &[text(key)],
-        )?
-        .first(None)
-        .await?;
-        if let Some(r) = row {
-            found.push((
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let places: Vec<String> = (1..=keys.len()).map(|i| format!("?{i}")).collect();
+    let args: Vec<_> = keys.iter().map(|k| text(k)).collect();
+    let rows: Vec<Row> = stmt(
+        db,
+        &format!(
+            "SELECT key, count, since FROM login_failures WHERE key IN ({})",
+            places.join(", ")
+        ),
+        &args,
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
                 r.key,
                 Failures {
                     count: r.count,
                     since: r.since,
                 },
-            ));
-        }
-    }
-    Ok(found)
+            )
+        })
+        .collect())
 }
 
 /// Counts one failure under each key, starting a new window where the last one is over.
