@@ -25,8 +25,18 @@ pub const MAIL_API_KEY: &str = "MAIL_API_KEY";
 pub const META_APP_SECRET: &str = "META_APP_SECRET";
 /// Secret: the token Meta echoes in the webhook subscription handshake.
 pub const META_VERIFY_TOKEN: &str = "META_VERIFY_TOKEN";
+/// Queue of agents' replies on Messenger and WhatsApp, consumed by [`crate::replies`].
+pub const REPLIES: &str = "REPLIES";
+/// Var: Meta's Graph API with its pinned version (tests point it at a local fake).
+pub const GRAPH_API_BASE: &str = "GRAPH_API_BASE";
+/// Var, optional: the Meta app's id, by which Messenger echoes of our own replies are known
+/// even before their message id is recorded.
+pub const META_APP_ID: &str = "META_APP_ID";
 /// Secret: 32 random bytes, base64 (`openssl rand -base64 32`), sealing Meta tokens at rest.
 pub const TOKEN_KEY: &str = "TOKEN_KEY";
+
+/// Meta's Graph API, at the version Porchlight was built and tested against.
+pub const DEFAULT_GRAPH_API_BASE: &str = "https://graph.facebook.com/v21.0";
 
 /// Everything a request handler needs, looked up once from the environment.
 pub struct App {
@@ -79,6 +89,30 @@ impl App {
     /// The queue of e-mails to send.
     pub fn outbound(&self) -> Result<worker::Queue> {
         self.env.queue(OUTBOUND)
+    }
+
+    /// The queue of replies to send on Messenger and WhatsApp.
+    pub fn replies(&self) -> Result<worker::Queue> {
+        self.env.queue(REPLIES)
+    }
+
+    /// Meta's Graph API base, without a trailing slash.
+    pub fn graph_api_base(&self) -> String {
+        self.env
+            .var(GRAPH_API_BASE)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| DEFAULT_GRAPH_API_BASE.into())
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    /// The Meta app's id, when configured.
+    pub fn meta_app_id(&self) -> Option<String> {
+        self.env
+            .var(META_APP_ID)
+            .ok()
+            .map(|v| v.to_string())
+            .filter(|v| !v.is_empty())
     }
 
     /// The e-mail provider's base URL.

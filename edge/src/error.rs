@@ -51,7 +51,9 @@ impl ApiError {
             ErrorCode::BodyTooLarge | ErrorCode::FileTooLarge => 413,
             ErrorCode::UnsupportedFileType => 415,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden | ErrorCode::AttachmentsDisabled => 403,
+            ErrorCode::Forbidden | ErrorCode::AttachmentsDisabled | ErrorCode::NotOnThisChannel => {
+                403
+            }
             ErrorCode::UnknownSite
             | ErrorCode::UnknownConversation
             | ErrorCode::UnknownInvitation
@@ -63,7 +65,8 @@ impl ApiError {
             | ErrorCode::ConversationClosed
             | ErrorCode::AlreadyConnected
             | ErrorCode::AlreadyMember
-            | ErrorCode::LastAdmin => 409,
+            | ErrorCode::LastAdmin
+            | ErrorCode::ReplyWindowClosed => 409,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::NotConfigured => 503,
             ErrorCode::Internal => 500,

@@ -5,19 +5,19 @@
 //! are kept in `meta_unrouted`, never dropped. A failed event is retried by the queue (and, after
 //! its retries, kept in the dead-letter queue).
 //!
-//! Deliveries, reads and statuses refer to messages Porchlight sent; they change those messages'
-//! status once replies go out through the Send API (not yet), so today they add nothing.
+//! Deliveries, reads and statuses refer to replies Porchlight sent: they move those replies'
+//! delivery state on ([`crate::replies::on_report`]). Echoes of our own replies are dropped.
 
-use domain::meta::{render, EventKind, InboundEvent, MetaChannel};
+use domain::meta::{render, EventKind, InboundEvent};
 use protocol::{Channel, ConversationStatus};
 use worker::{console_error, Env, MessageBatch, MessageExt, Result};
 
 use crate::config::App;
-use crate::conversation::{Inbound, Init};
+use crate::conversation::{Inbound, Init, MetaParty};
 use crate::error::ApiResult;
 use crate::participant::Participant;
 use crate::routes::relay;
-use crate::{secrets, store};
+use crate::{replies, secrets, store};
 
 pub async fn consume(batch: MessageBatch<String>, env: Env) -> Result<()> {
     let app = App::new(env)?;
@@ -42,18 +42,23 @@ pub async fn consume(batch: MessageBatch<String>, env: Env) -> Result<()> {
     Ok(())
 }
 
-fn channel_of(channel: MetaChannel) -> Channel {
-    match channel {
-        MetaChannel::Messenger => Channel::Messenger,
-        MetaChannel::WhatsApp => Channel::WhatsApp,
-    }
-}
-
 async fn deliver(app: &App, event: &InboundEvent) -> ApiResult<()> {
+    match &event.kind {
+        EventKind::Status { .. } | EventKind::Delivered { .. } | EventKind::Read { .. } => {
+            return replies::on_report(app, event).await;
+        }
+        // Our own reply coming back: already in the thread.
+        EventKind::Echo {
+            external_id,
+            app_id,
+            ..
+        } if replies::is_ours(app, external_id, app_id.as_deref()).await? => return Ok(()),
+        _ => {}
+    }
     let Some(body) = render::as_text(&event.kind) else {
         return Ok(());
     };
-    let channel = channel_of(event.channel);
+    let channel: Channel = event.channel.into();
     let key = event.dedupe_key().map_or_else(
         // Messenger reactions carry no id of their own; who, what and when identify them.
         || format!("{}:{}:{}", event.kind.name(), event.contact, event.at),
@@ -89,6 +94,11 @@ async fn deliver(app: &App, event: &InboundEvent) -> ApiResult<()> {
                 &Init {
                     conversation_id: id.clone(),
                     site_id: connection.site_id.clone(),
+                    meta: Some(MetaParty {
+                        channel: event.channel,
+                        account: event.account.clone(),
+                        contact: event.contact.clone(),
+                    }),
                 },
             )
             .await?;

@@ -13,6 +13,7 @@
 //! - [`conversation`]: the conversation Durable Object (message log, sockets, fan-out).
 //! - [`inbound`]: the queue consumer storing Messenger and WhatsApp events in conversations.
 //! - [`mail`]: e-mail from conversations (transcripts): recorded, queued, sent with retries.
+//! - [`replies`]: agents' replies on Messenger and WhatsApp: queued, sent, tracked.
 //! - [`inbox`]: the inbox Durable Object (pushes list changes to agents' inbox sockets).
 //! - [`participant`]: who is on the other end of a request or socket, as the edge has verified.
 //! - [`secrets`]: randomness, ids, tokens and password hashing through WebCrypto.
@@ -30,6 +31,7 @@ mod inbound;
 mod inbox;
 mod mail;
 mod participant;
+mod replies;
 mod routes;
 mod secrets;
 mod store;
@@ -45,8 +47,11 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 #[event(queue)]
 async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
-    if batch.queue().starts_with("porchlight-outbound") {
+    let queue = batch.queue();
+    if queue.starts_with("porchlight-outbound") {
         mail::consume(batch, &config::App::new(env)?).await
+    } else if queue.starts_with("porchlight-replies") {
+        replies::consume(batch, &config::App::new(env)?).await
     } else {
         inbound::consume(batch, env).await
     }

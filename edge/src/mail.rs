@@ -212,10 +212,16 @@ async fn deliver(app: &App, id: &str) -> ApiResult<Next> {
         }
         Sent::Unanswered(reason) => {
             store::mail::note_email_error(&app.db, id, &reason).await?;
-            // 2, 4, 8 … seconds, at most ten minutes.
-            Ok(Next::RetryIn(2u32.saturating_pow(email.attempts).min(600)))
+            Ok(Next::RetryIn(retry_delay(email.attempts.into())))
         }
     }
+}
+
+/// Seconds to wait before attempt `attempts + 1` of something sent out (e-mails, replies):
+/// 2, 4, 8 … seconds, at most ten minutes.
+pub fn retry_delay(attempts: i64) -> u32 {
+    let exponent = u32::try_from(attempts.clamp(1, 20)).unwrap_or(20);
+    2u32.saturating_pow(exponent).min(600)
 }
 
 async fn fail(app: &App, id: &str, reason: &str) -> Result<()> {

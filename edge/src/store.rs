@@ -14,6 +14,7 @@ use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result, Result};
 
 pub mod mail;
+pub mod replies;
 pub mod reports;
 pub mod snippets;
 pub mod team;
@@ -820,13 +821,16 @@ pub async fn insert_meta_conversation(db: &D1Database, c: &NewMetaConversation<'
     let conversation = stmt(
         db,
         "INSERT INTO conversations (id, site_id, visitor_id, channel, status, created_at, \
-         updated_at, last_seq, contact_name) VALUES (?1, ?2, NULL, ?3, 'open', ?4, ?4, 0, ?5)",
+         updated_at, last_seq, contact_name, meta_account_id, meta_contact_id) \
+         VALUES (?1, ?2, NULL, ?3, 'open', ?4, ?4, 0, ?5, ?6, ?7)",
         &[
             text(c.id),
             text(c.site_id),
             text(channel_name(c.channel)),
             num(c.at),
             opt_text(c.contact_name),
+            text(c.account_id),
+            text(c.contact_id),
         ],
     )?;
     let contact = stmt(

@@ -85,6 +85,11 @@ pub enum ErrorCode {
     UnknownAgent,
     /// No snippet has that id.
     UnknownSnippet,
+    /// Meta's window for this reply has closed (Messenger after 7 days, WhatsApp after 24 hours
+    /// without a template); the message says what may still be sent.
+    ReplyWindowClosed,
+    /// Files cannot be sent on this conversation's channel.
+    NotOnThisChannel,
     /// Something failed on the server; it was logged.
     Internal,
 }

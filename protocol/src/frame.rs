@@ -93,6 +93,8 @@ pub enum InboxFrame {
 pub enum AgentFrame {
     /// An internal note was stored.
     Note(Note),
+    /// A reply on Messenger or WhatsApp moved on (sent, delivered, read, failed).
+    Delivery(crate::reply::Delivery),
 }
 
 /// Why an agent was signed out.

@@ -6,6 +6,7 @@
 //! - [`frame`]: WebSocket frames on a conversation socket and on an agent's inbox socket.
 //! - [`embed`]: `postMessage` messages between the host-page loader and the widget frame.
 //! - [`limits`]: the limits both sides enforce (the server is the authority).
+//! - [`reply`]: Meta's reply windows and what became of each reply sent there.
 //! - [`settings`]: per-site chat channel settings as stored and edited (availability, hours).
 //!
 //! The crate does no IO and knows nothing of its callers; it compiles natively and to wasm.
@@ -15,6 +16,7 @@ pub mod embed;
 pub mod frame;
 pub mod i18n;
 pub mod limits;
+pub mod reply;
 pub mod settings;
 
 use serde::{Deserialize, Serialize};

@@ -5,6 +5,8 @@
 //! Requests are plain HTTP (ureq) and WebSockets (tungstenite), typed with the `protocol` crate,
 //! so a change to the wire types breaks these tests at compile time.
 
+pub mod meta;
+
 use std::net::TcpStream;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};

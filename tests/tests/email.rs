@@ -3,10 +3,12 @@
 //! escaped HTML, the site's sender, the e-mail's id as idempotency key), retried after a
 //! provider error with the same key, failed for good on a refusal; sent by itself on close to a
 //! visitor whose address the team filled in, only when an agent took part. Bad input changes
-//! nothing. The tests change the demo site's settings and script the fake, so they hold the site ([`SiteSettings`]) one at a time.
+//! nothing. The tests change the demo site's settings and script the fake, so they hold the site ([`SiteSettings`])
+//! one at a time, and script only the provider's path.
 
 use std::time::{Duration, Instant};
 
+use porchlight_tests::meta::FakeGraph;
 use porchlight_tests::{new_client_id, Reply, SiteSettings};
 use protocol::api::{EmailList, EmailRecord, EmailStatus, ErrorCode, VisitorDetails};
 use serde_json::{json, Value};
@@ -15,7 +17,7 @@ use serde_json::{json, Value};
 /// fake provider.
 struct Mail {
     held: SiteSettings,
-    fake: String,
+    fake: FakeGraph,
 }
 
 impl std::ops::Deref for Mail {
@@ -38,7 +40,7 @@ impl Mail {
         let reply = held.put_raw(&settings.to_string());
         assert_eq!(reply.status, 200, "{}", reply.body);
         Self {
-            fake: std::env::var("FAKE_GRAPH_URL").expect("FAKE_GRAPH_URL"),
+            fake: FakeGraph::from_env(),
             held,
         }
     }
@@ -98,25 +100,16 @@ impl Mail {
 
     /// What the provider received for e-mail `id`, in order.
     fn received(&self, id: &str) -> Vec<Value> {
-        let all: Value = ureq::get(&format!("{}/__fake/requests", self.fake))
-            .call()
-            .expect("the fake answers")
-            .body_mut()
-            .read_json()
-            .expect("json");
-        all.as_array()
-            .expect("a list")
-            .iter()
+        self.fake
+            .requests()
+            .into_iter()
             .filter(|r| r["path"] == "/mail/emails" && r["idempotency_key"] == id)
-            .cloned()
             .collect()
     }
 
-    /// The provider's next answers.
+    /// The provider's next answer.
     fn script(&self, status: u16, body: Value) {
-        ureq::post(&format!("{}/__fake/respond", self.fake))
-            .send_json(json!({ "status": status, "body": body, "times": 1 }))
-            .expect("the fake takes a script");
+        self.fake.respond("/mail/emails", status, body, 1);
     }
 }
 

@@ -3,111 +3,15 @@
 //! the same inbox as website chats, a batch never failed by an unknown event kind, and a contact
 //! who writes after their thread was closed starting a new conversation.
 
-use std::time::{Duration, Instant};
-
-use hmac::{Hmac, Mac};
-use porchlight_tests::{new_client_id, Edge, Reply};
-use protocol::api::{ConversationList, ConversationSummary, ErrorCode, MessagePage};
+use porchlight_tests::meta::{
+    connect, conversation_where, messages, messenger_text, post, sign, unique_id,
+};
+use porchlight_tests::Edge;
+use protocol::api::{ConversationList, ErrorCode};
 use protocol::{Channel, ConversationStatus};
-use sha2::Sha256;
 
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name}: run through `cargo xtask test`"))
-}
-
-fn sign(body: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(env("META_APP_SECRET").as_bytes()).expect("key");
-    mac.update(body.as_bytes());
-    let digest: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("sha256={digest}")
-}
-
-fn post(edge: &Edge, channel: &str, body: &str, signature: Option<&str>) -> Reply {
-    let mut headers = vec![("content-type", "application/json")];
-    headers.extend(signature.map(|s| ("x-hub-signature-256", s)));
-    edge.request(
-        "POST",
-        &format!("/webhooks/{channel}"),
-        &headers,
-        Some(body),
-    )
-}
-
-/// A Meta-style numeric id no other test uses.
-fn unique_id() -> String {
-    let digits: String = new_client_id()
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    digits.chars().rev().take(15).collect()
-}
-
-fn connect(edge: &Edge, cookie: &str, channel: &str, account: &str) {
-    let body = serde_json::json!({
-        "channel": channel, "account_id": account, "business_account_id": "102290129340398",
-        "name": "Larkspur on Meta", "access_token": "EAAB-test-token-0123456789abcdef",
-    });
-    let reply = edge.request(
-        "POST",
-        &format!("/api/admin/sites/{}/connections", edge.site_id),
-        &[("cookie", cookie), ("origin", &edge.url)],
-        Some(&body.to_string()),
-    );
-    assert_eq!(reply.status, 201, "{}", reply.body);
-}
-
-fn messenger_text(page: &str, psid: &str, mid: &str, text: &str, at: i64) -> String {
-    serde_json::json!({
-        "object": "page",
-        "entry": [{ "id": page, "time": at, "messaging": [{
-            "sender": { "id": psid }, "recipient": { "id": page }, "timestamp": at,
-            "message": { "mid": mid, "text": text },
-        }]}],
-    })
-    .to_string()
-}
-
-/// Waits (bounded) for the queue consumer to have stored what `ok` looks for.
-fn conversation_where(
-    edge: &Edge,
-    cookie: &str,
-    ok: impl Fn(&ConversationSummary) -> bool,
-) -> ConversationSummary {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let list: ConversationList = edge
-            .request(
-                "GET",
-                "/api/agent/conversations",
-                &[("cookie", cookie)],
-                None,
-            )
-            .json();
-        if let Some(found) = list.conversations.into_iter().find(|c| ok(c)) {
-            return found;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the event never reached the inbox"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn messages(edge: &Edge, cookie: &str, id: &str) -> Vec<protocol::Message> {
-    edge.request(
-        "GET",
-        &format!("/api/agent/conversations/{id}/messages"),
-        &[("cookie", cookie)],
-        None,
-    )
-    .json::<MessagePage>()
-    .messages
 }
 
 #[test]

@@ -62,8 +62,8 @@ fn notes_reach_the_team_and_never_the_visitor() {
     loop {
         let frame: serde_json::Value = agent.receive();
         if frame.get("note").is_some() {
-            let AgentFrame::Note(live) = serde_json::from_value(frame).expect("an agent frame");
-            assert_eq!(live, note);
+            let live: AgentFrame = serde_json::from_value(frame).expect("an agent frame");
+            assert_eq!(live, AgentFrame::Note(note.clone()));
             break;
         }
     }

@@ -5,9 +5,11 @@
 //! unless a test scripted otherwise.
 //!
 //! Control routes, for tests:
-//! - `GET /__fake/requests`: every request so far, as JSON `[{method, path, query, body}]`.
-//! - `POST /__fake/respond` with `{"status": 400, "body": {…}, "times": 1}`: the next `times`
-//!   Graph calls get this answer (queued in order; then success again).
+//! - `GET /__fake/requests`: every request so far, as JSON
+//!   `[{method, path, query, body, idempotency_key, status, answer}]`.
+//! - `POST /__fake/respond` with `{"status": 400, "body": {…}, "times": 1, "path": "/v21.0/1/messages"}`:
+//!   the next `times` calls to `path` (to any path when it is left out) get this answer, queued
+//!   in order; then success again. Tests name their own Page's path, so they can run at once.
 //! - `POST /__fake/reset`: forget requests and scripts.
 
 use std::collections::VecDeque;
@@ -21,7 +23,7 @@ use tiny_http::{Header, Response, Server};
 #[derive(Default)]
 struct State {
     requests: Vec<Value>,
-    scripted: VecDeque<(u16, Value)>,
+    scripted: VecDeque<(Option<String>, u16, Value)>,
     sent: u64,
 }
 
@@ -90,8 +92,11 @@ fn handle(
             Ok(script) => {
                 let status = script["status"].as_u64().unwrap_or(200) as u16;
                 let times = script["times"].as_u64().unwrap_or(1);
+                let only = script["path"].as_str().map(str::to_owned);
                 for _ in 0..times {
-                    state.scripted.push_back((status, script["body"].clone()));
+                    state
+                        .scripted
+                        .push_back((only.clone(), status, script["body"].clone()));
                 }
                 (200, json!({}))
             }
@@ -105,21 +110,32 @@ fn handle(
                 "idempotency_key": idempotency_key,
                 "body": serde_json::from_str::<Value>(body).unwrap_or(Value::String(body.into())),
             }));
-            if let Some(scripted) = state.scripted.pop_front() {
-                return scripted;
+            let scripted = state
+                .scripted
+                .iter()
+                .position(|(only, _, _)| only.as_deref().is_none_or(|p| p == path));
+            let (status, answer) = match scripted.and_then(|i| state.scripted.remove(i)) {
+                Some((_, status, answer)) => (status, answer),
+                None => {
+                    state.sent += 1;
+                    success(path, body, state.sent)
+                }
+            };
+            if let Some(record) = state.requests.last_mut() {
+                record["status"] = json!(status);
+                record["answer"] = answer.clone();
             }
-            state.sent += 1;
-            success(path, state.sent)
+            (status, answer)
         }
     }
 }
 
-/// What Meta answers a successful send with: Messenger's `/me/messages` or WhatsApp's
-/// `/{phone-number-id}/messages`.
-fn success(path: &str, n: u64) -> (u16, Value) {
+/// What Meta answers a successful send with: Messenger's `/{page-id}/messages` (or
+/// `/me/messages`), or WhatsApp's `/{phone-number-id}/messages` (its body names the product).
+fn success(path: &str, body: &str, n: u64) -> (u16, Value) {
     if path.ends_with("/emails") {
         (200, json!({ "id": format!("em_fake{n}") }))
-    } else if path.ends_with("/me/messages") {
+    } else if path.ends_with("/messages") && !body.contains("\"messaging_product\"") {
         (
             200,
             json!({ "recipient_id": "psid", "message_id": format!("m_fake{n}") }),
@@ -186,6 +202,22 @@ mod tests {
     }
 
     #[test]
+    fn scripts_for_a_path_leave_other_paths_alone() {
+        let state = Mutex::new(State::default());
+        handle(
+            &state,
+            "POST",
+            "/__fake/respond",
+            r#"{"status":400,"body":{"error":{"code":190}},"path":"/v21.0/7/messages"}"#,
+            None,
+        );
+        let other = handle(&state, "POST", "/v21.0/8/messages", "{}", None);
+        assert_eq!(other.1["message_id"], "m_fake1");
+        let mine = handle(&state, "POST", "/v21.0/7/messages", "{}", None);
+        assert_eq!(mine.0, 400);
+    }
+
+    #[test]
     fn e_mails_get_an_id_and_keep_their_idempotency_key() {
         let state = Mutex::new(State::default());
         let (status, answer) = handle(&state, "POST", "/mail/emails", "{}", Some("e_1"));
@@ -202,7 +234,7 @@ mod tests {
             &state,
             "POST",
             "/v21.0/106540352242922/messages",
-            "{}",
+            r#"{"messaging_product":"whatsapp"}"#,
             None,
         );
         assert_eq!(status, 200);

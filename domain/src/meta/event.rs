@@ -17,6 +17,25 @@ pub enum MetaChannel {
     WhatsApp,
 }
 
+impl MetaChannel {
+    /// The product's name, for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Messenger => "Messenger",
+            Self::WhatsApp => "WhatsApp",
+        }
+    }
+}
+
+impl From<MetaChannel> for protocol::Channel {
+    fn from(channel: MetaChannel) -> Self {
+        match channel {
+            MetaChannel::Messenger => Self::Messenger,
+            MetaChannel::WhatsApp => Self::WhatsApp,
+        }
+    }
+}
+
 /// One thing that happened in a Meta conversation, normalised. The conversation it belongs to is
 /// (`channel`, `account`, `contact`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -13,6 +13,9 @@
 //!    the set of seen keys is the caller's: Meta redelivers, and these functions remember
 //!    nothing.
 //!
+//! 5. [`send`]: replies out: the Send API requests for an agent's reply and what Meta's
+//!    answer means (sent, retry, or failed with a reason).
+//!
 //! No IO and no clock here: times come from the payloads.
 
 mod content;
@@ -22,6 +25,7 @@ mod handshake;
 pub mod messenger;
 mod payload;
 pub mod render;
+pub mod send;
 mod signature;
 pub mod whatsapp;
 

@@ -1,6 +1,7 @@
 //! The conversation's state in its Durable Object's SQLite storage: the message log (sequence
 //! numbers, one row per participant and client id), the conversation's identity, how far each
-//! participant has read, and the team's internal notes. All calls are synchronous: SQLite-backed Durable Object storage
+//! participant has read, the team's internal notes, and replies on Meta channels waiting to be
+//! handed to the REPLIES queue. All calls are synchronous: SQLite-backed Durable Object storage
 //! runs in the object's thread, and no other event interleaves within a call.
 
 use protocol::api::{Note, SendMessage};
@@ -85,7 +86,21 @@ const MIGRATIONS: &[&str] = &[
          at INTEGER NOT NULL,
          UNIQUE (author_id, client_id)
      )",
+    // 3: agents' replies on a Meta channel waiting to be handed to the REPLIES queue (the
+    // object's alarm hands them off; `requests`: the Send API bodies as a JSON array).
+    "CREATE TABLE outbox (seq INTEGER PRIMARY KEY, requests TEXT NOT NULL)",
 ];
+
+#[derive(Deserialize)]
+struct OutboxRow {
+    seq: i64,
+    requests: String,
+}
+
+#[derive(Deserialize)]
+struct AtRow {
+    at: Option<i64>,
+}
 
 #[derive(Deserialize)]
 struct NoteRow {
@@ -306,6 +321,48 @@ impl Log {
             ],
         )?;
         Ok((message, false))
+    }
+
+    /// When the person (the visitor, or the contact on a Meta channel) last wrote.
+    pub fn last_contact_at(&self) -> Result<Option<Millis>> {
+        let rows: Vec<AtRow> = self
+            .sql
+            .exec(
+                "SELECT MAX(sent_at) AS at FROM messages WHERE author_kind = 'visitor'",
+                None,
+            )?
+            .to_array()?;
+        Ok(rows.into_iter().next().and_then(|r| r.at))
+    }
+
+    /// Keeps a reply's Send API requests until they are handed off.
+    pub fn hold_outgoing(&self, seq: Seq, requests: &str) -> Result<()> {
+        self.sql.exec(
+            "INSERT OR IGNORE INTO outbox (seq, requests) VALUES (?, ?)",
+            vec![SqlStorageValue::Integer(seq as i64), requests.into()],
+        )?;
+        Ok(())
+    }
+
+    /// The replies waiting to be handed off, oldest first: (seq, requests).
+    pub fn outgoing(&self) -> Result<Vec<(Seq, String)>> {
+        let rows: Vec<OutboxRow> = self
+            .sql
+            .exec("SELECT seq, requests FROM outbox ORDER BY seq", None)?
+            .to_array()?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (u64::try_from(r.seq).unwrap_or(0), r.requests))
+            .collect())
+    }
+
+    /// Forgets a reply that was handed off.
+    pub fn handed_off(&self, seq: Seq) -> Result<()> {
+        self.sql.exec(
+            "DELETE FROM outbox WHERE seq = ?",
+            vec![SqlStorageValue::Integer(seq as i64)],
+        )?;
+        Ok(())
     }
 
     pub fn after(&self, after: Seq, limit: usize) -> Result<Vec<Message>> {

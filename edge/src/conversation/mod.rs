@@ -17,17 +17,26 @@
 //!   positions and who is present, then live frames.
 //! - `POST /inbound` with [`Inbound`]: a Messenger or WhatsApp message, stored once per Meta id.
 //! - `POST /status` with [`StatusChange`]: close or reopen → the inbox row (`ConversationSummary`).
+//! - `POST /delivery` with a `protocol::reply::Delivery`: what became of a reply on a Meta
+//!   channel, sent as an `AgentFrame` to the agents' sockets.
+//!
+//! An agent's message on a Meta channel is checked against Meta's reply window first
+//! (`protocol::reply::reply_window`), then stored with its Send API requests in the object's
+//! outbox in the same write; the object's alarm hands the outbox to the REPLIES queue
+//! (`crate::replies`), retrying until it can. So an acknowledged reply is never lost.
 //! - `POST /notes` with [`NoteToStore`] (agents only) → `Note` (201, or 200 for a resend), sent
 //!   as an `AgentFrame` to the agents' sockets only; `GET /notes` → `NoteList`.
 
 use domain::message::{preview_of, validate_send};
+use domain::meta::send::text_requests;
+use domain::meta::MetaChannel;
 use protocol::api::{
     ConversationSummary, ErrorCode, MessageAccepted, MessagePage, NoteList, SendMessage,
 };
 use protocol::frame::{AgentFrame, AgentRef, ClientFrame, ServerFrame};
 use protocol::limits::{HISTORY_PAGE_MAX, REQUEST_MAX_BYTES};
-use protocol::ConversationStatus;
-use protocol::Message;
+use protocol::reply::{reply_window, Delivery, ReplyWindow};
+use protocol::{ConversationStatus, Message};
 use serde::{Deserialize, Serialize};
 use worker::{
     console_error, durable_object, DurableObject, Env, Headers, Request, Response, Result, State,
@@ -46,6 +55,19 @@ use log::Log;
 pub struct Init {
     pub conversation_id: String,
     pub site_id: String,
+    /// Who the conversation is with on Messenger or WhatsApp; none for a website chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<MetaParty>,
+}
+
+/// The two ends of a Meta conversation, as Meta names them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MetaParty {
+    pub channel: MetaChannel,
+    /// The Page id or the business phone number id.
+    pub account: String,
+    /// The PSID or the `wa_id`.
+    pub contact: String,
 }
 
 /// A message from a Meta channel, already verified, parsed and rendered (see `crate::inbound`):
@@ -72,6 +94,9 @@ pub struct NoteToStore {
 pub struct StatusChange {
     pub status: ConversationStatus,
 }
+
+/// How long the alarm waits before handing off again after a failure.
+const HAND_OFF_RETRY_SECONDS: u64 = 15;
 
 /// Internal header naming the WebSocket subprotocol the front Worker accepted for the client.
 pub const SUBPROTOCOL_HEADER: &str = "x-porchlight-subprotocol";
@@ -127,6 +152,11 @@ impl DurableObject for Conversation {
                 }
                 Ok(http::json(&note, if duplicate { 200 } else { 201 }))
             }
+            (worker::Method::Post, "/delivery") => {
+                let delivery: Delivery = req.json().await?;
+                self.send_to_agents(&AgentFrame::Delivery(delivery));
+                Ok(http::no_content())
+            }
             (worker::Method::Get, "/notes") => Ok(http::json(
                 &NoteList {
                     notes: self.log.notes()?,
@@ -156,6 +186,32 @@ impl DurableObject for Conversation {
             }
             _ => Ok(ApiError::new(ErrorCode::NotFound, "No such route.").into_response()),
         }
+    }
+
+    /// Hands the outbox to the REPLIES queue; whatever could not go is tried again later.
+    async fn alarm(&self) -> Result<Response> {
+        let Some(init) = self.log.identity()? else {
+            return Response::empty();
+        };
+        let app = config::App::new(self.env.clone())?;
+        for (seq, requests) in self.log.outgoing()? {
+            match crate::replies::hand_off(&app, &init.conversation_id, seq, &requests).await {
+                Ok(()) => self.log.handed_off(seq)?,
+                Err(e) => {
+                    console_error!(
+                        "reply {seq} of {} not handed off, will retry: {}",
+                        init.conversation_id,
+                        e.message
+                    );
+                    self.state
+                        .storage()
+                        .set_alarm(std::time::Duration::from_secs(HAND_OFF_RETRY_SECONDS))
+                        .await?;
+                    break;
+                }
+            }
+        }
+        Response::empty()
     }
 
     async fn websocket_message(
@@ -298,6 +354,11 @@ impl Conversation {
         send: &SendMessage,
     ) -> std::result::Result<MessageAccepted, ApiError> {
         let send = validate_send(send)?;
+        if matches!(who, Participant::Agent { .. }) {
+            if let Some(meta) = self.open_identity()?.meta {
+                return self.reply_on_meta(who, &send, &meta).await;
+            }
+        }
         let Some(upload) = &send.attachment else {
             return self.deliver(who, &send, None, None);
         };
@@ -326,6 +387,64 @@ impl Conversation {
             )
         })?;
         self.deliver(who, &send, Some(file), None)
+    }
+
+    /// An agent's reply on Messenger or WhatsApp: refused when Meta's window does not take it,
+    /// else stored with its Send API requests in the outbox, in one write, and handed off by
+    /// the alarm. A resend of a stored reply is answered as a duplicate whatever the window.
+    async fn reply_on_meta(
+        &self,
+        who: &Participant,
+        send: &SendMessage,
+        meta: &MetaParty,
+    ) -> std::result::Result<MessageAccepted, ApiError> {
+        if let Some(message) = self.log.find(who, &send.client_id)? {
+            return Ok(MessageAccepted {
+                message,
+                duplicate: true,
+            });
+        }
+        if send.attachment.is_some() {
+            return Err(ApiError::new(
+                ErrorCode::NotOnThisChannel,
+                format!(
+                    "Files cannot be sent on {} from Porchlight yet; send a link.",
+                    meta.channel.name()
+                ),
+            ));
+        }
+        let window = reply_window(
+            meta.channel.into(),
+            self.log.last_contact_at()?,
+            store::now(),
+        )
+        .unwrap_or(ReplyWindow::Closed);
+        let Some(requests) = text_requests(meta.channel, &meta.contact, &send.body, window) else {
+            return Err(ApiError::new(
+                ErrorCode::ReplyWindowClosed,
+                match window {
+                    ReplyWindow::TemplateOnly => {
+                        "More than 24 hours have passed since the \
+                        customer last wrote: WhatsApp takes only an approved template until they \
+                        write again."
+                    }
+                    _ => {
+                        "More than 7 days have passed since the person last wrote: Messenger \
+                        takes no reply until they write again."
+                    }
+                },
+            ));
+        };
+        let requests = serde_json::to_string(&requests)?;
+        let accepted = self.deliver(who, send, None, None)?;
+        if !accepted.duplicate {
+            self.log.hold_outgoing(accepted.message.seq, &requests)?;
+            self.state
+                .storage()
+                .set_alarm(std::time::Duration::ZERO)
+                .await?;
+        }
+        Ok(accepted)
     }
 
     /// The conversation's identity while it takes messages: unknown or closed is an error.

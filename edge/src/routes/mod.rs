@@ -99,6 +99,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["api", "agent", "conversations", id, "emails"]) => {
             visitor::emails(&app, &req, id).await
         }
+        (Method::Get, ["api", "agent", "conversations", id, "deliveries"]) => {
+            visitor::deliveries(&app, &req, id).await
+        }
         (Method::Get, ["api", "agent", "snippets"]) => snippets::list(&app, &req).await,
         (Method::Post, ["api", "agent", "snippets"]) => snippets::create(&app, req).await,
         (Method::Put, ["api", "agent", "snippets", id]) => snippets::update(&app, req, id).await,

@@ -130,6 +130,23 @@ pub async fn inbound(app: &App, conversation_id: &str, inbound: &Inbound) -> Api
     }
 }
 
+/// Tells the conversation's agents that a reply moved on (see [`crate::replies`]).
+pub async fn delivery(
+    app: &App,
+    conversation_id: &str,
+    delivery: &protocol::reply::Delivery,
+) -> ApiResult<()> {
+    let req = request(
+        Method::Post,
+        "/delivery",
+        None,
+        Some(serde_json::to_string(delivery)?),
+        Headers::new(),
+    )?;
+    stub(app, conversation_id)?.fetch_with_request(req).await?;
+    Ok(())
+}
+
 pub async fn history(app: &App, conversation_id: &str, after: u64) -> ApiResult<Response> {
     let req = request(
         Method::Get,

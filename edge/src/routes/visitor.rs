@@ -5,6 +5,7 @@ use domain::credentials::{normalise_email, validate_display_name};
 use domain::transcript::default_subject;
 use domain::Rejection;
 use protocol::api::{EmailList, ErrorCode, SendTranscript, VisitorDetails};
+use protocol::reply::DeliveryList;
 use worker::{Request, Response};
 
 use super::agent::signed_in;
@@ -89,4 +90,12 @@ pub async fn emails(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     signed_in(app, req).await?;
     let emails = store::mail::emails(&app.db, id).await?;
     Ok(http::json(&EmailList { emails }, 200))
+}
+
+/// `GET /api/agent/conversations/{id}/deliveries`: what became of each reply on Messenger or
+/// WhatsApp (empty for a website chat).
+pub async fn deliveries(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
+    signed_in(app, req).await?;
+    let deliveries = store::replies::deliveries(&app.db, id).await?;
+    Ok(http::json(&DeliveryList { deliveries }, 200))
 }

@@ -126,6 +126,7 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
         &Init {
             conversation_id: conversation_id.clone(),
             site_id: body.site_id.clone(),
+            meta: None,
         },
     )
     .await?;

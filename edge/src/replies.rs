@@ -1,0 +1,279 @@
+//! Replies out on Messenger and WhatsApp.
+//!
+//! 1. The conversation's Durable Object accepts an agent's reply only inside Meta's window
+//!    (`protocol::reply`), turns it into its Send API requests (`domain::meta::send`) and keeps
+//!    them in its outbox in the same write as the message; its alarm calls [`hand_off`].
+//! 2. [`hand_off`] records the reply in D1 (`meta_sends`, once per conversation and sequence)
+//!    and puts its id on the REPLIES queue.
+//! 3. [`consume`] leases the reply for one attempt and posts its remaining parts in order to
+//!    `{GRAPH_API_BASE}/{page or number id}/messages` with the connection's token. Rate limits,
+//!    Meta's temporary errors, 5xx and no answer are retried with growing delays, at most
+//!    [`MAX_ATTEMPTS`] times; a permanent refusal fails the reply with a reason for people, and
+//!    an expired token (190) also flags the connection for an admin.
+//! 4. [`on_report`] moves replies on from Meta's statuses (WhatsApp), deliveries and reads
+//!    (Messenger), forward only.
+//!
+//! Every change is told to the agents with the thread open (`AgentFrame::Delivery`).
+
+use domain::meta::send::{failure_reason, outcome, Outcome};
+use domain::meta::{DeliveryStatus, EventKind, InboundEvent, MetaChannel};
+use protocol::reply::{Delivery, DeliveryState};
+use protocol::{Channel, Seq};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use worker::{
+    console_error, Fetch, Headers, MessageBatch, MessageExt, Method, QueueRetryOptionsBuilder,
+    Request, RequestInit, Result,
+};
+
+use crate::config::App;
+use crate::error::ApiResult;
+use crate::store::{self, replies as sends};
+
+/// Attempts at one reply before it is failed.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// How much later than Meta's watermark our record of a send may be and still be covered by it
+/// (our time is when Meta's answer reached us).
+const WATERMARK_SLACK_MS: i64 = 3_000;
+
+/// What the REPLIES queue carries: which recorded reply to send.
+#[derive(Serialize, Deserialize)]
+struct Job {
+    send: String,
+}
+
+/// Records a reply the conversation accepted and queues it. Idempotent: the alarm may call it
+/// again for the same reply after a failure.
+pub async fn hand_off(app: &App, conversation_id: &str, seq: Seq, requests: &str) -> ApiResult<()> {
+    let parts = serde_json::from_str::<Vec<Value>>(requests)?.len();
+    let id = format!("{conversation_id}:{seq}");
+    sends::insert_send(&app.db, &id, conversation_id, seq, requests, parts).await?;
+    app.replies()?
+        .send(serde_json::to_string(&Job { send: id })?)
+        .await?;
+    Ok(())
+}
+
+/// The REPLIES queue's consumer.
+pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
+    for message in batch.messages()? {
+        let Ok(job) = serde_json::from_str::<Job>(message.body()) else {
+            // Only this Worker writes to the queue; a retry would fail alike.
+            console_error!("unreadable reply job: {}", message.body());
+            message.ack();
+            continue;
+        };
+        match attempt(app, &job.send).await {
+            Ok(None) => message.ack(),
+            Ok(Some(seconds)) => message.retry_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(seconds)
+                    .build(),
+            ),
+            Err(e) => {
+                console_error!("reply {} failed, will retry: {}", job.send, e.message);
+                message.retry();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One attempt at a reply's remaining parts; `Some(seconds)` to try again after that long.
+async fn attempt(app: &App, id: &str) -> ApiResult<Option<u32>> {
+    let Some(reply) = sends::lease(&app.db, id).await? else {
+        return Ok(None);
+    };
+    let conversation = reply.conversation_id.as_str();
+    let channel = match reply.channel {
+        Channel::Messenger => MetaChannel::Messenger,
+        Channel::WhatsApp => MetaChannel::WhatsApp,
+        Channel::Chat => return Ok(None),
+    };
+    let (Some(connection_id), Some(account)) = (&reply.connection_id, &reply.account_id) else {
+        let reason = format!(
+            "The {} account is no longer connected: an admin must connect it again.",
+            channel.name()
+        );
+        tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
+        return Ok(None);
+    };
+    let token = match (&reply.token_sealed, reply.token_state) {
+        (_, Some(protocol::api::TokenState::Expired)) => None,
+        (Some(sealed), _) => app.token_key().and_then(|key| {
+            domain::sealed::open(&key, connection_id.as_bytes(), sealed)
+                .ok()
+                .and_then(|t| String::from_utf8(t).ok())
+        }),
+        (None, _) => None,
+    };
+    let Some(token) = token else {
+        let name = reply.connection_name.as_deref().unwrap_or("the connection");
+        let reason = format!(
+            "Meta no longer accepts the access token of {name}: an admin must reconnect it."
+        );
+        tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
+        return Ok(None);
+    };
+    let requests: Vec<Value> = serde_json::from_str(&reply.requests)?;
+    let url = format!("{}/{account}/messages", app.graph_api_base());
+    for (index, body) in requests
+        .iter()
+        .enumerate()
+        .skip(reply.parts_sent.max(0) as usize)
+    {
+        let (status, answer) = post(&url, &token, &body.to_string()).await;
+        match outcome(channel, status, &answer) {
+            Outcome::Sent(external_id) => {
+                sends::part_sent(&app.db, id, index as i64, &external_id).await?;
+            }
+            Outcome::Failed {
+                reason,
+                token_expired,
+            } => {
+                if token_expired {
+                    sends::flag_token_expired(&app.db, connection_id).await?;
+                }
+                tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
+                return Ok(None);
+            }
+            Outcome::Retry(reason) if reply.attempts >= MAX_ATTEMPTS => {
+                let reason = format!("{reason} (gave up after {MAX_ATTEMPTS} attempts)");
+                tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
+                return Ok(None);
+            }
+            Outcome::Retry(reason) => {
+                tell(
+                    app,
+                    conversation,
+                    sends::release(&app.db, id, &reason).await?,
+                )
+                .await;
+                return Ok(Some(crate::mail::retry_delay(reply.attempts)));
+            }
+        }
+    }
+    tell(app, conversation, sends::finish_sent(&app.db, id).await?).await;
+    Ok(None)
+}
+
+/// `POST` one Send API request; the status (none when Meta did not answer) and the body.
+async fn post(url: &str, token: &str, body: &str) -> (Option<u16>, String) {
+    let attempt = async {
+        let headers = Headers::new();
+        headers.set("authorization", &format!("Bearer {token}"))?;
+        headers.set("content-type", "application/json")?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(body.into()));
+        let mut response = Fetch::Request(Request::new_with_init(url, &init)?)
+            .send()
+            .await?;
+        let status = response.status_code();
+        Ok::<_, worker::Error>((status, response.text().await.unwrap_or_default()))
+    };
+    match attempt.await {
+        Ok((status, text)) => (Some(status), text),
+        Err(e) => (None, e.to_string()),
+    }
+}
+
+/// Tells the agents with the thread open that a reply moved on. Best effort: the state is in
+/// D1 already, and an inbox that missed this reads it when it opens the thread.
+async fn tell(app: &App, conversation_id: &str, delivery: Option<Delivery>) {
+    let Some(delivery) = delivery else {
+        return;
+    };
+    if let Err(e) = crate::routes::relay::delivery(app, conversation_id, &delivery).await {
+        console_error!("delivery of {conversation_id} not told: {}", e.message);
+    }
+}
+
+/// Whether an echo is of our own reply: Meta names our app, or we recorded its id.
+pub async fn is_ours(app: &App, external_id: &str, app_id: Option<&str>) -> ApiResult<bool> {
+    if let (Some(ours), Some(theirs)) = (app.meta_app_id(), app_id) {
+        if ours == theirs {
+            return Ok(true);
+        }
+    }
+    Ok(sends::is_sent_by_us(&app.db, external_id).await?)
+}
+
+/// A status (WhatsApp), delivery or read (Messenger) about replies we sent.
+pub async fn on_report(app: &App, event: &InboundEvent) -> ApiResult<()> {
+    match &event.kind {
+        EventKind::Status {
+            external_id,
+            status,
+        } => {
+            let (next, error) = match status {
+                DeliveryStatus::Sent => (DeliveryState::Sent, None),
+                DeliveryStatus::Delivered => (DeliveryState::Delivered, None),
+                DeliveryStatus::Read => (DeliveryState::Read, None),
+                DeliveryStatus::Failed {
+                    code,
+                    title,
+                    detail,
+                } => (
+                    DeliveryState::Failed,
+                    Some(failure_reason(*code, title, detail.as_deref())),
+                ),
+            };
+            if let Some((conversation, delivery)) =
+                sends::advance(&app.db, external_id, next, error.as_deref()).await?
+            {
+                tell(app, &conversation, Some(delivery)).await;
+            }
+        }
+        EventKind::Delivered {
+            external_ids,
+            watermark,
+        } => {
+            for external_id in external_ids {
+                if let Some((conversation, delivery)) =
+                    sends::advance(&app.db, external_id, DeliveryState::Delivered, None).await?
+                {
+                    tell(app, &conversation, Some(delivery)).await;
+                }
+            }
+            if let Some(watermark) = watermark {
+                by_watermark(app, event, *watermark, DeliveryState::Delivered).await?;
+            }
+        }
+        EventKind::Read {
+            watermark: Some(watermark),
+            ..
+        } => {
+            by_watermark(app, event, *watermark, DeliveryState::Read).await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+async fn by_watermark(
+    app: &App,
+    event: &InboundEvent,
+    watermark: i64,
+    next: DeliveryState,
+) -> ApiResult<()> {
+    let Some((conversation, _)) = store::contact_conversation(
+        &app.db,
+        event.channel.into(),
+        &event.account,
+        &event.contact,
+    )
+    .await?
+    else {
+        return Ok(());
+    };
+    let moved =
+        sends::advance_to_watermark(&app.db, &conversation, watermark, WATERMARK_SLACK_MS, next)
+            .await?;
+    for delivery in moved {
+        tell(app, &conversation, Some(delivery)).await;
+    }
+    Ok(())
+}

@@ -1,0 +1,309 @@
+//! Replies on Messenger and WhatsApp (`meta_sends`, `meta_send_ids`): recorded when handed off,
+//! leased one attempt at a time by the REPLIES queue's consumer, and moved forward by Meta's
+//! statuses, deliveries and reads (never back: Meta reorders and redelivers).
+
+use protocol::api::TokenState;
+use protocol::reply::{Delivery, DeliveryState};
+use protocol::{Channel, Millis, Seq};
+use serde::Deserialize;
+use worker::{D1Database, Result};
+
+use super::{changes, num, opt_text, stmt, text};
+
+/// How long one attempt holds a reply: longer than a Send API call may take, so a redelivered
+/// job waits rather than sending a part twice.
+const LEASE_MS: Millis = 60_000;
+
+/// Records a reply handed off by its conversation (once: the id is `{conversation}:{seq}`).
+pub async fn insert_send(
+    db: &D1Database,
+    id: &str,
+    conversation_id: &str,
+    seq: Seq,
+    requests: &str,
+    parts: usize,
+) -> Result<()> {
+    let at = super::now();
+    stmt(
+        db,
+        "INSERT OR IGNORE INTO meta_sends \
+         (id, conversation_id, seq, requests, parts, state, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?6)",
+        &[
+            text(id),
+            text(conversation_id),
+            num(seq as i64),
+            text(requests),
+            num(parts as i64),
+            num(at),
+        ],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// A reply leased for one attempt, with where it goes.
+#[derive(Deserialize)]
+pub struct Leased {
+    pub conversation_id: String,
+    pub requests: String,
+    pub parts_sent: i64,
+    pub attempts: i64,
+    pub channel: Channel,
+    pub connection_id: Option<String>,
+    pub account_id: Option<String>,
+    pub connection_name: Option<String>,
+    pub token_sealed: Option<String>,
+    pub token_state: Option<TokenState>,
+}
+
+/// Leases a reply that still has parts to send and is not failed nor held by another attempt;
+/// `None` when there is nothing to do now.
+pub async fn lease(db: &D1Database, id: &str) -> Result<Option<Leased>> {
+    let at = super::now();
+    let taken = stmt(
+        db,
+        "UPDATE meta_sends SET attempts = attempts + 1, leased_until = ?2, updated_at = ?3 \
+         WHERE id = ?1 AND state != 'failed' AND parts_sent < parts \
+         AND (leased_until IS NULL OR leased_until < ?3)",
+        &[text(id), num(at + LEASE_MS), num(at)],
+    )?
+    .run()
+    .await?;
+    if changes(&taken) != 1 {
+        return Ok(None);
+    }
+    stmt(
+        db,
+        "SELECT s.conversation_id, s.requests, s.parts_sent, s.attempts, c.channel, \
+         m.id AS connection_id, m.account_id, m.name AS connection_name, m.token_sealed, \
+         m.token_state \
+         FROM meta_sends s JOIN conversations c ON c.id = s.conversation_id \
+         LEFT JOIN meta_connections m ON m.channel = c.channel AND m.account_id = c.meta_account_id \
+         WHERE s.id = ?1",
+        &[text(id)],
+    )?
+    .first(None)
+    .await
+}
+
+/// Records part `index` as taken by Meta under `external_id` (empty: Meta gave none).
+pub async fn part_sent(db: &D1Database, id: &str, index: i64, external_id: &str) -> Result<()> {
+    let mut statements = vec![stmt(
+        db,
+        "UPDATE meta_sends SET parts_sent = ?2 + 1, updated_at = ?3 \
+         WHERE id = ?1 AND parts_sent = ?2",
+        &[text(id), num(index), num(super::now())],
+    )?];
+    if !external_id.is_empty() {
+        statements.push(stmt(
+            db,
+            "INSERT OR IGNORE INTO meta_send_ids (external_id, send_id) VALUES (?1, ?2)",
+            &[text(external_id), text(id)],
+        )?);
+    }
+    db.batch(statements).await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct DeliveryRow {
+    seq: i64,
+    state: String,
+    error: Option<String>,
+    updated_at: Millis,
+}
+
+impl DeliveryRow {
+    fn into_delivery(self) -> Delivery {
+        Delivery {
+            seq: u64::try_from(self.seq).unwrap_or(0),
+            state: DeliveryState::parse(&self.state).unwrap_or(DeliveryState::Queued),
+            error: self.error,
+            at: self.updated_at,
+        }
+    }
+}
+
+const DELIVERY_COLUMNS: &str = "seq, state, error, updated_at";
+
+/// Every part went: the reply is sent (unless a status already moved it further).
+pub async fn finish_sent(db: &D1Database, id: &str) -> Result<Option<Delivery>> {
+    let at = super::now();
+    let row: Option<DeliveryRow> = stmt(
+        db,
+        &format!(
+            "UPDATE meta_sends SET state = CASE WHEN state = 'queued' THEN 'sent' ELSE state END, \
+             error = NULL, leased_until = NULL, sent_at = ?2, updated_at = ?2 \
+             WHERE id = ?1 RETURNING {DELIVERY_COLUMNS}"
+        ),
+        &[text(id), num(at)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(DeliveryRow::into_delivery))
+}
+
+/// The reply cannot go: failed for good, with the reason.
+pub async fn fail(db: &D1Database, id: &str, reason: &str) -> Result<Option<Delivery>> {
+    let row: Option<DeliveryRow> = stmt(
+        db,
+        &format!(
+            "UPDATE meta_sends SET state = 'failed', error = ?2, leased_until = NULL, \
+             updated_at = ?3 WHERE id = ?1 AND state != 'failed' RETURNING {DELIVERY_COLUMNS}"
+        ),
+        &[text(id), text(reason), num(super::now())],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(DeliveryRow::into_delivery))
+}
+
+/// This attempt did not get through; the next may. The reason stays visible meanwhile.
+pub async fn release(db: &D1Database, id: &str, reason: &str) -> Result<Option<Delivery>> {
+    let row: Option<DeliveryRow> = stmt(
+        db,
+        &format!(
+            "UPDATE meta_sends SET leased_until = NULL, error = ?2, updated_at = ?3 \
+             WHERE id = ?1 AND state != 'failed' RETURNING {DELIVERY_COLUMNS}"
+        ),
+        &[text(id), text(reason), num(super::now())],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(DeliveryRow::into_delivery))
+}
+
+#[derive(Deserialize)]
+struct SendRef {
+    id: String,
+    conversation_id: String,
+    state: String,
+}
+
+/// Moves the reply Meta knows as `external_id` to `next` if that is forward; the conversation
+/// and the new delivery when it moved.
+pub async fn advance(
+    db: &D1Database,
+    external_id: &str,
+    next: DeliveryState,
+    error: Option<&str>,
+) -> Result<Option<(String, Delivery)>> {
+    let found: Option<SendRef> = stmt(
+        db,
+        "SELECT s.id, s.conversation_id, s.state FROM meta_send_ids i \
+         JOIN meta_sends s ON s.id = i.send_id WHERE i.external_id = ?1",
+        &[text(external_id)],
+    )?
+    .first(None)
+    .await?;
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let current = DeliveryState::parse(&found.state).unwrap_or(DeliveryState::Queued);
+    if !current.may_become(next) {
+        return Ok(None);
+    }
+    // Conditional on the state read, so a concurrent report cannot be overwritten backwards.
+    let row: Option<DeliveryRow> = stmt(
+        db,
+        &format!(
+            "UPDATE meta_sends SET state = ?3, error = ?4, updated_at = ?5 \
+             WHERE id = ?1 AND state = ?2 RETURNING {DELIVERY_COLUMNS}"
+        ),
+        &[
+            text(&found.id),
+            text(&found.state),
+            text(next.as_str()),
+            opt_text(error),
+            num(super::now()),
+        ],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| (found.conversation_id, r.into_delivery())))
+}
+
+/// Moves every reply of `conversation_id` that Meta took by `watermark` (ms, Meta's clock,
+/// allowing `slack` for ours being later) to `next`, when that is forward.
+pub async fn advance_to_watermark(
+    db: &D1Database,
+    conversation_id: &str,
+    watermark: Millis,
+    slack: Millis,
+    next: DeliveryState,
+) -> Result<Vec<Delivery>> {
+    let before: &[&str] = match next {
+        DeliveryState::Delivered => &["sent"],
+        DeliveryState::Read => &["sent", "delivered"],
+        _ => return Ok(Vec::new()),
+    };
+    let states = before
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows: Vec<DeliveryRow> = stmt(
+        db,
+        &format!(
+            "UPDATE meta_sends SET state = ?3, updated_at = ?4 \
+             WHERE conversation_id = ?1 AND sent_at <= ?2 AND state IN ({states}) \
+             RETURNING {DELIVERY_COLUMNS}"
+        ),
+        &[
+            text(conversation_id),
+            num(watermark + slack),
+            text(next.as_str()),
+            num(super::now()),
+        ],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows.into_iter().map(DeliveryRow::into_delivery).collect())
+}
+
+/// Every reply's delivery in a conversation, by sequence.
+pub async fn deliveries(db: &D1Database, conversation_id: &str) -> Result<Vec<Delivery>> {
+    let rows: Vec<DeliveryRow> = stmt(
+        db,
+        &format!(
+            "SELECT {DELIVERY_COLUMNS} FROM meta_sends WHERE conversation_id = ?1 ORDER BY seq"
+        ),
+        &[text(conversation_id)],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows.into_iter().map(DeliveryRow::into_delivery).collect())
+}
+
+#[derive(Deserialize)]
+struct Found {
+    found: i64,
+}
+
+/// Whether `external_id` is a part of one of our replies.
+pub async fn is_sent_by_us(db: &D1Database, external_id: &str) -> Result<bool> {
+    let row: Option<Found> = stmt(
+        db,
+        "SELECT COUNT(*) AS found FROM meta_send_ids WHERE external_id = ?1",
+        &[text(external_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.is_some_and(|r| r.found > 0))
+}
+
+/// Meta refused a connection's token: flagged for the admin to reconnect.
+pub async fn flag_token_expired(db: &D1Database, connection_id: &str) -> Result<()> {
+    stmt(
+        db,
+        "UPDATE meta_connections SET token_state = 'expired' WHERE id = ?1",
+        &[text(connection_id)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}

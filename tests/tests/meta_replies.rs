@@ -1,0 +1,455 @@
+//! Agents' replies on Messenger and WhatsApp against the running Worker, with Meta's Graph API
+//! played by the recording fake (`GRAPH_API_BASE`): each reply goes through the REPLIES queue to
+//! the Send API of its Page or number, under Meta's windows (a response within 24 hours, the
+//! `HUMAN_AGENT` tag up to 7 days, nothing after on Messenger; WhatsApp text only within 24
+//! hours), split when long, sent once whatever is redelivered; rate limits and Meta's temporary
+//! errors are retried, refusals fail the reply with a reason, an expired token flags the
+//! connection; statuses, deliveries and reads move replies forward only, and echoes of our own
+//! replies add nothing. Every test uses its own Page or number, so they run side by side.
+
+use std::time::{Duration, Instant};
+
+use porchlight_tests::meta::{
+    connect, conversation_where, deliver, messages, messenger_events, messenger_text, unique_id,
+    whatsapp_body, whatsapp_text, FakeGraph, QUEUE_TIMEOUT,
+};
+use porchlight_tests::{new_client_id, Edge, Reply};
+use protocol::api::{ConnectionList, ErrorCode, TokenState};
+use protocol::reply::{Delivery, DeliveryList, DeliveryState};
+use serde_json::{json, Value};
+
+const HOUR: i64 = 60 * 60 * 1000;
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// A Meta conversation with one message from the person, written `age` ms ago.
+struct Thread {
+    edge: Edge,
+    cookie: String,
+    fake: FakeGraph,
+    account: String,
+    contact: String,
+    conversation: String,
+    connection: String,
+}
+
+impl Thread {
+    fn messenger(age: i64) -> Self {
+        let edge = Edge::from_env();
+        let cookie = edge.sign_in();
+        let account = unique_id();
+        let connection = connect(&edge, &cookie, "messenger", &account);
+        let contact = unique_id();
+        let marker = format!("Are you open on Sunday? {}", unique_id());
+        let body = messenger_text(
+            &account,
+            &contact,
+            &format!("m_{}", unique_id()),
+            &marker,
+            now() - age,
+        );
+        deliver(&edge, "messenger", &body);
+        let row = conversation_where(&edge, &cookie, |c| c.last_message_preview == marker);
+        Self {
+            conversation: row.id,
+            edge,
+            cookie,
+            fake: FakeGraph::from_env(),
+            account,
+            contact,
+            connection,
+        }
+    }
+
+    fn whatsapp(age: i64) -> Self {
+        let edge = Edge::from_env();
+        let cookie = edge.sign_in();
+        let account = unique_id();
+        let connection = connect(&edge, &cookie, "whatsapp", &account);
+        let contact = unique_id();
+        let marker = format!("Is the blue one in stock? {}", unique_id());
+        deliver(
+            &edge,
+            "whatsapp",
+            &whatsapp_text(&account, &contact, &marker, now() - age),
+        );
+        let row = conversation_where(&edge, &cookie, |c| c.last_message_preview == marker);
+        Self {
+            conversation: row.id,
+            edge,
+            cookie,
+            fake: FakeGraph::from_env(),
+            account,
+            contact,
+            connection,
+        }
+    }
+
+    fn send_path(&self) -> String {
+        format!("/v21.0/{}/messages", self.account)
+    }
+
+    fn reply_with_id(&self, client_id: &str, text: &str) -> Reply {
+        self.edge.as_agent(
+            &self.cookie,
+            "POST",
+            &format!("/api/agent/conversations/{}/messages", self.conversation),
+            Some(&json!({ "client_id": client_id, "body": text })),
+        )
+    }
+
+    /// Replies and checks the reply was taken; its sequence number.
+    fn reply(&self, text: &str) -> u64 {
+        let reply = self.reply_with_id(&new_client_id(), text);
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.json::<protocol::api::MessageAccepted>().message.seq
+    }
+
+    fn deliveries(&self) -> Vec<Delivery> {
+        self.edge
+            .as_agent(
+                &self.cookie,
+                "GET",
+                &format!("/api/agent/conversations/{}/deliveries", self.conversation),
+                None,
+            )
+            .json::<DeliveryList>()
+            .deliveries
+    }
+
+    /// Waits (bounded) until reply `seq` is in `state`.
+    fn settled(&self, seq: u64, state: DeliveryState) -> Delivery {
+        let deadline = Instant::now() + QUEUE_TIMEOUT;
+        loop {
+            let found = self.deliveries().into_iter().find(|d| d.seq == seq);
+            if let Some(d) = found.as_ref().filter(|d| d.state == state) {
+                return d.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "reply {seq} never became {state:?}: {found:?}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The Send API calls for this thread's Page or number, waiting for at least `count`.
+    fn sent(&self, count: usize) -> Vec<Value> {
+        self.fake.wait_for(&self.send_path(), count)
+    }
+
+    fn connection_state(&self) -> TokenState {
+        let list: ConnectionList = self
+            .edge
+            .as_agent(
+                &self.cookie,
+                "GET",
+                &format!("/api/admin/sites/{}/connections", self.edge.site_id),
+                None,
+            )
+            .json();
+        list.connections
+            .into_iter()
+            .find(|c| c.id == self.connection)
+            .expect("the connection is listed")
+            .token_state
+    }
+}
+
+/// Meta's id for the `n`th (from 0) call to this thread's Send API.
+fn external_id(call: &Value) -> String {
+    let answer = &call["answer"];
+    answer["message_id"]
+        .as_str()
+        .or_else(|| answer["messages"][0]["id"].as_str())
+        .expect("a successful answer has an id")
+        .to_owned()
+}
+
+#[test]
+fn a_messenger_reply_goes_once_as_a_response_and_moves_to_read() {
+    let t = Thread::messenger(60_000);
+    let client_id = new_client_id();
+    let first = t.reply_with_id(&client_id, "We open at ten on Sundays.");
+    assert_eq!(first.status, 201, "{}", first.body);
+    let seq = first.json::<protocol::api::MessageAccepted>().message.seq;
+    let sent = t.settled(seq, DeliveryState::Sent);
+    assert_eq!(sent.error, None);
+    // A resend of the same reply is the same message and is not sent again.
+    assert_eq!(
+        t.reply_with_id(&client_id, "We open at ten on Sundays.")
+            .status,
+        200
+    );
+
+    let calls = t.sent(1);
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(
+        calls[0]["body"],
+        json!({
+            "recipient": { "id": t.contact },
+            "messaging_type": "RESPONSE",
+            "message": { "text": "We open at ten on Sundays." },
+        })
+    );
+    assert!(
+        !calls[0]["query"].as_str().unwrap_or("").contains("token"),
+        "the token travels in a header, never in the URL"
+    );
+    let mid = external_id(&calls[0]);
+
+    // Meta echoes our reply back, then delivers, then the person reads it.
+    let probe = format!("Thanks! {}", unique_id());
+    let at = now();
+    deliver(
+        &t.edge,
+        "messenger",
+        &messenger_events(
+            &t.account,
+            &[
+                json!({ "sender": { "id": t.account }, "recipient": { "id": t.contact },
+                    "timestamp": at - 2, "message": { "is_echo": true, "app_id": 1517, "mid": mid,
+                    "text": "We open at ten on Sundays." } }),
+                json!({ "sender": { "id": t.contact }, "recipient": { "id": t.account },
+                    "timestamp": at - 1, "delivery": { "mids": [mid], "watermark": at - 1 } }),
+                json!({ "sender": { "id": t.contact }, "recipient": { "id": t.account },
+                    "timestamp": at, "message": { "mid": format!("m_{}", unique_id()), "text": probe } }),
+            ],
+        ),
+    );
+    conversation_where(&t.edge, &t.cookie, |c| c.last_message_preview == probe);
+    let stored = messages(&t.edge, &t.cookie, &t.conversation);
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|m| m.body == "We open at ten on Sundays.")
+            .count(),
+        1,
+        "the echo of our own reply adds nothing: {stored:?}"
+    );
+    t.settled(seq, DeliveryState::Delivered);
+    deliver(
+        &t.edge,
+        "messenger",
+        &messenger_events(
+            &t.account,
+            &[
+                json!({ "sender": { "id": t.contact }, "recipient": { "id": t.account },
+                "timestamp": now(), "read": { "watermark": now() } }),
+            ],
+        ),
+    );
+    t.settled(seq, DeliveryState::Read);
+    // A late delivery report never moves it back.
+    deliver(
+        &t.edge,
+        "messenger",
+        &messenger_events(
+            &t.account,
+            &[
+                json!({ "sender": { "id": t.contact }, "recipient": { "id": t.account },
+                "timestamp": now(), "delivery": { "mids": [mid] } }),
+            ],
+        ),
+    );
+    let probe = format!("One more {}", unique_id());
+    deliver(
+        &t.edge,
+        "messenger",
+        &messenger_text(
+            &t.account,
+            &t.contact,
+            &format!("m_{}", unique_id()),
+            &probe,
+            now(),
+        ),
+    );
+    conversation_where(&t.edge, &t.cookie, |c| c.last_message_preview == probe);
+    assert_eq!(t.settled(seq, DeliveryState::Read).seq, seq);
+}
+
+#[test]
+fn a_long_reply_is_split_in_order_and_nothing_is_lost() {
+    let t = Thread::messenger(60_000);
+    let text = (1..=800)
+        .map(|n| format!("w{n:03}"))
+        .collect::<Vec<_>>()
+        .join(" "); // 3,999 characters
+    let seq = t.reply(&text);
+    t.settled(seq, DeliveryState::Sent);
+    let calls = t.sent(2);
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    let parts: Vec<&str> = calls
+        .iter()
+        .map(|c| c["body"]["message"]["text"].as_str().expect("text"))
+        .collect();
+    assert!(parts.iter().all(|p| p.chars().count() <= 2_000));
+    assert_eq!(parts.join(" "), text);
+}
+
+#[test]
+fn meta_windows_decide_what_may_be_sent() {
+    // Messenger, 30 hours on: a human agent's reply, tagged.
+    let tagged = Thread::messenger(30 * HOUR);
+    let seq = tagged.reply("Sorry for the wait: yes, we can.");
+    tagged.settled(seq, DeliveryState::Sent);
+    let body = &tagged.sent(1)[0]["body"];
+    assert_eq!(body["messaging_type"], "MESSAGE_TAG");
+    assert_eq!(body["tag"], "HUMAN_AGENT");
+
+    // Messenger, 8 days on: refused, and nothing stored or sent.
+    let closed = Thread::messenger(8 * 24 * HOUR);
+    let before = messages(&closed.edge, &closed.cookie, &closed.conversation).len();
+    closed
+        .reply_with_id(&new_client_id(), "Hello again")
+        .assert_error(409, ErrorCode::ReplyWindowClosed);
+    assert_eq!(
+        messages(&closed.edge, &closed.cookie, &closed.conversation).len(),
+        before
+    );
+
+    // WhatsApp: free text within 24 hours …
+    let open = Thread::whatsapp(60_000);
+    let seq = open.reply("Yes, in every size.");
+    open.settled(seq, DeliveryState::Sent);
+    let body = &open.sent(1)[0]["body"];
+    assert_eq!(body["messaging_product"], "whatsapp");
+    assert_eq!(body["to"], open.contact.as_str());
+    assert_eq!(body["type"], "text");
+    assert_eq!(body["text"]["body"], "Yes, in every size.");
+    // … a file is not sent on Meta channels yet: refused, clearly.
+    open.edge
+        .as_agent(
+            &open.cookie,
+            "POST",
+            &format!("/api/agent/conversations/{}/messages", open.conversation),
+            Some(&json!({ "client_id": new_client_id(), "body": "", "attachment": "u_none" })),
+        )
+        .assert_error(403, ErrorCode::NotOnThisChannel);
+
+    // … and after 24 hours only a template.
+    let late = Thread::whatsapp(25 * HOUR);
+    late.reply_with_id(&new_client_id(), "Still there?")
+        .assert_error(409, ErrorCode::ReplyWindowClosed);
+    assert!(late
+        .fake
+        .requests()
+        .iter()
+        .all(|r| r["path"] != late.send_path()));
+}
+
+#[test]
+fn rate_limits_are_retried_and_refusals_fail_with_a_reason() {
+    let limited = Thread::messenger(60_000);
+    limited.fake.respond(
+        &limited.send_path(),
+        400,
+        json!({ "error": { "message": "(#613) Calls to this api have exceeded the rate limit.",
+            "type": "OAuthException", "code": 613 } }),
+        1,
+    );
+    let seq = limited.reply("Coming right up.");
+    assert_eq!(limited.settled(seq, DeliveryState::Sent).error, None);
+    assert_eq!(limited.sent(2).len(), 2, "one refused, one taken");
+
+    let busy = Thread::whatsapp(60_000);
+    busy.fake
+        .respond(&busy.send_path(), 503, json!("Service Unavailable"), 1);
+    let seq = busy.reply("On its way.");
+    busy.settled(seq, DeliveryState::Sent);
+    assert_eq!(busy.sent(2).len(), 2);
+
+    let away = Thread::messenger(60_000);
+    away.fake.respond(
+        &away.send_path(),
+        400,
+        json!({ "error": { "message": "(#551) This person isn't available right now.",
+            "code": 551, "error_subcode": 1545041 } }),
+        1,
+    );
+    let seq = away.reply("Hello?");
+    let failed = away.settled(seq, DeliveryState::Failed);
+    assert!(
+        failed
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("not available")),
+        "{failed:?}"
+    );
+    assert_eq!(away.sent(1).len(), 1, "a refusal is not retried");
+}
+
+#[test]
+fn an_expired_token_fails_the_reply_and_flags_the_connection() {
+    let t = Thread::messenger(60_000);
+    t.fake.respond(
+        &t.send_path(),
+        401,
+        json!({ "error": { "message": "Error validating access token: Session has expired.",
+            "type": "OAuthException", "code": 190, "error_subcode": 463 } }),
+        1,
+    );
+    let seq = t.reply("Are you there?");
+    let failed = t.settled(seq, DeliveryState::Failed);
+    assert!(
+        failed
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("reconnect")),
+        "{failed:?}"
+    );
+    assert_eq!(t.connection_state(), TokenState::Expired);
+    // The next reply fails at once, without calling Meta with a token it refused.
+    let next = t.reply("Hello?");
+    t.settled(next, DeliveryState::Failed);
+    assert_eq!(t.fake.wait_for(&t.send_path(), 1).len(), 1);
+}
+
+#[test]
+fn whatsapp_statuses_move_replies_forward_and_explain_failures() {
+    let t = Thread::whatsapp(60_000);
+    let seq = t.reply("Your order is ready.");
+    t.settled(seq, DeliveryState::Sent);
+    let wamid = external_id(&t.sent(1)[0]);
+    let status = |id: &str, state: &str, extra: Value| {
+        let mut status = json!({ "id": id, "status": state,
+            "timestamp": (now() / 1000).to_string(), "recipient_id": t.contact });
+        if let (Some(target), Some(more)) = (status.as_object_mut(), extra.as_object()) {
+            target.extend(more.clone());
+        }
+        whatsapp_body(&t.account, json!({ "statuses": [status] }))
+    };
+    // Read arrives before delivered (Meta reorders): read stays.
+    deliver(&t.edge, "whatsapp", &status(&wamid, "read", json!({})));
+    t.settled(seq, DeliveryState::Read);
+    deliver(&t.edge, "whatsapp", &status(&wamid, "delivered", json!({})));
+
+    let second = t.reply("Pick it up any time.");
+    t.settled(second, DeliveryState::Sent);
+    let calls = t.sent(2);
+    let second_wamid = external_id(&calls[1]);
+    deliver(
+        &t.edge,
+        "whatsapp",
+        &status(
+            &second_wamid,
+            "failed",
+            json!({ "errors": [{ "code": 131047, "title": "Re-engagement message",
+                "error_data": { "details": "Message failed to send because more than 24 hours have passed." } }] }),
+        ),
+    );
+    let failed = t.settled(second, DeliveryState::Failed);
+    assert!(
+        failed
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("approved template")),
+        "{failed:?}"
+    );
+    assert_eq!(t.settled(seq, DeliveryState::Read).seq, seq, "unchanged");
+}
