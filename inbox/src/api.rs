@@ -113,6 +113,12 @@ pub async fn emails(id: &str) -> Result<EmailList, HttpError> {
     http::get_fresh_json(&url, None).await
 }
 
+/// `GET /api/agent/conversations/{id}/deliveries`: what became of each reply on Meta.
+pub async fn deliveries(id: &str) -> Result<protocol::reply::DeliveryList, HttpError> {
+    let url = format!("/api/agent/conversations/{}/deliveries", encode(id));
+    http::get_fresh_json(&url, None).await
+}
+
 /// `GET /api/admin/reports`: the period `[from, to)`, one channel or all (`""`).
 pub async fn report(from: i64, to: i64, channel: &str) -> Result<Report, HttpError> {
     let url = format!(

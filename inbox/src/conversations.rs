@@ -105,6 +105,11 @@ impl Conversations {
         Signal::derive(move || index.with(|i| i.get(&id).and_then(|r| r.assignee_id.clone())))
     }
 
+    /// The channel of conversation `id`, if the list has it.
+    pub fn channel(&self, id: &str) -> Option<protocol::Channel> {
+        self.index.with_untracked(|i| i.get(id).map(|r| r.channel))
+    }
+
     /// The status of conversation `id`, if the list has it.
     pub fn status(&self, id: &str) -> Option<ConversationStatus> {
         self.index.with_untracked(|i| i.get(id).map(|r| r.status))

@@ -215,9 +215,10 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
                     {move || match open.get() {
                         Some(id) => {
                             let status = conversations.status(&id);
+                            let channel = conversations.channel(&id);
                             let assignee = conversations.assignee(id.clone());
                             view! {
-                                <Thread id me=thread_me.clone() status assignee members changed />
+                                <Thread id me=thread_me.clone() status channel assignee members changed />
                             }
                             .into_any()
                         }

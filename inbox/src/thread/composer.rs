@@ -4,13 +4,20 @@
 //! is closed. **Internal note**: for the team only (the visitor is never told anything, not even
 //! that someone types); typing `@` offers the members by name (arrows and Enter or a click pick
 //! one), and each `@Name` in the note mentions them.
+//!
+//! On Messenger and WhatsApp the reply follows Meta's window (`protocol::reply::reply_window`,
+//! the rule the edge enforces), kept current by a clock: past 24 hours on Messenger the composer
+//! says the reply goes with the human agent tag; when the window takes no text it says why and
+//! takes none. Files are not offered there.
 
 use client::notes::{mention_query, Notes};
+use client::Entry;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::{AgentProfile, NewNote, SendMessage};
-use protocol::ConversationStatus;
+use protocol::reply::{reply_window, ReplyWindow};
+use protocol::{Author, Channel, ConversationStatus};
 
 use super::live::Live;
 use super::snippets::SnippetPicker;
@@ -24,6 +31,9 @@ const PICKER_MAX: usize = 6;
 /// [`protocol::frame::TYPING_EXPIRES_MS`], and rare enough to keep the socket quiet.
 const TYPING_REFRESH_MS: f64 = 3_000.0;
 
+/// How often the composer looks at the clock for Meta's window.
+const WINDOW_TICK_MS: u64 = 30_000;
+
 #[component]
 pub fn Composer(
     id: String,
@@ -32,7 +42,51 @@ pub fn Composer(
     notes: RwSignal<Notes>,
     members: RwSignal<Vec<AgentProfile>>,
     me: AgentProfile,
+    channel: Option<Channel>,
+    entries: RwSignal<Vec<Entry>>,
 ) -> impl IntoView {
+    let on_meta = matches!(channel, Some(Channel::Messenger | Channel::WhatsApp));
+    let clock = RwSignal::new(js_sys::Date::now() as i64);
+    if on_meta {
+        if let Ok(tick) = set_interval_with_handle(
+            move || {
+                clock.try_set(js_sys::Date::now() as i64);
+            },
+            std::time::Duration::from_millis(WINDOW_TICK_MS),
+        ) {
+            on_cleanup(move || tick.clear());
+        }
+    }
+    // Meta's window now; `None` on the website chat and until the history has been replayed.
+    let window = Memo::new(move |_| {
+        let channel = channel?;
+        live.synced.get()?;
+        let last = entries.with(|all| {
+            all.iter()
+                .filter(|e| e.author == Author::Visitor)
+                .filter_map(|e| e.sent_at)
+                .max()
+        });
+        reply_window(channel, last, clock.get())
+    });
+    let window_note = move || match window.get()? {
+        ReplyWindow::Open { .. } => None,
+        ReplyWindow::HumanAgent { until } => Some(format!(
+            "They last wrote more than 24 hours ago: your reply goes with Messenger's human \
+             agent tag (until {}). Automated messages cannot be sent.",
+            api::when(until)
+        )),
+        ReplyWindow::Closed => Some(
+            "They last wrote more than 7 days ago: Messenger takes no reply until they write \
+             again."
+                .to_owned(),
+        ),
+        ReplyWindow::TemplateOnly => Some(
+            "They last wrote more than 24 hours ago: WhatsApp takes only an approved template \
+             until they write again, and Porchlight cannot send templates yet."
+                .to_owned(),
+        ),
+    };
     let draft = RwSignal::new(String::new());
     let note_mode = RwSignal::new(false);
     let saving = RwSignal::new(false);
@@ -148,9 +202,9 @@ pub fn Composer(
     };
     let send = move || {
         let note = note_mode.get_untracked();
-        if (!note && live.status.get_untracked() == Some(ConversationStatus::Closed))
-            || saving.get_untracked()
-        {
+        let shut = live.status.get_untracked() == Some(ConversationStatus::Closed)
+            || window.get_untracked().is_some_and(|w| !w.takes_text());
+        if (!note && shut) || saving.get_untracked() {
             return;
         }
         let Some(client_id) = client::new_client_id() else {
@@ -179,8 +233,10 @@ pub fn Composer(
             Err(_) => {}
         }
     };
-    // Closed: no replies; notes are still welcome.
-    let closed = move || live.is_closed() && !note_mode.get();
+    // Closed, or outside Meta's window: no replies; notes are still welcome.
+    let closed = move || {
+        !note_mode.get() && (live.is_closed() || window.get().is_some_and(|w| !w.takes_text()))
+    };
     let set_mode = move |note: bool| {
         note_mode.set(note);
         query.set(None);
@@ -220,7 +276,15 @@ pub fn Composer(
     view! {
         <p class="error" role="alert">{move || notice.get()}</p>
         <p id="thread-closed" class="closed-note" hidden=move || !closed()>
-            "This conversation is closed. Reopen it to reply."
+            {move || if live.is_closed() {
+                "This conversation is closed. Reopen it to reply.".to_owned()
+            } else {
+                window_note().unwrap_or_default()
+            }}
+        </p>
+        <p id="thread-window" class="window-note"
+            hidden=move || closed() || note_mode.get() || window_note().is_none()>
+            {window_note}
         </p>
         <div class="composer-modes" role="group" aria-label="Write">
             {mode_button(false, "mode-reply", "Reply")}
@@ -285,7 +349,7 @@ pub fn Composer(
                     }
                 }></textarea>
             <SnippetPicker draft textarea me />
-            <label class="attach" hidden=move || note_mode.get()>
+            <label class="attach" hidden=move || note_mode.get() || on_meta>
                 <input id="reply-file" class="visually-hidden" type="file"
                     disabled=move || closed() || uploading.get()
                     on:change=move |e| {

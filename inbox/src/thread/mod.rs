@@ -4,7 +4,8 @@
 //! a dropped connection and is stored once. The team's internal notes show among the messages
 //! (fetched whenever the socket opens, and live); opening the thread marks its @mentions of
 //! this agent seen. While the thread is open and the page visible, the newest message is
-//! marked read.
+//! marked read. On Messenger and WhatsApp each reply shows what became of it (sent, delivered,
+//! read, failed and why), fetched whenever the socket opens and live.
 
 mod composer;
 mod header;
@@ -17,8 +18,11 @@ use client::notes::{interleave, Notes, ThreadItem};
 use client::{Delivery, Entry, LinkState, Outbox};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::collections::HashMap;
+
 use protocol::api::{AgentProfile, ConversationSummary, Note};
-use protocol::{Author, ConversationStatus, Seq};
+use protocol::reply::{Delivery as MetaDelivery, DeliveryState};
+use protocol::{Author, Channel, ConversationStatus, Seq};
 
 use crate::api;
 use composer::Composer;
@@ -34,6 +38,7 @@ pub fn Thread(
     id: String,
     me: AgentProfile,
     status: Option<ConversationStatus>,
+    channel: Option<Channel>,
     assignee: Signal<Option<String>>,
     members: RwSignal<Vec<AgentProfile>>,
     changed: Callback<ConversationSummary>,
@@ -49,6 +54,23 @@ pub fn Thread(
             spawn_local(async move {
                 if let Ok(list) = api::notes(&id).await {
                     notes.try_update(|n| n.add(list.notes));
+                }
+            });
+        }
+    };
+    let on_meta = matches!(channel, Some(Channel::Messenger | Channel::WhatsApp));
+    let deliveries = RwSignal::new(HashMap::<Seq, MetaDelivery>::new());
+    let load_deliveries = {
+        let id = id.clone();
+        move || {
+            if !on_meta {
+                return;
+            }
+            let id = id.clone();
+            spawn_local(async move {
+                if let Ok(list) = api::deliveries(&id).await {
+                    deliveries
+                        .try_update(|d| list.deliveries.into_iter().for_each(|x| merge(d, x)));
                 }
             });
         }
@@ -78,11 +100,15 @@ pub fn Thread(
             // Notes written while this view was away come with the next opening.
             if state == LinkState::Open {
                 load_notes();
+                load_deliveries();
             }
         }
         ThreadEvent::Note(note) => {
             notes.try_update(|n| n.add([note]));
             scroll_to_end();
+        }
+        ThreadEvent::Delivery(delivery) => {
+            deliveries.try_update(|d| merge(d, delivery));
         }
         ThreadEvent::Refused(message) => {
             notice.try_set(Some(message));
@@ -126,7 +152,7 @@ pub fn Thread(
     view! {
         <section class="thread" aria-label="Conversation">
             <ThreadHeader id=id.clone() me=my_id live assignee members changed />
-            <VisitorPanel id=id.clone() status=live.status />
+            <VisitorPanel id=id.clone() status=live.status chat=!on_meta />
             <p class="status" role="status">{connection}</p>
             // The live region wraps the list: on the `ol` itself, `role="log"` would leave its
             // items outside any list. It takes the focus, so a keyboard can scroll it.
@@ -141,7 +167,10 @@ pub fn Thread(
                                 let agent = matches!(entry.author, Author::Agent { .. });
                                 let seen = Signal::derive(move || agent && seen(&client_id));
                                 let conversation = log_id.clone();
-                                view! { <Bubble entry seen socket conversation /> }.into_any()
+                                let meta = entry.seq.filter(|_| on_meta && agent).map(|seq| {
+                                    Signal::derive(move || deliveries.with(|d| d.get(&seq).cloned()))
+                                });
+                                view! { <Bubble entry seen meta socket conversation /> }.into_any()
                             }
                             ThreadItem::Note(note) => view! { <NoteItem note /> }.into_any(),
                         }}
@@ -151,15 +180,46 @@ pub fn Thread(
             <p id="thread-typing" class="typing" role="status"
                 hidden=move || !live.visitor_typing.get()>"Visitor is typing…"</p>
             <p class="error" role="alert">{move || notice.get()}</p>
-            <Composer id=composer_id socket live notes members me=composer_me />
+            <Composer id=composer_id socket live notes members me=composer_me channel entries />
         </section>
     }
+}
+
+/// Keeps the furthest state of a reply: reports may come twice or out of order.
+fn merge(known: &mut HashMap<Seq, MetaDelivery>, delivery: MetaDelivery) {
+    let newer = known.get(&delivery.seq).is_none_or(|old| {
+        old.state.may_become(delivery.state)
+            || (old.state == delivery.state && delivery.at >= old.at)
+    });
+    if newer {
+        known.insert(delivery.seq, delivery);
+    }
+}
+
+/// What became of a reply on Messenger or WhatsApp, for the line under it.
+fn delivery_note(delivery: Option<&MetaDelivery>) -> (&'static str, String) {
+    let Some(d) = delivery else {
+        return ("queued", "Sending…".to_owned());
+    };
+    let text = match (d.state, d.error.as_deref()) {
+        (DeliveryState::Queued, Some(why)) => format!("Retrying: {why}"),
+        (DeliveryState::Queued, None) => "Sending…".to_owned(),
+        (DeliveryState::Sent, _) => "Sent".to_owned(),
+        (DeliveryState::Delivered, _) => "Delivered".to_owned(),
+        (DeliveryState::Read, _) => "Read".to_owned(),
+        (DeliveryState::Failed, why) => {
+            format!("Not delivered: {}", why.unwrap_or("Meta refused it."))
+        }
+    };
+    (d.state.as_str(), text)
 }
 
 #[component]
 fn Bubble(
     entry: Entry,
     seen: Signal<bool>,
+    /// What became of it on Messenger or WhatsApp (agents' replies there, once stored).
+    meta: Option<Signal<Option<MetaDelivery>>>,
     socket: StoredValue<ThreadSocket, LocalStorage>,
     conversation: String,
 ) -> impl IntoView {
@@ -190,6 +250,13 @@ fn Bubble(
                     on:click=move |_| socket.with_value(|s| s.retry(&client_id))>"Retry"</button>
             })}
             {move || seen.get().then(|| view! { <span class="msg-seen">"Seen by visitor"</span> })}
+            {meta.map(|meta| view! {
+                <span class="msg-delivery"
+                    data-delivery=move || meta.with(|d| delivery_note(d.as_ref()).0)
+                    class=("failed", move || meta.with(|d| d.as_ref().is_some_and(|d| d.state == DeliveryState::Failed)))>
+                    {move || meta.with(|d| delivery_note(d.as_ref()).1)}
+                </span>
+            })}
         </li>
     }
 }

@@ -31,6 +31,8 @@ pub enum ThreadEvent {
     Frame(ServerFrame),
     /// A teammate's internal note (agents' sockets only).
     Note(Note),
+    /// A reply on Messenger or WhatsApp moved on (agents' sockets only).
+    Delivery(protocol::reply::Delivery),
 }
 
 type Listener = Rc<dyn Fn(ThreadEvent)>;
@@ -146,8 +148,10 @@ fn view(outbox: &Outbox) -> (Vec<Entry>, Option<(String, Seq)>) {
 fn receive(outbox: &RefCell<Outbox>, on_event: &Listener, text: &str) -> Vec<String> {
     // A frame this build does not know (a newer server) is skipped, not fatal.
     let Some(frame) = json::parse::<ServerFrame>(text) else {
-        if let Some(AgentFrame::Note(note)) = json::parse::<AgentFrame>(text) {
-            on_event(ThreadEvent::Note(note));
+        match json::parse::<AgentFrame>(text) {
+            Some(AgentFrame::Note(note)) => on_event(ThreadEvent::Note(note)),
+            Some(AgentFrame::Delivery(delivery)) => on_event(ThreadEvent::Delivery(delivery)),
+            None => {}
         }
         return Vec::new();
     };

@@ -15,9 +15,13 @@ use crate::api;
 const EMAILS_REFRESH_MS: u64 = 2_000;
 
 /// The panel of conversation `id`; `status` is the conversation's, since closing it may send
-/// the transcript.
+/// the transcript. `chat` is false on Messenger and WhatsApp, which have no website visitor.
 #[component]
-pub fn VisitorPanel(id: String, status: RwSignal<Option<ConversationStatus>>) -> impl IntoView {
+pub fn VisitorPanel(
+    id: String,
+    status: RwSignal<Option<ConversationStatus>>,
+    chat: bool,
+) -> impl IntoView {
     let id = StoredValue::new(id);
     let details = RwSignal::new(None::<VisitorDetails>);
     let emails = RwSignal::new(Vec::<EmailRecord>::new());
@@ -36,12 +40,14 @@ pub fn VisitorPanel(id: String, status: RwSignal<Option<ConversationStatus>>) ->
             }
         });
     };
-    spawn_local(async move {
-        // Messenger and WhatsApp conversations have no visitor details (404): only e-mail shows.
-        if let Ok(d) = api::visitor(&id.get_value()).await {
-            details.try_set(Some(d));
-        }
-    });
+    // Messenger and WhatsApp conversations have no visitor details: only e-mail shows.
+    if chat {
+        spawn_local(async move {
+            if let Ok(d) = api::visitor(&id.get_value()).await {
+                details.try_set(Some(d));
+            }
+        });
+    }
     load_emails();
     // A close may have queued the transcript: read the list again (the refresh below then
     // follows it until it is sent).

@@ -1,0 +1,107 @@
+// Answering Messenger from the inbox. A person writes to the Page (a signed webhook, as Meta
+// sends it); the agent opens the conversation, replies, and the fake Graph API receives the Send
+// API call for that person; the reply shows "Sent", then "Read" live when Meta reports the read.
+// A person who last wrote 8 days ago cannot be answered: the composer says why and takes no
+// text. The thread passes axe.
+
+import assert from 'node:assert/strict';
+import { createHmac, randomInt } from 'node:crypto';
+import { test } from 'node:test';
+import { launchBrowser, requireEnv, step, waitFor } from './support.mjs';
+import { assertAccessible } from './axe.mjs';
+import { signIn as signInApi } from './site.mjs';
+import { assertInboxClean, openInbox } from './inbox-session.mjs';
+
+const DAY = 24 * 60 * 60 * 1000;
+const metaId = () => `${randomInt(1e8, 1e9)}${randomInt(1e6, 1e7)}`;
+
+/** Posts `events` for `page` to the Messenger webhook, signed as Meta signs. */
+async function webhook(env, page, events) {
+  const body = JSON.stringify({ object: 'page', entry: [{ id: page, time: Date.now(), messaging: events }] });
+  const signature = createHmac('sha256', env.META_APP_SECRET).update(body).digest('hex');
+  const response = await fetch(`${new URL(env.EDGE_URL).origin}/webhooks/messenger`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${signature}` },
+    body,
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+const message = (page, psid, text, at) => ({
+  sender: { id: psid }, recipient: { id: page }, timestamp: at,
+  message: { mid: `m_${metaId()}`, text },
+});
+
+async function sendApiCalls(env, page) {
+  const all = await (await fetch(`${env.FAKE_GRAPH_URL}/__fake/requests`)).json();
+  return all.filter((r) => r.path === `/v21.0/${page}/messages`);
+}
+
+test('an agent answers a Messenger conversation within Meta\'s window', { timeout: 180_000 }, async (t) => {
+  const env = requireEnv(['EDGE_URL', 'SITE_ID', 'AGENT_EMAIL', 'AGENT_PASSWORD', 'FAKE_GRAPH_URL', 'META_APP_SECRET']);
+  const edge = new URL(env.EDGE_URL).origin;
+  const page = metaId();
+  const psid = metaId();
+  const tag = metaId();
+  const api = await signInApi(env);
+  await api.api('POST', `/api/admin/sites/${encodeURIComponent(env.SITE_ID)}/connections`, {
+    channel: 'messenger', account_id: page, name: 'Larkspur on Messenger',
+    access_token: 'EAAB-e2e-token-0123456789abcdef',
+  });
+  const browser = await launchBrowser();
+  try {
+    const inbox = await openInbox(browser, env);
+    const question = `Do you deliver on Saturdays? ${tag}`;
+    await webhook(env, page, [message(page, psid, question, Date.now() - 60_000)]);
+
+    await step('the Messenger conversation arrives and the agent replies', async () => {
+      await inbox.locator('li.conversation-row', { hasText: tag }).click();
+      await inbox.locator('li.msg[data-author="visitor"]', { hasText: question }).waitFor();
+      assert.ok(await inbox.locator('label.attach', { has: inbox.locator('#reply-file') }).isHidden(),
+        'no files on Messenger yet');
+      await inbox.locator('textarea#reply').fill(`Yes, until noon (${tag}).`);
+      await inbox.locator('textarea#reply').press('Enter');
+      await inbox.locator('li.msg[data-author="agent"]', { hasText: `until noon (${tag})` })
+        .locator('.msg-delivery[data-delivery="sent"]').waitFor({ timeout: 20_000 });
+    });
+
+    await step('the Send API got the reply for that person, as a response', async () => {
+      const calls = await sendApiCalls(env, page);
+      assert.equal(calls.length, 1);
+      assert.deepEqual(calls[0].body, {
+        recipient: { id: psid }, messaging_type: 'RESPONSE', message: { text: `Yes, until noon (${tag}).` },
+      });
+    });
+
+    await step('Meta reports the read: the reply says so, live', async () => {
+      await webhook(env, page, [{ sender: { id: psid }, recipient: { id: page }, timestamp: Date.now(), read: { watermark: Date.now() } }]);
+      await inbox.locator('li.msg[data-author="agent"]', { hasText: `until noon (${tag})` })
+        .locator('.msg-delivery[data-delivery="read"]', { hasText: 'Read' }).waitFor({ timeout: 20_000 });
+      await assertAccessible(t, inbox, 'a Messenger thread with a reply');
+    });
+
+    await step('8 days after the person wrote, the composer explains and takes nothing', async () => {
+      const lateTag = metaId();
+      const late = `Hello? ${lateTag}`;
+      await webhook(env, page, [message(page, metaId(), late, Date.now() - 8 * DAY)]);
+      await waitFor('the queue to have stored it', async () =>
+        (await api.api('GET', `/api/agent/conversations?q=${lateTag}`)).conversations.length === 1,
+      { timeout: 20_000, interval: 200 });
+      // Older than most of the list: found by its words.
+      await inbox.locator('#search').fill(lateTag);
+      await inbox.locator('#search-summary', { hasText: '1 conversation' }).waitFor({ timeout: 20_000 });
+      await inbox.locator('li.conversation-row', { hasText: late }).click();
+      await inbox.locator('li.msg[data-author="visitor"]', { hasText: late }).waitFor();
+      await inbox.locator('#thread-closed', { hasText: 'more than 7 days ago' }).waitFor();
+      assert.ok(await inbox.locator('textarea#reply').isDisabled());
+      assert.ok(await inbox.locator('#reply-send').isDisabled());
+      await waitFor('no call for it', async () => (await sendApiCalls(env, page)).length === 1);
+    });
+
+    await step('no console errors, uncaught exceptions or CSP violations', async () => {
+      assertInboxClean(browser, edge);
+    });
+  } finally {
+    await browser.close();
+  }
+});
