@@ -59,6 +59,7 @@ impl ApiError {
             | ErrorCode::UnknownInvitation
             | ErrorCode::UnknownAgent
             | ErrorCode::UnknownSnippet
+            | ErrorCode::UnknownTemplate
             | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::AlreadySetUp
@@ -70,6 +71,7 @@ impl ApiError {
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::NotConfigured => 503,
             ErrorCode::Internal => 500,
+            ErrorCode::MetaUnavailable => 502,
         }
     }
 

@@ -88,8 +88,13 @@ pub enum ErrorCode {
     /// Meta's window for this reply has closed (Messenger after 7 days, WhatsApp after 24 hours
     /// without a template); the message says what may still be sent.
     ReplyWindowClosed,
-    /// Files cannot be sent on this conversation's channel.
+    /// That cannot be done on this conversation's channel (files on Messenger or WhatsApp,
+    /// templates outside WhatsApp).
     NotOnThisChannel,
+    /// The WhatsApp business account has no such approved template.
+    UnknownTemplate,
+    /// Meta could not be asked, or refused (the message says why).
+    MetaUnavailable,
     /// Something failed on the server; it was logged.
     Internal,
 }

@@ -137,6 +137,40 @@ pub struct DeliveryList {
     pub deliveries: Vec<Delivery>,
 }
 
+/// A WhatsApp message template an agent can send from the inbox: approved by Meta, and filled
+/// in with text only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhatsAppTemplate {
+    pub name: String,
+    /// Meta's language code (`en_US`).
+    pub language: String,
+    /// `UTILITY`, `MARKETING` or `AUTHENTICATION`, as Meta says.
+    pub category: String,
+    /// The body with its parameters as `{{1}}` or `{{name}}`.
+    pub body: String,
+    /// The body's parameters, in order of first appearance.
+    pub params: Vec<String>,
+    /// Whether the parameters are named (`{{day}}`) rather than positional (`{{1}}`).
+    pub named: bool,
+}
+
+/// `GET /api/agent/conversations/{id}/templates`: the WhatsApp account's sendable templates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateList {
+    pub templates: Vec<WhatsAppTemplate>,
+}
+
+/// `POST /api/agent/conversations/{id}/template`: send a template, filled in (one value per
+/// parameter, in order), once per client id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendTemplate {
+    pub client_id: String,
+    pub name: String,
+    pub language: String,
+    #[serde(default)]
+    pub params: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 //! hours), split when long, sent once whatever is redelivered; rate limits and Meta's temporary
 //! errors are retried, refusals fail the reply with a reason, an expired token flags the
 //! connection; statuses, deliveries and reads move replies forward only, and echoes of our own
-//! replies add nothing. Every test uses its own Page or number, so they run side by side.
+//! replies add nothing. After 24 hours WhatsApp takes an approved template, filled in. Every test uses its own Page or number, so they run side by side.
 
 use std::time::{Duration, Instant};
 
@@ -15,7 +15,7 @@ use porchlight_tests::meta::{
 };
 use porchlight_tests::{new_client_id, Edge, Reply};
 use protocol::api::{ConnectionList, ErrorCode, TokenState};
-use protocol::reply::{Delivery, DeliveryList, DeliveryState};
+use protocol::reply::{Delivery, DeliveryList, DeliveryState, TemplateList};
 use serde_json::{json, Value};
 
 const HOUR: i64 = 60 * 60 * 1000;
@@ -452,4 +452,92 @@ fn whatsapp_statuses_move_replies_forward_and_explain_failures() {
         "{failed:?}"
     );
     assert_eq!(t.settled(seq, DeliveryState::Read).seq, seq, "unchanged");
+}
+
+#[test]
+fn after_24_hours_whatsapp_takes_an_approved_template_filled_in() {
+    let t = Thread::whatsapp(25 * HOUR);
+    let path = |tail: &str| format!("/api/agent/conversations/{}/{tail}", t.conversation);
+    let list: TemplateList = t
+        .edge
+        .as_agent(&t.cookie, "GET", &path("templates"), None)
+        .json();
+    let names: Vec<&str> = list.templates.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["order_ready", "reservation"],
+        "only those we can fill in"
+    );
+    let asked = t
+        .fake
+        .wait_for("/v21.0/102290129340398/message_templates", 1);
+    assert!(asked.iter().all(|r| r["method"] == "GET"));
+
+    // Bad input is refused and changes nothing.
+    let before = messages(&t.edge, &t.cookie, &t.conversation).len();
+    let send = |body: Value| {
+        t.edge
+            .as_agent(&t.cookie, "POST", &path("template"), Some(&body))
+    };
+    send(
+        json!({ "client_id": new_client_id(), "name": "nope", "language": "en_US", "params": [] }),
+    )
+    .assert_error(404, ErrorCode::UnknownTemplate);
+    send(
+        json!({ "client_id": new_client_id(), "name": "order_ready", "language": "en_US",
+        "params": ["Ada"] }),
+    )
+    .assert_error(400, ErrorCode::InvalidField);
+    send(
+        json!({ "client_id": new_client_id(), "name": "order_ready", "language": "en_US",
+        "params": ["Ada", "two\nlines"] }),
+    )
+    .assert_error(400, ErrorCode::InvalidField);
+    send(
+        json!({ "client_id": "bad id!", "name": "order_ready", "language": "en_US",
+        "params": ["Ada", "#42"] }),
+    )
+    .assert_error(400, ErrorCode::InvalidClientId);
+    assert_eq!(messages(&t.edge, &t.cookie, &t.conversation).len(), before);
+
+    // Filled in: stored as the customer reads it, sent as the template, once.
+    let client_id = new_client_id();
+    let body = json!({ "client_id": client_id, "name": "order_ready", "language": "en_US",
+        "params": ["Sheena", "#42"] });
+    let stored = send(body.clone());
+    assert_eq!(stored.status, 201, "{}", stored.body);
+    let message = stored.json::<protocol::api::MessageAccepted>().message;
+    assert_eq!(
+        message.body,
+        "Hi Sheena, your order #42 is ready to collect."
+    );
+    assert_eq!(send(body).status, 200, "a resend is the same message");
+    t.settled(message.seq, DeliveryState::Sent);
+    let calls = t.sent(1);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        calls[0]["body"],
+        json!({
+            "messaging_product": "whatsapp", "recipient_type": "individual", "to": t.contact,
+            "type": "template",
+            "template": { "name": "order_ready", "language": { "code": "en_US" },
+                "components": [{ "type": "body", "parameters": [
+                    { "type": "text", "text": "Sheena" }, { "type": "text", "text": "#42" }] }] },
+        })
+    );
+
+    // Templates are WhatsApp's.
+    let messenger = Thread::messenger(60_000);
+    messenger
+        .edge
+        .as_agent(
+            &messenger.cookie,
+            "GET",
+            &format!(
+                "/api/agent/conversations/{}/templates",
+                messenger.conversation
+            ),
+            None,
+        )
+        .assert_error(403, ErrorCode::NotOnThisChannel);
 }

@@ -135,6 +135,8 @@ fn handle(
 fn success(path: &str, body: &str, n: u64) -> (u16, Value) {
     if path.ends_with("/emails") {
         (200, json!({ "id": format!("em_fake{n}") }))
+    } else if path.ends_with("/message_templates") {
+        (200, templates())
     } else if path.ends_with("/messages") && !body.contains("\"messaging_product\"") {
         (
             200,
@@ -152,6 +154,29 @@ fn success(path: &str, body: &str, n: u64) -> (u16, Value) {
     } else {
         (200, json!({ "success": true }))
     }
+}
+
+/// A WhatsApp business account's templates: two an agent can send (positional and named
+/// parameters), one with an image header and one not yet approved, which they cannot.
+fn templates() -> Value {
+    json!({
+        "data": [
+            { "name": "order_ready", "language": "en_US", "status": "APPROVED", "category": "UTILITY",
+              "parameter_format": "POSITIONAL",
+              "components": [{ "type": "BODY", "text": "Hi {{1}}, your order {{2}} is ready to collect." }] },
+            { "name": "reservation", "language": "en_US", "status": "APPROVED", "category": "UTILITY",
+              "parameter_format": "NAMED",
+              "components": [
+                  { "type": "HEADER", "format": "TEXT", "text": "See you soon" },
+                  { "type": "BODY", "text": "A table for {{guests}} on {{day}}." },
+                  { "type": "BUTTONS", "buttons": [{ "type": "QUICK_REPLY", "text": "Cancel" }] }] },
+            { "name": "spring_sale", "language": "en_US", "status": "APPROVED", "category": "MARKETING",
+              "components": [{ "type": "HEADER", "format": "IMAGE" }, { "type": "BODY", "text": "Sale!" }] },
+            { "name": "draft", "language": "en_US", "status": "PENDING", "category": "UTILITY",
+              "components": [{ "type": "BODY", "text": "Not yet" }] },
+        ],
+        "paging": { "cursors": { "before": "MAA", "after": "MjQZD" } },
+    })
 }
 
 impl Drop for FakeGraph {

@@ -14,7 +14,8 @@
 //!    nothing.
 //!
 //! 5. [`send`]: replies out: the Send API requests for an agent's reply and what Meta's
-//!    answer means (sent, retry, or failed with a reason).
+//!    answer means (sent, retry, or failed with a reason); [`templates`]: WhatsApp's templates,
+//!    the only messages it takes after 24 hours.
 //!
 //! No IO and no clock here: times come from the payloads.
 
@@ -27,6 +28,7 @@ mod payload;
 pub mod render;
 pub mod send;
 mod signature;
+pub mod templates;
 pub mod whatsapp;
 
 pub use content::{Attachment, AttachmentKind, Content, SharedContact};

@@ -17,6 +17,8 @@
 //!   positions and who is present, then live frames.
 //! - `POST /inbound` with [`Inbound`]: a Messenger or WhatsApp message, stored once per Meta id.
 //! - `POST /status` with [`StatusChange`]: close or reopen → the inbox row (`ConversationSummary`).
+//! - `POST /template` with [`TemplateToStore`] (agents, WhatsApp only): a template reply, the
+//!   one kind WhatsApp takes after its 24-hour window, stored and handed off like any reply.
 //! - `POST /delivery` with a `protocol::reply::Delivery`: what became of a reply on a Meta
 //!   channel, sent as an `AgentFrame` to the agents' sockets.
 //!
@@ -89,6 +91,16 @@ pub struct NoteToStore {
     pub mentions: Vec<AgentRef>,
 }
 
+/// A WhatsApp template reply, checked by the front Worker against the account's templates:
+/// stored as `body` (what the customer reads), sent as the template filled with `values`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TemplateToStore {
+    pub client_id: String,
+    pub body: String,
+    pub template: protocol::reply::WhatsAppTemplate,
+    pub values: Vec<String>,
+}
+
 /// A status change asked for by an agent (the front Worker checked who).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StatusChange {
@@ -151,6 +163,11 @@ impl DurableObject for Conversation {
                     self.send_to_agents(&AgentFrame::Note(note.clone()));
                 }
                 Ok(http::json(&note, if duplicate { 200 } else { 201 }))
+            }
+            (worker::Method::Post, "/template") => {
+                let who = Participant::from_request(&req)?;
+                let template: TemplateToStore = req.json().await?;
+                Ok(accepted_response(self.send_template(&who, &template).await))
             }
             (worker::Method::Post, "/delivery") => {
                 let delivery: Delivery = req.json().await?;
@@ -435,10 +452,49 @@ impl Conversation {
                 },
             ));
         };
-        let requests = serde_json::to_string(&requests)?;
+        self.store_reply(who, send, &serde_json::to_string(&requests)?)
+            .await
+    }
+
+    /// An agent's WhatsApp template reply: taken whatever the window (that is what templates
+    /// are for), stored with its Send API request in the outbox, in one write.
+    async fn send_template(
+        &self,
+        who: &Participant,
+        template: &TemplateToStore,
+    ) -> std::result::Result<MessageAccepted, ApiError> {
+        let meta = self
+            .open_identity()?
+            .meta
+            .filter(|m| m.channel == MetaChannel::WhatsApp);
+        let (Participant::Agent { .. }, Some(meta)) = (who, meta) else {
+            return Err(ApiError::new(
+                ErrorCode::NotOnThisChannel,
+                "Templates are WhatsApp's: this conversation is not on WhatsApp.",
+            ));
+        };
+        let request =
+            domain::meta::templates::request(&template.template, &meta.contact, &template.values);
+        let send = SendMessage {
+            client_id: template.client_id.clone(),
+            body: template.body.clone(),
+            attachment: None,
+        };
+        self.store_reply(who, &send, &serde_json::to_string(&[request])?)
+            .await
+    }
+
+    /// Stores an agent's reply on a Meta channel with its Send API requests (a JSON array) in
+    /// the outbox, in one write, and wakes the alarm to hand them off.
+    async fn store_reply(
+        &self,
+        who: &Participant,
+        send: &SendMessage,
+        requests: &str,
+    ) -> std::result::Result<MessageAccepted, ApiError> {
         let accepted = self.deliver(who, send, None, None)?;
         if !accepted.duplicate {
-            self.log.hold_outgoing(accepted.message.seq, &requests)?;
+            self.log.hold_outgoing(accepted.message.seq, requests)?;
             self.state
                 .storage()
                 .set_alarm(std::time::Duration::ZERO)

@@ -141,14 +141,14 @@ async fn count_failure(app: &App, keys: &[(String, Limit)]) -> ApiResult<()> {
     Ok(())
 }
 
-fn participant(agent: &AgentRow) -> Participant {
+pub(super) fn participant(agent: &AgentRow) -> Participant {
     Participant::Agent {
         id: agent.id.clone(),
         name: agent.name.clone(),
     }
 }
 
-async fn conversation_exists(app: &App, id: &str) -> ApiResult<()> {
+pub(super) async fn conversation_exists(app: &App, id: &str) -> ApiResult<()> {
     if store::conversation_exists(&app.db, id).await? {
         Ok(())
     } else {

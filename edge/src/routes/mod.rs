@@ -12,6 +12,7 @@ mod setup;
 mod site;
 mod snippets;
 mod team;
+mod templates;
 mod visitor;
 mod webhooks;
 mod widget;
@@ -101,6 +102,12 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         (Method::Get, ["api", "agent", "conversations", id, "deliveries"]) => {
             visitor::deliveries(&app, &req, id).await
+        }
+        (Method::Get, ["api", "agent", "conversations", id, "templates"]) => {
+            templates::list(&app, &req, id).await
+        }
+        (Method::Post, ["api", "agent", "conversations", id, "template"]) => {
+            templates::send(&app, req, id).await
         }
         (Method::Get, ["api", "agent", "snippets"]) => snippets::list(&app, &req).await,
         (Method::Post, ["api", "agent", "snippets"]) => snippets::create(&app, req).await,

@@ -130,6 +130,23 @@ pub async fn inbound(app: &App, conversation_id: &str, inbound: &Inbound) -> Api
     }
 }
 
+/// Stores an agent's WhatsApp template reply; the object's answer is passed on.
+pub async fn send_template(
+    app: &App,
+    conversation_id: &str,
+    who: &Participant,
+    template: &crate::conversation::TemplateToStore,
+) -> ApiResult<Response> {
+    let req = request(
+        Method::Post,
+        "/template",
+        Some(who),
+        Some(serde_json::to_string(template)?),
+        Headers::new(),
+    )?;
+    Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
+}
+
 /// Tells the conversation's agents that a reply moved on (see [`crate::replies`]).
 pub async fn delivery(
     app: &App,

@@ -296,6 +296,32 @@ pub async fn is_sent_by_us(db: &D1Database, external_id: &str) -> Result<bool> {
     Ok(row.is_some_and(|r| r.found > 0))
 }
 
+/// The WhatsApp account a conversation is on, with what asking Meta for it takes.
+#[derive(Deserialize)]
+pub struct WhatsAppAccount {
+    pub connection_id: String,
+    pub business_account_id: String,
+    pub token_sealed: String,
+    pub token_state: TokenState,
+}
+
+/// `None` when the conversation is not on a connected WhatsApp number.
+pub async fn whatsapp_account(
+    db: &D1Database,
+    conversation_id: &str,
+) -> Result<Option<WhatsAppAccount>> {
+    stmt(
+        db,
+        "SELECT m.id AS connection_id, m.business_account_id, m.token_sealed, m.token_state \
+         FROM conversations c JOIN meta_connections m \
+         ON m.channel = c.channel AND m.account_id = c.meta_account_id \
+         WHERE c.id = ?1 AND c.channel = 'whatsapp' AND m.business_account_id IS NOT NULL",
+        &[text(conversation_id)],
+    )?
+    .first(None)
+    .await
+}
+
 /// Meta refused a connection's token: flagged for the admin to reconnect.
 pub async fn flag_token_expired(db: &D1Database, connection_id: &str) -> Result<()> {
     stmt(

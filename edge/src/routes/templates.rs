@@ -1,0 +1,125 @@
+//! WhatsApp templates for a conversation whose 24-hour window has closed:
+//! - `GET /api/agent/conversations/{id}/templates`: the business account's approved templates an
+//!   agent can fill in, read from the Graph API each time (so the list is Meta's, current).
+//! - `POST /api/agent/conversations/{id}/template` with `SendTemplate`: checked against that
+//!   list, stored in the thread as the body the customer reads, and sent through the REPLIES
+//!   queue like any reply.
+
+use domain::meta::send::{outcome, Outcome};
+use domain::meta::templates::{check_values, render, sendable_templates};
+use domain::meta::MetaChannel;
+use protocol::api::{ErrorCode, TokenState};
+use protocol::reply::{SendTemplate, TemplateList, WhatsAppTemplate};
+use worker::{Fetch, Headers, Method, Request, RequestInit, Response};
+
+use super::agent::{conversation_exists, participant, signed_in};
+use super::relay;
+use crate::config::App;
+use crate::conversation::TemplateToStore;
+use crate::error::{ApiError, ApiResult};
+use crate::{http, store};
+
+/// `GET /api/agent/conversations/{id}/templates`.
+pub async fn list(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
+    signed_in(app, req).await?;
+    conversation_exists(app, id).await?;
+    let templates = fetch(app, id).await?;
+    Ok(http::json(&TemplateList { templates }, 200))
+}
+
+/// `POST /api/agent/conversations/{id}/template`.
+pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    let agent = signed_in(app, &req).await?;
+    conversation_exists(app, id).await?;
+    let body: SendTemplate = http::read_json(&mut req).await?;
+    domain::message::validate_client_id(&body.client_id)?;
+    let templates = fetch(app, id).await?;
+    let template = templates
+        .iter()
+        .find(|t| t.name == body.name && t.language == body.language)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::UnknownTemplate,
+                "The business account has no such approved template.",
+            )
+        })?;
+    let values = check_values(template, &body.params)?;
+    let store = TemplateToStore {
+        client_id: body.client_id,
+        body: render(template, &values),
+        template: template.clone(),
+        values,
+    };
+    relay::send_template(app, id, &participant(&agent), &store).await
+}
+
+/// The conversation's WhatsApp account's sendable templates, asked of Meta now.
+async fn fetch(app: &App, conversation_id: &str) -> ApiResult<Vec<WhatsAppTemplate>> {
+    let Some(account) = store::replies::whatsapp_account(&app.db, conversation_id).await? else {
+        return Err(ApiError::new(
+            ErrorCode::NotOnThisChannel,
+            "Templates are WhatsApp's: this conversation is not on WhatsApp.",
+        ));
+    };
+    let token = match account.token_state {
+        TokenState::Expired => None,
+        TokenState::Valid => app.token_key().and_then(|key| {
+            domain::sealed::open(
+                &key,
+                account.connection_id.as_bytes(),
+                &account.token_sealed,
+            )
+            .ok()
+            .and_then(|t| String::from_utf8(t).ok())
+        }),
+    };
+    let unavailable = |why: String| ApiError::new(ErrorCode::MetaUnavailable, why);
+    let Some(token) = token else {
+        return Err(unavailable(
+            "Meta no longer accepts this number's access token: an admin must reconnect it.".into(),
+        ));
+    };
+    let url = format!(
+        "{}/{}/message_templates?fields=name,language,status,category,components,parameter_format&limit=200",
+        app.graph_api_base(),
+        account.business_account_id
+    );
+    let headers = Headers::new();
+    headers.set("authorization", &format!("Bearer {token}"))?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    let answer = match Fetch::Request(Request::new_with_init(&url, &init)?)
+        .send()
+        .await
+    {
+        Ok(mut response) => {
+            let status = response.status_code();
+            let text = response.text().await.unwrap_or_default();
+            (200..300)
+                .contains(&status)
+                .then_some(text.clone())
+                .ok_or((Some(status), text))
+        }
+        Err(e) => Err((None, e.to_string())),
+    };
+    match answer {
+        Ok(text) => sendable_templates(&text)
+            .ok_or_else(|| unavailable("Meta's answer was not a list of templates.".into())),
+        Err((status, text)) => Err(unavailable(
+            match outcome(MetaChannel::WhatsApp, status, &text) {
+                Outcome::Failed {
+                    reason,
+                    token_expired,
+                } => {
+                    if token_expired {
+                        store::replies::flag_token_expired(&app.db, &account.connection_id).await?;
+                    }
+                    reason
+                }
+                Outcome::Retry(reason) => format!("{reason} Please try again shortly."),
+                Outcome::Sent(_) => "Meta's answer was not a list of templates.".into(),
+            },
+        )),
+    }
+}
