@@ -113,6 +113,21 @@ pub async fn emails(id: &str) -> Result<EmailList, HttpError> {
     http::get_fresh_json(&url, None).await
 }
 
+/// `GET /api/agent/conversations/{id}/templates`: the WhatsApp account's sendable templates.
+pub async fn templates(id: &str) -> Result<protocol::reply::TemplateList, HttpError> {
+    let url = format!("/api/agent/conversations/{}/templates", encode(id));
+    http::get_fresh_json(&url, None).await
+}
+
+/// `POST /api/agent/conversations/{id}/template`: sends a template, filled in.
+pub async fn send_template(
+    id: &str,
+    template: &protocol::reply::SendTemplate,
+) -> Result<protocol::api::MessageAccepted, HttpError> {
+    let url = format!("/api/agent/conversations/{}/template", encode(id));
+    http::post_json(&url, template, None).await
+}
+
 /// `GET /api/agent/conversations/{id}/deliveries`: what became of each reply on Meta.
 pub async fn deliveries(id: &str) -> Result<protocol::reply::DeliveryList, HttpError> {
     let url = format!("/api/agent/conversations/{}/deliveries", encode(id));

@@ -2,7 +2,8 @@
 // sends it); the agent opens the conversation, replies, and the fake Graph API receives the Send
 // API call for that person; the reply shows "Sent", then "Read" live when Meta reports the read.
 // A person who last wrote 8 days ago cannot be answered: the composer says why and takes no
-// text. The thread passes axe.
+// text. On WhatsApp, 24 hours on, the agent sends an approved template with its parameters
+// filled in, and the Send API gets it. The threads pass axe.
 
 import assert from 'node:assert/strict';
 import { createHmac, randomInt } from 'node:crypto';
@@ -20,6 +21,26 @@ async function webhook(env, page, events) {
   const body = JSON.stringify({ object: 'page', entry: [{ id: page, time: Date.now(), messaging: events }] });
   const signature = createHmac('sha256', env.META_APP_SECRET).update(body).digest('hex');
   const response = await fetch(`${new URL(env.EDGE_URL).origin}/webhooks/messenger`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${signature}` },
+    body,
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+/** Posts one WhatsApp text from `waId` to `number`, signed as Meta signs. */
+async function whatsapp(env, number, waId, text, at) {
+  const body = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: '15550783881', phone_number_id: number },
+      contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: waId }],
+      messages: [{ from: waId, id: `wamid.${metaId()}`, timestamp: String(Math.floor(at / 1000)), type: 'text', text: { body: text } }],
+    } }] }],
+  });
+  const signature = createHmac('sha256', env.META_APP_SECRET).update(body).digest('hex');
+  const response = await fetch(`${new URL(env.EDGE_URL).origin}/webhooks/whatsapp`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${signature}` },
     body,
@@ -96,6 +117,38 @@ test('an agent answers a Messenger conversation within Meta\'s window', { timeou
       assert.ok(await inbox.locator('textarea#reply').isDisabled());
       assert.ok(await inbox.locator('#reply-send').isDisabled());
       await waitFor('no call for it', async () => (await sendApiCalls(env, page)).length === 1);
+    });
+
+    await step('on WhatsApp after 24 hours, the agent sends an approved template, filled in', async () => {
+      const number = metaId();
+      const waId = metaId();
+      const waTag = metaId();
+      await api.api('POST', `/api/admin/sites/${encodeURIComponent(env.SITE_ID)}/connections`, {
+        channel: 'whatsapp', account_id: number, business_account_id: '102290129340398',
+        name: 'Larkspur on WhatsApp', access_token: 'EAAB-e2e-token-0123456789abcdef',
+      });
+      await whatsapp(env, number, waId, `Is my order ready? ${waTag}`, Date.now() - 25 * 60 * 60 * 1000);
+      await waitFor('the queue to have stored it', async () =>
+        (await api.api('GET', `/api/agent/conversations?q=${waTag}`)).conversations.length === 1,
+      { timeout: 20_000, interval: 200 });
+      await inbox.locator('#search').fill(waTag);
+      await inbox.locator('li.conversation-row', { hasText: waTag }).click();
+      await inbox.locator('#thread-closed', { hasText: 'approved template' }).waitFor();
+      await inbox.locator('#templates summary').click();
+      await inbox.locator('#template-choice option', { hasText: 'order_ready' }).waitFor({ state: 'attached' });
+      await inbox.locator('#template-param-0').fill('Sheena');
+      await inbox.locator('#template-param-1').fill('#42');
+      await inbox.locator('#template-preview', { hasText: 'Hi Sheena, your order #42 is ready to collect.' }).waitFor();
+      await assertAccessible(t, inbox, 'a WhatsApp thread with the template picker open');
+      await inbox.locator('#template-send').click();
+      await inbox.locator('li.msg[data-author="agent"]', { hasText: 'Hi Sheena, your order #42' })
+        .locator('.msg-delivery[data-delivery="sent"]').waitFor({ timeout: 20_000 });
+      const all = await (await fetch(`${env.FAKE_GRAPH_URL}/__fake/requests`)).json();
+      const calls = all.filter((r) => r.path === `/v21.0/${number}/messages`);
+      assert.equal(calls.length, 1);
+      assert.equal(calls[0].body.type, 'template');
+      assert.equal(calls[0].body.to, waId);
+      assert.deepEqual(calls[0].body.template.components[0].parameters.map((p) => p.text), ['Sheena', '#42']);
     });
 
     await step('no console errors, uncaught exceptions or CSP violations', async () => {

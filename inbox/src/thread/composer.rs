@@ -22,6 +22,7 @@ use protocol::{Author, Channel, ConversationStatus};
 use super::live::Live;
 use super::snippets::SnippetPicker;
 use super::socket::ThreadSocket;
+use super::templates::TemplatePicker;
 use crate::api;
 
 /// Most members the mention picker offers at once.
@@ -83,7 +84,7 @@ pub fn Composer(
         ),
         ReplyWindow::TemplateOnly => Some(
             "They last wrote more than 24 hours ago: WhatsApp takes only an approved template \
-             until they write again, and Porchlight cannot send templates yet."
+             until they write again: send one below."
                 .to_owned(),
         ),
     };
@@ -182,6 +183,9 @@ pub fn Composer(
         }
     };
     let conversation = StoredValue::new(id.clone());
+    let template_only = Signal::derive(move || {
+        !live.is_closed() && !note_mode.get() && window.get() == Some(ReplyWindow::TemplateOnly)
+    });
     let save_note = move |client_id: String, body: String| {
         saving.set(true);
         spawn_local(async move {
@@ -286,6 +290,7 @@ pub fn Composer(
             hidden=move || closed() || note_mode.get() || window_note().is_none()>
             {window_note}
         </p>
+        <TemplatePicker id=conversation.get_value() shown=template_only />
         <div class="composer-modes" role="group" aria-label="Write">
             {mode_button(false, "mode-reply", "Reply")}
             {mode_button(true, "mode-note", "Internal note")}

@@ -12,6 +12,7 @@ mod header;
 mod live;
 mod snippets;
 mod socket;
+mod templates;
 mod visitor;
 
 use client::notes::{interleave, Notes, ThreadItem};
