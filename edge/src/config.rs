@@ -67,6 +67,14 @@ impl App {
         domain::sealed::parse_key(&secret).ok()
     }
 
+    /// A connection's Meta access token, unsealed (the connection id is the associated data);
+    /// `None` when the key is missing or the token does not open.
+    pub fn open_token(&self, connection_id: &str, sealed: &str) -> Option<String> {
+        let key = self.token_key()?;
+        let token = domain::sealed::open(&key, connection_id.as_bytes(), sealed).ok()?;
+        String::from_utf8(token).ok()
+    }
+
     /// A secret's value, when set and not empty.
     pub fn secret(&self, name: &str) -> Option<String> {
         self.env

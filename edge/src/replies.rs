@@ -101,11 +101,7 @@ async fn attempt(app: &App, id: &str) -> ApiResult<Option<u32>> {
     };
     let token = match (&reply.token_sealed, reply.token_state) {
         (_, Some(protocol::api::TokenState::Expired)) => None,
-        (Some(sealed), _) => app.token_key().and_then(|key| {
-            domain::sealed::open(&key, connection_id.as_bytes(), sealed)
-                .ok()
-                .and_then(|t| String::from_utf8(t).ok())
-        }),
+        (Some(sealed), _) => app.open_token(connection_id, sealed),
         (None, _) => None,
     };
     let Some(token) = token else {

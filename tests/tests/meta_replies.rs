@@ -40,44 +40,28 @@ struct Thread {
 
 impl Thread {
     fn messenger(age: i64) -> Self {
-        let edge = Edge::from_env();
-        let cookie = edge.sign_in();
-        let account = unique_id();
-        let connection = connect(&edge, &cookie, "messenger", &account);
-        let contact = unique_id();
-        let marker = format!("Are you open on Sunday? {}", unique_id());
-        let body = messenger_text(
-            &account,
-            &contact,
-            &format!("m_{}", unique_id()),
-            &marker,
-            now() - age,
-        );
-        deliver(&edge, "messenger", &body);
-        let row = conversation_where(&edge, &cookie, |c| c.last_message_preview == marker);
-        Self {
-            conversation: row.id,
-            edge,
-            cookie,
-            fake: FakeGraph::from_env(),
-            account,
-            contact,
-            connection,
-        }
+        Self::start("messenger", |account, contact, marker| {
+            let mid = format!("m_{}", unique_id());
+            messenger_text(account, contact, &mid, marker, now() - age)
+        })
     }
 
     fn whatsapp(age: i64) -> Self {
+        Self::start("whatsapp", |account, contact, marker| {
+            whatsapp_text(account, contact, marker, now() - age)
+        })
+    }
+
+    /// Connects a new account on `channel`, and the person writes the webhook body `first`
+    /// makes of (account, contact, text).
+    fn start(channel: &str, first: impl Fn(&str, &str, &str) -> String) -> Self {
         let edge = Edge::from_env();
         let cookie = edge.sign_in();
         let account = unique_id();
-        let connection = connect(&edge, &cookie, "whatsapp", &account);
+        let connection = connect(&edge, &cookie, channel, &account);
         let contact = unique_id();
         let marker = format!("Is the blue one in stock? {}", unique_id());
-        deliver(
-            &edge,
-            "whatsapp",
-            &whatsapp_text(&account, &contact, &marker, now() - age),
-        );
+        deliver(&edge, channel, &first(&account, &contact, &marker));
         let row = conversation_where(&edge, &cookie, |c| c.last_message_preview == marker);
         Self {
             conversation: row.id,

@@ -64,15 +64,7 @@ async fn fetch(app: &App, conversation_id: &str) -> ApiResult<Vec<WhatsAppTempla
     };
     let token = match account.token_state {
         TokenState::Expired => None,
-        TokenState::Valid => app.token_key().and_then(|key| {
-            domain::sealed::open(
-                &key,
-                account.connection_id.as_bytes(),
-                &account.token_sealed,
-            )
-            .ok()
-            .and_then(|t| String::from_utf8(t).ok())
-        }),
+        TokenState::Valid => app.open_token(&account.connection_id, &account.token_sealed),
     };
     let unavailable = |why: String| ApiError::new(ErrorCode::MetaUnavailable, why);
     let Some(token) = token else {
