@@ -35,6 +35,7 @@ pub fn validate_chat_settings(settings: &ChatSettings) -> Result<ChatSettings, R
     crate::files::validate_settings(&s.attachments)?;
     crate::routing::validate(&mut s.routing)?;
     validate_email(&mut s.email)?;
+    crate::targeting::validate(&mut s.targeting)?;
     s.availability.validate().map_err(|r| Rejection {
         message: r.message.replacen('`', "`availability.", 1),
         ..r

@@ -40,6 +40,7 @@ pub mod reports;
 pub mod routing;
 pub mod sealed;
 pub mod search;
+pub mod targeting;
 pub mod team;
 pub mod text;
 pub mod throttle;

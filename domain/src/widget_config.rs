@@ -78,6 +78,7 @@ pub fn public_config(
         }),
         refresh_at: decided.changes_at.map(|t| t.timestamp_millis()),
         language,
+        off_page: false,
         attachments: crate::files::public_attachments(&s.attachments),
         strings: ui_strings(language).clone(),
     }

@@ -4,8 +4,10 @@ export const FRAME_TO_HOST = Object.freeze({
   READY: "porchlight.ready",
   CLOSE: "porchlight.close",
   UNREAD: "porchlight.unread",
+  EVENT: "porchlight.event",
 });
 export const HOST_TO_FRAME = Object.freeze({
   OPEN: "porchlight.open",
   HIDDEN: "porchlight.hidden",
+  REFRESH: "porchlight.refresh",
 });

@@ -137,6 +137,10 @@ pub struct WidgetConfig {
     /// What the visitor may attach; none when the site takes no attachments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<PublicAttachments>,
+    /// The site's targeting rules keep the widget off the page the config was asked for
+    /// (`?page=`), or off the visitor's kind of device.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub off_page: bool,
 }
 
 /// The attachment limits a widget applies before uploading (the edge enforces them again).

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { ROOT, buildLoader } from './support.mjs';
+import { ROOT, buildEmbed } from './support.mjs';
 
 export const ACCENT_DARK = '#8a4b24';
 // The welcome every fake config carries; markup in it must stay text wherever it shows.
@@ -43,8 +43,11 @@ const FAKE_FRAME_HTML = `<!doctype html><title>fake frame</title><h1 id="fake">F
 import { FRAME_TO_HOST, HOST_TO_FRAME } from '/wire.js';
 const host = new URLSearchParams(location.search).get('host');
 window.received = [];
+window.messages = [];
 window.tags = { FRAME_TO_HOST, HOST_TO_FRAME };
-addEventListener('message', (e) => { if (e.origin === host) received.push(e.data.type); });
+addEventListener('message', (e) => {
+  if (e.origin === host) { received.push(e.data.type); messages.push(e.data); }
+});
 window.tellHost = (message) => parent.postMessage(message, host);
 tellHost({ type: FRAME_TO_HOST.READY });
 </script>`;
@@ -64,14 +67,20 @@ function listen(handler) {
 
 /**
  * Starts the fake Worker and the demo host. `sites` maps a site id to the `{ status, body }` its
- * config request gets; it is read on every request, so a test may change it. Pages are
- * `/<site>/` (the demo page for that site) and `/<site>/twice/` (the snippet pasted twice).
- * Returns `{ edge, host, loaderSource, configRequests, close }`, `configRequests` counting the
- * config requests served per site.
+ * config request gets, or to a function of the `?page=` the loader sent returning one; it is
+ * read on every request, so a test may change it. Pages are `/<site>/` (the demo page for that
+ * site), `/<site>/twice/` (the snippet pasted twice) and `/<site>/<file>` for each `file`
+ * (`.html`, `.css` or `.js`) in `pages`, with `{{SNIPPET}}` replaced by the snippet for that
+ * site (anything under a page, e.g. `/<site>/shop.html/boots`, is the same page: single-page
+ * app routes).
+ * Returns `{ edge, host, loaderSource, chatSource, configRequests, close }`, `configRequests`
+ * counting the config requests served per site (and `configPages` the `?page=` of each, by
+ * site).
  */
-export async function startFakeWorker(sites) {
-  const loaderSource = await buildLoader();
+export async function startFakeWorker(sites, pages = {}) {
+  const { loader: loaderSource, chat: chatSource } = await buildEmbed();
   const configRequests = {};
+  const configPages = {};
   let edge;
   let host;
 
@@ -80,12 +89,24 @@ export async function startFakeWorker(sites) {
     const site = url.pathname.match(/^\/api\/sites\/([^/]+)\/widget-config$/);
     if (url.pathname === '/embed.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(loaderSource);
+    } else if (url.pathname === '/embed/chat.js') {
+      // A module imported cross-origin: CORS, as www/static/_headers gives it.
+      res
+        .writeHead(200, {
+          'content-type': 'text/javascript',
+          'access-control-allow-origin': '*',
+        })
+        .end(chatSource);
     } else if (url.pathname === '/wire.js') {
       const source = await readFile(join(ROOT, 'embed', 'src', 'wire.js'));
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(source);
-    } else if (site && sites[site[1]]) {
+    } else if (site && site[1] in sites) {
       configRequests[site[1]] = (configRequests[site[1]] ?? 0) + 1;
-      const { status, body } = sites[site[1]];
+      (configPages[site[1]] ??= []).push(url.searchParams.get('page'));
+      const entry = sites[site[1]];
+      // A function answers per page (targeting): called with the `?page=` the loader sent.
+      const { status, body } =
+        typeof entry === 'function' ? entry(url.searchParams.get('page')) : entry;
       res
         .writeHead(status, {
           'content-type': 'application/json',
@@ -108,9 +129,15 @@ export async function startFakeWorker(sites) {
       `style-src 'self'; img-src 'self' ${e}`;
     const demoFile = url.pathname.match(/\/(demo\.css|favicon\.svg)$/);
     const page = url.pathname.match(/^\/([a-z]+)\/(twice\/)?$/);
+    const custom = url.pathname.match(/^\/([a-z]+)\/([a-z-]+\.(html|css|js))(\/.*)?$/);
     if (demoFile) {
       const type = demoFile[1].endsWith('.css') ? 'text/css' : 'image/svg+xml';
       const body = await readFile(join(ROOT, 'www', 'demo', demoFile[1]));
+      res.writeHead(200, { 'content-type': type, 'content-security-policy': csp }).end(body);
+    } else if (custom && pages[custom[2]]) {
+      const snippet = `<script async src="${e}/embed.js" data-site="${custom[1]}"></script>`;
+      const body = pages[custom[2]].replaceAll('{{SNIPPET}}', snippet).replaceAll('{{EDGE}}', e);
+      const type = { html: 'text/html', css: 'text/css', js: 'text/javascript' }[custom[3]];
       res.writeHead(200, { 'content-type': type, 'content-security-policy': csp }).end(body);
     } else if (page) {
       const snippet = '<script async src="{{EDGE}}/embed.js" data-site="{{SITE}}"></script>';
@@ -128,5 +155,5 @@ export async function startFakeWorker(sites) {
     edge.server.close();
     host.server.close();
   };
-  return { edge, host, loaderSource, configRequests, close };
+  return { edge, host, loaderSource, chatSource, configRequests, configPages, close };
 }

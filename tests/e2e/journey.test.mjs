@@ -142,12 +142,18 @@ test(
         assert.equal(texts.filter((t) => t.includes(answer)).length, 1, 'the answer shows once');
       });
 
-      await step('the host page itself holds nothing of ours', async () => {
+      await step('the host page holds one flag of ours: a conversation is in progress', async () => {
+        // The visitor's own act; the next page loads the frame to count replies (docs/sdk.md).
         const footprint = await visitor.evaluate(() => ({
-          storage: localStorage.length + sessionStorage.length,
+          local: { ...localStorage },
+          session: sessionStorage.length,
           cookie: document.cookie,
         }));
-        assert.deepEqual(footprint, { storage: 0, cookie: '' });
+        assert.deepEqual(footprint, {
+          local: { 'porchlight.active': '1' },
+          session: 0,
+          cookie: '',
+        });
       });
 
       await step('no console errors, uncaught exceptions or CSP violations anywhere', async () => {

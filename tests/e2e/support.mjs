@@ -15,18 +15,29 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Debian's package; `npx playwright install` cannot download a browser here.
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-// The loader's release build. The size budget and the browser tests use this same bundle.
-export const LOADER_BUILD = {
-  entryPoints: [join(ROOT, 'embed', 'src', 'loader.js')],
+// The release builds of the loader (`/embed.js`, a classic script) and the chat module it
+// imports (`/embed/chat.js`), as xtask/src/build.rs makes them. The size budgets and the
+// browser tests use these same bundles.
+const EMBED_BUILD = {
   bundle: true,
   minify: true,
-  format: 'iife',
-  target: 'es2019',
+  target: 'es2020',
   write: false,
   logLevel: 'silent',
 };
 
-/** The loader bundle as a string (what the Worker serves as `/embed.js`). */
+/** The loader and chat module bundles as strings: `{ loader, chat }`. */
+export async function buildEmbed() {
+  const { build } = await import('esbuild');
+  const bundle = async (file, format) => {
+    const entryPoints = [join(ROOT, 'embed', 'src', file)];
+    const result = await build({ ...EMBED_BUILD, entryPoints, format });
+    return result.outputFiles[0].text;
+  };
+  const [loader, chat] = await Promise.all([bundle('loader.js', 'iife'), bundle('chat.js', 'esm')]);
+  return { loader, chat };
+}
+
 /** A 1×1 PNG. */
 export const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGMAAQAABQABDQottAAAAABJRU5ErkJggg==',
@@ -35,12 +46,6 @@ export const PNG = Buffer.from(
 
 /** Whether the picture in `locator` has loaded (a broken or blocked image has no width). */
 export const loaded = (locator) => locator.evaluate((img) => img.complete && img.naturalWidth > 0);
-
-export async function buildLoader() {
-  const { build } = await import('esbuild');
-  const result = await build(LOADER_BUILD);
-  return result.outputFiles[0].text;
-}
 
 /** The generated message tags (`embed/src/wire.js`), imported as the ES module it is. */
 export async function loadWire() {

@@ -127,8 +127,9 @@ fn Header() -> impl IntoView {
                 on:click=move |_| chat.toggle_sound()>
                 <span aria-hidden="true">"♪"</span>
             </button>
+            // Inline in the page there is no panel to close.
             <button id="pl-close" class="pl-close" type="button" aria-label=t.close_chat.as_str()
-                on:click=move |_| chat.close()>
+                hidden=chat.inline() on:click=move |_| chat.close()>
                 <span aria-hidden="true">"×"</span>
             </button>
         </header>

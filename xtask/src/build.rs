@@ -3,7 +3,8 @@
 //!   unused classes cut and short import names (`glue.rs`), `wasm-opt -Os --converge` (it
 //!   compresses 0.3 KB gzip smaller than `-Oz`, measured on the widget), and esbuild minification of the JS
 //!   glue) into `dist/site/{widget,inbox}/`;
-//! - the loader (`embed/src/loader.js`, bundled and minified by esbuild) into `dist/site/embed.js`;
+//! - the loader (`embed/src/loader.js`, bundled and minified by esbuild) into `dist/site/embed.js`,
+//!   and the chat module it imports on intent (`embed/src/chat.js`) into `dist/site/embed/chat.js`;
 //! - the static files of `www/static/` copied into `dist/site/`;
 //! - the Worker with worker-build into `edge/build/`.
 //!
@@ -98,17 +99,24 @@ fn apps(tools: &Tools, site: &Path) -> Result<()> {
 }
 
 fn loader(tools: &Tools, site: &Path) -> Result<()> {
-    step("bundling the host-page loader (embed.js) with esbuild");
-    run(Command::new(&tools.esbuild)
-        .arg(root().join("embed/src/loader.js"))
-        .args([
-            "--bundle",
-            "--minify",
-            "--format=iife",
-            "--target=es2019",
-            "--log-level=warning",
-        ])
-        .arg(format!("--outfile={}", site.join("embed.js").display())))
+    step(
+        "bundling the host-page loader (embed.js) and its chat module (embed/chat.js) with esbuild",
+    );
+    // Kept in step with `buildEmbed` in tests/e2e/support.mjs, which the budgets measure.
+    let bundle = |entry: &str, format: &str, out: PathBuf| {
+        run(Command::new(&tools.esbuild)
+            .arg(root().join("embed/src").join(entry))
+            .args([
+                "--bundle",
+                "--minify",
+                "--target=es2020",
+                "--log-level=warning",
+            ])
+            .arg(format!("--format={format}"))
+            .arg(format!("--outfile={}", out.display())))
+    };
+    bundle("loader.js", "iife", site.join("embed.js"))?;
+    bundle("chat.js", "esm", site.join("embed/chat.js"))
 }
 
 fn worker(tools: &Tools) -> Result<()> {

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every test Porchlight has, in the order that fails fastest.
 //! 1. Lint: rustfmt and clippy with `-D warnings`, native and wasm crates.
-//! 2. Native unit tests (protocol, domain, client, xtask).
+//! 2. Native unit tests (protocol, domain, client, xtask), and the WordPress plugin's (PHP).
 //! 3. Build the widget, inbox, loader and Worker once; `wrangler deploy --dry-run` proves the
 //!    Worker still packages for Cloudflare.
 //! 4. Start a fresh local stack (workerd via `wrangler dev`, a new state folder, the demo host).
@@ -16,7 +16,7 @@ use anyhow::{bail, Result};
 
 use crate::stack::{self, Output, DEMO_EMAIL, DEMO_PASSWORD};
 use crate::tools::{self, root, run, step};
-use crate::{build, fake_graph};
+use crate::{build, fake_graph, wordpress};
 
 /// Crates that only build for wasm32 (linted with that target, tested black-box).
 const WASM_CRATES: [&str; 3] = ["porchlight-edge", "porchlight-widget", "porchlight-inbox"];
@@ -183,7 +183,8 @@ fn lint_and_unit_tests() -> Result<()> {
     run(wasm_clippy.args(["--", "-D", "warnings"]))?;
 
     step("native unit tests");
-    run(exclude_wasm(&mut cargo(&["test", "--workspace"])).args(["--exclude", "porchlight-tests"]))
+    run(exclude_wasm(&mut cargo(&["test", "--workspace"])).args(["--exclude", "porchlight-tests"]))?;
+    wordpress::check()
 }
 
 /// The black-box test targets and e2e files whose names contain `only`.

@@ -15,6 +15,7 @@
 //! - [`fake_graph`]: a stand-in for Meta's Graph API on 127.0.0.1, for tests.
 //! - [`host`]: the demo business page's static server (a second origin with a strict CSP).
 //! - [`check`]: the test command's steps.
+//! - [`wordpress`]: the WordPress plugin's lint and tests (PHP).
 
 mod build;
 mod check;
@@ -23,6 +24,7 @@ mod glue;
 mod host;
 mod stack;
 mod tools;
+mod wordpress;
 
 use std::process::ExitCode;
 

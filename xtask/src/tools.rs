@@ -1,7 +1,7 @@
 //! Finding and installing the tools Porchlight builds and tests with, each at the version the
 //! repository pins: the wasm32 target, wasm-bindgen-cli (= the `wasm-bindgen` in Cargo.lock),
 //! worker-build (= the `worker` crate in Cargo.lock), the npm packages of package-lock.json
-//! (wrangler, esbuild, binaryen's wasm-opt, playwright-core) and Debian's Chromium for tests.
+//! (wrangler, esbuild, binaryen's wasm-opt, playwright-core), and Debian's Chromium and PHP for tests.
 //! Every install says what it installs and why before it starts.
 
 use std::path::{Path, PathBuf};
@@ -214,6 +214,29 @@ pub fn ensure_chromium() -> Result<()> {
     run(Command::new("apt-get").arg("update").arg("-q"))?;
     run(Command::new("apt-get")
         .args(["install", "-y", "-q", "--no-install-recommends", "chromium"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    Ok(())
+}
+
+pub const PHP: &str = "/usr/bin/php";
+
+/// Debian's PHP command line, for the WordPress plugin's lint and tests (`wordpress.rs`).
+pub fn ensure_php() -> Result<()> {
+    if Path::new(PHP).exists() {
+        return Ok(());
+    }
+    let root_user = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    if !root_user {
+        bail!("PHP is not installed at {PHP}. Install it with `sudo apt-get install -y php-cli` and run again.");
+    }
+    step("installing Debian's php-cli with apt-get (the WordPress plugin is linted and tested with it)");
+    run(Command::new("apt-get").arg("update").arg("-q"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-q", "--no-install-recommends", "php-cli"])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(())
 }

@@ -6,12 +6,14 @@
 //!
 //! The settings and the presence it is computed from come through the edge cache
 //! ([`crate::edge_cache`]), deleted there whenever they change; `x-porchlight-cache` says
-//! whether both came from it. Browsers may keep an answer until the next opening or closing and
+//! whether both came from it. With `?page=` (the loader's request), the site's targeting rules
+//! decide whether the widget shows on that page (`off_page`; `domain::targeting`). Browsers may keep an answer until the next opening or closing and
 //! at most [`MAX_AGE_S`].
 
 use domain::availability::AgentPresence;
 use domain::i18n;
 use domain::routing::{routed, Candidate};
+use domain::targeting::{self, Device};
 use domain::widget_config::public_config;
 use protocol::api::ErrorCode;
 use protocol::settings::AvailabilityMode;
@@ -52,9 +54,23 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
         Source::Miss
     };
     let now_ms = store::now();
-    let accept_language = req.headers().get("accept-language")?;
+    // `?lang=` (the SDK's `locale`, sent by the frame) goes before the browser's languages.
+    let browser = req.headers().get("accept-language")?;
+    let accept_language = match (query_param(req, "lang"), browser) {
+        (Some(lang), Some(browser)) => Some(format!("{lang},{browser}")),
+        (lang, browser) => lang.or(browser),
+    };
     let language = i18n::choose(&settings.language, accept_language.as_deref());
-    let config = public_config(site_id, &settings, language, &agents, now_ms);
+    let mut config = public_config(site_id, &settings, language, &agents, now_ms);
+    // The loader names the page it runs on; the widget frame does not, and is never targeted.
+    if let Some(page) = query_param(req, "page") {
+        let headers = req.headers();
+        let device = Device::of(
+            headers.get("sec-ch-ua-mobile")?.as_deref(),
+            headers.get("user-agent")?.as_deref(),
+        );
+        config.off_page = !targeting::shows_on(&settings.targeting, &page, device);
+    }
     let max_age = config
         .refresh_at
         .map_or(MAX_AGE_S, |at| ((at - now_ms) / 1000).clamp(0, MAX_AGE_S));
@@ -62,10 +78,18 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     let headers = response.headers();
     headers.set("access-control-allow-origin", "*")?;
     headers.set("cache-control", &format!("public, max-age={max_age}"))?;
-    // The language follows the browser's, so a cache must keep one answer per language list.
-    headers.set("vary", "accept-language")?;
+    // The language follows the browser's, and targeting its kind of device, so a cache must
+    // keep one answer per language list and device.
+    headers.set("vary", "accept-language, sec-ch-ua-mobile, user-agent")?;
     headers.set("x-porchlight-cache", source.header_value())?;
     Ok(response)
+}
+
+/// A query parameter: `page` (`/path?query`, the page the loader runs on) or `lang`.
+fn query_param(req: &Request, name: &str) -> Option<String> {
+    let url = req.url().ok()?;
+    let value = url.query_pairs().find(|(k, _)| k == name)?.1;
+    Some(value.into_owned())
 }
 
 /// Every member's presence, chat limit and open assigned conversations (the routing rule then

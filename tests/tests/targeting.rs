@@ -1,0 +1,110 @@
+//! Targeting: the site's page and device rules, set through the admin API, decide per page (the
+//! loader's `?page=`) whether the public config keeps the widget off it; the SDK's `locale`
+//! (`?lang=`) picks the chat's language before the browser's. Shares the demo site with the
+//! other settings tests, under their lock ([`SiteSettings`]).
+
+use porchlight_tests::SiteSettings;
+use protocol::api::{ErrorCode, WidgetConfig};
+use protocol::settings::{Devices, Language, PageRule, TargetingSettings, UrlPart, UrlTest};
+
+const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 \
+    (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
+const DESKTOP: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+    Chrome/130.0 Safari/537.36";
+
+fn config_for(s: &SiteSettings, query: &str, user_agent: &str) -> WidgetConfig {
+    let reply = s.edge.request(
+        "GET",
+        &format!("/api/sites/{}/widget-config?{query}", s.edge.site_id),
+        &[("user-agent", user_agent)],
+        None,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json()
+}
+
+fn rule(part: UrlPart, test: UrlTest, value: &str) -> PageRule {
+    PageRule {
+        part,
+        test,
+        value: value.into(),
+    }
+}
+
+#[test]
+fn page_and_device_rules_decide_off_page_for_the_page_named() {
+    let s = SiteSettings::hold();
+    let mut new = s.original.clone();
+    new.targeting = TargetingSettings {
+        include: vec![
+            rule(UrlPart::Path, UrlTest::StartsWith, "/shop"),
+            rule(UrlPart::Query, UrlTest::Contains, "utm_source=mail"),
+        ],
+        exclude: vec![rule(UrlPart::Path, UrlTest::Pattern, "/shop/*/checkout")],
+        devices: Devices::All,
+    };
+    let reply = s.put(&new);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    let off = |page: &str| config_for(&s, &format!("page={page}"), DESKTOP).off_page;
+    assert!(!off("%2Fshop%2Fboots"));
+    assert!(off("%2Fshop%2Fboots%2Fcheckout"), "excluded");
+    assert!(off("%2Fabout"), "not included");
+    assert!(
+        !off("%2Fabout%3Futm_source%3Dmail"),
+        "included by its query"
+    );
+    // The frame asks without a page: it is never targeted.
+    assert!(!config_for(&s, "x=1", DESKTOP).off_page);
+
+    new.targeting = TargetingSettings {
+        devices: Devices::Mobile,
+        ..Default::default()
+    };
+    assert_eq!(s.put(&new).status, 200);
+    assert!(!config_for(&s, "page=%2F", IPHONE).off_page);
+    assert!(config_for(&s, "page=%2F", DESKTOP).off_page);
+}
+
+#[test]
+fn bad_page_rules_are_refused_and_change_nothing() {
+    let s = SiteSettings::hold();
+    let before = s.config();
+    let mut bad = s.original.clone();
+    bad.targeting.exclude = vec![rule(UrlPart::Path, UrlTest::Is, "checkout")];
+    let reply = s.put(&bad);
+    reply.assert_error(400, ErrorCode::InvalidField);
+    assert!(
+        reply.body.contains("targeting.exclude[0].value"),
+        "{}",
+        reply.body
+    );
+    s.put_raw(
+        r#"{"heading":"x","targeting":{"include":[{"part":"host","test":"is","value":"/"}]}}"#,
+    )
+    .assert_error(400, ErrorCode::MalformedBody);
+    assert_eq!(s.config(), before, "nothing changed");
+    assert!(!config_for(&s, "page=%2Fcheckout", DESKTOP).off_page);
+}
+
+#[test]
+fn the_sdk_locale_goes_before_the_browsers_languages() {
+    let s = SiteSettings::hold();
+    let reply = s.edge.request(
+        "GET",
+        &format!("/api/sites/{}/widget-config?lang=fr", s.edge.site_id),
+        &[("accept-language", "de-DE,de;q=0.9")],
+        None,
+    );
+    let config: WidgetConfig = reply.json();
+    assert_eq!(config.language, Language::Fr);
+    // A language Porchlight does not speak falls back to the browser's.
+    let reply = s.edge.request(
+        "GET",
+        &format!("/api/sites/{}/widget-config?lang=tlh", s.edge.site_id),
+        &[("accept-language", "de-DE,de;q=0.9")],
+        None,
+    );
+    let config: WidgetConfig = reply.json();
+    assert_eq!(config.language, Language::De);
+}
