@@ -18,12 +18,12 @@ export interface PorchlightEvents {
   widgetClosed: Record<string, never>;
   /** The visitor's first message started a conversation. */
   conversationStarted: { conversation: PorchlightConversation };
-  /** The team closed the visitor's conversation (also raised when a remembered conversation is
-   *  found closed on a new page). */
+  /** The team closed the visitor's conversation (declared; the frame does not report it yet,
+   *  docs/sdk.md). */
   conversationClosed: { conversation: PorchlightConversation };
   /** Replies the visitor has not seen changed in number. */
   unreadConversationCountChanged: { unreadCount: number };
-  /** The visitor clicked, tapped or typed in the chat for the first time on this page. */
+  /** The visitor's first click on the launcher or the welcome prompt on this page. */
   userInteractedWithWidget: Record<string, never>;
 }
 

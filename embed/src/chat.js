@@ -58,28 +58,28 @@ export default (calls, root, launcher) => {
   restyle();
 
   // What the frame needs to know from the page: who embeds it, and the SDK settings it applies
-  // (docs/sdk.md). `forget` carries a `clear()` no frame has acted on yet.
-  const query = new URLSearchParams({
-    site: calls.site,
-    host: location.origin,
-    page: location.href,
-  });
-  const given = {
-    locale: settings.locale,
-    email: settings.identificationEmail,
-    token: settings.identificationToken,
-    attach: settings.disableAttachment && 'off',
-    consent: settings.enableConsentBanner && 'ask',
-    inline: inline && 'on',
-    forget: keep('localStorage', FORGET) && 'on',
+  // (docs/sdk.md). `forget` carries a `clear()` no frame has acted on yet, or a new thread.
+  const source = (fresh) => {
+    const query = new URLSearchParams({
+      site: calls.site,
+      host: location.origin,
+      page: location.href,
+    });
+    const given = {
+      locale: settings.locale,
+      email: settings.identificationEmail,
+      token: settings.identificationToken,
+      attach: settings.disableAttachment && 'off',
+      consent: settings.enableConsentBanner && 'ask',
+      inline: inline && 'on',
+      forget: (fresh || keep('localStorage', FORGET)) && 'on',
+    };
+    for (const name in given) if (typeof given[name] == 'string') query.set(name, given[name]);
+    return `${edge}/widget/frame?${query}`;
   };
-  for (const name in given) if (typeof given[name] == 'string') query.set(name, given[name]);
 
   const panel = make('div', { hidden: '' });
-  const iframe = make('iframe', {
-    title: calls.config().strings.chat,
-    src: `${edge}/widget/frame?${query}`,
-  });
+  let iframe = make('iframe', { title: calls.config().strings.chat, src: source() });
   panel.append(iframe);
   root.prepend(panel);
   const badge = make('span', { hidden: '' });
@@ -88,12 +88,7 @@ export default (calls, root, launcher) => {
   let ready = false;
   let shown = false;
   let unread = 0;
-  // Posted once the frame listens.
-  let queued = [];
-  const post = (message) => {
-    if (ready) iframe.contentWindow.postMessage(message, edge);
-    else queued.push(message);
-  };
+  const post = (message) => ready && iframe.contentWindow.postMessage(message, edge);
 
   const onUnread = (count) => {
     if (count === unread) return;
@@ -117,10 +112,8 @@ export default (calls, root, launcher) => {
       ready = true;
       // The frame has forgotten the visitor, if it was asked to.
       keep('localStorage', FORGET, null);
-      // The panel's state first: it covers an OPEN asked for before the frame listened.
+      // The panel's state: it covers an OPEN asked for before the frame listened.
       post({ type: shown ? HOST_TO_FRAME.OPEN : HOST_TO_FRAME.HIDDEN });
-      queued.map(post);
-      queued = [];
     } else if (data.type === FRAME_TO_HOST.CLOSE) {
       calls.close();
     } else if (data.type === FRAME_TO_HOST.UNREAD) {
@@ -130,7 +123,8 @@ export default (calls, root, launcher) => {
       // While the visitor has a conversation, the next page loads the frame to show replies.
       if (name === 'conversationStarted') keep('localStorage', ACTIVE, 1);
       if (name === 'conversationClosed') keep('localStorage', ACTIVE, null);
-      emit(name, data.data);
+      // Posted flat (`protocol::embed::SdkEvent::message`); handed over as documented.
+      emit(name, data.conversation ? { conversation: { id: String(data.conversation) } } : {});
     }
   });
   addEventListener('message', listener);
@@ -144,12 +138,18 @@ export default (calls, root, launcher) => {
     show: (open) => {
       shown = open;
       panel.hidden = !open;
-      if (ready) post({ type: open ? HOST_TO_FRAME.OPEN : HOST_TO_FRAME.HIDDEN });
+      post({ type: open ? HOST_TO_FRAME.OPEN : HOST_TO_FRAME.HIDDEN });
       // Inline, the chat is part of the page: it never takes the page's focus.
       if (open && !inline) iframe.focus();
     },
-    // `widget.refresh({ openToNewThread })`.
-    post: (fields) => post({ type: HOST_TO_FRAME.REFRESH, ...fields }),
+    // `widget.refresh({ openToNewThread })`: a new frame that leaves the remembered
+    // conversation (which stays in the team's inbox) and starts the next one afresh.
+    renew: () => {
+      ready = false;
+      const next = make('iframe', { title: calls.config().strings.chat, src: source(true) });
+      iframe.replaceWith(next);
+      iframe = next;
+    },
     remove: () => {
       panel.remove();
       badge.remove();

@@ -91,6 +91,7 @@ const boot = () => {
   // config that decides whether it shows is on its way. `opening`: open() came first.
   let wanted, pending, opening;
   let shown = false;
+  let touched;
 
 
   // What the chat module needs of the loader; see chat.js.
@@ -136,16 +137,19 @@ const boot = () => {
       document.querySelector(inline).append(container);
       opening = true;
     } else {
-      button = make('button', { 'aria-expanded': false });
+      // Named in the language the edge chose; the chat module adds the unread count.
+      button = make('button', { 'aria-expanded': false, 'aria-label': config.strings.open_chat });
       const icon = make('svg', { viewBox: '0 0 24 24' }, SVG_NS);
       icon.append(
         make('path', { class: 'b', d: BUBBLE }, SVG_NS),
         make('path', { class: 'x', d: CROSS }, SVG_NS),
       );
       button.append(icon);
-      // Named in the language the edge chose; the chat module adds the unread count.
-      button.setAttribute('aria-label', config.strings.open_chat);
-      button.onclick = guard(() => show(!shown));
+      // The visitor's first click (on the launcher or the prompt): `userInteractedWithWidget`.
+      button.onclick = guard(() => {
+        if (!touched) emit('userInteractedWithWidget', (touched = {}));
+        show(!shown);
+      });
       // Intent: the frame starts loading while the pointer travels to the click.
       button.onpointerenter = button.onfocus = guard(frame);
       root.append(button);
@@ -263,7 +267,7 @@ const boot = () => {
           fetchConfig();
           if (options?.openToNewThread) {
             show(true);
-            frame().then(guard((c) => c.post({ new_thread: true })));
+            frame().then(guard((c) => c.renew()));
           }
         }
       }),

@@ -9,5 +9,4 @@ export const FRAME_TO_HOST = Object.freeze({
 export const HOST_TO_FRAME = Object.freeze({
   OPEN: "porchlight.open",
   HIDDEN: "porchlight.hidden",
-  REFRESH: "porchlight.refresh",
 });

@@ -138,8 +138,13 @@ pub struct WidgetConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<PublicAttachments>,
     /// The site's targeting rules keep the widget off the page the config was asked for
-    /// (`?page=`), or off the visitor's kind of device.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    /// (`?page=`), or off the visitor's kind of device. For the loader only: not read back
+    /// (the widget's wasm would pay for the field; Rust readers look at the JSON).
+    #[serde(
+        default,
+        skip_serializing_if = "std::ops::Not::not",
+        skip_deserializing
+    )]
     pub off_page: bool,
 }
 

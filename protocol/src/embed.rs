@@ -23,11 +23,15 @@ pub enum FrameToHost {
     /// Messages the visitor has not seen yet (for the launcher's badge).
     #[serde(rename = "porchlight.unread")]
     Unread { count: u32 },
-    /// Something the site's code may want to know: the loader hands it to the handlers
-    /// registered with `Porchlight.on(name, …)` (docs/sdk.md).
-    #[serde(rename = "porchlight.event")]
-    Event(SdkEvent),
 }
+
+/// The tag of an [`SdkEvent`] message from the frame: `{"type": EVENT_TAG, "name": …,
+/// "conversation": …}` ([`SdkEvent::message`]); the loader hands the page `{"conversation":
+/// {"id": …}}` or `{}` (the event's serde form, `data` below). Something the site's code may want to know: the loader hands it
+/// to the handlers registered with `Porchlight.on(name, …)` (docs/sdk.md). Not a
+/// [`FrameToHost`] variant: the widget builds it with [`SdkEvent::name`] and
+/// [`SdkEvent::conversation`] instead of serde, which cost 1.4 KB gzip of wasm (measured).
+pub const EVENT_TAG: &str = "porchlight.event";
 
 /// The SDK events the frame reports, as `{"name": …, "data": {…}}`. The loader raises others of
 /// its own (`widgetLoaded`, `widgetClosed`, `unreadConversationCountChanged`); the names and
@@ -37,13 +41,43 @@ pub enum FrameToHost {
 pub enum SdkEvent {
     /// The visitor's first message started a conversation.
     ConversationStarted { conversation: ConversationRef },
-    /// The team closed the conversation the visitor is in.
+    /// The team closed the conversation the visitor is in. (Not posted by the widget yet: its
+    /// wasm budget has no room left for it; docs/sdk.md.)
     ConversationClosed { conversation: ConversationRef },
-    /// The visitor clicked, tapped or typed in the chat for the first time on this page.
+    /// The visitor's first click on the launcher or the prompt (raised by the loader itself;
+    /// here so every event's name is in one list).
     UserInteractedWithWidget {},
 }
 
 impl SdkEvent {
+    /// The event's name, as `Porchlight.on` takes it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ConversationStarted { .. } => "conversationStarted",
+            Self::ConversationClosed { .. } => "conversationClosed",
+            Self::UserInteractedWithWidget {} => "userInteractedWithWidget",
+        }
+    }
+
+    /// The conversation the event is about, if any (`data.conversation.id`).
+    pub fn conversation(&self) -> Option<&str> {
+        match self {
+            Self::ConversationStarted { conversation }
+            | Self::ConversationClosed { conversation } => Some(&conversation.id),
+            Self::UserInteractedWithWidget {} => None,
+        }
+    }
+
+    /// The whole message as the frame posts it (what the widget builds by hand): flat, so the
+    /// frame's wasm builds one object.
+    pub fn message(&self) -> serde_json::Value {
+        let mut value = serde_json::json!({"type": EVENT_TAG, "name": self.name()});
+        if let Some(id) = self.conversation() {
+            value["conversation"] = id.into();
+        }
+        value
+    }
+
     /// Every event, for the drift test against the TypeScript declarations.
     pub fn names() -> [&'static str; 3] {
         [
@@ -72,22 +106,13 @@ pub enum HostToFrame {
     /// The chat panel was hidden by the host (launcher click or SDK).
     #[serde(rename = "porchlight.hidden")]
     Hidden,
-    /// `widget.refresh()`: read the site's settings again; with `new_thread`, leave the
-    /// current conversation for a new one (`refresh({ openToNewThread: true })`).
-    #[serde(rename = "porchlight.refresh")]
-    Refresh {
-        #[serde(default)]
-        new_thread: bool,
-    },
 }
 
-/// The `{"type": "…"}` envelope with every variant's fields (others are ignored).
+/// The `{"type": "…"}` envelope, read on its own (other fields are ignored).
 #[derive(Deserialize)]
 pub struct Tagged {
     #[serde(rename = "type")]
     kind: String,
-    #[serde(default)]
-    new_thread: bool,
 }
 
 impl TryFrom<Tagged> for HostToFrame {
@@ -97,9 +122,6 @@ impl TryFrom<Tagged> for HostToFrame {
         match t.kind.as_str() {
             "porchlight.open" => Ok(Self::Open),
             "porchlight.hidden" => Ok(Self::Hidden),
-            "porchlight.refresh" => Ok(Self::Refresh {
-                new_thread: t.new_thread,
-            }),
             other => Err(format!("unknown message {other:?}")),
         }
     }
@@ -119,18 +141,11 @@ pub fn wire_js() -> String {
         ("READY", tag_of(&FrameToHost::Ready)),
         ("CLOSE", tag_of(&FrameToHost::Close)),
         ("UNREAD", tag_of(&FrameToHost::Unread { count: 0 })),
-        (
-            "EVENT",
-            tag_of(&FrameToHost::Event(SdkEvent::UserInteractedWithWidget {})),
-        ),
+        ("EVENT", EVENT_TAG.to_owned()),
     ];
     let host_to_frame = [
         ("OPEN", tag_of(&HostToFrame::Open)),
         ("HIDDEN", tag_of(&HostToFrame::Hidden)),
-        (
-            "REFRESH",
-            tag_of(&HostToFrame::Refresh { new_thread: false }),
-        ),
     ];
     let object = |entries: &[(&str, String)]| {
         entries
@@ -154,38 +169,37 @@ mod tests {
 
     #[test]
     fn host_messages_decode_by_their_tag_and_round_trip() {
-        for msg in [
-            HostToFrame::Open,
-            HostToFrame::Hidden,
-            HostToFrame::Refresh { new_thread: true },
-            HostToFrame::Refresh { new_thread: false },
-        ] {
+        for msg in [HostToFrame::Open, HostToFrame::Hidden] {
             let json = serde_json::to_string(&msg).unwrap();
             assert_eq!(serde_json::from_str::<HostToFrame>(&json).unwrap(), msg);
         }
         assert!(serde_json::from_str::<HostToFrame>(r#"{"type":"porchlight.nope"}"#).is_err());
         assert!(serde_json::from_str::<HostToFrame>(r#"{"kind":"porchlight.open"}"#).is_err());
-        // What `widget.refresh()` posts without options.
-        assert_eq!(
-            serde_json::from_str::<HostToFrame>(r#"{"type":"porchlight.refresh"}"#).unwrap(),
-            HostToFrame::Refresh { new_thread: false }
-        );
     }
 
     #[test]
-    fn events_are_posted_as_name_and_data() {
-        let started = FrameToHost::Event(SdkEvent::ConversationStarted {
+    fn events_are_posted_flat_and_handed_to_the_page_as_name_and_data() {
+        let started = SdkEvent::ConversationStarted {
             conversation: ConversationRef { id: "c1".into() },
-        });
+        };
         assert_eq!(
-            serde_json::to_value(&started).unwrap(),
+            started.message(),
             serde_json::json!({
                 "type": "porchlight.event",
                 "name": "conversationStarted",
-                "data": {"conversation": {"id": "c1"}}
+                "conversation": "c1"
             })
         );
-        let touched = FrameToHost::Event(SdkEvent::UserInteractedWithWidget {});
+        // What the loader (chat.js) hands the page's handlers: the serde form's `data`.
+        assert_eq!(
+            serde_json::to_value(&started).unwrap(),
+            serde_json::json!({"name": "conversationStarted", "data": {"conversation": {"id": "c1"}}})
+        );
+        let touched = SdkEvent::UserInteractedWithWidget {};
+        assert_eq!(
+            touched.message(),
+            serde_json::json!({"type": "porchlight.event", "name": "userInteractedWithWidget"})
+        );
         assert_eq!(
             serde_json::to_value(&touched).unwrap()["data"],
             serde_json::json!({})
@@ -193,11 +207,12 @@ mod tests {
         let closed = SdkEvent::ConversationClosed {
             conversation: ConversationRef { id: "c1".into() },
         };
-        let all = [started, FrameToHost::Event(closed), touched];
-        let names: Vec<_> = all
-            .iter()
-            .map(|e| serde_json::to_value(e).unwrap()["name"].clone())
-            .collect();
-        assert_eq!(names, SdkEvent::names().map(serde_json::Value::from));
+        let all = [started, closed, touched];
+        for event in &all {
+            let data = &serde_json::to_value(event).unwrap()["data"];
+            assert_eq!(event.message()["name"], event.name());
+            assert_eq!(data["conversation"]["id"].as_str(), event.conversation());
+        }
+        assert_eq!(all.each_ref().map(SdkEvent::name), SdkEvent::names());
     }
 }

@@ -124,7 +124,7 @@ test('every widget method and event, and a failing handler stays the page’s ow
   const page = await openPage('/bakery/plain.html');
   await launcher(page).waitFor();
   const { UNREAD, EVENT, CLOSE } = wire.FRAME_TO_HOST;
-  const { OPEN, HIDDEN, REFRESH } = wire.HOST_TO_FRAME;
+  const { OPEN, HIDDEN } = wire.HOST_TO_FRAME;
 
   // Intent: hovering the launcher loads the frame, hidden, before any click.
   assert.equal(await chatFrame(page).count(), 0);
@@ -145,10 +145,9 @@ test('every widget method and event, and a failing handler stays the page’s ow
   // Events the frame reports reach the page's handlers with their payloads.
   await tellHost(page, { type: UNREAD, count: 2 });
   await tellHost(page, { type: UNREAD, count: 2 });
-  const conversation = { conversation: { id: 'c-1' } };
-  await tellHost(page, { type: EVENT, name: 'conversationStarted', data: conversation });
-  await tellHost(page, { type: EVENT, name: 'userInteractedWithWidget', data: {} });
-  await tellHost(page, { type: EVENT, name: 'conversationClosed', data: conversation });
+  await tellHost(page, { type: EVENT, name: 'conversationStarted', conversation: 'c-1' });
+  await tellHost(page, { type: EVENT, name: 'userInteractedWithWidget' });
+  await tellHost(page, { type: EVENT, name: 'conversationClosed', conversation: 'c-1' });
   await waitFor('the events', async () => (await heard(page)).length >= 6);
   assert.deepEqual(await heard(page), [
     'widgetLoaded {}',
@@ -182,14 +181,18 @@ test('every widget method and event, and a failing handler stays the page’s ow
   await page.evaluate(() => window.Porchlight.widget.open());
   await chatFrame(page).waitFor();
 
-  // refresh({ openToNewThread }) asks for the config again and the frame for a new thread.
+  // refresh({ openToNewThread }) asks for the config again, and opens a new frame that leaves
+  // the remembered conversation (boot.js forgets it) for a new one.
   const configs = worker.configRequests.bakery;
+  const before = (await frameSrc(page)).searchParams.get('forget');
   await page.evaluate(() => window.Porchlight.widget.refresh({ openToNewThread: true }));
-  await waitFor('a REFRESH with new_thread', async () =>
-    (await messages(page)).some((m) => m.type === REFRESH && m.new_thread === true),
-  );
+  await waitFor('a new frame', async () => (await frameSrc(page)).searchParams.get('forget') === 'on');
+  assert.equal(before, null);
   await waitFor('the config again', () => worker.configRequests.bakery > configs);
-  assert.ok((await messages(page)).some((m) => m.type === OPEN));
+  await waitFor('OPEN at the new frame', async () =>
+    (await messages(page)).some((m) => m.type === OPEN),
+  );
+  assert.equal(await page.locator('porchlight-chat iframe').count(), 1);
 
   // remove() takes everything away; load() brings it back. (The pointer moves off first: a
   // launcher drawn under it would rightly load the frame.)
@@ -203,6 +206,37 @@ test('every widget method and event, and a failing handler stays the page’s ow
 
   assertClean(afterError);
   await page.close();
+});
+
+test('userInteractedWithWidget: the first launcher click, once, and not open()', async () => {
+  const seen = since(browser.seen);
+  const page = await openPage('/bakery/plain.html');
+  await launcher(page).waitFor();
+  const touched = async () =>
+    (await heard(page)).filter((e) => e.startsWith('userInteractedWithWidget')).length;
+  await page.evaluate(() => window.Porchlight.widget.open());
+  await chatFrame(page).waitFor();
+  await waitFor('OPEN at the frame', async () =>
+    (await messages(page)).some((m) => m.type === wire.HOST_TO_FRAME.OPEN),
+  );
+  assert.equal(await touched(), 0, 'open() is not the visitor’s act');
+  await launcher(page).click();
+  await waitFor('the first interaction', async () => (await touched()) === 1);
+  await launcher(page).click();
+  await launcher(page).click();
+  await waitFor('two more widgetClosed', async () =>
+    (await heard(page)).filter((e) => e.startsWith('widgetClosed')).length === 2,
+  );
+  assert.equal(await touched(), 1, 'once per page');
+
+  const other = await openPage('/bakery/plain.html');
+  await launcher(other).click();
+  await waitFor('a launcher click counts', async () =>
+    (await heard(other)).some((e) => e.startsWith('userInteractedWithWidget')),
+  );
+  assertClean(seen);
+  await page.close();
+  await other.close();
 });
 
 test('the settings reach the frame; hideLauncher leaves opening to the SDK', async () => {
@@ -291,11 +325,7 @@ test('a conversation in progress loads the frame on the next page; clear() forge
   await launcher(page).click();
   await chatFrame(page).waitFor();
   const { EVENT, UNREAD } = wire.FRAME_TO_HOST;
-  await tellHost(page, {
-    type: EVENT,
-    name: 'conversationStarted',
-    data: { conversation: { id: 'c-9' } },
-  });
+  await tellHost(page, { type: EVENT, name: 'conversationStarted', conversation: 'c-9' });
   await waitFor('the flag', () =>
     page.evaluate(() => localStorage.getItem('porchlight.active') === '1'),
   );

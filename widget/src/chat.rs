@@ -130,10 +130,6 @@ impl Chat {
     pub fn start(self) {
         self.load_config();
         let site = self.params.with_value(|p| p.site.clone());
-        // `Porchlight.clear()` on the host page (a log-out): this visitor is a stranger now.
-        if self.params.with_value(|p| p.forget) {
-            visitor::forget(&site);
-        }
         if let Some(session) = visitor::load(&site) {
             self.resume(site, session);
         }
@@ -141,16 +137,6 @@ impl Chat {
             .with_value(|host| host.listen(move |message| self.on_host(message)));
         // The tab going to the background or coming back changes what counts as read.
         let _ = window_event_listener(leptos::ev::visibilitychange, move |_| self.sync());
-        // `userInteractedWithWidget`, once: the visitor's first click, tap or key in the chat.
-        let touched = StoredValue::new(false);
-        let first_touch = move || {
-            if !touched.get_value() {
-                touched.set_value(true);
-                self.post(FrameToHost::Event(SdkEvent::UserInteractedWithWidget {}));
-            }
-        };
-        let _ = window_event_listener(leptos::ev::pointerdown, move |_| first_touch());
-        let _ = window_event_listener(leptos::ev::keydown, move |_| first_touch());
         // After the current task, i.e. once the app is mounted: the loader answers with the
         // panel's state at once, and `Open` focuses the composer, which must exist by then.
         queue_microtask(move || self.post(FrameToHost::Ready));
@@ -257,25 +243,8 @@ impl Chat {
                 self.focus_composer();
             }
             HostToFrame::Hidden => self.hidden.set(true),
-            HostToFrame::Refresh { new_thread } => {
-                self.refresh_config();
-                if new_thread && self.started.get_untracked() {
-                    self.new_conversation();
-                }
-            }
         }
         self.sync();
-    }
-
-    /// Drawn inside the host page (`inlineEmbedSelector`) rather than in a panel.
-    pub fn inline(self) -> bool {
-        self.params.with_value(|p| p.inline)
-    }
-
-    /// The conversation the chat shows, if any.
-    fn conversation_id(self) -> Option<String> {
-        self.session
-            .with_value(|s| s.as_ref().map(|s| s.conversation_id.clone()))
     }
 
     /// Puts the keyboard where the visitor can act: the composer, or while it is off the step
@@ -314,8 +283,12 @@ impl Chat {
         }
     }
 
-    pub(crate) fn post(self, message: FrameToHost) {
+    fn post(self, message: FrameToHost) {
         self.host.with_value(|host| host.post(&message));
+    }
+
+    pub(crate) fn post_event(self, event: SdkEvent) {
+        self.host.with_value(|host| host.post_event(&event));
     }
 }
 

@@ -14,33 +14,22 @@ pub struct FrameParams {
     pub host_origin: Option<String>,
     /// The host page's URL, recorded with a new conversation.
     pub page: Option<String>,
-    /// `locale`: the language the site asks for (`porchlightSettings.locale`), before the
-    /// browser's.
-    pub locale: Option<String>,
-    /// `attach=off`: no attachments from this page (`disableAttachment`).
-    pub no_attach: bool,
-    /// `inline=on`: drawn inside the page (`inlineEmbedSelector`), so there is nothing to close.
-    pub inline: bool,
-    /// `forget=on`: the site called `Porchlight.clear()`; forget the remembered visitor.
-    pub forget: bool,
 }
 
 impl FrameParams {
-    /// Reads `?site=…&host=…&page=…` and the SDK's settings; `None` without a site.
+    /// Reads `?site=…&host=…&page=…`; `None` without a site. The SDK's other settings there
+    /// cost the wasm nothing: `locale` and `attach` are applied by the edge to the config this
+    /// frame asks for (it reads them from the request's referrer, this page), `inline` by the
+    /// edge to this page, `forget` by boot.js.
     pub fn read() -> Option<Self> {
         let search = window().location().search().ok()?;
         let query = UrlSearchParams::new_with_str(&search).ok()?;
         let site = query.get("site").filter(|s| !s.is_empty())?;
         let claimed = query.get("host").and_then(|h| origin_of(&h));
-        let on = |name: &str, value: &str| query.get(name).as_deref() == Some(value);
         Some(Self {
             site,
             host_origin: ancestor_origin().or(claimed),
             page: query.get("page").filter(|p| !p.is_empty()),
-            locale: query.get("locale").filter(|l| !l.is_empty()),
-            no_attach: on("attach", "off"),
-            inline: on("inline", "on"),
-            forget: on("forget", "on"),
         })
     }
 }

@@ -3,9 +3,10 @@
 //! that origin and whose source is our parent window. Messages are the typed
 //! [`FrameToHost`]/[`HostToFrame`] enums; anything else is ignored.
 
+use js_sys::{Object, Reflect};
 use leptos::ev;
 use leptos::prelude::{window, window_event_listener};
-use protocol::embed::{FrameToHost, HostToFrame};
+use protocol::embed::{FrameToHost, HostToFrame, SdkEvent, EVENT_TAG};
 use wasm_bindgen::JsValue;
 use web_sys::{MessageEvent, Window};
 
@@ -30,6 +31,24 @@ impl Host {
         if let Some(value) = client::json::to_js(message) {
             let _ = parent.post_message(&value, origin);
         }
+    }
+
+    /// Posts an SDK event as [`SdkEvent::message`] shapes it, built here rather than by serde
+    /// (see [`protocol::embed::EVENT_TAG`]).
+    pub fn post_event(&self, event: &SdkEvent) {
+        let (Some(origin), Some(parent)) = (&self.origin, parent()) else {
+            return;
+        };
+        let message = Object::new();
+        let set = |key: &str, value: &str| {
+            let _ = Reflect::set(&message, &key.into(), &value.into());
+        };
+        set("type", EVENT_TAG);
+        set("name", event.name());
+        if let Some(id) = event.conversation() {
+            set("conversation", id);
+        }
+        let _ = parent.post_message(&message, origin);
     }
 
     /// Calls `on_message` for every well-formed message from the host page, for the life of

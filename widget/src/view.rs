@@ -127,9 +127,9 @@ fn Header() -> impl IntoView {
                 on:click=move |_| chat.toggle_sound()>
                 <span aria-hidden="true">"♪"</span>
             </button>
-            // Inline in the page there is no panel to close.
+            // Hidden inline in the page (widget.css, `data-inline` from boot.js).
             <button id="pl-close" class="pl-close" type="button" aria-label=t.close_chat.as_str()
-                hidden=chat.inline() on:click=move |_| chat.close()>
+                on:click=move |_| chat.close()>
                 <span aria-hidden="true">"×"</span>
             </button>
         </header>

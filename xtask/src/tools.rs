@@ -199,30 +199,28 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Debian's Chromium, for the end-to-end tests (Playwright drives it; nothing is downloaded).
 pub fn ensure_chromium() -> Result<()> {
-    if Path::new(CHROMIUM).exists() {
-        return Ok(());
-    }
-    let root_user = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false);
-    if !root_user {
-        bail!("Chromium is not installed at {CHROMIUM}. Install it with `sudo apt-get install -y chromium` and run again.");
-    }
-    step("installing Debian's chromium with apt-get (the end-to-end tests drive it headless)");
-    run(Command::new("apt-get").arg("update").arg("-q"))?;
-    run(Command::new("apt-get")
-        .args(["install", "-y", "-q", "--no-install-recommends", "chromium"])
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
-    Ok(())
+    ensure_debian_package(
+        CHROMIUM,
+        "chromium",
+        "the end-to-end tests drive it headless",
+    )
 }
 
 pub const PHP: &str = "/usr/bin/php";
 
 /// Debian's PHP command line, for the WordPress plugin's lint and tests (`wordpress.rs`).
 pub fn ensure_php() -> Result<()> {
-    if Path::new(PHP).exists() {
+    ensure_debian_package(
+        PHP,
+        "php-cli",
+        "the WordPress plugin is linted and tested with it",
+    )
+}
+
+/// Installs Debian's `package` with apt-get unless `program` is there, saying `why`; without
+/// root, fails with the command to run.
+fn ensure_debian_package(program: &str, package: &str, why: &str) -> Result<()> {
+    if Path::new(program).exists() {
         return Ok(());
     }
     let root_user = Command::new("id")
@@ -231,12 +229,14 @@ pub fn ensure_php() -> Result<()> {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false);
     if !root_user {
-        bail!("PHP is not installed at {PHP}. Install it with `sudo apt-get install -y php-cli` and run again.");
+        bail!("{program} is not installed. Install it with `sudo apt-get install -y {package}` and run again.");
     }
-    step("installing Debian's php-cli with apt-get (the WordPress plugin is linted and tested with it)");
+    step(&format!(
+        "installing Debian's {package} with apt-get ({why})"
+    ));
     run(Command::new("apt-get").arg("update").arg("-q"))?;
     run(Command::new("apt-get")
-        .args(["install", "-y", "-q", "--no-install-recommends", "php-cli"])
+        .args(["install", "-y", "-q", "--no-install-recommends", package])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(())
 }

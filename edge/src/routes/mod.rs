@@ -178,7 +178,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             webhooks::receive(&app, req, MetaChannel::WhatsApp).await
         }
 
-        (Method::Get, ["widget", "frame"]) => Ok(pages::frame()),
+        (Method::Get, ["widget", "frame"]) => Ok(pages::frame(&req)),
         (Method::Get, ["inbox"]) => Ok(pages::inbox()),
         (Method::Get, [""]) => Ok(pages::home(&req)),
         (Method::Get, ["favicon.ico" | "favicon.svg"]) => Ok(pages::icon()),

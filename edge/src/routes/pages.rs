@@ -32,7 +32,16 @@ fn page(html: &str, csp: &str) -> Response {
         .fixed(html.as_bytes().to_vec())
 }
 
-pub fn frame() -> Response {
+/// The frame page; `?inline=on` (the SDK's `inlineEmbedSelector`) marks its root so widget.css
+/// hides the close button (nothing to close in the page's flow), at no cost to the wasm.
+pub fn frame(req: &Request) -> Response {
+    let inline = req
+        .url()
+        .is_ok_and(|u| u.query_pairs().any(|(k, v)| k == "inline" && v == "on"));
+    if inline {
+        let html = FRAME_HTML.replacen("<html lang=\"en\">", "<html lang=\"en\" data-inline>", 1);
+        return page(&html, FRAME_CSP);
+    }
     page(FRAME_HTML, FRAME_CSP)
 }
 

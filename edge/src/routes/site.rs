@@ -54,14 +54,22 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
         Source::Miss
     };
     let now_ms = store::now();
-    // `?lang=` (the SDK's `locale`, sent by the frame) goes before the browser's languages.
+    // The SDK's `locale` goes before the browser's languages: `?lang=`, or the widget frame's
+    // own `?locale=` (its requests carry the frame's URL as their referrer).
+    let frame = frame_params(req, &origin);
+    let locale =
+        query_param(req, "lang").or_else(|| frame.as_ref().and_then(|f| param(f, "locale")));
     let browser = req.headers().get("accept-language")?;
-    let accept_language = match (query_param(req, "lang"), browser) {
+    let accept_language = match (locale, browser) {
         (Some(lang), Some(browser)) => Some(format!("{lang},{browser}")),
         (lang, browser) => lang.or(browser),
     };
     let language = i18n::choose(&settings.language, accept_language.as_deref());
     let mut config = public_config(site_id, &settings, language, &agents, now_ms);
+    // `disableAttachment` on the page that embeds this frame: as if the site took no files.
+    if frame.as_ref().and_then(|f| param(f, "attach")).as_deref() == Some("off") {
+        config.attachments = None;
+    }
     // The loader names the page it runs on; the widget frame does not, and is never targeted.
     if let Some(page) = query_param(req, "page") {
         let headers = req.headers();
@@ -87,9 +95,23 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
 
 /// A query parameter: `page` (`/path?query`, the page the loader runs on) or `lang`.
 fn query_param(req: &Request, name: &str) -> Option<String> {
-    let url = req.url().ok()?;
+    param(&req.url().ok()?, name)
+}
+
+fn param(url: &worker::Url, name: &str) -> Option<String> {
     let value = url.query_pairs().find(|(k, _)| k == name)?.1;
     Some(value.into_owned())
+}
+
+/// The widget frame's URL, when the request comes from it: its `Referer` on our own origin at
+/// `/widget/frame` (the frame page's referrer policy sends it in full to its own origin). The
+/// SDK settings there (`locale`, `attach`) are applied here, so the frame's wasm pays nothing
+/// for them. A request without it gets the page's defaults.
+fn frame_params(req: &Request, own_origin: &str) -> Option<worker::Url> {
+    let referer = req.headers().get("referer").ok()??;
+    let url = worker::Url::parse(&referer).ok()?;
+    (url.origin().ascii_serialization() == own_origin && url.path() == "/widget/frame")
+        .then_some(url)
 }
 
 /// Every member's presence, chat limit and open assigned conversations (the routing rule then

@@ -13,7 +13,7 @@ use client::activity::lines;
 use client::{Activity, ConversationSocket, Entry};
 use leptos::prelude::*;
 use protocol::api::ErrorCode;
-use protocol::embed::{ConversationRef, FrameToHost, SdkEvent};
+use protocol::embed::FrameToHost;
 use protocol::frame::{ClientFrame, ServerFrame, TYPING_EXPIRES_MS};
 use protocol::Author;
 
@@ -97,15 +97,6 @@ impl Chat {
             (a.is_closed(), a.handler().map(str::to_owned), typing)
         });
         put(self.seen, seen);
-        if closed && !self.closed.get_untracked() {
-            // For the site's code (`conversationClosed`): also when a remembered conversation
-            // is found closed on a new page.
-            if let Some(id) = self.conversation_id() {
-                self.post(FrameToHost::Event(SdkEvent::ConversationClosed {
-                    conversation: ConversationRef { id },
-                }));
-            }
-        }
         put(self.closed, closed);
         put(self.agent, agent);
         put(self.typing, typing);

@@ -35,26 +35,17 @@ impl Chat {
 
     /// Fetches and applies the config; returns when to fetch it next.
     async fn fetch_config(self, fresh: bool) -> u32 {
-        // The site's `locale` for this page goes before the browser's languages.
-        let url = self.params.with_value(|p| match &p.locale {
-            Some(lang) => format!(
-                "/api/sites/{}/widget-config?lang={}",
-                encode(&p.site),
-                encode(lang)
-            ),
-            None => format!("/api/sites/{}/widget-config", encode(&p.site)),
-        });
+        let url = format!(
+            "/api/sites/{}/widget-config",
+            self.params.with_value(|p| encode(&p.site))
+        );
         let answer = if fresh {
             http::get_fresh_json::<WidgetConfig>(&url, None).await
         } else {
             http::get_json::<WidgetConfig>(&url, None).await
         };
         match answer {
-            Ok(mut config) => {
-                // `disableAttachment` on this page: as if the site took no files.
-                if self.params.with_value(|p| p.no_attach) {
-                    config.attachments = None;
-                }
+            Ok(config) => {
                 let next = next_fetch_in(config.refresh_at, js_sys::Date::now() as i64);
                 // Most fetches change nothing; redrawing then would only cost.
                 if self.config.with_untracked(|c| c.as_ref() != Some(&config)) {

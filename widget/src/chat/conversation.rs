@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use protocol::api::{
     ConversationCreated, CreateConversation, CurrentConversation, ErrorCode, SendMessage,
 };
-use protocol::embed::{ConversationRef, FrameToHost, SdkEvent};
+use protocol::embed::{ConversationRef, SdkEvent};
 use protocol::Author;
 
 use super::{encode, Chat};
@@ -60,11 +60,11 @@ impl Chat {
                     outbox.insert(created.message);
                     self.show(outbox.entries());
                     self.connect(&session, outbox);
-                    self.post(FrameToHost::Event(SdkEvent::ConversationStarted {
+                    self.post_event(SdkEvent::ConversationStarted {
                         conversation: ConversationRef {
                             id: session.conversation_id.clone(),
                         },
-                    }));
+                    });
                     self.session.set_value(Some(session));
                 }
                 Err(e) => {
