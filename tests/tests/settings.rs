@@ -568,7 +568,11 @@ fn the_config_speaks_the_visitors_language_with_the_sites_translations() {
         sv.consent.as_ref().map(|c| c.text.as_str()),
         Some("Vi sparar chattar i ett år.")
     );
-    assert_eq!(reply.header("vary"), Some("accept-language"));
+    // Targeting also follows the kind of device.
+    assert_eq!(
+        reply.header("vary"),
+        Some("accept-language, sec-ch-ua-mobile, user-agent")
+    );
 
     // German has no translation: German words, the site's own texts as written.
     let (de, _) = config_in(&s, "de-AT, de;q=0.8");
