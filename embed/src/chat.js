@@ -78,8 +78,10 @@ export default (calls, root, launcher) => {
     return `${edge}/widget/frame?${query}`;
   };
 
+  const frame = (fresh) =>
+    make('iframe', { title: calls.config().strings.chat, src: source(fresh) });
   const panel = make('div', { hidden: '' });
-  let iframe = make('iframe', { title: calls.config().strings.chat, src: source() });
+  let iframe = frame();
   panel.append(iframe);
   root.prepend(panel);
   const badge = make('span', { hidden: '' });
@@ -146,7 +148,7 @@ export default (calls, root, launcher) => {
     // conversation (which stays in the team's inbox) and starts the next one afresh.
     renew: () => {
       ready = false;
-      const next = make('iframe', { title: calls.config().strings.chat, src: source(true) });
+      const next = frame(true);
       iframe.replaceWith(next);
       iframe = next;
     },

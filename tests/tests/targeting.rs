@@ -94,24 +94,22 @@ fn bad_page_rules_are_refused_and_change_nothing() {
     assert!(!off_page(&s, "page=%2Fcheckout", DESKTOP));
 }
 
+/// The language of the config asked for with `?lang={lang}` by a German browser.
+fn language_for(s: &SiteSettings, lang: &str) -> Language {
+    let reply = s.edge.request(
+        "GET",
+        &format!("/api/sites/{}/widget-config?lang={lang}", s.edge.site_id),
+        &[("accept-language", "de-DE,de;q=0.9")],
+        None,
+    );
+    let config: WidgetConfig = reply.json();
+    config.language
+}
+
 #[test]
 fn the_sdk_locale_goes_before_the_browsers_languages() {
     let s = SiteSettings::hold();
-    let reply = s.edge.request(
-        "GET",
-        &format!("/api/sites/{}/widget-config?lang=fr", s.edge.site_id),
-        &[("accept-language", "de-DE,de;q=0.9")],
-        None,
-    );
-    let config: WidgetConfig = reply.json();
-    assert_eq!(config.language, Language::Fr);
+    assert_eq!(language_for(&s, "fr"), Language::Fr);
     // A language Porchlight does not speak falls back to the browser's.
-    let reply = s.edge.request(
-        "GET",
-        &format!("/api/sites/{}/widget-config?lang=tlh", s.edge.site_id),
-        &[("accept-language", "de-DE,de;q=0.9")],
-        None,
-    );
-    let config: WidgetConfig = reply.json();
-    assert_eq!(config.language, Language::De);
+    assert_eq!(language_for(&s, "tlh"), Language::De);
 }
