@@ -25,6 +25,16 @@ export interface PorchlightEvents {
   unreadConversationCountChanged: { unreadCount: number };
   /** The visitor's first click on the launcher or the welcome prompt on this page. */
   userInteractedWithWidget: Record<string, never>;
+  /** The page's `identificationEmail` and `identificationToken` were verified and this device's
+   *  visitor became (or joined) that contact: their conversations follow them (docs/identity.md).
+   *  Raised when the frame loads, once per new association. */
+  contactAssociated: { contact: PorchlightContact };
+}
+
+/** A contact the site identified. */
+export interface PorchlightContact {
+  /** The verified address, trimmed and lowercased. */
+  email: string;
 }
 
 export type PorchlightEventName = keyof PorchlightEvents;

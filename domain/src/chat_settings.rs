@@ -36,6 +36,7 @@ pub fn validate_chat_settings(settings: &ChatSettings) -> Result<ChatSettings, R
     crate::routing::validate(&mut s.routing)?;
     validate_email(&mut s.email)?;
     crate::targeting::validate(&mut s.targeting)?;
+    s.allowed_domains = crate::origins::validate(&s.allowed_domains)?;
     s.availability.validate().map_err(|r| Rejection {
         message: r.message.replacen('`', "`availability.", 1),
         ..r

@@ -12,6 +12,8 @@
 //! - [`connections`]: connecting a Messenger Page or a WhatsApp number.
 //! - [`credentials`]: bearer-token digests, the stored password-hash format, password and
 //!   e-mail rules.
+//! - [`identity`]: verifying a site's signed-in user (HMAC of their e-mail).
+//! - [`origins`]: which sites may embed a site's widget (allowed domains).
 //! - [`reports`]: percentiles and days for the reports.
 //! - [`routing`]: who a new conversation is assigned to, by the channel's rule.
 //! - [`transcript`]: a conversation's transcript as an e-mail (text and escaped HTML).
@@ -33,8 +35,10 @@ pub mod connections;
 pub mod credentials;
 pub mod files;
 pub mod i18n;
+pub mod identity;
 pub mod message;
 pub mod meta;
+pub mod origins;
 pub mod rejection;
 pub mod reports;
 pub mod routing;

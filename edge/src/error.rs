@@ -51,9 +51,12 @@ impl ApiError {
             ErrorCode::BodyTooLarge | ErrorCode::FileTooLarge => 413,
             ErrorCode::UnsupportedFileType => 415,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden | ErrorCode::AttachmentsDisabled | ErrorCode::NotOnThisChannel => {
-                403
-            }
+            ErrorCode::Forbidden
+            | ErrorCode::AttachmentsDisabled
+            | ErrorCode::NotOnThisChannel
+            | ErrorCode::IdentityInvalid
+            | ErrorCode::IdentityRequired
+            | ErrorCode::OriginNotAllowed => 403,
             ErrorCode::UnknownSite
             | ErrorCode::UnknownConversation
             | ErrorCode::UnknownInvitation

@@ -108,6 +108,20 @@ pub fn require_same_origin(req: &Request) -> ApiResult<()> {
     }
 }
 
+/// Refuses a visitor request that a page of another origin made: the widget's API is called by
+/// the widget frame, on our own origin, and never by a customer's page directly (which could
+/// otherwise act for a visitor of a site that does not allow it). A request without `Origin`
+/// (not a browser's cross-origin request) passes: no header stops a server, only the tokens do.
+pub fn refuse_cross_origin(req: &Request) -> ApiResult<()> {
+    match req.headers().get("origin")? {
+        Some(origin) if origin != own_origin(req)? => Err(ApiError::new(
+            ErrorCode::OriginNotAllowed,
+            "The visitor API is for the chat frame on this origin only.",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Whether the request arrived over TLS (cookies get `Secure` then).
 pub fn is_https(req: &Request) -> bool {
     req.url().map(|u| u.scheme() == "https").unwrap_or(false)
@@ -115,10 +129,26 @@ pub fn is_https(req: &Request) -> bool {
 
 /// The value of query parameter `name`.
 pub fn query_param(req: &Request, name: &str) -> Option<String> {
-    let url = req.url().ok()?;
+    url_param(&req.url().ok()?, name)
+}
+
+/// The value of `url`'s query parameter `name`.
+pub fn url_param(url: &worker::Url, name: &str) -> Option<String> {
     url.query_pairs()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
+}
+
+/// The widget frame's URL, when the request comes from it: its `Referer` on our own origin at
+/// `/widget/frame` (the frame page's referrer policy sends it in full to its own origin). What
+/// the host page said there (the SDK's `locale` and `disableAttachment`, the page before) is
+/// applied by the edge, so the frame's wasm pays nothing for it. A request without it gets the
+/// defaults.
+pub fn frame_url(req: &Request, own_origin: &str) -> Option<worker::Url> {
+    let referer = req.headers().get("referer").ok()??;
+    let url = worker::Url::parse(&referer).ok()?;
+    (url.origin().ascii_serialization() == own_origin && url.path() == "/widget/frame")
+        .then_some(url)
 }
 
 /// The `after` query parameter: a sequence number, 0 when absent.

@@ -64,6 +64,8 @@ export default (calls, root, launcher) => {
       site: calls.site,
       host: location.origin,
       page: location.href,
+      // The page before this one, recorded with a new conversation.
+      ref: document.referrer,
     });
     const given = {
       locale: settings.locale,
@@ -126,7 +128,14 @@ export default (calls, root, launcher) => {
       if (name === 'conversationStarted') keep('localStorage', ACTIVE, 1);
       if (name === 'conversationClosed') keep('localStorage', ACTIVE, null);
       // Posted flat (`protocol::embed::SdkEvent::message`); handed over as documented.
-      emit(name, data.conversation ? { conversation: { id: String(data.conversation) } } : {});
+      emit(
+        name,
+        data.conversation
+          ? { conversation: { id: String(data.conversation) } }
+          : data.email
+            ? { contact: { email: String(data.email) } }
+            : {},
+      );
     }
   });
   addEventListener('message', listener);

@@ -87,9 +87,9 @@ const boot = () => {
   };
 
   let config, sheet, root, button, prompt, imported, chat, timer, route;
-  // `wanted`: load() asked for the widget and remove() has not taken it back. `pending`: the
-  // config that decides whether it shows is on its way. `opening`: open() came first.
-  let wanted, pending, opening;
+  // `wanted`: load() asked for the widget and remove() has not taken it back (it is `pending`
+  // until the config that decides whether it shows has come). `opening`: open() came first.
+  let wanted, opening;
   let shown = false;
   let touched;
 
@@ -201,10 +201,9 @@ const boot = () => {
     if (!wanted) return;
     // The colour goes into CSS text, so only `#rrggbb` is accepted (as the protocol promises).
     if (!/^#[\da-f]{6}$/i.test(next.accent_color)) {
-      return retry(next.error ? next.error.message : 'bad config');
+      return retry(next.error?.message || 'bad config');
     }
     config = next;
-    pending = false;
     place();
     later(next.refresh_at - Date.now());
   };
@@ -234,7 +233,7 @@ const boot = () => {
   const load = (options) => {
     if (options?.widgetOpen) opening = true;
     if (!wanted) {
-      wanted = pending = true;
+      wanted = true;
       fetchConfig();
     }
   };
@@ -242,19 +241,17 @@ const boot = () => {
   const remove = () => {
     clearTimeout(timer);
     takeDown();
-    wanted = pending = config = null;
+    wanted = config = null;
   };
 
   // Single-page apps: a route change (`history.pushState`, back and forward, a router's
   // navigation) asks for the config of the new URL, so the targeting rules apply to it, without
   // the site calling `refresh()`. The Navigation API reports them all, so the page's `history`
   // is left alone; where it is missing, `refresh()` does the same.
-  if (window.navigation) {
-    navigation.addEventListener(
-      'currententrychange',
-      guard(() => wanted && route !== location.href && fetchConfig()),
-    );
-  }
+  window.navigation?.addEventListener(
+    'currententrychange',
+    guard(() => wanted && route !== location.href && fetchConfig()),
+  );
 
   window.Porchlight = {
     widget: {
@@ -271,7 +268,7 @@ const boot = () => {
           }
         }
       }),
-      status: () => ({ loaded: !!container, pending: !!pending }),
+      status: () => ({ loaded: !!container, pending: !!wanted && !config }),
     },
     // Forgets the visitor (a log-out): a widget on the page is drawn again from scratch, and the
     // next frame starts as a stranger (chat.js keeps that word until a frame has).

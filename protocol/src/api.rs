@@ -95,6 +95,13 @@ pub enum ErrorCode {
     UnknownTemplate,
     /// Meta could not be asked, or refused (the message says why).
     MetaUnavailable,
+    /// The identification token is not the HMAC of the e-mail under the site's identity secret
+    /// (or the site has none): nothing was linked.
+    IdentityInvalid,
+    /// The site lets only identified visitors chat, and this one is not.
+    IdentityRequired,
+    /// The page's origin is not among the site's allowed domains.
+    OriginNotAllowed,
     /// Something failed on the server; it was logged.
     Internal,
 }
@@ -328,6 +335,43 @@ pub enum Role {
     Agent,
 }
 
+// ---- identified visitors ----
+
+/// `POST /api/widget/identify`: the frame presents what the site's page said of its signed-in
+/// user (`identificationEmail`, `identificationToken`), with the visitor's own token, if any,
+/// as `Authorization`. Sent by the frame's boot script, before the app starts: its body is the
+/// frame's own query (`site`, `email`, `token`; the other parameters are ignored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identify {
+    pub site: String,
+    pub email: String,
+    pub token: String,
+}
+
+/// The answer to [`Identify`]: the token to keep, for the contact with that verified address (a
+/// new one, or the presented one when it already was theirs or is now).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identified {
+    pub visitor_token: String,
+    /// The verified address, trimmed and lowercased.
+    pub email: String,
+    /// Whether this identification linked the visitor to the contact (a first identification
+    /// on this device, or an anonymous visitor's chats merged into the contact's): the SDK's
+    /// `contactAssociated` event.
+    pub associated: bool,
+}
+
+/// `GET /api/admin/sites/{site}/identity` and `POST …/identity/secret` (a new secret, which
+/// replaces the old one at once): the site's identity secret, for its backend. Admins only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentitySecret {
+    /// 64 hex digits; none until an admin makes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Millis>,
+}
+
 // ---- the visitor's details, and e-mail ----
 
 /// `GET`/`PUT /api/agent/conversations/{id}/visitor`: what the team knows of a chat's visitor
@@ -338,6 +382,10 @@ pub struct VisitorDetails {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Read only: the address the site's backend vouched for (identity verified); agents cannot
+    /// change it, and it is what links the visitor's chats on every device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_email: Option<String>,
     /// Read only: the page where the chat started, the page before it, the browser's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_url: Option<String>,

@@ -47,6 +47,17 @@ pub enum SdkEvent {
     /// The visitor's first click on the launcher or the prompt (raised by the loader itself;
     /// here so every event's name is in one list).
     UserInteractedWithWidget {},
+    /// The site identified its signed-in user (`identificationEmail` and a valid token) and this
+    /// device's visitor became, or joined, that contact. Posted by the frame's boot script
+    /// (www/static/widget/boot.js) with the address flat as `email`, not by the wasm.
+    ContactAssociated { contact: Contact },
+}
+
+/// The contact an identified visitor is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// The verified address, trimmed and lowercased.
+    pub email: String,
 }
 
 impl SdkEvent {
@@ -56,6 +67,7 @@ impl SdkEvent {
             Self::ConversationStarted { .. } => "conversationStarted",
             Self::ConversationClosed { .. } => "conversationClosed",
             Self::UserInteractedWithWidget {} => "userInteractedWithWidget",
+            Self::ContactAssociated { .. } => "contactAssociated",
         }
     }
 
@@ -64,7 +76,7 @@ impl SdkEvent {
         match self {
             Self::ConversationStarted { conversation }
             | Self::ConversationClosed { conversation } => Some(&conversation.id),
-            Self::UserInteractedWithWidget {} => None,
+            Self::UserInteractedWithWidget {} | Self::ContactAssociated { .. } => None,
         }
     }
 
@@ -75,15 +87,19 @@ impl SdkEvent {
         if let Some(id) = self.conversation() {
             value["conversation"] = id.into();
         }
+        if let Self::ContactAssociated { contact } = self {
+            value["email"] = contact.email.as_str().into();
+        }
         value
     }
 
     /// Every event, for the drift test against the TypeScript declarations.
-    pub fn names() -> [&'static str; 3] {
+    pub fn names() -> [&'static str; 4] {
         [
             "conversationStarted",
             "conversationClosed",
             "userInteractedWithWidget",
+            "contactAssociated",
         ]
     }
 }
@@ -195,6 +211,24 @@ mod tests {
             serde_json::to_value(&started).unwrap(),
             serde_json::json!({"name": "conversationStarted", "data": {"conversation": {"id": "c1"}}})
         );
+        let associated = SdkEvent::ContactAssociated {
+            contact: Contact {
+                email: "ada@example.com".into(),
+            },
+        };
+        // boot.js posts exactly this; chat.js hands the page `{contact: {email}}`.
+        assert_eq!(
+            associated.message(),
+            serde_json::json!({
+                "type": "porchlight.event",
+                "name": "contactAssociated",
+                "email": "ada@example.com"
+            })
+        );
+        assert_eq!(
+            serde_json::to_value(&associated).unwrap()["data"],
+            serde_json::json!({"contact": {"email": "ada@example.com"}})
+        );
         let touched = SdkEvent::UserInteractedWithWidget {};
         assert_eq!(
             touched.message(),
@@ -207,7 +241,7 @@ mod tests {
         let closed = SdkEvent::ConversationClosed {
             conversation: ConversationRef { id: "c1".into() },
         };
-        let all = [started, closed, touched];
+        let all = [started, closed, touched, associated];
         for event in &all {
             let data = &serde_json::to_value(event).unwrap()["data"];
             assert_eq!(event.message()["name"], event.name());

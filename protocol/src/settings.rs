@@ -223,6 +223,26 @@ pub struct ChatSettings {
     pub email: EmailSettings,
     #[serde(default)]
     pub targeting: TargetingSettings,
+    /// The sites allowed to embed the chat (`example.com`, `*.example.com`,
+    /// `http://localhost:3000`), stored normalised with their scheme; empty: any site. They
+    /// become the frame's `frame-ancestors` and the config's `Origin` check
+    /// (`domain::origins`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_domains: Vec<String>,
+    #[serde(default)]
+    pub identity: IdentitySettings,
+}
+
+/// Signed-in users of the site (docs/identity.md). The identity secret itself is not a setting:
+/// it is sealed apart and shown only through `/api/admin/sites/{site}/identity`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentitySettings {
+    /// Only visitors the site has identified (a valid `identificationToken`) may chat: the API
+    /// refuses to start anyone else's conversation, and the widget shows them why. Which pages
+    /// show the launcher stays the site's choice (print the snippet for signed-in users only,
+    /// or targeting rules); docs/identity.md.
+    #[serde(default)]
+    pub required: bool,
 }
 
 /// E-mail from the channel: who it is from, and whether a closed chat's transcript goes to the
@@ -421,6 +441,8 @@ impl ChatSettings {
             routing: RoutingSettings::default(),
             email: EmailSettings::default(),
             targeting: TargetingSettings::default(),
+            allowed_domains: Vec::new(),
+            identity: IdentitySettings::default(),
         }
     }
 }

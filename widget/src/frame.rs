@@ -2,7 +2,7 @@
 //! (the only origin we talk to by `postMessage`) and the host page's URL. Also the URLs of our
 //! own origin's API and sockets, since the frame is served by the Worker itself.
 
-use leptos::prelude::{document, window};
+use leptos::prelude::window;
 use wasm_bindgen::JsValue;
 use web_sys::{Url, UrlSearchParams};
 
@@ -57,14 +57,4 @@ pub fn socket_origin() -> String {
         _ => "ws:",
     };
     format!("{scheme}//{}", location.host().unwrap_or_default())
-}
-
-/// The page that linked to the frame (the host page, as the browser's referrer policy allows).
-pub fn referrer() -> Option<String> {
-    Some(document().referrer()).filter(|r| !r.is_empty())
-}
-
-/// The visitor's preferred language, as a BCP 47 tag.
-pub fn locale() -> Option<String> {
-    window().navigator().language()
 }

@@ -15,6 +15,9 @@ use web_sys::Storage;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitorSession {
     pub visitor_token: String,
+    /// Empty when boot.js wrote the session (an identified contact's token): the app then
+    /// resumes the contact's latest conversation, as it does for any remembered session.
+    #[serde(default)]
     pub conversation_id: String,
     /// The consent text version the visitor agreed to (explicit consent), so a new
     /// conversation does not ask again until the text changes.

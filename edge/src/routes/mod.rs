@@ -5,6 +5,7 @@ mod admin;
 mod agent;
 mod avatars;
 mod files;
+mod identity;
 mod pages;
 pub(crate) mod relay;
 mod reports;
@@ -49,6 +50,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             widget::socket(&app, req, id).await
         }
         (Method::Post, ["api", "widget", "uploads"]) => widget::upload(&app, req).await,
+        (Method::Post, ["api", "widget", "identify"]) => identity::identify(&app, req).await,
         (Method::Get, ["api", "widget", "conversations", id, "attachments", file]) => {
             widget::attachment(&app, &req, id, file).await
         }
@@ -140,6 +142,13 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             admin::put_settings(&app, req, site).await
         }
 
+        (Method::Get, ["api", "admin", "sites", site, "identity"]) => {
+            identity::secret(&app, &req, site).await
+        }
+        (Method::Post, ["api", "admin", "sites", site, "identity", "secret"]) => {
+            identity::rotate(&app, &req, site).await
+        }
+
         (Method::Get, ["api", "admin", "sites", site, "connections"]) => {
             admin::connections(&app, &req, site).await
         }
@@ -178,7 +187,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             webhooks::receive(&app, req, MetaChannel::WhatsApp).await
         }
 
-        (Method::Get, ["widget", "frame"]) => Ok(pages::frame(&req)),
+        (Method::Get, ["widget", "frame"]) => pages::frame(&app, &req).await,
         (Method::Get, ["inbox"]) => Ok(pages::inbox()),
         (Method::Get, [""]) => Ok(pages::home(&req)),
         (Method::Get, ["favicon.ico" | "favicon.svg"]) => Ok(pages::icon()),
@@ -200,7 +209,12 @@ fn known_api_path(segments: &[&str]) -> bool {
     matches!(
         segments,
         ["api", "sites", _, "widget-config"]
-            | ["api", "widget", "conversations" | "uploads", ..]
+            | [
+                "api",
+                "widget",
+                "conversations" | "uploads" | "identify",
+                ..
+            ]
             | [
                 "api",
                 "agent",
@@ -209,7 +223,14 @@ fn known_api_path(segments: &[&str]) -> bool {
             ]
             | ["api", "avatars", _, _]
             | ["api", "agent", "inbox", "socket"]
-            | ["api", "admin", "sites", _, "settings" | "connections", ..]
+            | [
+                "api",
+                "admin",
+                "sites",
+                _,
+                "settings" | "connections" | "identity",
+                ..
+            ]
             | [
                 "api",
                 "admin",

@@ -4,16 +4,23 @@
 //! The frame may run wasm (`'wasm-unsafe-eval'` in its own CSP) so that host pages never need it;
 //! nothing inline is allowed anywhere.
 
+use domain::origins;
 use worker::{Headers, Request, Response};
+
+use crate::config::App;
+use crate::edge_cache::Entry;
+use crate::error::ApiResult;
+use crate::{http, store};
 
 const FRAME_HTML: &str = include_str!("../../../www/pages/frame.html");
 const INBOX_HTML: &str = include_str!("../../../www/pages/inbox.html");
 
-/// The frame is embedded by customer sites; which origins may embed it becomes a per-site setting.
-/// `blob:` pictures are the conversation's files, fetched with the visitor's token.
+/// The frame is embedded by customer sites: which ones is the site's `allowed_domains`
+/// (`frame-ancestors`, appended per request). `blob:` pictures are the conversation's files,
+/// fetched with the visitor's token.
 const FRAME_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; font-src 'self'; \
-    base-uri 'none'; form-action 'none'; frame-ancestors *";
+    base-uri 'none'; form-action 'none'; frame-ancestors ";
 
 const INBOX_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self'; connect-src 'self'; img-src 'self' data:; font-src 'self'; \
@@ -32,17 +39,32 @@ fn page(html: &str, csp: &str) -> Response {
         .fixed(html.as_bytes().to_vec())
 }
 
-/// The frame page; `?inline=on` (the SDK's `inlineEmbedSelector`) marks its root so widget.css
-/// hides the close button (nothing to close in the page's flow), at no cost to the wasm.
-pub fn frame(req: &Request) -> Response {
-    let inline = req
-        .url()
-        .is_ok_and(|u| u.query_pairs().any(|(k, v)| k == "inline" && v == "on"));
-    if inline {
+/// The frame page for `?site=`, embeddable only by the site's allowed domains (any site when it
+/// has none, or for an unknown site, whose frame only says so). `?inline=on` (the SDK's
+/// `inlineEmbedSelector`) marks its root so widget.css hides the close button (nothing to close
+/// in the page's flow), at no cost to the wasm.
+pub async fn frame(app: &App, req: &Request) -> ApiResult<Response> {
+    let url = req.url()?;
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let allowed = match param("site") {
+        Some(site_id) => Entry::settings(&http::own_origin(req)?, &site_id)
+            .get_or_load(store::chat_settings(&app.db, &site_id))
+            .await?
+            .0
+            .map(|s| s.allowed_domains)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let csp = format!("{FRAME_CSP}{}", origins::frame_ancestors(&allowed));
+    if param("inline").as_deref() == Some("on") {
         let html = FRAME_HTML.replacen("<html lang=\"en\">", "<html lang=\"en\" data-inline>", 1);
-        return page(&html, FRAME_CSP);
+        return Ok(page(&html, &csp));
     }
-    page(FRAME_HTML, FRAME_CSP)
+    Ok(page(FRAME_HTML, &csp))
 }
 
 pub fn inbox() -> Response {

@@ -1,17 +1,20 @@
 //! Public, per-site configuration for the loader and the widget: the site's chat settings plus
 //! its availability decided here, at the edge, for this moment (one pure function of settings,
 //! agent presence and the clock: `domain::availability`), in the visitor's language (the
-//! site's fixed one, or their browser's `Accept-Language`: `domain::i18n`). No secrets; any
-//! origin may read it (the loader runs on the customer's pages).
+//! site's fixed one, or their browser's `Accept-Language`: `domain::i18n`). No secrets; read
+//! cross-origin by the loader on the customer's pages.
 //!
 //! The settings and the presence it is computed from come through the edge cache
 //! ([`crate::edge_cache`]), deleted there whenever they change; `x-porchlight-cache` says
 //! whether both came from it. With `?page=` (the loader's request), the site's targeting rules
-//! decide whether the widget shows on that page (`off_page`; `domain::targeting`). Browsers may keep an answer until the next opening or closing and
+//! decide whether the widget shows on that page (`off_page`; `domain::targeting`). A page whose
+//! `Origin` is not among the site's allowed domains gets `403 origin_not_allowed`
+//! (`domain::origins`). Browsers may keep an answer until the next opening or closing and
 //! at most [`MAX_AGE_S`].
 
 use domain::availability::AgentPresence;
 use domain::i18n;
+use domain::origins;
 use domain::routing::{routed, Candidate};
 use domain::targeting::{self, Device};
 use domain::widget_config::public_config;
@@ -34,6 +37,19 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
         .await?;
     let settings =
         settings.ok_or_else(|| ApiError::new(ErrorCode::UnknownSite, "No such site."))?;
+    // A page of another site than the allowed ones: refused, readable (CORS), so the loader
+    // says why in its one line and takes itself off the page.
+    if let Some(page_origin) = req.headers().get("origin")? {
+        if page_origin != origin && !origins::allows(&settings.allowed_domains, &page_origin) {
+            let refused = ApiError::new(
+                ErrorCode::OriginNotAllowed,
+                format!("{page_origin} is not among this site's allowed domains."),
+            )
+            .into_response();
+            refused.headers().set("access-control-allow-origin", "*")?;
+            return Ok(refused);
+        }
+    }
     let (candidates, presence_source) = match settings.availability.mode {
         // 24/7 does not depend on who is there; save the lookups.
         AvailabilityMode::AlwaysOn => (Vec::new(), Source::Hit),
@@ -56,9 +72,9 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     let now_ms = store::now();
     // The SDK's `locale` goes before the browser's languages: `?lang=`, or the widget frame's
     // own `?locale=` (its requests carry the frame's URL as their referrer).
-    let frame = frame_params(req, &origin);
-    let locale =
-        query_param(req, "lang").or_else(|| frame.as_ref().and_then(|f| param(f, "locale")));
+    let frame = http::frame_url(req, &origin);
+    let locale = http::query_param(req, "lang")
+        .or_else(|| frame.as_ref().and_then(|f| http::url_param(f, "locale")));
     let browser = req.headers().get("accept-language")?;
     let accept_language = match (locale, browser) {
         (Some(lang), Some(browser)) => Some(format!("{lang},{browser}")),
@@ -67,11 +83,16 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     let language = i18n::choose(&settings.language, accept_language.as_deref());
     let mut config = public_config(site_id, &settings, language, &agents, now_ms);
     // `disableAttachment` on the page that embeds this frame: as if the site took no files.
-    if frame.as_ref().and_then(|f| param(f, "attach")).as_deref() == Some("off") {
+    if frame
+        .as_ref()
+        .and_then(|f| http::url_param(f, "attach"))
+        .as_deref()
+        == Some("off")
+    {
         config.attachments = None;
     }
     // The loader names the page it runs on; the widget frame does not, and is never targeted.
-    if let Some(page) = query_param(req, "page") {
+    if let Some(page) = http::query_param(req, "page") {
         let headers = req.headers();
         let device = Device::of(
             headers.get("sec-ch-ua-mobile")?.as_deref(),
@@ -88,30 +109,17 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     headers.set("cache-control", &format!("public, max-age={max_age}"))?;
     // The language follows the browser's, and targeting its kind of device, so a cache must
     // keep one answer per language list and device.
-    headers.set("vary", "accept-language, sec-ch-ua-mobile, user-agent")?;
+    // With allowed domains, the answer also depends on the page's origin.
+    headers.set(
+        "vary",
+        if settings.allowed_domains.is_empty() {
+            "accept-language, sec-ch-ua-mobile, user-agent"
+        } else {
+            "accept-language, sec-ch-ua-mobile, user-agent, origin"
+        },
+    )?;
     headers.set("x-porchlight-cache", source.header_value())?;
     Ok(response)
-}
-
-/// A query parameter: `page` (`/path?query`, the page the loader runs on) or `lang`.
-fn query_param(req: &Request, name: &str) -> Option<String> {
-    param(&req.url().ok()?, name)
-}
-
-fn param(url: &worker::Url, name: &str) -> Option<String> {
-    let value = url.query_pairs().find(|(k, _)| k == name)?.1;
-    Some(value.into_owned())
-}
-
-/// The widget frame's URL, when the request comes from it: its `Referer` on our own origin at
-/// `/widget/frame` (the frame page's referrer policy sends it in full to its own origin). The
-/// SDK settings there (`locale`, `attach`) are applied here, so the frame's wasm pays nothing
-/// for them. A request without it gets the page's defaults.
-fn frame_params(req: &Request, own_origin: &str) -> Option<worker::Url> {
-    let referer = req.headers().get("referer").ok()??;
-    let url = worker::Url::parse(&referer).ok()?;
-    (url.origin().ascii_serialization() == own_origin && url.path() == "/widget/frame")
-        .then_some(url)
 }
 
 /// Every member's presence, chat limit and open assigned conversations (the routing rule then

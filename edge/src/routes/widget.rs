@@ -32,6 +32,20 @@ fn forbidden() -> ApiError {
     )
 }
 
+/// The first tag of an `Accept-Language` list (`fr-CA,fr;q=0.9` → `fr-CA`).
+fn first_language(list: &str) -> Option<&str> {
+    let tag = list.split(',').next()?.split(';').next()?.trim();
+    (!tag.is_empty() && tag != "*").then_some(tag)
+}
+
+/// The site lets only the visitors it identified chat (`IdentitySettings::required`).
+fn identity_required() -> ApiError {
+    ApiError::new(
+        ErrorCode::IdentityRequired,
+        "Please sign in to the site to chat with us.",
+    )
+}
+
 /// The visitor token from `Authorization`, or from the WebSocket subprotocol list.
 fn token(req: &Request) -> ApiResult<String> {
     let protocols = req.headers().get("sec-websocket-protocol")?;
@@ -67,6 +81,7 @@ async fn visitor_conversation(app: &App, req: &Request, id: &str) -> ApiResult<V
 /// `POST /api/widget/conversations`: a new conversation with its first message. Everything is
 /// validated before anything is written.
 pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
+    http::refuse_cross_origin(&req)?;
     let body: CreateConversation = http::read_json(&mut req).await?;
     let first = validate_send(&body.first_message)?;
     let settings = store::chat_settings(&app.db, &body.site_id)
@@ -84,16 +99,21 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
             let visitor = store::visitor_by_token(&app.db, &body.site_id, &token_digest(&token))
                 .await?
                 .ok_or_else(forbidden)?;
+            if settings.identity.required && visitor.identity.is_none() {
+                return Err(identity_required());
+            }
             (visitor.id, token)
         }
+        None if settings.identity.required => return Err(identity_required()),
         None => {
             let id = secrets::new_id("v")?;
             let token = secrets::new_token()?;
-            batch.push(store::insert_visitor(
+            batch.extend(store::insert_visitor(
                 &app.db,
                 &id,
                 &body.site_id,
                 &token_digest(&token),
+                None,
                 now,
             )?);
             (id, token)
@@ -101,10 +121,19 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
     };
     let conversation_id = secrets::new_id("c")?;
     let page_url = clamp_page_url(body.page_url.as_deref());
-    let referrer = clamp_page_url(body.referrer.as_deref());
+    // The widget leaves the page before and the language to the edge: the frame's `ref`
+    // parameter (the host page's `document.referrer`) and the browser's first language.
+    let frame = http::frame_url(&req, &http::own_origin(&req)?);
+    let referrer = body
+        .referrer
+        .or_else(|| frame.as_ref().and_then(|f| http::url_param(f, "ref")))
+        .filter(|r| !r.is_empty());
+    let referrer = clamp_page_url(referrer.as_deref());
+    let browser = req.headers().get("accept-language")?;
     let locale = body
         .locale
         .as_deref()
+        .or_else(|| browser.as_deref().and_then(first_language))
         .filter(|l| l.len() <= 35 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
     batch.push(store::insert_conversation(
         &app.db,
@@ -158,6 +187,7 @@ pub async fn history(app: &App, req: Request, id: &str) -> ApiResult<Response> {
 }
 
 pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    http::refuse_cross_origin(&req)?;
     let visitor = visitor_conversation(app, &req, id).await?;
     let body: SendMessage = http::read_json(&mut req).await?;
     let body = validate_send(&body)?;
@@ -171,6 +201,7 @@ pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> 
 /// visitor without a token yet may upload (their first message may be a file); one with a
 /// token must present it, so that only they can claim the file.
 pub async fn upload(app: &App, req: Request) -> ApiResult<Response> {
+    http::refuse_cross_origin(&req)?;
     let site_id = http::query_param(&req, "site")
         .ok_or_else(|| ApiError::new(ErrorCode::InvalidField, "`site` is required."))?;
     let scope = match req.headers().get("authorization")? {

@@ -15,7 +15,8 @@ pub async fn visitor_details(
 ) -> Result<Option<VisitorDetails>> {
     stmt(
         db,
-        "SELECT v.name, v.email, c.page_url, c.referrer, c.locale FROM conversations c \
+        "SELECT v.name, v.email, v.identity AS verified_email, c.page_url, c.referrer, c.locale \
+         FROM conversations c \
          JOIN visitors v ON v.id = c.visitor_id WHERE c.id = ?1",
         &[text(conversation_id)],
     )?

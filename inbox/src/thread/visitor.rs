@@ -146,6 +146,12 @@ pub fn VisitorPanel(
                     <span class="ok" role="status">{move || saved.get().then_some("Saved.")}</span>
                 </form>
                 <dl class="visitor-facts">
+                    {d.verified_email.clone().map(|address| view! {
+                        // Vouched for by the site's backend (identity verified): the same
+                        // contact on every device, unlike the e-mail above, which agents edit.
+                        <dt>"Signed in as"</dt>
+                        <dd id="visitor-verified">{address}" ✓"</dd>
+                    })}
                     {d.page_url.clone().map(|url| {
                         // The visitor's browser said where it was: a link only if it is a web one.
                         let href = domain::text::is_safe_href(&url).then(|| url.clone());

@@ -26,8 +26,10 @@ impl Chat {
             site_id: site_id.clone(),
             first_message,
             page_url,
-            referrer: frame::referrer(),
-            locale: frame::locale(),
+            // Both taken by the edge from this frame's request instead (its `ref` parameter,
+            // the browser's `Accept-Language`): no wasm for them.
+            referrer: None,
+            locale: None,
             consent_version: self.consent_version(),
         };
         let token = self

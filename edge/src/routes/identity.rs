@@ -1,0 +1,184 @@
+//! Identified visitors (docs/identity.md). A site's backend signs its signed-in user's e-mail
+//! with the site's identity secret; the widget frame's boot script presents the e-mail and token
+//! here before the app starts, and keeps the visitor token it gets back. A verified address is
+//! one contact: every device where the site identifies them gets a token of that one visitor,
+//! so their conversation follows them. An anonymous visitor's chats on this device merge into
+//! the contact, and only on a verified address; a forged or stale claim changes nothing.
+//!
+//! The secret is per site, made and replaced by admins (`/api/admin/sites/{site}/identity`),
+//! sealed at rest under `TOKEN_KEY` with the site id as associated data.
+
+use domain::credentials::{bearer_token, token_digest};
+use domain::identity::{self, IdentityError, SECRET_BYTES};
+use domain::sealed::{open, seal, NONCE_BYTES};
+use protocol::api::{ErrorCode, Identified, Identify, IdentitySecret};
+use worker::{Request, Response};
+
+use super::agent::signed_in_admin;
+use crate::config::App;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, identity as ids, VisitorRow};
+use crate::{http, secrets};
+
+fn unknown_site() -> ApiError {
+    ApiError::new(ErrorCode::UnknownSite, "No such site.")
+}
+
+fn no_key() -> ApiError {
+    ApiError::new(
+        ErrorCode::NotConfigured,
+        "Identity secrets need the TOKEN_KEY secret (openssl rand -base64 32).",
+    )
+}
+
+/// Associated data binding a sealed secret to its site's row.
+fn aad(site_id: &str) -> Vec<u8> {
+    format!("identity:{site_id}").into_bytes()
+}
+
+/// `POST /api/widget/identify` ([`Identify`], optional `Authorization: Bearer` with this device's
+/// visitor token) → [`Identified`].
+pub async fn identify(app: &App, mut req: Request) -> ApiResult<Response> {
+    http::refuse_cross_origin(&req)?;
+    let body: Identify = http::read_json(&mut req).await?;
+    let row = ids::secret(&app.db, &body.site)
+        .await?
+        .ok_or_else(unknown_site)?;
+    let secret = row
+        .identity_secret
+        .and_then(|sealed| open(&app.token_key()?, &aad(&body.site), &sealed).ok());
+    let verified = match secret {
+        Some(secret) => identity::verify(&secret, &body.email, &body.token),
+        // A site without a secret has no way to vouch for anyone.
+        None => Err(IdentityError::Mismatch),
+    };
+    let email = verified.map_err(|e| match e {
+        IdentityError::BadEmail => ApiError::from(domain::Rejection::field(
+            "email",
+            "is not an e-mail address",
+        )),
+        IdentityError::Mismatch => ApiError::new(
+            ErrorCode::IdentityInvalid,
+            "The identification token does not match the e-mail for this site.",
+        ),
+    })?;
+    // This device's visitor, if its token is still good here (a stale one is simply not used).
+    let presented = match req.headers().get("authorization")? {
+        Some(header) => {
+            let token = bearer_token(Some(&header))?.to_owned();
+            store::visitor_by_token(&app.db, &body.site, &token_digest(&token))
+                .await?
+                .map(|visitor| (visitor, token))
+        }
+        None => None,
+    };
+    let contact = ids::visitor_by_identity(&app.db, &body.site, &email).await?;
+    let now = store::now();
+    let identified = |visitor_token: String, associated: bool| Identified {
+        visitor_token,
+        email: email.clone(),
+        associated,
+    };
+    let answer = match (presented, contact) {
+        // Already this contact on this device.
+        (
+            Some((
+                VisitorRow {
+                    identity: Some(known),
+                    ..
+                },
+                token,
+            )),
+            _,
+        ) if known == email => identified(token, false),
+        // An anonymous visitor who turns out to be a known contact: their chats join the
+        // contact's, and this device's token now opens them all.
+        (Some((VisitorRow { id, identity: None }, token)), Some(contact)) => {
+            app.db.batch(ids::merge(&app.db, &id, &contact.id)?).await?;
+            identified(token, true)
+        }
+        // An anonymous visitor identified for the first time anywhere: they become the contact.
+        (Some((VisitorRow { id, identity: None }, token)), None)
+            if ids::link(&app.db, &id, &email).await? =>
+        {
+            identified(token, true)
+        }
+        // Someone else's device (another user signed in), no token, or a lost race: a token of
+        // the contact's own, which this device keeps from now on.
+        (_, contact) => {
+            let token = secrets::new_token()?;
+            let digest = token_digest(&token);
+            match contact {
+                Some(contact) => {
+                    store::insert_visitor_token(&app.db, &contact.id, &digest, now)?
+                        .run()
+                        .await?;
+                }
+                None => {
+                    let id = secrets::new_id("v")?;
+                    let batch = store::insert_visitor(
+                        &app.db,
+                        &id,
+                        &body.site,
+                        &digest,
+                        Some(&email),
+                        now,
+                    )?;
+                    app.db.batch(batch).await?;
+                }
+            }
+            identified(token, true)
+        }
+    };
+    Ok(http::json(&answer, 200))
+}
+
+/// `GET /api/admin/sites/{site}/identity`: the secret, for the site's backend. Admins only.
+pub async fn secret(app: &App, req: &Request, site_id: &str) -> ApiResult<Response> {
+    signed_in_admin(app, req).await?;
+    let row = ids::secret(&app.db, site_id)
+        .await?
+        .ok_or_else(unknown_site)?;
+    let secret = match row.identity_secret {
+        Some(sealed) => {
+            let key = app.token_key().ok_or_else(no_key)?;
+            let bytes = open(&key, &aad(site_id), &sealed).map_err(|_| {
+                ApiError::from(worker::Error::RustError(
+                    "the identity secret does not open".into(),
+                ))
+            })?;
+            Some(String::from_utf8_lossy(&bytes).into_owned())
+        }
+        None => None,
+    };
+    let answer = IdentitySecret {
+        secret,
+        created_at: row.identity_secret_at,
+    };
+    Ok(http::json(&answer, 200))
+}
+
+/// `POST /api/admin/sites/{site}/identity/secret`: a new secret, which replaces the old one at
+/// once (tokens made with the old one stop verifying: the remedy for a leaked secret).
+pub async fn rotate(app: &App, req: &Request, site_id: &str) -> ApiResult<Response> {
+    http::require_same_origin(req)?;
+    signed_in_admin(app, req).await?;
+    let key = app.token_key().ok_or_else(no_key)?;
+    let random: [u8; SECRET_BYTES] = secrets::random_bytes(SECRET_BYTES)?
+        .try_into()
+        .map_err(|_| ApiError::from(worker::Error::RustError("randomness failed".into())))?;
+    let nonce: [u8; NONCE_BYTES] = secrets::random_bytes(NONCE_BYTES)?
+        .try_into()
+        .map_err(|_| ApiError::from(worker::Error::RustError("randomness failed".into())))?;
+    let secret = identity::secret_text(&random);
+    let sealed = seal(&key, &nonce, &aad(site_id), secret.as_bytes());
+    let now = store::now();
+    if !ids::set_secret(&app.db, site_id, &sealed, now).await? {
+        return Err(unknown_site());
+    }
+    let answer = IdentitySecret {
+        secret: Some(secret),
+        created_at: Some(now),
+    };
+    Ok(http::json(&answer, 201))
+}
