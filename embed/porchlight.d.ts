@@ -18,8 +18,8 @@ export interface PorchlightEvents {
   widgetClosed: Record<string, never>;
   /** The visitor's first message started a conversation. */
   conversationStarted: { conversation: PorchlightConversation };
-  /** The team closed the visitor's conversation (declared; the frame does not report it yet,
-   *  docs/sdk.md). */
+  /** The visitor's conversation is closed: the team closed it while the chat's frame was loaded,
+   *  or the frame found it closed on loading. */
   conversationClosed: { conversation: PorchlightConversation };
   /** Replies the visitor has not seen changed in number. */
   unreadConversationCountChanged: { unreadCount: number };

@@ -118,6 +118,20 @@ pub fn update_chat_settings(
     Ok(next)
 }
 
+/// The consent step when the page embedding the chat asks for one (the SDK's
+/// `enableConsentBanner`): an implicit step becomes explicit, and a site without a step asks with
+/// its consent text, if it has one (a site that never wrote one has nothing to ask). The version
+/// stays the site's, so what the visitor agreed to is on record (`consent_texts`).
+pub fn asked(settings: &ConsentSettings) -> ConsentSettings {
+    let mut asked = settings.clone();
+    if settings.mode == ConsentMode::Implicit
+        || (settings.mode == ConsentMode::Off && !settings.text.trim().is_empty())
+    {
+        asked.mode = ConsentMode::Explicit;
+    }
+    asked
+}
+
 /// The consent a new conversation records, from the site's settings and the version the visitor
 /// was shown (`given`). Explicit consent must be for the current text; implicit consent records
 /// the version shown when it is a real one (a widget may hold a config a few seconds old).
@@ -175,6 +189,30 @@ pub fn hex_color(field: &str, value: &str) -> Result<String, Rejection> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_asking_for_consent_makes_the_step_explicit() {
+        let site = |mode, text: &str| ConsentSettings {
+            mode,
+            text: text.into(),
+            version: 3,
+        };
+        let implicit = asked(&site(ConsentMode::Implicit, "We keep chats."));
+        assert_eq!(implicit, site(ConsentMode::Explicit, "We keep chats."));
+        assert_eq!(
+            asked(&site(ConsentMode::Off, "We keep chats.")).mode,
+            ConsentMode::Explicit
+        );
+        assert_eq!(asked(&site(ConsentMode::Off, " ")).mode, ConsentMode::Off);
+        let explicit = site(ConsentMode::Explicit, "Agree?");
+        assert_eq!(asked(&explicit), explicit);
+        // Asked, a conversation needs the agreement, and records it as explicit.
+        assert!(consent_for(&implicit, None).is_err());
+        assert_eq!(
+            consent_for(&implicit, Some(3)),
+            Ok(Some((ConsentMode::Explicit, 3)))
+        );
+    }
     use protocol::settings::{AvailabilityMode, BusinessHours};
 
     fn refused(s: &ChatSettings) -> String {

@@ -25,6 +25,18 @@ pub enum FrameToHost {
     Unread { count: u32 },
 }
 
+impl FrameToHost {
+    /// The message's `type` (its serde tag; a test keeps them equal), for the widget, which
+    /// builds its messages by hand: serde's serializer for this enum cost its wasm more.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Self::Ready => "porchlight.ready",
+            Self::Close => "porchlight.close",
+            Self::Unread { .. } => "porchlight.unread",
+        }
+    }
+}
+
 /// The tag of an [`SdkEvent`] message from the frame: `{"type": EVENT_TAG, "name": …,
 /// "conversation": …}` ([`SdkEvent::message`]); the loader hands the page `{"conversation":
 /// {"id": …}}` or `{}` (the event's serde form, `data` below). Something the site's code may want to know: the loader hands it
@@ -41,8 +53,8 @@ pub const EVENT_TAG: &str = "porchlight.event";
 pub enum SdkEvent {
     /// The visitor's first message started a conversation.
     ConversationStarted { conversation: ConversationRef },
-    /// The team closed the conversation the visitor is in. (Not posted by the widget yet: its
-    /// wasm budget has no room left for it; docs/sdk.md.)
+    /// The conversation the visitor is in is closed: the team closed it while the frame was
+    /// open, or the frame found it closed when it loaded.
     ConversationClosed { conversation: ConversationRef },
     /// The visitor's first click on the launcher or the prompt (raised by the loader itself;
     /// here so every event's name is in one list).
@@ -61,11 +73,17 @@ pub struct Contact {
 }
 
 impl SdkEvent {
+    /// [`SdkEvent::ConversationStarted`]'s name: the widget posts its conversation events by
+    /// name and id (`Host::post_conversation_event`), which costs its wasm less than the enum.
+    pub const CONVERSATION_STARTED: &'static str = "conversationStarted";
+    /// [`SdkEvent::ConversationClosed`]'s name.
+    pub const CONVERSATION_CLOSED: &'static str = "conversationClosed";
+
     /// The event's name, as `Porchlight.on` takes it.
     pub fn name(&self) -> &'static str {
         match self {
-            Self::ConversationStarted { .. } => "conversationStarted",
-            Self::ConversationClosed { .. } => "conversationClosed",
+            Self::ConversationStarted { .. } => Self::CONVERSATION_STARTED,
+            Self::ConversationClosed { .. } => Self::CONVERSATION_CLOSED,
             Self::UserInteractedWithWidget {} => "userInteractedWithWidget",
             Self::ContactAssociated { .. } => "contactAssociated",
         }
@@ -143,6 +161,7 @@ impl TryFrom<Tagged> for HostToFrame {
     }
 }
 
+/// The `type` of a message as serde writes it.
 fn tag_of<T: Serialize>(value: &T) -> String {
     let json = serde_json::to_value(value).expect("embed messages serialise");
     json["type"]
@@ -248,5 +267,21 @@ mod tests {
             assert_eq!(data["conversation"]["id"].as_str(), event.conversation());
         }
         assert_eq!(all.each_ref().map(SdkEvent::name), SdkEvent::names());
+    }
+
+    #[test]
+    fn hand_built_tags_are_serdes() {
+        for message in [
+            FrameToHost::Ready,
+            FrameToHost::Close,
+            FrameToHost::Unread { count: 3 },
+        ] {
+            assert_eq!(message.tag(), tag_of(&message));
+        }
+        // And the one field besides: `{"type": "porchlight.unread", "count": 3}`.
+        assert_eq!(
+            serde_json::to_value(FrameToHost::Unread { count: 3 }).unwrap(),
+            serde_json::json!({"type": "porchlight.unread", "count": 3})
+        );
     }
 }

@@ -22,7 +22,12 @@ test('the real frame raises the SDK events, follows the settings, and clear() fo
       window.heard = [];
       window.porchlightOnReady = [
         () => {
-          for (const name of ['conversationStarted', 'userInteractedWithWidget', 'widgetClosed']) {
+          for (const name of [
+            'conversationStarted',
+            'conversationClosed',
+            'userInteractedWithWidget',
+            'widgetClosed',
+          ]) {
             window.Porchlight.on(name, (data) => window.heard.push({ name, data }));
           }
         },
@@ -64,6 +69,17 @@ test('the real frame raises the SDK events, follows the settings, and clear() fo
       );
     });
 
+    await step('the team closes the conversation: conversationClosed, and no conversation in progress', async () => {
+      await demo.site.api('POST', `/api/agent/conversations/${id}/close`);
+      await waitFor('conversationClosed', async () =>
+        (await heard()).some((e) => e.name === 'conversationClosed'),
+      );
+      const closed = (await heard()).filter((e) => e.name === 'conversationClosed');
+      assert.deepEqual(closed, [{ name: 'conversationClosed', data: { conversation: { id } } }]);
+      // So the next page does not load the frame before the visitor asks (sdk.test.mjs).
+      assert.equal(await page.evaluate(() => localStorage.getItem('porchlight.active')), null);
+    });
+
     await step('clear() forgets the visitor: the next chat is empty and remembers nothing', async () => {
       await page.evaluate(() => window.Porchlight.clear());
       await page.reload();
@@ -75,4 +91,38 @@ test('the real frame raises the SDK events, follows the settings, and clear() fo
       assert.equal(await chat.locator('li.pl-msg', { hasText: question }).count(), 0);
     });
   });
+});
+
+test('enableConsentBanner turns the site\'s implicit consent into an "I agree" step, on that page only', async () => {
+  await demo.site.configure({
+    availability: { mode: { kind: 'always_on' } },
+    consent: { mode: 'implicit', text: 'We keep chats for a year.' },
+  });
+  try {
+    await visit(demo.env, async ({ page, chat, open }) => {
+      await page.addInitScript(() => {
+        window.porchlightSettings = { enableConsentBanner: true };
+      });
+      await open();
+      await chat.locator('button#pl-consent-agree').waitFor();
+      assert.ok(await chat.locator('textarea#pl-composer').isDisabled(), 'the composer waits');
+      await chat.locator('button#pl-consent-agree').click();
+      const text = `Agreed first [${randomBytes(4).toString('hex')}]`;
+      await chat.locator('textarea#pl-composer').fill(text);
+      await chat.locator('button#pl-send').click();
+      await chat.locator('li.pl-msg[data-state="sent"]', { hasText: text }).waitFor();
+      const { conversations } = await demo.site.api('GET', '/api/agent/conversations');
+      const row = conversations.find((c) => c.last_message_preview?.includes(text));
+      assert.equal(row?.consent?.mode, 'explicit');
+    });
+    await visit(demo.env, async ({ chat, open }) => {
+      await open();
+      // Implicit elsewhere: the text shows, with no "I agree" to click.
+      await chat.locator('#pl-consent', { hasText: 'We keep chats for a year.' }).waitFor();
+      assert.equal(await chat.locator('button#pl-consent-agree').isVisible(), false);
+      assert.equal(await chat.locator('textarea#pl-composer').isDisabled(), false);
+    });
+  } finally {
+    await demo.site.configure({ availability: { mode: { kind: 'always_on' } } });
+  }
 });

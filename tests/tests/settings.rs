@@ -4,7 +4,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use porchlight_tests::{Edge, Reply, SiteSettings};
+use porchlight_tests::{new_client_id, Edge, Reply, SiteSettings};
 use protocol::api::{AgentProfile, ErrorCode, PublicAvailability, WidgetConfig};
 use protocol::settings::{
     AvailabilityMode, BusinessHours, ChatSettings, ConsentMode, ConsentSettings, Font, Language,
@@ -536,6 +536,68 @@ fn implicit_consent_is_recorded_without_a_click() {
     assert_eq!(
         (record.mode, record.version),
         (ConsentMode::Implicit, version)
+    );
+}
+
+#[test]
+fn a_page_asking_for_a_consent_banner_gets_an_explicit_step() {
+    use protocol::api::ConversationList;
+
+    let s = Session::start();
+    let mut new = s.original.clone();
+    new.consent = consent(ConsentMode::Implicit, "We keep chats for a year.");
+    let version = s.put(&new).json::<ChatSettings>().consent.version;
+    // The frame of a page with `enableConsentBanner` (its requests name it as their referrer).
+    let frame = format!(
+        "{}/widget/frame?site={}&host=https%3A%2F%2Fshop.example&consent=ask",
+        s.edge.url, s.edge.site_id
+    );
+    let asked: WidgetConfig = s.config_reply(&[("referer", &frame)]).json();
+    let step = asked.consent.expect("a consent step");
+    assert_eq!((step.mode, step.version), (ConsentMode::Explicit, version));
+    // Other pages keep the site's implicit step.
+    assert_eq!(
+        s.config().consent.map(|c| c.mode),
+        Some(ConsentMode::Implicit)
+    );
+
+    let start = |consent_version: Option<u32>| {
+        let mut body = serde_json::json!({
+            "site_id": s.edge.site_id,
+            "first_message": { "client_id": new_client_id(), "body": "Asked first" },
+        });
+        if let Some(v) = consent_version {
+            body["consent_version"] = v.into();
+        }
+        s.edge.request(
+            "POST",
+            "/api/widget/conversations",
+            &[("referer", &frame)],
+            Some(&body.to_string()),
+        )
+    };
+    start(None).assert_error(400, ErrorCode::ConsentRequired);
+    let agreed = start(Some(version));
+    assert_eq!(agreed.status, 201, "{}", agreed.body);
+    let created: protocol::api::ConversationCreated = agreed.json();
+    let list: ConversationList = s
+        .edge
+        .request(
+            "GET",
+            "/api/agent/conversations",
+            &[("cookie", &s.cookie)],
+            None,
+        )
+        .json();
+    let record = list
+        .conversations
+        .iter()
+        .find(|c| c.id == created.conversation_id)
+        .and_then(|c| c.consent.clone())
+        .expect("recorded");
+    assert_eq!(
+        (record.mode, record.version),
+        (ConsentMode::Explicit, version)
     );
 }
 

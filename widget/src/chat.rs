@@ -18,7 +18,7 @@ use client::availability::Shown;
 use client::{Activity, ConversationSocket, LinkState, Outbox, TypingOut};
 use leptos::prelude::*;
 use protocol::api::{SendMessage, WidgetConfig};
-use protocol::embed::{FrameToHost, HostToFrame, SdkEvent};
+use protocol::embed::{FrameToHost, HostToFrame};
 use protocol::i18n::UiStrings;
 use protocol::{Attachment, Author};
 
@@ -287,8 +287,16 @@ impl Chat {
         self.host.with_value(|host| host.post(&message));
     }
 
-    pub(crate) fn post_event(self, event: SdkEvent) {
-        self.host.with_value(|host| host.post_event(&event));
+    /// Tells the host page's SDK about the visitor's current conversation (`name`: one of
+    /// `SdkEvent`'s conversation events).
+    pub(crate) fn post_conversation_event(self, name: &str) {
+        self.session.with_value(|session| {
+            if let Some(session) = session {
+                self.host.with_value(|host| {
+                    host.post_conversation_event(name, &session.conversation_id);
+                });
+            }
+        });
     }
 }
 

@@ -6,7 +6,9 @@
 use js_sys::{Object, Reflect};
 use leptos::ev;
 use leptos::prelude::{window, window_event_listener};
-use protocol::embed::{FrameToHost, HostToFrame, SdkEvent, EVENT_TAG};
+#[cfg(doc)]
+use protocol::embed::SdkEvent;
+use protocol::embed::{FrameToHost, HostToFrame, EVENT_TAG};
 use wasm_bindgen::JsValue;
 use web_sys::{MessageEvent, Window};
 
@@ -21,32 +23,36 @@ impl Host {
         Self { origin }
     }
 
-    /// Posts a message to the host page. Does nothing when the frame is not embedded or the
-    /// host origin is unknown.
+    /// Posts a message to the host page, shaped as the protocol's JSON (`FrameToHost`'s serde
+    /// form) but built by hand. Does nothing when the frame is not embedded or the host origin
+    /// is unknown.
     pub fn post(&self, message: &FrameToHost) {
-        let (Some(origin), Some(parent)) = (&self.origin, parent()) else {
-            return;
-        };
-        // Posted as a plain object (what the loader reads), shaped as the protocol's JSON.
-        if let Some(value) = client::json::to_js(message) {
-            let _ = parent.post_message(&value, origin);
+        let tag = ("type", JsValue::from_str(message.tag()));
+        match message {
+            FrameToHost::Unread { count } => self.send(&[tag, ("count", (*count).into())]),
+            FrameToHost::Ready | FrameToHost::Close => self.send(&[tag]),
         }
     }
 
-    /// Posts an SDK event as [`SdkEvent::message`] shapes it, built here rather than by serde
-    /// (see [`protocol::embed::EVENT_TAG`]).
-    pub fn post_event(&self, event: &SdkEvent) {
+    /// Posts an SDK event about a conversation (`name` is [`SdkEvent::CONVERSATION_STARTED`] or
+    /// [`SdkEvent::CONVERSATION_CLOSED`]), shaped as [`SdkEvent::message`] shapes it (see
+    /// [`protocol::embed::EVENT_TAG`]).
+    pub fn post_conversation_event(&self, name: &str, conversation: &str) {
+        self.send(&[
+            ("type", EVENT_TAG.into()),
+            ("name", name.into()),
+            ("conversation", conversation.into()),
+        ]);
+    }
+
+    /// Posts a plain object with these fields to the host origin.
+    fn send(&self, fields: &[(&str, JsValue)]) {
         let (Some(origin), Some(parent)) = (&self.origin, parent()) else {
             return;
         };
         let message = Object::new();
-        let set = |key: &str, value: &str| {
-            let _ = Reflect::set(&message, &key.into(), &value.into());
-        };
-        set("type", EVENT_TAG);
-        set("name", event.name());
-        if let Some(id) = event.conversation() {
-            set("conversation", id);
+        for (key, value) in fields {
+            let _ = Reflect::set(&message, &(*key).into(), value);
         }
         let _ = parent.post_message(&message, origin);
     }

@@ -190,3 +190,19 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// What `wrangler deploy` would upload, into `dist/deploy` (`--dry-run`): the Worker's size
+/// budget and the benchmarks measure it.
+pub fn package_worker(tools: &Tools) -> Result<()> {
+    step("packaging the Worker for Cloudflare (wrangler deploy --dry-run)");
+    let deploy_dir = root().join("dist/deploy");
+    if deploy_dir.exists() {
+        // wrangler adds hashed files beside old ones; the budget must see this build only.
+        std::fs::remove_dir_all(&deploy_dir)?;
+    }
+    run(Command::new(&tools.wrangler)
+        .args(["deploy", "--dry-run", "--outdir"])
+        .arg(&deploy_dir)
+        .current_dir(root())
+        .env("WRANGLER_SEND_METRICS", "false"))
+}

@@ -51,17 +51,7 @@ pub fn all(only: Option<&str>) -> Result<()> {
     let build_started = Instant::now();
     build::all(&tools)?;
     let build_secs = build_started.elapsed().as_secs_f64();
-    step("packaging the Worker for Cloudflare (wrangler deploy --dry-run)");
-    let deploy_dir = root().join("dist/deploy");
-    if deploy_dir.exists() {
-        // wrangler adds hashed files beside old ones; the budget must see this build only.
-        std::fs::remove_dir_all(&deploy_dir)?;
-    }
-    run(Command::new(&tools.wrangler)
-        .args(["deploy", "--dry-run", "--outdir"])
-        .arg(&deploy_dir)
-        .current_dir(root())
-        .env("WRANGLER_SEND_METRICS", "false"))?;
+    build::package_worker(&tools)?;
 
     let work = tools::target_dir().join("porchlight-test");
     let state = work.join(format!("state-{}", std::process::id()));

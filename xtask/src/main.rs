@@ -5,6 +5,8 @@
 //!   (`wrangler dev`) and a demo business page on a second origin; prints where to go.
 //! - `cargo xtask test`: lint, native tests, build, then black-box tests against a fresh local
 //!   Worker and end-to-end journeys in headless Chromium. This is what CI runs.
+//! - `cargo xtask bench`: the benchmarks; they report (BENCHMARKS.md, `target/bench/results.json`)
+//!   and never fail on a figure.
 //! - `cargo xtask build`: build everything the Worker serves and the Worker itself (for deploy).
 //! - `cargo xtask setup`: only install the tools.
 //!
@@ -16,7 +18,9 @@
 //! - [`host`]: the demo business page's static server (a second origin with a strict CSP).
 //! - [`check`]: the test command's steps.
 //! - [`wordpress`]: the WordPress plugin's lint and tests (PHP).
+//! - [`bench`]: the benchmarks' runner.
 
+mod bench;
 mod build;
 mod check;
 mod fake_graph;
@@ -28,11 +32,12 @@ mod wordpress;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <dev|test|build|setup>
+const USAGE: &str = "usage: cargo xtask <dev|test|bench|build|setup>
 
   dev     run Porchlight locally: Worker + widget + inbox, and a demo page on another origin
   test    run every test (lint, native, black-box against workerd, Chromium end to end)
   test F  only the black-box and end-to-end test files whose names contain F (no lint)
+  bench   measure what the widget costs a page, beside Rocket.Chat Livechat; writes BENCHMARKS.md
   build   build the widget, inbox, loader and Worker into dist/ and edge/build/
   setup   install the tools the other commands need
 
@@ -45,6 +50,7 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "dev" => stack::dev(),
         "test" => check::all(std::env::args().nth(2).as_deref()),
+        "bench" => bench::all(),
         "build" => tools::lock_checkout()
             .and_then(|_lock| tools::ensure_build_tools().and_then(|t| build::all(&t))),
         "setup" => tools::ensure_build_tools()

@@ -13,6 +13,7 @@
 //! at most [`MAX_AGE_S`].
 
 use domain::availability::AgentPresence;
+use domain::chat_settings::asked;
 use domain::i18n;
 use domain::origins;
 use domain::routing::{routed, Candidate};
@@ -81,6 +82,16 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
         (lang, browser) => lang.or(browser),
     };
     let language = i18n::choose(&settings.language, accept_language.as_deref());
+    // `enableConsentBanner` on the page that embeds this frame: the consent step is explicit.
+    let mut settings = settings;
+    if frame
+        .as_ref()
+        .and_then(|f| http::url_param(f, "consent"))
+        .as_deref()
+        == Some("ask")
+    {
+        settings.consent = asked(&settings.consent);
+    }
     let mut config = public_config(site_id, &settings, language, &agents, now_ms);
     // `disableAttachment` on the page that embeds this frame: as if the site took no files.
     if frame

@@ -3,7 +3,7 @@
 //! Browsers cannot set headers on a WebSocket, so there the token travels as a subprotocol
 //! (`bearer.TOKEN`, beside `porchlight.v1`), never in the URL.
 
-use domain::chat_settings::consent_for;
+use domain::chat_settings::{asked, consent_for};
 use domain::credentials::{bearer_token, token_digest};
 use domain::message::{clamp_page_url, validate_send};
 use protocol::api::{
@@ -87,7 +87,19 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
     let settings = store::chat_settings(&app.db, &body.site_id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::UnknownSite, "No such site."))?;
-    let consent = consent_for(&settings.consent, body.consent_version)?;
+    // The page that embeds the frame may ask for explicit consent (`enableConsentBanner`): the
+    // frame's config then showed an "I agree" step, and the agreement is what is recorded.
+    let frame = http::frame_url(&req, &http::own_origin(&req)?);
+    let asks = frame
+        .as_ref()
+        .and_then(|f| http::url_param(f, "consent"))
+        .as_deref()
+        == Some("ask");
+    let consent = if asks {
+        consent_for(&asked(&settings.consent), body.consent_version)?
+    } else {
+        consent_for(&settings.consent, body.consent_version)?
+    };
     let presented = match req.headers().get("authorization")? {
         Some(h) => Some(bearer_token(Some(&h))?.to_owned()),
         None => None,
@@ -123,7 +135,6 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
     let page_url = clamp_page_url(body.page_url.as_deref());
     // The widget leaves the page before and the language to the edge: the frame's `ref`
     // parameter (the host page's `document.referrer`) and the browser's first language.
-    let frame = http::frame_url(&req, &http::own_origin(&req)?);
     let referrer = body
         .referrer
         .or_else(|| frame.as_ref().and_then(|f| http::url_param(f, "ref")))

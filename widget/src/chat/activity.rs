@@ -13,7 +13,7 @@ use client::activity::lines;
 use client::{Activity, ConversationSocket, Entry};
 use leptos::prelude::*;
 use protocol::api::ErrorCode;
-use protocol::embed::FrameToHost;
+use protocol::embed::{FrameToHost, SdkEvent};
 use protocol::frame::{ClientFrame, ServerFrame, TYPING_EXPIRES_MS};
 use protocol::Author;
 
@@ -97,6 +97,11 @@ impl Chat {
             (a.is_closed(), a.handler().map(str::to_owned), typing)
         });
         put(self.seen, seen);
+        // The SDK's `conversationClosed`: the team closed it while the visitor was here, or the
+        // frame found it closed on loading (so the next page stops loading the frame for it).
+        if closed && !self.closed.get_untracked() {
+            self.post_conversation_event(SdkEvent::CONVERSATION_CLOSED);
+        }
         put(self.closed, closed);
         put(self.agent, agent);
         put(self.typing, typing);

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use protocol::api::{
     ConversationCreated, CreateConversation, CurrentConversation, ErrorCode, SendMessage,
 };
-use protocol::embed::{ConversationRef, SdkEvent};
+use protocol::embed::SdkEvent;
 use protocol::Author;
 
 use super::{encode, Chat};
@@ -62,12 +62,8 @@ impl Chat {
                     outbox.insert(created.message);
                     self.show(outbox.entries());
                     self.connect(&session, outbox);
-                    self.post_event(SdkEvent::ConversationStarted {
-                        conversation: ConversationRef {
-                            id: session.conversation_id.clone(),
-                        },
-                    });
                     self.session.set_value(Some(session));
+                    self.post_conversation_event(SdkEvent::CONVERSATION_STARTED);
                 }
                 Err(e) => {
                     outbox.fail(client_id, e.code(), self.failure(&e));

@@ -1,0 +1,94 @@
+//! `cargo xtask bench`: the benchmarks (issue 7). They report and never fail on a figure; size
+//! budgets stay asserted by the tests. Today: what a site owner pays, beside Rocket.Chat
+//! Livechat (`bench/page.mjs`): bytes, long tasks, blocking and main-thread time the widget adds
+//! to a host page, the launcher's click to a chat, and the sizes. The results go to
+//! `target/bench/results.json` and BENCHMARKS.md (date, machine, commit).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::build;
+use crate::stack::{self, Output};
+use crate::tools::{self, root, run, step, target_dir};
+
+/// The peer, pinned: its npm package holds the built widget.
+const PEER_PACKAGE: &str = "@rocket.chat/livechat@1.13.3";
+
+pub fn all() -> Result<()> {
+    let started = Instant::now();
+    let _lock = tools::lock_checkout()?;
+    let tools = tools::ensure_build_tools()?;
+    tools::ensure_chromium()?;
+    let peer = ensure_peer()?;
+    build::all(&tools)?;
+    build::package_worker(&tools)?;
+
+    let work = target_dir().join("bench");
+    let state = work.join(format!("state-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let log = work.join("wrangler.log");
+    let stack = stack::start(
+        &tools,
+        stack::free_port()?,
+        stack::free_port()?,
+        &state,
+        Output::File(log.clone()),
+        Vec::new(),
+    )?;
+    step("measuring the page cost in headless Chromium (bench/page.mjs)");
+    let results = work.join("results.json");
+    let measured = run(Command::new("node")
+        .arg("bench/page.mjs")
+        .current_dir(root())
+        .env("EDGE_URL", &stack.edge_url)
+        .env("SITE_ID", &stack.site_id)
+        .env("DIST_DIR", root().join("dist"))
+        .env("PEER_DIR", &peer)
+        .env("RESULTS", &results));
+    drop(stack);
+    let _ = std::fs::remove_dir_all(&state);
+    measured?;
+    println!(
+        "\nbench: done in {:.0} s; results in {}, BENCHMARKS.md updated; Worker log: {}",
+        started.elapsed().as_secs_f64(),
+        results.display(),
+        log.display()
+    );
+    Ok(())
+}
+
+/// The peer's built widget (`package/build` of its npm package), fetched once with `npm pack`
+/// into `target/bench/peer`.
+fn ensure_peer() -> Result<PathBuf> {
+    let dir = target_dir().join("bench/peer");
+    let build = dir.join("package/build");
+    if build.join("rocketchat-livechat.min.js").exists() {
+        return Ok(build);
+    }
+    step(&format!(
+        "fetching the peer widget for comparison: npm pack {PEER_PACKAGE} into {}",
+        dir.display()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    run(Command::new("npm")
+        .args(["pack", PEER_PACKAGE, "--silent", "--pack-destination"])
+        .arg(&dir)
+        .current_dir(&dir))?;
+    let tarball = find_tarball(&dir)?;
+    run(Command::new("tar")
+        .arg("xzf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(&dir))?;
+    Ok(build)
+}
+
+fn find_tarball(dir: &Path) -> Result<PathBuf> {
+    std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "tgz"))
+        .context("npm pack left no tarball")
+}
