@@ -44,16 +44,17 @@ const PAGES = {
   none: () => article('', ''),
   porchlight: () =>
     article('', `<script async src="${edge}/embed.js" data-site="${env.SITE_ID}"></script>`),
-  // As build/widget-demo.html in the package does it, with its url pointing at this server.
+  // Rocket.Chat's own snippet (its docs, and build/widget-demo.html in the package), with the
+  // server's `/livechat` on this server.
   peer: (origin) =>
     article(
       '',
       `<script>(function(w, d, s, u) {
   w.RocketChat = function(c) { w.RocketChat._.push(c) }; w.RocketChat._ = []; w.RocketChat.url = u;
   var h = d.getElementsByTagName(s)[0], j = d.createElement(s);
-  j.async = true; j.src = u + '/livechat/rocketchat-livechat.min.js';
+  j.async = true; j.src = u + '/rocketchat-livechat.min.js?_=201903270000';
   h.parentNode.insertBefore(j, h);
-})(window, document, 'script', '${origin}');</script>`,
+})(window, document, 'script', '${origin}/livechat');</script>`,
     ),
 };
 
@@ -119,8 +120,15 @@ async function loadOnce(url) {
     await cdp.send('Performance.enable');
     let bytes = 0;
     const sizes = [];
+    const urls = [];
     page.on('requestfinished', (request) =>
-      sizes.push(request.sizes().then((s) => (bytes += s.responseBodySize + s.responseHeadersSize))),
+      sizes.push(
+        request.sizes().then((s) => {
+          bytes += s.responseBodySize + s.responseHeadersSize;
+          urls.push(request.url());
+          if (process.env.BENCH_DEBUG) console.log(`    ${s.responseBodySize} B  ${request.url()}`);
+        }),
+      ),
     );
     await page.goto(url, { waitUntil: 'networkidle' });
     await Promise.all(sizes);
@@ -134,6 +142,7 @@ async function loadOnce(url) {
     return {
       page,
       browser,
+      urls,
       bytes,
       requests: sizes.length,
       longTasks: tasks.length,
@@ -151,20 +160,30 @@ async function loadOnce(url) {
 async function clickToChat(run) {
   const { page } = run;
   let bytes = 0;
+  let open = 0;
   const sizes = [];
-  page.on('requestfinished', (request) =>
-    sizes.push(request.sizes().then((s) => (bytes += s.responseBodySize + s.responseHeadersSize))),
-  );
+  page.on('request', () => (open += 1));
+  page.on('requestfailed', () => (open -= 1));
+  page.on('requestfinished', (request) => {
+    open -= 1;
+    sizes.push(request.sizes().then((s) => (bytes += s.responseBodySize + s.responseHeadersSize)));
+  });
   const launcher = page.locator('porchlight-chat button[aria-expanded]');
   await launcher.waitFor();
   const started = performance.now();
   await launcher.click();
   await page.frameLocator('porchlight-chat iframe').locator('textarea#pl-composer:enabled').waitFor();
   const ms = performance.now() - started;
-  await page.waitForLoadState('networkidle');
+  // What the chat asked for by then, once it has all arrived.
+  for (const deadline = Date.now() + 10_000; open > 0 && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   await Promise.all(sizes);
   return { ms, bytes };
 }
+
+/** The peer's widget files its frame loaded at page load (filled by `measurePage`). */
+const peerFiles = ['index.html'];
 
 async function measurePage(name, url) {
   const runs = [];
@@ -180,6 +199,16 @@ async function measurePage(name, url) {
     runs.push(run);
   }
   process.stdout.write('\n');
+  if (name === 'peer') {
+    // What the peer's frame loaded (its lazy chunks too), for the size table.
+    peerFiles.push(
+      ...new Set(
+        runs[0].urls
+          .map((u) => new URL(u).pathname.match(/^\/livechat\/([\w.~-]+)$/)?.[1])
+          .filter((f) => f && f !== 'rocketchat-livechat.min.js'),
+      ),
+    );
+  }
   const pick = (key) => median(runs.map((r) => r[key]));
   return {
     bytes: pick('bytes'),
@@ -195,6 +224,8 @@ async function measurePage(name, url) {
 
 // ---- sizes ----
 
+/** Raw, `gzip -9` (the reference compressor, as in the size table and the budgets' figures)
+ * and brotli 11 bytes of `files` together. */
 async function sizesOf(files) {
   let raw = 0;
   let gzip = 0;
@@ -202,7 +233,7 @@ async function sizesOf(files) {
   for (const file of files) {
     const bytes = await readFile(file);
     raw += bytes.length;
-    gzip += gzipSync(bytes, { level: 9 }).length;
+    gzip += execFileSync('gzip', ['-9', '-c', file], { maxBuffer: 64 << 20 }).length;
     brotli += brotliCompressSync(bytes, {
       params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
     }).length;
@@ -216,8 +247,6 @@ async function sizes() {
   const workerFiles = (await readdir(deploy))
     .filter((f) => f.endsWith('.js') || f.endsWith('.wasm'))
     .map((f) => join(deploy, f));
-  const peerIndex = await readFile(join(env.PEER_DIR, 'index.html'), 'utf8');
-  const peerScripts = [...peerIndex.matchAll(/src="livechat\/([^"]+)"/g)].map((m) => join(env.PEER_DIR, m[1]));
   return {
     loader: await sizesOf([join(site, 'embed.js')]),
     chat_module: await sizesOf([join(site, 'embed/chat.js')]),
@@ -227,7 +256,7 @@ async function sizes() {
     ),
     worker: await sizesOf(workerFiles),
     peer_loader: await sizesOf([join(env.PEER_DIR, 'rocketchat-livechat.min.js')]),
-    peer_widget: await sizesOf([join(env.PEER_DIR, 'index.html'), ...peerScripts]),
+    peer_widget: await sizesOf(peerFiles.map((f) => join(env.PEER_DIR, f))),
   };
 }
 
@@ -296,7 +325,7 @@ function render({ machine, runs, pages: p, sizes: s }) {
     row('long tasks (> 50 ms)', (name) => p[name].long_tasks),
     row('total blocking time', (name) => p[name].blocking_ms, ' ms'),
     '',
-    `Page without a widget: ${n(p.none.bytes)} B in ${n(p.none.requests)} requests, ` +
+    `Page without a widget: ${n(p.none.bytes)} B in ${n(p.none.requests)} request(s), ` +
       `${n(p.none.task_ms)} ms of main-thread tasks. ` +
       'Porchlight loads `embed.js` and the site\'s config, nothing else, until a sign of intent; ' +
       'the peer loads its whole widget in an iframe at page load.',
@@ -304,8 +333,8 @@ function render({ machine, runs, pages: p, sizes: s }) {
     '### From the launcher\'s click to a chat that takes typing (Porchlight)',
     '',
     `${n(p.porchlight.click_to_chat_ms)} ms and ${n(p.porchlight.click_to_chat_bytes)} B ` +
-      '(the chat module, the frame page, its wasm, glue, styles and the socket); the peer has no ' +
-      'equivalent figure here, its chat needing its server.',
+      '(the chat module, the frame page, its wasm, glue, styles and boot script, and the config the ' +
+      'frame asks for); the peer has no equivalent figure here, its chat needing its server.',
     '',
     '### Sizes (bytes: raw / gzip -9 / brotli 11)',
     '',
@@ -313,7 +342,11 @@ function render({ machine, runs, pages: p, sizes: s }) {
     '|---|---:|---:|',
     size('loader on every page (`embed.js`; peer: `rocketchat-livechat.min.js`)', s.loader, s.peer_loader),
     size('chat module, on intent (`embed/chat.js`)', s.chat_module),
-    size('widget (Porchlight: wasm + JS + CSS + boot; peer: its frame page and scripts)', s.widget, s.peer_widget),
+    size(
+      'widget (Porchlight: wasm + JS + CSS + boot, on intent; peer: its frame page and every script and stylesheet it loaded, at page load)',
+      s.widget,
+      s.peer_widget,
+    ),
     size('inbox app (wasm + JS + CSS + boot)', s.inbox),
     size('Worker upload (`wrangler deploy --dry-run`)', s.worker),
     END,
