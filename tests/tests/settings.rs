@@ -410,7 +410,7 @@ fn business_hours_decide_offline_and_the_next_opening() {
 
 #[test]
 fn explicit_consent_is_required_recorded_and_versioned() {
-    use protocol::api::{ConversationList, ConversationSummary, CurrentConversation};
+    use protocol::api::CurrentConversation;
 
     let s = Session::start();
     let mut new = s.original.clone();
@@ -449,21 +449,7 @@ fn explicit_consent_is_required_recorded_and_versioned() {
     assert_eq!(agreed.status, 201, "{}", agreed.body);
     let created: protocol::api::ConversationCreated = agreed.json();
 
-    let list: ConversationList = s
-        .edge
-        .request(
-            "GET",
-            "/api/agent/conversations",
-            &[("cookie", &s.cookie)],
-            None,
-        )
-        .json();
-    let row: &ConversationSummary = list
-        .conversations
-        .iter()
-        .find(|c| c.id == created.conversation_id)
-        .expect("listed");
-    let record = row.consent.as_ref().expect("consent recorded");
+    let record = consent_record(&s, &created.conversation_id);
     assert_eq!(
         (record.mode, record.version),
         (ConsentMode::Explicit, version)
@@ -506,19 +492,9 @@ fn explicit_consent_is_required_recorded_and_versioned() {
     );
 }
 
-#[test]
-fn implicit_consent_is_recorded_without_a_click() {
-    use protocol::api::ConversationList;
-
-    let s = Session::start();
-    let mut new = s.original.clone();
-    new.consent = consent(
-        ConsentMode::Implicit,
-        "By chatting you agree to our privacy policy.",
-    );
-    let version = s.put(&new).json::<ChatSettings>().consent.version;
-    let created = s.edge.start_conversation(None, "implicitly fine");
-    let list: ConversationList = s
+/// What the inbox says conversation `id` recorded of its visitor's consent.
+fn consent_record(s: &Session, id: &str) -> protocol::api::ConsentRecord {
+    let list: protocol::api::ConversationList = s
         .edge
         .request(
             "GET",
@@ -527,12 +503,24 @@ fn implicit_consent_is_recorded_without_a_click() {
             None,
         )
         .json();
-    let record = list
-        .conversations
+    list.conversations
         .iter()
-        .find(|c| c.id == created.conversation_id)
+        .find(|c| c.id == id)
         .and_then(|c| c.consent.clone())
-        .expect("recorded");
+        .expect("consent recorded")
+}
+
+#[test]
+fn implicit_consent_is_recorded_without_a_click() {
+    let s = Session::start();
+    let mut new = s.original.clone();
+    new.consent = consent(
+        ConsentMode::Implicit,
+        "By chatting you agree to our privacy policy.",
+    );
+    let version = s.put(&new).json::<ChatSettings>().consent.version;
+    let created = s.edge.start_conversation(None, "implicitly fine");
+    let record = consent_record(&s, &created.conversation_id);
     assert_eq!(
         (record.mode, record.version),
         (ConsentMode::Implicit, version)
@@ -541,8 +529,6 @@ fn implicit_consent_is_recorded_without_a_click() {
 
 #[test]
 fn a_page_asking_for_a_consent_banner_gets_an_explicit_step() {
-    use protocol::api::ConversationList;
-
     let s = Session::start();
     let mut new = s.original.clone();
     new.consent = consent(ConsentMode::Implicit, "We keep chats for a year.");
@@ -580,21 +566,7 @@ fn a_page_asking_for_a_consent_banner_gets_an_explicit_step() {
     let agreed = start(Some(version));
     assert_eq!(agreed.status, 201, "{}", agreed.body);
     let created: protocol::api::ConversationCreated = agreed.json();
-    let list: ConversationList = s
-        .edge
-        .request(
-            "GET",
-            "/api/agent/conversations",
-            &[("cookie", &s.cookie)],
-            None,
-        )
-        .json();
-    let record = list
-        .conversations
-        .iter()
-        .find(|c| c.id == created.conversation_id)
-        .and_then(|c| c.consent.clone())
-        .expect("recorded");
+    let record = consent_record(&s, &created.conversation_id);
     assert_eq!(
         (record.mode, record.version),
         (ConsentMode::Explicit, version)

@@ -37,18 +37,14 @@ pub fn all() -> Result<()> {
     let log = work.join("wrangler.log");
     // Meta's Graph API, which the queue consumer asks for contacts' names: the local fake.
     let graph = fake_graph::start(stack::free_port()?)?;
-    let meta_secret = stack::random_hex(16)?;
+    let (vars, meta) = graph.worker_vars()?;
     let stack = stack::start(
         &tools,
         stack::free_port()?,
         stack::free_port()?,
         &state,
         Output::File(log.clone()),
-        vec![
-            ("GRAPH_API_BASE", format!("{}/v21.0", graph.url)),
-            ("META_APP_SECRET", meta_secret.clone()),
-            ("META_VERIFY_TOKEN", stack::random_hex(16)?),
-        ],
+        vars,
     )?;
     let results = work.join("results.json");
     // Each run starts its results afresh.
@@ -61,7 +57,7 @@ pub fn all() -> Result<()> {
             .env("SITE_ID", &stack.site_id)
             .env("AGENT_EMAIL", DEMO_EMAIL)
             .env("AGENT_PASSWORD", DEMO_PASSWORD)
-            .env("META_APP_SECRET", &meta_secret)
+            .env("META_APP_SECRET", &meta.app_secret)
             .env("DIST_DIR", root().join("dist"))
             .env("PEER_DIR", &peer)
             .env("RESULTS", &results);

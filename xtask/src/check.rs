@@ -63,21 +63,14 @@ pub fn all(only: Option<&str>) -> Result<()> {
     let log = work.join("wrangler.log");
     // Meta's Graph API is the one thing outside this machine: a recording fake stands in.
     let graph = fake_graph::start(stack::free_port()?)?;
-    let meta_secret = stack::random_hex(16)?;
-    let meta_verify = stack::random_hex(16)?;
+    let (vars, meta) = graph.worker_vars()?;
     let mut stack = stack::start(
         &tools,
         stack::free_port()?,
         stack::free_port()?,
         &state,
         Output::File(log.clone()),
-        vec![
-            ("GRAPH_API_BASE", format!("{}/v21.0", graph.url)),
-            ("MAIL_API_BASE", format!("{}/mail", graph.url)),
-            ("MAIL_API_KEY", "test-mail-key".to_owned()),
-            ("META_APP_SECRET", meta_secret.clone()),
-            ("META_VERIFY_TOKEN", meta_verify.clone()),
-        ],
+        vars,
     )?;
     let env = [
         ("EDGE_URL", stack.edge_url.clone()),
@@ -88,8 +81,8 @@ pub fn all(only: Option<&str>) -> Result<()> {
         ("AGENT_PASSWORD", DEMO_PASSWORD.to_owned()),
         ("DIST_DIR", root().join("dist").display().to_string()),
         ("FAKE_GRAPH_URL", graph.url.clone()),
-        ("META_APP_SECRET", meta_secret),
-        ("META_VERIFY_TOKEN", meta_verify),
+        ("META_APP_SECRET", meta.app_secret),
+        ("META_VERIFY_TOKEN", meta.verify_token),
         // For tests that must set the clock back on a row (`Edge::local_sql`).
         ("WRANGLER", tools.wrangler.display().to_string()),
         ("STATE_DIR", state.display().to_string()),

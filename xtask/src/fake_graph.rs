@@ -33,6 +33,31 @@ pub struct FakeGraph {
     thread: Option<JoinHandle<()>>,
 }
 
+/// The Meta secrets a local Worker is started with, made fresh for each run.
+pub struct MetaSecrets {
+    pub app_secret: String,
+    pub verify_token: String,
+}
+
+impl FakeGraph {
+    /// The Worker's variables that send Graph API and e-mail calls to this fake, with fresh Meta
+    /// secrets (returned too, for the callers that sign webhooks).
+    pub fn worker_vars(&self) -> Result<(crate::stack::Vars, MetaSecrets)> {
+        let secrets = MetaSecrets {
+            app_secret: crate::stack::random_hex(16)?,
+            verify_token: crate::stack::random_hex(16)?,
+        };
+        let vars = vec![
+            ("GRAPH_API_BASE", format!("{}/v21.0", self.url)),
+            ("MAIL_API_BASE", format!("{}/mail", self.url)),
+            ("MAIL_API_KEY", "test-mail-key".to_owned()),
+            ("META_APP_SECRET", secrets.app_secret.clone()),
+            ("META_VERIFY_TOKEN", secrets.verify_token.clone()),
+        ];
+        Ok((vars, secrets))
+    }
+}
+
 pub fn start(port: u16) -> Result<FakeGraph> {
     let server = Arc::new(
         Server::http(("127.0.0.1", port))
