@@ -295,7 +295,7 @@ async function chromiumVersion() {
 
 // ---- the report ----
 
-function render({ machine, runs, pages: p, sizes: s, webhooks: w }) {
+function render({ machine, runs, pages: p, sizes: s, webhooks: w, sockets: k }) {
   const n = (v) => (v === null || v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
   const ratio = (a, b) => (a && b ? ` (${(a / b).toFixed(2)}×)` : '');
   const added = (key) => (name) => p[name][key] - p.none[key];
@@ -352,6 +352,7 @@ function render({ machine, runs, pages: p, sizes: s, webhooks: w }) {
     size('inbox app (wasm + JS + CSS + boot)', s.inbox),
     size('Worker upload (`wrangler deploy --dry-run`)', s.worker),
     ...(w ? webhookRows(w, n) : []),
+    ...(k ? socketRows(k, n) : []),
     END,
   ].join('\n');
 }
@@ -380,7 +381,38 @@ function webhookRows(w, n) {
     row(w.batch_50),
     '',
     `workerd's peak resident memory over the run: ${n(w.workerd_peak_memory_bytes / 2 ** 20)} MiB. ` +
-      'The socket load generator (latency under load, CPU per message) is still to come.',
+      'The sockets under load are below.',
+  ];
+}
+
+function socketRows(k, n) {
+  const f = (p) => `${p.p50_ms.toFixed(1)} / ${p.p90_ms.toFixed(1)} / ${p.p99_ms.toFixed(1)} / ${p.max_ms.toFixed(1)}`;
+  const row = (label, x) =>
+    `| ${label} | ${n(x.visitor_messages_per_s)} | ${n(x.messages_stored)} | ${f(x.send_to_ack)} | ${f(x.send_to_agent)} | ` +
+    `${f(x.reply_to_visitor)} | ${x.workerd_cpu_ms_per_message.toFixed(2)} |`;
+  const search = k.rate_search;
+  return [
+    '',
+    '## What an operator pays: conversations under load (`cargo xtask bench`)',
+    '',
+    'The load generator (`bench/loadgen`, Rust and tokio, a process of its own) starts N conversations ' +
+      "over HTTP, opens each one's visitor socket and an agent's socket (2N sockets), and has the " +
+      'visitors send at a set total rate while the agent answers every message it sees: so twice that ' +
+      'many messages are stored per second. Milliseconds as p50 / p90 / p99 / max. Every message was ' +
+      'acknowledged once and seen by the other side exactly once, in the order sent (the run fails ' +
+      "otherwise). CPU is workerd's process time over the phase divided by the messages stored.",
+    '',
+    '| conversations (sockets) | visitor msgs/s | stored | send → acknowledged | send → seen by the agent | reply → seen by the visitor | workerd CPU ms per message |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...k.runs.map((r) => row(`${n(r.conversations)} (${n(r.sockets)})`, r.figures)),
+    ...(search ? search.steps.map((x) => row(`${n(search.conversations)}, rate search`, x)) : []),
+    '',
+    search
+      ? search.p99_passes_100_ms_at
+        ? `At ${n(search.conversations)} conversations the p99 of send → seen by the agent passes 100 ms at ` +
+          `${n(search.p99_passes_100_ms_at)} visitor messages per second (${n(2 * search.p99_passes_100_ms_at)} stored per second).`
+        : `At ${n(search.conversations)} conversations the p99 of send → seen stayed under 100 ms up to the last rate tried.`
+      : '',
   ];
 }
 

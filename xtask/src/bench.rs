@@ -3,6 +3,10 @@
 //! by the tests. Today:
 //! - Meta webhooks (`bench/webhooks.mjs`): acknowledgement latency for batches of 1 and 50
 //!   events, workerd's CPU per webhook and peak memory, and every event stored once, in order;
+//! - conversation sockets under load (`bench/loadgen`, Rust and tokio, a process of its own):
+//!   send → acknowledged, send → seen by the agent and reply → seen by the visitor for N = 10,
+//!   100 and 500 conversations, the rate where the p99 passes 100 ms, CPU per message, and every
+//!   message seen exactly once, in order;
 //! - what a site owner pays, beside Rocket.Chat Livechat (`bench/page.mjs`): bytes, long tasks,
 //!   blocking and main-thread time the widget adds to a host page, the launcher's click to a
 //!   chat, and the sizes.
@@ -30,6 +34,9 @@ pub fn all() -> Result<()> {
     let peer = ensure_peer()?;
     build::all(&tools)?;
     build::package_worker(&tools)?;
+    step("building the load generator (bench/loadgen, release)");
+    run(Command::new("cargo").args(["build", "--release", "-q", "-p", "porchlight-loadgen"]))?;
+    let loadgen = target_dir().join("release/porchlight-loadgen");
 
     let work = target_dir().join("bench");
     let state = work.join(format!("state-{}", std::process::id()));
@@ -49,25 +56,31 @@ pub fn all() -> Result<()> {
     let results = work.join("results.json");
     // Each run starts its results afresh.
     let _ = std::fs::remove_file(&results);
+    let vars: Vec<(&str, std::ffi::OsString)> = vec![
+        ("EDGE_URL", stack.edge_url.clone().into()),
+        ("SITE_ID", stack.site_id.clone().into()),
+        ("AGENT_EMAIL", DEMO_EMAIL.into()),
+        ("AGENT_PASSWORD", DEMO_PASSWORD.into()),
+        ("META_APP_SECRET", meta.app_secret.clone().into()),
+        ("DIST_DIR", root().join("dist").into()),
+        ("PEER_DIR", peer.clone().into()),
+        ("RESULTS", results.clone().into()),
+    ];
     let node = |script: &str| {
         let mut cmd = Command::new("node");
-        cmd.arg(script)
-            .current_dir(root())
-            .env("EDGE_URL", &stack.edge_url)
-            .env("SITE_ID", &stack.site_id)
-            .env("AGENT_EMAIL", DEMO_EMAIL)
-            .env("AGENT_PASSWORD", DEMO_PASSWORD)
-            .env("META_APP_SECRET", &meta.app_secret)
-            .env("DIST_DIR", root().join("dist"))
-            .env("PEER_DIR", &peer)
-            .env("RESULTS", &results);
+        cmd.arg(script).current_dir(root()).envs(vars.clone());
         cmd
     };
     step("measuring Meta webhooks on the local Worker (bench/webhooks.mjs)");
-    let measured = run(&mut node("bench/webhooks.mjs")).and_then(|()| {
-        step("measuring the page cost in headless Chromium (bench/page.mjs)");
-        run(&mut node("bench/page.mjs"))
-    });
+    let measured = run(&mut node("bench/webhooks.mjs"))
+        .and_then(|()| {
+            step("measuring conversation sockets under load (bench/loadgen, a separate process)");
+            run(Command::new(&loadgen).envs(vars.clone()))
+        })
+        .and_then(|()| {
+            step("measuring the page cost in headless Chromium (bench/page.mjs)");
+            run(&mut node("bench/page.mjs"))
+        });
     drop(stack);
     let _ = std::fs::remove_dir_all(&state);
     measured?;
