@@ -106,7 +106,26 @@ impl Edge {
     }
 
     /// As [`Edge::request`], with a body of any bytes (a file upload).
+    ///
+    /// `wrangler dev`'s proxy answers 503 "Your worker restarted mid-request" when the local
+    /// runtime swaps its worker under a request (seen once in CI, with no file changed); that
+    /// answer is wrangler's, not the Worker's, so it is sent again, once. Every write of the API
+    /// is safe to repeat (client ids, or a new session), which is what the proxy asks for.
     pub fn request_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Reply {
+        let reply = self.send_once(method, path, headers, body);
+        if reply.status == 503 && reply.body.starts_with("Your worker restarted mid-request") {
+            return self.send_once(method, path, headers, body);
+        }
+        reply
+    }
+
+    fn send_once(
         &self,
         method: &str,
         path: &str,
