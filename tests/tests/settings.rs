@@ -428,21 +428,7 @@ fn explicit_consent_is_required_recorded_and_versioned() {
         (ConsentMode::Explicit, version)
     );
 
-    let start = |version: Option<u32>| {
-        let mut body = serde_json::json!({
-            "site_id": s.edge.site_id,
-            "first_message": { "client_id": porchlight_tests::new_client_id(), "body": "hello" },
-        });
-        if let Some(v) = version {
-            body["consent_version"] = v.into();
-        }
-        s.edge.request(
-            "POST",
-            "/api/widget/conversations",
-            &[],
-            Some(&body.to_string()),
-        )
-    };
+    let start = |version: Option<u32>| start_with_consent(&s, version, &[]);
     start(None).assert_error(400, ErrorCode::ConsentRequired);
     start(Some(version - 1)).assert_error(400, ErrorCode::ConsentRequired);
     let agreed = start(Some(version));
@@ -490,6 +476,24 @@ fn explicit_consent_is_required_recorded_and_versioned() {
         Some(created.conversation_id),
         "nothing new"
     );
+}
+
+/// A new visitor's first message, with the consent version they agreed to (if any), from a
+/// page sending `headers`.
+fn start_with_consent(s: &Session, version: Option<u32>, headers: &[(&str, &str)]) -> Reply {
+    let mut body = serde_json::json!({
+        "site_id": s.edge.site_id,
+        "first_message": { "client_id": new_client_id(), "body": "hello" },
+    });
+    if let Some(v) = version {
+        body["consent_version"] = v.into();
+    }
+    s.edge.request(
+        "POST",
+        "/api/widget/conversations",
+        headers,
+        Some(&body.to_string()),
+    )
 }
 
 /// What the inbox says conversation `id` recorded of its visitor's consent.
@@ -547,21 +551,7 @@ fn a_page_asking_for_a_consent_banner_gets_an_explicit_step() {
         Some(ConsentMode::Implicit)
     );
 
-    let start = |consent_version: Option<u32>| {
-        let mut body = serde_json::json!({
-            "site_id": s.edge.site_id,
-            "first_message": { "client_id": new_client_id(), "body": "Asked first" },
-        });
-        if let Some(v) = consent_version {
-            body["consent_version"] = v.into();
-        }
-        s.edge.request(
-            "POST",
-            "/api/widget/conversations",
-            &[("referer", &frame)],
-            Some(&body.to_string()),
-        )
-    };
+    let start = |version: Option<u32>| start_with_consent(&s, version, &[("referer", &frame)]);
     start(None).assert_error(400, ErrorCode::ConsentRequired);
     let agreed = start(Some(version));
     assert_eq!(agreed.status, 201, "{}", agreed.body);

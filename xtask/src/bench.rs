@@ -19,9 +19,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::stack::{self, Output, DEMO_EMAIL, DEMO_PASSWORD};
+use crate::build;
+use crate::stack::{self, DEMO_EMAIL, DEMO_PASSWORD};
 use crate::tools::{self, root, run, step, target_dir};
-use crate::{build, fake_graph};
 
 /// The peer, pinned: its npm package holds the built widget.
 const PEER_PACKAGE: &str = "@rocket.chat/livechat@1.13.3";
@@ -42,17 +42,8 @@ pub fn all() -> Result<()> {
     let state = work.join(format!("state-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
     let log = work.join("wrangler.log");
-    // Meta's Graph API, which the queue consumer asks for contacts' names: the local fake.
-    let graph = fake_graph::start(stack::free_port()?)?;
-    let (vars, meta) = graph.worker_vars()?;
-    let stack = stack::start(
-        &tools,
-        stack::free_port()?,
-        stack::free_port()?,
-        &state,
-        Output::File(log.clone()),
-        vars,
-    )?;
+    // The fake Graph API answers the queue consumer's questions about contacts' names.
+    let (stack, _graph, meta) = stack::start_with_fakes(&tools, &state, &log)?;
     let results = work.join("results.json");
     // Each run starts its results afresh.
     let _ = std::fs::remove_file(&results);

@@ -14,9 +14,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Result};
 
-use crate::stack::{self, Output, DEMO_EMAIL, DEMO_PASSWORD};
+use crate::stack::{self, DEMO_EMAIL, DEMO_PASSWORD};
 use crate::tools::{self, root, run, step};
-use crate::{build, fake_graph, wordpress};
+use crate::{build, wordpress};
 
 /// Crates that only build for wasm32 (linted with that target, tested black-box).
 const WASM_CRATES: [&str; 3] = ["porchlight-edge", "porchlight-widget", "porchlight-inbox"];
@@ -61,17 +61,7 @@ pub fn all(only: Option<&str>) -> Result<()> {
     }
     std::fs::create_dir_all(&work)?;
     let log = work.join("wrangler.log");
-    // Meta's Graph API is the one thing outside this machine: a recording fake stands in.
-    let graph = fake_graph::start(stack::free_port()?)?;
-    let (vars, meta) = graph.worker_vars()?;
-    let mut stack = stack::start(
-        &tools,
-        stack::free_port()?,
-        stack::free_port()?,
-        &state,
-        Output::File(log.clone()),
-        vars,
-    )?;
+    let (mut stack, graph, meta) = stack::start_with_fakes(&tools, &state, &log)?;
     let env = [
         ("EDGE_URL", stack.edge_url.clone()),
         ("HOST_URL", stack.host.url.clone()),

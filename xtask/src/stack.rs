@@ -136,6 +136,31 @@ pub fn start(
     })
 }
 
+/// A Worker for the tests and the benchmarks: fresh state in `state`, its output in `log`, on
+/// free ports, with Meta's Graph API and the e-mail provider played by a recording fake on
+/// 127.0.0.1 (the one thing outside this machine). The fake must outlive the Worker.
+pub fn start_with_fakes(
+    tools: &Tools,
+    state: &Path,
+    log: &Path,
+) -> Result<(
+    Stack,
+    crate::fake_graph::FakeGraph,
+    crate::fake_graph::MetaSecrets,
+)> {
+    let graph = crate::fake_graph::start(free_port()?)?;
+    let (vars, meta) = graph.worker_vars()?;
+    let stack = start(
+        tools,
+        free_port()?,
+        free_port()?,
+        state,
+        Output::File(log.to_path_buf()),
+        vars,
+    )?;
+    Ok((stack, graph, meta))
+}
+
 /// How the Worker was started, so it can be started again on the same state.
 struct Launch {
     wrangler: PathBuf,
