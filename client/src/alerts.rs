@@ -61,6 +61,7 @@ mod tests {
             contact_name: None,
             assignee_id: assignee.map(Into::into),
             last_author: by,
+            inbox_id: "default".into(),
         }
     }
 

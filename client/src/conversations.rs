@@ -29,13 +29,22 @@ impl ConversationIndex {
     }
 
     /// Applies a live frame: it replaces the row unless that row has newer messages. A frame
-    /// with the same `last_seq` wins (a status change carries no new message). Frames that are
-    /// not about a row (a sign-out) are the app's, and change nothing here.
+    /// with the same `last_seq` wins (a status change carries no new message); a row that went
+    /// out of sight is dropped. Frames that are not about a row (a sign-out) are the app's, and
+    /// change nothing here.
     pub fn apply(&mut self, frame: InboxFrame) {
         match frame {
             InboxFrame::Conversation(row) => self.upsert(row, true),
-            InboxFrame::SignedOut(_) | InboxFrame::Mention(_) => {}
+            InboxFrame::Gone(id) => self.rows.retain(|r| r.id != id),
+            InboxFrame::SignedOut(_) | InboxFrame::Mention(_) | InboxFrame::AccessChanged => {}
         }
+    }
+
+    /// Starts again from a snapshot: rows it lacks are dropped (after the inboxes the agent
+    /// sees changed, some rows may no longer be theirs to see).
+    pub fn reset(&mut self, snapshot: Vec<ConversationSummary>) {
+        self.rows.clear();
+        self.merge(snapshot);
     }
 
     /// Merges a fetched snapshot. Rows already known keep their state unless the snapshot's
@@ -110,6 +119,7 @@ mod tests {
             contact_name: None,
             assignee_id: None,
             last_author: None,
+            inbox_id: "default".into(),
         }
     }
 
@@ -139,6 +149,21 @@ mod tests {
 
     fn ids(index: &ConversationIndex) -> Vec<&str> {
         index.rows().iter().map(|r| r.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_row_out_of_sight_goes_and_a_reset_keeps_only_the_snapshot() {
+        let mut index = ConversationIndex::new();
+        index.merge(vec![
+            row("a", 1, 10, ConversationStatus::Open),
+            row("b", 1, 20, ConversationStatus::Open),
+        ]);
+        index.apply(InboxFrame::Gone("a".into()));
+        assert_eq!(ids(&index), ["b"]);
+        index.apply(InboxFrame::Gone("unknown".into()));
+        assert_eq!(ids(&index), ["b"]);
+        index.reset(vec![row("c", 1, 5, ConversationStatus::Open)]);
+        assert_eq!(ids(&index), ["c"]);
     }
 
     #[test]

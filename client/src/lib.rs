@@ -20,7 +20,9 @@
 //! - `json` (wasm only): JSON through the browser's `JSON.parse`/`stringify`.
 //! - `sound` (wasm only): the new-message chime, synthesised.
 //! - [`alerts`]: which inbox changes deserve an alert for an agent. Pure.
+//! - [`access`]: which members see an inbox. Pure.
 
+pub mod access;
 pub mod activity;
 pub mod alerts;
 pub mod availability;

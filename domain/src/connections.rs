@@ -17,6 +17,18 @@ fn meta_id(field: &str, value: &str) -> Result<String, Rejection> {
     }
 }
 
+/// A token as Meta issues them: one word of 20 to 2048 printable characters.
+pub fn validate_token(token: &str) -> Result<String, Rejection> {
+    let token = token.trim();
+    if !(20..=2048).contains(&token.len()) || token.bytes().any(|b| !b.is_ascii_graphic()) {
+        return Err(Rejection::field(
+            "access_token",
+            "must be the token Meta issued (20 to 2048 printable characters)",
+        ));
+    }
+    Ok(token.to_owned())
+}
+
 /// Checks and normalises a new connection.
 pub fn validate_new_connection(new: &NewConnection) -> Result<NewConnection, Rejection> {
     if new.channel == Channel::Chat {
@@ -37,19 +49,14 @@ pub fn validate_new_connection(new: &NewConnection) -> Result<NewConnection, Rej
         (_, _) => None,
     };
     let name = validate_display_name("name", &new.name)?;
-    let token = new.access_token.trim();
-    if !(20..=2048).contains(&token.len()) || token.bytes().any(|b| !b.is_ascii_graphic()) {
-        return Err(Rejection::field(
-            "access_token",
-            "must be the token Meta issued (20 to 2048 printable characters)",
-        ));
-    }
+    let token = validate_token(&new.access_token)?;
     Ok(NewConnection {
         channel: new.channel,
         account_id,
         business_account_id,
         name,
-        access_token: token.to_owned(),
+        access_token: token,
+        inbox_id: new.inbox_id.clone(),
     })
 }
 
@@ -64,6 +71,7 @@ mod tests {
             business_account_id: Some("99".into()),
             name: "Bakery Page".into(),
             access_token: "EAAB".repeat(10),
+            inbox_id: None,
         }
     }
 

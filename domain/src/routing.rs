@@ -4,7 +4,8 @@
 //! conversations arriving together never both take a member's last free place.
 //!
 //! - **Off**: nobody; the team picks conversations up from the Unassigned view.
-//! - **Members**: among the named members. Only those available now (toggle on and inbox open)
+//! - **Members**: among the named members and the members of the named teams, of the
+//!   conversation's inbox (the edge gives only them as candidates). Only those available now (toggle on and inbox open)
 //!   unless `only_available` is off; never one at their chat limit; the one with the fewest open
 //!   assigned conversations, then the one longest since their last routed conversation (a round
 //!   robin among equals), then by id so the choice never depends on order. Nobody eligible:
@@ -33,6 +34,13 @@ pub struct Candidate {
     pub chat_limit: Option<u32>,
     /// When routing last gave them a conversation.
     pub last_routed_at: Option<Millis>,
+    /// The teams they are in.
+    #[serde(default)]
+    pub team_ids: Vec<String>,
+    /// The inboxes they are members of (the edge keeps only an inbox's members as its
+    /// candidates; availability's cached presence keeps everyone, with this to filter by).
+    #[serde(default)]
+    pub inbox_ids: Vec<String>,
 }
 
 impl Candidate {
@@ -58,7 +66,10 @@ pub fn routed<'a>(
 ) -> impl Iterator<Item = &'a Candidate> + 'a {
     candidates.iter().filter(move |c| match rule {
         RoutingRule::Off => true,
-        RoutingRule::Members { agent_ids } => agent_ids.contains(&c.id),
+        RoutingRule::Members {
+            agent_ids,
+            team_ids,
+        } => agent_ids.contains(&c.id) || c.team_ids.iter().any(|t| team_ids.contains(t)),
     })
 }
 
@@ -87,22 +98,34 @@ pub fn choose<'a>(
         })
 }
 
-/// Checks a rule as an admin sends it: members named once each, at least one, at most
-/// [`MAX_ROUTED_MEMBERS`]. Whether they are members of the team is the edge's to check.
+/// Checks a rule as an admin sends it: members and teams named once each, at least one of
+/// either, at most [`MAX_ROUTED_MEMBERS`] of each. Whether they exist is the edge's to check.
 pub fn validate(settings: &mut RoutingSettings) -> Result<(), Rejection> {
-    if let RoutingRule::Members { agent_ids } = &mut settings.rule {
-        if agent_ids.is_empty() || agent_ids.len() > MAX_ROUTED_MEMBERS {
+    if let RoutingRule::Members {
+        agent_ids,
+        team_ids,
+    } = &mut settings.rule
+    {
+        if agent_ids.is_empty() && team_ids.is_empty() {
             return Err(Rejection::field(
                 "routing.rule.agent_ids",
-                &format!("must name 1 to {MAX_ROUTED_MEMBERS} members"),
+                "must name at least one member or team (with team_ids)",
             ));
         }
-        let mut seen = BTreeSet::new();
-        if let Some(i) = agent_ids.iter().position(|id| !seen.insert(id.as_str())) {
-            return Err(Rejection::field(
-                &format!("routing.rule.agent_ids[{i}]"),
-                "names a member already named",
-            ));
+        for (field, ids) in [("agent_ids", &*agent_ids), ("team_ids", &*team_ids)] {
+            if ids.len() > MAX_ROUTED_MEMBERS {
+                return Err(Rejection::field(
+                    &format!("routing.rule.{field}"),
+                    &format!("may name at most {MAX_ROUTED_MEMBERS}"),
+                ));
+            }
+            let mut seen = BTreeSet::new();
+            if let Some(i) = ids.iter().position(|id| !seen.insert(id.as_str())) {
+                return Err(Rejection::field(
+                    &format!("routing.rule.{field}[{i}]"),
+                    "is already named",
+                ));
+            }
         }
     }
     Ok(())
@@ -125,6 +148,8 @@ mod tests {
             open_assigned: open,
             chat_limit: limit,
             last_routed_at: last,
+            team_ids: Vec::new(),
+            inbox_ids: Vec::new(),
         }
     }
 
@@ -132,9 +157,55 @@ mod tests {
         RoutingSettings {
             rule: RoutingRule::Members {
                 agent_ids: ids.iter().map(|s| (*s).into()).collect(),
+                team_ids: Vec::new(),
             },
             only_available,
         }
+    }
+
+    #[test]
+    fn a_team_routes_to_its_members_beside_named_members() {
+        let in_team = |id: &str, open: u32| Candidate {
+            team_ids: vec!["nights".into()],
+            ..member(id, true, open, None, None)
+        };
+        let team = [
+            in_team("t1", 3),
+            in_team("t2", 1),
+            member("named", true, 2, None, None),
+            member("other", true, 0, None, None),
+        ];
+        let rule = RoutingSettings {
+            rule: RoutingRule::Members {
+                agent_ids: vec!["named".into()],
+                team_ids: vec!["nights".into()],
+            },
+            only_available: true,
+        };
+        let ids: Vec<&str> = routed(&rule.rule, &team).map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["t1", "t2", "named"]);
+        assert_eq!(chosen(&rule, &team).as_deref(), Some("t2"));
+        let teams_only = RoutingSettings {
+            rule: RoutingRule::Members {
+                agent_ids: Vec::new(),
+                team_ids: vec!["nights".into()],
+            },
+            only_available: true,
+        };
+        assert!(validate(&mut teams_only.clone()).is_ok());
+        assert_eq!(chosen(&teams_only, &team).as_deref(), Some("t2"));
+        let twice = RoutingSettings {
+            rule: RoutingRule::Members {
+                agent_ids: Vec::new(),
+                team_ids: vec!["n".into(), "n".into()],
+            },
+            only_available: true,
+        };
+        let refused = validate(&mut twice.clone()).unwrap_err();
+        assert!(
+            refused.message.contains("`routing.rule.team_ids[1]`"),
+            "{refused:?}"
+        );
     }
 
     fn chosen(settings: &RoutingSettings, candidates: &[Candidate]) -> Option<String> {

@@ -1,7 +1,9 @@
-//! The team's rules: what a valid invitation and acceptance are, and where an invitation's link
-//! points.
+//! The team's rules: what a valid invitation and acceptance are, where an invitation's link
+//! points, and what a valid inbox or team is.
 
-use protocol::api::{AcceptInvitation, NewInvitation, Role};
+use std::collections::BTreeSet;
+
+use protocol::api::{AcceptInvitation, InboxInput, NewInvitation, Role, TeamInput};
 use protocol::limits::CHAT_LIMIT_MAX;
 
 use crate::credentials::{normalise_email, validate_display_name, validate_new_password};
@@ -13,6 +15,8 @@ pub struct ValidInvitation {
     pub email: String,
     pub name: String,
     pub role: Role,
+    pub inbox_ids: Vec<String>,
+    pub team_ids: Vec<String>,
 }
 
 /// Checks an admin's invitation: an e-mail address and a display name.
@@ -21,6 +25,53 @@ pub fn validate_invitation(new: &NewInvitation) -> Result<ValidInvitation, Rejec
         email: normalise_email(&new.email)?,
         name: validate_display_name("name", &new.name)?,
         role: new.role,
+        inbox_ids: distinct_ids("inbox_ids", &new.inbox_ids)?,
+        team_ids: distinct_ids("team_ids", &new.team_ids)?,
+    })
+}
+
+/// Most ids one list of an inbox, a team or an invitation may name.
+pub const MAX_LISTED_IDS: usize = 200;
+
+/// Ids as an admin lists them: none empty, each once, at most [`MAX_LISTED_IDS`]. Whether they
+/// name real members, inboxes or teams is the edge's to check (with the rows at hand).
+pub fn distinct_ids(field: &str, ids: &[String]) -> Result<Vec<String>, Rejection> {
+    if ids.len() > MAX_LISTED_IDS {
+        return Err(Rejection::field(
+            field,
+            &format!("may name at most {MAX_LISTED_IDS}"),
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        if id.trim().is_empty() || id.len() > 100 {
+            return Err(Rejection::field(&format!("{field}[{i}]"), "is not an id"));
+        }
+        if !seen.insert(id.as_str()) {
+            return Err(Rejection::field(
+                &format!("{field}[{i}]"),
+                "is already listed",
+            ));
+        }
+    }
+    Ok(ids.to_vec())
+}
+
+/// An inbox as it will be stored: a display name, and who is given it.
+pub fn validate_inbox(input: &InboxInput) -> Result<InboxInput, Rejection> {
+    Ok(InboxInput {
+        name: validate_display_name("name", &input.name)?,
+        everyone: input.everyone,
+        member_ids: distinct_ids("member_ids", &input.member_ids)?,
+        team_ids: distinct_ids("team_ids", &input.team_ids)?,
+    })
+}
+
+/// A team as it will be stored: a display name and its members.
+pub fn validate_team(input: &TeamInput) -> Result<TeamInput, Rejection> {
+    Ok(TeamInput {
+        name: validate_display_name("name", &input.name)?,
+        member_ids: distinct_ids("member_ids", &input.member_ids)?,
     })
 }
 
@@ -71,7 +122,47 @@ mod tests {
             email: email.into(),
             name: name.into(),
             role: Role::Agent,
+            inbox_ids: Vec::new(),
+            team_ids: Vec::new(),
         }
+    }
+
+    #[test]
+    fn inboxes_and_teams_are_trimmed_and_name_each_id_once() {
+        let inbox = validate_inbox(&InboxInput {
+            name: "  Sales ".into(),
+            everyone: false,
+            member_ids: vec!["a1".into(), "a2".into()],
+            team_ids: vec!["t1".into()],
+        })
+        .unwrap();
+        assert_eq!(inbox.name, "Sales");
+        assert_eq!(inbox.member_ids, ["a1", "a2"]);
+        let twice = validate_inbox(&InboxInput {
+            member_ids: vec!["a1".into(), "a1".into()],
+            ..inbox.clone()
+        })
+        .unwrap_err();
+        assert!(twice.message.contains("`member_ids[1]`"), "{twice:?}");
+        let nameless = validate_team(&TeamInput {
+            name: "\t".into(),
+            member_ids: Vec::new(),
+        })
+        .unwrap_err();
+        assert!(nameless.message.contains("`name`"), "{nameless:?}");
+        let blank = validate_team(&TeamInput {
+            name: "Nights".into(),
+            member_ids: vec![" ".into()],
+        })
+        .unwrap_err();
+        assert!(blank.message.contains("`member_ids[0]`"), "{blank:?}");
+        let many: Vec<String> = (0..=MAX_LISTED_IDS).map(|i| format!("a{i}")).collect();
+        let too_many = validate_inbox(&InboxInput {
+            team_ids: many,
+            ..inbox
+        })
+        .unwrap_err();
+        assert!(too_many.message.contains("`team_ids`"), "{too_many:?}");
     }
 
     #[test]

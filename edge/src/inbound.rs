@@ -7,16 +7,28 @@
 //!
 //! Deliveries, reads and statuses refer to replies Porchlight sent: they move those replies'
 //! delivery state on ([`crate::replies::on_report`]). Echoes of our own replies are dropped.
+//!
+//! The connection's flow (`domain::meta::flow`) applies first: with explicit consent on
+//! Messenger, a person's messages are held (in `meta_held`, never dropped) and the consent text
+//! with an "I agree" quick reply goes to them once; when they agree, the held messages are
+//! taken in, in their own order, then the agreement itself. A new conversation's first message
+//! is followed by the flow's instant reply, if it has one.
 
-use domain::meta::{render, EventKind, InboundEvent};
+use domain::meta::flow::{self, Step};
+use domain::meta::send::{outcome, Outcome};
+use domain::meta::{render, EventKind, InboundEvent, MetaChannel};
+use protocol::api::{ChannelFlow, SendMessage};
+use protocol::settings::ConsentMode;
 use protocol::{Channel, ConversationStatus};
-use worker::{console_error, Env, MessageBatch, MessageExt, Result};
+use worker::{console_error, console_warn, Env, MessageBatch, MessageExt, Method, Result};
 
 use crate::config::App;
 use crate::conversation::{Inbound, Init, MetaParty};
 use crate::error::ApiResult;
 use crate::participant::Participant;
 use crate::routes::relay;
+use crate::store::flow::Person;
+use crate::store::ConnectionRow;
 use crate::{replies, secrets, store};
 
 pub async fn consume(batch: MessageBatch<String>, env: Env) -> Result<()> {
@@ -69,12 +81,113 @@ async fn deliver(app: &App, event: &InboundEvent) -> ApiResult<()> {
         store::insert_unrouted(&app.db, &key, channel, &event.account, &raw).await?;
         return Ok(());
     };
+    let flow = connection.flow();
+    let person = Person {
+        channel,
+        account: &event.account,
+        contact: &event.contact,
+    };
+    let consent = if flow.consent == ConsentMode::Explicit {
+        store::flow::consent(&app.db, &person).await?
+    } else {
+        store::flow::Consent::default()
+    };
+    let step = flow::decide(
+        &flow,
+        event.channel,
+        &event.kind,
+        consent.consented_at.is_some(),
+        consent.asked_at.is_some(),
+    );
+    match step {
+        Step::Take => {
+            let created = take(app, event, &connection, key, body).await?;
+            if created && flow::answers_with_instant_reply(&flow, &event.kind, event.standby) {
+                instant_reply(app, &connection, event, &flow).await?;
+            }
+            Ok(())
+        }
+        Step::Hold { ask } => {
+            store::flow::hold(&app.db, &key, event, store::now()).await?;
+            if ask && !event.standby && ask_consent(app, &connection, &event.contact, &flow).await?
+            {
+                store::flow::asked(&app.db, &person, store::now()).await?;
+            }
+            Ok(())
+        }
+        Step::Agree => {
+            store::flow::agreed(&app.db, &person, event.at, &flow.consent_text).await?;
+            // The instant reply, if due, goes after everything the person sent.
+            let mut created = false;
+            for (held_key, held) in store::flow::held(&app.db, &person).await? {
+                if let Some(held_body) = render::as_text(&held.kind) {
+                    created |= take(app, &held, &connection, held_key.clone(), held_body).await?;
+                }
+                store::flow::release(&app.db, &held_key).await?;
+            }
+            created |= take(app, event, &connection, key, body).await?;
+            if created && flow::answers_with_instant_reply(&flow, &event.kind, event.standby) {
+                instant_reply(app, &connection, event, &flow).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Sends the consent text with its "I agree" quick reply; whether it went. A temporary
+/// failure is an error (the queue retries the event, whose holding is idempotent); a refusal
+/// is logged, and the next message asks again.
+async fn ask_consent(
+    app: &App,
+    connection: &ConnectionRow,
+    contact: &str,
+    flow: &ChannelFlow,
+) -> ApiResult<bool> {
+    let Some(token) = app.open_token(&connection.id, &connection.token_sealed) else {
+        console_warn!(
+            "consent not asked: the token of {} cannot be opened",
+            connection.id
+        );
+        return Ok(false);
+    };
+    let url = format!(
+        "{}/{}/messages",
+        app.graph_api_base(),
+        connection.account_id
+    );
+    let body = flow::consent_request(contact, flow).to_string();
+    let (status, answer) = replies::call(Method::Post, &url, &token, &body).await;
+    match outcome(MetaChannel::Messenger, status, &answer) {
+        Outcome::Sent(_) => Ok(true),
+        Outcome::Retry(reason) => Err(crate::error::ApiError::new(
+            protocol::api::ErrorCode::MetaUnavailable,
+            reason,
+        )),
+        Outcome::Failed { reason, .. } => {
+            console_warn!("consent request refused by Meta: {reason}");
+            Ok(false)
+        }
+    }
+}
+
+/// Takes an event into its person's conversation (a new one if they have none open); whether
+/// it opened a new one.
+async fn take(
+    app: &App,
+    event: &InboundEvent,
+    connection: &ConnectionRow,
+    key: String,
+    body: String,
+) -> ApiResult<bool> {
+    let channel: Channel = event.channel.into();
     let open = store::contact_conversation(&app.db, channel, &event.account, &event.contact)
         .await?
         .filter(|(_, status)| *status == ConversationStatus::Open);
+    let mut created = false;
     let conversation_id = match open {
         Some((id, _)) => id,
         None => {
+            created = true;
             let id = secrets::new_id("c")?;
             store::insert_meta_conversation(
                 &app.db,
@@ -125,5 +238,36 @@ async fn deliver(app: &App, event: &InboundEvent) -> ApiResult<()> {
             at: event.at,
         },
     )
-    .await
+    .await?;
+    Ok(created)
+}
+
+/// The flow's instant reply in the person's new conversation: stored once (its client id is
+/// the conversation's) and sent like an agent's reply, as the channel's automated sender. One
+/// the window refuses is logged, not retried.
+async fn instant_reply(
+    app: &App,
+    connection: &ConnectionRow,
+    event: &InboundEvent,
+    flow: &ChannelFlow,
+) -> ApiResult<()> {
+    let channel: Channel = event.channel.into();
+    let Some((conversation_id, _)) =
+        store::contact_conversation(&app.db, channel, &event.account, &event.contact).await?
+    else {
+        return Ok(());
+    };
+    let conversation_id = conversation_id.as_str();
+    let send = SendMessage {
+        client_id: format!("instant-{conversation_id}"),
+        body: flow.instant_reply.clone(),
+        attachment: None,
+    };
+    let who = Participant::automated(&connection.name);
+    let answer = relay::send(app, None, conversation_id, &who, &send).await?;
+    let status = answer.status_code();
+    if !(200..300).contains(&status) {
+        console_warn!("instant reply in {conversation_id} not sent ({status})");
+    }
+    Ok(())
 }

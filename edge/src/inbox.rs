@@ -1,10 +1,14 @@
-//! The inbox Durable Object: one per inbox (today one per deployment, [`DEFAULT_INBOX`]), addressed by its id. Agents
-//! viewing the inbox hold a hibernating WebSocket here; conversation objects call [`notify`]
-//! when a row of the inbox index changes, and the object pushes the row to every agent.
+//! The inbox hub, a Durable Object: one per deployment ([`HUB`]). Every agent viewing the inbox
+//! app holds a hibernating WebSocket here, which remembers the inboxes they see (their access,
+//! read from D1 when the socket opens and again on [`access_changed`]); conversation objects call
+//! [`notify`] when a row of the index changes, and the hub pushes the row to the agents who see
+//! its inbox, and to no one else.
 //!
 //! Routing is decided here, one decision at a time (`POST /route`): a new conversation's first
-//! message makes its conversation object ask, and this object picks the member by the site's
-//! rule from their presence (known here), chat limits and open conversations.
+//! message makes its conversation object ask, and the hub picks the member of the
+//! conversation's inbox by the channel's rule from their presence (known here), chat limits and
+//! open conversations. One hub serialises every inbox's decisions: decisions are short, and one
+//! object also knows every agent's presence, which availability and routing both need.
 //!
 //! It is also where agent presence is known: an agent is present while their inbox page holds a
 //! socket here. When one closes, the object deletes the presence snapshot from the edge cache
@@ -13,7 +17,9 @@
 //! Internal routes: `GET /socket` (upgrade; the front Worker has authenticated the agent),
 //! `GET /presence` (ids of the agents present), `POST /notify` with a `ConversationSummary`,
 //! `POST /route` with the `ConversationSummary` of a new conversation (assigned, then pushed),
-//! `POST /mention` (a note's mention, to the mentioned agents' sockets),
+//! `POST /mention` (a note's mention, to the mentioned agents' sockets), `POST /access` (the
+//! inboxes agents see changed), `POST /moved` with a `ConversationSummary` (it changed inbox:
+//! pushed to those who see the new one, `gone` to the others),
 //! and `POST /sign-out` with a [`SignOut`]: the agent's sockets get a `signed_out` frame and
 //! are closed (their sessions have ended, or they were removed from the team).
 
@@ -21,6 +27,7 @@ use domain::routing;
 use futures_util::lock::Mutex;
 use protocol::api::{ConversationSummary, ErrorCode, Mention};
 use protocol::frame::{InboxFrame, SignedOut};
+use protocol::Channel;
 use serde::{Deserialize, Serialize};
 use worker::{
     durable_object, DurableObject, Env, Method, ObjectNamespace, Request, RequestInit, Response,
@@ -33,8 +40,8 @@ use crate::error::ApiError;
 use crate::participant::Participant;
 use crate::{config, http, store};
 
-/// The one inbox of a deployment until inboxes can be configured; every conversation reports here.
-pub const DEFAULT_INBOX: &str = "default";
+/// The name of the deployment's one hub object.
+pub const HUB: &str = "default";
 
 #[durable_object]
 pub struct Inbox {
@@ -58,10 +65,16 @@ impl DurableObject for Inbox {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         match (req.method(), req.path().as_str()) {
             (Method::Get, "/socket") if http::is_upgrade(&req) => {
+                let who = Participant::from_request(&req)?;
+                let inboxes = match &who {
+                    Participant::Agent { id, .. } => self.access_of(id).await?,
+                    Participant::Visitor { .. } => Vec::new(),
+                };
                 let viewer = Viewer {
-                    who: Participant::from_request(&req)?,
+                    who,
                     origin: req.url()?.origin().ascii_serialization(),
                     session: req.headers().get(SESSION_HEADER)?,
+                    inboxes,
                 };
                 let WebSocketPair { client, server } = WebSocketPair::new()?;
                 self.state.accept_web_socket(&server);
@@ -93,6 +106,24 @@ impl DurableObject for Inbox {
                             let _ = ws.send_with_str(&text);
                         }
                     }
+                }
+                Ok(http::no_content())
+            }
+            (Method::Post, "/access") => {
+                self.reload_access().await?;
+                Ok(http::no_content())
+            }
+            (Method::Post, "/moved") => {
+                let summary: ConversationSummary = req.json().await?;
+                let row = serde_json::to_string(&InboxFrame::Conversation(summary.clone()))?;
+                let gone = serde_json::to_string(&InboxFrame::Gone(summary.id))?;
+                for (ws, viewer) in self.viewers() {
+                    let text = if viewer.sees(&summary.inbox_id) {
+                        &row
+                    } else {
+                        &gone
+                    };
+                    let _ = ws.send_with_str(text);
                 }
                 Ok(http::no_content())
             }
@@ -139,6 +170,15 @@ struct Viewer {
     origin: String,
     #[serde(default)]
     session: Option<String>,
+    /// The inboxes they see.
+    #[serde(default)]
+    inboxes: Vec<String>,
+}
+
+impl Viewer {
+    fn sees(&self, inbox_id: &str) -> bool {
+        self.inboxes.iter().any(|i| i == inbox_id)
+    }
 }
 
 /// The internal header carrying the digest of the session an inbox socket is opened with.
@@ -164,13 +204,60 @@ struct SignOut {
 const SIGNED_OUT_CLOSE: u16 = 4001;
 
 impl Inbox {
-    /// Sends a changed row to every agent watching.
+    /// Sends a changed row to every agent watching who sees its inbox.
     fn push(&self, summary: &ConversationSummary) -> Result<()> {
         let text = serde_json::to_string(&InboxFrame::Conversation(summary.clone()))?;
-        for ws in self.state.get_websockets() {
-            // A closing socket misses this row; its client reloads the list on reconnect.
+        for (ws, viewer) in self.viewers() {
+            if viewer.sees(&summary.inbox_id) {
+                // A closing socket misses this row; its client reloads the list on reconnect.
+                let _ = ws.send_with_str(&text);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every open socket with what it remembers.
+    fn viewers(&self) -> Vec<(WebSocket, Viewer)> {
+        self.state
+            .get_websockets()
+            .into_iter()
+            .filter_map(|ws| match ws.deserialize_attachment::<Viewer>() {
+                Ok(Some(viewer)) => Some((ws, viewer)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The inboxes agent `id` sees now.
+    async fn access_of(&self, id: &str) -> Result<Vec<String>> {
+        let db = self.env.d1(config::DB)?;
+        Ok(store::inboxes::access(&db)
+            .await?
+            .into_iter()
+            .find(|(agent, _)| agent == id)
+            .map(|(_, inboxes)| inboxes)
+            .unwrap_or_default())
+    }
+
+    /// Reads every agent's access again and tells each open inbox app to reload.
+    async fn reload_access(&self) -> Result<()> {
+        let db = self.env.d1(config::DB)?;
+        let access = store::inboxes::access(&db).await?;
+        let text = serde_json::to_string(&InboxFrame::AccessChanged)?;
+        for (ws, mut viewer) in self.viewers() {
+            let Participant::Agent { id, .. } = &viewer.who else {
+                continue;
+            };
+            viewer.inboxes = access
+                .iter()
+                .find(|(agent, _)| agent == id)
+                .map(|(_, inboxes)| inboxes.clone())
+                .unwrap_or_default();
+            ws.serialize_attachment(&viewer)?;
             let _ = ws.send_with_str(&text);
         }
+        // Who answers which channel may have changed: availability is computed afresh.
+        self.forget_presence().await;
         Ok(())
     }
 
@@ -179,21 +266,46 @@ impl Inbox {
     async fn route(&self, summary: ConversationSummary) -> Result<ConversationSummary> {
         let _one_at_a_time = self.routing.lock().await;
         let db = self.env.d1(config::DB)?;
-        let Some(settings) = store::chat_settings(&db, &summary.site_id).await? else {
+        // A website chat goes by its site's rule; a Page or number by its own flow's.
+        let rule = match summary.channel {
+            Channel::Chat => store::chat_settings(&db, &summary.site_id)
+                .await?
+                .map(|s| s.routing),
+            _ => store::conversation_connection(&db, &summary.id)
+                .await?
+                .map(|c| c.flow().routing),
+        };
+        let Some(rule) = rule else {
             return Ok(summary);
         };
-        let candidates = store::routing_candidates(&db, &self.present_agents()).await?;
-        let Some(chosen) = routing::choose(&settings.routing, &candidates) else {
+        let candidates =
+            store::routing_candidates(&db, Some(&summary.inbox_id), &self.present_agents()).await?;
+        let Some(chosen) = routing::choose(&rule, &candidates) else {
             return Ok(summary);
         };
         match store::route_to(&db, &summary.id, &chosen.id, store::now()).await? {
             Some(routed) => {
                 // Their open count changed, and with it perhaps the channel's capacity.
                 self.forget_presence().await;
+                // Given it while away ("only available" off): they are told by e-mail.
+                if !chosen.available {
+                    self.notify_away(&routed.id, &chosen.id).await?;
+                }
                 Ok(routed)
             }
             None => Ok(summary),
         }
+    }
+
+    /// E-mails a member routed a conversation while away.
+    async fn notify_away(&self, conversation_id: &str, agent_id: &str) -> Result<()> {
+        let app = crate::config::App::new(self.env.clone())?;
+        if let Some(agent) = store::team::agent(&app.db, agent_id).await? {
+            let origin = self.viewers().into_iter().map(|(_, v)| v.origin).next();
+            crate::mail::notify_assignment(&app, conversation_id, &agent, None, origin.as_deref())
+                .await;
+        }
+        Ok(())
     }
 
     /// Drops the cached presence (through the origin an open inbox came by; with no inbox
@@ -257,8 +369,8 @@ impl Inbox {
 }
 
 /// The agents with the inbox open now.
-pub async fn present_agents(inboxes: &ObjectNamespace, inbox_id: &str) -> Result<Vec<String>> {
-    let stub = inboxes.id_from_name(inbox_id)?.get_stub()?;
+pub async fn present_agents(inboxes: &ObjectNamespace) -> Result<Vec<String>> {
+    let stub = inboxes.id_from_name(HUB)?.get_stub()?;
     stub.fetch_with_str("https://inbox/presence")
         .await?
         .json()
@@ -269,7 +381,6 @@ pub async fn present_agents(inboxes: &ObjectNamespace, inbox_id: &str) -> Result
 /// and their sockets are closed.
 pub async fn sign_out(
     inboxes: &ObjectNamespace,
-    inbox_id: &str,
     agent_id: &str,
     why: SignedOut,
     keep: Option<&str>,
@@ -279,25 +390,18 @@ pub async fn sign_out(
         why,
         keep: keep.map(str::to_owned),
     };
-    post(inboxes, inbox_id, "sign-out", &body).await
+    post(inboxes, "sign-out", &body).await
 }
 
 /// Assigns a conversation that just got its first message by the routing rules, then pushes
-/// its row to the agents watching `inbox_id`.
-pub async fn route(env: &Env, inbox_id: &str, summary: &ConversationSummary) -> Result<()> {
-    post(
-        &env.durable_object(config::INBOX)?,
-        inbox_id,
-        "route",
-        summary,
-    )
-    .await
+/// its row to the agents who see its inbox.
+pub async fn route(env: &Env, summary: &ConversationSummary) -> Result<()> {
+    post(&env.durable_object(config::INBOX)?, "route", summary).await
 }
 
 /// Tells the mentioned agents' open inboxes about a note.
 pub async fn mention(
     inboxes: &ObjectNamespace,
-    inbox_id: &str,
     agent_ids: &[String],
     mention: &Mention,
 ) -> Result<()> {
@@ -305,28 +409,28 @@ pub async fn mention(
         agent_ids: agent_ids.to_vec(),
         mention: mention.clone(),
     };
-    post(inboxes, inbox_id, "mention", &body).await
+    post(inboxes, "mention", &body).await
 }
 
-/// Pushes a changed inbox row to the agents watching `inbox_id`.
-pub async fn notify(env: &Env, inbox_id: &str, summary: &ConversationSummary) -> Result<()> {
-    post(
-        &env.durable_object(config::INBOX)?,
-        inbox_id,
-        "notify",
-        summary,
-    )
-    .await
+/// Pushes a changed inbox row to the agents who see its inbox.
+pub async fn notify(env: &Env, summary: &ConversationSummary) -> Result<()> {
+    post(&env.durable_object(config::INBOX)?, "notify", summary).await
 }
 
-/// `POST /{route}` with `body` as JSON to inbox `inbox_id`.
-async fn post<T: Serialize>(
-    inboxes: &ObjectNamespace,
-    inbox_id: &str,
-    route: &str,
-    body: &T,
-) -> Result<()> {
-    let stub = inboxes.id_from_name(inbox_id)?.get_stub()?;
+/// A conversation moved to another inbox: its row goes to those who see that one, and those
+/// who do not drop it.
+pub async fn moved(inboxes: &ObjectNamespace, summary: &ConversationSummary) -> Result<()> {
+    post(inboxes, "moved", summary).await
+}
+
+/// The inboxes agents see changed: open inbox apps reload theirs.
+pub async fn access_changed(inboxes: &ObjectNamespace) -> Result<()> {
+    post(inboxes, "access", &()).await
+}
+
+/// `POST /{route}` with `body` as JSON to the hub.
+async fn post<T: Serialize>(inboxes: &ObjectNamespace, route: &str, body: &T) -> Result<()> {
+    let stub = inboxes.id_from_name(HUB)?.get_stub()?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
         .with_body(Some(serde_json::to_string(body)?.into()));

@@ -1,5 +1,6 @@
 //! E-mail from conversations: transcripts, sent by hand by an agent or by themselves when a chat
-//! an agent took part in is closed and the visitor's address is known.
+//! an agent took part in is closed and the visitor's address is known; and the notice to a
+//! member that a conversation was assigned to them while they were away.
 //!
 //! Nothing asked for is lost: an e-mail is recorded in D1 (`emails`, status `queued`), then put
 //! on the OUTBOUND queue; the consumer renders it (`domain::transcript`) from the conversation
@@ -9,7 +10,7 @@
 //! failure to answer (429, 5xx, network) is retried with growing delays, at most
 //! [`MAX_ATTEMPTS`] times. Each e-mail's status is what the thread shows.
 
-use domain::transcript::{self, Transcript};
+use domain::transcript::{self, AssignmentNotice, Transcript};
 use protocol::api::{EmailKind, EmailRecord, EmailStatus, MessagePage};
 use protocol::limits::HISTORY_PAGE_MAX;
 use protocol::settings::ChatSettings;
@@ -54,7 +55,58 @@ pub async fn queue_transcript(
         created_at: store::now(),
         sent_at: None,
     };
-    store::mail::insert_email(&app.db, conversation_id, &record).await?;
+    queue(app, conversation_id, record, None).await
+}
+
+/// Tells `agent` by e-mail that `conversation_id` was assigned to them while they were away
+/// (by `assigned_by`, or by the routing rules), linking to the inbox at `origin`. Failures are
+/// logged: an assignment never fails for an e-mail.
+pub async fn notify_assignment(
+    app: &App,
+    conversation_id: &str,
+    agent: &store::AgentRow,
+    assigned_by: Option<&str>,
+    origin: Option<&str>,
+) {
+    let result: ApiResult<EmailRecord> = async {
+        let source = store::mail::transcript_source(&app.db, conversation_id).await?;
+        let settings = match &source {
+            Some(s) => store::chat_settings(&app.db, &s.site_id).await?,
+            None => None,
+        };
+        let site = settings.as_ref().map(site_name).unwrap_or_default();
+        let with = source.as_ref().and_then(|s| s.with_name.as_deref());
+        let record = EmailRecord {
+            id: secrets::new_id("e")?,
+            kind: EmailKind::Assignment,
+            to: agent.email.clone(),
+            subject: transcript::assignment_subject(&site, with),
+            status: EmailStatus::Queued,
+            error: None,
+            requested_by: assigned_by.map(str::to_owned),
+            created_at: store::now(),
+            sent_at: None,
+        };
+        let link = origin.map(|o| format!("{o}/inbox"));
+        queue(app, conversation_id, record, link.as_deref()).await
+    }
+    .await;
+    if let Err(e) = result {
+        console_error!(
+            "the assignment notice for {conversation_id} was not queued: {}",
+            e.message
+        );
+    }
+}
+
+/// Records an e-mail, then puts it on the OUTBOUND queue.
+async fn queue(
+    app: &App,
+    conversation_id: &str,
+    record: EmailRecord,
+    link: Option<&str>,
+) -> ApiResult<EmailRecord> {
+    store::mail::insert_email(&app.db, conversation_id, &record, link).await?;
     let job = serde_json::to_string(&Job {
         id: record.id.clone(),
     })?;
@@ -172,18 +224,29 @@ async fn deliver(app: &App, id: &str) -> ApiResult<Next> {
         .await?;
         return Ok(Next::Done);
     };
-    let messages = all_messages(app, &email.conversation_id).await?;
     let name = site_name(&settings);
-    let rendered = transcript::render(
-        &Transcript {
+    let rendered = match email.kind {
+        EmailKind::Transcript => {
+            let messages = all_messages(app, &email.conversation_id).await?;
+            transcript::render(
+                &Transcript {
+                    site_name: &name,
+                    page_url: source.page_url.as_deref(),
+                    started_at: source.created_at,
+                    time_zone: transcript::time_zone(&settings),
+                    messages: &messages,
+                },
+                &email.subject,
+            )
+        }
+        EmailKind::Assignment => transcript::render_assignment(&AssignmentNotice {
             site_name: &name,
-            page_url: source.page_url.as_deref(),
-            started_at: source.created_at,
-            time_zone: transcript::time_zone(&settings),
-            messages: &messages,
-        },
-        &email.subject,
-    );
+            assigned_by: email.requested_by.as_deref(),
+            with: source.with_name.as_deref(),
+            preview: source.preview.as_deref().unwrap_or_default(),
+            inbox_url: email.link.as_deref(),
+        }),
+    };
     let body = serde_json::json!({
         "from": transcript::mailbox(&name, from),
         "to": [email.to_address],

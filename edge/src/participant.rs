@@ -10,6 +10,10 @@ use worker::{Request, Result};
 /// Internal header carrying the JSON [`Participant`] from the front Worker to a Durable Object.
 pub const HEADER: &str = "x-porchlight-participant";
 
+/// The id prefix of the automated senders of a channel's flow (the instant reply): agents in
+/// the thread, but nobody's replies in reports, and never outside Meta's 24-hour window.
+pub const AUTOMATED_PREFIX: &str = "bot:";
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Participant {
@@ -36,6 +40,18 @@ impl Participant {
             Self::Visitor { visitor_id } => ("visitor", visitor_id),
             Self::Agent { id, .. } => ("agent", id),
         }
+    }
+
+    /// The channel's automated sender (its flow), as opposed to a person.
+    pub fn automated(name: &str) -> Self {
+        Self::Agent {
+            id: format!("{AUTOMATED_PREFIX}instant-reply"),
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn is_automated(&self) -> bool {
+        matches!(self, Self::Agent { id, .. } if id.starts_with(AUTOMATED_PREFIX))
     }
 
     /// Reads the participant from a request the front Worker forwarded.

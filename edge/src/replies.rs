@@ -156,12 +156,23 @@ async fn attempt(app: &App, id: &str) -> ApiResult<Option<u32>> {
 
 /// `POST` one Send API request; the status (none when Meta did not answer) and the body.
 async fn post(url: &str, token: &str, body: &str) -> (Option<u16>, String) {
+    call(Method::Post, url, token, body).await
+}
+
+/// One Graph API request with a JSON body and the connection's token; the status (none when
+/// Meta did not answer) and the body.
+pub(crate) async fn call(
+    method: Method,
+    url: &str,
+    token: &str,
+    body: &str,
+) -> (Option<u16>, String) {
     let attempt = async {
         let headers = Headers::new();
         headers.set("authorization", &format!("Bearer {token}"))?;
         headers.set("content-type", "application/json")?;
         let mut init = RequestInit::new();
-        init.with_method(Method::Post)
+        init.with_method(method)
             .with_headers(headers)
             .with_body(Some(body.into()));
         let mut response = Fetch::Request(Request::new_with_init(url, &init)?)

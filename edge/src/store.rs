@@ -13,7 +13,9 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result, Result};
 
+pub mod flow;
 pub mod identity;
+pub mod inboxes;
 pub mod mail;
 pub mod replies;
 pub mod reports;
@@ -176,8 +178,8 @@ pub fn insert_visitor(
     Ok(vec![
         stmt(
             db,
-            "INSERT INTO visitors (id, site_id, token_hash, identity, email, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+            "INSERT INTO visitors (id, site_id, token_hash, identity, email, created_at, contact_at) \
+             VALUES (?1, ?2, ?3, ?4, ?4, ?5, CASE WHEN ?4 IS NULL THEN NULL ELSE ?5 END)",
             &[
                 text(id),
                 text(site_id),
@@ -217,6 +219,8 @@ pub struct NewConversation<'a> {
     /// The consent the visitor gave (mode and text version), if the site asks for it.
     pub consent: Option<(ConsentMode, u32)>,
     pub at: Millis,
+    /// The browser's `User-Agent`.
+    pub user_agent: Option<&'a str>,
 }
 
 pub fn insert_conversation(
@@ -226,8 +230,10 @@ pub fn insert_conversation(
     stmt(
         db,
         "INSERT INTO conversations (id, site_id, visitor_id, channel, status, page_url, referrer, \
-         locale, created_at, updated_at, last_seq, consent_mode, consent_version, consent_at) \
-         VALUES (?1, ?2, ?3, 'chat', 'open', ?4, ?5, ?6, ?7, ?7, 0, ?8, ?9, ?10)",
+         locale, created_at, updated_at, last_seq, consent_mode, consent_version, consent_at, \
+         inbox_id, user_agent) \
+         SELECT ?1, ?2, ?3, 'chat', 'open', ?4, ?5, ?6, ?7, ?7, 0, ?8, ?9, ?10, s.inbox_id, ?11 \
+         FROM sites s WHERE s.id = ?2",
         &[
             text(c.id),
             text(c.site_id),
@@ -240,6 +246,7 @@ pub fn insert_conversation(
                 .map_or(JsValue::NULL, |(mode, _)| text(consent_mode(mode))),
             c.consent.map_or(JsValue::NULL, |(_, v)| num(i64::from(v))),
             c.consent.map_or(JsValue::NULL, |_| num(c.at)),
+            opt_text(c.user_agent),
         ],
     )
 }
@@ -262,16 +269,48 @@ pub async fn is_visitors_conversation(db: &D1Database, id: &str, visitor_id: &st
     Ok(row.is_some())
 }
 
-/// Whether conversation `id` exists.
-pub async fn conversation_exists(db: &D1Database, id: &str) -> Result<bool> {
+/// Whether conversation `id` exists and is in an inbox `viewer` sees.
+pub async fn conversation_visible(db: &D1Database, id: &str, viewer: &Viewer<'_>) -> Result<bool> {
     let row: Option<Found> = stmt(
         db,
-        "SELECT 1 AS found FROM conversations WHERE id = ?1",
-        &[text(id)],
+        &format!(
+            "SELECT 1 AS found FROM conversations WHERE id = ?1 AND {}",
+            viewer.sees("inbox_id", 2)
+        ),
+        &[text(id), viewer.admin_arg(), text(viewer.agent_id)],
     )?
     .first(None)
     .await?;
     Ok(row.is_some())
+}
+
+/// Whose eyes a query is for: admins see every inbox, other members the inboxes of
+/// `inbox_access` (migration 0018).
+pub struct Viewer<'a> {
+    pub agent_id: &'a str,
+    pub admin: bool,
+}
+
+impl<'a> Viewer<'a> {
+    pub fn of(agent: &'a AgentRow) -> Self {
+        Self {
+            agent_id: &agent.id,
+            admin: agent.role == Role::Admin,
+        }
+    }
+
+    /// The condition that `column` names an inbox they see, with their admin flag bound at
+    /// `?{at}` and their id at `?{at + 1}` (see [`Self::admin_arg`]).
+    pub fn sees(&self, column: &str, at: usize) -> String {
+        format!(
+            "(?{at} = 1 OR {column} IN (SELECT inbox_id FROM inbox_access WHERE agent_id = ?{}))",
+            at + 1
+        )
+    }
+
+    pub fn admin_arg(&self) -> JsValue {
+        num(i64::from(self.admin))
+    }
 }
 
 #[derive(Deserialize)]
@@ -318,6 +357,7 @@ struct SummaryRow {
     contact_name: Option<String>,
     assignee_id: Option<String>,
     last_author: Option<LastAuthor>,
+    inbox_id: String,
 }
 
 impl From<SummaryRow> for ConversationSummary {
@@ -339,23 +379,38 @@ impl From<SummaryRow> for ConversationSummary {
             contact_name: r.contact_name,
             assignee_id: r.assignee_id,
             last_author: r.last_author,
+            inbox_id: r.inbox_id,
         }
     }
 }
 
 const SUMMARY_COLUMNS: &str = "id, site_id, channel, status, created_at, last_message_at, \
                                last_message_preview, last_seq, page_url, consent_mode, \
-                               consent_version, consent_at, contact_name, assignee_id, last_author";
+                               consent_version, consent_at, contact_name, assignee_id, last_author, \
+                               inbox_id";
 
-/// Conversations with at least one message, newest activity first.
-pub async fn list_conversations(db: &D1Database, limit: u32) -> Result<Vec<ConversationSummary>> {
+/// Conversations with at least one message in the inboxes `viewer` sees (only `inbox` when
+/// given), newest activity first.
+pub async fn list_conversations(
+    db: &D1Database,
+    viewer: &Viewer<'_>,
+    inbox: Option<&str>,
+    limit: u32,
+) -> Result<Vec<ConversationSummary>> {
     let rows: Vec<SummaryRow> = stmt(
         db,
         &format!(
-            "SELECT {SUMMARY_COLUMNS} FROM conversations WHERE last_seq > 0 \
-             ORDER BY last_message_at DESC, id DESC LIMIT ?1"
+            "SELECT {SUMMARY_COLUMNS} FROM conversations WHERE last_seq > 0 AND {} \
+             AND (?4 IS NULL OR inbox_id = ?4) \
+             ORDER BY last_message_at DESC, id DESC LIMIT ?1",
+            viewer.sees("inbox_id", 2)
         ),
-        &[num(i64::from(limit))],
+        &[
+            num(i64::from(limit)),
+            viewer.admin_arg(),
+            text(viewer.agent_id),
+            opt_text(inbox),
+        ],
     )?
     .all()
     .await?
@@ -368,6 +423,8 @@ pub async fn list_conversations(db: &D1Database, limit: u32) -> Result<Vec<Conve
 /// newest activity first.
 pub async fn search_conversations(
     db: &D1Database,
+    viewer: &Viewer<'_>,
+    inbox: Option<&str>,
     fts: Option<&str>,
     like: &str,
     limit: u32,
@@ -381,13 +438,22 @@ pub async fn search_conversations(
     let rows: Vec<SummaryRow> = stmt(
         db,
         &format!(
-            "SELECT {SUMMARY_COLUMNS} FROM conversations WHERE last_seq > 0 AND ({text_match} \
+            "SELECT {SUMMARY_COLUMNS} FROM conversations WHERE last_seq > 0 AND {} \
+             AND (?6 IS NULL OR inbox_id = ?6) AND ({text_match} \
              visitor_id IN (SELECT id FROM visitors WHERE name LIKE ?2 ESCAPE '\\' \
                  OR email LIKE ?2 ESCAPE '\\') \
              OR contact_name LIKE ?2 ESCAPE '\\') \
-             ORDER BY last_message_at DESC, id DESC LIMIT ?3"
+             ORDER BY last_message_at DESC, id DESC LIMIT ?3",
+            viewer.sees("inbox_id", 4)
         ),
-        &[text(fts.unwrap_or("")), text(like), num(i64::from(limit))],
+        &[
+            text(fts.unwrap_or("")),
+            text(like),
+            num(i64::from(limit)),
+            viewer.admin_arg(),
+            text(viewer.agent_id),
+            opt_text(inbox),
+        ],
     )?
     .all()
     .await?
@@ -419,7 +485,10 @@ pub async fn publish_message(
         )?);
     }
     if let Author::Agent { id: agent, name } = &message.author {
-        batch.extend(reports::agent_reply(db, id, agent, name, message.sent_at)?);
+        // The flow's automated messages are nobody's replies.
+        if !agent.starts_with(crate::participant::AUTOMATED_PREFIX) {
+            batch.extend(reports::agent_reply(db, id, agent, name, message.sent_at)?);
+        }
     }
     let by_agent = matches!(message.author, Author::Agent { .. });
     batch.push(stmt(
@@ -606,9 +675,15 @@ pub async fn set_agent_status(db: &D1Database, agent_id: &str, status: AgentStat
     Ok(())
 }
 
-/// Every member as routing and availability see them; `present` are the agents with the inbox
-/// open (the inbox object's to say), so `available` is their toggle and their presence together.
-pub async fn routing_candidates(db: &D1Database, present: &[String]) -> Result<Vec<Candidate>> {
+/// The members of inbox `inbox_id` (as `inbox_access` says: admins only when given it, since
+/// seeing every inbox does not make one answer every inbox), or with `None` every member, as
+/// routing and availability see them; `present` are the agents with the inbox app open (the
+/// hub's to say), so `available` is their toggle and their presence together.
+pub async fn routing_candidates(
+    db: &D1Database,
+    inbox_id: Option<&str>,
+    present: &[String],
+) -> Result<Vec<Candidate>> {
     #[derive(Deserialize)]
     struct Row {
         id: String,
@@ -616,27 +691,37 @@ pub async fn routing_candidates(db: &D1Database, present: &[String]) -> Result<V
         chat_limit: Option<u32>,
         open_assigned: u32,
         last_routed_at: Option<Millis>,
+        /// JSON arrays of ids.
+        team_ids: String,
+        inbox_ids: String,
     }
     let rows: Vec<Row> = stmt(
         db,
         "SELECT a.id, a.status, a.chat_limit, a.last_routed_at, \
          (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'open') \
-         AS open_assigned FROM agents a",
-        &[],
+         AS open_assigned, \
+         (SELECT json_group_array(team_id) FROM team_members t WHERE t.agent_id = a.id) AS team_ids, \
+         (SELECT json_group_array(inbox_id) FROM inbox_access x WHERE x.agent_id = a.id) AS inbox_ids \
+         FROM agents a \
+         WHERE ?1 IS NULL OR a.id IN (SELECT agent_id FROM inbox_access WHERE inbox_id = ?1)",
+        &[opt_text(inbox_id)],
     )?
     .all()
     .await?
     .results()?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Candidate {
-            available: r.status == AgentStatus::Available && present.contains(&r.id),
-            id: r.id,
-            open_assigned: r.open_assigned,
-            chat_limit: r.chat_limit,
-            last_routed_at: r.last_routed_at,
+    rows.into_iter()
+        .map(|r| {
+            Ok(Candidate {
+                available: r.status == AgentStatus::Available && present.contains(&r.id),
+                id: r.id,
+                open_assigned: r.open_assigned,
+                chat_limit: r.chat_limit,
+                last_routed_at: r.last_routed_at,
+                team_ids: serde_json::from_str(&r.team_ids)?,
+                inbox_ids: serde_json::from_str(&r.inbox_ids)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Gives a still unassigned conversation to `agent` by the routing rules, and notes when; the
@@ -673,7 +758,8 @@ pub async fn route_to(
 }
 
 /// Assigns a conversation to `agent` (or unassigns it with `None`); the row as it now is.
-/// `Ok(None)` when the conversation or the agent does not exist (nothing changed).
+/// `Ok(None)` when the conversation or the agent does not exist, or the agent does not see the
+/// conversation's inbox (nothing changed).
 pub async fn assign(
     db: &D1Database,
     id: &str,
@@ -683,7 +769,9 @@ pub async fn assign(
         db,
         &format!(
             "UPDATE conversations SET assignee_id = ?2, updated_at = ?3 WHERE id = ?1 \
-             AND (?2 IS NULL OR EXISTS (SELECT 1 FROM agents WHERE id = ?2)) \
+             AND (?2 IS NULL OR EXISTS (SELECT 1 FROM agents a WHERE a.id = ?2 \
+                 AND (a.role = 'admin' OR conversations.inbox_id IN \
+                     (SELECT inbox_id FROM inbox_access WHERE agent_id = ?2)))) \
              RETURNING {SUMMARY_COLUMNS}"
         ),
         &[text(id), opt_text(agent), num(now())],
@@ -717,9 +805,18 @@ pub struct ConnectionRow {
     pub token_sealed: String,
     pub token_state: TokenState,
     pub created_at: Millis,
+    pub inbox_id: String,
+    /// `ChannelFlow` as JSON.
+    #[serde(default)]
+    pub flow: String,
 }
 
 impl ConnectionRow {
+    /// Its flow (the default for a row that never had one).
+    pub fn flow(&self) -> protocol::api::ChannelFlow {
+        serde_json::from_str(&self.flow).unwrap_or_default()
+    }
+
     /// As the admin API shows it: everything but the token.
     pub fn public(&self) -> Connection {
         Connection {
@@ -731,6 +828,8 @@ impl ConnectionRow {
             name: self.name.clone(),
             token_state: self.token_state,
             created_at: self.created_at,
+            inbox_id: self.inbox_id.clone(),
+            flow: self.flow(),
         }
     }
 }
@@ -744,7 +843,7 @@ fn channel_name(channel: Channel) -> &'static str {
 }
 
 const CONNECTION_COLUMNS: &str = "id, site_id, channel, account_id, business_account_id, name, \
-                                  token_sealed, token_state, created_at";
+                                  token_sealed, token_state, created_at, inbox_id, flow";
 
 /// Stores a connection; false when that Page or number is already connected.
 pub async fn insert_connection(db: &D1Database, c: &ConnectionRow) -> Result<bool> {
@@ -752,7 +851,8 @@ pub async fn insert_connection(db: &D1Database, c: &ConnectionRow) -> Result<boo
         db,
         &format!(
             "INSERT INTO meta_connections ({CONNECTION_COLUMNS}) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'valid', ?8) ON CONFLICT (channel, account_id) DO NOTHING"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'valid', ?8, ?9, '{{}}') \
+             ON CONFLICT (channel, account_id) DO NOTHING"
         ),
         &[
             text(&c.id),
@@ -763,6 +863,7 @@ pub async fn insert_connection(db: &D1Database, c: &ConnectionRow) -> Result<boo
             text(&c.name),
             text(&c.token_sealed),
             num(c.created_at),
+            text(&c.inbox_id),
         ],
     )?
     .run()
@@ -792,6 +893,48 @@ pub async fn delete_connection(db: &D1Database, site_id: &str, id: &str) -> Resu
     .run()
     .await?;
     Ok(changes(&result) == 1)
+}
+
+/// Replaces a connection's sealed token and makes it valid again; the connection as it now
+/// is, or `None` when the site has no such connection.
+pub async fn replace_token(
+    db: &D1Database,
+    site_id: &str,
+    id: &str,
+    sealed: &str,
+) -> Result<Option<ConnectionRow>> {
+    stmt(
+        db,
+        &format!(
+            "UPDATE meta_connections SET token_sealed = ?3, token_state = 'valid' \
+             WHERE id = ?1 AND site_id = ?2 RETURNING {CONNECTION_COLUMNS}"
+        ),
+        &[text(id), text(site_id), text(sealed)],
+    )?
+    .first(None)
+    .await
+}
+
+/// The connection a Meta conversation came in on, while it is connected.
+pub async fn conversation_connection(
+    db: &D1Database,
+    conversation_id: &str,
+) -> Result<Option<ConnectionRow>> {
+    let columns = CONNECTION_COLUMNS
+        .split(", ")
+        .map(|c| format!("m.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    stmt(
+        db,
+        &format!(
+            "SELECT {columns} FROM meta_connections m JOIN conversations c \
+             ON c.meta_account_id = m.account_id AND c.channel = m.channel WHERE c.id = ?1"
+        ),
+        &[text(conversation_id)],
+    )?
+    .first(None)
+    .await
 }
 
 /// The connection of a Page or number, if it is connected.
@@ -855,8 +998,9 @@ pub async fn insert_meta_conversation(db: &D1Database, c: &NewMetaConversation<'
     let conversation = stmt(
         db,
         "INSERT INTO conversations (id, site_id, visitor_id, channel, status, created_at, \
-         updated_at, last_seq, contact_name, meta_account_id, meta_contact_id) \
-         VALUES (?1, ?2, NULL, ?3, 'open', ?4, ?4, 0, ?5, ?6, ?7)",
+         updated_at, last_seq, contact_name, meta_account_id, meta_contact_id, inbox_id) \
+         SELECT ?1, ?2, NULL, ?3, 'open', ?4, ?4, 0, ?5, ?6, ?7, m.inbox_id \
+         FROM meta_connections m WHERE m.channel = ?3 AND m.account_id = ?6",
         &[
             text(c.id),
             text(c.site_id),

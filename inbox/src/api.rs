@@ -8,10 +8,15 @@ use protocol::api::{
     AcceptInvitation, AgentProfile, AgentStatus, Assign, ChangePassword, ConversationList,
     ConversationSummary, InvitationCreated, InvitationList, InvitationPreview, Login, MentionList,
     MentionsSeen, NewInvitation, NewNote, Note, NoteList, Role, SetAgentStatus, SetChatLimit,
-    SetRole, Team,
+    SetRole,
 };
+use protocol::api::{Connection, ConnectionList, IdentitySecret, NewConnection, WidgetConfig};
 use protocol::api::{EmailList, EmailRecord, SendTranscript, VisitorDetails};
+use protocol::api::{
+    Inbox, InboxChoice, InboxInput, InboxList, Members, Team, TeamInput, TeamList,
+};
 use protocol::api::{NewSnippet, Report, Snippet, SnippetList};
+use protocol::settings::ChatSettings;
 use protocol::ConversationStatus;
 
 /// `GET /api/agent/me`: the signed-in agent; a 401 means "not signed in".
@@ -40,7 +45,7 @@ pub async fn change_password(change: &ChangePassword) -> Result<AgentProfile, Ht
 }
 
 /// `GET /api/agent/team`: every member, by name.
-pub async fn team() -> Result<Team, HttpError> {
+pub async fn team() -> Result<Members, HttpError> {
     http::get_fresh_json("/api/agent/team", None).await
 }
 
@@ -135,10 +140,11 @@ pub async fn deliveries(id: &str) -> Result<protocol::reply::DeliveryList, HttpE
 }
 
 /// `GET /api/admin/reports`: the period `[from, to)`, one channel or all (`""`).
-pub async fn report(from: i64, to: i64, channel: &str) -> Result<Report, HttpError> {
+pub async fn report(from: i64, to: i64, channel: &str, inbox: &str) -> Result<Report, HttpError> {
     let url = format!(
-        "/api/admin/reports?from={from}&to={to}&channel={}",
-        encode(channel)
+        "/api/admin/reports?from={from}&to={to}&channel={}&inbox={}",
+        encode(channel),
+        encode(inbox)
     );
     http::get_fresh_json(&url, None).await
 }
@@ -267,6 +273,158 @@ pub fn conversation_socket_url(id: &str) -> String {
         socket_origin(),
         encode(id)
     )
+}
+
+/// `GET /api/agent/inboxes`: the inboxes the agent sees (admins: all), by name.
+pub async fn inboxes() -> Result<InboxList, HttpError> {
+    http::get_fresh_json("/api/agent/inboxes", None).await
+}
+
+/// `GET /api/agent/teams`: every team, by name.
+pub async fn teams() -> Result<TeamList, HttpError> {
+    http::get_fresh_json("/api/agent/teams", None).await
+}
+
+/// `POST /api/admin/inboxes`.
+pub async fn create_inbox(input: &InboxInput) -> Result<Inbox, HttpError> {
+    http::post_json("/api/admin/inboxes", input, None).await
+}
+
+/// `PUT /api/admin/inboxes/{id}`: name and access, replaced whole.
+pub async fn update_inbox(id: &str, input: &InboxInput) -> Result<Inbox, HttpError> {
+    http::put_json(&format!("/api/admin/inboxes/{}", encode(id)), input).await
+}
+
+/// `DELETE /api/admin/inboxes/{id}`, its conversations and channels moving to `move_to`.
+pub async fn delete_inbox(id: &str, move_to: &str) -> Result<(), HttpError> {
+    let url = format!(
+        "/api/admin/inboxes/{}?move_to={}",
+        encode(id),
+        encode(move_to)
+    );
+    http::delete(&url, None).await
+}
+
+/// `POST /api/admin/teams`.
+pub async fn create_team(input: &TeamInput) -> Result<Team, HttpError> {
+    http::post_json("/api/admin/teams", input, None).await
+}
+
+/// `PUT /api/admin/teams/{id}`: name and members, replaced whole.
+pub async fn update_team(id: &str, input: &TeamInput) -> Result<Team, HttpError> {
+    http::put_json(&format!("/api/admin/teams/{}", encode(id)), input).await
+}
+
+/// `DELETE /api/admin/teams/{id}`.
+pub async fn delete_team(id: &str) -> Result<(), HttpError> {
+    http::delete(&format!("/api/admin/teams/{}", encode(id)), None).await
+}
+
+/// `PUT /api/agent/conversations/{id}/inbox`: moves it; answered with its row.
+pub async fn move_conversation(
+    id: &str,
+    inbox_id: String,
+) -> Result<ConversationSummary, HttpError> {
+    let url = format!("/api/agent/conversations/{}/inbox", encode(id));
+    http::put_json(&url, &InboxChoice { inbox_id }).await
+}
+
+/// Where a channel delivers: `PUT /api/admin/sites/{site}/inbox` for a site's chat, or
+/// `…/connections/{id}/inbox` for a Page or number; answered with every inbox.
+pub async fn connect_channel(
+    site: &str,
+    connection: Option<&str>,
+    inbox_id: String,
+) -> Result<InboxList, HttpError> {
+    let url = match connection {
+        None => format!("/api/admin/sites/{}/inbox", encode(site)),
+        Some(c) => format!(
+            "/api/admin/sites/{}/connections/{}/inbox",
+            encode(site),
+            encode(c)
+        ),
+    };
+    http::put_json(&url, &InboxChoice { inbox_id }).await
+}
+
+/// `GET /api/admin/sites/{site}/settings`: the site's chat settings, whole.
+pub async fn site_settings(site: &str) -> Result<ChatSettings, HttpError> {
+    http::get_fresh_json(&format!("{}/settings", site_path(site)), None).await
+}
+
+/// `PUT /api/admin/sites/{site}/settings`: replaced whole; answered with what was stored
+/// (normalised), or a 400 naming the first field refused (nothing stored then).
+pub async fn put_site_settings(
+    site: &str,
+    settings: &ChatSettings,
+) -> Result<ChatSettings, HttpError> {
+    http::put_json(&format!("{}/settings", site_path(site)), settings).await
+}
+
+/// `GET /api/sites/{site}/widget-config`, past the browser's cache: what the widget reads. The
+/// answer replaces the cached one, so a widget frame loaded next sees the settings just saved.
+pub async fn widget_config(site: &str) -> Result<WidgetConfig, HttpError> {
+    let url = format!("/api/sites/{}/widget-config", encode(site));
+    http::get_fresh_json(&url, None).await
+}
+
+/// `GET /api/admin/sites/{site}/identity`: whether the site has an identity secret, and since
+/// when.
+pub async fn identity_secret(site: &str) -> Result<IdentitySecret, HttpError> {
+    http::get_fresh_json(&format!("{}/identity", site_path(site)), None).await
+}
+
+/// `POST /api/admin/sites/{site}/identity/secret`: a new secret, replacing the old one at once.
+pub async fn new_identity_secret(site: &str) -> Result<IdentitySecret, HttpError> {
+    http::post_action(&format!("{}/identity/secret", site_path(site))).await
+}
+
+/// `GET /api/admin/sites/{site}/connections`: the site's Pages and numbers (never tokens).
+pub async fn connections(site: &str) -> Result<ConnectionList, HttpError> {
+    http::get_fresh_json(&format!("{}/connections", site_path(site)), None).await
+}
+
+/// `POST /api/admin/sites/{site}/connections`: a Messenger Page or WhatsApp number.
+pub async fn connect(site: &str, new: &NewConnection) -> Result<Connection, HttpError> {
+    http::post_json(&format!("{}/connections", site_path(site)), new, None).await
+}
+
+/// `DELETE /api/admin/sites/{site}/connections/{id}`.
+pub async fn disconnect(site: &str, id: &str) -> Result<(), HttpError> {
+    let url = format!("{}/connections/{}", site_path(site), encode(id));
+    http::delete(&url, None).await
+}
+
+/// `PUT /api/admin/sites/{site}/connections/{id}/flow`: what happens before an agent answers.
+pub async fn set_flow(
+    site: &str,
+    id: &str,
+    flow: &protocol::api::ChannelFlow,
+) -> Result<Connection, HttpError> {
+    let url = format!("{}/connections/{}/flow", site_path(site), encode(id));
+    http::put_json(&url, flow).await
+}
+
+/// `PUT /api/admin/sites/{site}/connections/{id}/token`: a new token; valid again.
+pub async fn replace_token(site: &str, id: &str, token: String) -> Result<Connection, HttpError> {
+    let url = format!("{}/connections/{}/token", site_path(site), encode(id));
+    http::put_json(
+        &url,
+        &protocol::api::NewToken {
+            access_token: token,
+        },
+    )
+    .await
+}
+
+/// `/api/admin/sites/{site}`, the root of a site's admin routes.
+fn site_path(site: &str) -> String {
+    format!("/api/admin/sites/{}", encode(site))
+}
+
+/// `POST /api/agent/conversations/{id}/contact`: the visitor becomes a contact.
+pub async fn make_contact(id: &str) -> Result<VisitorDetails, HttpError> {
+    http::post_action(&format!("/api/agent/conversations/{}/contact", encode(id))).await
 }
 
 fn encode(segment: &str) -> String {

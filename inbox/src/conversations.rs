@@ -14,6 +14,7 @@ use protocol::frame::{InboxFrame, SignedOut};
 use protocol::ConversationStatus;
 
 use crate::api;
+use crate::inboxes::Directory;
 
 /// How long after the last keystroke a search goes out.
 const SEARCH_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
@@ -30,19 +31,25 @@ impl Conversations {
     /// Opens the inbox socket and loads the list once it is open. `alerted` gets each change
     /// `me` should be alerted to (`client::alerts`); `mentioned` gets each
     /// @mention of the agent as it is written; `signed_out` runs when the server says the
-    /// agent's sessions have ended.
+    /// agent's sessions have ended; `access_changed` when the inboxes they see changed (the
+    /// list is then read afresh, dropping rows no longer theirs).
     pub fn open(
         me: String,
         alerted: Callback<(Alert, ConversationSummary)>,
         mentioned: Callback<Mention>,
         signed_out: Callback<SignedOut>,
+        access_changed: Callback<()>,
     ) -> Self {
         let index = RwSignal::new(ConversationIndex::new());
         let error = RwSignal::new(None);
         let loaded = StoredValue::new(false);
-        let load = move || {
+        let load = move |afresh: bool| {
             spawn_local(async move {
                 match api::conversations().await {
+                    Ok(list) if afresh => {
+                        index.try_update(|i| i.reset(list.conversations));
+                        error.try_set(None);
+                    }
                     Ok(list) => {
                         index.try_update(|i| i.merge(list.conversations));
                         error.try_set(None);
@@ -61,7 +68,7 @@ impl Conversations {
                 let first = !loaded.try_get_value().unwrap_or(true);
                 if state == LinkState::Open || (state == LinkState::Closed && first) {
                     loaded.try_set_value(true);
-                    load();
+                    load(false);
                 }
             }),
             on_text: Box::new(move |text| {
@@ -72,6 +79,13 @@ impl Conversations {
                     }
                     Some(InboxFrame::SignedOut(why)) => {
                         let _ = signed_out.try_run(why);
+                    }
+                    Some(InboxFrame::AccessChanged) => {
+                        load(true);
+                        let _ = access_changed.try_run(());
+                    }
+                    Some(gone @ InboxFrame::Gone(_)) => {
+                        index.try_update(|i| i.apply(gone));
                     }
                     Some(InboxFrame::Conversation(row)) => {
                         let before = index.with_untracked(|i| i.get(&row.id).cloned());
@@ -105,6 +119,12 @@ impl Conversations {
         Signal::derive(move || index.with(|i| i.get(&id).and_then(|r| r.assignee_id.clone())))
     }
 
+    /// The inbox conversation `id` is in, as the list has it now.
+    pub fn inbox(&self, id: String) -> Signal<Option<String>> {
+        let index = self.index;
+        Signal::derive(move || index.with(|i| i.get(&id).map(|r| r.inbox_id.clone())))
+    }
+
     /// The channel of conversation `id`, if the list has it.
     pub fn channel(&self, id: &str) -> Option<protocol::Channel> {
         self.index.with_untracked(|i| i.get(id).map(|r| r.channel))
@@ -127,12 +147,16 @@ pub fn ConversationList(
 ) -> impl IntoView {
     let me = StoredValue::new(me);
     let view = RwSignal::new(View::Open);
+    let directory = Directory::get();
+    // One inbox, or all ('') of those the agent sees.
+    let inbox = RwSignal::new(String::new());
+    let in_inbox = move |r: &ConversationSummary| inbox.with(|i| i.is_empty() || *i == r.inbox_id);
     let rows = Memo::new(move |_| {
         let wanted = view.get();
         conversations.index.with(|i| {
             i.rows()
                 .iter()
-                .filter(|r| wanted.shows(r, &me.read_value()))
+                .filter(|r| wanted.shows(r, &me.read_value()) && in_inbox(r))
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -141,10 +165,11 @@ pub fn ConversationList(
         conversations.index.with(|i| {
             i.rows()
                 .iter()
-                .filter(|r| v.shows(r, &me.read_value()))
+                .filter(|r| v.shows(r, &me.read_value()) && in_inbox(r))
                 .count()
         })
     };
+    let several_inboxes = move || directory.inboxes.with(|i| i.len() > 1);
     let tab = move |v: View, id: &'static str, label: &'static str| {
         view! {
             <button id=id type="button" class="view-tab"
@@ -193,8 +218,20 @@ pub fn ConversationList(
     };
     let searching = move || results.with(Option::is_some);
     let shown = move || match results.get() {
-        Some((_, rows)) => rows,
+        Some((_, rows)) => rows.into_iter().filter(|r| in_inbox(r)).collect(),
         None => rows.get(),
+    };
+    let inbox_options = move || {
+        let chosen = inbox.get();
+        directory
+            .inboxes
+            .get()
+            .into_iter()
+            .map(|i| {
+                let selected = i.id == chosen;
+                view! { <option value=i.id selected=selected>{i.name}</option> }
+            })
+            .collect_view()
     };
     view! {
         <nav class="list" aria-label="Conversations">
@@ -211,6 +248,13 @@ pub fn ConversationList(
                     }))}
                 </p>
             </div>
+            <label class="inbox-filter" hidden=move || !several_inboxes()>
+                "Inbox "
+                <select id="inbox-filter" on:change=move |e| inbox.set(event_target_value(&e))>
+                    <option value="">"All inboxes"</option>
+                    {inbox_options}
+                </select>
+            </label>
             <div class="views" role="group" aria-label="Show conversations" hidden=searching>
                 {tab(View::Unassigned, "view-unassigned", "Unassigned")}
                 {tab(View::Mine, "view-mine", "Mine")}
@@ -222,11 +266,14 @@ pub fn ConversationList(
             <ul>
                 // Keyed by content too, so a changed row is redrawn.
                 <For each=shown
-                    key=|r| (r.id.clone(), r.last_seq, r.status == ConversationStatus::Open, r.assignee_id.clone())
+                    key=|r| (r.id.clone(), r.last_seq, r.status == ConversationStatus::Open, r.assignee_id.clone(), r.inbox_id.clone())
                     let(row)>
                     {
                         let assignee = row.assignee_id.as_deref().and_then(name_of);
-                        view! { <Row row selected assignee /> }
+                        let inbox_name = several_inboxes()
+                            .then(|| directory.inbox_name(&row.inbox_id))
+                            .flatten();
+                        view! { <Row row selected assignee inbox_name /> }
                     }
                 </For>
             </ul>
@@ -239,6 +286,7 @@ fn Row(
     row: ConversationSummary,
     selected: RwSignal<Option<String>>,
     assignee: Option<String>,
+    inbox_name: Option<String>,
 ) -> impl IntoView {
     let id = row.id.clone();
     let is_selected = {
@@ -258,6 +306,7 @@ fn Row(
                 <span class="row-preview">{preview}</span>
                 <span class="row-meta">
                     <time class="row-time">{api::when(row.last_message_at)}</time>
+                    {inbox_name.map(|name| view! { <span class="row-inbox">{name}</span> })}
                     {assignee.map(|name| view! { <span class="row-assignee">{name}</span> })}
                 </span>
             </button>

@@ -13,7 +13,10 @@
 //!   positions, its messages and the reply composer.
 //! - [`mentions`]: the agent's unseen @mentions, in the bar.
 //! - [`team`]: the Team page: members, roles, invitations.
+//! - [`inboxes`]: the inboxes and teams the app knows, and the Inboxes page (admins).
 //! - [`reports`]: the Reports page (admins).
+//! - [`settings`]: the Settings page (admins): the site's chat settings, installing the widget
+//!   with a live preview, and the Messenger and WhatsApp connections.
 //! - [`alerts`]: the chime and browser notifications on this device.
 //! - [`account`]: the Account page: password, signing out everywhere.
 //! - [`api`]: the agent API's paths and socket URLs.
@@ -23,10 +26,12 @@ pub mod alerts;
 pub mod api;
 pub mod availability;
 pub mod conversations;
+pub mod inboxes;
 pub mod join;
 pub mod mentions;
 pub mod profile;
 pub mod reports;
+pub mod settings;
 pub mod sign_in;
 pub mod team;
 pub mod thread;
@@ -40,10 +45,12 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use crate::account::AccountPage;
 use crate::availability::AvailabilityToggle;
 use crate::conversations::{ConversationList, Conversations};
+use crate::inboxes::{Directory, InboxesPage};
 use crate::join::Join;
 use crate::mentions::{Mentions, MentionsMenu};
 use crate::profile::ProfilePicture;
 use crate::reports::ReportsPage;
+use crate::settings::SettingsPage;
 use crate::sign_in::SignIn;
 use crate::team::TeamPage;
 use crate::thread::Thread;
@@ -106,12 +113,18 @@ fn App() -> impl IntoView {
     }
 }
 
+/// The open conversation's id, for parts that open another one.
+#[derive(Clone, Copy)]
+pub struct OpenConversation(pub RwSignal<Option<String>>);
+
 /// What the signed-in page shows under its bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Section {
     Conversations,
     Team,
+    Inboxes,
     Reports,
+    Settings,
     Account,
 }
 
@@ -121,7 +134,10 @@ enum Section {
 #[component]
 fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoView {
     let mentions = Mentions::provide();
+    let directory = Directory::provide();
     let selected = RwSignal::new(None::<String>);
+    // Any part may open a conversation (the contact panel's earlier conversations do).
+    provide_context(OpenConversation(selected));
     let section = RwSignal::new(Section::Conversations);
     let alerts = alerts::Alerts::provide(Callback::new(move |id| {
         section.set(Section::Conversations);
@@ -147,6 +163,7 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
                 .into(),
             ))
         }),
+        Callback::new(move |()| directory.reload()),
     );
     // Only a change of conversation reopens the thread, not a click on the open one.
     let open = Memo::new(move |_| selected.get());
@@ -155,6 +172,7 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
     let members = RwSignal::new(Vec::<AgentProfile>::new());
     Effect::new(move |_| {
         if section.get() == Section::Conversations {
+            directory.reload();
             spawn_local(async move {
                 if let Ok(team) = api::team().await {
                     members.try_set(team.members);
@@ -193,7 +211,9 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
                 <nav class="sections" aria-label="Sections">
                     {nav(Section::Conversations, "nav-conversations", "Conversations")}
                     {nav(Section::Team, "nav-team", "Team")}
+                    {(me.role == Role::Admin).then(|| nav(Section::Inboxes, "nav-inboxes", "Inboxes"))}
                     {(me.role == Role::Admin).then(|| nav(Section::Reports, "nav-reports", "Reports"))}
+                    {(me.role == Role::Admin).then(|| nav(Section::Settings, "nav-settings", "Settings"))}
                     {nav(Section::Account, "nav-account", "Account")}
                 </nav>
                 <MentionsMenu mentions open=Callback::new(move |id| {
@@ -217,8 +237,9 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
                             let status = conversations.status(&id);
                             let channel = conversations.channel(&id);
                             let assignee = conversations.assignee(id.clone());
+                            let inbox = conversations.inbox(id.clone());
                             view! {
-                                <Thread id me=thread_me.clone() status channel assignee members changed />
+                                <Thread id me=thread_me.clone() status channel assignee inbox members changed />
                             }
                             .into_any()
                         }
@@ -232,7 +253,9 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
             {move || match section.get() {
                 Section::Conversations => ().into_any(),
                 Section::Team => view! { <TeamPage me=page_me.clone() /> }.into_any(),
+                Section::Inboxes => view! { <InboxesPage /> }.into_any(),
                 Section::Reports => view! { <ReportsPage /> }.into_any(),
+                Section::Settings => view! { <SettingsPage /> }.into_any(),
                 Section::Account => view! { <AccountPage signed_out /> }.into_any(),
             }}
         </div>

@@ -1,4 +1,5 @@
-//! The Reports page (admins): for the last day, week, month or quarter, and all channels or one,
+//! The Reports page (admins): for the last day, week, month or quarter, all channels or one, and
+//! all inboxes or one,
 //! the conversations started (with a bar per day), the first response and the time to close
 //! (median and 90th percentile), and who answered.
 
@@ -8,6 +9,7 @@ use leptos::task::spawn_local;
 use protocol::api::{Durations, Report};
 
 use crate::api;
+use crate::inboxes::Directory;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -15,13 +17,15 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 pub fn ReportsPage() -> impl IntoView {
     let days = RwSignal::new(7i64);
     let channel = RwSignal::new(String::new());
+    let inbox = RwSignal::new(String::new());
+    let directory = Directory::get();
     let report = RwSignal::new(None::<Report>);
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        let (days, channel) = (days.get(), channel.get());
+        let (days, channel, inbox) = (days.get(), channel.get(), inbox.get());
         spawn_local(async move {
             let to = js_sys::Date::now() as i64;
-            match api::report(to - days * DAY_MS, to, &channel).await {
+            match api::report(to - days * DAY_MS, to, &channel, &inbox).await {
                 Ok(r) => {
                     report.try_set(Some(r));
                     error.try_set(None);
@@ -51,6 +55,13 @@ pub fn ReportsPage() -> impl IntoView {
                     <option value="chat">"Website chat"</option>
                     <option value="messenger">"Messenger"</option>
                     <option value="whatsapp">"WhatsApp"</option>
+                </select>
+                <label for="report-inbox">"Inbox"</label>
+                <select id="report-inbox" on:change=move |e| inbox.set(event_target_value(&e))>
+                    <option value="" selected>"All inboxes"</option>
+                    {move || directory.inboxes.get().into_iter().map(|i| view! {
+                        <option value=i.id>{i.name}</option>
+                    }).collect_view()}
                 </select>
             </div>
             <p class="error" role="alert">{move || error.get()}</p>

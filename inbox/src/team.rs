@@ -12,6 +12,7 @@ use protocol::api::{AgentProfile, AgentStatus, Invitation, NewInvitation, Role};
 use client::text::initials;
 
 use crate::api;
+use crate::inboxes::{checkboxes, Directory};
 
 fn role_name(role: Role) -> &'static str {
     match role {
@@ -200,6 +201,9 @@ fn Invite(reload: Callback<()>, error: RwSignal<Option<String>>) -> impl IntoVie
     let name = NodeRef::<html::Input>::new();
     let role = NodeRef::<html::Select>::new();
     let link = RwSignal::new(None::<(String, String)>);
+    let directory = Directory::get();
+    let inbox_ids = RwSignal::new(Vec::<String>::new());
+    let team_ids = RwSignal::new(Vec::<String>::new());
     let copied = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let submit = move |e: leptos::ev::SubmitEvent| {
@@ -213,6 +217,8 @@ fn Invite(reload: Callback<()>, error: RwSignal<Option<String>>) -> impl IntoVie
             email: email_input.value(),
             name: name_input.value(),
             role: role_from(&role.value()),
+            inbox_ids: inbox_ids.get_untracked(),
+            team_ids: team_ids.get_untracked(),
         };
         busy.set(true);
         copied.set(false);
@@ -222,6 +228,8 @@ fn Invite(reload: Callback<()>, error: RwSignal<Option<String>>) -> impl IntoVie
                     link.try_set(Some((created.invitation.email, created.url)));
                     email_input.set_value("");
                     name_input.set_value("");
+                    inbox_ids.try_set(Vec::new());
+                    team_ids.try_set(Vec::new());
                     error.try_set(None);
                     reload.try_run(());
                 }
@@ -254,6 +262,25 @@ fn Invite(reload: Callback<()>, error: RwSignal<Option<String>>) -> impl IntoVie
                     <option value="agent" selected>"Agent"</option>
                     <option value="admin">"Admin"</option>
                 </select>
+                // Inboxes open to everyone need no choosing; admins see every inbox anyway.
+                <fieldset class="invite-inboxes" hidden=move || directory.inboxes.with(|i| i.iter().all(|i| i.everyone))>
+                    <legend>"Inboxes"</legend>
+                    {move || checkboxes(
+                        "invite-inboxes",
+                        directory.inboxes.get().into_iter().filter(|i| !i.everyone).map(|i| (i.id, i.name)).collect(),
+                        inbox_ids,
+                        busy.into(),
+                    )}
+                </fieldset>
+                <fieldset class="invite-teams" hidden=move || directory.teams.with(Vec::is_empty)>
+                    <legend>"Teams"</legend>
+                    {move || checkboxes(
+                        "invite-teams",
+                        directory.teams.get().into_iter().map(|t| (t.id, t.name)).collect(),
+                        team_ids,
+                        busy.into(),
+                    )}
+                </fieldset>
                 <button id="invite-submit" class="primary" type="submit" disabled=move || busy.get()>
                     "Create invitation link"
                 </button>

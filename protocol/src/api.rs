@@ -393,6 +393,28 @@ pub struct VisitorDetails {
     pub referrer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// Read only: the browser the chat started in (its `User-Agent`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// Read only: whether the visitor is a contact (made one by an agent with
+    /// `POST …/contact`, or identified by the site's backend).
+    #[serde(default)]
+    pub contact: bool,
+    /// The member who looks after this contact (routing may give them the contact's chats).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// Read only: the visitor's other conversations in inboxes the agent sees, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous: Vec<PastConversation>,
+}
+
+/// One of a visitor's other conversations, as the contact panel lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastConversation {
+    pub id: String,
+    pub created_at: Millis,
+    pub status: crate::ConversationStatus,
+    pub preview: String,
 }
 
 /// `POST /api/agent/conversations/{id}/transcript`: e-mail the transcript to `to`, with this
@@ -427,6 +449,8 @@ pub struct EmailRecord {
 #[serde(rename_all = "snake_case")]
 pub enum EmailKind {
     Transcript,
+    /// To a member: a conversation was assigned to them while they were away.
+    Assignment,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -581,7 +605,7 @@ pub struct MentionList {
 
 /// `GET /api/agent/team`: every member, by name; any agent may read it (to assign, to mention).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Team {
+pub struct Members {
     pub members: Vec<AgentProfile>,
 }
 
@@ -607,6 +631,12 @@ pub struct NewInvitation {
     /// How the team will see them; they may change it when they accept.
     pub name: String,
     pub role: Role,
+    /// Inboxes they are given by name from the start (open inboxes need none).
+    #[serde(default)]
+    pub inbox_ids: Vec<String>,
+    /// Teams they join from the start.
+    #[serde(default)]
+    pub team_ids: Vec<String>,
 }
 
 /// A pending invitation as admins see it (never with its token).
@@ -616,6 +646,10 @@ pub struct Invitation {
     pub email: String,
     pub name: String,
     pub role: Role,
+    #[serde(default)]
+    pub inbox_ids: Vec<String>,
+    #[serde(default)]
+    pub team_ids: Vec<String>,
     /// The name of the admin who sent it, while they are a member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invited_by: Option<String>,
@@ -684,6 +718,16 @@ pub struct ConversationSummary {
     /// Who wrote the last message (none for rows from before this was recorded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_author: Option<LastAuthor>,
+    /// The inbox it is in, which decides who may see it.
+    #[serde(default = "default_inbox")]
+    pub inbox_id: String,
+}
+
+/// The id of the inbox every deployment starts with (open to every member).
+pub const DEFAULT_INBOX: &str = "default";
+
+fn default_inbox() -> String {
+    DEFAULT_INBOX.to_owned()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -722,6 +766,9 @@ pub struct NewConnection {
     pub name: String,
     /// A Page access token, or a WhatsApp system-user token.
     pub access_token: String,
+    /// The inbox its conversations go to; the site's chat inbox when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbox_id: Option<String>,
 }
 
 /// A connection as the admin API shows it: everything but the token.
@@ -737,6 +784,43 @@ pub struct Connection {
     /// `expired` once Meta refused the token (error 190): the admin must reconnect.
     pub token_state: TokenState,
     pub created_at: Millis,
+    #[serde(default = "default_inbox")]
+    pub inbox_id: String,
+    /// What happens before an agent answers.
+    #[serde(default)]
+    pub flow: ChannelFlow,
+}
+
+/// `PUT /api/admin/sites/{site}/connections/{id}/token`: a new token for a connection (after
+/// Meta refused the old one); it is valid again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewToken {
+    pub access_token: String,
+}
+
+/// `PUT /api/admin/sites/{site}/connections/{id}/flow` (answered with the `Connection`): what
+/// happens on a Messenger Page or WhatsApp number before an agent answers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelFlow {
+    /// Messenger's greeting, on the welcome screen before the person first writes (at most
+    /// 160 characters with an implicit consent text; Messenger only).
+    #[serde(default)]
+    pub greeting: String,
+    /// Sent by itself after the first message of each new conversation; empty for none. Never
+    /// sent outside Meta's 24-hour window.
+    #[serde(default)]
+    pub instant_reply: String,
+    /// GDPR (Messenger only): `off`; `implicit` (the consent text goes with the greeting);
+    /// `explicit` (a person's messages are held, not taken into the inbox, until they tap
+    /// "I agree" under the consent text, which is sent to them once).
+    #[serde(default)]
+    pub consent: crate::settings::ConsentMode,
+    #[serde(default)]
+    pub consent_text: String,
+    /// Who the channel's new conversations are assigned to, as for chat (off by default: the
+    /// team picks them up).
+    #[serde(default)]
+    pub routing: crate::settings::RoutingSettings,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -758,6 +842,81 @@ pub struct HousekeepingDone {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectionList {
     pub connections: Vec<Connection>,
+}
+
+// ---- inboxes and teams ----
+
+/// An inbox: where channels deliver, and who may see what arrives. Admins see every inbox; other
+/// members see an inbox open to `everyone`, one they are given by name, or one given to a team
+/// of theirs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub id: String,
+    pub name: String,
+    pub everyone: bool,
+    pub member_ids: Vec<String>,
+    pub team_ids: Vec<String>,
+    /// The channels delivering here.
+    pub channels: Vec<InboxChannel>,
+}
+
+/// A channel connected to an inbox: a site's chat (`id` is the site's), or a Messenger Page or
+/// WhatsApp number (`id` is the connection's).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxChannel {
+    pub channel: Channel,
+    pub id: String,
+    pub name: String,
+    /// The site it belongs to (for a site's chat, `id` itself).
+    pub site_id: String,
+}
+
+/// `GET /api/agent/inboxes`: the inboxes the caller sees, by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxList {
+    pub inboxes: Vec<Inbox>,
+}
+
+/// `POST /api/admin/inboxes` (201 `Inbox`) and `PUT /api/admin/inboxes/{id}` (200 `Inbox`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxInput {
+    pub name: String,
+    #[serde(default)]
+    pub everyone: bool,
+    #[serde(default)]
+    pub member_ids: Vec<String>,
+    #[serde(default)]
+    pub team_ids: Vec<String>,
+}
+
+/// A team: a named group of members, giving inbox access and named by routing rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    pub member_ids: Vec<String>,
+}
+
+/// `GET /api/agent/teams`: every team (any member may read them, to assign and mention).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamList {
+    pub teams: Vec<Team>,
+}
+
+/// `POST /api/admin/teams` (201 `Team`) and `PUT /api/admin/teams/{id}` (200 `Team`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamInput {
+    pub name: String,
+    #[serde(default)]
+    pub member_ids: Vec<String>,
+}
+
+/// `PUT /api/agent/conversations/{id}/inbox` (the caller must see both inboxes),
+/// `PUT /api/admin/sites/{site}/inbox` and `PUT /api/admin/sites/{site}/connections/{id}/inbox`
+/// (where the channel's new conversations go; those already started stay where they are).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxChoice {
+    pub inbox_id: String,
 }
 
 // ---- first-run setup ----

@@ -84,6 +84,11 @@ pub enum InboxFrame {
     SignedOut(SignedOut),
     /// A teammate @mentioned the agent in a note.
     Mention(Mention),
+    /// The inboxes the agent sees changed (an admin changed an inbox, a team or their role):
+    /// the app fetches its inboxes and its list again.
+    AccessChanged,
+    /// The conversation with this id moved to an inbox the agent does not see: drop its row.
+    Gone(String),
 }
 
 /// Sent on agents' conversation sockets only, beside [`ServerFrame`]s (a separate type, so the

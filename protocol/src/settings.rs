@@ -303,11 +303,17 @@ pub enum RoutingRule {
     /// New conversations stay unassigned; the team picks them up. Availability counts everyone.
     #[default]
     Off,
-    /// Assigned among these members; availability counts only them.
-    Members { agent_ids: Vec<String> },
+    /// Assigned among these members and the members of these teams (of the conversation's
+    /// inbox); availability counts only them.
+    Members {
+        #[serde(default)]
+        agent_ids: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        team_ids: Vec<String>,
+    },
 }
 
-/// Most members a routing rule may name.
+/// Most members, and most teams, a routing rule may name.
 pub const MAX_ROUTED_MEMBERS: usize = 100;
 
 /// Files in conversations: whether visitors may attach them, how large, and of which kinds.

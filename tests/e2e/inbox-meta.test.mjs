@@ -1,6 +1,7 @@
 // Answering Messenger from the inbox. A person writes to the Page (a signed webhook, as Meta
 // sends it); the agent opens the conversation, replies, and the fake Graph API receives the Send
-// API call for that person; the reply shows "Sent", then "Read" live when Meta reports the read.
+// API call for that person; a picture follows, which Meta fetches from its signed link; the
+// reply shows "Sent", then "Read" live when Meta reports the read.
 // A person who last wrote 8 days ago cannot be answered: the composer says why and takes no
 // text. On WhatsApp, 24 hours on, the agent sends an approved template with its parameters
 // filled in, and the Send API gets it. The threads pass axe.
@@ -8,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomInt } from 'node:crypto';
 import { test } from 'node:test';
-import { launchBrowser, requireEnv, step, waitFor } from './support.mjs';
+import { launchBrowser, PNG, requireEnv, step, waitFor } from './support.mjs';
 import { assertAccessible } from './axe.mjs';
 import { signIn as signInApi } from './site.mjs';
 import { assertInboxClean, openInbox } from './inbox-session.mjs';
@@ -76,8 +77,6 @@ test('an agent answers a Messenger conversation within Meta\'s window', { timeou
     await step('the Messenger conversation arrives and the agent replies', async () => {
       await inbox.locator('li.conversation-row', { hasText: tag }).click();
       await inbox.locator('li.msg[data-author="visitor"]', { hasText: question }).waitFor();
-      assert.ok(await inbox.locator('label.attach', { has: inbox.locator('#reply-file') }).isHidden(),
-        'no files on Messenger yet');
       await inbox.locator('textarea#reply').fill(`Yes, until noon (${tag}).`);
       await inbox.locator('textarea#reply').press('Enter');
       await inbox.locator('li.msg[data-author="agent"]', { hasText: `until noon (${tag})` })
@@ -90,6 +89,19 @@ test('an agent answers a Messenger conversation within Meta\'s window', { timeou
       assert.deepEqual(calls[0].body, {
         recipient: { id: psid }, messaging_type: 'RESPONSE', message: { text: `Yes, until noon (${tag}).` },
       });
+    });
+
+    await step('a picture goes out too, from a link Meta can fetch without signing in', async () => {
+      await inbox.locator('input#reply-file').setInputFiles({ name: 'cake.png', mimeType: 'image/png', buffer: PNG });
+      await waitFor('the Send API call with the picture', async () => (await sendApiCalls(env, page)).length === 2,
+        { timeout: 20_000, interval: 200 });
+      const [, call] = await sendApiCalls(env, page);
+      assert.equal(call.body.recipient.id, psid);
+      assert.equal(call.body.message.attachment.type, 'image');
+      const fetched = await fetch(call.body.message.attachment.payload.url);
+      assert.equal(fetched.status, 200);
+      assert.deepEqual(Buffer.from(await fetched.arrayBuffer()), PNG);
+      await inbox.locator('li.msg[data-author="agent"] img').first().waitFor();
     });
 
     await step('Meta reports the read: the reply says so, live', async () => {
@@ -114,7 +126,7 @@ test('an agent answers a Messenger conversation within Meta\'s window', { timeou
       await inbox.locator('#thread-closed', { hasText: 'more than 7 days ago' }).waitFor();
       assert.ok(await inbox.locator('textarea#reply').isDisabled());
       assert.ok(await inbox.locator('#reply-send').isDisabled());
-      await waitFor('no call for it', async () => (await sendApiCalls(env, page)).length === 1);
+      await waitFor('no call for it', async () => (await sendApiCalls(env, page)).length === 2);
     });
 
     await step('on WhatsApp after 24 hours, the agent sends an approved template, filled in', async () => {

@@ -589,7 +589,10 @@ impl Socket {
         loop {
             match self.receive::<InboxFrame>() {
                 InboxFrame::Conversation(row) if row.id == id => return row,
-                InboxFrame::Conversation(_) | InboxFrame::Mention(_) => continue,
+                InboxFrame::Conversation(_)
+                | InboxFrame::Mention(_)
+                | InboxFrame::AccessChanged
+                | InboxFrame::Gone(_) => continue,
                 InboxFrame::SignedOut(why) => panic!("signed out: {why:?}"),
             }
         }

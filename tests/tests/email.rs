@@ -273,3 +273,69 @@ fn bad_requests_are_refused_and_change_nothing() {
     let details: VisitorDetails = mail.edge.as_agent(&mail.cookie, "GET", &path, None).json();
     assert_eq!(details.email, None);
 }
+
+#[test]
+fn a_member_given_a_conversation_while_away_is_told_by_email() {
+    let mail = Mail::start(false);
+    let edge = &mail.edge;
+    let (away, away_cookie) = edge.new_member(&mail.cookie, "agent");
+    let (here, here_cookie) = edge.new_member(&mail.cookie, "agent");
+    let _here_present = edge.inbox_socket(&here_cookie);
+    let reply = edge.as_agent(
+        &away_cookie,
+        "PUT",
+        "/api/agent/me/status",
+        Some(&json!({ "status": "away" })),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let assign = |conversation: &str, to: &str| {
+        let reply = edge.as_agent(
+            &mail.cookie,
+            "PUT",
+            &format!("/api/agent/conversations/{conversation}/assignee"),
+            Some(&json!({ "agent_id": to })),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    };
+
+    // Given to the member who is here: no e-mail. Given to the one away: one, to them.
+    let first = mail.conversation(false);
+    assign(&first, &here.id);
+    let second = mail.conversation(false);
+    assign(&second, &away.id);
+    let notice = mail
+        .emails(&second)
+        .into_iter()
+        .find(|e| e.kind == protocol::api::EmailKind::Assignment)
+        .expect("an assignment notice is listed");
+    assert_eq!(notice.to, away.email);
+    let sent = mail.settled(&second, &notice.id);
+    assert_eq!(sent.status, EmailStatus::Sent, "{sent:?}");
+    let received = mail.received(&notice.id);
+    assert_eq!(received.len(), 1);
+    let body = &received[0]["body"];
+    assert_eq!(body["to"], json!([away.email]));
+    let text = body["text"].as_str().expect("text");
+    assert!(
+        text.contains("assigned you a conversation while you were away"),
+        "{text}"
+    );
+    assert!(text.contains("Do you have <b>rye</b> & spelt?"), "{text}");
+    assert!(text.contains(&format!("{}/inbox", edge.url)), "{text}");
+    let html = body["html"].as_str().expect("html");
+    assert!(html.contains("&lt;b&gt;rye&lt;/b&gt;"), "{html}");
+    assert!(
+        mail.emails(&first).is_empty(),
+        "nothing for a member who is here"
+    );
+    // Taking one yourself tells nobody.
+    let third = mail.conversation(false);
+    let reply = edge.as_agent(
+        &away_cookie,
+        "PUT",
+        &format!("/api/agent/conversations/{third}/assignee"),
+        Some(&json!({ "agent_id": away.id })),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(mail.emails(&third).is_empty());
+}

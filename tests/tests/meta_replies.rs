@@ -13,7 +13,7 @@ use porchlight_tests::meta::{
     connect, conversation_where, deliver, messages, messenger_events, messenger_text, unique_id,
     whatsapp_body, whatsapp_text, FakeGraph, QUEUE_TIMEOUT,
 };
-use porchlight_tests::{new_client_id, Edge, Reply};
+use porchlight_tests::{new_client_id, Edge, Reply, PNG};
 use protocol::api::{ConnectionList, ErrorCode, TokenState};
 use protocol::reply::{Delivery, DeliveryList, DeliveryState, TemplateList};
 use serde_json::{json, Value};
@@ -123,6 +123,34 @@ impl Thread {
     }
 
     /// The Send API calls for this thread's Page or number, waiting for at least `count`.
+    /// Uploads `bytes` as the agent's next file in this conversation; the upload's id.
+    fn upload(&self, name: &str, bytes: &[u8]) -> String {
+        let reply = self.edge.request_bytes(
+            "POST",
+            &format!(
+                "/api/agent/conversations/{}/uploads?name={name}",
+                self.conversation
+            ),
+            &[
+                ("cookie", &self.cookie),
+                ("origin", &self.edge.url),
+                ("content-type", "application/octet-stream"),
+            ],
+            Some(bytes),
+        );
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.json::<protocol::Attachment>().id
+    }
+
+    fn send_file(&self, text: &str, upload: &str) -> Reply {
+        self.edge.as_agent(
+            &self.cookie,
+            "POST",
+            &format!("/api/agent/conversations/{}/messages", self.conversation),
+            Some(&json!({ "client_id": new_client_id(), "body": text, "attachment": upload })),
+        )
+    }
+
     fn sent(&self, count: usize) -> Vec<Value> {
         self.fake.wait_for(&self.send_path(), count)
     }
@@ -306,7 +334,7 @@ fn meta_windows_decide_what_may_be_sent() {
     assert_eq!(body["to"], open.contact.as_str());
     assert_eq!(body["type"], "text");
     assert_eq!(body["text"]["body"], "Yes, in every size.");
-    // … a file is not sent on Meta channels yet: refused, clearly.
+    // … and a file only if it is an upload of the agent's (nothing is stored otherwise).
     open.edge
         .as_agent(
             &open.cookie,
@@ -314,7 +342,7 @@ fn meta_windows_decide_what_may_be_sent() {
             &format!("/api/agent/conversations/{}/messages", open.conversation),
             Some(&json!({ "client_id": new_client_id(), "body": "", "attachment": "u_none" })),
         )
-        .assert_error(403, ErrorCode::NotOnThisChannel);
+        .assert_error(400, ErrorCode::UnknownUpload);
 
     // … and after 24 hours only a template.
     let late = Thread::whatsapp(25 * HOUR);
@@ -524,4 +552,115 @@ fn after_24_hours_whatsapp_takes_an_approved_template_filled_in() {
             None,
         )
         .assert_error(403, ErrorCode::NotOnThisChannel);
+}
+
+/// The path and query of a link Meta was given, on the Worker's origin.
+fn link_path(edge: &Edge, url: &str) -> String {
+    url.strip_prefix(&edge.url)
+        .unwrap_or_else(|| panic!("{url} is not on {}", edge.url))
+        .to_owned()
+}
+
+#[test]
+fn files_go_to_meta_from_a_signed_link_that_opens_only_that_file() {
+    // Messenger: the text, then the picture, which Meta fetches from the link it is given.
+    let thread = Thread::messenger(60_000);
+    let upload = thread.upload("cake.png", PNG);
+    let reply = thread.send_file("Here it is.", &upload);
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let stored = reply.json::<protocol::api::MessageAccepted>().message;
+    assert_eq!(
+        stored.attachment.as_ref().map(|f| f.id.as_str()),
+        Some(upload.as_str())
+    );
+    thread.settled(stored.seq, DeliveryState::Sent);
+    let sent = thread.sent(2);
+    assert_eq!(sent[0]["body"]["message"]["text"], "Here it is.");
+    let attachment = &sent[1]["body"]["message"]["attachment"];
+    assert_eq!(attachment["type"], "image");
+    let url = attachment["payload"]["url"].as_str().expect("a link");
+    let path = link_path(&thread.edge, url);
+    assert!(
+        path.starts_with(&format!("/files/{}/{upload}?", thread.conversation)),
+        "{path}"
+    );
+    // No cookie, no token: the link alone opens the file.
+    let fetched = thread.edge.request_bytes("GET", &path, &[], None);
+    assert_eq!(fetched.status, 200, "{}", fetched.body);
+    assert_eq!(fetched.bytes, PNG);
+    // A forged, altered or borrowed link opens nothing.
+    let forged = format!(
+        "{}0",
+        path.trim_end_matches(|c: char| c.is_ascii_hexdigit())
+    );
+    let later = path.replacen("expires=", "expires=9", 1);
+    let borrowed = path.replacen(&thread.conversation, "c_another", 1);
+    let bare = path.split('?').next().unwrap_or_default().to_owned();
+    for bad in [forged, later, borrowed, bare] {
+        thread
+            .edge
+            .request_bytes("GET", &bad, &[], None)
+            .assert_error(403, ErrorCode::Forbidden);
+    }
+    // Sent once: resending the same client id changes nothing.
+    assert_eq!(thread.sent(2).len(), 2);
+
+    // WhatsApp: a PDF alone goes as a document with its name.
+    let wa = Thread::whatsapp(60_000);
+    let upload = wa.upload("menu.pdf", PDF);
+    let reply = wa.send_file("", &upload);
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let body = &wa.sent(1)[0]["body"];
+    assert_eq!(body["type"], "document");
+    assert_eq!(body["document"]["filename"], "menu.pdf");
+    let path = link_path(&wa.edge, body["document"]["link"].as_str().expect("a link"));
+    let fetched = wa.edge.request_bytes("GET", &path, &[], None);
+    assert_eq!(fetched.bytes, PDF);
+
+    // Outside the window a file is refused like text, and its upload stays unclaimed.
+    let late = Thread::whatsapp(25 * HOUR);
+    let upload = late.upload("cake.png", PNG);
+    late.send_file("", &upload)
+        .assert_error(409, ErrorCode::ReplyWindowClosed);
+    assert!(late
+        .fake
+        .requests()
+        .iter()
+        .all(|r| r["path"] != late.send_path()));
+}
+
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+
+#[test]
+fn a_split_reply_is_delivered_and_read_only_once_every_part_is() {
+    let t = Thread::whatsapp(60_000);
+    // Text and a picture: two Send API messages for one reply.
+    let upload = t.upload("cake.png", PNG);
+    let reply = t.send_file("Here is the cake.", &upload);
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let seq = reply.json::<protocol::api::MessageAccepted>().message.seq;
+    t.settled(seq, DeliveryState::Sent);
+    let calls = t.sent(2);
+    let (first, second) = (external_id(&calls[0]), external_id(&calls[1]));
+    let statuses = |reports: &[(&str, &str)]| {
+        let statuses: Vec<Value> = reports
+            .iter()
+            .map(|(id, state)| {
+                json!({ "id": id, "status": state,
+                    "timestamp": (now() / 1000).to_string(), "recipient_id": t.contact })
+            })
+            .collect();
+        whatsapp_body(&t.account, json!({ "statuses": statuses }))
+    };
+    // The first part read, the second only delivered: the reply is delivered, not read.
+    deliver(
+        &t.edge,
+        "whatsapp",
+        &statuses(&[(&first, "read"), (&second, "delivered")]),
+    );
+    t.settled(seq, DeliveryState::Delivered);
+    // Once the second is read too, so is the reply.
+    deliver(&t.edge, "whatsapp", &statuses(&[(&second, "read")]));
+    t.settled(seq, DeliveryState::Read);
 }

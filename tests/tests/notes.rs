@@ -145,8 +145,8 @@ fn a_mention_reaches_the_member_live_and_waits_until_seen() {
                 assert_eq!(m.note, note);
                 break;
             }
-            InboxFrame::Mention(_) | InboxFrame::Conversation(_) => continue,
             InboxFrame::SignedOut(why) => panic!("signed out: {why:?}"),
+            _ => continue,
         }
     }
     // Listed once, even when the note is sent again.

@@ -43,6 +43,7 @@ impl Site {
         let reply = self.put_routing(RoutingSettings {
             rule: RoutingRule::Members {
                 agent_ids: members.iter().map(|m| m.id.clone()).collect(),
+                team_ids: Vec::new(),
             },
             only_available,
         });

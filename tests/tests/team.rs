@@ -9,7 +9,7 @@ use porchlight_tests::{
     invitation_token, local_sql, session_cookie, unique_email, Edge, Reply, MEMBER_PASSWORD,
 };
 use protocol::api::{
-    AgentProfile, ErrorCode, InvitationCreated, InvitationList, InvitationPreview, Role, Team,
+    AgentProfile, ErrorCode, InvitationCreated, InvitationList, InvitationPreview, Members, Role,
 };
 use protocol::frame::{InboxFrame, SignedOut};
 use serde_json::json;
@@ -30,7 +30,7 @@ fn me(edge: &Edge, cookie: &str) -> Reply {
 fn team(edge: &Edge, cookie: &str) -> Vec<AgentProfile> {
     let reply = edge.as_agent(cookie, "GET", "/api/agent/team", None);
     assert_eq!(reply.status, 200, "{}", reply.body);
-    reply.json::<Team>().members
+    reply.json::<Members>().members
 }
 
 fn pending(edge: &Edge, admin: &str) -> InvitationList {
@@ -44,7 +44,7 @@ fn signed_out(socket: &mut porchlight_tests::Socket) -> SignedOut {
     loop {
         match socket.receive::<InboxFrame>() {
             InboxFrame::SignedOut(why) => return why,
-            InboxFrame::Conversation(_) | InboxFrame::Mention(_) => continue,
+            _ => continue,
         }
     }
 }

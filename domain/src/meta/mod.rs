@@ -16,12 +16,15 @@
 //! 5. [`send`]: replies out: the Send API requests for an agent's reply and what Meta's
 //!    answer means (sent, retry, or failed with a reason); [`templates`]: WhatsApp's templates,
 //!    the only messages it takes after 24 hours.
+//! 6. [`flow`]: what happens before an agent answers: Messenger's greeting, an instant reply,
+//!    and explicit consent, whose messages are held until the person agrees.
 //!
 //! No IO and no clock here: times come from the payloads.
 
 mod content;
 mod dedupe;
 mod event;
+pub mod flow;
 mod handshake;
 pub mod messenger;
 mod payload;

@@ -6,7 +6,8 @@
 //! ([`protocol::reply::reply_window`]); a reply that is accepted is turned into its requests
 //! here once, so a retry sends exactly what was first meant.
 
-use protocol::reply::{ReplyWindow, MESSENGER_TEXT_MAX, WHATSAPP_TEXT_MAX};
+use protocol::reply::{DeliveryState, ReplyWindow, MESSENGER_TEXT_MAX, WHATSAPP_TEXT_MAX};
+use protocol::Attachment;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -55,6 +56,64 @@ pub fn text_requests(
             })
             .collect(),
     })
+}
+
+/// The Send API request that sends `file`, which Meta fetches from `url` (a signed link), to
+/// `contact`, after the text's requests. `None` when the window takes no free-form message.
+///
+/// Messenger takes pictures as `image` and anything else as `file`. WhatsApp shows JPEG and PNG
+/// as `image`; other files (GIF and WebP pictures too, which its `image` refuses) go as a
+/// `document` with their name.
+pub fn file_request(
+    channel: MetaChannel,
+    contact: &str,
+    file: &Attachment,
+    url: &str,
+    window: ReplyWindow,
+) -> Option<Value> {
+    if !window.takes_text() {
+        return None;
+    }
+    Some(match channel {
+        MetaChannel::Messenger => {
+            let tagged = matches!(window, ReplyWindow::HumanAgent { .. });
+            let kind = if file.is_image() { "image" } else { "file" };
+            let mut request = json!({
+                "recipient": { "id": contact },
+                "messaging_type": if tagged { "MESSAGE_TAG" } else { "RESPONSE" },
+                "message": { "attachment": { "type": kind, "payload": { "url": url, "is_reusable": false } } },
+            });
+            if tagged {
+                request["tag"] = json!("HUMAN_AGENT");
+            }
+            request
+        }
+        MetaChannel::WhatsApp => {
+            let picture = matches!(file.content_type.as_str(), "image/jpeg" | "image/png");
+            let (kind, media) = if picture {
+                ("image", json!({ "link": url }))
+            } else {
+                ("document", json!({ "link": url, "filename": file.name }))
+            };
+            let mut request = json!({
+                "messaging_product": "whatsapp",
+                "recipient_type": "individual",
+                "to": contact,
+                "type": kind,
+            });
+            request[kind] = media;
+            request
+        }
+    })
+}
+
+/// Where a reply stands, from where each of its parts stands: failed if any part failed, else
+/// as far as its least advanced part. `None` for no parts.
+pub fn whole_reply(parts: &[DeliveryState]) -> Option<DeliveryState> {
+    if parts.contains(&DeliveryState::Failed) {
+        return Some(DeliveryState::Failed);
+    }
+    parts.iter().copied().min()
 }
 
 /// Splits `text` into parts of at most `max` UTF-16 code units (Meta counts characters as
@@ -260,6 +319,77 @@ pub fn failure_reason(code: Option<i64>, title: &str, detail: Option<&str>) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn attachment(name: &str, content_type: &str) -> Attachment {
+        Attachment {
+            id: "f_1".into(),
+            name: name.into(),
+            content_type: content_type.into(),
+            size: 10,
+        }
+    }
+
+    #[test]
+    fn a_split_reply_is_as_far_as_its_least_advanced_part() {
+        use DeliveryState::*;
+        assert_eq!(whole_reply(&[Read, Delivered, Read]), Some(Delivered));
+        assert_eq!(whole_reply(&[Read, Read]), Some(Read));
+        assert_eq!(whole_reply(&[Sent, Read]), Some(Sent));
+        assert_eq!(whole_reply(&[Read, Failed]), Some(Failed));
+        assert_eq!(whole_reply(&[]), None);
+    }
+
+    #[test]
+    fn files_go_as_meta_takes_them_and_only_within_the_window() {
+        let url = "https://chat.example/files/c/f?expires=1&signature=ab";
+        let open = ReplyWindow::Open { until: 10 };
+        let png = attachment("cake.png", "image/png");
+        let pdf = attachment("menu.pdf", "application/pdf");
+        let gif = attachment("wave.gif", "image/gif");
+        let m = file_request(MetaChannel::Messenger, "psid", &png, url, open).unwrap();
+        assert_eq!(m["message"]["attachment"]["type"], "image");
+        assert_eq!(m["message"]["attachment"]["payload"]["url"], url);
+        assert_eq!(m["messaging_type"], "RESPONSE");
+        let m = file_request(MetaChannel::Messenger, "psid", &pdf, url, open).unwrap();
+        assert_eq!(m["message"]["attachment"]["type"], "file");
+        let tagged = ReplyWindow::HumanAgent { until: 10 };
+        let m = file_request(MetaChannel::Messenger, "psid", &pdf, url, tagged).unwrap();
+        assert_eq!(
+            (m["messaging_type"].as_str(), m["tag"].as_str()),
+            (Some("MESSAGE_TAG"), Some("HUMAN_AGENT"))
+        );
+        let w = file_request(MetaChannel::WhatsApp, "4670", &png, url, open).unwrap();
+        assert_eq!(
+            (w["type"].as_str(), w["image"]["link"].as_str()),
+            (Some("image"), Some(url))
+        );
+        for doc in [&pdf, &gif] {
+            let w = file_request(MetaChannel::WhatsApp, "4670", doc, url, open).unwrap();
+            assert_eq!(w["type"], "document");
+            assert_eq!(w["document"]["filename"], doc.name.as_str());
+            assert_eq!(w["to"], "4670");
+        }
+        assert_eq!(
+            file_request(
+                MetaChannel::WhatsApp,
+                "4670",
+                &png,
+                url,
+                ReplyWindow::TemplateOnly
+            ),
+            None
+        );
+        assert_eq!(
+            file_request(
+                MetaChannel::Messenger,
+                "psid",
+                &png,
+                url,
+                ReplyWindow::Closed
+            ),
+            None
+        );
+    }
 
     const OPEN: ReplyWindow = ReplyWindow::Open { until: 0 };
 

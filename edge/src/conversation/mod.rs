@@ -30,7 +30,7 @@
 //!   as an `AgentFrame` to the agents' sockets only; `GET /notes` → `NoteList`.
 
 use domain::message::{preview_of, validate_send};
-use domain::meta::send::text_requests;
+use domain::meta::send::{file_request, text_requests};
 use domain::meta::MetaChannel;
 use protocol::api::{
     ConversationSummary, ErrorCode, MessageAccepted, MessagePage, NoteList, SendMessage,
@@ -113,6 +113,13 @@ const HAND_OFF_RETRY_SECONDS: u64 = 15;
 /// Internal header naming the WebSocket subprotocol the front Worker accepted for the client.
 pub const SUBPROTOCOL_HEADER: &str = "x-porchlight-subprotocol";
 
+/// Internal header carrying the Worker's public origin a send came through: a file sent on
+/// Messenger or WhatsApp is fetched by Meta from a signed link on it.
+pub const ORIGIN_HEADER: &str = "x-porchlight-origin";
+
+/// The prefix of a socket's tag that keeps the origin it came through.
+const ORIGIN_TAG: &str = "origin=";
+
 #[durable_object]
 pub struct Conversation {
     state: State,
@@ -136,8 +143,11 @@ impl DurableObject for Conversation {
             }
             (worker::Method::Post, "/messages") => {
                 let who = Participant::from_request(&req)?;
+                let origin = req.headers().get(ORIGIN_HEADER)?;
                 let send: SendMessage = req.json().await?;
-                Ok(accepted_response(self.accept(&who, &send).await))
+                Ok(accepted_response(
+                    self.accept(&who, &send, origin.as_deref()).await,
+                ))
             }
             (worker::Method::Get, "/messages") => {
                 let after = http::after_param(&req).unwrap_or(0);
@@ -239,6 +249,12 @@ impl DurableObject for Conversation {
         let Some(who) = ws.deserialize_attachment::<Participant>()? else {
             return ws.close(Some(1011), Some("unknown participant"));
         };
+        let origin = self
+            .state
+            .get_tags(&ws)
+            .into_iter()
+            .find_map(|t| t.strip_prefix(ORIGIN_TAG).map(str::to_owned))
+            .filter(|o| !o.is_empty());
         let frame = match message {
             WebSocketIncomingMessage::String(text) if text.len() <= REQUEST_MAX_BYTES => {
                 serde_json::from_str::<ClientFrame>(&text).map_err(|e| {
@@ -255,18 +271,20 @@ impl DurableObject for Conversation {
             )),
         };
         let reply = match frame {
-            Ok(ClientFrame::Send(send)) => match self.accept(&who, &send).await {
-                Ok(accepted) => ServerFrame::Ack {
-                    client_id: accepted.message.client_id,
-                    seq: accepted.message.seq,
-                    duplicate: accepted.duplicate,
-                },
-                Err(e) => ServerFrame::Error {
-                    code: e.code,
-                    message: e.message,
-                    client_id: Some(send.client_id),
-                },
-            },
+            Ok(ClientFrame::Send(send)) => {
+                match self.accept(&who, &send, origin.as_deref()).await {
+                    Ok(accepted) => ServerFrame::Ack {
+                        client_id: accepted.message.client_id,
+                        seq: accepted.message.seq,
+                        duplicate: accepted.duplicate,
+                    },
+                    Err(e) => ServerFrame::Error {
+                        code: e.code,
+                        message: e.message,
+                        client_id: Some(send.client_id),
+                    },
+                }
+            }
             Ok(ClientFrame::Typing { active }) => {
                 let frame = ServerFrame::Typing {
                     author: who.author(),
@@ -323,10 +341,10 @@ async fn publish(env: Env, init: Init, message: Message) {
         match summary {
             // A new conversation: routed by the site's rule before anyone sees it.
             Some(summary) if message.seq == 1 => {
-                crate::inbox::route(&env, crate::inbox::DEFAULT_INBOX, &summary).await?;
+                crate::inbox::route(&env, &summary).await?;
             }
             Some(summary) => {
-                crate::inbox::notify(&env, crate::inbox::DEFAULT_INBOX, &summary).await?;
+                crate::inbox::notify(&env, &summary).await?;
             }
             None => {}
         }
@@ -364,28 +382,40 @@ pub fn close_politely(ws: &WebSocket, code: usize) -> Result<()> {
 impl Conversation {
     /// Validates and stores a send (once per participant and client id), then delivers it. A
     /// named upload is claimed for this conversation first; a resend of a stored message does
-    /// not claim again.
+    /// not claim again. `origin` is the Worker's public origin the send came through.
     async fn accept(
         &self,
         who: &Participant,
         send: &SendMessage,
+        origin: Option<&str>,
     ) -> std::result::Result<MessageAccepted, ApiError> {
         let send = validate_send(send)?;
         if matches!(who, Participant::Agent { .. }) {
             if let Some(meta) = self.open_identity()?.meta {
-                return self.reply_on_meta(who, &send, &meta).await;
+                return self.reply_on_meta(who, &send, &meta, origin).await;
             }
         }
         let Some(upload) = &send.attachment else {
             return self.deliver(who, &send, None, None);
         };
-        let init = self.open_identity()?;
         if let Some(message) = self.log.find(who, &send.client_id)? {
             return Ok(MessageAccepted {
                 message,
                 duplicate: true,
             });
         }
+        let file = self.claim(who, upload).await?;
+        self.deliver(who, &send, Some(file), None)
+    }
+
+    /// Claims upload `upload` of `who` for this conversation (once: a claimed upload is no
+    /// one else's to send).
+    async fn claim(
+        &self,
+        who: &Participant,
+        upload: &str,
+    ) -> std::result::Result<protocol::Attachment, ApiError> {
+        let init = self.open_identity()?;
         let (kind, id) = who.scope();
         let db = self.env.d1(config::DB)?;
         let file = store::claim_attachment(
@@ -403,17 +433,20 @@ impl Conversation {
                 "No such upload, or it is not yours to send here.",
             )
         })?;
-        self.deliver(who, &send, Some(file), None)
+        Ok(file)
     }
 
     /// An agent's reply on Messenger or WhatsApp: refused when Meta's window does not take it,
     /// else stored with its Send API requests in the outbox, in one write, and handed off by
-    /// the alarm. A resend of a stored reply is answered as a duplicate whatever the window.
+    /// the alarm. A resend of a stored reply is answered as a duplicate whatever the window. A
+    /// file goes after the text (if any), from a signed link Meta fetches
+    /// (`domain::files::file_link`).
     async fn reply_on_meta(
         &self,
         who: &Participant,
         send: &SendMessage,
         meta: &MetaParty,
+        origin: Option<&str>,
     ) -> std::result::Result<MessageAccepted, ApiError> {
         if let Some(message) = self.log.find(who, &send.client_id)? {
             return Ok(MessageAccepted {
@@ -421,22 +454,27 @@ impl Conversation {
                 duplicate: true,
             });
         }
-        if send.attachment.is_some() {
-            return Err(ApiError::new(
-                ErrorCode::NotOnThisChannel,
-                format!(
-                    "Files cannot be sent on {} from Porchlight yet; send a link.",
-                    meta.channel.name()
-                ),
-            ));
-        }
         let window = reply_window(
             meta.channel.into(),
             self.log.last_contact_at()?,
             store::now(),
         )
         .unwrap_or(ReplyWindow::Closed);
-        let Some(requests) = text_requests(meta.channel, &meta.contact, &send.body, window) else {
+        // An automated message (the flow's instant reply) never goes outside the 24-hour window,
+        // not even tagged.
+        if who.is_automated() && !matches!(window, ReplyWindow::Open { .. }) {
+            return Err(ApiError::new(
+                ErrorCode::ReplyWindowClosed,
+                "Automated messages go only within 24 hours of the person's last message.",
+            ));
+        }
+        let text = if send.body.trim().is_empty() && send.attachment.is_some() {
+            // A file alone.
+            window.takes_text().then(Vec::new)
+        } else {
+            text_requests(meta.channel, &meta.contact, &send.body, window)
+        };
+        let Some(mut requests) = text else {
             return Err(ApiError::new(
                 ErrorCode::ReplyWindowClosed,
                 match window {
@@ -452,8 +490,54 @@ impl Conversation {
                 },
             ));
         };
-        self.store_reply(who, send, &serde_json::to_string(&requests)?)
+        let file = match &send.attachment {
+            Some(upload) => {
+                let file = self.claim(who, upload).await?;
+                let url = self.file_url(origin, &file)?;
+                requests.extend(file_request(
+                    meta.channel,
+                    &meta.contact,
+                    &file,
+                    &url,
+                    window,
+                ));
+                Some(file)
+            }
+            None => None,
+        };
+        self.store_reply(who, send, file, &serde_json::to_string(&requests)?)
             .await
+    }
+
+    /// The signed, expiring link Meta fetches `file` from, on the Worker's public `origin`.
+    fn file_url(
+        &self,
+        origin: Option<&str>,
+        file: &protocol::Attachment,
+    ) -> std::result::Result<String, ApiError> {
+        let key = self
+            .env
+            .secret(config::TOKEN_KEY)
+            .map(|k| k.to_string())
+            .unwrap_or_default();
+        let conversation = self
+            .log
+            .identity()?
+            .map(|i| i.conversation_id)
+            .unwrap_or_default();
+        let path = domain::files::file_link(
+            key.as_bytes(),
+            &conversation,
+            &file.id,
+            store::now() + domain::files::FILE_LINK_TTL_MS,
+        );
+        match (origin, path) {
+            (Some(origin), Some(path)) => Ok(format!("{origin}{path}")),
+            _ => Err(ApiError::new(
+                ErrorCode::NotConfigured,
+                "Files on Messenger and WhatsApp need the TOKEN_KEY secret.",
+            )),
+        }
     }
 
     /// An agent's WhatsApp template reply: taken whatever the window (that is what templates
@@ -480,7 +564,7 @@ impl Conversation {
             body: template.body.clone(),
             attachment: None,
         };
-        self.store_reply(who, &send, &serde_json::to_string(&[request])?)
+        self.store_reply(who, &send, None, &serde_json::to_string(&[request])?)
             .await
     }
 
@@ -490,9 +574,10 @@ impl Conversation {
         &self,
         who: &Participant,
         send: &SendMessage,
+        file: Option<protocol::Attachment>,
         requests: &str,
     ) -> std::result::Result<MessageAccepted, ApiError> {
-        let accepted = self.deliver(who, send, None, None)?;
+        let accepted = self.deliver(who, send, file, None)?;
         if !accepted.duplicate {
             self.log.hold_outgoing(accepted.message.seq, requests)?;
             self.state
@@ -554,7 +639,7 @@ impl Conversation {
         let summary = store::set_conversation_status(&db, &init.conversation_id, status)
             .await?
             .ok_or_else(ApiError::unknown_conversation)?;
-        crate::inbox::notify(&self.env, crate::inbox::DEFAULT_INBOX, &summary).await?;
+        crate::inbox::notify(&self.env, &summary).await?;
         if changed && status == ConversationStatus::Closed {
             let app = crate::config::App::new(self.env.clone())?;
             let messages = || {
@@ -636,8 +721,13 @@ impl Conversation {
         let after = http::after_param(req).unwrap_or(0);
         let WebSocketPair { client, server } = WebSocketPair::new()?;
         let (kind, id) = who.scope();
-        self.state
-            .accept_websocket_with_tags(&server, &[&format!("{kind}:{id}")]);
+        // The second tag keeps the public origin the socket came through, for the sends that
+        // arrive on it (a file on Messenger or WhatsApp is linked on it).
+        let origin = req.headers().get(ORIGIN_HEADER)?.unwrap_or_default();
+        self.state.accept_websocket_with_tags(
+            &server,
+            &[&format!("{kind}:{id}"), &format!("{ORIGIN_TAG}{origin}")],
+        );
         server.serialize_attachment(&who)?;
 
         // Replay in pages so a long history never builds one huge result in memory.

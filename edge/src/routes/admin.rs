@@ -4,17 +4,23 @@
 //! must come from our own origin, like every cookie-authenticated state change.
 
 use domain::chat_settings::update_chat_settings;
-use domain::connections::validate_new_connection;
+use domain::connections::{validate_new_connection, validate_token};
+use domain::meta::flow as meta_flow;
+use domain::meta::MetaChannel;
 use domain::sealed::{seal, NONCE_BYTES};
 use domain::Rejection;
-use protocol::api::{ConnectionList, ErrorCode, HousekeepingDone, NewConnection, TokenState};
+use protocol::api::{
+    ChannelFlow, ConnectionList, ErrorCode, HousekeepingDone, NewConnection, NewToken, TokenState,
+};
 use protocol::settings::{ChatSettings, RoutingRule};
-use worker::{Request, Response};
+use protocol::Channel;
+use worker::{Method, Request, Response};
 
 use super::agent::signed_in_admin;
 use crate::config::App;
 use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
+use crate::store::inboxes::Table;
 use crate::store::ConnectionRow;
 use crate::{http, secrets, store};
 
@@ -41,19 +47,7 @@ pub async fn put_settings(app: &App, mut req: Request, site_id: &str) -> ApiResu
         .await?
         .ok_or_else(unknown_site)?;
     let settings = update_chat_settings(&stored, &body)?;
-    if let RoutingRule::Members { agent_ids } = &settings.routing.rule {
-        let members = store::team::members(&app.db).await?;
-        if let Some(i) = agent_ids
-            .iter()
-            .position(|id| !members.iter().any(|m| m.id == *id))
-        {
-            return Err(Rejection::field(
-                &format!("routing.rule.agent_ids[{i}]"),
-                "is not a member of the team",
-            )
-            .into());
-        }
-    }
+    routing_names_real_ones(app, &settings.routing.rule).await?;
     let new_consent = settings.consent.version != stored.consent.version;
     if !store::put_chat_settings(&app.db, site_id, &settings, new_consent).await? {
         return Err(unknown_site());
@@ -62,6 +56,35 @@ pub async fn put_settings(app: &App, mut req: Request, site_id: &str) -> ApiResu
         .forget()
         .await;
     Ok(http::json(&settings, 200))
+}
+
+/// 400 naming `routing.rule.agent_ids[i]` or `routing.rule.team_ids[i]` when a rule names a
+/// member or team that does not exist.
+async fn routing_names_real_ones(app: &App, rule: &RoutingRule) -> ApiResult<()> {
+    if let RoutingRule::Members {
+        agent_ids,
+        team_ids,
+    } = rule
+    {
+        for (field, table, ids, what) in [
+            (
+                "agent_ids",
+                Table::Agents,
+                agent_ids,
+                "a member of the team",
+            ),
+            ("team_ids", Table::Teams, team_ids, "a team"),
+        ] {
+            if let Some(i) = store::inboxes::first_unknown(&app.db, table, ids).await? {
+                return Err(Rejection::field(
+                    &format!("routing.rule.{field}[{i}]"),
+                    &format!("is not {what}"),
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `GET /api/admin/sites/{site}/connections`.
@@ -84,9 +107,13 @@ pub async fn connect(app: &App, mut req: Request, site_id: &str) -> ApiResult<Re
             "Connections need the TOKEN_KEY secret (openssl rand -base64 32).",
         )
     })?;
-    if store::chat_settings(&app.db, site_id).await?.is_none() {
-        return Err(unknown_site());
-    }
+    let site_inbox = store::inboxes::site_inbox(&app.db, site_id)
+        .await?
+        .ok_or_else(unknown_site)?;
+    let inbox_id = match new.inbox_id {
+        Some(inbox) => super::inboxes::existing_inbox(app, "inbox_id", inbox).await?,
+        None => site_inbox,
+    };
     let id = secrets::new_id("mc")?;
     let nonce: [u8; NONCE_BYTES] = secrets::random_bytes(NONCE_BYTES)?
         .try_into()
@@ -101,6 +128,8 @@ pub async fn connect(app: &App, mut req: Request, site_id: &str) -> ApiResult<Re
         name: new.name,
         token_state: TokenState::Valid,
         created_at: store::now(),
+        inbox_id,
+        flow: "{}".to_owned(),
     };
     if !store::insert_connection(&app.db, &row).await? {
         return Err(ApiError::new(
@@ -109,6 +138,106 @@ pub async fn connect(app: &App, mut req: Request, site_id: &str) -> ApiResult<Re
         ));
     }
     Ok(http::json(&row.public(), 201))
+}
+
+/// `PUT /api/admin/sites/{site}/connections/{id}/flow` → 200 `Connection` with its flow
+/// (`domain::meta::flow`). A Messenger greeting that changed is set on the Page first
+/// (Messenger Profile API); when Meta does not take it, 502 `meta_unavailable` and nothing is
+/// stored.
+pub async fn set_flow(app: &App, mut req: Request, site_id: &str, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    signed_in_admin(app, &req).await?;
+    let body: ChannelFlow = http::read_json(&mut req).await?;
+    let mut connection = store::connections(&app.db, site_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "No such connection on this site."))?;
+    let channel = match connection.channel {
+        Channel::WhatsApp => MetaChannel::WhatsApp,
+        _ => MetaChannel::Messenger,
+    };
+    let mut flow = meta_flow::validate(&body, channel)?;
+    domain::routing::validate(&mut flow.routing)?;
+    routing_names_real_ones(app, &flow.routing.rule).await?;
+    if channel == MetaChannel::Messenger
+        && meta_flow::greeting_text(&flow) != meta_flow::greeting_text(&connection.flow())
+    {
+        set_greeting(app, &connection, &flow).await?;
+    }
+    let json = serde_json::to_string(&flow)?;
+    if !store::flow::set(&app.db, site_id, id, &json).await? {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            "No such connection on this site.",
+        ));
+    }
+    connection.flow = json;
+    Ok(http::json(&connection.public(), 200))
+}
+
+/// Sets (or removes) the Page's greeting through the Messenger Profile API.
+async fn set_greeting(app: &App, connection: &ConnectionRow, flow: &ChannelFlow) -> ApiResult<()> {
+    let token = app
+        .open_token(&connection.id, &connection.token_sealed)
+        .filter(|_| connection.token_state == TokenState::Valid)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::MetaUnavailable,
+                "The Page's token cannot be used: reconnect the Page, then set the greeting.",
+            )
+        })?;
+    let (method, body) = meta_flow::profile_request(flow);
+    let method = if method == "DELETE" {
+        Method::Delete
+    } else {
+        Method::Post
+    };
+    let url = format!(
+        "{}/{}/messenger_profile",
+        app.graph_api_base(),
+        connection.account_id
+    );
+    let (status, answer) = crate::replies::call(method, &url, &token, &body.to_string()).await;
+    match status {
+        Some(s) if (200..300).contains(&s) => Ok(()),
+        _ => Err(ApiError::new(
+            ErrorCode::MetaUnavailable,
+            format!(
+                "Meta did not take the greeting: {}",
+                answer.chars().take(300).collect::<String>()
+            ),
+        )),
+    }
+}
+
+/// `PUT /api/admin/sites/{site}/connections/{id}/token` → 200 `Connection`: the connection's
+/// new token, sealed like the first; the connection is valid again (replies failed for the
+/// old token stay failed).
+pub async fn replace_token(
+    app: &App,
+    mut req: Request,
+    site_id: &str,
+    id: &str,
+) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    signed_in_admin(app, &req).await?;
+    let body: NewToken = http::read_json(&mut req).await?;
+    let token = validate_token(&body.access_token)?;
+    let key = app.token_key().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotConfigured,
+            "Connections need the TOKEN_KEY secret (openssl rand -base64 32).",
+        )
+    })?;
+    let nonce: [u8; NONCE_BYTES] = secrets::random_bytes(NONCE_BYTES)?
+        .try_into()
+        .map_err(|_| ApiError::new(ErrorCode::Internal, "Randomness failed."))?;
+    let sealed = seal(&key, &nonce, id.as_bytes(), token.as_bytes());
+    let connection = store::replace_token(&app.db, site_id, id, &sealed)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "No such connection on this site."))?;
+    Ok(http::json(&connection.public(), 200))
 }
 
 /// `DELETE /api/admin/sites/{site}/connections/{id}`.

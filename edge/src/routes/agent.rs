@@ -11,8 +11,8 @@ use domain::search::{fts_query, like_pattern, QUERY_MAX_CHARS};
 use domain::throttle::{self, Limit, PER_ACCOUNT, PER_ADDRESS};
 use domain::Rejection;
 use protocol::api::{
-    Assign, ChangePassword, ConversationList, ErrorCode, Login, Mention, MentionList, MentionsSeen,
-    NewNote, Note, Role, SendMessage, SetAgentStatus,
+    AgentStatus, Assign, ChangePassword, ConversationList, ErrorCode, Login, Mention, MentionList,
+    MentionsSeen, NewNote, Note, Role, SendMessage, SetAgentStatus,
 };
 use protocol::frame::{AgentRef, SignedOut};
 use protocol::ConversationStatus;
@@ -148,9 +148,13 @@ pub(super) fn participant(agent: &AgentRow) -> Participant {
     }
 }
 
-pub(super) async fn conversation_exists(app: &App, id: &str) -> ApiResult<()> {
-    if store::conversation_exists(&app.db, id).await? {
-        Ok(())
+/// The signed-in agent, if conversation `id` is in an inbox they see; 401 when nobody is
+/// signed in, 404 `unknown_conversation` when it does not exist or is not theirs to see (the
+/// same answer, so ids of other inboxes' conversations cannot be probed).
+pub(super) async fn signed_in_to(app: &App, req: &Request, id: &str) -> ApiResult<AgentRow> {
+    let agent = signed_in(app, req).await?;
+    if store::conversation_visible(&app.db, id, &store::Viewer::of(&agent)).await? {
+        Ok(agent)
     } else {
         Err(ApiError::unknown_conversation())
     }
@@ -214,14 +218,7 @@ pub async fn sign_out_everywhere(app: &App, req: &Request) -> ApiResult<Response
     http::require_same_origin(req)?;
     let agent = signed_in(app, req).await?;
     store::team::end_sessions(&app.db, &agent.id).await?;
-    crate::inbox::sign_out(
-        &app.inboxes,
-        crate::inbox::DEFAULT_INBOX,
-        &agent.id,
-        SignedOut::Everywhere,
-        None,
-    )
-    .await?;
+    crate::inbox::sign_out(&app.inboxes, &agent.id, SignedOut::Everywhere, None).await?;
     let response = http::no_content();
     response
         .headers()
@@ -246,7 +243,6 @@ pub async fn change_password(app: &App, mut req: Request) -> ApiResult<Response>
     store::team::set_password(&app.db, &agent.id, &hash, &session).await?;
     crate::inbox::sign_out(
         &app.inboxes,
-        crate::inbox::DEFAULT_INBOX,
         &agent.id,
         SignedOut::Everywhere,
         Some(&session),
@@ -272,12 +268,16 @@ pub async fn set_status(app: &App, mut req: Request) -> ApiResult<Response> {
 
 /// `GET /api/agent/conversations`, or with `?q=` the conversations whose messages contain every
 /// word (the last may be a word's start), or whose visitor's name or e-mail, or Meta contact's
-/// name, contains the text (`domain::search`).
+/// name, contains the text (`domain::search`); only in the inboxes the agent sees, and with
+/// `?inbox=` only in that one.
 pub async fn list(app: &App, req: &Request) -> ApiResult<Response> {
-    signed_in(app, req).await?;
+    let agent = signed_in(app, req).await?;
+    let viewer = store::Viewer::of(&agent);
+    let inbox = http::query_param(req, "inbox").filter(|i| !i.is_empty());
+    let inbox = inbox.as_deref();
     let query = http::query_param(req, "q").filter(|q| !q.trim().is_empty());
     let conversations = match query {
-        None => store::list_conversations(&app.db, 200).await?,
+        None => store::list_conversations(&app.db, &viewer, inbox, 200).await?,
         Some(q) if q.chars().count() > QUERY_MAX_CHARS => {
             return Err(Rejection::field(
                 "q",
@@ -286,8 +286,15 @@ pub async fn list(app: &App, req: &Request) -> ApiResult<Response> {
             .into())
         }
         Some(q) => {
-            store::search_conversations(&app.db, fts_query(&q).as_deref(), &like_pattern(&q), 50)
-                .await?
+            store::search_conversations(
+                &app.db,
+                &viewer,
+                inbox,
+                fts_query(&q).as_deref(),
+                &like_pattern(&q),
+                50,
+            )
+            .await?
         }
     };
     Ok(http::json(&ConversationList { conversations }, 200))
@@ -295,18 +302,23 @@ pub async fn list(app: &App, req: &Request) -> ApiResult<Response> {
 
 pub async fn history(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     let after = http::after_param(&req)?;
-    signed_in(app, &req).await?;
-    conversation_exists(app, id).await?;
+    signed_in_to(app, &req, id).await?;
     relay::history(app, id, after).await
 }
 
 pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
-    let agent = signed_in(app, &req).await?;
-    conversation_exists(app, id).await?;
+    let agent = signed_in_to(app, &req, id).await?;
     let body: SendMessage = http::read_json(&mut req).await?;
     let body = validate_send(&body)?;
-    relay::send(app, id, &participant(&agent), &body).await
+    relay::send(
+        app,
+        Some(&http::own_origin(&req)?),
+        id,
+        &participant(&agent),
+        &body,
+    )
+    .await
 }
 
 /// `POST /api/agent/conversations/{id}/close` and `/reopen`.
@@ -317,8 +329,7 @@ pub async fn set_conversation_status(
     status: ConversationStatus,
 ) -> ApiResult<Response> {
     http::require_same_origin(req)?;
-    signed_in(app, req).await?;
-    conversation_exists(app, id).await?;
+    signed_in_to(app, req, id).await?;
     let response = relay::set_status(app, id, status).await?;
     // An assignee's count of open conversations changed: capacity may have.
     Entry::presence(&http::own_origin(req)?).forget().await;
@@ -330,15 +341,15 @@ pub async fn set_conversation_status(
 /// told in their inbox unless they wrote it.
 pub async fn add_note(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
-    let agent = signed_in(app, &req).await?;
-    conversation_exists(app, id).await?;
+    let agent = signed_in_to(app, &req, id).await?;
     let new: NewNote = http::read_json(&mut req).await?;
     let valid = validate_send(&SendMessage {
         client_id: new.client_id,
         body: new.body,
         attachment: None,
     })?;
-    let members = store::team::members(&app.db).await?;
+    // Only members who see the conversation can be mentioned in it.
+    let members = store::team::members_seeing(&app.db, id).await?;
     let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
     let mentions: Vec<AgentRef> = domain::text::mentions(&valid.body, &names)
         .into_iter()
@@ -372,15 +383,14 @@ pub async fn add_note(app: &App, mut req: Request, id: &str) -> ApiResult<Respon
         note,
     };
     if !told.is_empty() {
-        crate::inbox::mention(&app.inboxes, crate::inbox::DEFAULT_INBOX, &told, &mention).await?;
+        crate::inbox::mention(&app.inboxes, &told, &mention).await?;
     }
     Ok(http::json(&mention.note, status))
 }
 
 /// `GET /api/agent/conversations/{id}/notes` → `NoteList`.
 pub async fn notes(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
-    signed_in(app, req).await?;
-    conversation_exists(app, id).await?;
+    signed_in_to(app, req, id).await?;
     relay::notes(app, id).await
 }
 
@@ -400,29 +410,44 @@ pub async fn mentions_seen(app: &App, mut req: Request) -> ApiResult<Response> {
     Ok(http::no_content())
 }
 
-/// `PUT /api/agent/conversations/{id}/assignee` → 200 with the row: any member may assign a
-/// conversation to any member (or unassign it); the change is pushed to every inbox.
+/// `PUT /api/agent/conversations/{id}/assignee` → 200 with the row: any member who sees the
+/// conversation may assign it to any member who sees it too (or unassign it); the change is
+/// pushed to everyone who sees its inbox. A member given it while away (their toggle on away,
+/// or no inbox open) is told by e-mail.
 pub async fn assign(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
-    signed_in(app, &req).await?;
+    let me = signed_in_to(app, &req, id).await?;
     let body: Assign = http::read_json(&mut req).await?;
     let Some(summary) = store::assign(&app.db, id, body.agent_id.as_deref()).await? else {
-        conversation_exists(app, id).await?;
-        return Err(ApiError::new(
-            ErrorCode::UnknownAgent,
-            "No member of the team has that id.",
-        ));
+        return Err(match &body.agent_id {
+            Some(agent) if store::team::agent(&app.db, agent).await?.is_some() => {
+                Rejection::field("agent_id", "names a member who does not see this inbox").into()
+            }
+            _ => ApiError::new(
+                ErrorCode::UnknownAgent,
+                "No member of the team has that id.",
+            ),
+        });
     };
-    crate::inbox::notify(app.env(), crate::inbox::DEFAULT_INBOX, &summary).await?;
-    Entry::presence(&http::own_origin(&req)?).forget().await;
+    crate::inbox::notify(app.env(), &summary).await?;
+    let origin = http::own_origin(&req)?;
+    Entry::presence(&origin).forget().await;
+    if let Some(to) = summary.assignee_id.as_deref().filter(|to| *to != me.id) {
+        if let Some(agent) = store::team::agent(&app.db, to).await? {
+            let present = crate::inbox::present_agents(&app.inboxes).await?;
+            if agent.status == AgentStatus::Away || !present.contains(&agent.id) {
+                crate::mail::notify_assignment(app, id, &agent, Some(&me.name), Some(&origin))
+                    .await;
+            }
+        }
+    }
     Ok(http::json(&summary, 200))
 }
 
 pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
     let after = http::after_param(&req)?;
-    let agent = signed_in(app, &req).await?;
-    conversation_exists(app, id).await?;
+    let agent = signed_in_to(app, &req, id).await?;
     relay::socket(app, &req, id, &participant(&agent), after, None).await
 }
 
@@ -446,7 +471,7 @@ pub async fn inbox_socket(app: &App, req: Request) -> ApiResult<Response> {
 /// in that conversation, within the site's kinds and size (also when its widget takes none).
 pub async fn upload(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
-    let agent = signed_in(app, &req).await?;
+    let agent = signed_in_to(app, &req, id).await?;
     let site_id = store::conversation_site(&app.db, id)
         .await?
         .ok_or_else(ApiError::unknown_conversation)?;
@@ -460,7 +485,6 @@ pub async fn upload(app: &App, req: Request, id: &str) -> ApiResult<Response> {
 
 /// `GET /api/agent/conversations/{id}/attachments/{file}`.
 pub async fn attachment(app: &App, req: &Request, id: &str, file: &str) -> ApiResult<Response> {
-    signed_in(app, req).await?;
-    conversation_exists(app, id).await?;
+    signed_in_to(app, req, id).await?;
     files::serve(app, id, file).await
 }

@@ -8,12 +8,12 @@
 //! conversation's Durable Object, `store::claim_attachment`), so a visitor's very first message
 //! can be a file. Unclaimed uploads are kept but never served.
 
-use domain::files::{check_size, check_upload, content_disposition};
+use domain::files::{check_size, check_upload, content_disposition, link_valid};
 use protocol::api::ErrorCode;
 use protocol::Attachment;
 use worker::{Request, Response};
 
-use crate::config::App;
+use crate::config::{App, TOKEN_KEY};
 use crate::error::{ApiError, ApiResult};
 use crate::{http, secrets, store};
 
@@ -62,6 +62,33 @@ pub async fn upload(
 
 /// File `id` of conversation `conversation_id`, for a caller already known to be one of its
 /// participants.
+/// `GET /files/{conversation}/{file}?expires=MS&signature=HEX`: a file an agent sent on
+/// Messenger or WhatsApp, for Meta to fetch, by its signed, expiring link
+/// (`domain::files::file_link`); 403 for a wrong or expired link, whatever the file.
+pub async fn serve_linked(
+    app: &App,
+    req: &Request,
+    conversation_id: &str,
+    id: &str,
+) -> ApiResult<Response> {
+    let key = app.secret(TOKEN_KEY).unwrap_or_default();
+    let valid = link_valid(
+        key.as_bytes(),
+        conversation_id,
+        id,
+        http::query_param(req, "expires").as_deref(),
+        http::query_param(req, "signature").as_deref(),
+        store::now(),
+    );
+    if !valid {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "This file link is not valid, or it has expired.",
+        ));
+    }
+    serve(app, conversation_id, id).await
+}
+
 pub async fn serve(app: &App, conversation_id: &str, id: &str) -> ApiResult<Response> {
     let not_found = || ApiError::new(ErrorCode::NotFound, "No such file in this conversation.");
     let (site_id, file) = store::conversation_attachment(&app.db, conversation_id, id)

@@ -6,6 +6,7 @@ mod agent;
 mod avatars;
 mod files;
 mod identity;
+mod inboxes;
 mod pages;
 pub(crate) mod relay;
 mod reports;
@@ -96,6 +97,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Put, ["api", "agent", "conversations", id, "visitor"]) => {
             visitor::set_details(&app, req, id).await
         }
+        (Method::Post, ["api", "agent", "conversations", id, "contact"]) => {
+            visitor::make_contact(&app, &req, id).await
+        }
         (Method::Post, ["api", "agent", "conversations", id, "transcript"]) => {
             visitor::send_transcript(&app, req, id).await
         }
@@ -134,6 +138,31 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             agent::attachment(&app, &req, id, file).await
         }
         (Method::Get, ["api", "agent", "inbox", "socket"]) => agent::inbox_socket(&app, req).await,
+        (Method::Put, ["api", "agent", "conversations", id, "inbox"]) => {
+            inboxes::move_conversation(&app, req, id).await
+        }
+        (Method::Get, ["api", "agent", "inboxes"]) => inboxes::list(&app, &req).await,
+        (Method::Get, ["api", "agent", "teams"]) => inboxes::teams(&app, &req).await,
+        (Method::Post, ["api", "admin", "inboxes"]) => inboxes::create(&app, req).await,
+        (Method::Put, ["api", "admin", "inboxes", id]) => inboxes::update(&app, req, id).await,
+        (Method::Delete, ["api", "admin", "inboxes", id]) => inboxes::delete(&app, &req, id).await,
+        (Method::Post, ["api", "admin", "teams"]) => inboxes::create_team(&app, req).await,
+        (Method::Put, ["api", "admin", "teams", id]) => inboxes::update_team(&app, req, id).await,
+        (Method::Delete, ["api", "admin", "teams", id]) => {
+            inboxes::delete_team(&app, &req, id).await
+        }
+        (Method::Put, ["api", "admin", "sites", site, "inbox"]) => {
+            inboxes::set_site_inbox(&app, req, site).await
+        }
+        (Method::Put, ["api", "admin", "sites", site, "connections", id, "token"]) => {
+            admin::replace_token(&app, req, site, id).await
+        }
+        (Method::Put, ["api", "admin", "sites", site, "connections", id, "flow"]) => {
+            admin::set_flow(&app, req, site, id).await
+        }
+        (Method::Put, ["api", "admin", "sites", site, "connections", id, "inbox"]) => {
+            inboxes::set_connection_inbox(&app, req, site, id).await
+        }
 
         (Method::Get, ["api", "admin", "sites", site, "settings"]) => {
             admin::settings(&app, &req, site).await
@@ -187,7 +216,11 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             webhooks::receive(&app, req, MetaChannel::WhatsApp).await
         }
 
+        (Method::Get, ["files", conversation, file]) => {
+            files::serve_linked(&app, &req, conversation, file).await
+        }
         (Method::Get, ["widget", "frame"]) => pages::frame(&app, &req).await,
+
         (Method::Get, ["inbox"]) => Ok(pages::inbox()),
         (Method::Get, [""]) => Ok(pages::home(&req)),
         (Method::Get, ["favicon.ico" | "favicon.svg"]) => Ok(pages::icon()),
@@ -218,7 +251,15 @@ fn known_api_path(segments: &[&str]) -> bool {
             | [
                 "api",
                 "agent",
-                "session" | "sessions" | "me" | "conversations" | "team" | "mentions" | "snippets",
+                "session"
+                    | "sessions"
+                    | "me"
+                    | "conversations"
+                    | "team"
+                    | "mentions"
+                    | "snippets"
+                    | "inboxes"
+                    | "teams",
                 ..
             ]
             | ["api", "avatars", _, _]
@@ -228,13 +269,13 @@ fn known_api_path(segments: &[&str]) -> bool {
                 "admin",
                 "sites",
                 _,
-                "settings" | "connections" | "identity",
+                "settings" | "connections" | "identity" | "inbox",
                 ..
             ]
             | [
                 "api",
                 "admin",
-                "housekeeping" | "invitations" | "agents" | "reports",
+                "housekeeping" | "invitations" | "agents" | "reports" | "inboxes" | "teams",
                 ..
             ]
             | ["api", "invitations", "current" | "accept"]

@@ -22,9 +22,10 @@ const FRAME_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval
     style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; font-src 'self'; \
     base-uri 'none'; form-action 'none'; frame-ancestors ";
 
+/// `frame-src 'self'`: the Settings page previews the widget in its own frame.
 const INBOX_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self'; connect-src 'self'; img-src 'self' data:; font-src 'self'; \
-    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 fn page(html: &str, csp: &str) -> Response {
     let headers = Headers::new();

@@ -56,16 +56,21 @@ pub async fn init(app: &App, init: &Init) -> ApiResult<()> {
 /// Stores a send; the object's response (201/200 `MessageAccepted`, or an error) is passed on.
 pub async fn send(
     app: &App,
+    origin: Option<&str>,
     conversation_id: &str,
     who: &Participant,
     send: &SendMessage,
 ) -> ApiResult<Response> {
+    let headers = Headers::new();
+    if let Some(origin) = origin {
+        headers.set(crate::conversation::ORIGIN_HEADER, origin)?;
+    }
     let req = request(
         Method::Post,
         "/messages",
         Some(who),
         Some(serde_json::to_string(send)?),
-        Headers::new(),
+        headers,
     )?;
     Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
 }
@@ -189,6 +194,10 @@ pub async fn socket(
     if let Some(p) = subprotocol {
         headers.set(SUBPROTOCOL_HEADER, p)?;
     }
+    headers.set(
+        crate::conversation::ORIGIN_HEADER,
+        &http::own_origin(original)?,
+    )?;
     let req = request(
         Method::Get,
         &format!("/socket?after={after}"),
@@ -228,10 +237,7 @@ pub async fn inbox_socket(
     headers.set(crate::inbox::SESSION_HEADER, session)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
-    let stub = app
-        .inboxes
-        .id_from_name(crate::inbox::DEFAULT_INBOX)?
-        .get_stub()?;
+    let stub = app.inboxes.id_from_name(crate::inbox::HUB)?.get_stub()?;
     Ok(stub
         // On the Worker's own origin, which the object keeps to key the edge cache it clears.
         .fetch_with_request(Request::new_with_init(

@@ -1,6 +1,6 @@
 //! `GET /api/admin/reports`: conversations started, first response and time to close (median
 //! and 90th percentile), started per day in the site's time zone, and who answered, for a
-//! period and optionally one channel. Admins only.
+//! period and optionally one channel and one inbox (`?inbox=`). Admins only.
 
 use domain::reports::{durations, per_day, validate_period};
 use domain::Rejection;
@@ -10,6 +10,7 @@ use worker::{Request, Response};
 use super::agent::signed_in_admin;
 use crate::config::App;
 use crate::error::ApiResult;
+use crate::store::reports::Scope;
 use crate::{http, store};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -36,11 +37,15 @@ pub async fn report(app: &App, req: &Request) -> ApiResult<Response> {
     if !matches!(channel.as_str(), "" | "chat" | "messenger" | "whatsapp") {
         return Err(Rejection::field("channel", "must be chat, messenger or whatsapp").into());
     }
-    let channel = channel.as_str();
+    let inbox = http::query_param(req, "inbox").unwrap_or_default();
+    let scope = Scope {
+        channel: &channel,
+        inbox: &inbox,
+    };
     let site = store::first_site_settings(&app.db).await?;
     let tz = domain::reports::zone(site.as_ref());
-    let started = store::reports::started(&app.db, from, to, channel).await?;
-    let closed = store::reports::closed(&app.db, from, to, channel).await?;
+    let started = store::reports::started(&app.db, from, to, &scope).await?;
+    let closed = store::reports::closed(&app.db, from, to, &scope).await?;
     let created: Vec<i64> = started.iter().map(|t| t.created_at).collect();
     let report = Report {
         from,
@@ -60,7 +65,7 @@ pub async fn report(app: &App, req: &Request) -> ApiResult<Response> {
                 .filter_map(|t| t.closed_at.map(|c| c - t.created_at))
                 .collect(),
         ),
-        agents: store::reports::agents(&app.db, from, to, channel).await?,
+        agents: store::reports::agents(&app.db, from, to, &scope).await?,
     };
     Ok(http::json(&report, 200))
 }

@@ -21,6 +21,7 @@ use domain::targeting::{self, Device};
 use domain::widget_config::public_config;
 use protocol::api::ErrorCode;
 use protocol::settings::AvailabilityMode;
+use serde::{Deserialize, Serialize};
 use worker::{Request, Response};
 
 use crate::config::App;
@@ -55,10 +56,13 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
         // 24/7 does not depend on who is there; save the lookups.
         AvailabilityMode::AlwaysOn => (Vec::new(), Source::Hit),
         _ => {
-            let (candidates, source) = Entry::presence(&origin)
-                .get_or_load(async { candidates(app).await.map(Some) })
+            let (presence, source) = Entry::presence(&origin)
+                .get_or_load(async { presence(app).await.map(Some) })
                 .await?;
-            (candidates.unwrap_or_default(), source)
+            (
+                presence.map(|p| p.of_site(site_id)).unwrap_or_default(),
+                source,
+            )
         }
     };
     // Only the members the routing rule names make the channel available.
@@ -133,9 +137,33 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     Ok(response)
 }
 
-/// Every member's presence, chat limit and open assigned conversations (the routing rule then
-/// picks whose count, per site).
-async fn candidates(app: &App) -> worker::Result<Vec<Candidate>> {
-    let present = inbox::present_agents(&app.inboxes, inbox::DEFAULT_INBOX).await?;
-    store::routing_candidates(&app.db, &present).await
+/// Every member's presence, chat limit, open assigned conversations and inboxes, with the
+/// inbox each site's chat delivers to: cached as one entry for every site, and deleted whenever
+/// any of it changes.
+#[derive(Serialize, Deserialize)]
+struct Presence {
+    candidates: Vec<Candidate>,
+    /// (site id, inbox id) of every site.
+    site_inboxes: Vec<(String, String)>,
+}
+
+impl Presence {
+    /// The members of the site's inbox (the routing rule then picks whose count).
+    fn of_site(self, site_id: &str) -> Vec<Candidate> {
+        let Some((_, inbox)) = self.site_inboxes.iter().find(|(site, _)| site == site_id) else {
+            return Vec::new();
+        };
+        self.candidates
+            .into_iter()
+            .filter(|c| c.inbox_ids.contains(inbox))
+            .collect()
+    }
+}
+
+async fn presence(app: &App) -> worker::Result<Presence> {
+    let present = inbox::present_agents(&app.inboxes).await?;
+    Ok(Presence {
+        candidates: store::routing_candidates(&app.db, None, &present).await?,
+        site_inboxes: store::inboxes::site_inboxes(&app.db).await?,
+    })
 }

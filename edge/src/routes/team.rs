@@ -8,7 +8,7 @@ use domain::credentials::{bearer_token, token_digest};
 use domain::team::{invitation_url, validate_acceptance, validate_chat_limit, validate_invitation};
 use protocol::api::{
     AcceptInvitation, AgentStatus, ErrorCode, InvitationCreated, InvitationList, InvitationPreview,
-    NewInvitation, SetChatLimit, SetRole, Team,
+    Members, NewInvitation, SetChatLimit, SetRole,
 };
 use protocol::frame::SignedOut;
 use protocol::limits::INVITATION_TTL_MS;
@@ -19,6 +19,7 @@ use super::avatars;
 use crate::config::App;
 use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
+use crate::store::inboxes::Table;
 use crate::store::team::{self as store_team, Accepted, Guarded};
 use crate::store::{self, AgentRow};
 use crate::{http, inbox, secrets};
@@ -53,7 +54,7 @@ pub async fn members(app: &App, req: &Request) -> ApiResult<Response> {
         .iter()
         .map(AgentRow::profile)
         .collect();
-    Ok(http::json(&Team { members }, 200))
+    Ok(http::json(&Members { members }, 200))
 }
 
 /// `POST /api/admin/invitations` → 201 [`InvitationCreated`].
@@ -62,6 +63,10 @@ pub async fn invite(app: &App, mut req: Request) -> ApiResult<Response> {
     let admin = signed_in_admin(app, &req).await?;
     let body: NewInvitation = http::read_json(&mut req).await?;
     let valid = validate_invitation(&body)?;
+    super::inboxes::all_exist(app, "inbox_ids", Table::Inboxes, &valid.inbox_ids).await?;
+    super::inboxes::all_exist(app, "team_ids", Table::Teams, &valid.team_ids).await?;
+    let inbox_ids = serde_json::to_string(&valid.inbox_ids)?;
+    let team_ids = serde_json::to_string(&valid.team_ids)?;
     let token = secrets::new_token()?;
     let id = secrets::new_id("i")?;
     let now = store::now();
@@ -76,6 +81,8 @@ pub async fn invite(app: &App, mut req: Request) -> ApiResult<Response> {
             invited_by: &admin.id,
             at: now,
             expires_at: now + INVITATION_TTL_MS,
+            inbox_ids: &inbox_ids,
+            team_ids: &team_ids,
         },
     )
     .await?
@@ -119,7 +126,11 @@ pub async fn set_role(app: &App, mut req: Request, id: &str) -> ApiResult<Respon
     signed_in_admin(app, &req).await?;
     let body: SetRole = http::read_json(&mut req).await?;
     match store_team::set_role(&app.db, id, body.role).await? {
-        Guarded::Done(agent) => Ok(http::json(&agent.profile(), 200)),
+        Guarded::Done(agent) => {
+            // Admins see every inbox; agents only theirs.
+            inbox::access_changed(&app.inboxes).await?;
+            Ok(http::json(&agent.profile(), 200))
+        }
         Guarded::LastAdmin => Err(last_admin()),
         Guarded::Unknown => Err(unknown_agent()),
     }
@@ -150,14 +161,7 @@ pub async fn remove(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
         Guarded::Unknown => return Err(unknown_agent()),
     };
     avatars::forget(app, id, avatar).await;
-    inbox::sign_out(
-        &app.inboxes,
-        inbox::DEFAULT_INBOX,
-        id,
-        SignedOut::Removed,
-        None,
-    )
-    .await?;
+    inbox::sign_out(&app.inboxes, id, SignedOut::Removed, None).await?;
     // They no longer count towards availability.
     Entry::presence(&http::own_origin(req)?).forget().await;
     Ok(http::no_content())

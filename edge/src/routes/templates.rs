@@ -12,7 +12,7 @@ use protocol::api::{ErrorCode, TokenState};
 use protocol::reply::{SendTemplate, TemplateList, WhatsAppTemplate};
 use worker::{Fetch, Headers, Method, Request, RequestInit, Response};
 
-use super::agent::{conversation_exists, participant, signed_in};
+use super::agent::{participant, signed_in_to};
 use super::relay;
 use crate::config::App;
 use crate::conversation::TemplateToStore;
@@ -21,8 +21,7 @@ use crate::{http, store};
 
 /// `GET /api/agent/conversations/{id}/templates`.
 pub async fn list(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
-    signed_in(app, req).await?;
-    conversation_exists(app, id).await?;
+    signed_in_to(app, req, id).await?;
     let templates = fetch(app, id).await?;
     Ok(http::json(&TemplateList { templates }, 200))
 }
@@ -30,8 +29,7 @@ pub async fn list(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
 /// `POST /api/agent/conversations/{id}/template`.
 pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
-    let agent = signed_in(app, &req).await?;
-    conversation_exists(app, id).await?;
+    let agent = signed_in_to(app, &req, id).await?;
     let body: SendTemplate = http::read_json(&mut req).await?;
     domain::message::validate_client_id(&body.client_id)?;
     let templates = fetch(app, id).await?;

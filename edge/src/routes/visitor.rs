@@ -8,7 +8,7 @@ use protocol::api::{EmailList, ErrorCode, SendTranscript, VisitorDetails};
 use protocol::reply::DeliveryList;
 use worker::{Request, Response};
 
-use super::agent::signed_in;
+use super::agent::signed_in_to;
 use crate::config::App;
 use crate::error::{ApiError, ApiResult};
 use crate::{http, mail, store};
@@ -25,8 +25,31 @@ fn not_a_chat() -> ApiError {
 
 /// `GET /api/agent/conversations/{id}/visitor`.
 pub async fn details(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
-    signed_in(app, req).await?;
-    let details = store::mail::visitor_details(&app.db, id)
+    let agent = signed_in_to(app, req, id).await?;
+    let details = store::mail::visitor_details(&app.db, id, &store::Viewer::of(&agent))
+        .await?
+        .ok_or_else(not_a_chat)?;
+    Ok(http::json(&details, 200))
+}
+
+/// `POST /api/agent/conversations/{id}/contact` → 200 `VisitorDetails`: the chat's visitor
+/// becomes a contact; they need a name or an e-mail first (400 `invalid_field` naming them).
+pub async fn make_contact(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(req)?;
+    let agent = signed_in_to(app, req, id).await?;
+    let viewer = store::Viewer::of(&agent);
+    let known = store::mail::visitor_details(&app.db, id, &viewer)
+        .await?
+        .ok_or_else(not_a_chat)?;
+    if known.name.is_none() && known.email.is_none() && known.verified_email.is_none() {
+        return Err(Rejection::field(
+            "name",
+            "or an e-mail is needed first: save what you know of the visitor",
+        )
+        .into());
+    }
+    store::mail::make_contact(&app.db, id, store::now()).await?;
+    let details = store::mail::visitor_details(&app.db, id, &viewer)
         .await?
         .ok_or_else(not_a_chat)?;
     Ok(http::json(&details, 200))
@@ -36,7 +59,7 @@ pub async fn details(app: &App, req: &Request, id: &str) -> ApiResult<Response> 
 /// unknown) → the details as stored.
 pub async fn set_details(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
-    signed_in(app, &req).await?;
+    let agent = signed_in_to(app, &req, id).await?;
     let body: VisitorDetails = http::read_json(&mut req).await?;
     let name = match body.name.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -46,10 +69,18 @@ pub async fn set_details(app: &App, mut req: Request, id: &str) -> ApiResult<Res
         None | Some("") => None,
         Some(email) => Some(normalise_email(email)?),
     };
-    if !store::mail::set_visitor_details(&app.db, id, name.as_deref(), email.as_deref()).await? {
+    if let Some(owner) = &body.owner_id {
+        if store::team::agent(&app.db, owner).await?.is_none() {
+            return Err(Rejection::field("owner_id", "is not a member of the team").into());
+        }
+    }
+    let owner = body.owner_id.as_deref();
+    if !store::mail::set_visitor_details(&app.db, id, name.as_deref(), email.as_deref(), owner)
+        .await?
+    {
         return Err(not_a_chat());
     }
-    let details = store::mail::visitor_details(&app.db, id)
+    let details = store::mail::visitor_details(&app.db, id, &store::Viewer::of(&agent))
         .await?
         .ok_or_else(not_a_chat)?;
     Ok(http::json(&details, 200))
@@ -58,7 +89,7 @@ pub async fn set_details(app: &App, mut req: Request, id: &str) -> ApiResult<Res
 /// `POST /api/agent/conversations/{id}/transcript` → 202 with the queued `EmailRecord`.
 pub async fn send_transcript(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
-    let agent = signed_in(app, &req).await?;
+    let agent = signed_in_to(app, &req, id).await?;
     let body: SendTranscript = http::read_json(&mut req).await?;
     let to = normalise_email(&body.to)
         .map_err(|_| Rejection::field("to", "is not an e-mail address"))?;
@@ -87,7 +118,7 @@ pub async fn send_transcript(app: &App, mut req: Request, id: &str) -> ApiResult
 
 /// `GET /api/agent/conversations/{id}/emails`.
 pub async fn emails(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
-    signed_in(app, req).await?;
+    signed_in_to(app, req, id).await?;
     let emails = store::mail::emails(&app.db, id).await?;
     Ok(http::json(&EmailList { emails }, 200))
 }
@@ -95,7 +126,7 @@ pub async fn emails(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
 /// `GET /api/agent/conversations/{id}/deliveries`: what became of each reply on Messenger or
 /// WhatsApp (empty for a website chat).
 pub async fn deliveries(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
-    signed_in(app, req).await?;
+    signed_in_to(app, req, id).await?;
     let deliveries = store::replies::deliveries(&app.db, id).await?;
     Ok(http::json(&DeliveryList { deliveries }, 200))
 }

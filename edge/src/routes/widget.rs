@@ -21,6 +21,9 @@ use crate::participant::Participant;
 use crate::store::{self, NewConversation, VisitorRow};
 use crate::{http, secrets};
 
+/// The most of a `User-Agent` kept with a conversation.
+const USER_AGENT_MAX_CHARS: usize = 300;
+
 /// The subprotocol a widget socket speaks.
 const SUBPROTOCOL: &str = "porchlight.v1";
 const BEARER_SUBPROTOCOL: &str = "bearer.";
@@ -146,6 +149,11 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
         .as_deref()
         .or_else(|| browser.as_deref().and_then(first_language))
         .filter(|l| l.len() <= 35 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    // Kept short: enough to tell a browser and system apart.
+    let user_agent = req
+        .headers()
+        .get("user-agent")?
+        .map(|ua| ua.chars().take(USER_AGENT_MAX_CHARS).collect::<String>());
     batch.push(store::insert_conversation(
         &app.db,
         &NewConversation {
@@ -157,6 +165,7 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
             locale,
             consent,
             at: now,
+            user_agent: user_agent.as_deref(),
         },
     )?);
     app.db.batch(batch).await?;
@@ -171,7 +180,14 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
     )
     .await?;
     let who = Participant::Visitor { visitor_id };
-    let mut stored = relay::send(app, &conversation_id, &who, &first).await?;
+    let mut stored = relay::send(
+        app,
+        Some(&http::own_origin(&req)?),
+        &conversation_id,
+        &who,
+        &first,
+    )
+    .await?;
     if !(200..300).contains(&stored.status_code()) {
         return Ok(stored);
     }
@@ -205,7 +221,7 @@ pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> 
     let who = Participant::Visitor {
         visitor_id: visitor.id,
     };
-    relay::send(app, id, &who, &body).await
+    relay::send(app, Some(&http::own_origin(&req)?), id, &who, &body).await
 }
 
 /// `POST /api/widget/uploads?site=SITE&name=NAME`: a file for the visitor's next message. A

@@ -57,9 +57,10 @@ pub async fn visitor_by_identity(
 pub async fn link(db: &D1Database, visitor_id: &str, identity: &str) -> Result<bool> {
     let result = stmt(
         db,
-        "UPDATE visitors SET identity = ?2, email = COALESCE(email, ?2) \
+        "UPDATE visitors SET identity = ?2, email = COALESCE(email, ?2), \
+         contact_at = COALESCE(contact_at, ?3) \
          WHERE id = ?1 AND identity IS NULL",
-        &[text(visitor_id), text(identity)],
+        &[text(visitor_id), text(identity), num(super::now())],
     )?
     .run()
     .await?;

@@ -1,41 +1,91 @@
 //! The visitor's details agents fill in, and the record of e-mails sent from conversations.
 
-use protocol::api::{EmailKind, EmailRecord, EmailStatus, VisitorDetails};
+use protocol::api::{EmailKind, EmailRecord, EmailStatus, PastConversation, VisitorDetails};
 use protocol::Millis;
 use serde::Deserialize;
 use worker::{D1Database, Result};
 
-use super::{changes, num, opt_text, stmt, text};
+use super::{changes, num, opt_text, stmt, text, Viewer};
 
-/// The chat's visitor as the team knows them, with where the chat started; `None` when the
-/// conversation is not a website chat (or does not exist).
+/// The chat's visitor as the team knows them, with where the chat started and their other
+/// conversations that `viewer` sees; `None` when the conversation is not a website chat (or
+/// does not exist).
 pub async fn visitor_details(
     db: &D1Database,
     conversation_id: &str,
+    viewer: &Viewer<'_>,
 ) -> Result<Option<VisitorDetails>> {
-    stmt(
+    #[derive(Deserialize)]
+    struct Row {
+        name: Option<String>,
+        email: Option<String>,
+        verified_email: Option<String>,
+        page_url: Option<String>,
+        referrer: Option<String>,
+        locale: Option<String>,
+        user_agent: Option<String>,
+        contact: i64,
+        owner_id: Option<String>,
+        /// A JSON array of `PastConversation`s.
+        previous: String,
+    }
+    let row: Option<Row> = stmt(
         db,
-        "SELECT v.name, v.email, v.identity AS verified_email, c.page_url, c.referrer, c.locale \
-         FROM conversations c \
-         JOIN visitors v ON v.id = c.visitor_id WHERE c.id = ?1",
-        &[text(conversation_id)],
+        &format!(
+            "SELECT v.name, v.email, v.identity AS verified_email, c.page_url, c.referrer, \
+             c.locale, c.user_agent, v.contact_at IS NOT NULL AS contact, v.owner_id, \
+             (SELECT json_group_array(json_object('id', p.id, 'created_at', p.created_at, \
+                 'status', p.status, 'preview', COALESCE(p.last_message_preview, ''))) FROM \
+                 (SELECT * FROM conversations p WHERE p.visitor_id = c.visitor_id AND p.id != c.id \
+                  AND p.last_seq > 0 AND {} ORDER BY p.created_at DESC LIMIT 20) p) AS previous \
+             FROM conversations c \
+             JOIN visitors v ON v.id = c.visitor_id WHERE c.id = ?1",
+            viewer.sees("p.inbox_id", 2)
+        ),
+        &[
+            text(conversation_id),
+            viewer.admin_arg(),
+            text(viewer.agent_id),
+        ],
     )?
     .first(None)
-    .await
+    .await?;
+    row.map(|r| {
+        Ok(VisitorDetails {
+            name: r.name,
+            email: r.email,
+            verified_email: r.verified_email,
+            page_url: r.page_url,
+            referrer: r.referrer,
+            locale: r.locale,
+            user_agent: r.user_agent,
+            contact: r.contact == 1,
+            owner_id: r.owner_id,
+            previous: serde_json::from_str::<Vec<PastConversation>>(&r.previous)?,
+        })
+    })
+    .transpose()
 }
 
-/// Sets the chat visitor's name and e-mail (`None` clears); false when there is no such chat.
+/// Sets the chat visitor's name, e-mail and owner (`None` clears; the owner, already checked
+/// to be a member); false when there is no such chat.
 pub async fn set_visitor_details(
     db: &D1Database,
     conversation_id: &str,
     name: Option<&str>,
     email: Option<&str>,
+    owner_id: Option<&str>,
 ) -> Result<bool> {
     let result = stmt(
         db,
-        "UPDATE visitors SET name = ?2, email = ?3 \
+        "UPDATE visitors SET name = ?2, email = ?3, owner_id = ?4 \
          WHERE id = (SELECT visitor_id FROM conversations WHERE id = ?1)",
-        &[text(conversation_id), opt_text(name), opt_text(email)],
+        &[
+            text(conversation_id),
+            opt_text(name),
+            opt_text(email),
+            opt_text(owner_id),
+        ],
     )?
     .run()
     .await?;
@@ -49,6 +99,9 @@ pub struct TranscriptSource {
     pub page_url: Option<String>,
     pub created_at: Millis,
     pub visitor_email: Option<String>,
+    /// Who is on the other side: the visitor's name as agents gave it, or the Meta contact's.
+    pub with_name: Option<String>,
+    pub preview: Option<String>,
 }
 
 pub async fn transcript_source(
@@ -57,7 +110,8 @@ pub async fn transcript_source(
 ) -> Result<Option<TranscriptSource>> {
     stmt(
         db,
-        "SELECT c.site_id, c.page_url, c.created_at, v.email AS visitor_email \
+        "SELECT c.site_id, c.page_url, c.created_at, v.email AS visitor_email, \
+         COALESCE(v.name, c.contact_name) AS with_name, c.last_message_preview AS preview \
          FROM conversations c LEFT JOIN visitors v ON v.id = c.visitor_id WHERE c.id = ?1",
         &[text(conversation_id)],
     )?
@@ -97,16 +151,22 @@ impl From<EmailRow> for EmailRecord {
     }
 }
 
-/// Records a queued e-mail (before it is put on the queue, so the record exists first).
+/// Records a queued e-mail (before it is put on the queue, so the record exists first);
+/// `link` is an assignment notice's inbox address.
 pub async fn insert_email(
     db: &D1Database,
     conversation_id: &str,
     record: &EmailRecord,
+    link: Option<&str>,
 ) -> Result<()> {
+    let kind = match record.kind {
+        EmailKind::Transcript => "transcript",
+        EmailKind::Assignment => "assignment",
+    };
     stmt(
         db,
-        "INSERT INTO emails (id, conversation_id, kind, to_address, subject, status, requested_by, created_at) \
-         VALUES (?1, ?2, 'transcript', ?3, ?4, 'queued', ?5, ?6)",
+        "INSERT INTO emails (id, conversation_id, kind, to_address, subject, status, requested_by, \
+         created_at, link) VALUES (?1, ?2, ?7, ?3, ?4, 'queued', ?5, ?6, ?8)",
         &[
             text(&record.id),
             text(conversation_id),
@@ -114,6 +174,8 @@ pub async fn insert_email(
             text(&record.subject),
             opt_text(record.requested_by.as_deref()),
             num(record.created_at),
+            text(kind),
+            opt_text(link),
         ],
     )?
     .run()
@@ -141,6 +203,9 @@ pub async fn emails(db: &D1Database, conversation_id: &str) -> Result<Vec<EmailR
 #[derive(Deserialize)]
 pub struct Attempt {
     pub conversation_id: String,
+    pub kind: EmailKind,
+    pub requested_by: Option<String>,
+    pub link: Option<String>,
     pub to_address: String,
     pub subject: String,
     /// Attempts so far, this one included.
@@ -153,7 +218,7 @@ pub async fn attempt_email(db: &D1Database, id: &str) -> Result<Option<Attempt>>
     stmt(
         db,
         "UPDATE emails SET attempts = attempts + 1 WHERE id = ?1 AND status = 'queued' \
-         RETURNING conversation_id, to_address, subject, attempts",
+         RETURNING conversation_id, kind, requested_by, link, to_address, subject, attempts",
         &[text(id)],
     )?
     .first(None)
@@ -198,4 +263,18 @@ pub async fn note_email_error(db: &D1Database, id: &str, error: &str) -> Result<
     .run()
     .await?;
     Ok(())
+}
+
+/// Makes a chat's visitor a contact (once: the first time stands); false when there is no such
+/// chat.
+pub async fn make_contact(db: &D1Database, conversation_id: &str, now: Millis) -> Result<bool> {
+    let result = stmt(
+        db,
+        "UPDATE visitors SET contact_at = COALESCE(contact_at, ?2) \
+         WHERE id = (SELECT visitor_id FROM conversations WHERE id = ?1)",
+        &[text(conversation_id), num(now)],
+    )?
+    .run()
+    .await?;
+    Ok(changes(&result) == 1)
 }

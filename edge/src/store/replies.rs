@@ -2,6 +2,7 @@
 //! leased one attempt at a time by the REPLIES queue's consumer, and moved forward by Meta's
 //! statuses, deliveries and reads (never back: Meta reorders and redelivers).
 
+use domain::meta::send::whole_reply;
 use protocol::api::TokenState;
 use protocol::reply::{Delivery, DeliveryState};
 use protocol::{Channel, Millis, Seq};
@@ -175,37 +176,76 @@ pub async fn release(db: &D1Database, id: &str, reason: &str) -> Result<Option<D
     Ok(row.map(DeliveryRow::into_delivery))
 }
 
-#[derive(Deserialize)]
-struct SendRef {
-    id: String,
-    conversation_id: String,
-    state: String,
-}
-
-/// Moves the reply Meta knows as `external_id` to `next` if that is forward; the conversation
-/// and the new delivery when it moved.
+/// Moves the part Meta knows as `external_id` to `next` if that is forward, then its reply to
+/// where its parts together stand (`domain::meta::send::whole_reply`: a split reply is
+/// delivered once every part is); the conversation and the reply's new delivery when it moved.
 pub async fn advance(
     db: &D1Database,
     external_id: &str,
     next: DeliveryState,
     error: Option<&str>,
 ) -> Result<Option<(String, Delivery)>> {
-    let found: Option<SendRef> = stmt(
+    #[derive(Deserialize)]
+    struct Part {
+        send_id: String,
+        state: String,
+    }
+    let part: Option<Part> = stmt(
         db,
-        "SELECT s.id, s.conversation_id, s.state FROM meta_send_ids i \
-         JOIN meta_sends s ON s.id = i.send_id WHERE i.external_id = ?1",
+        "SELECT send_id, state FROM meta_send_ids WHERE external_id = ?1",
         &[text(external_id)],
     )?
     .first(None)
     .await?;
-    let Some(found) = found else {
+    let Some(part) = part else {
         return Ok(None);
     };
-    let current = DeliveryState::parse(&found.state).unwrap_or(DeliveryState::Queued);
-    if !current.may_become(next) {
+    let part_state = DeliveryState::parse(&part.state).unwrap_or(DeliveryState::Sent);
+    if !part_state.may_become(next) {
         return Ok(None);
     }
-    // Conditional on the state read, so a concurrent report cannot be overwritten backwards.
+    // Conditional on the state read, so a concurrent report cannot move a part backwards.
+    stmt(
+        db,
+        "UPDATE meta_send_ids SET state = ?3 WHERE external_id = ?1 AND state = ?2",
+        &[text(external_id), text(&part.state), text(next.as_str())],
+    )?
+    .run()
+    .await?;
+    #[derive(Deserialize)]
+    struct Whole {
+        conversation_id: String,
+        state: String,
+        parts: i64,
+        /// A JSON array of the sent parts' states.
+        part_states: String,
+    }
+    let whole: Option<Whole> = stmt(
+        db,
+        "SELECT s.conversation_id, s.state, s.parts, \
+         (SELECT json_group_array(i.state) FROM meta_send_ids i WHERE i.send_id = s.id) AS part_states \
+         FROM meta_sends s WHERE s.id = ?1",
+        &[text(&part.send_id)],
+    )?
+    .first(None)
+    .await?;
+    let Some(whole) = whole else {
+        return Ok(None);
+    };
+    let states: Vec<DeliveryState> = serde_json::from_str::<Vec<String>>(&whole.part_states)?
+        .iter()
+        .filter_map(|s| DeliveryState::parse(s))
+        .collect();
+    // Until every part went, only a failure moves the reply (the sender finishes it).
+    let all_sent = i64::try_from(states.len()).unwrap_or(i64::MAX) >= whole.parts;
+    let Some(target) = whole_reply(&states).filter(|t| all_sent || *t == DeliveryState::Failed)
+    else {
+        return Ok(None);
+    };
+    let current = DeliveryState::parse(&whole.state).unwrap_or(DeliveryState::Queued);
+    if !current.may_become(target) {
+        return Ok(None);
+    }
     let row: Option<DeliveryRow> = stmt(
         db,
         &format!(
@@ -213,16 +253,16 @@ pub async fn advance(
              WHERE id = ?1 AND state = ?2 RETURNING {DELIVERY_COLUMNS}"
         ),
         &[
-            text(&found.id),
-            text(&found.state),
-            text(next.as_str()),
+            text(&part.send_id),
+            text(&whole.state),
+            text(target.as_str()),
             opt_text(error),
             num(super::now()),
         ],
     )?
     .first(None)
     .await?;
-    Ok(row.map(|r| (found.conversation_id, r.into_delivery())))
+    Ok(row.map(|r| (whole.conversation_id, r.into_delivery())))
 }
 
 /// Moves every reply of `conversation_id` that Meta took by `watermark` (ms, Meta's clock,

@@ -47,16 +47,9 @@ pub async fn started(
     db: &D1Database,
     from: Millis,
     to: Millis,
-    channel: &str,
+    scope: &Scope<'_>,
 ) -> Result<Vec<Times>> {
-    times(
-        db,
-        "created_at >= ?1 AND created_at < ?2",
-        from,
-        to,
-        channel,
-    )
-    .await
+    times(db, "created_at >= ?1 AND created_at < ?2", from, to, scope).await
 }
 
 /// Conversations closed in `[from, to)` (and still closed).
@@ -64,34 +57,40 @@ pub async fn closed(
     db: &D1Database,
     from: Millis,
     to: Millis,
-    channel: &str,
+    scope: &Scope<'_>,
 ) -> Result<Vec<Times>> {
     times(
         db,
         "status = 'closed' AND closed_at >= ?1 AND closed_at < ?2",
         from,
         to,
-        channel,
+        scope,
     )
     .await
 }
 
-/// The times of the conversations `period` (SQL over `?1`, `?2`) selects, in `channel` (`''`:
-/// every channel).
+/// Which conversations a report counts: of one channel and one inbox (`''`: every one).
+pub struct Scope<'a> {
+    pub channel: &'a str,
+    pub inbox: &'a str,
+}
+
+/// The times of the conversations `period` (SQL over `?1`, `?2`) selects, in `scope`.
 async fn times(
     db: &D1Database,
     period: &str,
     from: Millis,
     to: Millis,
-    channel: &str,
+    scope: &Scope<'_>,
 ) -> Result<Vec<Times>> {
     stmt(
         db,
         &format!(
             "SELECT created_at, first_response_at, closed_at FROM conversations \
-             WHERE {period} AND (?3 = '' OR channel = ?3) AND last_seq > 0 LIMIT 100000"
+             WHERE {period} AND (?3 = '' OR channel = ?3) AND (?4 = '' OR inbox_id = ?4) \
+             AND last_seq > 0 LIMIT 100000"
         ),
-        &[num(from), num(to), text(channel)],
+        &[num(from), num(to), text(scope.channel), text(scope.inbox)],
     )?
     .all()
     .await?
@@ -103,7 +102,7 @@ pub async fn agents(
     db: &D1Database,
     from: Millis,
     to: Millis,
-    channel: &str,
+    scope: &Scope<'_>,
 ) -> Result<Vec<AgentStats>> {
     stmt(
         db,
@@ -111,8 +110,9 @@ pub async fn agents(
              SUM(a.replies) AS replies FROM conversation_agents a \
              JOIN conversations c ON c.id = a.conversation_id \
              WHERE c.created_at >= ?1 AND c.created_at < ?2 AND (?3 = '' OR c.channel = ?3) \
+             AND (?4 = '' OR c.inbox_id = ?4) \
              GROUP BY a.agent_id ORDER BY conversations DESC, replies DESC, name LIMIT 200",
-        &[num(from), num(to), text(channel)],
+        &[num(from), num(to), text(scope.channel), text(scope.inbox)],
     )?
     .all()
     .await?

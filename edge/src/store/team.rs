@@ -30,6 +30,22 @@ pub async fn members(db: &D1Database) -> Result<Vec<AgentRow>> {
     .results()
 }
 
+/// The members who see conversation `id` (admins, and the members of its inbox), by name.
+pub async fn members_seeing(db: &D1Database, id: &str) -> Result<Vec<AgentRow>> {
+    stmt(
+        db,
+        &format!(
+            "SELECT {AGENT_COLUMNS} FROM agents WHERE role = 'admin' OR id IN \
+             (SELECT x.agent_id FROM inbox_access x JOIN conversations c ON c.inbox_id = x.inbox_id \
+              WHERE c.id = ?1) ORDER BY name COLLATE NOCASE, id"
+        ),
+        &[text(id)],
+    )?
+    .all()
+    .await?
+    .results()
+}
+
 pub async fn agent(db: &D1Database, id: &str) -> Result<Option<AgentRow>> {
     stmt(
         db,
@@ -242,7 +258,8 @@ pub async fn mentions_seen(
 // ---- invitations ----
 
 const INVITATION_COLUMNS: &str = "i.id, i.email, i.name, i.role, \
-    (SELECT name FROM agents WHERE id = i.invited_by) AS invited_by, i.created_at, i.expires_at";
+    (SELECT name FROM agents WHERE id = i.invited_by) AS invited_by, i.created_at, i.expires_at, \
+    i.inbox_ids, i.team_ids";
 
 #[derive(Deserialize)]
 struct InvitationRow {
@@ -253,6 +270,9 @@ struct InvitationRow {
     invited_by: Option<String>,
     created_at: Millis,
     expires_at: Millis,
+    /// JSON arrays of ids.
+    inbox_ids: String,
+    team_ids: String,
 }
 
 impl From<InvitationRow> for Invitation {
@@ -265,6 +285,8 @@ impl From<InvitationRow> for Invitation {
             invited_by: r.invited_by,
             created_at: r.created_at,
             expires_at: r.expires_at,
+            inbox_ids: serde_json::from_str(&r.inbox_ids).unwrap_or_default(),
+            team_ids: serde_json::from_str(&r.team_ids).unwrap_or_default(),
         }
     }
 }
@@ -279,6 +301,9 @@ pub struct NewInvitation<'a> {
     pub invited_by: &'a str,
     pub at: Millis,
     pub expires_at: Millis,
+    /// JSON arrays of ids (already checked to exist).
+    pub inbox_ids: &'a str,
+    pub team_ids: &'a str,
 }
 
 /// Stores an invitation, replacing a pending one to the same address (whose link stops
@@ -288,11 +313,14 @@ pub async fn invite(db: &D1Database, new: &NewInvitation<'_>) -> Result<Option<I
         .batch(vec![
             stmt(
                 db,
-                "INSERT INTO invitations (id, token_hash, email, name, role, invited_by, created_at, expires_at) \
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS (SELECT 1 FROM agents WHERE email = ?3) \
+                "INSERT INTO invitations (id, token_hash, email, name, role, invited_by, created_at, \
+                 expires_at, inbox_ids, team_ids) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 \
+                 WHERE NOT EXISTS (SELECT 1 FROM agents WHERE email = ?3) \
                  ON CONFLICT (email) DO UPDATE SET id = excluded.id, token_hash = excluded.token_hash, \
                  name = excluded.name, role = excluded.role, invited_by = excluded.invited_by, \
-                 created_at = excluded.created_at, expires_at = excluded.expires_at",
+                 created_at = excluded.created_at, expires_at = excluded.expires_at, \
+                 inbox_ids = excluded.inbox_ids, team_ids = excluded.team_ids",
                 &[
                     text(new.id),
                     text(new.token_hash),
@@ -302,6 +330,8 @@ pub async fn invite(db: &D1Database, new: &NewInvitation<'_>) -> Result<Option<I
                     text(new.invited_by),
                     num(new.at),
                     num(new.expires_at),
+                    text(new.inbox_ids),
+                    text(new.team_ids),
                 ],
             )?,
             stmt(
@@ -378,8 +408,9 @@ pub enum Accepted {
     Unknown,
 }
 
-/// Turns a pending invitation into a member, once: the insert and the invitation's deletion
-/// are one transaction, so two acceptances of one link make one member.
+/// Turns a pending invitation into a member, once, with the inboxes and teams it names: the
+/// inserts and the invitation's deletion are one transaction, so two acceptances of one link
+/// make one member.
 pub async fn accept(
     db: &D1Database,
     token_hash: &str,
@@ -388,6 +419,7 @@ pub async fn accept(
     password_hash: &str,
     now: Millis,
 ) -> Result<Accepted> {
+    let [inbox_member, team_member] = super::inboxes::join(db, token_hash, agent_id)?;
     let results = db
         .batch(vec![
             stmt(
@@ -404,6 +436,8 @@ pub async fn accept(
                     num(now),
                 ],
             )?,
+            inbox_member,
+            team_member,
             stmt(
                 db,
                 "DELETE FROM invitations WHERE token_hash = ?1 AND expires_at > ?2",
@@ -412,7 +446,7 @@ pub async fn accept(
         ])
         .await?;
     let joined = results.first().map(changes).unwrap_or(0) == 1;
-    let used = results.get(1).map(changes).unwrap_or(0) == 1;
+    let used = results.get(3).map(changes).unwrap_or(0) == 1;
     Ok(match (joined, used) {
         (true, _) => Accepted::Joined,
         (false, true) => Accepted::AlreadyMember,

@@ -354,7 +354,7 @@ pub fn Composer(
                     }
                 }></textarea>
             <SnippetPicker draft textarea me />
-            <label class="attach" hidden=move || note_mode.get() || on_meta>
+            <label class="attach" hidden=move || note_mode.get()>
                 <input id="reply-file" class="visually-hidden" type="file"
                     disabled=move || closed() || uploading.get()
                     on:change=move |e| {

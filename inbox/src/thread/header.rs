@@ -1,5 +1,6 @@
 //! The thread's header: whether the conversation is open or closed, the button that closes or
-//! reopens it, who it is assigned to (any member may reassign it), and which other agents are
+//! reopens it, the inbox it is in (movable to another the agent sees), who it is assigned to
+//! (any member who sees it may reassign it, to a member who sees it), and which other agents are
 //! viewing it (so two people do not answer at once).
 
 use leptos::html;
@@ -11,6 +12,7 @@ use protocol::ConversationStatus;
 
 use super::live::Live;
 use crate::api;
+use crate::inboxes::Directory;
 
 /// The header of conversation `id`; `changed` gets the row the server answers a close or
 /// reopen with, so the list need not wait for the inbox socket.
@@ -20,9 +22,11 @@ pub fn ThreadHeader(
     me: String,
     live: Live,
     assignee: Signal<Option<String>>,
+    inbox: Signal<Option<String>>,
     members: RwSignal<Vec<AgentProfile>>,
     changed: Callback<ConversationSummary>,
 ) -> impl IntoView {
+    let directory = Directory::get();
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let close_button = NodeRef::<html::Button>::new();
@@ -71,15 +75,46 @@ pub fn ThreadHeader(
             busy.try_set(false);
         });
     };
+    let move_to = move |e: leptos::ev::Event| {
+        let target = event_target_value(&e);
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::move_conversation(&id.get_value(), target).await {
+                Ok(row) => {
+                    let _ = changed.try_run(row);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    let inbox_options = move || {
+        let current = inbox.get();
+        directory
+            .inboxes
+            .get()
+            .into_iter()
+            .map(|i| {
+                let selected = current.as_deref() == Some(i.id.as_str());
+                view! { <option value=i.id selected=selected>{i.name}</option> }
+            })
+            .collect_view()
+    };
     // Rendered with the current choice marked, whenever the members or the assignee change;
-    // the select itself stays, and keeps the focus.
+    // the select itself stays, and keeps the focus. Only members who see the conversation's
+    // inbox are offered (the server refuses the others).
     let options = move || {
         let current = assignee.get();
         let me = me.clone();
+        let inbox = inbox.get().unwrap_or_default();
         let nobody = view! { <option value="" selected=current.is_none()>"Nobody"</option> };
         let members = members
             .get()
             .into_iter()
+            .filter(|m| current.as_deref() == Some(m.id.as_str()) || directory.sees(&inbox, m))
             .map(|m| {
                 let selected = current.as_deref() == Some(m.id.as_str());
                 let label = if m.id == me {
@@ -105,6 +140,10 @@ pub fn ThreadHeader(
                 hidden=move || live.viewers.with(Vec::is_empty)>
                 {move || live.viewers.with(|v| also_viewing(v))}
             </p>
+            <label class="inbox-choice" hidden=move || directory.inboxes.with(|i| i.len() < 2)>
+                "Inbox "
+                <select id="thread-inbox" disabled=move || busy.get() on:change=move_to>{inbox_options}</select>
+            </label>
             <label class="assignee">
                 "Assigned to "
                 <select id="assignee" disabled=move || busy.get() on:change=assign>{options}</select>

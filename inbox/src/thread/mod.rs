@@ -41,6 +41,7 @@ pub fn Thread(
     status: Option<ConversationStatus>,
     channel: Option<Channel>,
     assignee: Signal<Option<String>>,
+    inbox: Signal<Option<String>>,
     members: RwSignal<Vec<AgentProfile>>,
     changed: Callback<ConversationSummary>,
 ) -> impl IntoView {
@@ -152,8 +153,8 @@ pub fn Thread(
     let log_id = id.clone();
     view! {
         <section class="thread" aria-label="Conversation">
-            <ThreadHeader id=id.clone() me=my_id live assignee members changed />
-            <VisitorPanel id=id.clone() status=live.status chat=!on_meta />
+            <ThreadHeader id=id.clone() me=my_id live assignee inbox members changed />
+            <VisitorPanel id=id.clone() status=live.status chat=!on_meta members />
             <p class="status" role="status">{connection}</p>
             // The live region wraps the list: on the `ol` itself, `role="log"` would leave its
             // items outside any list. It takes the focus, so a keyboard can scroll it.

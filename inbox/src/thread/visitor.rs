@@ -1,15 +1,19 @@
-//! The thread's "Visitor" panel: what the team knows of a chat's visitor (name and e-mail,
-//! editable: an address makes the transcript go to them when the chat closes), where the chat
-//! started, and e-mailing the transcript by hand, with every e-mail sent from the conversation
-//! and how it went (refreshed while one is still on its way).
+//! The thread's "Visitor" panel: what the team knows of a chat's visitor (name, e-mail and
+//! owner, editable: an address makes the transcript go to them when the chat closes; "Create
+//! contact" makes them a contact), where the chat started and in which browser, their earlier
+//! conversations (each opens), and e-mailing the transcript by hand, with every e-mail sent
+//! from the conversation and how it went (refreshed while one is still on its way).
 
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::api::{EmailRecord, EmailStatus, SendTranscript, VisitorDetails};
+use protocol::api::{
+    AgentProfile, EmailKind, EmailRecord, EmailStatus, SendTranscript, VisitorDetails,
+};
 use protocol::ConversationStatus;
 
 use crate::api;
+use crate::OpenConversation;
 
 /// How often the e-mails are read again while one is queued, in milliseconds.
 const EMAILS_REFRESH_MS: u64 = 2_000;
@@ -21,7 +25,9 @@ pub fn VisitorPanel(
     id: String,
     status: RwSignal<Option<ConversationStatus>>,
     chat: bool,
+    members: RwSignal<Vec<AgentProfile>>,
 ) -> impl IntoView {
+    let open = use_context::<OpenConversation>();
     let id = StoredValue::new(id);
     let details = RwSignal::new(None::<VisitorDetails>);
     let emails = RwSignal::new(Vec::<EmailRecord>::new());
@@ -30,6 +36,7 @@ pub fn VisitorPanel(
     let busy = RwSignal::new(false);
     let name = NodeRef::<html::Input>::new();
     let email = NodeRef::<html::Input>::new();
+    let owner = NodeRef::<html::Select>::new();
     let to = NodeRef::<html::Input>::new();
     let subject = NodeRef::<html::Input>::new();
 
@@ -72,12 +79,13 @@ pub fn VisitorPanel(
 
     let save = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
-        let (Some(name), Some(email)) = (name.get(), email.get()) else {
+        let (Some(name), Some(email), Some(owner)) = (name.get(), email.get(), owner.get()) else {
             return;
         };
         let new = VisitorDetails {
             name: Some(name.value()),
             email: Some(email.value()),
+            owner_id: Some(owner.value()).filter(|o| !o.is_empty()),
             ..VisitorDetails::default()
         };
         busy.set(true);
@@ -88,6 +96,21 @@ pub fn VisitorPanel(
                     details.try_set(Some(stored));
                     error.try_set(None);
                     saved.try_set(true);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    let make_contact = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            match api::make_contact(&id.get_value()).await {
+                Ok(stored) => {
+                    details.try_set(Some(stored));
+                    error.try_set(None);
                 }
                 Err(e) => {
                     error.try_set(Some(e.to_string()));
@@ -142,9 +165,29 @@ pub fn VisitorPanel(
                     <label for="visitor-email">"E-mail"</label>
                     <input id="visitor-email" node_ref=email type="email" autocomplete="off"
                         value=d.email.clone().unwrap_or_default() />
+                    <label for="visitor-owner">"Owner"</label>
+                    <select id="visitor-owner" node_ref=owner>
+                        <option value="" selected=d.owner_id.is_none()>"Nobody"</option>
+                        {
+                            let current = d.owner_id.clone();
+                            move || members.get().into_iter().map(|m| {
+                                let selected = current.as_deref() == Some(m.id.as_str());
+                                view! { <option value=m.id selected=selected>{m.name}</option> }
+                            }).collect_view()
+                        }
+                    </select>
                     <button id="visitor-save" type="submit" disabled=move || busy.get()>"Save"</button>
                     <span class="ok" role="status">{move || saved.get().then_some("Saved.")}</span>
                 </form>
+                {if d.contact {
+                    view! { <p id="visitor-contact" class="contact-badge">"Contact"</p> }.into_any()
+                } else {
+                    view! {
+                        <button id="visitor-make-contact" type="button" disabled=move || busy.get()
+                            on:click=make_contact>"Create contact"</button>
+                    }
+                    .into_any()
+                }}
                 <dl class="visitor-facts">
                     {d.verified_email.clone().map(|address| view! {
                         // Vouched for by the site's backend (identity verified): the same
@@ -168,7 +211,33 @@ pub fn VisitorPanel(
                     })}
                     {d.referrer.clone().map(|r| view! { <dt>"Came from"</dt><dd>{r}</dd> })}
                     {d.locale.clone().map(|l| view! { <dt>"Language"</dt><dd>{l}</dd> })}
+                    {d.user_agent.clone().map(|ua| view! { <dt>"Browser"</dt><dd class="visitor-browser">{ua}</dd> })}
                 </dl>
+                {(!d.previous.is_empty()).then(|| view! {
+                    <h3 class="previous-title">"Earlier conversations"</h3>
+                    <ul id="visitor-previous" class="previous">
+                        {d.previous.clone().into_iter().map(|p| {
+                            let target = p.id.clone();
+                            let label = if p.preview.is_empty() { "(no messages)".to_owned() } else { p.preview.clone() };
+                            let state = match p.status {
+                                ConversationStatus::Open => "open",
+                                ConversationStatus::Closed => "closed",
+                            };
+                            view! {
+                                <li data-id=p.id.clone()>
+                                    <button type="button" class="previous-open" on:click=move |_| {
+                                        if let Some(OpenConversation(selected)) = open {
+                                            selected.set(Some(target.clone()));
+                                        }
+                                    }>
+                                        <span class="previous-preview">{label}</span>
+                                        <span class="previous-meta">{api::when(p.created_at)}" · "{state}</span>
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })}
             })}
             <form class="transcript-form" on:submit=send>
                 <label for="transcript-to">"E-mail the transcript to"</label>
@@ -182,7 +251,10 @@ pub fn VisitorPanel(
                 <For each=move || emails.get()
                     key=|e| (e.id.clone(), e.status == EmailStatus::Queued) let(e)>
                     <li class="email" data-status=status_name(e.status)>
-                        {format!("Transcript to {} — ", e.to)}
+                        {match e.kind {
+                            EmailKind::Transcript => format!("Transcript to {} — ", e.to),
+                            EmailKind::Assignment => format!("Assignment notice to {} — ", e.to),
+                        }}
                         {match e.status {
                             EmailStatus::Queued => "sending…".to_owned(),
                             EmailStatus::Sent => format!("sent {}", e.sent_at.map(api::when).unwrap_or_default()),

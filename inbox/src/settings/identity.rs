@@ -1,0 +1,117 @@
+//! Identity: whether only visitors the site has identified may chat (a setting, saved with the
+//! others), and the site's identity secret, which its server signs identification tokens with
+//! (docs/identity.md). The secret is not a setting: this page says whether one exists and since
+//! when, and "Make a new secret" makes one at once (replacing the old), shown this once with a
+//! copy button.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::api::IdentitySecret;
+
+use super::fields::{checkbox, Draft};
+use crate::api;
+
+#[component]
+pub fn Identity(draft: Draft, site: String) -> impl IntoView {
+    let current = RwSignal::new(None::<IdentitySecret>);
+    let shown = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    {
+        let site = site.clone();
+        spawn_local(async move {
+            match api::identity_secret(&site).await {
+                Ok(secret) => {
+                    current.try_set(Some(secret));
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+        });
+    }
+    let make = move |_| {
+        let exists = current.with_untracked(|c| c.as_ref().is_some_and(|c| c.secret.is_some()));
+        let question = "Make a new secret? The current one stops working at once: your site's \
+                        server must use the new one.";
+        if exists && !window().confirm_with_message(question).unwrap_or(false) {
+            return;
+        }
+        let site = site.clone();
+        busy.set(true);
+        copied.set(false);
+        spawn_local(async move {
+            match api::new_identity_secret(&site).await {
+                Ok(made) => {
+                    shown.try_set(made.secret.clone());
+                    current.try_set(Some(made));
+                    error.try_set(None);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    let copy = move |_| {
+        if let Some(secret) = shown.get_untracked() {
+            let clipboard = window().navigator().clipboard();
+            spawn_local(async move {
+                let done =
+                    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&secret)).await;
+                copied.try_set(done.is_ok());
+            });
+        }
+    };
+    let state = move || {
+        current.with(|c| match c {
+            None => String::new(),
+            Some(IdentitySecret { secret: None, .. }) => {
+                "The site has no identity secret yet.".to_owned()
+            }
+            Some(IdentitySecret { created_at, .. }) => match created_at {
+                Some(at) => {
+                    let made = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(*at as f64));
+                    let made = made.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED);
+                    format!(
+                        "The site has an identity secret, made {}.",
+                        String::from(made)
+                    )
+                }
+                None => "The site has an identity secret.".to_owned(),
+            },
+        })
+    };
+    view! {
+        <section id="set-identity" aria-labelledby="set-identity-title">
+            <h2 id="set-identity-title">"Identity"</h2>
+            <div class="settings-grid">
+                {checkbox(draft, "identity-required", "Only visitors your site has identified may chat",
+                    |s| s.identity.required, |s, v| s.identity.required = v)}
+                <p class="settings-hint">
+                    "Your site's server signs each signed-in visitor's identification token with the identity secret."
+                </p>
+                <p id="identity-state" class="settings-wide">{state}</p>
+                <div class="settings-wide">
+                    <button id="identity-new" type="button" disabled=move || busy.get() on:click=make>
+                        "Make a new secret"
+                    </button>
+                </div>
+                <p class="error settings-wide" role="alert">{move || error.get()}</p>
+                <div class="invite-link settings-wide" role="status" hidden=move || shown.with(Option::is_none)>
+                    {move || shown.get().map(|secret| view! {
+                        <label for="identity-secret">"The new secret. Keep it on your server; it is not shown again."</label>
+                        <span class="invite-url-row">
+                            <input id="identity-secret" type="text" readonly value=secret />
+                            <button id="identity-copy" type="button" on:click=copy>
+                                {move || if copied.get() { "Copied" } else { "Copy secret" }}
+                            </button>
+                        </span>
+                    })}
+                </div>
+            </div>
+        </section>
+    }
+}

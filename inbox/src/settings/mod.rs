@@ -1,0 +1,202 @@
+//! The Settings page (admins): the site's chat settings, edited as one draft and sent whole by
+//! one Save (`PUT /api/admin/sites/{site}/settings`); nothing is stored before. The server
+//! validates and normalises: its refusal (naming the field) is announced and the draft kept to
+//! be fixed; on success the form shows what it stored. Below the form: installing the widget,
+//! with a live preview of the saved settings, and the Messenger and WhatsApp connections. The
+//! site is the one whose chat delivers to an inbox (`GET /api/agent/inboxes`).
+//!
+//! # Layout
+//! - this file: finding the site, loading, the draft, Save.
+//! - [`fields`]: the draft and the controls bound to it.
+//! - [`branding`]: accent colour, font, launcher, heading and welcome.
+//! - [`availability`]: when the chat is available and what visitors see when it is not;
+//!   [`hours`] the business-hours editor.
+//! - [`consent`], [`languages`], [`attachments`], [`routing`], [`email`]: one section each.
+//! - [`targeting`]: where the widget shows (page rules, devices, allowed domains).
+//! - [`identity`]: identified visitors, and the identity secret.
+//! - [`install`]: the snippet, the guides and the preview.
+//! - [`connections`]: Messenger Pages and WhatsApp numbers.
+
+mod attachments;
+mod availability;
+mod branding;
+mod connections;
+mod consent;
+mod email;
+mod fields;
+mod hours;
+mod identity;
+mod install;
+mod languages;
+mod routing;
+mod targeting;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::api::{AgentProfile, Inbox};
+use protocol::settings::ChatSettings;
+use protocol::Channel;
+
+use crate::api;
+use fields::Draft;
+
+/// Where the page is.
+#[derive(Clone, Debug, PartialEq)]
+enum Load {
+    Loading,
+    Failed(String),
+    Ready(String, Box<ChatSettings>),
+}
+
+/// The site whose chat delivers to one of these inboxes.
+fn chat_site(inboxes: &[Inbox]) -> Option<String> {
+    inboxes
+        .iter()
+        .flat_map(|i| &i.channels)
+        .find(|c| c.channel == Channel::Chat)
+        .map(|c| c.site_id.clone())
+}
+
+/// The page (admins only: the section is not offered to agents, and the server refuses them).
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let load = RwSignal::new(Load::Loading);
+    spawn_local(async move {
+        let next = match api::inboxes().await {
+            Ok(list) => match chat_site(&list.inboxes) {
+                Some(site) => match api::site_settings(&site).await {
+                    Ok(settings) => Load::Ready(site, Box::new(settings)),
+                    Err(e) => Load::Failed(e.to_string()),
+                },
+                None => Load::Failed("No site's chat delivers to an inbox you see.".into()),
+            },
+            Err(e) => Load::Failed(e.to_string()),
+        };
+        load.try_set(next);
+    });
+    view! {
+        <main class="page settings" aria-labelledby="settings-title">
+            <h1 id="settings-title">"Settings"</h1>
+            {move || match load.get() {
+                Load::Loading => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
+                Load::Failed(why) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
+                Load::Ready(site, settings) => view! { <SiteSettings site settings=*settings /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// The sections in the order the page shows them: (id, title).
+const CONTENTS: [(&str, &str); 11] = [
+    ("set-branding", "Branding and greeting"),
+    ("set-availability", "Availability"),
+    ("set-consent", "Consent"),
+    ("set-languages", "Languages"),
+    ("set-attachments", "Attachments"),
+    ("set-routing", "Routing"),
+    ("set-email", "E-mail"),
+    ("set-targeting", "Where the widget shows"),
+    ("set-identity", "Identity"),
+    ("set-install", "Install"),
+    ("set-connections", "Messenger and WhatsApp"),
+];
+
+/// The site's settings once loaded: the form, its Save, the install guide and connections.
+#[component]
+fn SiteSettings(site: String, settings: ChatSettings) -> impl IntoView {
+    let saved = RwSignal::new(settings.clone());
+    let draft = Draft::new(settings);
+    // Counted up to draw the sections again from the draft (after a save, or a discard).
+    let drawn = RwSignal::new(0u32);
+    // Counted up to load the preview again (after a save).
+    let preview = RwSignal::new(0u32);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(None::<&'static str>);
+    let changed = Memo::new(move |_| draft.read(|d| saved.with(|s| d != s)));
+    let members = RwSignal::new(Vec::<AgentProfile>::new());
+    spawn_local(async move {
+        if let Ok(team) = api::team().await {
+            members.try_set(team.members);
+        }
+    });
+    let save = {
+        let site = site.clone();
+        move |e: leptos::ev::SubmitEvent| {
+            e.prevent_default();
+            let settings = draft.get();
+            let site = site.clone();
+            busy.set(true);
+            status.set(None);
+            spawn_local(async move {
+                match api::put_site_settings(&site, &settings).await {
+                    Ok(stored) => {
+                        saved.try_set(stored.clone());
+                        draft.set(stored);
+                        drawn.try_update(|n| *n += 1);
+                        error.try_set(None);
+                        status.try_set(Some("Saved. The form shows the settings as stored."));
+                        // The widget reads its config through the browser's cache: refreshed
+                        // first, the preview loaded next shows what was just saved.
+                        let _ = api::widget_config(&site).await;
+                        preview.try_update(|n| *n += 1);
+                    }
+                    Err(e) => {
+                        error.try_set(Some(e.to_string()));
+                    }
+                }
+                busy.try_set(false);
+            });
+        }
+    };
+    let discard = move |_| {
+        draft.set(saved.get_untracked());
+        drawn.update(|n| *n += 1);
+        error.set(None);
+        status.set(Some("Changes discarded."));
+    };
+    // Keyed by the count, the sections are made anew (not patched in place, which would leave
+    // fields showing what was typed rather than what was stored).
+    let sections = {
+        let site = site.clone();
+        view! {
+            <For each=move || [drawn.get()] key=|n| *n let(_drawn)>
+                <branding::Branding draft />
+                <availability::Availability draft />
+                <consent::Consent draft />
+                <languages::Languages draft />
+                <attachments::Attachments draft />
+                <routing::Routing draft members />
+                <email::Email draft />
+                <targeting::Targeting draft />
+                <identity::Identity draft site=site.clone() />
+            </For>
+        }
+    };
+    view! {
+        <nav class="settings-contents" aria-label="Settings sections">
+            <ul>
+                {CONTENTS.iter().map(|(id, title)| view! {
+                    <li><a href=format!("#{id}")>{*title}</a></li>
+                }).collect_view()}
+            </ul>
+        </nav>
+        <form id="settings-form" class="settings-form" on:submit=save>
+            {sections}
+            <div class="settings-actions">
+                <button id="settings-save" class="primary" type="submit" disabled=move || busy.get()>
+                    "Save"
+                </button>
+                <button id="settings-discard" type="button"
+                    disabled=move || busy.get() || !changed.get() on:click=discard>
+                    "Discard changes"
+                </button>
+                <span class="settings-dirty" hidden=move || !changed.get()>"Unsaved changes"</span>
+                <p id="settings-status" class="ok" role="status">{move || status.get()}</p>
+                <p id="settings-error" class="error" role="alert">{move || error.get()}</p>
+            </div>
+        </form>
+        <install::Install site=site.clone() preview />
+        <connections::Connections site />
+    }
+}
