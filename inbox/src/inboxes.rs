@@ -55,6 +55,15 @@ impl Directory {
             .with(|all| all.iter().find(|i| i.id == id).map(|i| i.name.clone()))
     }
 
+    /// Every team as a checkbox option: (id, name).
+    pub fn team_options(self) -> Vec<(String, String)> {
+        self.teams
+            .get()
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect()
+    }
+
     /// Whether `member` sees inbox `id` (all members while it is not known yet).
     pub fn sees(self, id: &str, member: &AgentProfile) -> bool {
         let teams = self.teams;
@@ -202,6 +211,11 @@ fn Channels(done: Callback<String>, failed: Callback<String>) -> impl IntoView {
     }
 }
 
+/// Every member as a checkbox option: (id, name).
+pub fn member_options(members: RwSignal<Vec<AgentProfile>>) -> Vec<(String, String)> {
+    members.get().into_iter().map(|m| (m.id, m.name)).collect()
+}
+
 /// Checkboxes for each of `options` ((id, label)), checked for those in `chosen`.
 pub fn checkboxes(
     group: &'static str,
@@ -339,21 +353,8 @@ fn InboxForm(
         }
     };
     let disabled = Signal::derive(move || busy.get() || everyone.get());
-    let member_options = move || {
-        members
-            .get()
-            .into_iter()
-            .map(|m| (m.id, m.name))
-            .collect::<Vec<_>>()
-    };
-    let team_options = move || {
-        directory
-            .teams
-            .get()
-            .into_iter()
-            .map(|t| (t.id, t.name))
-            .collect::<Vec<_>>()
-    };
+    let member_options = move || member_options(members);
+    let team_options = move || directory.team_options();
     let name_id = format!("{form_id}-name");
     let everyone_id = format!("{form_id}-everyone");
     let title = if is_new {
@@ -466,13 +467,7 @@ fn TeamForm(
         }
     };
     let disabled = Signal::derive(move || busy.get());
-    let member_options = move || {
-        members
-            .get()
-            .into_iter()
-            .map(|m| (m.id, m.name))
-            .collect::<Vec<_>>()
-    };
+    let member_options = move || member_options(members);
     let name_id = format!("{form_id}-name");
     let title = if is_new {
         "New team".to_owned()

@@ -313,6 +313,32 @@ pub enum RoutingRule {
     },
 }
 
+impl RoutingRule {
+    /// The rule as a form edits it: on or off, and the members and teams it names (none when
+    /// off).
+    pub fn choices(&self) -> (bool, Vec<String>, Vec<String>) {
+        match self {
+            Self::Off => (false, Vec::new(), Vec::new()),
+            Self::Members {
+                agent_ids,
+                team_ids,
+            } => (true, agent_ids.clone(), team_ids.clone()),
+        }
+    }
+
+    /// The rule a form's choices make.
+    pub fn from_choices(on: bool, agent_ids: Vec<String>, team_ids: Vec<String>) -> Self {
+        if on {
+            Self::Members {
+                agent_ids,
+                team_ids,
+            }
+        } else {
+            Self::Off
+        }
+    }
+}
+
 /// Most members, and most teams, a routing rule may name.
 pub const MAX_ROUTED_MEMBERS: usize = 100;
 

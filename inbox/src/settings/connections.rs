@@ -14,7 +14,7 @@ use protocol::settings::{ConsentMode, RoutingRule, RoutingSettings};
 use protocol::Channel;
 
 use crate::api;
-use crate::inboxes::{checkboxes, Directory};
+use crate::inboxes::{checkboxes, member_options, Directory};
 
 fn channel_name(channel: Channel) -> &'static str {
     match channel {
@@ -303,13 +303,7 @@ fn FlowForm(
     let instant = RwSignal::new(flow.instant_reply.clone());
     let consent = RwSignal::new(flow.consent);
     let consent_text = RwSignal::new(flow.consent_text.clone());
-    let (routed, agents, teams) = match &flow.routing.rule {
-        RoutingRule::Off => (false, Vec::new(), Vec::new()),
-        RoutingRule::Members {
-            agent_ids,
-            team_ids,
-        } => (true, agent_ids.clone(), team_ids.clone()),
-    };
+    let (routed, agents, teams) = flow.routing.rule.choices();
     let routed = RwSignal::new(routed);
     let agent_ids = RwSignal::new(agents);
     let team_ids = RwSignal::new(teams);
@@ -327,14 +321,11 @@ fn FlowForm(
                 consent: consent.get_untracked(),
                 consent_text: consent_text.get_untracked(),
                 routing: RoutingSettings {
-                    rule: if routed.get_untracked() {
-                        RoutingRule::Members {
-                            agent_ids: agent_ids.get_untracked(),
-                            team_ids: team_ids.get_untracked(),
-                        }
-                    } else {
-                        RoutingRule::Off
-                    },
+                    rule: RoutingRule::from_choices(
+                        routed.get_untracked(),
+                        agent_ids.get_untracked(),
+                        team_ids.get_untracked(),
+                    ),
                     only_available: only_available.get_untracked(),
                 },
             };
@@ -355,21 +346,8 @@ fn FlowForm(
         view! { <option value=value selected=consent.get_untracked() == mode>{label}</option> }
     };
     let not_routed = Signal::derive(move || !routed.get() || busy.get());
-    let member_options = move || {
-        members
-            .get()
-            .into_iter()
-            .map(|m| (m.id, m.name))
-            .collect::<Vec<_>>()
-    };
-    let team_options = move || {
-        directory
-            .teams
-            .get()
-            .into_iter()
-            .map(|t| (t.id, t.name))
-            .collect::<Vec<_>>()
-    };
+    let member_options = move || member_options(members);
+    let team_options = move || directory.team_options();
     view! {
         <details class="connection-flow">
             <summary>"Before an agent answers"</summary>

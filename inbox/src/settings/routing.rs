@@ -8,51 +8,25 @@ use protocol::api::AgentProfile;
 use protocol::settings::RoutingRule;
 
 use super::fields::{checkbox, Draft};
-use crate::inboxes::{checkboxes, Directory};
+use crate::inboxes::{checkboxes, member_options, Directory};
 
 #[component]
 pub fn Routing(draft: Draft, members: RwSignal<Vec<AgentProfile>>) -> impl IntoView {
     let directory = Directory::get();
-    let (routed, agents, teams) = draft.peek(|s| match &s.routing.rule {
-        RoutingRule::Off => (false, Vec::new(), Vec::new()),
-        RoutingRule::Members {
-            agent_ids,
-            team_ids,
-        } => (true, agent_ids.clone(), team_ids.clone()),
-    });
+    let (routed, agents, teams) = draft.peek(|s| s.routing.rule.choices());
     let routed = RwSignal::new(routed);
     let agent_ids = RwSignal::new(agents);
     let team_ids = RwSignal::new(teams);
     // The rule follows the choices.
     Effect::new(move |_| {
-        let rule = if routed.get() {
-            RoutingRule::Members {
-                agent_ids: agent_ids.get(),
-                team_ids: team_ids.get(),
-            }
-        } else {
-            RoutingRule::Off
-        };
+        let rule = RoutingRule::from_choices(routed.get(), agent_ids.get(), team_ids.get());
         if draft.peek(|s| s.routing.rule != rule) {
             draft.edit(|s| s.routing.rule = rule);
         }
     });
     let off = Signal::derive(move || !routed.get());
-    let member_options = move || {
-        members
-            .get()
-            .into_iter()
-            .map(|m| (m.id, m.name))
-            .collect::<Vec<_>>()
-    };
-    let team_options = move || {
-        directory
-            .teams
-            .get()
-            .into_iter()
-            .map(|t| (t.id, t.name))
-            .collect::<Vec<_>>()
-    };
+    let member_options = move || member_options(members);
+    let team_options = move || directory.team_options();
     view! {
         <section id="set-routing" aria-labelledby="set-routing-title">
             <h2 id="set-routing-title">"Routing"</h2>
