@@ -100,38 +100,35 @@ async fn deliver(app: &App, event: &InboundEvent) -> ApiResult<()> {
         consent.asked_at.is_some(),
     );
     match step {
-        Step::Take => {
-            let created = take(app, event, &connection, key, body).await?;
-            if created && flow::answers_with_instant_reply(&flow, &event.kind, event.standby) {
-                instant_reply(app, &connection, event, &flow).await?;
-            }
-            Ok(())
-        }
         Step::Hold { ask } => {
             store::flow::hold(&app.db, &key, event, store::now()).await?;
             if ask && !event.standby && ask_consent(app, &connection, &event.contact, &flow).await?
             {
                 store::flow::asked(&app.db, &person, store::now()).await?;
             }
-            Ok(())
+            return Ok(());
         }
         Step::Agree => {
             store::flow::agreed(&app.db, &person, event.at, &flow.consent_text).await?;
-            // The instant reply, if due, goes after everything the person sent.
-            let mut created = false;
-            for (held_key, held) in store::flow::held(&app.db, &person).await? {
-                if let Some(held_body) = render::as_text(&held.kind) {
-                    created |= take(app, &held, &connection, held_key.clone(), held_body).await?;
-                }
-                store::flow::release(&app.db, &held_key).await?;
+        }
+        Step::Take => {}
+    }
+    // Held messages (once the person agreed) go first, in their own order; the instant reply,
+    // if due, goes after everything the person sent.
+    let mut created = false;
+    if step == Step::Agree {
+        for (held_key, held) in store::flow::held(&app.db, &person).await? {
+            if let Some(held_body) = render::as_text(&held.kind) {
+                created |= take(app, &held, &connection, held_key.clone(), held_body).await?;
             }
-            created |= take(app, event, &connection, key, body).await?;
-            if created && flow::answers_with_instant_reply(&flow, &event.kind, event.standby) {
-                instant_reply(app, &connection, event, &flow).await?;
-            }
-            Ok(())
+            store::flow::release(&app.db, &held_key).await?;
         }
     }
+    created |= take(app, event, &connection, key, body).await?;
+    if created && flow::answers_with_instant_reply(&flow, &event.kind, event.standby) {
+        instant_reply(app, &connection, event, &flow).await?;
+    }
+    Ok(())
 }
 
 /// Sends the consent text with its "I agree" quick reply; whether it went. A temporary

@@ -231,7 +231,7 @@ impl Inbox {
     /// The inboxes agent `id` sees now.
     async fn access_of(&self, id: &str) -> Result<Vec<String>> {
         let db = self.env.d1(config::DB)?;
-        Ok(store::inboxes::access(&db)
+        Ok(store::inboxes::access(&db, Some(id))
             .await?
             .into_iter()
             .find(|(agent, _)| agent == id)
@@ -242,7 +242,7 @@ impl Inbox {
     /// Reads every agent's access again and tells each open inbox app to reload.
     async fn reload_access(&self) -> Result<()> {
         let db = self.env.d1(config::DB)?;
-        let access = store::inboxes::access(&db).await?;
+        let access = store::inboxes::access(&db, None).await?;
         let text = serde_json::to_string(&InboxFrame::AccessChanged)?;
         for (ws, mut viewer) in self.viewers() {
             let Participant::Agent { id, .. } = &viewer.who else {

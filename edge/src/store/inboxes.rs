@@ -8,7 +8,7 @@ use protocol::Millis;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement, Result};
 
-use super::{changes, num, stmt, text, SummaryRow, Viewer, SUMMARY_COLUMNS};
+use super::{changes, num, opt_text, stmt, text, SummaryRow, Viewer, SUMMARY_COLUMNS};
 
 #[derive(Deserialize)]
 struct InboxRow {
@@ -378,8 +378,9 @@ pub async fn set_connection_inbox(
     Ok(changes(&result) == 1)
 }
 
-/// The inboxes each agent sees (admins: every one), for the inbox object's sockets.
-pub async fn access(db: &D1Database) -> Result<Vec<(String, Vec<String>)>> {
+/// The inboxes each agent sees (admins: every one), or with `only` just that agent's, for the
+/// inbox object's sockets.
+pub async fn access(db: &D1Database, only: Option<&str>) -> Result<Vec<(String, Vec<String>)>> {
     #[derive(Deserialize)]
     struct Row {
         id: String,
@@ -390,8 +391,8 @@ pub async fn access(db: &D1Database) -> Result<Vec<(String, Vec<String>)>> {
         "SELECT a.id, CASE WHEN a.role = 'admin' \
             THEN (SELECT json_group_array(id) FROM inboxes) \
             ELSE (SELECT json_group_array(inbox_id) FROM inbox_access WHERE agent_id = a.id) \
-         END AS inbox_ids FROM agents a",
-        &[],
+         END AS inbox_ids FROM agents a WHERE ?1 IS NULL OR a.id = ?1",
+        &[opt_text(only)],
     )?
     .all()
     .await?
