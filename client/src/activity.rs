@@ -38,7 +38,7 @@ pub struct Activity {
     settled: bool,
     joined: Vec<Joined>,
     /// The agent who last replied or joined.
-    handler: Option<String>,
+    handler: Option<AgentRef>,
     my_read: Seq,
     their_read: Seq,
     closed: bool,
@@ -91,9 +91,12 @@ impl Activity {
     fn arrived(&mut self, message: &Message) {
         // A message ends its author's typing, whatever the indicator's clock says.
         self.typing.retain(|(a, _)| *a != message.author);
-        if let Author::Agent { name, .. } = &message.author {
+        if let Author::Agent { id, name } = &message.author {
             if message.author != self.me {
-                self.handler = Some(name.clone());
+                self.handler = Some(AgentRef {
+                    id: id.clone(),
+                    name: name.clone(),
+                });
             }
         }
     }
@@ -113,7 +116,7 @@ impl Activity {
                 continue;
             }
             self.known.push(agent.id.clone());
-            self.handler = Some(agent.name.clone());
+            self.handler = Some(agent.clone());
             if self.settled {
                 self.joined.push(Joined {
                     after: last_seq,
@@ -145,9 +148,9 @@ impl Activity {
         &self.joined
     }
 
-    /// The name of the agent who last replied or joined: the one handling the conversation.
-    pub fn handler(&self) -> Option<&str> {
-        self.handler.as_deref()
+    /// The agent who last replied or joined: the one handling the conversation.
+    pub fn handler(&self) -> Option<&AgentRef> {
+        self.handler.as_ref()
     }
 
     /// Who is typing at `now`: agents by name, the visitor as `None`.

@@ -21,6 +21,7 @@
 //! - `sound` (wasm only): the new-message chime, synthesised.
 //! - [`alerts`]: which inbox changes deserve an alert for an agent. Pure.
 //! - [`access`]: which members see an inbox. Pure.
+//! - [`heading`]: who heads the visitor's chat. Pure.
 
 pub mod access;
 pub mod activity;
@@ -28,6 +29,7 @@ pub mod alerts;
 pub mod availability;
 pub mod backoff;
 pub mod conversations;
+pub mod heading;
 pub mod notes;
 pub mod outbox;
 pub mod text;

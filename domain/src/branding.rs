@@ -1,6 +1,7 @@
 //! Colour rules for a site's accent colour (`#rrggbb`): reading it, and choosing black or white
 //! text on it by WCAG contrast. Decided once, at the edge, and sent in the public config
 //! (`WidgetConfig::accent_text_color`), so neither the loader nor the widget carries the maths.
+//! Also the picture of a member who has none: their initial on a colour of their own.
 
 /// `#rrggbb` (case-insensitive) to its components.
 pub fn parse_hex(color: &str) -> Option<(u8, u8, u8)> {
@@ -21,6 +22,33 @@ pub fn text_on(rgb: (u8, u8, u8)) -> &'static str {
     } else {
         "#000000"
     }
+}
+
+/// The backgrounds of members' initials: one per member, by their id.
+const INITIAL_COLOURS: [&str; 8] = [
+    "#1c7ed6", "#0c8599", "#2f9e44", "#e8590c", "#c2255c", "#7048e8", "#5c940d", "#495057",
+];
+
+/// A member's picture when they have none (`GET /api/avatars/{agent}`): an SVG circle with the
+/// first letter of `name`, escaped, in black or white on a colour chosen by `id`, the same on
+/// every request.
+pub fn initial_avatar(id: &str, name: &str) -> String {
+    let colour =
+        INITIAL_COLOURS[id.bytes().map(usize::from).sum::<usize>() % INITIAL_COLOURS.len()];
+    let ink = parse_hex(colour).map_or("#ffffff", text_on);
+    let letter: String = name
+        .trim()
+        .chars()
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 40 40\">\
+         <circle cx=\"20\" cy=\"20\" r=\"20\" fill=\"{colour}\"/>\
+         <text x=\"20\" y=\"26.5\" text-anchor=\"middle\" font-family=\"system-ui,sans-serif\" \
+         font-size=\"18\" fill=\"{ink}\">{}</text></svg>",
+        html_escape::encode_text(&letter)
+    )
 }
 
 /// WCAG relative luminance, with the sRGB curve's `x^2.4` approximated as
@@ -84,5 +112,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_initial_avatar_is_one_escaped_letter_in_a_steady_colour() {
+        let svg = initial_avatar("a_1", "  dana");
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.contains(">D</text>"), "{svg}");
+        assert_eq!(svg, initial_avatar("a_1", "Dora"));
+        let markup = initial_avatar("a_1", "<script>");
+        assert!(markup.contains(">&lt;</text>"), "{markup}");
+        assert!(!markup.contains("<script"), "{markup}");
+        assert!(initial_avatar("a_1", " ").contains("></text>"));
     }
 }

@@ -34,6 +34,7 @@ pub fn validate_chat_settings(settings: &ChatSettings) -> Result<ChatSettings, R
     validate_translations(&mut s)?;
     crate::files::validate_settings(&s.attachments)?;
     crate::routing::validate(&mut s.routing)?;
+    crate::routing::validate_people(&s.heading_people, "heading_people")?;
     validate_email(&mut s.email)?;
     crate::targeting::validate(&mut s.targeting)?;
     s.allowed_domains = crate::origins::validate(&s.allowed_domains)?;
@@ -267,6 +268,17 @@ mod tests {
         let mut s = base.clone();
         s.away_message = "a\u{0}b".into();
         assert!(refused(&s).contains("`away_message`"));
+        let mut s = base.clone();
+        s.heading_people = protocol::settings::HeadingRule::Members {
+            agent_ids: Vec::new(),
+            team_ids: Vec::new(),
+        };
+        assert!(refused(&s).contains("`heading_people.agent_ids`"));
+        s.heading_people = protocol::settings::HeadingRule::ContactOwner {
+            agent_ids: vec!["a".into(), "a".into()],
+            team_ids: Vec::new(),
+        };
+        assert!(refused(&s).contains("`heading_people.agent_ids[1]`"));
         let mut s = base;
         s.availability.mode = AvailabilityMode::BusinessHours(Box::new(BusinessHours {
             time_zone: "Mars/Olympus".into(),

@@ -10,12 +10,16 @@
 //!   assigned conversations, then the one longest since their last routed conversation (a round
 //!   robin among equals), then by id so the choice never depends on order. Nobody eligible:
 //!   the conversation stays unassigned.
+//! - **Contact owner**: to the visitor's contact owner if they are a member of the
+//!   conversation's inbox under their chat limit, available or not (the edge e-mails an away
+//!   owner); otherwise as **Members** with the rule's fallback members and teams, or nobody
+//!   when it names none.
 //!
 //! The rule also says whose presence makes the channel available (`routed`).
 
 use std::collections::BTreeSet;
 
-use protocol::settings::{RoutingRule, RoutingSettings, MAX_ROUTED_MEMBERS};
+use protocol::settings::{PeopleRule, RoutingRule, RoutingSettings, MAX_ROUTED_MEMBERS};
 use protocol::Millis;
 use serde::{Deserialize, Serialize};
 
@@ -59,27 +63,44 @@ impl Candidate {
     }
 }
 
-/// The members the rule covers: everyone when routing is off (the whole team answers).
+/// The members the rule covers: everyone when routing is off or names nobody (the whole team
+/// answers). For the contact owner rule, its fallback's members: the owner is one visitor's,
+/// and availability is the site's.
 pub fn routed<'a>(
     rule: &'a RoutingRule,
     candidates: &'a [Candidate],
 ) -> impl Iterator<Item = &'a Candidate> + 'a {
-    candidates.iter().filter(move |c| match rule {
-        RoutingRule::Off => true,
-        RoutingRule::Members {
-            agent_ids,
-            team_ids,
-        } => agent_ids.contains(&c.id) || c.team_ids.iter().any(|t| team_ids.contains(t)),
+    let named = rule
+        .named()
+        .filter(|(agents, teams)| !agents.is_empty() || !teams.is_empty());
+    candidates.iter().filter(move |c| match named {
+        None => true,
+        Some((agent_ids, team_ids)) => {
+            agent_ids.contains(&c.id) || c.team_ids.iter().any(|t| team_ids.contains(t))
+        }
     })
 }
 
-/// The member a new conversation goes to, if anyone.
+/// The member a new conversation goes to, if anyone. `owner` is the contact owner of the
+/// conversation's visitor, if they have one (read only by the contact owner rule); the
+/// candidates are the members of the conversation's inbox.
 pub fn choose<'a>(
     settings: &'a RoutingSettings,
     candidates: &'a [Candidate],
+    owner: Option<&str>,
 ) -> Option<&'a Candidate> {
-    if settings.rule == RoutingRule::Off {
-        return None;
+    let (agent_ids, team_ids) = settings.rule.named()?;
+    if let RoutingRule::ContactOwner { .. } = settings.rule {
+        // The owner even while away (the edge e-mails them then), but never past their limit.
+        if let Some(owner) = owner
+            .and_then(|id| candidates.iter().find(|c| c.id == id))
+            .filter(|c| c.has_room())
+        {
+            return Some(owner);
+        }
+        if agent_ids.is_empty() && team_ids.is_empty() {
+            return None;
+        }
     }
     routed(&settings.rule, candidates)
         .filter(|c| c.available || !settings.only_available)
@@ -98,34 +119,38 @@ pub fn choose<'a>(
         })
 }
 
-/// Checks a rule as an admin sends it: members and teams named once each, at least one of
-/// either, at most [`MAX_ROUTED_MEMBERS`] of each. Whether they exist is the edge's to check.
+/// Checks a routing rule as an admin sends it ([`validate_people`] under `routing.rule`).
 pub fn validate(settings: &mut RoutingSettings) -> Result<(), Rejection> {
-    if let RoutingRule::Members {
-        agent_ids,
-        team_ids,
-    } = &mut settings.rule
-    {
-        if agent_ids.is_empty() && team_ids.is_empty() {
+    validate_people(&settings.rule, "routing.rule")
+}
+
+/// Checks a rule choosing people (routing's, a heading's) as an admin sends it, naming its
+/// fields under `field`: members and teams named once each, at most [`MAX_ROUTED_MEMBERS`] of
+/// each, and at least one of either for the members rule (the contact owner rule may name
+/// none: for anyone without an owner, nobody). Whether they exist is the edge's to check.
+pub fn validate_people(rule: &PeopleRule, field: &str) -> Result<(), Rejection> {
+    let Some((agent_ids, team_ids)) = rule.named() else {
+        return Ok(());
+    };
+    if matches!(rule, PeopleRule::Members { .. }) && agent_ids.is_empty() && team_ids.is_empty() {
+        return Err(Rejection::field(
+            &format!("{field}.agent_ids"),
+            "must name at least one member or team (with team_ids)",
+        ));
+    }
+    for (list, ids) in [("agent_ids", agent_ids), ("team_ids", team_ids)] {
+        if ids.len() > MAX_ROUTED_MEMBERS {
             return Err(Rejection::field(
-                "routing.rule.agent_ids",
-                "must name at least one member or team (with team_ids)",
+                &format!("{field}.{list}"),
+                &format!("may name at most {MAX_ROUTED_MEMBERS}"),
             ));
         }
-        for (field, ids) in [("agent_ids", &*agent_ids), ("team_ids", &*team_ids)] {
-            if ids.len() > MAX_ROUTED_MEMBERS {
-                return Err(Rejection::field(
-                    &format!("routing.rule.{field}"),
-                    &format!("may name at most {MAX_ROUTED_MEMBERS}"),
-                ));
-            }
-            let mut seen = BTreeSet::new();
-            if let Some(i) = ids.iter().position(|id| !seen.insert(id.as_str())) {
-                return Err(Rejection::field(
-                    &format!("routing.rule.{field}[{i}]"),
-                    "is already named",
-                ));
-            }
+        let mut seen = BTreeSet::new();
+        if let Some(i) = ids.iter().position(|id| !seen.insert(id.as_str())) {
+            return Err(Rejection::field(
+                &format!("{field}.{list}[{i}]"),
+                "is already named",
+            ));
         }
     }
     Ok(())
@@ -209,7 +234,7 @@ mod tests {
     }
 
     fn chosen(settings: &RoutingSettings, candidates: &[Candidate]) -> Option<String> {
-        choose(settings, candidates).map(|c| c.id.clone())
+        choose(settings, candidates, None).map(|c| c.id.clone())
     }
 
     #[test]
@@ -333,5 +358,82 @@ mod tests {
         let rule: RoutingSettings =
             serde_json::from_str(r#"{"rule":{"kind":"members","agent_ids":["a"]}}"#).unwrap();
         assert_eq!(rule, members(&["a"], true));
+    }
+
+    fn owner_rule(fallback: &[&str]) -> RoutingSettings {
+        RoutingSettings {
+            rule: RoutingRule::ContactOwner {
+                agent_ids: fallback.iter().map(|s| (*s).into()).collect(),
+                team_ids: Vec::new(),
+            },
+            only_available: true,
+        }
+    }
+
+    #[test]
+    fn the_contact_owner_gets_their_contact_even_while_away() {
+        let team = [
+            member("owner", false, 3, None, None),
+            member("here", true, 0, None, None),
+        ];
+        let rule = owner_rule(&["here"]);
+        assert_eq!(
+            choose(&rule, &team, Some("owner")).map(|c| c.id.as_str()),
+            Some("owner"),
+            "away, and busier, but theirs"
+        );
+        // No owner (a new visitor): the fallback, by the usual rules.
+        assert_eq!(
+            choose(&rule, &team, None).map(|c| c.id.as_str()),
+            Some("here")
+        );
+        // The owner is not a member of this inbox: the fallback.
+        assert_eq!(
+            choose(&rule, &team, Some("elsewhere")).map(|c| c.id.as_str()),
+            Some("here")
+        );
+    }
+
+    #[test]
+    fn a_full_owner_falls_back_and_no_fallback_leaves_it_unassigned() {
+        let team = [
+            member("owner", true, 2, Some(2), None),
+            member("here", true, 0, None, None),
+        ];
+        assert_eq!(
+            choose(&owner_rule(&["here"]), &team, Some("owner")).map(|c| c.id.as_str()),
+            Some("here")
+        );
+        assert_eq!(choose(&owner_rule(&[]), &team, Some("owner")), None);
+        assert_eq!(choose(&owner_rule(&[]), &team, None), None);
+        let free = [member("owner", false, 0, None, None)];
+        assert_eq!(
+            choose(&owner_rule(&[]), &free, Some("owner")).map(|c| c.id.as_str()),
+            Some("owner")
+        );
+    }
+
+    #[test]
+    fn the_contact_owner_rule_counts_its_fallback_or_everyone() {
+        let team = [
+            member("a", true, 0, None, None),
+            member("b", true, 0, None, None),
+        ];
+        assert_eq!(routed(&owner_rule(&[]).rule, &team).count(), 2);
+        let only_b = owner_rule(&["b"]);
+        let ids: Vec<&str> = routed(&only_b.rule, &team).map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["b"]);
+        assert!(
+            validate(&mut owner_rule(&[])).is_ok(),
+            "no fallback is allowed"
+        );
+        let twice = validate(&mut owner_rule(&["a", "a"])).unwrap_err();
+        assert!(
+            twice.message.contains("`routing.rule.agent_ids[1]`"),
+            "{twice:?}"
+        );
+        let read: RoutingSettings =
+            serde_json::from_str(r#"{"rule":{"kind":"contact_owner"}}"#).unwrap();
+        assert_eq!(read, owner_rule(&[]));
     }
 }

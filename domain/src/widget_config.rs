@@ -58,6 +58,8 @@ pub fn public_config(
     WidgetConfig {
         site_id: site_id.to_owned(),
         heading: s.heading.clone(),
+        // The edge fills them in from the team (`HeadingRule`).
+        people: Vec::new(),
         welcome_message: texts.welcome_message.to_owned(),
         accent_color: s.branding.accent_color.clone(),
         accent_text_color: parse_hex(&s.branding.accent_color)

@@ -27,6 +27,7 @@ use domain::routing;
 use futures_util::lock::Mutex;
 use protocol::api::{ConversationSummary, ErrorCode, Mention};
 use protocol::frame::{InboxFrame, SignedOut};
+use protocol::settings::RoutingRule;
 use protocol::Channel;
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -278,16 +279,23 @@ impl Inbox {
         let Some(rule) = rule else {
             return Ok(summary);
         };
+        let owner = match rule.rule {
+            RoutingRule::ContactOwner { .. } => {
+                store::mail::contact_owner(&db, &summary.id).await?
+            }
+            _ => None,
+        };
         let candidates =
             store::routing_candidates(&db, Some(&summary.inbox_id), &self.present_agents()).await?;
-        let Some(chosen) = routing::choose(&rule, &candidates) else {
+        let Some(chosen) = routing::choose(&rule, &candidates, owner.as_deref()) else {
             return Ok(summary);
         };
         match store::route_to(&db, &summary.id, &chosen.id, store::now()).await? {
             Some(routed) => {
                 // Their open count changed, and with it perhaps the channel's capacity.
                 self.forget_presence().await;
-                // Given it while away ("only available" off): they are told by e-mail.
+                // Given it while away (an owner, or "only available" off): they are told by
+                // e-mail.
                 if !chosen.available {
                     self.notify_away(&routed.id, &chosen.id).await?;
                 }

@@ -8,7 +8,7 @@
 // and `source` on every message, and posts to the Worker's origin, never `'*'`.
 import { keep, make } from './dom.js';
 import { ACTIVE, DISMISSED, FORGET } from './keys.js';
-import { panelCss, promptCss } from './style.js';
+import { PHONE, panelCss, promptCss } from './style.js';
 import { FRAME_TO_HOST, HOST_TO_FRAME } from './wire.js';
 
 const view = window.visualViewport;
@@ -84,7 +84,23 @@ export default (calls, root, launcher) => {
     make('iframe', { title: calls.config().strings.chat, src: source(fresh) });
   const panel = make('div', { hidden: '' });
   let iframe = frame();
-  panel.append(iframe);
+  // On a phone the open chat covers the page, so it keeps the keyboard's focus (a focus trap):
+  // Tab past the frame's last control, or Shift+Tab before its first, lands on a fence beside
+  // the frame, which hands the focus back to the frame. Elsewhere the panel sits beside the
+  // page and the fences are out of the tab order.
+  const phone = matchMedia(PHONE);
+  const fence = () => {
+    const node = make('i');
+    node.onfocus = guard(() => iframe.focus());
+    return node;
+  };
+  const fences = [fence(), fence()];
+  const trap = () => {
+    for (const node of fences) node.tabIndex = phone.matches && !inline ? 0 : -1;
+  };
+  trap();
+  phone.addEventListener('change', trap);
+  panel.append(fences[0], iframe, fences[1]);
   root.prepend(panel);
   const badge = make('span', { hidden: '' });
   if (launcher) launcher.append(badge);
@@ -166,6 +182,7 @@ export default (calls, root, launcher) => {
       badge.remove();
       root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => s !== sheet);
       removeEventListener('message', listener);
+      phone.removeEventListener('change', trap);
       if (view) {
         view.removeEventListener('resize', restyle);
         view.removeEventListener('scroll', restyle);

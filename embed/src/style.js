@@ -33,6 +33,10 @@ ${config.launcher_visible && !hideLauncher ? '' : '[aria-expanded],p{display:non
 // The welcome prompt's own (chat.js adopts it with the prompt): a row of its two buttons.
 export const promptCss = 'p{max-width:280px;display:flex;margin:0;font:15px system-ui}';
 
+// Where the open chat covers the whole page (the loader's `css` spells it out too: the loader's
+// bundle stays smallest that way).
+export const PHONE = '(max-width:480px)';
+
 // On narrow viewports the panel covers the visual viewport, not the layout one, so an on-screen
 // keyboard (which shrinks only the visual viewport) never covers the composer: the chat module
 // rebuilds this sheet whenever `visualViewport` resizes or moves. Inline (`inlineEmbedSelector`)
@@ -45,6 +49,6 @@ export const panelCss = (inline, view) =>
   (inline
     ? ':host{display:block;height:100%}div{position:static;height:100%;box-shadow:none}'
     : 'div{width:380px;height:min(600px,100vh - 116px);overflow:hidden}' +
-      `@media(max-width:480px){div{inset:0;border-radius:0;width:auto;${
+      `@media${PHONE}{div{inset:0;border-radius:0;width:auto;${
         view ? `top:${view.offsetTop}px;height:${view.height}px` : 'height:auto'
       }}}`);

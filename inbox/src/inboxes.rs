@@ -218,7 +218,7 @@ pub fn member_options(members: RwSignal<Vec<AgentProfile>>) -> Vec<(String, Stri
 
 /// Checkboxes for each of `options` ((id, label)), checked for those in `chosen`.
 pub fn checkboxes(
-    group: &'static str,
+    group: &str,
     options: Vec<(String, String)>,
     chosen: RwSignal<Vec<String>>,
     disabled: Signal<bool>,
@@ -241,7 +241,7 @@ pub fn checkboxes(
             };
             view! {
                 <label class="check">
-                    <input type="checkbox" name=group value=id checked=checked
+                    <input type="checkbox" name=group.to_owned() value=id checked=checked
                         disabled=move || disabled.get() on:change=toggle />
                     {label}
                 </label>

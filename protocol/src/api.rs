@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::frame::AgentRef;
 use crate::i18n::{Language, UiStrings};
 use crate::settings::{ConsentMode, Font, LauncherPosition, TypicalReplyTime};
 use crate::{Channel, ConversationStatus, Message, Millis, Seq};
@@ -115,6 +116,11 @@ pub struct WidgetConfig {
     pub site_id: String,
     /// The name shown in the chat heading.
     pub heading: String,
+    /// The people heading the chat (`ChatSettings::heading_people`), at most
+    /// [`HEADING_PEOPLE_MAX`]: the widget shows three of them, chosen at random for each
+    /// visitor. Their pictures are at `/api/avatars/{id}`. Empty: `heading` alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<AgentRef>,
     /// Shown as the first message when the visitor opens the chat.
     pub welcome_message: String,
     /// `#rrggbb`.
@@ -154,6 +160,9 @@ pub struct WidgetConfig {
     )]
     pub off_page: bool,
 }
+
+/// Most people a config's heading carries.
+pub const HEADING_PEOPLE_MAX: usize = 20;
 
 /// The attachment limits a widget applies before uploading (the edge enforces them again).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -241,6 +250,10 @@ pub struct ConversationCreated {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentConversation {
     pub conversation: Option<ConversationRef>,
+    /// The visitor's contact owner, who heads their chat when the site's heading shows
+    /// owners (`HeadingRule::ContactOwner`) and they have one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<AgentRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -201,6 +201,9 @@ pub struct ChatSettings {
     pub branding: Branding,
     /// The chat heading: the name the visitor sees at the top of the chat.
     pub heading: String,
+    /// Whose names and pictures head the chat beside (or instead of) `heading`.
+    #[serde(default)]
+    pub heading_people: HeadingRule,
     #[serde(default)]
     pub welcome: Welcome,
     #[serde(default)]
@@ -295,46 +298,102 @@ impl Default for RoutingSettings {
     }
 }
 
-/// The assignment rule of a channel. Never beyond a member's chat limit; balanced among the
-/// eligible (fewest open assigned conversations, then longest since their last one).
+/// Members chosen for a job, as a channel's routing and a chat heading choose them: nobody,
+/// named members and teams, or a contact's owner with named members and teams for everyone
+/// else. [`RoutingRule`] and [`HeadingRule`] say what each makes of it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum RoutingRule {
-    /// New conversations stay unassigned; the team picks them up. Availability counts everyone.
+pub enum PeopleRule {
     #[default]
     Off,
-    /// Assigned among these members and the members of these teams (of the conversation's
-    /// inbox); availability counts only them.
+    /// These members and the members of these teams (of the conversation's inbox, for
+    /// routing).
     Members {
         #[serde(default)]
         agent_ids: Vec<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         team_ids: Vec<String>,
     },
+    /// A known contact's owner; everyone else (a new visitor, a contact without an owner) as
+    /// `Members` with these, or as `Off` when none are named. Website chat only: Messenger and
+    /// WhatsApp contacts have no owner.
+    ContactOwner {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        agent_ids: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        team_ids: Vec<String>,
+    },
 }
 
-impl RoutingRule {
-    /// The rule as a form edits it: on or off, and the members and teams it names (none when
-    /// off).
-    pub fn choices(&self) -> (bool, Vec<String>, Vec<String>) {
-        match self {
-            Self::Off => (false, Vec::new(), Vec::new()),
-            Self::Members {
-                agent_ids,
-                team_ids,
-            } => (true, agent_ids.clone(), team_ids.clone()),
-        }
-    }
+/// The assignment rule of a channel. Never beyond a member's chat limit; balanced among the
+/// eligible (fewest open assigned conversations, then longest since their last one).
+/// - `Off`: new conversations stay unassigned; the team picks them up. Availability counts
+///   everyone.
+/// - `Members`: assigned among them; availability counts only them.
+/// - `ContactOwner`: to the visitor's contact owner when they have one who sees the
+///   conversation's inbox and is under their chat limit, even while away (they are e-mailed
+///   then); anyone else as `Members`, or unassigned when none are named.
+pub type RoutingRule = PeopleRule;
 
-    /// The rule a form's choices make.
-    pub fn from_choices(on: bool, agent_ids: Vec<String>, team_ids: Vec<String>) -> Self {
-        if on {
+/// Who the chat heading shows.
+/// - `Off`: the heading text alone.
+/// - `Members`: their names and pictures; three of them, chosen at random for each visitor,
+///   when there are more.
+/// - `ContactOwner`: a known contact sees their owner; everyone else as `Members`, or the
+///   heading text when none are named.
+///
+/// Whatever the rule, a conversation an agent has taken is headed by that agent.
+pub type HeadingRule = PeopleRule;
+
+/// How a rule assigns, as a form chooses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoutingMode {
+    Off,
+    Members,
+    ContactOwner,
+}
+
+impl PeopleRule {
+    /// The members and teams the rule names (the fallback's, for the contact owner rule);
+    /// `None` when routing is off.
+    pub fn named(&self) -> Option<(&[String], &[String])> {
+        match self {
+            Self::Off => None,
             Self::Members {
                 agent_ids,
                 team_ids,
             }
-        } else {
-            Self::Off
+            | Self::ContactOwner {
+                agent_ids,
+                team_ids,
+            } => Some((agent_ids, team_ids)),
+        }
+    }
+
+    /// The rule as a form edits it: its mode, and the members and teams it names (none when
+    /// off).
+    pub fn choices(&self) -> (RoutingMode, Vec<String>, Vec<String>) {
+        let mode = match self {
+            Self::Off => RoutingMode::Off,
+            Self::Members { .. } => RoutingMode::Members,
+            Self::ContactOwner { .. } => RoutingMode::ContactOwner,
+        };
+        let (agents, teams) = self.named().unwrap_or_default();
+        (mode, agents.to_vec(), teams.to_vec())
+    }
+
+    /// The rule a form's choices make.
+    pub fn from_choices(mode: RoutingMode, agent_ids: Vec<String>, team_ids: Vec<String>) -> Self {
+        match mode {
+            RoutingMode::Off => Self::Off,
+            RoutingMode::Members => Self::Members {
+                agent_ids,
+                team_ids,
+            },
+            RoutingMode::ContactOwner => Self::ContactOwner {
+                agent_ids,
+                team_ids,
+            },
         }
     }
 }
@@ -463,6 +522,7 @@ impl ChatSettings {
         Self {
             branding: Branding::default(),
             heading: heading.trim().chars().take(HEADING_MAX_CHARS).collect(),
+            heading_people: HeadingRule::default(),
             welcome: Welcome::default(),
             availability: AvailabilitySettings::default(),
             away_message: default_away_message(),

@@ -1,8 +1,8 @@
 // The chat on a phone, in Chromium emulating one (390×844, touch, a mobile viewport) against the
 // real Worker: the open chat fills the screen, its composer is in view, no input is small enough
-// for iOS to zoom in on focus, the pages let the visitor zoom, and when the visual viewport
-// shrinks (as it does under an on-screen keyboard) the panel shrinks with it so the composer
-// stays above the keyboard.
+// for iOS to zoom in on focus, the open chat keeps the keyboard's focus from the page behind it,
+// the pages let the visitor zoom, and when the visual viewport shrinks (as it does under an
+// on-screen keyboard) the panel shrinks with it so the composer stays above the keyboard.
 //
 // Chromium has no on-screen keyboard to open in a test. What a keyboard does to a page is make
 // the visual viewport smaller than the layout viewport (Chrome's and Safari's default
@@ -97,6 +97,26 @@ test('on a phone the chat fills the screen, keeps its composer above the keyboar
       await step('the frame lets the visitor zoom, and its fields are 16px or more', async () => {
         assertZoomable(await viewportMeta(frame), 'the widget frame');
         assertNoZoomOnFocus(await fieldFontSizes(frame), 'the widget frame');
+      });
+
+      await step('open on a phone, the chat keeps the focus: Tab goes round its controls', async () => {
+        await composer.focus();
+        const inChat = () =>
+          page.evaluate(() => document.activeElement?.localName === 'porchlight-chat');
+        // The control focused in the frame after each key (none: the frame's own document).
+        const focused = () => frame.evaluate(() => document.activeElement?.id || null);
+        for (const key of ['Tab', 'Shift+Tab']) {
+          const seen = [];
+          for (let i = 0; i < 20; i++) {
+            await page.keyboard.press(key);
+            await waitFor(`the focus in the chat after ${key}`, inChat);
+            seen.push(await focused());
+          }
+          // Round the chat's controls and back: the composer comes round again.
+          const rounds = seen.filter((id) => id === 'pl-composer').length;
+          assert.ok(rounds >= 2, `${key} did not go round the chat: ${seen.join(' ')}`);
+        }
+        await composer.focus();
       });
 
       await step('a smaller visual viewport (the keyboard) shrinks the panel with it', async () => {

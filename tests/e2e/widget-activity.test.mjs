@@ -124,7 +124,7 @@ test('typing shows both ways: the agent is typing until it lapses, stops or answ
   });
 });
 
-test('an agent joining shows as a line, not a message, and heads the chat with their name', async () => {
+test('an agent joining shows as a line, not a message, and heads the chat with their name and picture', async () => {
   await withDesk(async (desk) => {
     await visit(demo.env, async ({ page, launcher, chat, open }) => {
       await open();
@@ -140,6 +140,8 @@ test('an agent joining shows as a line, not a message, and heads the chat with t
         assert.equal(await line.getAttribute('class'), 'pl-system');
         assert.equal(await chat.locator('li.pl-msg').count(), 1, 'the join is not a message');
         await chat.locator('#pl-heading', { hasText: name }).waitFor();
+        // With their picture (their initial, or the one they uploaded).
+        await chat.locator(`img.pl-avatar[src="/api/avatars/${desk.profile.id}"]`).waitFor();
       });
 
       await step('after a reload the agent still heads it, without a second "joined"', async () => {

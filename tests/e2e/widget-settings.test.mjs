@@ -1,7 +1,8 @@
 // A site's chat settings as the visitor sees them, in Chromium against the real Worker: branding
-// (accent and the ink on it, font, launcher corner), the welcome prompt, and each availability
-// state with the setting that leads to it. Settings go in through the admin API; an agent is
-// present while a second browser has the inbox open (helpers in site.mjs).
+// (accent and the ink on it, font, launcher corner), the heading's people, the welcome prompt,
+// and each availability state with the setting that leads to it. Settings go in through the
+// admin API; an agent is present while a second browser has the inbox open (helpers in
+// site.mjs).
 //
 // Every test here changes the one demo site that the other test files use too, so: the tests
 // in this file run one after another (node:test's default within a file; xtask runs files one
@@ -54,6 +55,25 @@ test('branding: a pale accent gets dark ink, the font applies, the launcher is l
       const panel = await page.locator(FRAME).boundingBox();
       assert.ok(panel.x <= 24, `the panel is not on the left: ${JSON.stringify(panel)}`);
     });
+  });
+});
+
+test("the heading's people: their names and pictures head the chat", async () => {
+  const me = await demo.site.api('GET', '/api/agent/me');
+  await demo.site.configure({
+    availability: { mode: { kind: 'always_on' } },
+    heading_people: { kind: 'members', agent_ids: [me.id] },
+  });
+  await demo.site.configUntil('headed by the demo agent', (c) => c.people?.[0]?.id === me.id);
+  await visit(demo.env, async ({ chat, open }) => {
+    await open();
+    await chat.locator('#pl-heading', { hasText: me.name }).waitFor();
+    const picture = chat.locator(`img.pl-avatar[src="/api/avatars/${me.id}"]`);
+    await picture.waitFor();
+    // Drawn (the frame's CSP let it load), and decorative: the name is the heading's text.
+    await waitFor('the picture to load', () => picture.evaluate((i) => i.complete && i.naturalWidth > 0));
+    assert.equal(await picture.getAttribute('alt'), '');
+    assert.equal(await chat.locator('img.pl-avatar:visible').count(), 1, 'only one person');
   });
 });
 

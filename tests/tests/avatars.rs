@@ -1,6 +1,7 @@
 //! Agents' profile pictures against the running Worker: set by the agent (the bytes judged to be
 //! a picture, at most 1 MiB), in their profile as a public, immutable path, replaced by a new
-//! path (the old one gone), and removed. Bad input changes nothing. Both tests use the demo
+//! path (the old one gone), and removed; by id alone, the current one or their initial. Bad
+//! input changes nothing. Both tests use the demo
 //! agent, so each holds [`AGENT`].
 
 use std::sync::{Mutex, MutexGuard};
@@ -63,6 +64,13 @@ fn an_agent_sets_replaces_and_removes_their_picture() {
         Some("public, max-age=31536000, immutable")
     );
 
+    // By id alone (the widget's heading): the picture as it is now, cached a little while.
+    let agent = me(&edge, &cookie);
+    let current = format!("/api/avatars/{}", agent.id);
+    let got = edge.request_bytes("GET", &current, &[], None);
+    assert_eq!((got.status, got.bytes.as_slice()), (200, PNG));
+    assert_eq!(got.header("cache-control"), Some("public, max-age=300"));
+
     let second = put(&edge, &cookie, GIF).json::<AgentProfile>().avatar_url;
     let second = second.expect("a picture");
     assert_ne!(second, first, "a new picture is a new path");
@@ -83,6 +91,25 @@ fn an_agent_sets_replaces_and_removes_their_picture() {
     assert_eq!(me(&edge, &cookie).avatar_url, None);
     edge.request("GET", &second, &[], None)
         .assert_error(404, ErrorCode::NotFound);
+    // Without a picture: their initial, drawn, escaped and inert.
+    let got = edge.request("GET", &current, &[], None);
+    assert_eq!(got.status, 200, "{}", got.body);
+    assert_eq!(got.header("content-type"), Some("image/svg+xml"));
+    assert_eq!(
+        got.header("content-security-policy"),
+        Some("default-src 'none'; sandbox")
+    );
+    let initial: String = agent
+        .name
+        .chars()
+        .take(1)
+        .flat_map(char::to_uppercase)
+        .collect();
+    assert!(
+        got.body.contains(&format!(">{initial}</text>")),
+        "{}",
+        got.body
+    );
 }
 
 #[test]
@@ -119,6 +146,7 @@ fn bad_pictures_and_bad_callers_change_nothing() {
         "/api/avatars/a_nobody/p_nothing",
         "/api/avatars/..%2Fsites/x",
         "/api/avatars/a_x/p_x.png",
+        "/api/avatars/a_nobody",
     ] {
         edge.request("GET", path, &[], None)
             .assert_error(404, ErrorCode::NotFound);

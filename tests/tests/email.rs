@@ -2,7 +2,8 @@
 //! by the recording fake (`MAIL_API_BASE`): a transcript sent by hand (the whole conversation,
 //! escaped HTML, the site's sender, the e-mail's id as idempotency key), retried after a
 //! provider error with the same key, failed for good on a refusal; sent by itself on close to a
-//! visitor whose address the team filled in, only when an agent took part. Bad input changes
+//! visitor whose address the team filled in, only when an agent took part; to a member given a
+//! conversation while away, by hand or as a returning contact's owner. Bad input changes
 //! nothing. The tests change the demo site's settings and script the fake, so they hold the site ([`SiteSettings`])
 //! one at a time, and script only the provider's path.
 
@@ -272,6 +273,79 @@ fn bad_requests_are_refused_and_change_nothing() {
         .assert_error(400, ErrorCode::InvalidField);
     let details: VisitorDetails = mail.edge.as_agent(&mail.cookie, "GET", &path, None).json();
     assert_eq!(details.email, None);
+}
+
+#[test]
+fn a_returning_contact_goes_to_their_owner_who_is_emailed_while_away() {
+    let mail = Mail::start(false);
+    let edge = &mail.edge;
+    let (owner, owner_cookie) = edge.new_member(&mail.cookie, "agent");
+    let (here, here_cookie) = edge.new_member(&mail.cookie, "agent");
+    let mut watch = edge.inbox_socket(&here_cookie);
+    let reply = edge.as_agent(
+        &owner_cookie,
+        "PUT",
+        "/api/agent/me/status",
+        Some(&json!({ "status": "away" })),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // By contact owner; anyone without one goes to Here.
+    let mut settings: Value = edge
+        .as_agent(&mail.cookie, "GET", &edge.settings_path(), None)
+        .json();
+    settings["routing"] = json!({
+        "rule": { "kind": "contact_owner", "agent_ids": [here.id] },
+        "only_available": true,
+    });
+    let reply = mail.put_raw(&settings.to_string());
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // A rule naming a member who does not exist is refused whole.
+    let mut bad = settings.clone();
+    bad["routing"]["rule"]["agent_ids"] = json!(["a_nobody"]);
+    let reply = mail.put_raw(&bad.to_string());
+    reply.assert_error(400, ErrorCode::InvalidField);
+    assert!(
+        reply.body.contains("`routing.rule.agent_ids[0]`"),
+        "{}",
+        reply.body
+    );
+
+    // A new visitor has no owner: the fallback.
+    let first = edge.start_conversation(None, "Do you deliver?");
+    let row = watch.next_row_of(&first.conversation_id);
+    assert_eq!(row.assignee_id.as_deref(), Some(here.id.as_str()));
+    // The team makes them a contact of Owner's, and closes the chat.
+    let reply = edge.as_agent(
+        &mail.cookie,
+        "PUT",
+        &format!("/api/agent/conversations/{}/visitor", first.conversation_id),
+        Some(&json!({ "name": "Sam", "owner_id": owner.id })),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let reply = mail.post(&first.conversation_id, "close", json!({}));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    // Sam comes back: the new conversation goes to their owner, away as they are, and the
+    // owner is told by e-mail.
+    let second = edge.start_conversation(Some(&first.visitor_token), "It's Sam again");
+    assert_ne!(second.conversation_id, first.conversation_id);
+    let row = watch.next_row_of(&second.conversation_id);
+    assert_eq!(row.assignee_id.as_deref(), Some(owner.id.as_str()));
+    let notice = mail
+        .emails(&second.conversation_id)
+        .into_iter()
+        .find(|e| e.kind == protocol::api::EmailKind::Assignment)
+        .expect("the owner is e-mailed");
+    assert_eq!(notice.to, owner.email);
+    let sent = mail.settled(&second.conversation_id, &notice.id);
+    assert_eq!(sent.status, EmailStatus::Sent, "{sent:?}");
+    assert!(
+        mail.emails(&first.conversation_id)
+            .iter()
+            .all(|e| e.kind != protocol::api::EmailKind::Assignment),
+        "nothing for Here, who is present"
+    );
+    watch.close();
 }
 
 #[test]

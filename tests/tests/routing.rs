@@ -186,3 +186,33 @@ fn bad_rules_are_refused_and_change_nothing() {
         .json();
     assert_eq!(stored.routing, site.original.routing);
 }
+
+#[test]
+fn a_removed_member_leaves_the_rules_that_named_them() {
+    let site = Site::start();
+    let edge = &site.edge;
+    let (ann, _) = edge.new_member(&site.cookie, "agent");
+    let (ben, _) = edge.new_member(&site.cookie, "agent");
+    let ids = json!([ann.id, ben.id]);
+    let mut settings = serde_json::to_value(&site.original).expect("json");
+    settings["routing"] = json!({ "rule": { "kind": "members", "agent_ids": ids } });
+    settings["heading_people"] = json!({ "kind": "members", "agent_ids": ids });
+    let reply = site.put_raw(&settings.to_string());
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    let path = format!("/api/admin/agents/{}", ann.id);
+    let reply = edge.as_agent(&site.cookie, "DELETE", &path, None);
+    assert_eq!(reply.status, 204, "{}", reply.body);
+    let stored: ChatSettings = edge
+        .as_agent(&site.cookie, "GET", &edge.settings_path(), None)
+        .json();
+    let named = |rule: &RoutingRule| rule.named().map(|(agents, _)| agents.to_vec());
+    assert_eq!(named(&stored.routing.rule), Some(vec![ben.id.clone()]));
+    assert_eq!(named(&stored.heading_people), Some(vec![ben.id.clone()]));
+    // What the settings screen holds saves again as it is.
+    let reply = site.put(&stored);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // Removing them again finds nobody, and changes nothing.
+    edge.as_agent(&site.cookie, "DELETE", &path, None)
+        .assert_error(404, ErrorCode::UnknownAgent);
+}

@@ -19,6 +19,7 @@ use client::{Activity, ConversationSocket, LinkState, Outbox, TypingOut};
 use leptos::prelude::*;
 use protocol::api::{SendMessage, WidgetConfig};
 use protocol::embed::{FrameToHost, HostToFrame};
+use protocol::frame::AgentRef;
 use protocol::i18n::UiStrings;
 use protocol::{Attachment, Author};
 
@@ -60,8 +61,13 @@ pub struct Chat {
     pub agreed: RwSignal<Option<u32>>,
     /// "Dana is typing…" while that holds.
     pub typing: RwSignal<Option<String>>,
-    /// The agent handling the conversation (who last replied or joined), for the heading.
+    /// The agent handling the conversation (who last replied or joined), for the heading;
+    /// `client::heading::pack`ed, as is `owner`.
     pub agent: RwSignal<Option<String>>,
+    /// The visitor's contact owner, when the site heads chats with owners.
+    pub owner: RwSignal<Option<String>>,
+    /// Which of the site's heading people this visitor sees (`client::heading::heading`).
+    pub seed: usize,
     /// The client id of the visitor's last message once an agent has read it ("Seen").
     pub seen: RwSignal<Option<String>>,
     /// Agents' messages chime while the chat is out of sight (the visitor's choice).
@@ -107,6 +113,8 @@ impl Chat {
             agreed: RwSignal::new(None),
             typing: RwSignal::new(None),
             agent: RwSignal::new(None),
+            owner: RwSignal::new(None),
+            seed: client::heading::seed(js_sys::Math::random()),
             seen: RwSignal::new(None),
             sound: RwSignal::new(visitor::sound_on(&params.site)),
             // Hidden until the loader says the panel is open: unread counts start at once.
@@ -123,6 +131,22 @@ impl Chat {
             files: StoredValue::new(Vec::new()),
             config_paused: StoredValue::new_local(false),
         }
+    }
+
+    /// The people heading the chat now (`client::heading`), read reactively. Not inlined: the
+    /// heading's text and each picture ask, and one copy is smaller.
+    #[inline(never)]
+    pub fn heading_people(self) -> Vec<AgentRef> {
+        let unpacked = |packed: Option<String>| packed.as_deref().map(client::heading::unpack);
+        let (agent, owner) = (unpacked(self.agent.get()), unpacked(self.owner.get()));
+        self.config.with(|c| {
+            client::heading::heading(
+                agent.as_ref(),
+                owner.as_ref(),
+                c.as_ref().map_or(&[], |c| &c.people),
+                self.seed,
+            )
+        })
     }
 
     /// Loads the site's config, resumes a remembered conversation, starts listening to the

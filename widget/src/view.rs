@@ -1,9 +1,10 @@
-//! The widget's components: a header with the heading (the site's, or the agent handling the
-//! chat), its availability, the chime toggle and a close button; the message log with agents'
-//! arrivals among the messages and "Seen" under the visitor's last one; the lines above the
-//! composer ([`crate::notices`]); a notice line and the composer. Every body is rendered as a
-//! text node, never as HTML, and no element carries a `style` attribute (the frame's CSP forbids
-//! them): looks come from `widget.css` classes and `data-*` attributes.
+//! The widget's components: a header with the heading (the site's, its people's or the agent
+//! handling the chat, with their pictures), its availability, the chime toggle and a close
+//! button; the message log with agents' arrivals among the messages and "Seen" under the
+//! visitor's last one; the lines above the composer ([`crate::notices`]); a notice line and the
+//! composer. Every body is rendered as a text node, never as HTML, and no element carries a
+//! `style` attribute (the frame's CSP forbids them): looks come from `widget.css` classes and
+//! `data-*` attributes.
 //!
 //! Views avoid type erasure (`into_any`) where an `Option` or an attribute will do: each erased
 //! type costs the widget's wasm more than the branch it replaces.
@@ -101,13 +102,25 @@ fn drop_files(chat: Chat) {
 fn Header() -> impl IntoView {
     let chat = expect_context::<Chat>();
     let t: Words = expect_context();
-    // A conversation taken over by an agent is headed by their name.
+    // The agent who has the conversation, else the visitor's owner, else three of the site's
+    // people (`client::heading`), with their pictures; else the site's heading alone.
+    let people = move || chat.heading_people();
     let heading = move || {
-        chat.agent.get().unwrap_or_else(|| {
+        let people = people();
+        if people.is_empty() {
             chat.config
                 .with(|c| c.as_ref().map(|c| c.heading.clone()))
                 .unwrap_or_default()
-        })
+        } else {
+            client::heading::names(&people)
+        }
+    };
+    // Decorative: the names are the heading's text. Three fixed places, not a list: a list of
+    // elements would compile its own rebuild code (0.6 KB gzip, measured).
+    let picture = move |i: usize| {
+        let src = move || people().get(i).map(|p| format!("/api/avatars/{}", p.id));
+        // Without a `src` it is not drawn (widget.css).
+        view! { <img class="pl-avatar" alt="" src=src /> }
     };
     let status = move || match chat.link.get() {
         Some(LinkState::Connecting) => t.connecting.as_str(),
@@ -116,6 +129,7 @@ fn Header() -> impl IntoView {
     };
     view! {
         <header class="pl-header">
+            <div class="pl-people" aria-hidden="true">{picture(0)}{picture(1)}{picture(2)}</div>
             <div class="pl-titles">
                 <h1 id="pl-heading" class="pl-heading">{heading}</h1>
                 <ReplyTime />

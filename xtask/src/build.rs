@@ -1,8 +1,8 @@
 //! Builds everything the Worker serves and the Worker itself, once:
-//! - the widget and inbox apps (one `cargo build` for both, then `wasm-bindgen --target web`,
-//!   unused classes cut and short import names (`glue.rs`), `wasm-opt -Os --converge` (it
-//!   compresses 0.3 KB gzip smaller than `-Oz`, measured on the widget), and esbuild minification of the JS
-//!   glue) into `dist/site/{widget,inbox}/`;
+//! - the widget and inbox apps (one `cargo build` for both, without panic locations, then
+//!   `wasm-bindgen --target web`, unused classes cut and short import names (`glue.rs`),
+//!   `wasm-opt -Os --converge` (it compresses 0.3 KB gzip smaller than `-Oz`, measured on the
+//!   widget), and esbuild minification of the JS glue) into `dist/site/{widget,inbox}/`;
 //! - the loader (`embed/src/loader.js`, bundled and minified by esbuild) into `dist/site/embed.js`,
 //!   and the chat module it imports on intent (`embed/src/chat.js`) into `dist/site/embed/chat.js`;
 //! - the static files of `www/static/` copied into `dist/site/`;
@@ -49,7 +49,8 @@ fn apps(tools: &Tools, site: &Path) -> Result<()> {
     let mut cargo = Command::new("cargo");
     cargo
         .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
-        .env(WASM_RUSTFLAGS, wasm_rustflags()?);
+        .env(WASM_RUSTFLAGS, wasm_rustflags()?)
+        .env("RUSTC_WRAPPER", rustc_wrapper());
     for (package, _) in APPS {
         cargo.args(["-p", package]);
     }
@@ -127,20 +128,38 @@ fn worker(tools: &Tools) -> Result<()> {
         // worker-build would download these from GitHub; use the pinned local ones instead.
         .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
         .env("WASM_OPT_BIN", &tools.wasm_opt)
-        // The same flags as the apps, so that the dependencies they share are built once.
-        .env(WASM_RUSTFLAGS, wasm_rustflags()?))
+        // The same flags and wrapper as the apps, so that what they share is built once (cargo
+        // keeps one build of a crate per profile: another flag would rebuild it each time).
+        .env(WASM_RUSTFLAGS, wasm_rustflags()?)
+        .env("RUSTC_WRAPPER", rustc_wrapper()))
 }
 
 const WASM_RUSTFLAGS: &str = "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS";
 
-/// Shorter source paths in the wasm builds. A panic location names its file, and every
+/// Panics carry no file, line and column. Every panic site otherwise ships its location (a file
+/// name and a 16-byte record): 2.0 KB gzip of the widget, measured. A browser app's panic stops
+/// it anyway, and its message still says what went wrong; the Worker's panics are bugs whose
+/// message names them, and its upload shrinks too. `-Zlocation-detail` has been in rustc since
+/// 1.59 and is what `min-sized-rust` recommends; stable rustc takes it through
+/// [`rustc_wrapper`].
+const NO_PANIC_LOCATIONS: &str = "-Zlocation-detail=none";
+
+/// `xtask/rustc-wasm.sh`: lets the `-Z` flag through for the crates built for wasm only. Setting
+/// `RUSTC_BOOTSTRAP` for the whole cargo command instead would reach the build scripts too
+/// (proc-macro2's turns on unstable APIs under it) and rebuild every proc macro whenever a
+/// command without it ran in between.
+fn rustc_wrapper() -> PathBuf {
+    root().join("xtask/rustc-wasm.sh")
+}
+
+/// The wasm builds' flags: [`NO_PANIC_LOCATIONS`], and shorter source paths. Every
 /// dependency's file is named from the machine's registry directory
 /// (`/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tachys-0.2.19/src/dom.rs`);
-/// cut to `tachys-0.2.19/src/dom.rs` those names are about half as long, shipped in every
-/// widget, and the same on every machine.
+/// cut to `tachys-0.2.19/src/dom.rs`, what still names a file (`file!()`) is shorter and the
+/// same on every machine.
 fn wasm_rustflags() -> Result<String> {
     let registry = crate::tools::cargo_home().join("registry/src");
-    let mut flags = Vec::new();
+    let mut flags = vec![NO_PANIC_LOCATIONS.to_owned()];
     if let Ok(indexes) = std::fs::read_dir(&registry) {
         for index in indexes {
             let index = index?.path();

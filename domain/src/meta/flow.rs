@@ -12,7 +12,7 @@
 
 use protocol::api::ChannelFlow;
 use protocol::reply::MESSENGER_TEXT_MAX;
-use protocol::settings::ConsentMode;
+use protocol::settings::{ConsentMode, RoutingRule};
 use serde_json::{json, Value};
 
 use super::{Content, EventKind, MetaChannel};
@@ -63,6 +63,12 @@ pub fn validate(flow: &ChannelFlow, channel: MetaChannel) -> Result<ChannelFlow,
                 "is asked on Messenger only: WhatsApp has no quick replies before a conversation",
             ));
         }
+    }
+    if let RoutingRule::ContactOwner { .. } = valid.routing.rule {
+        return Err(Rejection::field(
+            "routing.rule.kind",
+            "contact_owner is for website chat: Messenger and WhatsApp contacts have no owner",
+        ));
     }
     if valid.consent != ConsentMode::Off && valid.consent_text.is_empty() {
         return Err(Rejection::field(
@@ -241,6 +247,17 @@ mod tests {
             .unwrap_err()
             .message
             .contains("`consent_text`"));
+        // Meta contacts have no owner to route to.
+        let mut by_owner = flow(ConsentMode::Off);
+        by_owner.routing.rule = RoutingRule::ContactOwner {
+            agent_ids: Vec::new(),
+            team_ids: Vec::new(),
+        };
+        let refused = validate(&by_owner, MetaChannel::Messenger).unwrap_err();
+        assert!(
+            refused.message.contains("`routing.rule.kind`"),
+            "{refused:?}"
+        );
         // WhatsApp takes an instant reply, not a greeting or consent.
         let whatsapp = ChannelFlow {
             greeting: String::new(),

@@ -12,7 +12,7 @@ use domain::Rejection;
 use protocol::api::{
     ChannelFlow, ConnectionList, ErrorCode, HousekeepingDone, NewConnection, NewToken, TokenState,
 };
-use protocol::settings::{ChatSettings, RoutingRule};
+use protocol::settings::{ChatSettings, PeopleRule};
 use protocol::Channel;
 use worker::{Method, Request, Response};
 
@@ -47,7 +47,8 @@ pub async fn put_settings(app: &App, mut req: Request, site_id: &str) -> ApiResu
         .await?
         .ok_or_else(unknown_site)?;
     let settings = update_chat_settings(&stored, &body)?;
-    routing_names_real_ones(app, &settings.routing.rule).await?;
+    names_real_ones(app, "routing.rule", &settings.routing.rule).await?;
+    names_real_ones(app, "heading_people", &settings.heading_people).await?;
     let new_consent = settings.consent.version != stored.consent.version;
     if !store::put_chat_settings(&app.db, site_id, &settings, new_consent).await? {
         return Err(unknown_site());
@@ -58,15 +59,11 @@ pub async fn put_settings(app: &App, mut req: Request, site_id: &str) -> ApiResu
     Ok(http::json(&settings, 200))
 }
 
-/// 400 naming `routing.rule.agent_ids[i]` or `routing.rule.team_ids[i]` when a rule names a
-/// member or team that does not exist.
-async fn routing_names_real_ones(app: &App, rule: &RoutingRule) -> ApiResult<()> {
-    if let RoutingRule::Members {
-        agent_ids,
-        team_ids,
-    } = rule
-    {
-        for (field, table, ids, what) in [
+/// 400 naming `{field}.agent_ids[i]` or `{field}.team_ids[i]` when a rule (routing's, the
+/// heading's) names a member or team that does not exist.
+async fn names_real_ones(app: &App, field: &str, rule: &PeopleRule) -> ApiResult<()> {
+    if let Some((agent_ids, team_ids)) = rule.named() {
+        for (list, table, ids, what) in [
             (
                 "agent_ids",
                 Table::Agents,
@@ -77,7 +74,7 @@ async fn routing_names_real_ones(app: &App, rule: &RoutingRule) -> ApiResult<()>
         ] {
             if let Some(i) = store::inboxes::first_unknown(&app.db, table, ids).await? {
                 return Err(Rejection::field(
-                    &format!("routing.rule.{field}[{i}]"),
+                    &format!("{field}.{list}[{i}]"),
                     &format!("is not {what}"),
                 )
                 .into());
@@ -159,7 +156,7 @@ pub async fn set_flow(app: &App, mut req: Request, site_id: &str, id: &str) -> A
     };
     let mut flow = meta_flow::validate(&body, channel)?;
     domain::routing::validate(&mut flow.routing)?;
-    routing_names_real_ones(app, &flow.routing.rule).await?;
+    names_real_ones(app, "routing.rule", &flow.routing.rule).await?;
     if channel == MetaChannel::Messenger
         && meta_flow::greeting_text(&flow) != meta_flow::greeting_text(&connection.flow())
     {

@@ -7,6 +7,7 @@
 //! The bytes are judged like attachments (`domain::files::check_avatar`: PNG, JPEG, GIF or WebP
 //! by signature, never SVG) and served with the same headers under which nothing runs.
 
+use domain::branding::initial_avatar;
 use domain::files::{check_avatar, check_avatar_size};
 use protocol::api::ErrorCode;
 use worker::{Request, Response};
@@ -65,12 +66,40 @@ pub(super) async fn forget(app: &App, agent_id: &str, replaced: Option<String>) 
     }
 }
 
+fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "No such picture.")
+}
+
+fn well_formed(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// How long a member's current picture may be cached: a new one shows within this.
+const CURRENT_MAX_AGE_S: u32 = 300;
+
+/// `GET /api/avatars/{agent}`: the member's picture as it is now, for whoever knows only their
+/// id (the widget's heading): the uploaded one, or their initial (`domain::branding`); 404 for
+/// no such member.
+pub async fn current(app: &App, agent_id: &str) -> ApiResult<Response> {
+    if !well_formed(agent_id) {
+        return Err(not_found());
+    }
+    let agent = store::team::agent(&app.db, agent_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let max_age = format!("public, max-age={CURRENT_MAX_AGE_S}");
+    if let Some(version) = &agent.avatar {
+        let mut picture = serve(app, agent_id, version).await?;
+        picture.headers_mut().set("cache-control", &max_age)?;
+        return Ok(picture);
+    }
+    let headers = http::inert_file_headers("image/svg+xml")?;
+    headers.set("cache-control", &max_age)?;
+    Ok(Response::ok(initial_avatar(&agent.id, &agent.name))?.with_headers(headers))
+}
+
 /// `GET /api/avatars/{agent}/{version}`: the picture, or 404.
 pub async fn serve(app: &App, agent_id: &str, version: &str) -> ApiResult<Response> {
-    let not_found = || ApiError::new(ErrorCode::NotFound, "No such picture.");
-    let well_formed = |s: &str| {
-        !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    };
     if !well_formed(agent_id) || !well_formed(version) {
         return Err(not_found());
     }

@@ -215,14 +215,11 @@ pub async fn update_team(app: &App, mut req: Request, id: &str) -> ApiResult<Res
 pub async fn delete_team(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(req)?;
     signed_in_admin(app, req).await?;
-    let routing = store_inboxes::sites_routing_to_team(&app.db, id).await?;
-    if !routing.is_empty() {
+    let naming = store_inboxes::rules_naming_team(&app.db, id).await?;
+    if !naming.is_empty() {
         return Err(Rejection::field(
             "id",
-            &format!(
-                "is a team the routing of {} names; change that rule first",
-                routing.join(", ")
-            ),
+            &format!("is a team {} names; change that first", naming.join(", ")),
         )
         .into());
     }

@@ -69,6 +69,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Put, ["api", "agent", "me", "status"]) => agent::set_status(&app, req).await,
         (Method::Put, ["api", "agent", "me", "avatar"]) => avatars::put(&app, req).await,
         (Method::Delete, ["api", "agent", "me", "avatar"]) => avatars::delete(&app, &req).await,
+        (Method::Get, ["api", "avatars", agent]) => avatars::current(&app, agent).await,
         (Method::Get, ["api", "avatars", agent, version]) => {
             avatars::serve(&app, agent, version).await
         }
@@ -262,6 +263,7 @@ fn known_api_path(segments: &[&str]) -> bool {
                     | "teams",
                 ..
             ]
+            | ["api", "avatars", _]
             | ["api", "avatars", _, _]
             | ["api", "agent", "inbox", "socket"]
             | [

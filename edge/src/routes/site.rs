@@ -97,6 +97,10 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
         settings.consent = asked(&settings.consent);
     }
     let mut config = public_config(site_id, &settings, language, &agents, now_ms);
+    // The heading's people (a known contact's owner comes with their conversation instead).
+    if let Some((agent_ids, team_ids)) = settings.heading_people.named() {
+        config.people = store::inboxes::heading_people(&app.db, agent_ids, team_ids).await?;
+    }
     // `disableAttachment` on the page that embeds this frame: as if the site took no files.
     if frame
         .as_ref()

@@ -158,8 +158,13 @@ pub async fn remove(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     let avatar = match store_team::remove(&app.db, id).await? {
         Guarded::Done(avatar) => avatar,
         Guarded::LastAdmin => return Err(last_admin()),
-        Guarded::Unknown => return Err(unknown_agent()),
+        Guarded::Unknown => {
+            // A retry after a failure below finishes the job.
+            store::inboxes::forget_member_in_rules(&app.db, id).await?;
+            return Err(unknown_agent());
+        }
     };
+    store::inboxes::forget_member_in_rules(&app.db, id).await?;
     avatars::forget(app, id, avatar).await;
     inbox::sign_out(&app.inboxes, id, SignedOut::Removed, None).await?;
     // They no longer count towards availability.

@@ -204,7 +204,14 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
 pub async fn current(app: &App, req: &Request) -> ApiResult<Response> {
     let visitor = visitor(app, req).await?;
     let conversation = store::latest_conversation(&app.db, &visitor.id).await?;
-    Ok(http::json(&CurrentConversation { conversation }, 200))
+    let owner = store::mail::heading_owner(&app.db, &visitor.id).await?;
+    Ok(http::json(
+        &CurrentConversation {
+            conversation,
+            owner,
+        },
+        200,
+    ))
 }
 
 pub async fn history(app: &App, req: Request, id: &str) -> ApiResult<Response> {

@@ -3,7 +3,10 @@
 //! a member list replaced whole, nothing left pointing at a deleted inbox) is one statement or
 //! one batch, so D1 applies it atomically.
 
-use protocol::api::{ConversationSummary, Inbox, InboxChannel, InboxInput, Team, TeamInput};
+use protocol::api::{
+    ConversationSummary, Inbox, InboxChannel, InboxInput, Team, TeamInput, HEADING_PEOPLE_MAX,
+};
+use protocol::frame::AgentRef;
 use protocol::Millis;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement, Result};
@@ -106,6 +109,33 @@ pub async fn first_unknown(db: &D1Database, table: Table, ids: &[String]) -> Res
     .await?
     .results()?;
     Ok(ids.iter().position(|id| !known.iter().any(|k| k.id == *id)))
+}
+
+/// The members a chat heading shows: those named and the named teams' members, once each, by
+/// name, at most [`HEADING_PEOPLE_MAX`].
+pub async fn heading_people(
+    db: &D1Database,
+    agent_ids: &[String],
+    team_ids: &[String],
+) -> Result<Vec<AgentRef>> {
+    if agent_ids.is_empty() && team_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    stmt(
+        db,
+        "SELECT id, name FROM agents WHERE id IN (SELECT value FROM json_each(?1)) \
+         OR id IN (SELECT agent_id FROM team_members \
+                   WHERE team_id IN (SELECT value FROM json_each(?2))) \
+         ORDER BY name, id LIMIT ?3",
+        &[
+            text(&serde_json::to_string(agent_ids)?),
+            text(&serde_json::to_string(team_ids)?),
+            num(HEADING_PEOPLE_MAX as i64),
+        ],
+    )?
+    .all()
+    .await?
+    .results()
 }
 
 /// The tables whose ids inboxes, teams and invitations name.
@@ -511,22 +541,55 @@ pub async fn update_team(db: &D1Database, id: &str, input: &TeamInput) -> Result
     })
 }
 
-/// The sites whose routing rule names team `id`.
-pub async fn sites_routing_to_team(db: &D1Database, id: &str) -> Result<Vec<String>> {
+/// What names team `id` in a rule: "the routing of {site}", "the heading of {site}", "the
+/// routing of {Page or number}".
+pub async fn rules_naming_team(db: &D1Database, id: &str) -> Result<Vec<String>> {
     #[derive(Deserialize)]
     struct Row {
-        name: String,
+        rule: String,
     }
     let rows: Vec<Row> = stmt(
         db,
-        "SELECT s.name FROM sites s, json_each(s.chat_settings, '$.routing.rule.team_ids') j \
-         WHERE j.value = ?1 ORDER BY s.name",
+        "SELECT 'the routing of ' || s.name AS rule \
+         FROM sites s, json_each(s.chat_settings, '$.routing.rule.team_ids') j WHERE j.value = ?1 \
+         UNION SELECT 'the heading of ' || s.name \
+         FROM sites s, json_each(s.chat_settings, '$.heading_people.team_ids') j \
+         WHERE j.value = ?1 \
+         UNION SELECT 'the routing of ' || m.name \
+         FROM meta_connections m, json_each(m.flow, '$.routing.rule.team_ids') j \
+         WHERE j.value = ?1 ORDER BY 1",
         &[text(id)],
     )?
     .all()
     .await?
     .results()?;
-    Ok(rows.into_iter().map(|r| r.name).collect())
+    Ok(rows.into_iter().map(|r| r.rule).collect())
+}
+
+/// Takes a removed member out of every rule that named them: each site's routing and heading,
+/// each connection's routing (a form could not untick a member it no longer lists). Only once
+/// they are gone, so calling it again, or for someone still there, changes nothing.
+pub async fn forget_member_in_rules(db: &D1Database, id: &str) -> Result<()> {
+    let without = |table: &str, column: &str, path: &str| {
+        stmt(
+            db,
+            &format!(
+                "UPDATE {table} SET {column} = json_set({column}, '{path}', \
+                 json((SELECT json_group_array(value) FROM json_each({column}, '{path}') \
+                  WHERE value != ?1))) \
+                 WHERE EXISTS (SELECT 1 FROM json_each({column}, '{path}') WHERE value = ?1) \
+                 AND NOT EXISTS (SELECT 1 FROM agents WHERE id = ?1)"
+            ),
+            &[text(id)],
+        )
+    };
+    db.batch(vec![
+        without("sites", "chat_settings", "$.routing.rule.agent_ids")?,
+        without("sites", "chat_settings", "$.heading_people.agent_ids")?,
+        without("meta_connections", "flow", "$.routing.rule.agent_ids")?,
+    ])
+    .await?;
+    Ok(())
 }
 
 /// Deletes a team (its inbox access and memberships go with it); false when there was none.

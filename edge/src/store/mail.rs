@@ -1,6 +1,7 @@
 //! The visitor's details agents fill in, and the record of e-mails sent from conversations.
 
 use protocol::api::{EmailKind, EmailRecord, EmailStatus, PastConversation, VisitorDetails};
+use protocol::frame::AgentRef;
 use protocol::Millis;
 use serde::Deserialize;
 use worker::{D1Database, Result};
@@ -65,6 +66,37 @@ pub async fn visitor_details(
         })
     })
     .transpose()
+}
+
+/// The contact owner of a chat's visitor, if they have one.
+pub async fn contact_owner(db: &D1Database, conversation_id: &str) -> Result<Option<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        owner_id: Option<String>,
+    }
+    let row: Option<Row> = stmt(
+        db,
+        "SELECT v.owner_id FROM conversations c JOIN visitors v ON v.id = c.visitor_id \
+         WHERE c.id = ?1",
+        &[text(conversation_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.and_then(|r| r.owner_id))
+}
+
+/// A visitor's contact owner, by name, when they have one and their site heads chats with
+/// contact owners (`HeadingRule::ContactOwner`).
+pub async fn heading_owner(db: &D1Database, visitor_id: &str) -> Result<Option<AgentRef>> {
+    stmt(
+        db,
+        "SELECT a.id, a.name FROM visitors v JOIN sites s ON s.id = v.site_id \
+         JOIN agents a ON a.id = v.owner_id WHERE v.id = ?1 \
+         AND json_extract(s.chat_settings, '$.heading_people.kind') = 'contact_owner'",
+        &[text(visitor_id)],
+    )?
+    .first(None)
+    .await
 }
 
 /// Sets the chat visitor's name, e-mail and owner (`None` clears; the owner, already checked

@@ -1,14 +1,30 @@
 //! Branding and greeting: the accent colour (a preset swatch, the colour picker or any hex
-//! code; the server checks it), the font, the launcher's corner, the chat's heading, and the
-//! welcome message, optionally shown as a prompt beside the launcher after a delay.
+//! code; the server checks it), the font, the launcher's corner, the chat's heading and the
+//! people heading it (`HeadingRule`), and the welcome message, optionally shown as a prompt
+//! beside the launcher after a delay.
 
 use domain::branding::parse_hex;
 use leptos::prelude::*;
+use protocol::api::AgentProfile;
 use protocol::settings::{
     Font, LauncherPosition, HEADING_MAX_CHARS, NOTICE_MAX_CHARS, PROMPT_DELAY_MAX_S,
 };
 
 use super::fields::{checkbox, hint, number_input, radios, select, text_area, text_input, Draft};
+use super::people::{rule_fields, RuleForm};
+
+const HEADING_PEOPLE: RuleForm = RuleForm {
+    id: "heading-people",
+    legend: "Show in the heading",
+    labels: [
+        "The heading alone",
+        "These members and teams, with their pictures (three at random when more)",
+        "A known contact's owner; anyone else these members and teams",
+    ],
+    owner_hint: "Visitors without an owner see the heading alone when no member or team is chosen.",
+    get: |s| &s.heading_people,
+    set: |s, rule| s.heading_people = rule,
+};
 
 /// The preset accent colours: (hex, name). Their swatches are painted by inbox.css
 /// (`.swatch[data-color]`): the inbox's CSP allows no inline style.
@@ -25,7 +41,7 @@ const SWATCHES: [(&str, &str); 9] = [
 ];
 
 #[component]
-pub fn Branding(draft: Draft) -> impl IntoView {
+pub fn Branding(draft: Draft, members: RwSignal<Vec<AgentProfile>>) -> impl IntoView {
     let prompt_off = Signal::derive(move || !draft.read(|s| s.welcome.open_as_prompt));
     view! {
         <section id="set-branding" aria-labelledby="set-branding-title">
@@ -44,7 +60,8 @@ pub fn Branding(draft: Draft) -> impl IntoView {
                 ], |s| s.branding.launcher_position, |s, v| s.branding.launcher_position = v)}
                 {text_input(draft, "heading", "Heading", "text", HEADING_MAX_CHARS,
                     |s| s.heading.clone(), |s, v| s.heading = v)}
-                {hint("The name visitors see at the top of the chat.")}
+                {hint("The name visitors see at the top of the chat. A conversation an agent has taken is headed by that agent.")}
+                {rule_fields(draft, members, HEADING_PEOPLE)}
                 {text_area(draft, "welcome".into(), "Welcome message".into(), NOTICE_MAX_CHARS, true,
                     |s| s.welcome.message.clone(), |s, v| s.welcome.message = v)}
                 {checkbox(draft, "welcome-prompt", "Open the welcome message as a prompt beside the launcher",

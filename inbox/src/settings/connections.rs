@@ -10,7 +10,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::{AgentProfile, ChannelFlow, Connection, NewConnection, TokenState};
-use protocol::settings::{ConsentMode, RoutingRule, RoutingSettings};
+use protocol::settings::{ConsentMode, RoutingMode, RoutingRule, RoutingSettings};
 use protocol::Channel;
 
 use crate::api;
@@ -303,8 +303,9 @@ fn FlowForm(
     let instant = RwSignal::new(flow.instant_reply.clone());
     let consent = RwSignal::new(flow.consent);
     let consent_text = RwSignal::new(flow.consent_text.clone());
-    let (routed, agents, teams) = flow.routing.rule.choices();
-    let routed = RwSignal::new(routed);
+    // Messenger and WhatsApp contacts have no owner: the members rule or none.
+    let (mode, agents, teams) = flow.routing.rule.choices();
+    let routed = RwSignal::new(mode != RoutingMode::Off);
     let agent_ids = RwSignal::new(agents);
     let team_ids = RwSignal::new(teams);
     let only_available = RwSignal::new(flow.routing.only_available);
@@ -322,7 +323,11 @@ fn FlowForm(
                 consent_text: consent_text.get_untracked(),
                 routing: RoutingSettings {
                     rule: RoutingRule::from_choices(
-                        routed.get_untracked(),
+                        if routed.get_untracked() {
+                            RoutingMode::Members
+                        } else {
+                            RoutingMode::Off
+                        },
                         agent_ids.get_untracked(),
                         team_ids.get_untracked(),
                     ),

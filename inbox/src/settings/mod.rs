@@ -8,7 +8,9 @@
 //! # Layout
 //! - this file: finding the site, loading, the draft, Save.
 //! - [`fields`]: the draft and the controls bound to it.
-//! - [`branding`]: accent colour, font, launcher, heading and welcome.
+//! - [`branding`]: accent colour, font, launcher, heading (and the people heading the chat)
+//!   and welcome.
+//! - [`people`]: the form of a rule choosing people, for routing and the heading.
 //! - [`availability`]: when the chat is available and what visitors see when it is not;
 //!   [`hours`] the business-hours editor.
 //! - [`consent`], [`languages`], [`attachments`], [`routing`], [`email`]: one section each.
@@ -28,6 +30,7 @@ mod hours;
 mod identity;
 mod install;
 mod languages;
+mod people;
 mod routing;
 mod targeting;
 
@@ -161,7 +164,7 @@ fn SiteSettings(site: String, settings: ChatSettings) -> impl IntoView {
         let site = site.clone();
         view! {
             <For each=move || [drawn.get()] key=|n| *n let(_drawn)>
-                <branding::Branding draft />
+                <branding::Branding draft members />
                 <availability::Availability draft />
                 <consent::Consent draft />
                 <languages::Languages draft />

@@ -94,7 +94,11 @@ impl Chat {
         let (seen, unread) = derived.unwrap_or((None, Some(0)));
         let (closed, agent, typing) = self.activity.with_value(|a| {
             let typing = typing_line(&a.typing(now()), self);
-            (a.is_closed(), a.handler().map(str::to_owned), typing)
+            (
+                a.is_closed(),
+                a.handler().map(client::heading::pack),
+                typing,
+            )
         });
         put(self.seen, seen);
         // The SDK's `conversationClosed`: the team closed it while the visitor was here, or the

@@ -45,16 +45,16 @@ impl Chat {
             http::get_json::<WidgetConfig>(&url, None).await
         };
         match answer {
-            Ok(config) => {
+            Ok(mut config) => {
                 let next = next_fetch_in(config.refresh_at, js_sys::Date::now() as i64);
+                // The words live in `words`, not in the kept config: taken out, not cloned.
+                let strings = std::mem::take(&mut config.strings);
                 // Most fetches change nothing; redrawing then would only cost.
                 if self.config.with_untracked(|c| c.as_ref() != Some(&config)) {
                     let first = self.config.with_untracked(Option::is_none);
                     branding::apply(&config);
                     let words = self.words.get_untracked();
-                    let strings = words
-                        .is_none_or(|w| *w != config.strings)
-                        .then(|| config.strings.clone());
+                    let strings = words.is_none_or(|w| *w != strings).then_some(strings);
                     // Set before the first draw, which reads it (the composer's attach button).
                     self.config.set(Some(config));
                     if let Some(strings) = strings {

@@ -88,19 +88,22 @@ impl Chat {
         spawn_local(async move {
             let url = "/api/widget/conversations/current";
             match http::get_json::<CurrentConversation>(url, Some(&session.visitor_token)).await {
-                Ok(CurrentConversation {
-                    conversation: Some(current),
-                }) => {
-                    let session = VisitorSession {
-                        conversation_id: current.id,
-                        ..session
-                    };
-                    // A closed conversation shows as closed when the socket's `Status` frame
-                    // says so, right after its history.
-                    self.connect(&session, Outbox::new(Author::Visitor));
-                    self.session.set_value(Some(session));
+                Ok(found) => {
+                    self.owner
+                        .set(found.owner.as_ref().map(client::heading::pack));
+                    if let Some(current) = found.conversation {
+                        let session = VisitorSession {
+                            conversation_id: current.id,
+                            ..session
+                        };
+                        // A closed conversation shows as closed when the socket's `Status`
+                        // frame says so, right after its history.
+                        self.connect(&session, Outbox::new(Author::Visitor));
+                        self.session.set_value(Some(session));
+                    } else {
+                        self.started.set(false);
+                    }
                 }
-                Ok(CurrentConversation { conversation: None }) => self.started.set(false),
                 Err(e) if e.is_auth() => self.forget(&site),
                 // Offline or failing: keep the token; the next send tries again.
                 Err(_) => self.started.set(false),
