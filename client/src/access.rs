@@ -16,6 +16,12 @@ pub fn sees(inbox: &Inbox, teams: &[Team], member: &AgentProfile) -> bool {
             .any(|t| inbox.team_ids.contains(&t.id) && t.member_ids.contains(&member.id))
 }
 
+/// Whether `team` sees `inbox` (it is open to everyone, or given to the team): a conversation
+/// there may be given to it.
+pub fn team_sees(inbox: &Inbox, team: &str) -> bool {
+    inbox.everyone || inbox.team_ids.iter().any(|t| t == team)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -62,6 +62,7 @@ mod tests {
             assignee_id: assignee.map(Into::into),
             last_author: by,
             inbox_id: "default".into(),
+            team_id: None,
         }
     }
 

@@ -120,6 +120,7 @@ mod tests {
             assignee_id: None,
             last_author: None,
             inbox_id: "default".into(),
+            team_id: None,
         }
     }
 

@@ -27,7 +27,7 @@ use domain::routing;
 use futures_util::lock::Mutex;
 use protocol::api::{ConversationSummary, ErrorCode, Mention};
 use protocol::frame::{InboxFrame, SignedOut};
-use protocol::settings::RoutingRule;
+use protocol::settings::{RoutingRule, RoutingSettings};
 use protocol::Channel;
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -92,7 +92,7 @@ impl DurableObject for Inbox {
                 let summary: ConversationSummary = req.json().await?;
                 let routed = self.route(summary).await?;
                 self.push(&routed)?;
-                Ok(http::no_content())
+                Ok(http::json(&routed, 200))
             }
             (Method::Post, "/mention") => {
                 let told: Told = req.json().await?;
@@ -267,12 +267,20 @@ impl Inbox {
     async fn route(&self, summary: ConversationSummary) -> Result<ConversationSummary> {
         let _one_at_a_time = self.routing.lock().await;
         let db = self.env.d1(config::DB)?;
-        // A website chat goes by its site's rule; a Page or number by its own flow's.
-        let rule = match summary.channel {
-            Channel::Chat => store::chat_settings(&db, &summary.site_id)
+        // Given to a team: among its members available now. Otherwise a website chat goes by
+        // its site's rule, a Page or number by its own flow's.
+        let rule = match (&summary.team_id, summary.channel) {
+            (Some(team), _) => Some(RoutingSettings {
+                rule: RoutingRule::Members {
+                    agent_ids: Vec::new(),
+                    team_ids: vec![team.clone()],
+                },
+                only_available: true,
+            }),
+            (None, Channel::Chat) => store::chat_settings(&db, &summary.site_id)
                 .await?
                 .map(|s| s.routing),
-            _ => store::conversation_connection(&db, &summary.id)
+            (None, _) => store::conversation_connection(&db, &summary.id)
                 .await?
                 .map(|c| c.flow().routing),
         };
@@ -401,10 +409,12 @@ pub async fn sign_out(
     post(inboxes, "sign-out", &body).await
 }
 
-/// Assigns a conversation that just got its first message by the routing rules, then pushes
-/// its row to the agents who see its inbox.
-pub async fn route(env: &Env, summary: &ConversationSummary) -> Result<()> {
-    post(&env.durable_object(config::INBOX)?, "route", summary).await
+/// Assigns an unassigned conversation (one that just got its first message, by the routing
+/// rules; or one just given to a team, among its members), then pushes its row to the agents
+/// who see its inbox; the row as it now is.
+pub async fn route(env: &Env, summary: &ConversationSummary) -> Result<ConversationSummary> {
+    let mut answer = ask(&env.durable_object(config::INBOX)?, "route", summary).await?;
+    answer.json().await
 }
 
 /// Tells the mentioned agents' open inboxes about a note.
@@ -438,6 +448,12 @@ pub async fn access_changed(inboxes: &ObjectNamespace) -> Result<()> {
 
 /// `POST /{route}` with `body` as JSON to the hub.
 async fn post<T: Serialize>(inboxes: &ObjectNamespace, route: &str, body: &T) -> Result<()> {
+    ask(inboxes, route, body).await?;
+    Ok(())
+}
+
+/// As [`post`], with the hub's answer.
+async fn ask<T: Serialize>(inboxes: &ObjectNamespace, route: &str, body: &T) -> Result<Response> {
     let stub = inboxes.id_from_name(HUB)?.get_stub()?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
@@ -446,6 +462,5 @@ async fn post<T: Serialize>(inboxes: &ObjectNamespace, route: &str, body: &T) ->
         &format!("https://inbox/{route}"),
         &init,
     )?)
-    .await?;
-    Ok(())
+    .await
 }

@@ -358,6 +358,7 @@ struct SummaryRow {
     assignee_id: Option<String>,
     last_author: Option<LastAuthor>,
     inbox_id: String,
+    team_id: Option<String>,
 }
 
 impl From<SummaryRow> for ConversationSummary {
@@ -380,6 +381,7 @@ impl From<SummaryRow> for ConversationSummary {
             assignee_id: r.assignee_id,
             last_author: r.last_author,
             inbox_id: r.inbox_id,
+            team_id: r.team_id,
         }
     }
 }
@@ -387,7 +389,7 @@ impl From<SummaryRow> for ConversationSummary {
 const SUMMARY_COLUMNS: &str = "id, site_id, channel, status, created_at, last_message_at, \
                                last_message_preview, last_seq, page_url, consent_mode, \
                                consent_version, consent_at, contact_name, assignee_id, last_author, \
-                               inbox_id";
+                               inbox_id, team_id";
 
 /// Conversations with at least one message in the inboxes `viewer` sees (only `inbox` when
 /// given), newest activity first.

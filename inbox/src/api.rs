@@ -5,10 +5,10 @@
 use client::http::{self, HttpError};
 use leptos::prelude::window;
 use protocol::api::{
-    AcceptInvitation, AgentProfile, AgentStatus, Assign, ChangePassword, ConversationList,
-    ConversationSummary, InvitationCreated, InvitationList, InvitationPreview, Login, MentionList,
-    MentionsSeen, NewInvitation, NewNote, Note, NoteList, Role, SetAgentStatus, SetChatLimit,
-    SetRole,
+    AcceptInvitation, AgentProfile, AgentStatus, Assign, AssignTeam, ChangePassword,
+    ConversationList, ConversationSummary, InvitationCreated, InvitationList, InvitationPreview,
+    Login, MentionList, MentionsSeen, NewInvitation, NewNote, Note, NoteList, Role, SetAgentStatus,
+    SetChatLimit, SetRole,
 };
 use protocol::api::{Connection, ConnectionList, IdentitySecret, NewConnection, WidgetConfig};
 use protocol::api::{EmailList, EmailRecord, SendTranscript, VisitorDetails};
@@ -80,6 +80,15 @@ pub async fn set_chat_limit(id: &str, chat_limit: Option<u32>) -> Result<AgentPr
 pub async fn assign(id: &str, agent_id: Option<String>) -> Result<ConversationSummary, HttpError> {
     let url = format!("/api/agent/conversations/{}/assignee", encode(id));
     http::put_json(&url, &Assign { agent_id }).await
+}
+
+/// `PUT /api/agent/conversations/{id}/team`: give it to a team, or take it from its team.
+pub async fn assign_team(
+    id: &str,
+    team_id: Option<String>,
+) -> Result<ConversationSummary, HttpError> {
+    let url = format!("/api/agent/conversations/{}/team", encode(id));
+    http::put_json(&url, &AssignTeam { team_id }).await
 }
 
 /// `POST /api/agent/conversations/{id}/notes`: an internal note (stored once per client id).

@@ -2,7 +2,8 @@
 //! is fetched again each time that socket (re)opens, so no change falls between the snapshot
 //! and the live rows; [`ConversationIndex`] merges the two without letting a row go back in
 //! time. The list shows one view at a time (`client::View`: unassigned, mine, all open,
-//! closed); a row moves between them live when anyone assigns, closes or reopens it.
+//! closed), narrowed to one inbox, channel or team when asked; a row moves between them live
+//! when anyone assigns, closes or reopens it.
 
 use client::alerts::{alert_for, Alert};
 use client::{ConversationIndex, Link, LinkHandlers, LinkState, View};
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::{AgentProfile, ConversationSummary, Mention};
 use protocol::frame::{InboxFrame, SignedOut};
-use protocol::ConversationStatus;
+use protocol::{Channel, ConversationStatus};
 
 use crate::api;
 use crate::inboxes::Directory;
@@ -119,6 +120,12 @@ impl Conversations {
         Signal::derive(move || index.with(|i| i.get(&id).and_then(|r| r.assignee_id.clone())))
     }
 
+    /// The team conversation `id` is given to, as the list has it now.
+    pub fn team(&self, id: String) -> Signal<Option<String>> {
+        let index = self.index;
+        Signal::derive(move || index.with(|i| i.get(&id).and_then(|r| r.team_id.clone())))
+    }
+
     /// The inbox conversation `id` is in, as the list has it now.
     pub fn inbox(&self, id: String) -> Signal<Option<String>> {
         let index = self.index;
@@ -148,9 +155,15 @@ pub fn ConversationList(
     let me = StoredValue::new(me);
     let view = RwSignal::new(View::Open);
     let directory = Directory::get();
-    // One inbox, or all ('') of those the agent sees.
+    // Narrowed to one inbox, channel and team, or all ('') of each.
     let inbox = RwSignal::new(String::new());
-    let in_inbox = move |r: &ConversationSummary| inbox.with(|i| i.is_empty() || *i == r.inbox_id);
+    let channel = RwSignal::new(String::new());
+    let team = RwSignal::new(String::new());
+    let in_inbox = move |r: &ConversationSummary| {
+        inbox.with(|i| i.is_empty() || *i == r.inbox_id)
+            && channel.with(|c| c.is_empty() || c == channel_value(r.channel))
+            && team.with(|t| t.is_empty() || Some(t.as_str()) == r.team_id.as_deref())
+    };
     let rows = Memo::new(move |_| {
         let wanted = view.get();
         conversations.index.with(|i| {
@@ -233,6 +246,23 @@ pub fn ConversationList(
             })
             .collect_view()
     };
+    let team_options = move || {
+        let chosen = team.get();
+        directory
+            .teams
+            .get()
+            .into_iter()
+            .map(|t| {
+                let selected = t.id == chosen;
+                view! { <option value=t.id selected=selected>{t.name}</option> }
+            })
+            .collect_view()
+    };
+    let team_name = move |id: &str| {
+        directory
+            .teams
+            .with(|all| all.iter().find(|t| t.id == id).map(|t| t.name.clone()))
+    };
     view! {
         <nav class="list" aria-label="Conversations">
             <div class="search">
@@ -255,6 +285,20 @@ pub fn ConversationList(
                     {inbox_options}
                 </select>
             </label>
+            <label class="channel-filter">
+                "Channel "
+                <select id="channel-filter" on:change=move |e| channel.set(event_target_value(&e))>
+                    <option value="">"All channels"</option>
+                    {CHANNELS.map(|(c, label)| view! { <option value=channel_value(c)>{label}</option> })}
+                </select>
+            </label>
+            <label class="team-filter" hidden=move || directory.teams.with(Vec::is_empty)>
+                "Team "
+                <select id="team-filter" on:change=move |e| team.set(event_target_value(&e))>
+                    <option value="">"All teams"</option>
+                    {team_options}
+                </select>
+            </label>
             <div class="views" role="group" aria-label="Show conversations" hidden=searching>
                 {tab(View::Unassigned, "view-unassigned", "Unassigned")}
                 {tab(View::Mine, "view-mine", "Mine")}
@@ -266,18 +310,35 @@ pub fn ConversationList(
             <ul>
                 // Keyed by content too, so a changed row is redrawn.
                 <For each=shown
-                    key=|r| (r.id.clone(), r.last_seq, r.status == ConversationStatus::Open, r.assignee_id.clone(), r.inbox_id.clone())
+                    key=|r| (r.id.clone(), r.last_seq, r.status == ConversationStatus::Open, r.assignee_id.clone(), r.inbox_id.clone(), r.team_id.clone())
                     let(row)>
                     {
                         let assignee = row.assignee_id.as_deref().and_then(name_of);
                         let inbox_name = several_inboxes()
                             .then(|| directory.inbox_name(&row.inbox_id))
                             .flatten();
-                        view! { <Row row selected assignee inbox_name /> }
+                        let team_name = row.team_id.as_deref().and_then(team_name);
+                        view! { <Row row selected assignee inbox_name team_name /> }
                     }
                 </For>
             </ul>
         </nav>
+    }
+}
+
+/// The channels, as the channel filter offers them.
+const CHANNELS: [(Channel, &str); 3] = [
+    (Channel::Chat, "Website chat"),
+    (Channel::Messenger, "Messenger"),
+    (Channel::WhatsApp, "WhatsApp"),
+];
+
+/// A channel as the channel filter's value.
+fn channel_value(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Chat => "chat",
+        Channel::Messenger => "messenger",
+        Channel::WhatsApp => "whatsapp",
     }
 }
 
@@ -287,6 +348,7 @@ fn Row(
     selected: RwSignal<Option<String>>,
     assignee: Option<String>,
     inbox_name: Option<String>,
+    team_name: Option<String>,
 ) -> impl IntoView {
     let id = row.id.clone();
     let is_selected = {
@@ -307,6 +369,7 @@ fn Row(
                 <span class="row-meta">
                     <time class="row-time">{api::when(row.last_message_at)}</time>
                     {inbox_name.map(|name| view! { <span class="row-inbox">{name}</span> })}
+                    {team_name.map(|name| view! { <span class="row-team">{name}</span> })}
                     {assignee.map(|name| view! { <span class="row-assignee">{name}</span> })}
                 </span>
             </button>

@@ -238,8 +238,9 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
                             let channel = conversations.channel(&id);
                             let assignee = conversations.assignee(id.clone());
                             let inbox = conversations.inbox(id.clone());
+                            let team = conversations.team(id.clone());
                             view! {
-                                <Thread id me=thread_me.clone() status channel assignee inbox members changed />
+                                <Thread id me=thread_me.clone() status channel assignee inbox team members changed />
                             }
                             .into_any()
                         }

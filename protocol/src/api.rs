@@ -734,6 +734,9 @@ pub struct ConversationSummary {
     /// The inbox it is in, which decides who may see it.
     #[serde(default = "default_inbox")]
     pub inbox_id: String,
+    /// The team it is assigned to (one that sees its inbox), beside or instead of a member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
 }
 
 /// The id of the inbox every deployment starts with (open to every member).
@@ -754,6 +757,13 @@ pub enum LastAuthor {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assign {
     pub agent_id: Option<String>,
+}
+
+/// `PUT /api/agent/conversations/{id}/team`: give it to a team, or take it from its team with
+/// `null`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignTeam {
+    pub team_id: Option<String>,
 }
 
 /// `GET /api/agent/conversations`: newest activity first.

@@ -152,6 +152,49 @@ pub struct WhatsAppTemplate {
     pub params: Vec<String>,
     /// Whether the parameters are named (`{{day}}`) rather than positional (`{{1}}`).
     pub named: bool,
+    /// A header that needs something: a value for its one parameter, or a file. None: no
+    /// header, or a fixed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<TemplateHeader>,
+    /// The buttons that need a value (a link's end, a coupon code), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<TemplateButton>,
+}
+
+/// A template's header that the agent fills in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TemplateHeader {
+    /// Text with one parameter (`{{1}}` or `{{name}}`).
+    Text { text: String, param: String },
+    /// A picture (JPEG or PNG) the agent attaches.
+    Image,
+    /// A video (MP4) the agent attaches.
+    Video,
+    /// A document (PDF) the agent attaches.
+    Document,
+}
+
+/// A template's button that needs a value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateButton {
+    /// Its place among the template's buttons (Meta's `index`).
+    pub index: u32,
+    pub kind: TemplateButtonKind,
+    /// Its label.
+    pub text: String,
+    /// A link button's URL, ending in its parameter (`https://shop.example/track/{{1}}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateButtonKind {
+    /// A link whose end the agent gives.
+    Url,
+    /// A coupon code the customer copies.
+    CopyCode,
 }
 
 /// `GET /api/agent/conversations/{id}/templates`: the WhatsApp account's sendable templates.
@@ -169,6 +212,15 @@ pub struct SendTemplate {
     pub language: String,
     #[serde(default)]
     pub params: Vec<String>,
+    /// The value of a text header's parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_param: Option<String>,
+    /// A media header's file: an upload to this conversation (`POST …/uploads`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_file_id: Option<String>,
+    /// One value per button that needs one, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub button_params: Vec<String>,
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 // conversation into Sales from the thread: it leaves the member's list live. The admin gives
 // Sales to the team: the member's open inbox hears that access changed and shows the
 // conversation again, with Sales in its inbox filter. Only members who see an inbox are offered
-// as its conversations' assignees.
+// as its conversations' assignees. Given to the team, the conversation goes to its free member,
+// and the member's list narrows by team and by channel.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -91,6 +92,26 @@ test('inboxes: a team, a restricted inbox, moving a conversation and giving acce
       await waitFor('Ivy among the assignees', async () =>
         (await a.locator('#assignee option').allInnerTexts()).includes(ivy.name));
       assert.ok(!(await a.locator('#assignee option').allInnerTexts()).includes(outsider.name));
+    });
+
+    await step('the admin gives the conversation to the team: Ivy, here and free, gets it', async () => {
+      await row(a).click();
+      const given = a.waitForResponse((r) => r.url().endsWith(`/api/agent/conversations/${visitor.id}/team`));
+      await a.locator('#thread-team').selectOption({ label: nights });
+      const body = await (await given).json();
+      assert.equal(body.team_id, teamId);
+      assert.equal(body.assignee_id, ivy.id, 'routed to the team\'s free member');
+      await row(b).locator('.row-team', { hasText: nights }).waitFor();
+      await row(b).locator('.row-assignee', { hasText: ivy.name }).waitFor();
+      // Ivy narrows her list by team, and by channel (it is a website chat).
+      await b.locator('#team-filter').selectOption({ label: nights });
+      await row(b).waitFor();
+      await b.locator('#channel-filter').selectOption({ label: 'Messenger' });
+      await waitFor('the chat to be filtered out', async () => (await row(b).count()) === 0);
+      await b.locator('#channel-filter').selectOption({ label: 'Website chat' });
+      await row(b).waitFor();
+      await b.locator('#channel-filter').selectOption({ value: '' });
+      await b.locator('#team-filter').selectOption({ value: '' });
     });
 
     await step('no console errors, uncaught exceptions or CSP violations', async () => {

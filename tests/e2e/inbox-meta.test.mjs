@@ -159,6 +159,23 @@ test('an agent answers a Messenger conversation within Meta\'s window', { timeou
       assert.equal(calls[0].body.type, 'template');
       assert.equal(calls[0].body.to, waId);
       assert.deepEqual(calls[0].body.template.components[0].parameters.map((p) => p.text), ['Sheena', '#42']);
+
+      // A template with a picture for its header: the agent attaches it, and Meta is given a
+      // link to it; the thread keeps it with the message.
+      await inbox.locator('#template-choice').selectOption({ label: 'spring_sale (en_US)' });
+      const picture = inbox.locator('#template-header-file');
+      await picture.waitFor();
+      assert.equal(await picture.getAttribute('accept'), 'image/jpeg,image/png');
+      await picture.setInputFiles({ name: 'sale.png', mimeType: 'image/png', buffer: PNG });
+      await inbox.locator('#template-send').click();
+      await inbox.locator('li.msg[data-author="agent"]', { hasText: 'Sale!' })
+        .locator('.msg-delivery[data-delivery="sent"]').waitFor({ timeout: 20_000 });
+      const sent = (await (await fetch(`${env.FAKE_GRAPH_URL}/__fake/requests`)).json())
+        .filter((r) => r.path === `/v21.0/${number}/messages`);
+      assert.equal(sent.length, 2);
+      const header = sent[1].body.template.components[0];
+      assert.equal(header.type, 'header');
+      assert.ok(header.parameters[0].image.link.startsWith(`${edge}/files/`), header.parameters[0].image.link);
     });
 
     await step('no console errors, uncaught exceptions or CSP violations', async () => {

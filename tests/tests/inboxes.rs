@@ -2,7 +2,9 @@
 //! conversation only in an inbox open to everyone, one they are given, or one given to a team of
 //! theirs (admins see all): the list, search, every conversation route and the live inbox
 //! socket all follow it, and a change of access or a move between inboxes reaches open inbox
-//! sockets at once. Routing rules may name teams. Bad input is refused and changes nothing.
+//! sockets at once. Routing rules may name teams, and a conversation may be given to a team
+//! that sees its inbox (and on to a free member of it). Bad input is refused and changes
+//! nothing.
 //!
 //! Conversations come in on a Messenger Page connected to a test's own inbox, so nothing here
 //! touches the demo site's chat (other tests run beside these).
@@ -491,4 +493,93 @@ fn bad_inboxes_and_teams_are_refused_and_change_nothing() {
     assert!(!inbox_ids(&edge, &admin).contains(&sales.id));
     // The conversation is in the default inbox now, which every member sees.
     assert!(listed(&edge, &agent, "").contains(&row.id));
+}
+
+#[test]
+fn a_conversation_goes_to_a_team_that_sees_its_inbox_and_on_to_a_free_member() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let (kim, kim_cookie) = edge.new_member(&admin, "agent");
+    let (lee, _) = edge.new_member(&admin, "agent");
+    let nights = new_team(&edge, &admin, &[&kim, &lee]);
+    let days = new_team(&edge, &admin, &[&lee]);
+    let outsiders = new_team(&edge, &admin, &[&kim]);
+    let sales = new_inbox(&edge, &admin, &[], &[&nights, &days]);
+    let row = conversation_in(&edge, &admin, &sales, "Which team is mine?");
+    let id = row.id.as_str();
+    assert_eq!(
+        (row.team_id.as_deref(), row.assignee_id.as_deref()),
+        (None, None)
+    );
+    let give = |team: Value| {
+        edge.as_agent(
+            &admin,
+            "PUT",
+            &format!("/api/agent/conversations/{id}/team"),
+            Some(&json!({ "team_id": team })),
+        )
+    };
+
+    // A team that does not see the inbox, or no team at all: refused, nothing changes.
+    for team in [json!(outsiders.id), json!("tm_nothing")] {
+        let reply = give(team);
+        reply.assert_error(400, ErrorCode::InvalidField);
+        assert!(reply.body.contains("`team_id`"), "{}", reply.body);
+    }
+    edge.as_agent(
+        &admin,
+        "PUT",
+        "/api/agent/conversations/c_nothing/team",
+        Some(&json!({ "team_id": nights.id })),
+    )
+    .assert_error(404, ErrorCode::UnknownConversation);
+    assert_eq!(
+        conversation_where(&edge, &admin, |c| c.id == id).team_id,
+        None
+    );
+
+    // Given to Nights: Kim, its one member here (her inbox open), gets it, and hears of it.
+    let mut watch = edge.inbox_socket(&kim_cookie);
+    let reply = give(json!(nights.id));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let given: ConversationSummary = reply.json();
+    assert_eq!(given.team_id.as_deref(), Some(nights.id.as_str()));
+    assert_eq!(given.assignee_id.as_deref(), Some(kim.id.as_str()));
+    let pushed = watch.next_row_of(id);
+    assert_eq!(
+        (pushed.team_id.as_deref(), pushed.assignee_id.as_deref()),
+        (Some(nights.id.as_str()), Some(kim.id.as_str()))
+    );
+
+    // Taken from its team: Kim keeps it.
+    let reply = give(Value::Null);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let row: ConversationSummary = reply.json();
+    assert_eq!(
+        (row.team_id, row.assignee_id.as_deref()),
+        (None, Some(kim.id.as_str()))
+    );
+
+    // Given to Days, which Kim is not in: she lets go, and nobody of Days is here to take it.
+    let reply = give(json!(days.id));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let row: ConversationSummary = reply.json();
+    assert_eq!(row.team_id.as_deref(), Some(days.id.as_str()));
+    assert_eq!(row.assignee_id, None);
+
+    // Moved to an inbox Days does not see: the team lets go of it too.
+    let elsewhere = new_inbox(&edge, &admin, &[&kim], &[]);
+    let reply = edge.as_agent(
+        &admin,
+        "PUT",
+        &format!("/api/agent/conversations/{id}/inbox"),
+        Some(&json!({ "inbox_id": elsewhere.id })),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let moved: ConversationSummary = reply.json();
+    assert_eq!(
+        (moved.inbox_id.as_str(), moved.team_id),
+        (elsewhere.id.as_str(), None)
+    );
+    watch.close();
 }

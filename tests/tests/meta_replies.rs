@@ -5,7 +5,9 @@
 //! hours), split when long, sent once whatever is redelivered; rate limits and Meta's temporary
 //! errors are retried, refusals fail the reply with a reason, an expired token flags the
 //! connection; statuses, deliveries and reads move replies forward only, and echoes of our own
-//! replies add nothing. After 24 hours WhatsApp takes an approved template, filled in. Every test uses its own Page or number, so they run side by side.
+//! replies add nothing. After 24 hours WhatsApp takes an approved template, filled in (the
+//! body, a text header's value or a media header's file, the buttons' values). Every test uses
+//! its own Page or number, so they run side by side.
 
 use std::time::{Duration, Instant};
 
@@ -477,7 +479,7 @@ fn after_24_hours_whatsapp_takes_an_approved_template_filled_in() {
     let names: Vec<&str> = list.templates.iter().map(|x| x.name.as_str()).collect();
     assert_eq!(
         names,
-        ["order_ready", "reservation"],
+        ["order_ready", "reservation", "shipped", "spring_sale"],
         "only those we can fill in"
     );
     let asked = t
@@ -537,6 +539,68 @@ fn after_24_hours_whatsapp_takes_an_approved_template_filled_in() {
                     { "type": "text", "text": "Sheena" }, { "type": "text", "text": "#42" }] }] },
         })
     );
+
+    // A text header's value and the buttons' values: the header over the body in the thread.
+    let shipped = |header: Value, buttons: Value| {
+        send(
+            json!({ "client_id": new_client_id(), "name": "shipped", "language": "en_US",
+            "header_param": header, "button_params": buttons }),
+        )
+    };
+    shipped(Value::Null, json!(["ABC123", "SAVE10"])).assert_error(400, ErrorCode::InvalidField);
+    let reply = shipped(json!("#42"), json!(["ABC 123", "SAVE10"]));
+    reply.assert_error(400, ErrorCode::InvalidField);
+    assert!(reply.body.contains("`button_params`"), "{}", reply.body);
+    let reply = shipped(json!("#42"), json!(["ABC123", "SAVE10"]));
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let message = reply.json::<protocol::api::MessageAccepted>().message;
+    assert_eq!(message.body, "Order #42\n\nIt is on its way.");
+    t.settled(message.seq, DeliveryState::Sent);
+    let components = &t.sent(2)[1]["body"]["template"]["components"];
+    assert_eq!(
+        *components,
+        json!([
+            { "type": "header", "parameters": [{ "type": "text", "text": "#42" }] },
+            { "type": "button", "sub_type": "url", "index": "0",
+              "parameters": [{ "type": "text", "text": "ABC123" }] },
+            { "type": "button", "sub_type": "copy_code", "index": "1",
+              "parameters": [{ "type": "coupon_code", "coupon_code": "SAVE10" }] },
+        ])
+    );
+
+    // An image header: the agent's upload, kept with the message, fetched by Meta from a
+    // signed link. Without a file, or with one of the wrong kind, it is refused.
+    let sale = |file: Option<&str>| {
+        send(
+            json!({ "client_id": new_client_id(), "name": "spring_sale", "language": "en_US",
+            "header_file_id": file }),
+        )
+    };
+    let reply = sale(None);
+    reply.assert_error(400, ErrorCode::InvalidField);
+    assert!(reply.body.contains("`header_file_id`"), "{}", reply.body);
+    let text_file = t.upload("notes.txt", b"not a picture");
+    let reply = sale(Some(&text_file));
+    reply.assert_error(400, ErrorCode::InvalidField);
+    assert!(reply.body.contains("`header_file_id`"), "{}", reply.body);
+    let picture = t.upload("sale.png", PNG);
+    let reply = sale(Some(&picture));
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let message = reply.json::<protocol::api::MessageAccepted>().message;
+    assert_eq!(
+        message.attachment.as_ref().map(|f| f.id.as_str()),
+        Some(picture.as_str())
+    );
+    t.settled(message.seq, DeliveryState::Sent);
+    let header = &t.sent(3)[2]["body"]["template"]["components"][0];
+    assert_eq!(header["type"], "header");
+    let link = header["parameters"][0]["image"]["link"]
+        .as_str()
+        .expect("an image link");
+    let got = t
+        .edge
+        .request_bytes("GET", &link_path(&t.edge, link), &[], None);
+    assert_eq!((got.status, got.bytes.as_slice()), (200, PNG));
 
     // Templates are WhatsApp's.
     let messenger = Thread::messenger(60_000);

@@ -181,8 +181,9 @@ fn success(path: &str, body: &str, n: u64) -> (u16, Value) {
     }
 }
 
-/// A WhatsApp business account's templates: two an agent can send (positional and named
-/// parameters), one with an image header and one not yet approved, which they cannot.
+/// A WhatsApp business account's templates: four an agent can send (positional and named
+/// parameters; a text header's parameter with a link and a coupon button; an image header),
+/// and two they cannot (a location header, and one not yet approved).
 fn templates() -> Value {
     json!({
         "data": [
@@ -197,6 +198,15 @@ fn templates() -> Value {
                   { "type": "BUTTONS", "buttons": [{ "type": "QUICK_REPLY", "text": "Cancel" }] }] },
             { "name": "spring_sale", "language": "en_US", "status": "APPROVED", "category": "MARKETING",
               "components": [{ "type": "HEADER", "format": "IMAGE" }, { "type": "BODY", "text": "Sale!" }] },
+            { "name": "shipped", "language": "en_US", "status": "APPROVED", "category": "UTILITY",
+              "components": [
+                  { "type": "HEADER", "format": "TEXT", "text": "Order {{1}}" },
+                  { "type": "BODY", "text": "It is on its way." },
+                  { "type": "BUTTONS", "buttons": [
+                      { "type": "URL", "text": "Track", "url": "https://ship.example/t/{{1}}" },
+                      { "type": "COPY_CODE", "text": "Copy code" }] }] },
+            { "name": "visit_us", "language": "en_US", "status": "APPROVED", "category": "UTILITY",
+              "components": [{ "type": "HEADER", "format": "LOCATION" }, { "type": "BODY", "text": "Here." }] },
             { "name": "draft", "language": "en_US", "status": "PENDING", "category": "UTILITY",
               "components": [{ "type": "BODY", "text": "Not yet" }] },
         ],

@@ -32,6 +32,7 @@
 use domain::message::{preview_of, validate_send};
 use domain::meta::send::{file_request, text_requests};
 use domain::meta::MetaChannel;
+use domain::Rejection;
 use protocol::api::{
     ConversationSummary, ErrorCode, MessageAccepted, MessagePage, NoteList, SendMessage,
 };
@@ -99,6 +100,11 @@ pub struct TemplateToStore {
     pub body: String,
     pub template: protocol::reply::WhatsAppTemplate,
     pub values: Vec<String>,
+    #[serde(default)]
+    pub extras: domain::meta::templates::Extras,
+    /// A media header's file: the agent's upload to this conversation.
+    #[serde(default)]
+    pub header_file_id: Option<String>,
 }
 
 /// A status change asked for by an agent (the front Worker checked who).
@@ -176,8 +182,11 @@ impl DurableObject for Conversation {
             }
             (worker::Method::Post, "/template") => {
                 let who = Participant::from_request(&req)?;
+                let origin = req.headers().get(ORIGIN_HEADER)?;
                 let template: TemplateToStore = req.json().await?;
-                Ok(accepted_response(self.send_template(&who, &template).await))
+                Ok(accepted_response(
+                    self.send_template(&who, &template, origin.as_deref()).await,
+                ))
             }
             (worker::Method::Post, "/delivery") => {
                 let delivery: Delivery = req.json().await?;
@@ -541,11 +550,14 @@ impl Conversation {
     }
 
     /// An agent's WhatsApp template reply: taken whatever the window (that is what templates
-    /// are for), stored with its Send API request in the outbox, in one write.
+    /// are for), stored with its Send API request in the outbox, in one write. A media header's
+    /// file is claimed like a reply's attachment, kept with the message, and fetched by Meta
+    /// from a signed link on `origin`.
     async fn send_template(
         &self,
         who: &Participant,
         template: &TemplateToStore,
+        origin: Option<&str>,
     ) -> std::result::Result<MessageAccepted, ApiError> {
         let meta = self
             .open_identity()?
@@ -557,14 +569,48 @@ impl Conversation {
                 "Templates are WhatsApp's: this conversation is not on WhatsApp.",
             ));
         };
-        let request =
-            domain::meta::templates::request(&template.template, &meta.contact, &template.values);
+        if let Some(message) = self.log.find(who, &template.client_id)? {
+            return Ok(MessageAccepted {
+                message,
+                duplicate: true,
+            });
+        }
+        let (file, link) = match (&template.template.header, &template.header_file_id) {
+            (Some(header), Some(upload)) => {
+                let file = self.claim(who, upload).await?;
+                if !domain::meta::templates::header_takes(header, &file.content_type) {
+                    return Err(Rejection::field(
+                        "header_file_id",
+                        "is not a kind of file this template's header takes (a JPEG or PNG \
+                         picture, an MP4 video, a PDF document)",
+                    )
+                    .into());
+                }
+                let link = self.file_url(origin, &file)?;
+                (Some(file), Some(link))
+            }
+            _ => (None, None),
+        };
+        let header_file = match (&file, &link) {
+            (Some(file), Some(link)) => Some(domain::meta::templates::HeaderFile {
+                link,
+                filename: &file.name,
+            }),
+            _ => None,
+        };
+        let request = domain::meta::templates::request(
+            &template.template,
+            &meta.contact,
+            &template.values,
+            &template.extras,
+            header_file.as_ref(),
+        );
         let send = SendMessage {
             client_id: template.client_id.clone(),
             body: template.body.clone(),
             attachment: None,
         };
-        self.store_reply(who, &send, None, &serde_json::to_string(&[request])?)
+        self.store_reply(who, &send, file, &serde_json::to_string(&[request])?)
             .await
     }
 

@@ -11,8 +11,8 @@ use domain::search::{fts_query, like_pattern, QUERY_MAX_CHARS};
 use domain::throttle::{self, Limit, PER_ACCOUNT, PER_ADDRESS};
 use domain::Rejection;
 use protocol::api::{
-    AgentStatus, Assign, ChangePassword, ConversationList, ErrorCode, Login, Mention, MentionList,
-    MentionsSeen, NewNote, Note, Role, SendMessage, SetAgentStatus,
+    AgentStatus, Assign, AssignTeam, ChangePassword, ConversationList, ErrorCode, Login, Mention,
+    MentionList, MentionsSeen, NewNote, Note, Role, SendMessage, SetAgentStatus,
 };
 use protocol::frame::{AgentRef, SignedOut};
 use protocol::ConversationStatus;
@@ -25,6 +25,7 @@ use crate::conversation::NoteToStore;
 use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
 use crate::participant::Participant;
+use crate::store::inboxes::TeamAssigned;
 use crate::store::{self, AgentRow};
 use crate::{http, secrets};
 
@@ -441,6 +442,41 @@ pub async fn assign(app: &App, mut req: Request, id: &str) -> ApiResult<Response
             }
         }
     }
+    Ok(http::json(&summary, 200))
+}
+
+/// `PUT /api/agent/conversations/{id}/team` → 200 with the row: any member who sees the
+/// conversation may give it to a team that sees its inbox, or take it from its team (`null`).
+/// Its member lets go of it unless they are in the team; then, while it is open, routing gives
+/// it to the least busy available member of the team (none free: the team picks it up). The
+/// change is pushed to everyone who sees its inbox.
+pub async fn assign_team(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    signed_in_to(app, &req, id).await?;
+    let body: AssignTeam = http::read_json(&mut req).await?;
+    let summary = match store::inboxes::assign_team(&app.db, id, body.team_id.as_deref()).await? {
+        TeamAssigned::Done(summary) => summary,
+        TeamAssigned::UnknownTeam => {
+            return Err(Rejection::field("team_id", "is not a team").into());
+        }
+        TeamAssigned::Unseen => {
+            return Err(
+                Rejection::field("team_id", "names a team that does not see this inbox").into(),
+            );
+        }
+        TeamAssigned::Unknown => return Err(ApiError::unknown_conversation()),
+    };
+    let summary = if summary.team_id.is_some()
+        && summary.assignee_id.is_none()
+        && summary.status == ConversationStatus::Open
+    {
+        crate::inbox::route(app.env(), &summary).await?
+    } else {
+        crate::inbox::notify(app.env(), &summary).await?;
+        summary
+    };
+    // A member may have let go of it: their open count, and the chat's capacity, changed.
+    Entry::presence(&http::own_origin(&req)?).forget().await;
     Ok(http::json(&summary, 200))
 }
 

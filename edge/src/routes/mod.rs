@@ -129,6 +129,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Put, ["api", "agent", "conversations", id, "assignee"]) => {
             agent::assign(&app, req, id).await
         }
+        (Method::Put, ["api", "agent", "conversations", id, "team"]) => {
+            agent::assign_team(&app, req, id).await
+        }
         (Method::Get, ["api", "agent", "conversations", id, "socket"]) => {
             agent::socket(&app, req, id).await
         }

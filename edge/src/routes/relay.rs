@@ -138,16 +138,20 @@ pub async fn inbound(app: &App, conversation_id: &str, inbound: &Inbound) -> Api
 /// Stores an agent's WhatsApp template reply; the object's answer is passed on.
 pub async fn send_template(
     app: &App,
+    origin: &str,
     conversation_id: &str,
     who: &Participant,
     template: &crate::conversation::TemplateToStore,
 ) -> ApiResult<Response> {
+    // A media header's file is fetched by Meta from a link on the origin the agent used.
+    let headers = Headers::new();
+    headers.set(crate::conversation::ORIGIN_HEADER, origin)?;
     let req = request(
         Method::Post,
         "/template",
         Some(who),
         Some(serde_json::to_string(template)?),
-        Headers::new(),
+        headers,
     )?;
     Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
 }

@@ -2,11 +2,12 @@
 //! - `GET /api/agent/conversations/{id}/templates`: the business account's approved templates an
 //!   agent can fill in, read from the Graph API each time (so the list is Meta's, current).
 //! - `POST /api/agent/conversations/{id}/template` with `SendTemplate`: checked against that
-//!   list, stored in the thread as the body the customer reads, and sent through the REPLIES
-//!   queue like any reply.
+//!   list (the body's values, a text header's value or a media header's file, the buttons'
+//!   values), stored in the thread as the customer reads it (with the header's file), and sent
+//!   through the REPLIES queue like any reply.
 
 use domain::meta::send::{outcome, Outcome};
-use domain::meta::templates::{check_values, render, sendable_templates};
+use domain::meta::templates::{check_extras, check_values, render_message, sendable_templates};
 use domain::meta::MetaChannel;
 use protocol::api::{ErrorCode, TokenState};
 use protocol::reply::{SendTemplate, TemplateList, WhatsAppTemplate};
@@ -43,13 +44,22 @@ pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> 
             )
         })?;
     let values = check_values(template, &body.params)?;
+    let extras = check_extras(
+        template,
+        body.header_param.as_deref(),
+        body.header_file_id.is_some(),
+        &body.button_params,
+    )?;
     let store = TemplateToStore {
         client_id: body.client_id,
-        body: render(template, &values),
+        body: render_message(template, &values, &extras),
         template: template.clone(),
         values,
+        extras,
+        header_file_id: body.header_file_id,
     };
-    relay::send_template(app, id, &participant(&agent), &store).await
+    let origin = http::own_origin(&req)?;
+    relay::send_template(app, &origin, id, &participant(&agent), &store).await
 }
 
 /// The conversation's WhatsApp account's sendable templates, asked of Meta now.

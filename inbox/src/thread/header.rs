@@ -1,7 +1,8 @@
 //! The thread's header: whether the conversation is open or closed, the button that closes or
 //! reopens it, the inbox it is in (movable to another the agent sees), who it is assigned to
-//! (any member who sees it may reassign it, to a member who sees it), and which other agents are
-//! viewing it (so two people do not answer at once).
+//! (any member who sees it may reassign it, to a member who sees it) and the team it is given
+//! to (one that sees its inbox; routing then gives it to a free member of the team), and which
+//! other agents are viewing it (so two people do not answer at once).
 
 use leptos::html;
 use leptos::prelude::*;
@@ -23,6 +24,7 @@ pub fn ThreadHeader(
     live: Live,
     assignee: Signal<Option<String>>,
     inbox: Signal<Option<String>>,
+    team: Signal<Option<String>>,
     members: RwSignal<Vec<AgentProfile>>,
     changed: Callback<ConversationSummary>,
 ) -> impl IntoView {
@@ -65,6 +67,23 @@ pub fn ThreadHeader(
         error.set(None);
         spawn_local(async move {
             match api::assign(&id.get_value(), agent).await {
+                Ok(row) => {
+                    let _ = changed.try_run(row);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    let give_to_team = move |e: leptos::ev::Event| {
+        let value = event_target_value(&e);
+        let team = (!value.is_empty()).then_some(value);
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::assign_team(&id.get_value(), team).await {
                 Ok(row) => {
                     let _ = changed.try_run(row);
                 }
@@ -127,6 +146,30 @@ pub fn ThreadHeader(
             .collect_view();
         (nobody, members)
     };
+    // The teams that see the conversation's inbox (and the one it has, whatever happened since).
+    let team_options = move || {
+        let current = team.get();
+        let inbox = inbox.get().unwrap_or_default();
+        let seen_by = |t: &str| {
+            directory.inboxes.with(|all| {
+                all.iter()
+                    .find(|i| i.id == inbox)
+                    .is_none_or(|i| client::access::team_sees(i, t))
+            })
+        };
+        let none = view! { <option value="" selected=current.is_none()>"No team"</option> };
+        let teams = directory
+            .teams
+            .get()
+            .into_iter()
+            .filter(|t| current.as_deref() == Some(t.id.as_str()) || seen_by(&t.id))
+            .map(|t| {
+                let selected = current.as_deref() == Some(t.id.as_str());
+                view! { <option value=t.id selected=selected>{t.name}</option> }
+            })
+            .collect_view();
+        (none, teams)
+    };
     let label = move || match live.status.get() {
         Some(ConversationStatus::Open) => "Open",
         Some(ConversationStatus::Closed) => "Closed",
@@ -147,6 +190,10 @@ pub fn ThreadHeader(
             <label class="assignee">
                 "Assigned to "
                 <select id="assignee" disabled=move || busy.get() on:change=assign>{options}</select>
+            </label>
+            <label class="team-choice" hidden=move || directory.teams.with(Vec::is_empty)>
+                "Team "
+                <select id="thread-team" disabled=move || busy.get() on:change=give_to_team>{team_options}</select>
             </label>
             <p class="error" role="alert">{move || error.get()}</p>
             <button id="close-conversation" type="button" node_ref=close_button

@@ -42,6 +42,7 @@ pub fn Thread(
     channel: Option<Channel>,
     assignee: Signal<Option<String>>,
     inbox: Signal<Option<String>>,
+    team: Signal<Option<String>>,
     members: RwSignal<Vec<AgentProfile>>,
     changed: Callback<ConversationSummary>,
 ) -> impl IntoView {
@@ -153,7 +154,7 @@ pub fn Thread(
     let log_id = id.clone();
     view! {
         <section class="thread" aria-label="Conversation">
-            <ThreadHeader id=id.clone() me=my_id live assignee inbox members changed />
+            <ThreadHeader id=id.clone() me=my_id live assignee inbox team members changed />
             <VisitorPanel id=id.clone() status=live.status chat=!on_meta members />
             <p class="status" role="status">{connection}</p>
             // The live region wraps the list: on the `ol` itself, `role="log"` would leave its

@@ -1,13 +1,63 @@
 //! Sending a WhatsApp template, the one message WhatsApp takes once 24 hours have passed since
 //! the customer last wrote: the account's approved templates (asked of Meta when the panel
-//! opens), a field per parameter, the text as the customer will read it, and Send. The reply
+//! opens), a field per parameter (the body's, a text header's, each button's that needs one)
+//! and a file for a media header, the text as the customer will read it, and Send. The reply
 //! then arrives in the thread through the socket like any other.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::reply::{SendTemplate, WhatsAppTemplate};
+use protocol::reply::{SendTemplate, TemplateButtonKind, TemplateHeader, WhatsAppTemplate};
 
 use crate::api;
+
+/// The fields a template needs, in order: (label, most characters). The body's parameters,
+/// then a text header's, then each button's; the values are sent in that order, split by
+/// [`split`].
+fn fields(t: &WhatsAppTemplate) -> Vec<(String, usize)> {
+    let mut fields: Vec<(String, usize)> = t
+        .params
+        .iter()
+        .map(|name| (format!("Value for {{{{{name}}}}}"), 1024))
+        .collect();
+    if let Some(TemplateHeader::Text { param, .. }) = &t.header {
+        fields.push((format!("Header: value for {{{{{param}}}}}"), 60));
+    }
+    for b in &t.buttons {
+        fields.push(match b.kind {
+            TemplateButtonKind::Url => (
+                format!(
+                    "Button “{}”: the end of {}",
+                    b.text,
+                    b.url.as_deref().unwrap_or_default()
+                ),
+                1024,
+            ),
+            TemplateButtonKind::CopyCode => (format!("Button “{}”: the code", b.text), 15),
+        });
+    }
+    fields
+}
+
+/// The values of [`fields`] as the API takes them: (body, header, buttons).
+fn split(t: &WhatsAppTemplate, values: &[String]) -> (Vec<String>, Option<String>, Vec<String>) {
+    let mut rest = values.iter().cloned();
+    let body = rest.by_ref().take(t.params.len()).collect();
+    let header = match t.header {
+        Some(TemplateHeader::Text { .. }) => rest.next(),
+        _ => None,
+    };
+    (body, header, rest.collect())
+}
+
+/// What a media header takes, for the file input's `accept`.
+fn accepts(header: &TemplateHeader) -> Option<&'static str> {
+    match header {
+        TemplateHeader::Image => Some("image/jpeg,image/png"),
+        TemplateHeader::Video => Some("video/mp4"),
+        TemplateHeader::Document => Some("application/pdf"),
+        TemplateHeader::Text { .. } => None,
+    }
+}
 
 #[component]
 pub fn TemplatePicker(id: String, shown: Signal<bool>) -> impl IntoView {
@@ -25,7 +75,7 @@ pub fn TemplatePicker(id: String, shown: Signal<bool>) -> impl IntoView {
         spawn_local(async move {
             match api::templates(&id.get_value()).await {
                 Ok(list) => {
-                    let first = list.templates.first().map_or(0, |t| t.params.len());
+                    let first = list.templates.first().map_or(0, |t| fields(t).len());
                     values.try_set(vec![String::new(); first]);
                     notice.try_set(list.templates.is_empty().then(|| {
                         "The business account has no approved template Porchlight can fill in."
@@ -59,27 +109,53 @@ pub fn TemplatePicker(id: String, shown: Signal<bool>) -> impl IntoView {
     };
     let choose = move |index: usize| {
         chosen.set(index);
-        let n = current().map_or(0, |t| t.params.len());
+        let n = current().map_or(0, |t| fields(&t).len());
         values.set(vec![String::new(); n]);
     };
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let media = move || current().and_then(|t| t.header.as_ref().and_then(accepts));
     let send = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let (Some(t), Some(client_id)) = (current(), client::new_client_id()) else {
             return;
         };
-        let body = SendTemplate {
-            client_id,
-            name: t.name,
-            language: t.language,
-            params: values.get_untracked(),
-        };
+        let (params, header_param, button_params) = values.with_untracked(|v| split(&t, v));
+        let file = file_input
+            .get_untracked()
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        let n = values.with_untracked(Vec::len);
         busy.set(true);
         spawn_local(async move {
-            match api::send_template(&id.get_value(), &body).await {
+            let conversation = id.get_value();
+            // A media header's file goes up first, as an attachment of this conversation.
+            let header_file_id = match (t.header.as_ref().and_then(accepts), file) {
+                (Some(_), Some(file)) => match api::upload(&conversation, &file).await {
+                    Ok(upload) => Some(upload.id),
+                    Err(e) => {
+                        notice.try_set(Some(format!("The file was not sent: {e}")));
+                        busy.try_set(false);
+                        return;
+                    }
+                },
+                _ => None,
+            };
+            let body = SendTemplate {
+                client_id,
+                name: t.name,
+                language: t.language,
+                params,
+                header_param,
+                header_file_id,
+                button_params,
+            };
+            match api::send_template(&conversation, &body).await {
                 Ok(_) => {
                     notice.try_set(None);
-                    let n = body.params.len();
                     values.try_set(vec![String::new(); n]);
+                    if let Some(input) = file_input.get_untracked() {
+                        input.set_value("");
+                    }
                 }
                 Err(e) => {
                     notice.try_set(Some(format!("The template was not sent: {e}")));
@@ -101,11 +177,15 @@ pub fn TemplatePicker(id: String, shown: Signal<bool>) -> impl IntoView {
                         view! { <option value=i.to_string()>{format!("{} ({})", t.name, t.language)}</option> }
                     }).collect_view()}
                 </select>
-                {move || current().map(|t| t.params.into_iter().enumerate().map(|(i, name)| {
+                <label for="template-header-file" hidden=move || media().is_none()>"Header file"</label>
+                <input id="template-header-file" type="file" node_ref=file_input
+                    hidden=move || media().is_none() required=move || media().is_some()
+                    accept=move || media().unwrap_or_default() />
+                {move || current().map(|t| fields(&t).into_iter().enumerate().map(|(i, (label, max))| {
                     let field = format!("template-param-{i}");
                     view! {
-                        <label for=field.clone()>{format!("Value for {{{{{name}}}}}")}</label>
-                        <input id=field type="text" required maxlength="1024"
+                        <label for=field.clone()>{label}</label>
+                        <input id=field type="text" required maxlength=max.to_string()
                             prop:value=move || values.with(|v| v.get(i).cloned().unwrap_or_default())
                             on:input=move |e| {
                                 let typed = event_target_value(&e);
