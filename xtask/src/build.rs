@@ -167,7 +167,10 @@ fn rustc_wrapper() -> PathBuf {
 /// same on every machine.
 fn wasm_rustflags() -> Result<String> {
     let registry = crate::tools::cargo_home().join("registry/src");
-    let mut flags = vec![NO_PANIC_LOCATIONS.to_owned(), STABLE_SYMBOL_NAMES.to_owned()];
+    let mut flags = vec![
+        NO_PANIC_LOCATIONS.to_owned(),
+        STABLE_SYMBOL_NAMES.to_owned(),
+    ];
     if let Ok(indexes) = std::fs::read_dir(&registry) {
         for index in indexes {
             let index = index?.path();
