@@ -1,6 +1,7 @@
 //! E-mail from conversations: transcripts, sent by hand by an agent or by themselves when a chat
-//! an agent took part in is closed and the visitor's address is known; and the notice to a
-//! member that a conversation was assigned to them while they were away.
+//! an agent took part in is closed and the visitor's address is known; the notice to a member
+//! that a conversation was assigned to them while they were away; and invitations to the team,
+//! whose link (it carries the invitation's token) is kept sealed until it is sent.
 //!
 //! Nothing asked for is lost: an e-mail is recorded in D1 (`emails`, status `queued`), then put
 //! on the OUTBOUND queue; the consumer renders it (`domain::transcript`) from the conversation
@@ -10,8 +11,8 @@
 //! failure to answer (429, 5xx, network) is retried with growing delays, at most
 //! [`MAX_ATTEMPTS`] times. Each e-mail's status is what the thread shows.
 
-use domain::transcript::{self, AssignmentNotice, Transcript};
-use protocol::api::{EmailKind, EmailRecord, EmailStatus, MessagePage};
+use domain::transcript::{self, AssignmentNotice, InvitationNotice, Transcript};
+use protocol::api::{EmailKind, EmailRecord, EmailStatus, Invitation, MessagePage};
 use protocol::limits::HISTORY_PAGE_MAX;
 use protocol::settings::ChatSettings;
 use protocol::Message;
@@ -24,6 +25,7 @@ use worker::{
 use crate::config::{App, MAIL_API_KEY};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::relay;
+use crate::store::mail::EmailOwner;
 use crate::{secrets, store};
 
 /// Attempts at one e-mail before it is failed.
@@ -55,7 +57,7 @@ pub async fn queue_transcript(
         created_at: store::now(),
         sent_at: None,
     };
-    queue(app, conversation_id, record, None).await
+    queue(app, EmailOwner::Conversation(conversation_id), record, None).await
 }
 
 /// Tells `agent` by e-mail that `conversation_id` was assigned to them while they were away
@@ -88,7 +90,13 @@ pub async fn notify_assignment(
             sent_at: None,
         };
         let link = origin.map(|o| format!("{o}/inbox"));
-        queue(app, conversation_id, record, link.as_deref()).await
+        queue(
+            app,
+            EmailOwner::Conversation(conversation_id),
+            record,
+            link.as_deref(),
+        )
+        .await
     }
     .await;
     if let Err(e) = result {
@@ -99,14 +107,59 @@ pub async fn notify_assignment(
     }
 }
 
+/// E-mails `invitation`'s link, `url`, to the invitee, from the team's sender (the first site
+/// with a sender address), the link sealed until it is sent; `Err` says why it was not (no
+/// sender, no TOKEN_KEY), for the admin, who then passes the link on themselves.
+pub async fn queue_invitation(
+    app: &App,
+    invitation: &Invitation,
+    url: &str,
+) -> ApiResult<std::result::Result<(), String>> {
+    let Some(settings) = store::mail::team_sender(&app.db).await? else {
+        return Ok(Err(
+            "No site has a sender address (Settings, E-mail): send them the link yourself.".into(),
+        ));
+    };
+    let Some(key) = app.token_key() else {
+        return Ok(Err(
+            "E-mailing invitations needs the TOKEN_KEY secret: send them the link yourself.".into(),
+        ));
+    };
+    let id = secrets::new_id("e")?;
+    let nonce: [u8; domain::sealed::NONCE_BYTES] =
+        secrets::random_bytes(domain::sealed::NONCE_BYTES)?
+            .try_into()
+            .map_err(|_| ApiError::new(protocol::api::ErrorCode::Internal, "Randomness failed."))?;
+    let sealed = domain::sealed::seal(&key, &nonce, id.as_bytes(), url.as_bytes());
+    let record = EmailRecord {
+        id,
+        kind: EmailKind::Invitation,
+        to: invitation.email.clone(),
+        subject: transcript::invitation_subject(&site_name(&settings)),
+        status: EmailStatus::Queued,
+        error: None,
+        requested_by: invitation.invited_by.clone(),
+        created_at: store::now(),
+        sent_at: None,
+    };
+    queue(
+        app,
+        EmailOwner::Invitation(&invitation.id),
+        record,
+        Some(&sealed),
+    )
+    .await?;
+    Ok(Ok(()))
+}
+
 /// Records an e-mail, then puts it on the OUTBOUND queue.
 async fn queue(
     app: &App,
-    conversation_id: &str,
+    owner: EmailOwner<'_>,
     record: EmailRecord,
     link: Option<&str>,
 ) -> ApiResult<EmailRecord> {
-    store::mail::insert_email(&app.db, conversation_id, &record, link).await?;
+    store::mail::insert_email(&app.db, owner, &record, link).await?;
     let job = serde_json::to_string(&Job {
         id: record.id.clone(),
     })?;
@@ -199,8 +252,13 @@ async fn deliver(app: &App, id: &str) -> ApiResult<Next> {
     let Some(email) = store::mail::attempt_email(&app.db, id).await? else {
         return Ok(Next::Done);
     };
-    let Some(source) = store::mail::transcript_source(&app.db, &email.conversation_id).await?
-    else {
+    if let Some(invitation_id) = &email.invitation_id {
+        return deliver_invitation(app, id, invitation_id, &email).await;
+    }
+    let Some(conversation_id) = email.conversation_id.as_deref() else {
+        return Ok(Next::Done);
+    };
+    let Some(source) = store::mail::transcript_source(&app.db, conversation_id).await? else {
         return Ok(Next::Done);
     };
     let settings = store::chat_settings(&app.db, &source.site_id)
@@ -227,7 +285,7 @@ async fn deliver(app: &App, id: &str) -> ApiResult<Next> {
     let name = site_name(&settings);
     let rendered = match email.kind {
         EmailKind::Transcript => {
-            let messages = all_messages(app, &email.conversation_id).await?;
+            let messages = all_messages(app, conversation_id).await?;
             transcript::render(
                 &Transcript {
                     site_name: &name,
@@ -239,22 +297,83 @@ async fn deliver(app: &App, id: &str) -> ApiResult<Next> {
                 &email.subject,
             )
         }
-        EmailKind::Assignment => transcript::render_assignment(&AssignmentNotice {
-            site_name: &name,
-            assigned_by: email.requested_by.as_deref(),
-            with: source.with_name.as_deref(),
-            preview: source.preview.as_deref().unwrap_or_default(),
-            inbox_url: email.link.as_deref(),
-        }),
+        EmailKind::Assignment | EmailKind::Invitation => {
+            transcript::render_assignment(&AssignmentNotice {
+                site_name: &name,
+                assigned_by: email.requested_by.as_deref(),
+                with: source.with_name.as_deref(),
+                preview: source.preview.as_deref().unwrap_or_default(),
+                inbox_url: email.link.as_deref(),
+            })
+        }
     };
+    send(app, id, &key, &name, from, &email, &rendered).await
+}
+
+/// One attempt at an invitation's e-mail: while the invitation is pending, its link unsealed
+/// and sent from the team's sender; the sealed link forgotten once the e-mail is done with.
+async fn deliver_invitation(
+    app: &App,
+    id: &str,
+    invitation_id: &str,
+    email: &store::mail::Attempt,
+) -> ApiResult<Next> {
+    let give_up = |reason: &'static str| async move {
+        fail(app, id, reason).await?;
+        store::mail::forget_link(&app.db, id).await?;
+        Ok::<_, ApiError>(Next::Done)
+    };
+    let Some(invitation) = store::team::invitation(&app.db, invitation_id, store::now()).await?
+    else {
+        return give_up("The invitation was accepted, withdrawn or has expired.").await;
+    };
+    let Some(settings) = store::mail::team_sender(&app.db).await? else {
+        return give_up("No site has a sender address any more.").await;
+    };
+    let from = settings.email.from_address.clone().unwrap_or_default();
+    let Some(key) = app.secret(MAIL_API_KEY) else {
+        return give_up("E-mail is not configured on this deployment (MAIL_API_KEY).").await;
+    };
+    let url = app.token_key().and_then(|k| {
+        let sealed = email.link.as_deref()?;
+        String::from_utf8(domain::sealed::open(&k, id.as_bytes(), sealed).ok()?).ok()
+    });
+    let Some(url) = url else {
+        return give_up("The link does not open with this deployment's TOKEN_KEY.").await;
+    };
+    let name = site_name(&settings);
+    let rendered = transcript::render_invitation(&InvitationNotice {
+        site_name: &name,
+        name: &invitation.name,
+        invited_by: invitation.invited_by.as_deref(),
+        url: &url,
+        expires_at: invitation.expires_at,
+    });
+    let next = send(app, id, &key, &name, &from, email, &rendered).await?;
+    if matches!(next, Next::Done) {
+        store::mail::forget_link(&app.db, id).await?;
+    }
+    Ok(next)
+}
+
+/// Posts a rendered e-mail to the provider and records what came of it.
+async fn send(
+    app: &App,
+    id: &str,
+    key: &str,
+    name: &str,
+    from: &str,
+    email: &store::mail::Attempt,
+    rendered: &transcript::Rendered,
+) -> ApiResult<Next> {
     let body = serde_json::json!({
-        "from": transcript::mailbox(&name, from),
+        "from": transcript::mailbox(name, from),
         "to": [email.to_address],
         "subject": rendered.subject,
         "text": rendered.text,
         "html": rendered.html,
     });
-    let outcome = post(app, &key, id, &body.to_string()).await;
+    let outcome = post(app, key, id, &body.to_string()).await;
     match outcome {
         Sent::Accepted(provider_id) => {
             store::mail::finish_email(&app.db, id, Ok(&provider_id), store::now()).await?;

@@ -194,13 +194,15 @@ fn MemberRow(
     }
 }
 
-/// The invitation form; the link it makes is shown once, with a copy button.
+/// The invitation form; the link it makes is e-mailed to the invitee when the team has a sender
+/// address, and shown once, with a copy button.
 #[component]
 fn Invite(reload: Callback<()>, error: RwSignal<Option<String>>) -> impl IntoView {
     let email = NodeRef::<html::Input>::new();
     let name = NodeRef::<html::Input>::new();
     let role = NodeRef::<html::Select>::new();
-    let link = RwSignal::new(None::<(String, String)>);
+    // (e-mail, link, what became of e-mailing it: `Ok` sent on, `Err` why not).
+    let link = RwSignal::new(None::<(String, String, Result<(), String>)>);
     let directory = Directory::get();
     let inbox_ids = RwSignal::new(Vec::<String>::new());
     let team_ids = RwSignal::new(Vec::<String>::new());
@@ -225,7 +227,12 @@ fn Invite(reload: Callback<()>, error: RwSignal<Option<String>>) -> impl IntoVie
         spawn_local(async move {
             match api::invite(&new).await {
                 Ok(created) => {
-                    link.try_set(Some((created.invitation.email, created.url)));
+                    let emailed = if created.emailed {
+                        Ok(())
+                    } else {
+                        Err(created.not_emailed_because.unwrap_or_default())
+                    };
+                    link.try_set(Some((created.invitation.email, created.url, emailed)));
                     email_input.set_value("");
                     name_input.set_value("");
                     inbox_ids.try_set(Vec::new());
@@ -241,7 +248,7 @@ fn Invite(reload: Callback<()>, error: RwSignal<Option<String>>) -> impl IntoVie
         });
     };
     let copy = move |_| {
-        if let Some((_, url)) = link.get_untracked() {
+        if let Some((_, url, _)) = link.get_untracked() {
             let clipboard = window().navigator().clipboard();
             spawn_local(async move {
                 let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&url)).await;
@@ -285,9 +292,13 @@ fn Invite(reload: Callback<()>, error: RwSignal<Option<String>>) -> impl IntoVie
                     "Create invitation link"
                 </button>
             </form>
-            {move || link.get().map(|(email, url)| view! {
+            {move || link.get().map(|(email, url, emailed)| view! {
                 <div class="invite-link" role="status">
-                    <label for="invite-url">"Send this link to "{email}". It works once, for 7 days, and is not shown again."</label>
+                    <p id="invite-emailed">{match emailed {
+                        Ok(()) => format!("The link is on its way to {email} by e-mail."),
+                        Err(why) => format!("Not e-mailed: {why}"),
+                    }}</p>
+                    <label for="invite-url">"The link for "{email}": it works once, for 7 days, and is not shown again."</label>
                     <span class="invite-url-row">
                         <input id="invite-url" type="text" readonly value=url />
                         <button id="invite-copy" type="button" on:click=copy>

@@ -464,6 +464,8 @@ pub enum EmailKind {
     Transcript,
     /// To a member: a conversation was assigned to them while they were away.
     Assignment,
+    /// To someone invited to the team: the link that lets them join.
+    Invitation,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -677,6 +679,12 @@ pub struct InvitationCreated {
     pub invitation: Invitation,
     /// `{origin}/inbox#invite={token}`: the token stays in the fragment, out of server logs.
     pub url: String,
+    /// Whether the link was also e-mailed to them (queued); when not, why not, for the admin
+    /// who then passes the link on themselves.
+    #[serde(default)]
+    pub emailed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_emailed_because: Option<String>,
 }
 
 /// `GET /api/admin/invitations`: pending invitations, newest first.

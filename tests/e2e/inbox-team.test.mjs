@@ -47,6 +47,10 @@ test('an invited teammate joins from the link, and is signed out live when remov
       await url.waitFor();
       link = await url.inputValue();
       assert.ok(link.startsWith(`${edge}/inbox#invite=`), link);
+      // Whether it also went by e-mail (the demo site has no sender address unless a test
+      // gave it one), the admin is told.
+      const emailed = await page.locator('#invite-emailed').textContent();
+      assert.match(emailed, /on its way to .* by e-mail|Not e-mailed: .*sender address/, emailed);
       await page.locator('#invite-copy').click();
       await page.locator('#invite-copy', { hasText: 'Copied' }).waitFor();
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);

@@ -3,15 +3,18 @@
 //! escaped HTML, the site's sender, the e-mail's id as idempotency key), retried after a
 //! provider error with the same key, failed for good on a refusal; sent by itself on close to a
 //! visitor whose address the team filled in, only when an agent took part; to a member given a
-//! conversation while away, by hand or as a returning contact's owner. Bad input changes
-//! nothing. The tests change the demo site's settings and script the fake, so they hold the site ([`SiteSettings`])
-//! one at a time, and script only the provider's path.
+//! conversation while away, by hand or as a returning contact's owner; to someone invited,
+//! with their link. Bad input changes nothing. The tests change the demo site's settings and
+//! script the fake, so they hold the site ([`SiteSettings`]) one at a time, and script only the
+//! provider's path.
 
 use std::time::{Duration, Instant};
 
 use porchlight_tests::meta::FakeGraph;
 use porchlight_tests::{new_client_id, Reply, SiteSettings};
-use protocol::api::{EmailList, EmailRecord, EmailStatus, ErrorCode, VisitorDetails};
+use protocol::api::{
+    EmailList, EmailRecord, EmailStatus, ErrorCode, InvitationCreated, VisitorDetails,
+};
 use serde_json::{json, Value};
 
 /// The site held for one test ([`SiteSettings`], put back after) with a sender set, and the
@@ -412,4 +415,57 @@ fn a_member_given_a_conversation_while_away_is_told_by_email() {
     );
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert!(mail.emails(&third).is_empty());
+}
+
+#[test]
+fn an_invitation_goes_by_email_with_a_link_that_works() {
+    let mail = Mail::start(false);
+    let edge = &mail.edge;
+    let email = porchlight_tests::unique_email();
+    let reply = edge.invite(&mail.cookie, &email, "agent");
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let created: InvitationCreated = reply.json();
+    assert!(created.emailed, "{:?}", created.not_emailed_because);
+
+    // The provider is given it, from the site's sender, with the link the admin was shown.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let sent = loop {
+        let found = mail
+            .fake
+            .requests()
+            .into_iter()
+            .find(|r| r["path"] == "/mail/emails" && r["body"]["to"] == json!([email]));
+        if let Some(found) = found {
+            break found;
+        }
+        assert!(Instant::now() < deadline, "the invitation was never sent");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let body = &sent["body"];
+    assert_eq!(body["from"], "\"Larkspur Bakery\" <chat@bakery.example>");
+    assert_eq!(
+        body["subject"],
+        "Join the Larkspur Bakery team on Porchlight"
+    );
+    let text = body["text"].as_str().expect("text");
+    assert!(text.contains(&created.url), "{text}");
+    let html = body["html"].as_str().expect("html");
+    assert!(html.contains("Join the team"), "{html}");
+    // The link works, once.
+    let token = porchlight_tests::invitation_token(&created);
+    let joined = edge.accept(&token, "Newcomer", porchlight_tests::MEMBER_PASSWORD);
+    assert_eq!(joined.status, 201, "{}", joined.body);
+
+    // With no sender address anywhere, the invitation stands and the admin is told why it was
+    // not e-mailed.
+    let mut settings = serde_json::to_value(&mail.original).expect("json");
+    settings["email"] = json!({ "from_address": null, "transcript_on_close": false });
+    let reply = mail.put_raw(&settings.to_string());
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let reply = edge.invite(&mail.cookie, &porchlight_tests::unique_email(), "agent");
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let created: InvitationCreated = reply.json();
+    assert!(!created.emailed);
+    let why = created.not_emailed_because.unwrap_or_default();
+    assert!(why.contains("sender address"), "{why}");
 }

@@ -92,9 +92,19 @@ pub async fn invite(app: &App, mut req: Request) -> ApiResult<Response> {
             format!("{} is already a member of the team.", valid.email),
         )
     })?;
+    let url = invitation_url(&http::own_origin(&req)?, &token);
+    // The invitation stands whether or not the e-mail could go: the admin has the link.
+    let emailed = crate::mail::queue_invitation(app, &invitation, &url).await;
+    let (emailed, not_emailed_because) = match emailed {
+        Ok(Ok(())) => (true, None),
+        Ok(Err(reason)) => (false, Some(reason)),
+        Err(e) => (false, Some(e.message)),
+    };
     let created = InvitationCreated {
         invitation,
-        url: invitation_url(&http::own_origin(&req)?, &token),
+        url,
+        emailed,
+        not_emailed_because,
     };
     Ok(http::json(&created, 201))
 }

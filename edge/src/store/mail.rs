@@ -187,32 +187,78 @@ impl From<EmailRow> for EmailRecord {
 /// `link` is an assignment notice's inbox address.
 pub async fn insert_email(
     db: &D1Database,
-    conversation_id: &str,
+    owner: EmailOwner<'_>,
     record: &EmailRecord,
     link: Option<&str>,
 ) -> Result<()> {
     let kind = match record.kind {
         EmailKind::Transcript => "transcript",
         EmailKind::Assignment => "assignment",
+        EmailKind::Invitation => "invitation",
+    };
+    let (conversation_id, invitation_id) = match owner {
+        EmailOwner::Conversation(id) => (Some(id), None),
+        EmailOwner::Invitation(id) => (None, Some(id)),
     };
     stmt(
         db,
-        "INSERT INTO emails (id, conversation_id, kind, to_address, subject, status, requested_by, \
-         created_at, link) VALUES (?1, ?2, ?7, ?3, ?4, 'queued', ?5, ?6, ?8)",
+        "INSERT INTO emails (id, conversation_id, invitation_id, kind, to_address, subject, \
+         status, requested_by, created_at, link) \
+         VALUES (?1, ?2, ?9, ?7, ?3, ?4, 'queued', ?5, ?6, ?8)",
         &[
             text(&record.id),
-            text(conversation_id),
+            opt_text(conversation_id),
             text(&record.to),
             text(&record.subject),
             opt_text(record.requested_by.as_deref()),
             num(record.created_at),
             text(kind),
             opt_text(link),
+            opt_text(invitation_id),
         ],
     )?
     .run()
     .await?;
     Ok(())
+}
+
+/// What an e-mail belongs to.
+#[derive(Clone, Copy)]
+pub enum EmailOwner<'a> {
+    Conversation(&'a str),
+    Invitation(&'a str),
+}
+
+/// Forgets an e-mail's link: an invitation's, sealed, once it is sent or failed.
+pub async fn forget_link(db: &D1Database, id: &str) -> Result<()> {
+    stmt(
+        db,
+        "UPDATE emails SET link = NULL WHERE id = ?1",
+        &[text(id)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// The chat settings of the first site (the oldest) with a sender address: the team's e-mail
+/// (invitations) goes from there.
+pub async fn team_sender(db: &D1Database) -> Result<Option<protocol::settings::ChatSettings>> {
+    #[derive(Deserialize)]
+    struct Row {
+        chat_settings: String,
+    }
+    let row: Option<Row> = stmt(
+        db,
+        "SELECT chat_settings FROM sites \
+         WHERE COALESCE(json_extract(chat_settings, '$.email.from_address'), '') != '' \
+         ORDER BY created_at, id LIMIT 1",
+        &[],
+    )?
+    .first(None)
+    .await?;
+    row.map(|r| serde_json::from_str(&r.chat_settings).map_err(Into::into))
+        .transpose()
 }
 
 /// A conversation's e-mails, newest first.
@@ -234,7 +280,8 @@ pub async fn emails(db: &D1Database, conversation_id: &str) -> Result<Vec<EmailR
 /// A queued e-mail being attempted.
 #[derive(Deserialize)]
 pub struct Attempt {
-    pub conversation_id: String,
+    pub conversation_id: Option<String>,
+    pub invitation_id: Option<String>,
     pub kind: EmailKind,
     pub requested_by: Option<String>,
     pub link: Option<String>,
@@ -250,7 +297,8 @@ pub async fn attempt_email(db: &D1Database, id: &str) -> Result<Option<Attempt>>
     stmt(
         db,
         "UPDATE emails SET attempts = attempts + 1 WHERE id = ?1 AND status = 'queued' \
-         RETURNING conversation_id, kind, requested_by, link, to_address, subject, attempts",
+         RETURNING conversation_id, invitation_id, kind, requested_by, link, to_address, subject, \
+         attempts",
         &[text(id)],
     )?
     .first(None)

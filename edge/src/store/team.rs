@@ -364,6 +364,20 @@ pub async fn invitations(db: &D1Database, now: Millis) -> Result<Vec<Invitation>
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
+/// The invitation with this id, while it is pending (neither accepted, withdrawn nor expired).
+pub async fn invitation(db: &D1Database, id: &str, now: Millis) -> Result<Option<Invitation>> {
+    let row: Option<InvitationRow> = stmt(
+        db,
+        &format!(
+            "SELECT {INVITATION_COLUMNS} FROM invitations i WHERE i.id = ?1 AND i.expires_at > ?2"
+        ),
+        &[text(id), num(now)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(Into::into))
+}
+
 /// Withdraws an invitation; false when there was none with that id.
 pub async fn withdraw(db: &D1Database, id: &str) -> Result<bool> {
     let result = stmt(db, "DELETE FROM invitations WHERE id = ?1", &[text(id)])?

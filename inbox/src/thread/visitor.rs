@@ -254,6 +254,7 @@ pub fn VisitorPanel(
                         {match e.kind {
                             EmailKind::Transcript => format!("Transcript to {} — ", e.to),
                             EmailKind::Assignment => format!("Assignment notice to {} — ", e.to),
+                            EmailKind::Invitation => format!("Invitation to {} — ", e.to),
                         }}
                         {match e.status {
                             EmailStatus::Queued => "sending…".to_owned(),
