@@ -593,6 +593,24 @@ pub async fn update_team(db: &D1Database, id: &str, input: &TeamInput) -> Result
     })
 }
 
+/// Where the rules choosing people (`PeopleRule`) are kept: (table, JSON column, the rule's
+/// path in it, what it is called for an admin).
+const PEOPLE_RULES: [(&str, &str, &str, &str); 3] = [
+    ("sites", "chat_settings", "$.routing.rule", "the routing of"),
+    (
+        "sites",
+        "chat_settings",
+        "$.heading_people",
+        "the heading of",
+    ),
+    (
+        "meta_connections",
+        "flow",
+        "$.routing.rule",
+        "the routing of",
+    ),
+];
+
 /// What names team `id` in a rule: "the routing of {site}", "the heading of {site}", "the
 /// routing of {Page or number}".
 pub async fn rules_naming_team(db: &D1Database, id: &str) -> Result<Vec<String>> {
@@ -600,16 +618,18 @@ pub async fn rules_naming_team(db: &D1Database, id: &str) -> Result<Vec<String>>
     struct Row {
         rule: String,
     }
+    let selects: Vec<String> = PEOPLE_RULES
+        .iter()
+        .map(|(table, column, path, called)| {
+            format!(
+                "SELECT '{called} ' || t.name AS rule \
+                 FROM {table} t, json_each(t.{column}, '{path}.team_ids') j WHERE j.value = ?1"
+            )
+        })
+        .collect();
     let rows: Vec<Row> = stmt(
         db,
-        "SELECT 'the routing of ' || s.name AS rule \
-         FROM sites s, json_each(s.chat_settings, '$.routing.rule.team_ids') j WHERE j.value = ?1 \
-         UNION SELECT 'the heading of ' || s.name \
-         FROM sites s, json_each(s.chat_settings, '$.heading_people.team_ids') j \
-         WHERE j.value = ?1 \
-         UNION SELECT 'the routing of ' || m.name \
-         FROM meta_connections m, json_each(m.flow, '$.routing.rule.team_ids') j \
-         WHERE j.value = ?1 ORDER BY 1",
+        &format!("{} ORDER BY 1", selects.join(" UNION ")),
         &[text(id)],
     )?
     .all()
@@ -622,25 +642,24 @@ pub async fn rules_naming_team(db: &D1Database, id: &str) -> Result<Vec<String>>
 /// each connection's routing (a form could not untick a member it no longer lists). Only once
 /// they are gone, so calling it again, or for someone still there, changes nothing.
 pub async fn forget_member_in_rules(db: &D1Database, id: &str) -> Result<()> {
-    let without = |table: &str, column: &str, path: &str| {
-        stmt(
-            db,
-            &format!(
-                "UPDATE {table} SET {column} = json_set({column}, '{path}', \
-                 json((SELECT json_group_array(value) FROM json_each({column}, '{path}') \
-                  WHERE value != ?1))) \
-                 WHERE EXISTS (SELECT 1 FROM json_each({column}, '{path}') WHERE value = ?1) \
-                 AND NOT EXISTS (SELECT 1 FROM agents WHERE id = ?1)"
-            ),
-            &[text(id)],
-        )
-    };
-    db.batch(vec![
-        without("sites", "chat_settings", "$.routing.rule.agent_ids")?,
-        without("sites", "chat_settings", "$.heading_people.agent_ids")?,
-        without("meta_connections", "flow", "$.routing.rule.agent_ids")?,
-    ])
-    .await?;
+    let batch = PEOPLE_RULES
+        .iter()
+        .map(|(table, column, path, _)| {
+            let ids = format!("{path}.agent_ids");
+            stmt(
+                db,
+                &format!(
+                    "UPDATE {table} SET {column} = json_set({column}, '{ids}', \
+                     json((SELECT json_group_array(value) FROM json_each({column}, '{ids}') \
+                      WHERE value != ?1))) \
+                     WHERE EXISTS (SELECT 1 FROM json_each({column}, '{ids}') WHERE value = ?1) \
+                     AND NOT EXISTS (SELECT 1 FROM agents WHERE id = ?1)"
+                ),
+                &[text(id)],
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    db.batch(batch).await?;
     Ok(())
 }
 

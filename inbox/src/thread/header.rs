@@ -4,6 +4,9 @@
 //! to (one that sees its inbox; routing then gives it to a free member of the team), and which
 //! other agents are viewing it (so two people do not answer at once).
 
+use std::future::Future;
+
+use client::http::HttpError;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -60,55 +63,24 @@ pub fn ThreadHeader(
             busy.try_set(false);
         });
     };
+    let ui = Change {
+        busy,
+        error,
+        changed,
+    };
+    // A choice left empty ("Nobody", "No team") is `None`.
+    let chosen = |e: &leptos::ev::Event| Some(event_target_value(e)).filter(|v| !v.is_empty());
     let assign = move |e: leptos::ev::Event| {
-        let value = event_target_value(&e);
-        let agent = (!value.is_empty()).then_some(value);
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match api::assign(&id.get_value(), agent).await {
-                Ok(row) => {
-                    let _ = changed.try_run(row);
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
-            }
-            busy.try_set(false);
-        });
+        let agent = chosen(&e);
+        ui.run(async move { api::assign(&id.get_value(), agent).await });
     };
     let give_to_team = move |e: leptos::ev::Event| {
-        let value = event_target_value(&e);
-        let team = (!value.is_empty()).then_some(value);
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match api::assign_team(&id.get_value(), team).await {
-                Ok(row) => {
-                    let _ = changed.try_run(row);
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
-            }
-            busy.try_set(false);
-        });
+        let team = chosen(&e);
+        ui.run(async move { api::assign_team(&id.get_value(), team).await });
     };
     let move_to = move |e: leptos::ev::Event| {
         let target = event_target_value(&e);
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match api::move_conversation(&id.get_value(), target).await {
-                Ok(row) => {
-                    let _ = changed.try_run(row);
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
-            }
-            busy.try_set(false);
-        });
+        ui.run(async move { api::move_conversation(&id.get_value(), target).await });
     };
     let inbox_options = move || {
         let current = inbox.get();
@@ -205,6 +177,33 @@ pub fn ThreadHeader(
                 disabled=move || busy.get()
                 on:click=move |_| set_status(ConversationStatus::Open)>"Reopen conversation"</button>
         </header>
+    }
+}
+
+/// How the header changes its conversation (its assignee, team or inbox): the controls wait
+/// while the request is out, the row the server answers goes to the list, a refusal shows.
+#[derive(Clone, Copy)]
+struct Change {
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    changed: Callback<ConversationSummary>,
+}
+
+impl Change {
+    fn run(self, request: impl Future<Output = Result<ConversationSummary, HttpError>> + 'static) {
+        self.busy.set(true);
+        self.error.set(None);
+        spawn_local(async move {
+            match request.await {
+                Ok(row) => {
+                    let _ = self.changed.try_run(row);
+                }
+                Err(e) => {
+                    self.error.try_set(Some(e.to_string()));
+                }
+            }
+            self.busy.try_set(false);
+        });
     }
 }
 
