@@ -17,6 +17,8 @@
 //! - [`reports`]: percentiles and days for the reports.
 //! - [`routing`]: who a new conversation is assigned to, by the channel's rule.
 //! - [`transcript`]: a conversation's transcript as an e-mail (text and escaped HTML).
+//! - [`email_reply`]: continuing a chat by e-mail: reply addresses, the inbound webhook's
+//!   signature, and what the visitor wrote above the quote.
 //! - [`search`]: what an agent types into the search box, as safe FTS5 and `LIKE` queries.
 //! - [`team`]: invitations to the team and accepting them.
 //! - [`throttle`]: counting failed sign-ins per account and per address, and when to refuse.
@@ -33,6 +35,7 @@ pub mod branding;
 pub mod chat_settings;
 pub mod connections;
 pub mod credentials;
+pub mod email_reply;
 pub mod files;
 pub mod i18n;
 pub mod identity;

@@ -21,6 +21,13 @@ pub const OUTBOUND: &str = "OUTBOUND";
 pub const MAIL_API_BASE: &str = "MAIL_API_BASE";
 /// Secret: the e-mail provider's API key. Without it, e-mails fail with a clear reason.
 pub const MAIL_API_KEY: &str = "MAIL_API_KEY";
+/// Var, optional: the domain the e-mail provider receives mail for (Resend's `….resend.app`, or
+/// a custom domain with its MX record). Replies by e-mail carry a reply address on it; without
+/// it, chats cannot switch to e-mail.
+pub const MAIL_INBOUND_DOMAIN: &str = "MAIL_INBOUND_DOMAIN";
+/// Secret: the signing secret (`whsec_…`) of the provider's `email.received` webhook, which
+/// brings visitors' e-mail replies to `/webhooks/email`.
+pub const MAIL_WEBHOOK_SECRET: &str = "MAIL_WEBHOOK_SECRET";
 /// Secret: the Meta app's secret, which signs webhook bodies (`X-Hub-Signature-256`).
 pub const META_APP_SECRET: &str = "META_APP_SECRET";
 /// Secret: the token Meta echoes in the webhook subscription handshake.
@@ -129,6 +136,15 @@ impl App {
             .var(MAIL_API_BASE)
             .map(|v| v.to_string())
             .unwrap_or_else(|_| "https://api.resend.com".into())
+    }
+
+    /// The domain visitors' e-mail replies are received on, when configured.
+    pub fn mail_inbound_domain(&self) -> Option<String> {
+        self.env
+            .var(MAIL_INBOUND_DOMAIN)
+            .ok()
+            .map(|v| v.to_string().trim().to_ascii_lowercase())
+            .filter(|v| !v.is_empty())
     }
 
     /// The setup token, when the deployment has one (absent: setup is disabled).

@@ -12,13 +12,7 @@ use crate::error::{ApiError, ApiResult};
 /// Reads a JSON body of at most [`REQUEST_MAX_BYTES`]. Too large → `body_too_large`; not JSON of
 /// the expected shape → `malformed_body` naming what was wrong.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
-    if content_length(req)?.is_some_and(|n| n > REQUEST_MAX_BYTES as u64) {
-        return Err(too_large());
-    }
-    let bytes = req.bytes().await?;
-    if bytes.len() > REQUEST_MAX_BYTES {
-        return Err(too_large());
-    }
+    let bytes = read_bytes_at_most(req, REQUEST_MAX_BYTES).await?;
     serde_json::from_slice(&bytes).map_err(|e| {
         ApiError::new(
             ErrorCode::MalformedBody,
@@ -47,11 +41,23 @@ pub fn inert_file_headers(content_type: &str) -> ApiResult<Headers> {
     Ok(headers)
 }
 
-fn too_large() -> ApiError {
-    ApiError::new(
-        ErrorCode::BodyTooLarge,
-        format!("The body is larger than {REQUEST_MAX_BYTES} bytes."),
-    )
+/// Reads a body of at most `max` bytes, refused from its declared length before a byte of it
+/// is read when it declares one (`body_too_large`).
+pub async fn read_bytes_at_most(req: &mut Request, max: usize) -> ApiResult<Vec<u8>> {
+    let too_large = || {
+        ApiError::new(
+            ErrorCode::BodyTooLarge,
+            format!("The body is larger than {max} bytes."),
+        )
+    };
+    if content_length(req)?.is_some_and(|n| n > max as u64) {
+        return Err(too_large());
+    }
+    let bytes = req.bytes().await?;
+    if bytes.len() > max {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// A JSON response that is never cached and never sniffed.

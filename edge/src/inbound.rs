@@ -233,6 +233,7 @@ async fn take(
             author,
             body,
             at: event.at,
+            reopen: false,
         },
     )
     .await?;

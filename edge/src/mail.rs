@@ -11,18 +11,20 @@
 //! failure to answer (429, 5xx, network) is retried with growing delays, at most
 //! [`MAX_ATTEMPTS`] times. Each e-mail's status is what the thread shows.
 
-use domain::transcript::{self, AssignmentNotice, InvitationNotice, Transcript};
-use protocol::api::{EmailKind, EmailRecord, EmailStatus, Invitation, MessagePage};
+use domain::email_reply;
+use domain::transcript::{self, AssignmentNotice, InvitationNotice, ReplyEmail, Transcript};
+use domain::Rejection;
+use protocol::api::{EmailKind, EmailRecord, EmailStatus, ErrorCode, Invitation, MessagePage};
 use protocol::limits::HISTORY_PAGE_MAX;
 use protocol::settings::ChatSettings;
-use protocol::Message;
+use protocol::{Author, Message};
 use serde::{Deserialize, Serialize};
 use worker::{
     console_error, Fetch, Headers, MessageBatch, MessageExt, Method, QueueRetryOptionsBuilder,
     Request, RequestInit, Result,
 };
 
-use crate::config::{App, MAIL_API_KEY};
+use crate::config::{App, MAIL_API_KEY, TOKEN_KEY};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::relay;
 use crate::store::mail::EmailOwner;
@@ -35,6 +37,71 @@ pub const MAX_ATTEMPTS: u32 = 8;
 #[derive(Serialize, Deserialize)]
 struct Job {
     id: String,
+}
+
+/// How far back a reply e-mail looks for what the visitor last wrote, in messages.
+const EARLIER_WINDOW: protocol::Seq = 20;
+
+/// Records and queues agent `agent`'s reply, message `seq` of website chat `conversation_id`,
+/// as an e-mail to the visitor's known address (the chat switched to e-mail); `origin` is the
+/// Worker's public origin, where the reply's file is linked from. `Err` when the visitor has
+/// no address or the site no sender.
+pub async fn queue_reply(
+    app: &App,
+    conversation_id: &str,
+    seq: protocol::Seq,
+    agent: &str,
+    origin: Option<&str>,
+) -> ApiResult<EmailRecord> {
+    let (to, settings) = reply_sender(app, conversation_id).await?;
+    let record = EmailRecord {
+        id: secrets::new_id("e")?,
+        kind: EmailKind::Reply,
+        to,
+        subject: transcript::reply_subject(&site_name(&settings)),
+        status: EmailStatus::Queued,
+        error: None,
+        requested_by: Some(agent.to_owned()),
+        created_at: store::now(),
+        sent_at: None,
+    };
+    queue(app, EmailOwner::Reply(conversation_id, seq), record, origin).await
+}
+
+/// The visitor's address and the site's settings, when website chat `conversation_id` can
+/// continue by e-mail; else why not, as a 4xx the agent reads.
+pub async fn reply_sender(app: &App, conversation_id: &str) -> ApiResult<(String, ChatSettings)> {
+    let Some(target) = store::mail::reply_target(&app.db, conversation_id).await? else {
+        return Err(ApiError::new(
+            ErrorCode::NotOnThisChannel,
+            "Only a website chat can switch to e-mail.",
+        ));
+    };
+    let Some(to) = target.email else {
+        return Err(Rejection::field(
+            "channel",
+            "cannot be e-mail: the visitor's e-mail address is not known (fill it in beside \
+             the thread)",
+        )
+        .into());
+    };
+    let settings = store::chat_settings(&app.db, &target.site_id)
+        .await?
+        .filter(|s| s.email.from_address.is_some())
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotConfigured,
+                "The site has no sender address: set one under Settings, E-mail.",
+            )
+        })?;
+    if app.mail_inbound_domain().is_none() || app.token_key().is_none() {
+        return Err(ApiError::new(
+            ErrorCode::NotConfigured,
+            "Replies by e-mail need this deployment's MAIL_INBOUND_DOMAIN and TOKEN_KEY, so \
+             the visitor's answers come back to the conversation.",
+        ));
+    }
+    Ok((to, settings))
 }
 
 /// Records and queues a transcript of `conversation_id` to `to`; `requested_by` is the agent
@@ -129,7 +196,7 @@ pub async fn queue_invitation(
     let nonce: [u8; domain::sealed::NONCE_BYTES] =
         secrets::random_bytes(domain::sealed::NONCE_BYTES)?
             .try_into()
-            .map_err(|_| ApiError::new(protocol::api::ErrorCode::Internal, "Randomness failed."))?;
+            .map_err(|_| ApiError::new(ErrorCode::Internal, "Randomness failed."))?;
     let sealed = domain::sealed::seal(&key, &nonce, id.as_bytes(), url.as_bytes());
     let record = EmailRecord {
         id,
@@ -168,7 +235,7 @@ async fn queue(
         let reason = "It could not be queued; please try again.";
         store::mail::finish_email(&app.db, &record.id, Err(reason), store::now()).await?;
         return Err(ApiError::new(
-            protocol::api::ErrorCode::Internal,
+            ErrorCode::Internal,
             "The e-mail could not be queued; please try again.",
         ));
     }
@@ -283,6 +350,12 @@ async fn deliver(app: &App, id: &str) -> ApiResult<Next> {
         return Ok(Next::Done);
     };
     let name = site_name(&settings);
+    let reply_to;
+    let mut sender = Sender {
+        name: &name,
+        from,
+        reply_to: None,
+    };
     let rendered = match email.kind {
         EmailKind::Transcript => {
             let messages = all_messages(app, conversation_id).await?;
@@ -297,6 +370,27 @@ async fn deliver(app: &App, id: &str) -> ApiResult<Next> {
                 &email.subject,
             )
         }
+        EmailKind::Reply => {
+            let Some(seq) = email.message_seq else {
+                return Ok(Next::Done);
+            };
+            let reply = match reply_email(app, conversation_id, seq, &email.link).await? {
+                Ok(reply) => reply,
+                Err(reason) => {
+                    fail(app, id, reason).await?;
+                    return Ok(Next::Done);
+                }
+            };
+            reply_to = reply.address;
+            sender.reply_to = Some(&reply_to);
+            transcript::render_reply(&ReplyEmail {
+                site_name: &name,
+                agent: &reply.agent,
+                body: &reply.body,
+                file: reply.file.as_ref().map(|(n, u)| (n.as_str(), u.as_str())),
+                earlier: reply.earlier.as_deref(),
+            })
+        }
         EmailKind::Assignment | EmailKind::Invitation => {
             transcript::render_assignment(&AssignmentNotice {
                 site_name: &name,
@@ -307,7 +401,67 @@ async fn deliver(app: &App, id: &str) -> ApiResult<Next> {
             })
         }
     };
-    send(app, id, &key, &name, from, &email, &rendered).await
+    send(app, id, &key, &sender, &email, &rendered).await
+}
+
+/// What a reply e-mail carries, read from the conversation.
+struct ReplyParts {
+    agent: String,
+    body: String,
+    /// The reply's file: its name and a signed link on the Worker's origin.
+    file: Option<(String, String)>,
+    /// What the visitor last wrote before it.
+    earlier: Option<String>,
+    /// Where the visitor's answer goes.
+    address: String,
+}
+
+/// The reply at `seq` of `conversation_id`, and its reply address; `Err` says why it cannot go
+/// (for the thread), which trying again would not change.
+async fn reply_email(
+    app: &App,
+    conversation_id: &str,
+    seq: protocol::Seq,
+    origin: &Option<String>,
+) -> ApiResult<std::result::Result<ReplyParts, &'static str>> {
+    let (Some(key), Some(domain)) = (app.secret(TOKEN_KEY), app.mail_inbound_domain()) else {
+        return Ok(Err(
+            "Replies by e-mail need MAIL_INBOUND_DOMAIN and the TOKEN_KEY secret.",
+        ));
+    };
+    let Some(address) = email_reply::reply_address(key.as_bytes(), conversation_id, &domain) else {
+        return Ok(Err("Replies by e-mail need the TOKEN_KEY secret."));
+    };
+    let mut page = relay::history(app, conversation_id, seq.saturating_sub(EARLIER_WINDOW)).await?;
+    let page: MessagePage = page.json().await?;
+    let Some(message) = page.messages.iter().find(|m| m.seq == seq) else {
+        return Ok(Err("The reply is no longer in the conversation."));
+    };
+    let Author::Agent { name: agent, .. } = &message.author else {
+        return Ok(Err("Only agents' replies go by e-mail."));
+    };
+    let earlier = page
+        .messages
+        .iter()
+        .rfind(|m| m.seq < seq && m.author == Author::Visitor && !m.body.trim().is_empty())
+        .map(|m| m.body.clone());
+    let file = match (&message.attachment, origin) {
+        (Some(file), Some(origin)) => domain::files::file_link(
+            key.as_bytes(),
+            conversation_id,
+            &file.id,
+            store::now() + domain::files::FILE_LINK_TTL_MS,
+        )
+        .map(|path| (file.name.clone(), format!("{origin}{path}"))),
+        _ => None,
+    };
+    Ok(Ok(ReplyParts {
+        agent: agent.clone(),
+        body: message.body.clone(),
+        file,
+        earlier,
+        address,
+    }))
 }
 
 /// One attempt at an invitation's e-mail: while the invitation is pending, its link unsealed
@@ -349,11 +503,23 @@ async fn deliver_invitation(
         url: &url,
         expires_at: invitation.expires_at,
     });
-    let next = send(app, id, &key, &name, &from, email, &rendered).await?;
+    let sender = Sender {
+        name: &name,
+        from: &from,
+        reply_to: None,
+    };
+    let next = send(app, id, &key, &sender, email, &rendered).await?;
     if matches!(next, Next::Done) {
         store::mail::forget_link(&app.db, id).await?;
     }
     Ok(next)
+}
+
+/// Who an e-mail is from, and where answers go (the sender, unless set).
+struct Sender<'a> {
+    name: &'a str,
+    from: &'a str,
+    reply_to: Option<&'a str>,
 }
 
 /// Posts a rendered e-mail to the provider and records what came of it.
@@ -361,18 +527,20 @@ async fn send(
     app: &App,
     id: &str,
     key: &str,
-    name: &str,
-    from: &str,
+    sender: &Sender<'_>,
     email: &store::mail::Attempt,
     rendered: &transcript::Rendered,
 ) -> ApiResult<Next> {
-    let body = serde_json::json!({
-        "from": transcript::mailbox(name, from),
+    let mut body = serde_json::json!({
+        "from": transcript::mailbox(sender.name, sender.from),
         "to": [email.to_address],
         "subject": rendered.subject,
         "text": rendered.text,
         "html": rendered.html,
     });
+    if let Some(reply_to) = sender.reply_to {
+        body["reply_to"] = serde_json::json!([reply_to]);
+    }
     let outcome = post(app, key, id, &body.to_string()).await;
     match outcome {
         Sent::Accepted(provider_id) => {
@@ -422,6 +590,51 @@ async fn all_messages(app: &App, conversation_id: &str) -> ApiResult<Vec<Message
         if !full {
             return Ok(messages);
         }
+    }
+}
+
+/// A received e-mail's content, as the provider keeps it.
+#[derive(Deserialize)]
+pub struct ReceivedContent {
+    pub text: Option<String>,
+    pub html: Option<String>,
+}
+
+/// `GET {MAIL_API_BASE}/emails/receiving/{id}`: the content of an e-mail the provider received
+/// (its webhook carries only the metadata). Any failure is an error, so the webhook answers 5xx
+/// and the provider delivers it again.
+pub async fn received_email(app: &App, id: &str) -> ApiResult<ReceivedContent> {
+    let unavailable = |why: String| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("The received e-mail could not be read from the provider: {why}"),
+        )
+    };
+    let key = app.secret(MAIL_API_KEY).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotConfigured,
+            "E-mail is not configured on this deployment (MAIL_API_KEY).",
+        )
+    })?;
+    let headers = Headers::new();
+    headers.set("authorization", &format!("Bearer {key}"))?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    // The caller checked `id` (letters, digits, `-` and `_`), so it is safe in a path.
+    let url = format!(
+        "{}/emails/receiving/{id}",
+        app.mail_api_base().trim_end_matches('/')
+    );
+    let mut response = Fetch::Request(Request::new_with_init(&url, &init)?)
+        .send()
+        .await
+        .map_err(|e| unavailable(e.to_string()))?;
+    match response.status_code() {
+        200..=299 => response
+            .json()
+            .await
+            .map_err(|e| unavailable(e.to_string())),
+        status => Err(unavailable(format!("it answered {status}"))),
     }
 }
 

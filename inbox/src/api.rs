@@ -11,7 +11,9 @@ use protocol::api::{
     SetChatLimit, SetRole,
 };
 use protocol::api::{Connection, ConnectionList, IdentitySecret, NewConnection, WidgetConfig};
-use protocol::api::{EmailList, EmailRecord, SendTranscript, VisitorDetails};
+use protocol::api::{
+    EmailList, EmailRecord, ReplyBy, ReplyChannel, SendTranscript, VisitorDetails,
+};
 use protocol::api::{
     Inbox, InboxChoice, InboxInput, InboxList, Members, Team, TeamInput, TeamList,
 };
@@ -89,6 +91,13 @@ pub async fn assign_team(
 ) -> Result<ConversationSummary, HttpError> {
     let url = format!("/api/agent/conversations/{}/team", encode(id));
     http::put_json(&url, &AssignTeam { team_id }).await
+}
+
+/// `PUT /api/agent/conversations/{id}/reply-by`: a website chat's replies go by e-mail, or in
+/// the chat again.
+pub async fn reply_by(id: &str, channel: ReplyChannel) -> Result<ReplyBy, HttpError> {
+    let url = format!("/api/agent/conversations/{}/reply-by", encode(id));
+    http::put_json(&url, &ReplyBy { channel }).await
 }
 
 /// `POST /api/agent/conversations/{id}/notes`: an internal note (stored once per client id).

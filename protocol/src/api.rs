@@ -466,6 +466,8 @@ pub enum EmailKind {
     Assignment,
     /// To someone invited to the team: the link that lets them join.
     Invitation,
+    /// An agent's reply to a website visitor, by e-mail (the chat switched to e-mail).
+    Reply,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -772,6 +774,27 @@ pub struct Assign {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssignTeam {
     pub team_id: Option<String>,
+}
+
+/// How agents' replies reach a website visitor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyChannel {
+    /// In the chat (the widget), as always.
+    #[default]
+    Chat,
+    /// By e-mail to the visitor's known address, each reply also kept in the chat; what the
+    /// visitor writes back by e-mail joins the conversation. A message from the widget switches
+    /// it back to the chat.
+    Email,
+}
+
+/// `PUT /api/agent/conversations/{id}/reply-by` (and its answer): switch a website chat's
+/// replies to e-mail, or back to the chat. E-mail needs the visitor's address, the site's
+/// sender address and the deployment's inbound e-mail domain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyBy {
+    pub channel: ReplyChannel,
 }
 
 /// `GET /api/agent/conversations`: newest activity first.

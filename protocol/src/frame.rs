@@ -100,6 +100,12 @@ pub enum AgentFrame {
     Note(Note),
     /// A reply on Messenger or WhatsApp moved on (sent, delivered, read, failed).
     Delivery(crate::reply::Delivery),
+    /// How the visitor of a website chat is reached: whether they have the chat open now, and
+    /// whether replies go by e-mail. Sent after `Synced` and whenever either changes.
+    Reach {
+        visitor_present: bool,
+        reply_by: crate::api::ReplyChannel,
+    },
 }
 
 /// Why an agent was signed out.

@@ -5,6 +5,7 @@
 //! Requests are plain HTTP (ureq) and WebSockets (tungstenite), typed with the `protocol` crate,
 //! so a change to the wire types breaks these tests at compile time.
 
+pub mod mail;
 pub mod meta;
 
 use std::net::TcpStream;
@@ -482,6 +483,16 @@ pub fn new_client_id() -> String {
 }
 
 /// A WebSocket speaking the conversation protocol.
+fn reach_of(frame: serde_json::Value) -> (bool, protocol::api::ReplyChannel) {
+    match serde_json::from_value(frame) {
+        Ok(protocol::frame::AgentFrame::Reach {
+            visitor_present,
+            reply_by,
+        }) => (visitor_present, reply_by),
+        other => panic!("not a reach frame: {other:?}"),
+    }
+}
+
 pub struct Socket {
     ws: WebSocket<MaybeTlsStream<TcpStream>>,
     /// The subprotocol the server accepted, if any.
@@ -492,6 +503,9 @@ pub struct Socket {
     pub agents: Vec<protocol::frame::AgentRef>,
     /// The conversation's status when this socket joined.
     pub status: Option<protocol::ConversationStatus>,
+    /// On an agent's socket of a website chat: the latest `AgentFrame::Reach` (whether the
+    /// visitor is here, how replies go), kept aside by [`Socket::next_frame`].
+    pub reach: Option<(bool, protocol::api::ReplyChannel)>,
 }
 
 impl Socket {
@@ -513,6 +527,7 @@ impl Socket {
             reads: Vec::new(),
             agents: Vec::new(),
             status: None,
+            reach: None,
         }
     }
 
@@ -540,8 +555,29 @@ impl Socket {
         }
     }
 
+    /// The next `ServerFrame`; `Reach` frames on the way are kept in [`Socket::reach`].
     pub fn next_frame(&mut self) -> ServerFrame {
-        self.receive()
+        loop {
+            let frame: serde_json::Value = self.receive();
+            if frame.get("reach").is_some() {
+                self.reach = Some(reach_of(frame));
+                continue;
+            }
+            return serde_json::from_value(frame.clone())
+                .unwrap_or_else(|e| panic!("frame {frame} does not parse: {e}"));
+        }
+    }
+
+    /// Reads until the next `Reach` frame (other frames are dropped) and returns it.
+    pub fn next_reach(&mut self) -> (bool, protocol::api::ReplyChannel) {
+        loop {
+            let frame: serde_json::Value = self.receive();
+            if frame.get("reach").is_some() {
+                let reach = reach_of(frame);
+                self.reach = Some(reach);
+                return reach;
+            }
+        }
     }
 
     /// Reads what a socket gets on connecting: the replayed messages up to `Synced`, then the

@@ -10,11 +10,14 @@
 
 use std::time::{Duration, Instant};
 
+use porchlight_tests::mail;
 use porchlight_tests::meta::FakeGraph;
 use porchlight_tests::{new_client_id, Reply, SiteSettings};
 use protocol::api::{
-    EmailList, EmailRecord, EmailStatus, ErrorCode, InvitationCreated, VisitorDetails,
+    ConversationList, EmailKind, EmailList, EmailRecord, EmailStatus, ErrorCode, InvitationCreated,
+    MessagePage, ReplyBy, ReplyChannel, VisitorDetails,
 };
+use protocol::{Author, ConversationStatus, Message};
 use serde_json::{json, Value};
 
 /// The site held for one test ([`SiteSettings`], put back after) with a sender set, and the
@@ -468,4 +471,247 @@ fn an_invitation_goes_by_email_with_a_link_that_works() {
     assert!(!created.emailed);
     let why = created.not_emailed_because.unwrap_or_default();
     assert!(why.contains("sender address"), "{why}");
+}
+
+/// The agent's view of a conversation's messages.
+fn agent_history(mail: &Mail, id: &str) -> Vec<Message> {
+    let reply = mail.edge.as_agent(
+        &mail.cookie,
+        "GET",
+        &format!("/api/agent/conversations/{id}/messages?after=0"),
+        None,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json::<MessagePage>().messages
+}
+
+fn reply_by(mail: &Mail, id: &str, channel: &str) -> Reply {
+    mail.edge.as_agent(
+        &mail.cookie,
+        "PUT",
+        &format!("/api/agent/conversations/{id}/reply-by"),
+        Some(&json!({ "channel": channel })),
+    )
+}
+
+/// What the fake provider answers for received e-mail `email_id`, `times` times.
+fn provider_keeps(mail: &Mail, email_id: &str, text: &str, times: u32) {
+    mail.fake.respond(
+        &format!("/mail/emails/receiving/{email_id}"),
+        200,
+        json!({ "object": "email", "id": email_id, "text": text, "html": null }),
+        times,
+    );
+}
+
+#[test]
+fn a_chat_switched_to_email_reaches_the_visitor_and_their_answer_comes_back() {
+    let mail = Mail::start(false);
+    let created = mail
+        .edge
+        .start_conversation(None, "Do you have <b>rye</b> & spelt?");
+    let id = created.conversation_id.clone();
+    let mut agent = mail.edge.agent_socket(&mail.cookie, &id, 0);
+    agent.replay();
+    assert_eq!(agent.next_reach(), (false, ReplyChannel::Chat));
+
+    // Without the visitor's address there is nowhere to write: refused, nothing changes.
+    reply_by(&mail, &id, "email").assert_error(400, ErrorCode::InvalidField);
+    let set = mail.edge.as_agent(
+        &mail.cookie,
+        "PUT",
+        &format!("/api/agent/conversations/{id}/visitor"),
+        Some(&json!({ "email": "ada@example.com" })),
+    );
+    assert_eq!(set.status, 200, "{}", set.body);
+    let switched = reply_by(&mail, &id, "email");
+    assert_eq!(switched.status, 200, "{}", switched.body);
+    assert_eq!(switched.json::<ReplyBy>().channel, ReplyChannel::Email);
+    assert_eq!(agent.next_reach(), (false, ReplyChannel::Email));
+
+    // The reply is kept in the chat and goes by e-mail, with an address to answer to.
+    let sent = mail.post(
+        &id,
+        "messages",
+        json!({ "client_id": new_client_id(), "body": "We open at 8 on Saturday." }),
+    );
+    assert_eq!(sent.status, 201, "{}", sent.body);
+    let emails = mail.emails(&id);
+    assert_eq!(emails.len(), 1, "{emails:?}");
+    assert_eq!(emails[0].kind, EmailKind::Reply);
+    assert_eq!(emails[0].to, "ada@example.com");
+    assert!(emails[0].requested_by.is_some());
+    assert_eq!(mail.settled(&id, &emails[0].id).status, EmailStatus::Sent);
+    let received = mail.received(&emails[0].id);
+    assert_eq!(received.len(), 1, "{received:?}");
+    let body = &received[0]["body"];
+    let address = body["reply_to"][0]
+        .as_str()
+        .expect("a reply address")
+        .to_owned();
+    assert!(address.starts_with(&format!("{id}.")), "{address}");
+    assert!(
+        address.ends_with(&format!("@{}", mail::inbound_domain())),
+        "{address}"
+    );
+    let text = body["text"].as_str().expect("text");
+    assert!(text.contains("We open at 8 on Saturday."), "{text}");
+    assert!(text.contains("> Do you have <b>rye</b> & spelt?"), "{text}");
+    let html = body["html"].as_str().expect("html");
+    assert!(
+        html.contains("Do you have &lt;b&gt;rye&lt;/b&gt; &amp; spelt?"),
+        "{html}"
+    );
+    assert_eq!(body["to"][0], "ada@example.com");
+    let before = agent_history(&mail, &id).len();
+
+    // Unsigned, wrongly signed, or to an address whose tag is not ours: nothing is stored.
+    let event = mail::received_event("rcv-one", "Ada <ada@example.com>", &address);
+    mail::post(&mail.edge, "msg_bad", &event, Some("v1,AAAA"))
+        .assert_error(403, ErrorCode::Forbidden);
+    let unsigned = mail.edge.request(
+        "POST",
+        "/webhooks/email",
+        &[("content-type", "application/json")],
+        Some(&event),
+    );
+    unsigned.assert_error(401, ErrorCode::Unauthenticated);
+    let (local, domain) = address.split_once('@').expect("an address");
+    let forged_tag = format!("{}.{}@{domain}", id, "0".repeat(16));
+    assert!(forged_tag != format!("{local}@{domain}"));
+    let forged = mail::received_event("rcv-forged", "x@evil.example", &forged_tag);
+    let ignored = mail::post(&mail.edge, "msg_forged", &forged, None);
+    assert_eq!(ignored.status, 200, "{}", ignored.body);
+    assert!(ignored.body.contains("address"), "{}", ignored.body);
+    assert_eq!(agent_history(&mail, &id).len(), before);
+
+    // Signed and to the reply address: what Ada wrote above the quote joins the conversation
+    // as hers, once, however often it is delivered.
+    provider_keeps(
+        &mail,
+        "rcv-one",
+        "Great, see you then!\r\n\r\nOn Sun, 22 Nov 2026 at 10:00, Larkspur Bakery <\r\n\
+         chat@bakery.example> wrote:\r\n> We open at 8 on Saturday.",
+        2,
+    );
+    for delivery in ["msg_1", "msg_1_again"] {
+        let taken = mail::post(&mail.edge, delivery, &event, None);
+        assert_eq!(taken.status, 200, "{}", taken.body);
+    }
+    let history = agent_history(&mail, &id);
+    assert_eq!(history.len(), before + 1, "{history:?}");
+    let answer = history.last().expect("the answer");
+    assert_eq!(answer.author, Author::Visitor);
+    assert_eq!(answer.body, "Great, see you then!");
+    assert!(mail
+        .fake
+        .requests()
+        .iter()
+        .any(|r| r["path"] == "/mail/emails/receiving/rcv-one" && r["method"] == "GET"));
+
+    // An answer after the chat was closed reopens it.
+    assert_eq!(mail.post(&id, "close", json!({})).status, 200);
+    provider_keeps(&mail, "rcv-two", "One more thing: gluten free?", 1);
+    let later = mail::received_event("rcv-two", "ada@example.com", &address);
+    assert_eq!(mail::post(&mail.edge, "msg_2", &later, None).status, 200);
+    let history = agent_history(&mail, &id);
+    assert_eq!(
+        history.last().map(|m| m.body.as_str()),
+        Some("One more thing: gluten free?")
+    );
+    let row = mail
+        .edge
+        .as_agent(&mail.cookie, "GET", "/api/agent/conversations", None);
+    let list: ConversationList = row.json();
+    let row = list
+        .conversations
+        .iter()
+        .find(|c| c.id == id)
+        .expect("listed");
+    assert_eq!(row.status, ConversationStatus::Open);
+
+    // The visitor back in the chat: replies go in the chat again, and the agents are told.
+    let mut visitor = mail.edge.visitor_socket(&created.visitor_token, &id, 0);
+    visitor.replay();
+    assert_eq!(agent.next_reach(), (true, ReplyChannel::Email));
+    let chat = mail.edge.request(
+        "POST",
+        &format!("/api/widget/conversations/{id}/messages"),
+        &[
+            (
+                "authorization",
+                &format!("Bearer {}", created.visitor_token),
+            ),
+            ("content-type", "application/json"),
+        ],
+        Some(&json!({ "client_id": new_client_id(), "body": "I'm back" }).to_string()),
+    );
+    assert_eq!(chat.status, 201, "{}", chat.body);
+    assert_eq!(agent.next_reach(), (true, ReplyChannel::Chat));
+    let emails_before = mail.emails(&id).len();
+    let reply = mail.post(
+        &id,
+        "messages",
+        json!({ "client_id": new_client_id(), "body": "Welcome back" }),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(mail.emails(&id).len(), emails_before);
+    visitor.close();
+    assert_eq!(agent.next_reach(), (false, ReplyChannel::Chat));
+}
+
+#[test]
+fn switching_to_email_needs_a_sender_and_a_website_chat() {
+    let held = SiteSettings::hold();
+    let mut settings = serde_json::to_value(&held.original).expect("json");
+    settings["email"] = json!({ "from_address": null, "transcript_on_close": false });
+    assert_eq!(held.put_raw(&settings.to_string()).status, 200);
+    let id = held.edge.start_conversation(None, "Hello?").conversation_id;
+    let set = held.edge.as_agent(
+        &held.cookie,
+        "PUT",
+        &format!("/api/agent/conversations/{id}/visitor"),
+        Some(&json!({ "email": "ada@example.com" })),
+    );
+    assert_eq!(set.status, 200, "{}", set.body);
+    let path = format!("/api/agent/conversations/{id}/reply-by");
+    held.edge
+        .as_agent(
+            &held.cookie,
+            "PUT",
+            &path,
+            Some(&json!({ "channel": "email" })),
+        )
+        .assert_error(503, ErrorCode::NotConfigured);
+    held.edge
+        .as_agent(
+            &held.cookie,
+            "PUT",
+            &path,
+            Some(&json!({ "channel": "fax" })),
+        )
+        .assert_error(400, ErrorCode::MalformedBody);
+    held.edge
+        .as_agent(
+            &held.cookie,
+            "PUT",
+            "/api/agent/conversations/c_nothing/reply-by",
+            Some(&json!({ "channel": "chat" })),
+        )
+        .assert_error(404, ErrorCode::UnknownConversation);
+    // Nothing changed: a reply goes in the chat only.
+    let reply = held.edge.as_agent(
+        &held.cookie,
+        "POST",
+        &format!("/api/agent/conversations/{id}/messages"),
+        Some(&json!({ "client_id": new_client_id(), "body": "Hi" })),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let emails = held.edge.as_agent(
+        &held.cookie,
+        "GET",
+        &format!("/api/agent/conversations/{id}/emails"),
+        None,
+    );
+    assert!(emails.json::<EmailList>().emails.is_empty());
 }

@@ -73,6 +73,11 @@ pub fn all(only: Option<&str>) -> Result<()> {
         ("FAKE_GRAPH_URL", graph.url.clone()),
         ("META_APP_SECRET", meta.app_secret),
         ("META_VERIFY_TOKEN", meta.verify_token),
+        ("MAIL_WEBHOOK_SECRET", meta.mail_webhook_secret),
+        (
+            "MAIL_INBOUND_DOMAIN",
+            crate::fake_graph::MAIL_INBOUND_DOMAIN.to_owned(),
+        ),
         // For tests that must set the clock back on a row (`Edge::local_sql`).
         ("WRANGLER", tools.wrangler.display().to_string()),
         ("STATE_DIR", state.display().to_string()),

@@ -37,7 +37,12 @@ pub struct FakeGraph {
 pub struct MetaSecrets {
     pub app_secret: String,
     pub verify_token: String,
+    /// Signs the e-mail provider's inbound webhook (`whsec_` and base64, as Resend gives it).
+    pub mail_webhook_secret: String,
 }
+
+/// The domain the fake provider "receives" e-mail for: replies by e-mail carry addresses on it.
+pub const MAIL_INBOUND_DOMAIN: &str = "replies.porchlight.test";
 
 impl FakeGraph {
     /// The Worker's variables that send Graph API and e-mail calls to this fake, with fresh Meta
@@ -46,11 +51,18 @@ impl FakeGraph {
         let secrets = MetaSecrets {
             app_secret: crate::stack::random_hex(16)?,
             verify_token: crate::stack::random_hex(16)?,
+            mail_webhook_secret: format!("whsec_{}", {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD
+                    .encode(crate::stack::random_hex(24)?.as_bytes())
+            }),
         };
         let vars = vec![
             ("GRAPH_API_BASE", format!("{}/v21.0", self.url)),
             ("MAIL_API_BASE", format!("{}/mail", self.url)),
             ("MAIL_API_KEY", "test-mail-key".to_owned()),
+            ("MAIL_INBOUND_DOMAIN", MAIL_INBOUND_DOMAIN.to_owned()),
+            ("MAIL_WEBHOOK_SECRET", secrets.mail_webhook_secret.clone()),
             ("META_APP_SECRET", secrets.app_secret.clone()),
             ("META_VERIFY_TOKEN", secrets.verify_token.clone()),
         ];

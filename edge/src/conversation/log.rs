@@ -4,7 +4,7 @@
 //! handed to the REPLIES queue. All calls are synchronous: SQLite-backed Durable Object storage
 //! runs in the object's thread, and no other event interleaves within a call.
 
-use protocol::api::{Note, SendMessage};
+use protocol::api::{Note, ReplyChannel, SendMessage};
 use protocol::frame::AgentRef;
 use protocol::{Attachment, Author, ConversationStatus, Message, Millis, Seq};
 use serde::Deserialize;
@@ -223,6 +223,31 @@ impl Log {
         };
         self.sql.exec(
             "INSERT INTO meta (key, value) VALUES ('status', ?) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            vec![value.into()],
+        )?;
+        Ok(true)
+    }
+
+    /// How agents' replies reach a website visitor: the chat (the default) or e-mail.
+    pub fn reply_by(&self) -> Result<ReplyChannel> {
+        Ok(match self.meta("reply_by")?.as_deref() {
+            Some("email") => ReplyChannel::Email,
+            _ => ReplyChannel::Chat,
+        })
+    }
+
+    /// Sets how replies reach the visitor; returns whether it changed.
+    pub fn set_reply_by(&self, channel: ReplyChannel) -> Result<bool> {
+        if self.reply_by()? == channel {
+            return Ok(false);
+        }
+        let value = match channel {
+            ReplyChannel::Chat => "chat",
+            ReplyChannel::Email => "email",
+        };
+        self.sql.exec(
+            "INSERT INTO meta (key, value) VALUES ('reply_by', ?) \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             vec![value.into()],
         )?;

@@ -26,6 +26,11 @@
 //! (`protocol::reply::reply_window`), then stored with its Send API requests in the object's
 //! outbox in the same write; the object's alarm hands the outbox to the REPLIES queue
 //! (`crate::replies`), retrying until it can. So an acknowledged reply is never lost.
+//! - `PUT /reply-by` with a `ReplyBy` (website chats): whether agents' replies also go to the
+//!   visitor by e-mail (`crate::mail::queue_reply`, each after it is stored); told to the agents
+//!   as `AgentFrame::Reach`, with whether the visitor has the chat open. A visitor's message
+//!   from the widget switches it back to the chat. A visitor's e-mail answer arrives on
+//!   `/inbound` and reopens a closed conversation.
 //! - `POST /notes` with [`NoteToStore`] (agents only) → `Note` (201, or 200 for a resend), sent
 //!   as an `AgentFrame` to the agents' sockets only; `GET /notes` → `NoteList`.
 
@@ -34,7 +39,8 @@ use domain::meta::send::{file_request, text_requests};
 use domain::meta::MetaChannel;
 use domain::Rejection;
 use protocol::api::{
-    ConversationSummary, ErrorCode, MessageAccepted, MessagePage, NoteList, SendMessage,
+    ConversationSummary, ErrorCode, MessageAccepted, MessagePage, NoteList, ReplyBy, ReplyChannel,
+    SendMessage,
 };
 use protocol::frame::{AgentFrame, AgentRef, ClientFrame, ServerFrame};
 use protocol::limits::{HISTORY_PAGE_MAX, REQUEST_MAX_BYTES};
@@ -82,6 +88,10 @@ pub struct Inbound {
     pub author: Participant,
     pub body: String,
     pub at: protocol::Millis,
+    /// Reopen the conversation if it is closed (a visitor's e-mail answer continues it); else
+    /// a closed conversation refuses the message.
+    #[serde(default)]
+    pub reopen: bool,
 }
 
 /// A note to store, checked by the front Worker, with the members it mentions.
@@ -201,6 +211,11 @@ impl DurableObject for Conversation {
             )),
             (worker::Method::Post, "/inbound") => {
                 let inbound: Inbound = req.json().await?;
+                if inbound.reopen && self.log.status()? == ConversationStatus::Closed {
+                    if let Err(e) = self.change_status(ConversationStatus::Open).await {
+                        return Ok(e.into_response());
+                    }
+                }
                 let send = SendMessage {
                     client_id: inbound.key,
                     body: inbound.body,
@@ -212,6 +227,13 @@ impl DurableObject for Conversation {
                     None,
                     Some(inbound.at),
                 )))
+            }
+            (worker::Method::Put, "/reply-by") => {
+                let change: ReplyBy = req.json().await?;
+                if self.log.set_reply_by(change.channel)? {
+                    self.announce_reach(None)?;
+                }
+                Ok(http::json(&change, 200))
             }
             (worker::Method::Post, "/status") => {
                 let change: StatusChange = req.json().await?;
@@ -404,17 +426,83 @@ impl Conversation {
                 return self.reply_on_meta(who, &send, &meta, origin).await;
             }
         }
-        let Some(upload) = &send.attachment else {
-            return self.deliver(who, &send, None, None);
+        let accepted = match &send.attachment {
+            None => self.deliver(who, &send, None, None)?,
+            Some(upload) => {
+                if let Some(message) = self.log.find(who, &send.client_id)? {
+                    return Ok(MessageAccepted {
+                        message,
+                        duplicate: true,
+                    });
+                }
+                let file = self.claim(who, upload).await?;
+                self.deliver(who, &send, Some(file), None)?
+            }
         };
-        if let Some(message) = self.log.find(who, &send.client_id)? {
-            return Ok(MessageAccepted {
-                message,
-                duplicate: true,
-            });
+        if !accepted.duplicate {
+            self.follow_reply_by(who, &accepted.message, origin).await?;
         }
-        let file = self.claim(who, upload).await?;
-        self.deliver(who, &send, Some(file), None)
+        Ok(accepted)
+    }
+
+    /// After a new message in a website chat that replies by e-mail: an agent's goes to the
+    /// visitor by e-mail too; the visitor's own, from the widget, switches replies back to the
+    /// chat. If the e-mail cannot go (the address was removed since), replies switch back to
+    /// the chat and the agents are told; the message itself is stored either way.
+    async fn follow_reply_by(
+        &self,
+        who: &Participant,
+        message: &Message,
+        origin: Option<&str>,
+    ) -> std::result::Result<(), ApiError> {
+        if self.log.reply_by()? != ReplyChannel::Email {
+            return Ok(());
+        }
+        if let Participant::Agent { name, .. } = who {
+            let app = crate::config::App::new(self.env.clone())?;
+            let conversation = self.open_identity()?.conversation_id;
+            let queued =
+                crate::mail::queue_reply(&app, &conversation, message.seq, name, origin).await;
+            let Err(e) = queued else {
+                return Ok(());
+            };
+            console_error!(
+                "reply {} of {conversation} did not go by e-mail: {}",
+                message.seq,
+                e.message
+            );
+        }
+        if self.log.set_reply_by(ReplyChannel::Chat)? {
+            self.announce_reach(None)?;
+        }
+        Ok(())
+    }
+
+    /// How the visitor is reached now, leaving out socket `gone`; `None` unless a website chat.
+    fn reach(&self, gone: Option<&WebSocket>) -> Result<Option<AgentFrame>> {
+        if self.log.identity()?.is_none_or(|i| i.meta.is_some()) {
+            return Ok(None);
+        }
+        let visitor_present = self.state.get_websockets().iter().any(|ws| {
+            Some(ws) != gone
+                && ws.as_ref().ready_state() <= 1
+                && matches!(
+                    ws.deserialize_attachment::<Participant>(),
+                    Ok(Some(Participant::Visitor { .. }))
+                )
+        });
+        Ok(Some(AgentFrame::Reach {
+            visitor_present,
+            reply_by: self.log.reply_by()?,
+        }))
+    }
+
+    /// Tells the agents how the visitor is reached (see [`Self::reach`]).
+    fn announce_reach(&self, gone: Option<&WebSocket>) -> Result<()> {
+        if let Some(frame) = self.reach(gone)? {
+            self.send_to_agents(&frame);
+        }
+        Ok(())
     }
 
     /// Claims upload `upload` of `who` for this conversation (once: a claimed upload is no
@@ -747,11 +835,19 @@ impl Conversation {
 
     /// Tells everyone when an agent's socket goes, so "who is here" stays true.
     fn leave(&self, ws: &WebSocket) {
-        if let Ok(Some(Participant::Agent { .. })) = ws.deserialize_attachment::<Participant>() {
-            let frame = ServerFrame::Agents {
-                present: self.present_agents(Some(ws)),
-            };
-            self.send_all(&frame, |other| other != ws);
+        match ws.deserialize_attachment::<Participant>() {
+            Ok(Some(Participant::Agent { .. })) => {
+                let frame = ServerFrame::Agents {
+                    present: self.present_agents(Some(ws)),
+                };
+                self.send_all(&frame, |other| other != ws);
+            }
+            Ok(Some(Participant::Visitor { .. })) => {
+                if let Err(e) = self.announce_reach(Some(ws)) {
+                    console_error!("who is here could not be told: {e}");
+                }
+            }
+            _ => {}
         }
     }
 
@@ -801,10 +897,16 @@ impl Conversation {
             present: self.present_agents(None),
         };
         if matches!(who, Participant::Agent { .. }) {
-            // Everyone learns that an agent joined; the newcomer learns who is here.
+            // Everyone learns that an agent joined; the newcomer learns who is here and how
+            // the visitor is reached.
             self.broadcast(&agents);
+            if let Some(reach) = self.reach(None)? {
+                server.send(&reach)?;
+            }
         } else {
             server.send(&agents)?;
+            // The agents learn that the visitor is here.
+            self.announce_reach(None)?;
         }
 
         let headers = Headers::new();

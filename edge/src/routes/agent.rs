@@ -12,7 +12,8 @@ use domain::throttle::{self, Limit, PER_ACCOUNT, PER_ADDRESS};
 use domain::Rejection;
 use protocol::api::{
     AgentStatus, Assign, AssignTeam, ChangePassword, ConversationList, ErrorCode, Login, Mention,
-    MentionList, MentionsSeen, NewNote, Note, Role, SendMessage, SetAgentStatus,
+    MentionList, MentionsSeen, NewNote, Note, ReplyBy, ReplyChannel, Role, SendMessage,
+    SetAgentStatus,
 };
 use protocol::frame::{AgentRef, SignedOut};
 use protocol::ConversationStatus;
@@ -443,6 +444,31 @@ pub async fn assign(app: &App, mut req: Request, id: &str) -> ApiResult<Response
         }
     }
     Ok(http::json(&summary, 200))
+}
+
+/// `PUT /api/agent/conversations/{id}/reply-by` → 200 `ReplyBy`: a website chat's replies go
+/// by e-mail from now on (the visitor left, and the team knows their address), or back to the
+/// chat. E-mail is refused, changing nothing, without the visitor's address (400 naming
+/// `channel`), the site's sender address or the deployment's inbound domain (`not_configured`);
+/// a Messenger or WhatsApp conversation has its own channel (`not_on_this_channel`).
+pub async fn reply_by(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    http::require_same_origin(&req)?;
+    signed_in_to(app, &req, id).await?;
+    let body: ReplyBy = http::read_json(&mut req).await?;
+    match body.channel {
+        ReplyChannel::Email => {
+            crate::mail::reply_sender(app, id).await?;
+        }
+        ReplyChannel::Chat => {
+            if store::mail::reply_target(&app.db, id).await?.is_none() {
+                return Err(ApiError::new(
+                    ErrorCode::NotOnThisChannel,
+                    "Only a website chat switches between the chat and e-mail.",
+                ));
+            }
+        }
+    }
+    relay::reply_by(app, id, &body).await
 }
 
 /// `PUT /api/agent/conversations/{id}/team` → 200 with the row: any member who sees the

@@ -7,6 +7,7 @@ mod avatars;
 mod files;
 mod identity;
 mod inboxes;
+mod mail_webhook;
 mod pages;
 pub(crate) mod relay;
 mod reports;
@@ -132,6 +133,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Put, ["api", "agent", "conversations", id, "team"]) => {
             agent::assign_team(&app, req, id).await
         }
+        (Method::Put, ["api", "agent", "conversations", id, "reply-by"]) => {
+            agent::reply_by(&app, req, id).await
+        }
         (Method::Get, ["api", "agent", "conversations", id, "socket"]) => {
             agent::socket(&app, req, id).await
         }
@@ -213,6 +217,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Post, ["api", "setup"]) => setup::run(&app, req).await,
 
         (Method::Get, ["webhooks", "messenger" | "whatsapp"]) => webhooks::verify(&app, &req).await,
+        (Method::Post, ["webhooks", "email"]) => mail_webhook::receive(&app, req).await,
         (Method::Post, ["webhooks", "messenger"]) => {
             webhooks::receive(&app, req, MetaChannel::Messenger).await
         }

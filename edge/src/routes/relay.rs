@@ -114,6 +114,22 @@ pub async fn set_status(
     Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
 }
 
+/// Switches how a website chat's replies reach the visitor; the object's answer is passed on.
+pub async fn reply_by(
+    app: &App,
+    conversation_id: &str,
+    change: &protocol::api::ReplyBy,
+) -> ApiResult<Response> {
+    let req = request(
+        Method::Put,
+        "/reply-by",
+        None,
+        Some(serde_json::to_string(change)?),
+        Headers::new(),
+    )?;
+    Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
+}
+
 /// Stores a message from a Meta channel (see [`crate::inbound`]).
 pub async fn inbound(app: &App, conversation_id: &str, inbound: &Inbound) -> ApiResult<()> {
     let req = request(

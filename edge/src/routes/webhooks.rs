@@ -47,17 +47,7 @@ pub async fn receive(app: &App, mut req: Request, channel: MetaChannel) -> ApiRe
             "Webhooks need the META_APP_SECRET secret.",
         )
     })?;
-    let declared = req
-        .headers()
-        .get("content-length")?
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > BODY_MAX_BYTES) {
-        return Err(too_large());
-    }
-    let body = req.bytes().await?;
-    if body.len() > BODY_MAX_BYTES {
-        return Err(too_large());
-    }
+    let body = http::read_bytes_at_most(&mut req, BODY_MAX_BYTES).await?;
     let signature = req.headers().get(SIGNATURE_HEADER)?;
     verify_signature(secret.as_bytes(), signature.as_deref(), &body).map_err(|e| match e {
         SignatureError::Missing => ApiError::new(
@@ -86,11 +76,4 @@ pub async fn receive(app: &App, mut req: Request, channel: MetaChannel) -> ApiRe
         &serde_json::json!({ "accepted": events.len() }),
         200,
     ))
-}
-
-fn too_large() -> ApiError {
-    ApiError::new(
-        ErrorCode::BodyTooLarge,
-        format!("A webhook body can be at most {BODY_MAX_BYTES} bytes."),
-    )
 }

@@ -4,6 +4,7 @@ use protocol::api::{EmailKind, EmailRecord, EmailStatus, PastConversation, Visit
 use protocol::frame::AgentRef;
 use protocol::Millis;
 use serde::Deserialize;
+use wasm_bindgen::JsValue;
 use worker::{D1Database, Result};
 
 use super::{changes, num, opt_text, stmt, text, Viewer};
@@ -151,6 +152,28 @@ pub async fn transcript_source(
     .await
 }
 
+/// A website chat's visitor, as replies by e-mail reach them.
+#[derive(Deserialize)]
+pub struct ReplyTarget {
+    pub site_id: String,
+    pub visitor_id: String,
+    /// The address the team filled in, else the one the site's backend vouched for.
+    pub email: Option<String>,
+}
+
+/// The visitor of website chat `conversation_id`; `None` for another channel or no such chat.
+pub async fn reply_target(db: &D1Database, conversation_id: &str) -> Result<Option<ReplyTarget>> {
+    stmt(
+        db,
+        "SELECT c.site_id, c.visitor_id, COALESCE(v.email, v.identity) AS email \
+         FROM conversations c JOIN visitors v ON v.id = c.visitor_id \
+         WHERE c.id = ?1 AND c.channel = 'chat'",
+        &[text(conversation_id)],
+    )?
+    .first(None)
+    .await
+}
+
 const EMAIL_COLUMNS: &str =
     "id, kind, to_address, subject, status, error, requested_by, created_at, sent_at";
 
@@ -195,16 +218,18 @@ pub async fn insert_email(
         EmailKind::Transcript => "transcript",
         EmailKind::Assignment => "assignment",
         EmailKind::Invitation => "invitation",
+        EmailKind::Reply => "reply",
     };
-    let (conversation_id, invitation_id) = match owner {
-        EmailOwner::Conversation(id) => (Some(id), None),
-        EmailOwner::Invitation(id) => (None, Some(id)),
+    let (conversation_id, invitation_id, seq) = match owner {
+        EmailOwner::Conversation(id) => (Some(id), None, None),
+        EmailOwner::Reply(id, seq) => (Some(id), None, Some(seq)),
+        EmailOwner::Invitation(id) => (None, Some(id), None),
     };
     stmt(
         db,
         "INSERT INTO emails (id, conversation_id, invitation_id, kind, to_address, subject, \
-         status, requested_by, created_at, link) \
-         VALUES (?1, ?2, ?9, ?7, ?3, ?4, 'queued', ?5, ?6, ?8)",
+         status, requested_by, created_at, link, message_seq) \
+         VALUES (?1, ?2, ?9, ?7, ?3, ?4, 'queued', ?5, ?6, ?8, ?10)",
         &[
             text(&record.id),
             opt_text(conversation_id),
@@ -215,6 +240,7 @@ pub async fn insert_email(
             text(kind),
             opt_text(link),
             opt_text(invitation_id),
+            seq.map_or(JsValue::NULL, |s| num(i64::try_from(s).unwrap_or(i64::MAX))),
         ],
     )?
     .run()
@@ -226,6 +252,8 @@ pub async fn insert_email(
 #[derive(Clone, Copy)]
 pub enum EmailOwner<'a> {
     Conversation(&'a str),
+    /// A reply by e-mail: the conversation, and the message the e-mail carries.
+    Reply(&'a str, protocol::Seq),
     Invitation(&'a str),
 }
 
@@ -289,6 +317,8 @@ pub struct Attempt {
     pub subject: String,
     /// Attempts so far, this one included.
     pub attempts: u32,
+    /// A reply's message.
+    pub message_seq: Option<protocol::Seq>,
 }
 
 /// Counts an attempt at a queued e-mail; `None` when it is no longer queued (sent or failed
@@ -298,7 +328,7 @@ pub async fn attempt_email(db: &D1Database, id: &str) -> Result<Option<Attempt>>
         db,
         "UPDATE emails SET attempts = attempts + 1 WHERE id = ?1 AND status = 'queued' \
          RETURNING conversation_id, invitation_id, kind, requested_by, link, to_address, subject, \
-         attempts",
+         attempts, message_seq",
         &[text(id)],
     )?
     .first(None)

@@ -5,6 +5,11 @@
 //! that someone types); typing `@` offers the members by name (arrows and Enter or a click pick
 //! one), and each `@Name` in the note mentions them.
 //!
+//! A website chat's replies can switch to e-mail (**Reply by: Chat / E-mail**), for a visitor
+//! who left and whose address the team knows: each reply then also goes to them by e-mail, and
+//! their answers come back into the thread. The composer says when the visitor is not in the
+//! chat; the switch goes back to Chat by itself when they write in the chat again.
+//!
 //! On Messenger and WhatsApp the reply follows Meta's window (`protocol::reply::reply_window`,
 //! the rule the edge enforces), kept current by a clock: past 24 hours on Messenger the composer
 //! says the reply goes with the human agent tag; when the window takes no text it says why and
@@ -15,7 +20,7 @@ use client::Entry;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::api::{AgentProfile, NewNote, SendMessage};
+use protocol::api::{AgentProfile, NewNote, ReplyChannel, SendMessage};
 use protocol::reply::{reply_window, ReplyWindow};
 use protocol::{Author, Channel, ConversationStatus};
 
@@ -277,6 +282,51 @@ pub fn Composer(
             }
         });
     };
+    // Reply by chat or e-mail (website chats; `live.reach` is `None` elsewhere).
+    let switching = RwSignal::new(false);
+    let switch_to = move |channel: ReplyChannel| {
+        if switching.get_untracked() {
+            return;
+        }
+        switching.set(true);
+        spawn_local(async move {
+            match api::reply_by(&conversation.get_value(), channel).await {
+                Ok(_) => {
+                    notice.try_set(None);
+                    live.reach.try_update(|r| {
+                        if let Some((_, by)) = r {
+                            *by = channel;
+                        }
+                    });
+                }
+                Err(e) => {
+                    notice.try_set(Some(e.to_string()));
+                }
+            }
+            switching.try_set(false);
+        });
+    };
+    let reach_note = move || match live.reach.get()? {
+        (_, ReplyChannel::Email) => Some(
+            "Your replies go to the visitor by e-mail and stay in the chat; their answers come \
+             back here.",
+        ),
+        (false, ReplyChannel::Chat) => Some(
+            "The visitor is not in the chat: they see your reply when they come back. Switch \
+             to E-mail to reach them now.",
+        ),
+        (true, ReplyChannel::Chat) => None,
+    };
+    let by_button = move |channel: ReplyChannel, id: &'static str, label: &'static str| {
+        view! {
+            <button id=id type="button" class="mode"
+                aria-pressed=move || {
+                    (live.reach.get().map(|(_, by)| by) == Some(channel)).to_string()
+                }
+                disabled=move || switching.get()
+                on:click=move |_| switch_to(channel)>{label}</button>
+        }
+    };
     view! {
         <p class="error" role="alert">{move || notice.get()}</p>
         <p id="thread-closed" class="closed-note" hidden=move || !closed()>
@@ -295,6 +345,16 @@ pub fn Composer(
             {mode_button(false, "mode-reply", "Reply")}
             {mode_button(true, "mode-note", "Internal note")}
         </div>
+        <div class="composer-modes reply-by" role="group" aria-labelledby="reply-by-label"
+            hidden=move || note_mode.get() || live.reach.get().is_none()>
+            <span id="reply-by-label" class="reply-by-label">"Reply by"</span>
+            {by_button(ReplyChannel::Chat, "reply-by-chat", "Chat")}
+            {by_button(ReplyChannel::Email, "reply-by-email", "E-mail")}
+        </div>
+        <p id="reply-by-note" class="window-note"
+            hidden=move || note_mode.get() || reach_note().is_none()>
+            {reach_note}
+        </p>
         <form class="composer" class=("note-mode", move || note_mode.get())
             on:submit=move |e| { e.prevent_default(); send(); }>
             <label class="visually-hidden" for="reply">

@@ -20,6 +20,9 @@ pub struct Live {
     pub visitor_read: RwSignal<Seq>,
     /// The newest message when the socket last finished its replay (so up to date from then).
     pub synced: RwSignal<Option<Seq>>,
+    /// A website chat's visitor: whether they have the chat open, and how replies reach them;
+    /// `None` on other channels and until the server says.
+    pub reach: RwSignal<Option<(bool, protocol::api::ReplyChannel)>>,
     me: StoredValue<String>,
     typing_expiry: StoredValue<Option<TimeoutHandle>>,
 }
@@ -40,6 +43,7 @@ impl Live {
             visitor_typing: RwSignal::new(false),
             visitor_read: RwSignal::new(0),
             synced: RwSignal::new(None),
+            reach: RwSignal::new(None),
             me: StoredValue::new(me),
             typing_expiry,
         }

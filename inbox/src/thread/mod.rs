@@ -113,6 +113,9 @@ pub fn Thread(
         ThreadEvent::Delivery(delivery) => {
             deliveries.try_update(|d| merge(d, delivery));
         }
+        ThreadEvent::Reach(present, reply_by) => {
+            live.reach.try_set(Some((present, reply_by)));
+        }
         ThreadEvent::Refused(message) => {
             notice.try_set(Some(message));
         }
@@ -155,7 +158,8 @@ pub fn Thread(
     view! {
         <section class="thread" aria-label="Conversation">
             <ThreadHeader id=id.clone() me=my_id live assignee inbox team members changed />
-            <VisitorPanel id=id.clone() status=live.status chat=!on_meta members />
+            <VisitorPanel id=id.clone() status=live.status chat=!on_meta members
+                reach=live.reach last_agent />
             <p class="status" role="status">{connection}</p>
             // The live region wraps the list: on the `ol` itself, `role="log"` would leave its
             // items outside any list. It takes the focus, so a keyboard can scroll it.

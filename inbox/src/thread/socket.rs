@@ -33,6 +33,9 @@ pub enum ThreadEvent {
     Note(Note),
     /// A reply on Messenger or WhatsApp moved on (agents' sockets only).
     Delivery(protocol::reply::Delivery),
+    /// A website chat's visitor: whether they have the chat open, and how replies reach them
+    /// (agents' sockets only).
+    Reach(bool, protocol::api::ReplyChannel),
 }
 
 type Listener = Rc<dyn Fn(ThreadEvent)>;
@@ -151,6 +154,10 @@ fn receive(outbox: &RefCell<Outbox>, on_event: &Listener, text: &str) -> Vec<Str
         match json::parse::<AgentFrame>(text) {
             Some(AgentFrame::Note(note)) => on_event(ThreadEvent::Note(note)),
             Some(AgentFrame::Delivery(delivery)) => on_event(ThreadEvent::Delivery(delivery)),
+            Some(AgentFrame::Reach {
+                visitor_present,
+                reply_by,
+            }) => on_event(ThreadEvent::Reach(visitor_present, reply_by)),
             None => {}
         }
         return Vec::new();

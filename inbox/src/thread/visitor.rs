@@ -8,9 +8,9 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::{
-    AgentProfile, EmailKind, EmailRecord, EmailStatus, SendTranscript, VisitorDetails,
+    AgentProfile, EmailKind, EmailRecord, EmailStatus, ReplyChannel, SendTranscript, VisitorDetails,
 };
-use protocol::ConversationStatus;
+use protocol::{ConversationStatus, Seq};
 
 use crate::api;
 use crate::OpenConversation;
@@ -20,12 +20,16 @@ const EMAILS_REFRESH_MS: u64 = 2_000;
 
 /// The panel of conversation `id`; `status` is the conversation's, since closing it may send
 /// the transcript. `chat` is false on Messenger and WhatsApp, which have no website visitor.
+/// `reach` and `last_agent` (the newest stored agent message) tell it when a reply went by
+/// e-mail, to list it.
 #[component]
 pub fn VisitorPanel(
     id: String,
     status: RwSignal<Option<ConversationStatus>>,
     chat: bool,
     members: RwSignal<Vec<AgentProfile>>,
+    reach: RwSignal<Option<(bool, ReplyChannel)>>,
+    last_agent: RwSignal<Option<(String, Seq)>>,
 ) -> impl IntoView {
     let open = use_context::<OpenConversation>();
     let id = StoredValue::new(id);
@@ -61,6 +65,17 @@ pub fn VisitorPanel(
     Effect::new(move |before: Option<Option<ConversationStatus>>| {
         let now = status.get();
         if before.is_some_and(|b| b != now) && now == Some(ConversationStatus::Closed) {
+            load_emails();
+        }
+        now
+    });
+    // A reply stored while replies go by e-mail was queued as one.
+    Effect::new(move |before: Option<Option<Seq>>| {
+        let now = last_agent.get().map(|(_, seq)| seq);
+        let by_email = reach
+            .get_untracked()
+            .is_some_and(|(_, by)| by == ReplyChannel::Email);
+        if before.is_some_and(|b| b != now) && by_email {
             load_emails();
         }
         now
@@ -255,6 +270,7 @@ pub fn VisitorPanel(
                             EmailKind::Transcript => format!("Transcript to {} — ", e.to),
                             EmailKind::Assignment => format!("Assignment notice to {} — ", e.to),
                             EmailKind::Invitation => format!("Invitation to {} — ", e.to),
+                            EmailKind::Reply => format!("Reply by e-mail to {} — ", e.to),
                         }}
                         {match e.status {
                             EmailStatus::Queued => "sending…".to_owned(),
