@@ -86,6 +86,24 @@ pub fn bare_address(mailbox: &str) -> &str {
     }
 }
 
+/// Most files taken from one e-mail answer; any beyond are named in the thread, not taken.
+pub const FILES_MAX: usize = 10;
+
+/// The id a file taken from an e-mail answer is kept under: the same for every delivery of that
+/// e-mail, so a redelivery writes the same object and row again instead of new ones.
+pub fn file_id(email_id: &str, attachment_id: &str) -> String {
+    use sha2::Digest as _;
+    let digest = Sha256::digest(format!("{email_id}/{attachment_id}").as_bytes());
+    format!("f_{}", hex::encode(&digest[..16]))
+}
+
+/// Whether an attachment of an e-mail is a file the visitor sent, rather than a picture drawn
+/// in its HTML (a signature's logo, a quoted e-mail's images), which comes `inline` with an id.
+pub fn is_sent_file(content_disposition: Option<&str>, content_id: Option<&str>) -> bool {
+    let inline = content_disposition.is_some_and(|d| d.eq_ignore_ascii_case("inline"));
+    !(inline && content_id.is_some_and(|c| !c.is_empty()))
+}
+
 /// Why a webhook delivery was refused; nothing is stored whatever the reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum WebhookError {
@@ -383,6 +401,19 @@ mod tests {
         assert_eq!(new_text(inline), "We do now!");
         let french = "D'accord\n\nLe sam. 21 nov. 2026, Bakery a écrit :\n> x";
         assert_eq!(new_text(french), "D'accord");
+    }
+
+    #[test]
+    fn files_keep_one_id_per_email_and_inline_pictures_are_not_files() {
+        assert_eq!(file_id("e1", "a1"), file_id("e1", "a1"));
+        assert_ne!(file_id("e1", "a1"), file_id("e1", "a2"));
+        assert_ne!(file_id("e1", "a1"), file_id("e2", "a1"));
+        assert_eq!(file_id("e1", "a1").len(), 34);
+        assert!(is_sent_file(Some("attachment"), None));
+        assert!(is_sent_file(None, None));
+        assert!(is_sent_file(Some("inline"), None));
+        assert!(!is_sent_file(Some("inline"), Some("logo@x")));
+        assert!(!is_sent_file(Some("INLINE"), Some("img001")));
     }
 
     #[test]

@@ -234,6 +234,7 @@ async fn take(
             body,
             at: event.at,
             reopen: false,
+            attachment: None,
         },
     )
     .await?;

@@ -598,16 +598,88 @@ async fn all_messages(app: &App, conversation_id: &str) -> ApiResult<Vec<Message
 pub struct ReceivedContent {
     pub text: Option<String>,
     pub html: Option<String>,
+    #[serde(default)]
+    pub attachments: Vec<ReceivedAttachment>,
+}
+
+/// An attachment of a received e-mail, as its content lists it.
+#[derive(Deserialize)]
+pub struct ReceivedAttachment {
+    pub id: String,
+    #[serde(default)]
+    pub filename: Option<String>,
+    #[serde(default)]
+    pub content_disposition: Option<String>,
+    #[serde(default)]
+    pub content_id: Option<String>,
+}
+
+/// The bytes of attachment `attachment_id` of received e-mail `email_id`: its short-lived
+/// download link from `GET …/emails/receiving/{email}/attachments/{id}`, then the file itself.
+/// `Ok(Err(reason))` when the file is larger than `max_bytes` (it is not read); any failure
+/// to reach the provider is an error, so the delivery is retried.
+pub async fn received_file(
+    app: &App,
+    email_id: &str,
+    attachment_id: &str,
+    max_bytes: u64,
+) -> ApiResult<std::result::Result<Vec<u8>, String>> {
+    #[derive(Deserialize)]
+    struct Link {
+        download_url: String,
+    }
+    let path = format!("/emails/receiving/{email_id}/attachments/{attachment_id}");
+    let link: Link = provider_get(app, &path).await?;
+    let unavailable = |why: String| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("An attachment could not be downloaded: {why}"),
+        )
+    };
+    let request =
+        Request::new(&link.download_url, Method::Get).map_err(|e| unavailable(e.to_string()))?;
+    let mut response = Fetch::Request(request)
+        .send()
+        .await
+        .map_err(|e| unavailable(e.to_string()))?;
+    if !(200..300).contains(&response.status_code()) {
+        return Err(unavailable(format!(
+            "it answered {}",
+            response.status_code()
+        )));
+    }
+    let declared = response
+        .headers()
+        .get("content-length")?
+        .and_then(|v| v.parse::<u64>().ok());
+    let too_large = || Ok(Err(format!("it is larger than {max_bytes} bytes")));
+    if declared.is_some_and(|n| n > max_bytes) {
+        return too_large();
+    }
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| unavailable(e.to_string()))?;
+    if bytes.len() as u64 > max_bytes {
+        return too_large();
+    }
+    Ok(Ok(bytes))
 }
 
 /// `GET {MAIL_API_BASE}/emails/receiving/{id}`: the content of an e-mail the provider received
 /// (its webhook carries only the metadata). Any failure is an error, so the webhook answers 5xx
 /// and the provider delivers it again.
 pub async fn received_email(app: &App, id: &str) -> ApiResult<ReceivedContent> {
+    // The caller checked `id` (letters, digits, `-` and `_`), so it is safe in a path.
+    provider_get(app, &format!("/emails/receiving/{id}")).await
+}
+
+/// `GET {MAIL_API_BASE}{path}` with the API key, read as JSON; any failure is an error.
+async fn provider_get<T: serde::de::DeserializeOwned>(app: &App, path: &str) -> ApiResult<T> {
     let unavailable = |why: String| {
         ApiError::new(
             ErrorCode::Internal,
-            format!("The received e-mail could not be read from the provider: {why}"),
+            format!("The e-mail provider could not be read ({path}): {why}"),
         )
     };
     let key = app.secret(MAIL_API_KEY).ok_or_else(|| {
@@ -620,11 +692,7 @@ pub async fn received_email(app: &App, id: &str) -> ApiResult<ReceivedContent> {
     headers.set("authorization", &format!("Bearer {key}"))?;
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
-    // The caller checked `id` (letters, digits, `-` and `_`), so it is safe in a path.
-    let url = format!(
-        "{}/emails/receiving/{id}",
-        app.mail_api_base().trim_end_matches('/')
-    );
+    let url = format!("{}{path}", app.mail_api_base().trim_end_matches('/'));
     let mut response = Fetch::Request(Request::new_with_init(&url, &init)?)
         .send()
         .await

@@ -1146,6 +1146,36 @@ pub async fn insert_attachment(
     Ok(())
 }
 
+/// Records a file that came into `conversation_id` from outside (a visitor's e-mail answer), its
+/// bytes already in R2, as part of the conversation at once; recording it again (a redelivery,
+/// under the same id) changes nothing.
+pub async fn insert_received_file(
+    db: &D1Database,
+    site_id: &str,
+    conversation_id: &str,
+    received_by: &str,
+    file: &Attachment,
+) -> Result<()> {
+    stmt(
+        db,
+        "INSERT INTO attachments (id, site_id, uploaded_by, conversation_id, name, content_type, \
+         size, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
+        &[
+            text(&file.id),
+            text(site_id),
+            text(received_by),
+            text(conversation_id),
+            text(&file.name),
+            text(&file.content_type),
+            num(i64::try_from(file.size).unwrap_or(i64::MAX)),
+            num(now()),
+        ],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
 /// Claims file `id` for a message of `conversation_id` sent by `uploader`: it must be of the
 /// conversation's site, uploaded by the sender (or by a visitor before they had a token, when the
 /// sender is a visitor), and in no other conversation. Claiming again for the same conversation

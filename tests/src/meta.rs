@@ -155,7 +155,8 @@ pub fn messages(edge: &Edge, cookie: &str, id: &str) -> Vec<protocol::Message> {
 
 /// The fake Graph API (and e-mail provider) the Worker talks to in tests.
 pub struct FakeGraph {
-    url: String,
+    /// Where the fake answers (for links the Worker is to fetch from it).
+    pub url: String,
     http: ureq::Agent,
 }
 

@@ -214,19 +214,11 @@ impl Log {
 
     /// Sets the status; returns whether it changed.
     pub fn set_status(&self, status: ConversationStatus) -> Result<bool> {
-        if self.status()? == status {
-            return Ok(false);
-        }
         let value = match status {
             ConversationStatus::Open => "open",
             ConversationStatus::Closed => "closed",
         };
-        self.sql.exec(
-            "INSERT INTO meta (key, value) VALUES ('status', ?) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            vec![value.into()],
-        )?;
-        Ok(true)
+        self.set_meta("status", value, self.status()? != status)
     }
 
     /// How agents' replies reach a website visitor: the chat (the default) or e-mail.
@@ -239,19 +231,23 @@ impl Log {
 
     /// Sets how replies reach the visitor; returns whether it changed.
     pub fn set_reply_by(&self, channel: ReplyChannel) -> Result<bool> {
-        if self.reply_by()? == channel {
-            return Ok(false);
-        }
         let value = match channel {
             ReplyChannel::Chat => "chat",
             ReplyChannel::Email => "email",
         };
-        self.sql.exec(
-            "INSERT INTO meta (key, value) VALUES ('reply_by', ?) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            vec![value.into()],
-        )?;
-        Ok(true)
+        self.set_meta("reply_by", value, self.reply_by()? != channel)
+    }
+
+    /// Stores `value` under `key` when `changed`; returns `changed`.
+    fn set_meta(&self, key: &str, value: &str, changed: bool) -> Result<bool> {
+        if changed {
+            self.sql.exec(
+                "INSERT INTO meta (key, value) VALUES (?, ?) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                vec![key.into(), value.into()],
+            )?;
+        }
+        Ok(changed)
     }
 
     pub fn identity(&self) -> Result<Option<Init>> {

@@ -92,6 +92,9 @@ pub struct Inbound {
     /// a closed conversation refuses the message.
     #[serde(default)]
     pub reopen: bool,
+    /// A file that came with it, already kept as the conversation's (an e-mail's attachment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<protocol::Attachment>,
 }
 
 /// A note to store, checked by the front Worker, with the members it mentions.
@@ -224,7 +227,7 @@ impl DurableObject for Conversation {
                 Ok(accepted_response(self.deliver(
                     &inbound.author,
                     &send,
-                    None,
+                    inbound.attachment,
                     Some(inbound.at),
                 )))
             }

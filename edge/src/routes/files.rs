@@ -41,8 +41,21 @@ pub async fn upload(
     }
     let bytes = req.bytes().await?;
     let accepted = check_upload(&settings, uploader.is_agent, &name, &bytes)?;
+    let file = keep(app, site_id, secrets::new_id("f")?, accepted, bytes).await?;
+    store::insert_attachment(&app.db, site_id, uploader.scope, &file).await?;
+    Ok(http::json(&file, 201))
+}
+
+/// Puts a checked file's bytes in R2 under `id`, with its type; the caller records it in D1.
+pub async fn keep(
+    app: &App,
+    site_id: &str,
+    id: String,
+    accepted: domain::files::Accepted,
+    bytes: Vec<u8>,
+) -> ApiResult<Attachment> {
     let file = Attachment {
-        id: secrets::new_id("f")?,
+        id,
         name: accepted.name,
         content_type: accepted.content_type.to_owned(),
         size: bytes.len() as u64,
@@ -56,8 +69,7 @@ pub async fn upload(
         .http_metadata(metadata)
         .execute()
         .await?;
-    store::insert_attachment(&app.db, site_id, uploader.scope, &file).await?;
-    Ok(http::json(&file, 201))
+    Ok(file)
 }
 
 /// File `id` of conversation `conversation_id`, for a caller already known to be one of its

@@ -8,14 +8,18 @@
 //!   tag is checked in constant time) has its content fetched from the provider (the webhook
 //!   carries only metadata) and joins the conversation as the visitor's message: what they wrote
 //!   above the quoted e-mail, once per e-mail id (a redelivery stores nothing new), reopening
-//!   the conversation if it was closed. Only then is the provider answered 200.
+//!   the conversation if it was closed. Its files follow, each a message of its own, when the
+//!   site takes them (the widget's attachment settings: kinds and size); a file it does not
+//!   take is named in the text with the reason. Only then is the provider answered 200.
 //! - Anything else (another event, an address that leads to no conversation, nothing written
 //!   above the quote) is answered 200 saying what was ignored, so the provider does not retry
 //!   it. A failure to fetch or store answers 5xx, which the provider retries.
 
 use domain::email_reply::{self, Signed, WebhookError};
+use domain::files::check_upload;
 use protocol::api::ErrorCode;
 use protocol::limits::MESSAGE_MAX_CHARS;
+use protocol::Attachment;
 use serde::Deserialize;
 use worker::{Request, Response};
 
@@ -23,7 +27,7 @@ use crate::config::{App, MAIL_WEBHOOK_SECRET, TOKEN_KEY};
 use crate::conversation::Inbound;
 use crate::error::{ApiError, ApiResult};
 use crate::participant::Participant;
-use crate::routes::relay;
+use crate::routes::{files, relay};
 use crate::{http, mail, store};
 
 /// Largest webhook body accepted (the metadata of one e-mail).
@@ -78,13 +82,7 @@ pub async fn receive(app: &App, mut req: Request) -> ApiResult<Response> {
     let (true, Some(received)) = (event.kind == "email.received", event.data) else {
         return Ok(ignored("event"));
     };
-    let id_ok = !received.email_id.is_empty()
-        && received.email_id.len() <= 100
-        && received
-            .email_id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !id_ok {
+    if !is_provider_id(&received.email_id) {
         return Err(ApiError::new(
             ErrorCode::MalformedBody,
             "data.email_id must be letters, digits, - and _.",
@@ -107,35 +105,149 @@ pub async fn receive(app: &App, mut req: Request) -> ApiResult<Response> {
     let Some(target) = store::mail::reply_target(&app.db, &conversation).await? else {
         return Ok(ignored("address"));
     };
-    let content = mail::received_email(app, &received.email_id).await?;
-    let written = match content.text.as_deref().filter(|t| !t.trim().is_empty()) {
+    let email_id = &received.email_id;
+    let content = mail::received_email(app, email_id).await?;
+    let mut written = match content.text.as_deref().filter(|t| !t.trim().is_empty()) {
         Some(text) => email_reply::new_text(text),
         None => email_reply::new_text(&email_reply::html_text(
             content.html.as_deref().unwrap_or_default(),
         )),
     };
-    if written.is_empty() {
+    let files = take_files(app, &target.site_id, &conversation, email_id, &content).await?;
+    for (name, why) in &files.refused {
+        written.push_str(&format!("\n[{name} was not taken: {why}]"));
+    }
+    let written = written.trim();
+    if written.is_empty() && files.kept.is_empty() {
         return Ok(ignored("empty"));
     }
-    let body = if written.chars().count() > MESSAGE_MAX_CHARS {
-        let mut cut: String = written.chars().take(MESSAGE_MAX_CHARS - 1).collect();
-        cut.push('…');
-        cut
-    } else {
-        written
+    let author = Participant::Visitor {
+        visitor_id: target.visitor_id,
     };
-    let inbound = Inbound {
-        key: format!("email:{}", received.email_id),
-        author: Participant::Visitor {
-            visitor_id: target.visitor_id,
-        },
+    let store_as = |key: String, body: String, attachment| Inbound {
+        key,
+        author: author.clone(),
         body,
         at: store::now(),
         reopen: true,
+        attachment,
     };
-    relay::inbound(app, &conversation, &inbound).await?;
+    if !written.is_empty() {
+        let body = clip(written);
+        relay::inbound(
+            app,
+            &conversation,
+            &store_as(format!("email:{email_id}"), body, None),
+        )
+        .await?;
+    }
+    for (attachment_id, file) in files.kept {
+        let key = format!("email:{email_id}:{attachment_id}");
+        relay::inbound(
+            app,
+            &conversation,
+            &store_as(key, String::new(), Some(file)),
+        )
+        .await?;
+    }
     Ok(http::json(
         &serde_json::json!({ "conversation_id": conversation }),
         200,
     ))
+}
+
+/// At most [`MESSAGE_MAX_CHARS`], the cut marked.
+fn clip(text: &str) -> String {
+    if text.chars().count() <= MESSAGE_MAX_CHARS {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(MESSAGE_MAX_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// The files of an e-mail answer: those the site takes, kept in R2 and recorded as the
+/// conversation's (under ids derived from the e-mail, so a redelivery writes the same ones), and
+/// those it does not, by name with the reason. Pictures drawn inline in the HTML are not files.
+#[derive(Default)]
+struct Files {
+    kept: Vec<(String, Attachment)>,
+    refused: Vec<(String, String)>,
+}
+
+async fn take_files(
+    app: &App,
+    site_id: &str,
+    conversation: &str,
+    email_id: &str,
+    content: &mail::ReceivedContent,
+) -> ApiResult<Files> {
+    let mut files = Files::default();
+    let sent = content.attachments.iter().filter(|a| {
+        email_reply::is_sent_file(a.content_disposition.as_deref(), a.content_id.as_deref())
+    });
+    let mut settings = None;
+    for (i, attachment) in sent.enumerate() {
+        let name = attachment
+            .filename
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "A file".to_owned());
+        if i >= email_reply::FILES_MAX {
+            let why = format!(
+                "only {} files are taken from one e-mail",
+                email_reply::FILES_MAX
+            );
+            files.refused.push((name, why));
+            continue;
+        }
+        if !is_provider_id(&attachment.id) {
+            files
+                .refused
+                .push((name, "the provider named it oddly".to_owned()));
+            continue;
+        }
+        if settings.is_none() {
+            settings = Some(
+                store::chat_settings(&app.db, site_id)
+                    .await?
+                    .map(|s| s.attachments)
+                    .unwrap_or_default(),
+            );
+        }
+        let Some(settings) = settings.as_ref() else {
+            continue;
+        };
+        let max = u64::from(settings.max_bytes);
+        let bytes = match mail::received_file(app, email_id, &attachment.id, max).await? {
+            Ok(bytes) => bytes,
+            Err(why) => {
+                files.refused.push((name, why));
+                continue;
+            }
+        };
+        let accepted = match check_upload(settings, false, &name, &bytes) {
+            Ok(accepted) => accepted,
+            Err(rejection) => {
+                let why = rejection.message.trim_end_matches('.').to_lowercase();
+                files.refused.push((name, why));
+                continue;
+            }
+        };
+        let id = email_reply::file_id(email_id, &attachment.id);
+        let file = files::keep(app, site_id, id, accepted, bytes).await?;
+        let by = format!("email:{email_id}");
+        store::insert_received_file(&app.db, site_id, conversation, &by, &file).await?;
+        files.kept.push((attachment.id.clone(), file));
+    }
+    Ok(files)
+}
+
+/// Whether an id from the provider is safe in a URL path: letters, digits, `-` and `_`.
+fn is_provider_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
