@@ -1120,40 +1120,15 @@ pub fn attachment_key(site_id: &str, id: &str) -> String {
     format!("sites/{site_id}/files/{id}")
 }
 
-/// Records an uploaded file (its bytes are already in R2), not yet in any conversation.
+/// Records a file whose bytes are already in R2: an upload, in no conversation until a message
+/// claims it (`conversation_id` none); or a file that came into a conversation from outside (a
+/// visitor's e-mail answer), its at once. Recording an id again (a redelivery of that e-mail,
+/// under the same id) changes nothing.
 pub async fn insert_attachment(
     db: &D1Database,
     site_id: &str,
     uploaded_by: &str,
-    file: &Attachment,
-) -> Result<()> {
-    stmt(
-        db,
-        "INSERT INTO attachments (id, site_id, uploaded_by, name, content_type, size, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        &[
-            text(&file.id),
-            text(site_id),
-            text(uploaded_by),
-            text(&file.name),
-            text(&file.content_type),
-            num(i64::try_from(file.size).unwrap_or(i64::MAX)),
-            num(now()),
-        ],
-    )?
-    .run()
-    .await?;
-    Ok(())
-}
-
-/// Records a file that came into `conversation_id` from outside (a visitor's e-mail answer), its
-/// bytes already in R2, as part of the conversation at once; recording it again (a redelivery,
-/// under the same id) changes nothing.
-pub async fn insert_received_file(
-    db: &D1Database,
-    site_id: &str,
-    conversation_id: &str,
-    received_by: &str,
+    conversation_id: Option<&str>,
     file: &Attachment,
 ) -> Result<()> {
     stmt(
@@ -1163,8 +1138,8 @@ pub async fn insert_received_file(
         &[
             text(&file.id),
             text(site_id),
-            text(received_by),
-            text(conversation_id),
+            text(uploaded_by),
+            opt_text(conversation_id),
             text(&file.name),
             text(&file.content_type),
             num(i64::try_from(file.size).unwrap_or(i64::MAX)),

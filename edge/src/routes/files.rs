@@ -42,7 +42,7 @@ pub async fn upload(
     let bytes = req.bytes().await?;
     let accepted = check_upload(&settings, uploader.is_agent, &name, &bytes)?;
     let file = keep(app, site_id, secrets::new_id("f")?, accepted, bytes).await?;
-    store::insert_attachment(&app.db, site_id, uploader.scope, &file).await?;
+    store::insert_attachment(&app.db, site_id, uploader.scope, None, &file).await?;
     Ok(http::json(&file, 201))
 }
 

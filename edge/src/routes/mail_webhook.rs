@@ -237,7 +237,7 @@ async fn take_files(
         let id = email_reply::file_id(email_id, &attachment.id);
         let file = files::keep(app, site_id, id, accepted, bytes).await?;
         let by = format!("email:{email_id}");
-        store::insert_received_file(&app.db, site_id, conversation, &by, &file).await?;
+        store::insert_attachment(&app.db, site_id, &by, Some(conversation), &file).await?;
         files.kept.push((attachment.id.clone(), file));
     }
     Ok(files)
