@@ -138,13 +138,16 @@ impl App {
             .unwrap_or_else(|_| "https://api.resend.com".into())
     }
 
-    /// The domain visitors' e-mail replies are received on, when configured.
-    pub fn mail_inbound_domain(&self) -> Option<String> {
-        self.env
+    /// The key and the domain of reply addresses (`domain::email_reply`), when this deployment
+    /// receives e-mail: `TOKEN_KEY` and `MAIL_INBOUND_DOMAIN`.
+    pub fn reply_addressing(&self) -> Option<(String, String)> {
+        let domain = self
+            .env
             .var(MAIL_INBOUND_DOMAIN)
             .ok()
             .map(|v| v.to_string().trim().to_ascii_lowercase())
-            .filter(|v| !v.is_empty())
+            .filter(|v| !v.is_empty())?;
+        Some((self.secret(TOKEN_KEY)?, domain))
     }
 
     /// The setup token, when the deployment has one (absent: setup is disabled).

@@ -24,7 +24,7 @@ use worker::{
     Request, RequestInit, Result,
 };
 
-use crate::config::{App, MAIL_API_KEY, TOKEN_KEY};
+use crate::config::{App, MAIL_API_KEY};
 use crate::error::{ApiError, ApiResult};
 use crate::routes::relay;
 use crate::store::mail::EmailOwner;
@@ -94,7 +94,7 @@ pub async fn reply_sender(app: &App, conversation_id: &str) -> ApiResult<(String
                 "The site has no sender address: set one under Settings, E-mail.",
             )
         })?;
-    if app.mail_inbound_domain().is_none() || app.token_key().is_none() {
+    if app.reply_addressing().is_none() {
         return Err(ApiError::new(
             ErrorCode::NotConfigured,
             "Replies by e-mail need this deployment's MAIL_INBOUND_DOMAIN and TOKEN_KEY, so \
@@ -350,12 +350,7 @@ async fn deliver(app: &App, id: &str) -> ApiResult<Next> {
         return Ok(Next::Done);
     };
     let name = site_name(&settings);
-    let reply_to;
-    let mut sender = Sender {
-        name: &name,
-        from,
-        reply_to: None,
-    };
+    let mut reply_to = None;
     let rendered = match email.kind {
         EmailKind::Transcript => {
             let messages = all_messages(app, conversation_id).await?;
@@ -381,8 +376,7 @@ async fn deliver(app: &App, id: &str) -> ApiResult<Next> {
                     return Ok(Next::Done);
                 }
             };
-            reply_to = reply.address;
-            sender.reply_to = Some(&reply_to);
+            reply_to = Some(reply.address);
             transcript::render_reply(&ReplyEmail {
                 site_name: &name,
                 agent: &reply.agent,
@@ -400,6 +394,11 @@ async fn deliver(app: &App, id: &str) -> ApiResult<Next> {
                 inbox_url: email.link.as_deref(),
             })
         }
+    };
+    let sender = Sender {
+        name: &name,
+        from,
+        reply_to: reply_to.as_deref(),
     };
     send(app, id, &key, &sender, &email, &rendered).await
 }
@@ -424,7 +423,7 @@ async fn reply_email(
     seq: protocol::Seq,
     origin: &Option<String>,
 ) -> ApiResult<std::result::Result<ReplyParts, &'static str>> {
-    let (Some(key), Some(domain)) = (app.secret(TOKEN_KEY), app.mail_inbound_domain()) else {
+    let Some((key, domain)) = app.reply_addressing() else {
         return Ok(Err(
             "Replies by e-mail need MAIL_INBOUND_DOMAIN and the TOKEN_KEY secret.",
         ));

@@ -234,30 +234,8 @@ pub fn ConversationList(
         Some((_, rows)) => rows.into_iter().filter(|r| in_inbox(r)).collect(),
         None => rows.get(),
     };
-    let inbox_options = move || {
-        let chosen = inbox.get();
-        directory
-            .inboxes
-            .get()
-            .into_iter()
-            .map(|i| {
-                let selected = i.id == chosen;
-                view! { <option value=i.id selected=selected>{i.name}</option> }
-            })
-            .collect_view()
-    };
-    let team_options = move || {
-        let chosen = team.get();
-        directory
-            .teams
-            .get()
-            .into_iter()
-            .map(|t| {
-                let selected = t.id == chosen;
-                view! { <option value=t.id selected=selected>{t.name}</option> }
-            })
-            .collect_view()
-    };
+    let inbox_options = move || crate::id_options(directory.inbox_names(), Some(&inbox.get()));
+    let team_options = move || crate::id_options(directory.team_names(), Some(&team.get()));
     let team_name = move |id: &str| {
         directory
             .teams

@@ -20,6 +20,18 @@ pub struct Directory {
 }
 
 impl Directory {
+    /// Every inbox as `(id, name)`, for a select ([`crate::id_options`]); tracked.
+    pub fn inbox_names(&self) -> Vec<(String, String)> {
+        self.inboxes
+            .with(|all| all.iter().map(|i| (i.id.clone(), i.name.clone())).collect())
+    }
+
+    /// Every team as `(id, name)`, for a select ([`crate::id_options`]); tracked.
+    pub fn team_names(&self) -> Vec<(String, String)> {
+        self.teams
+            .with(|all| all.iter().map(|t| (t.id.clone(), t.name.clone())).collect())
+    }
+
     /// Provides an empty directory; the owner loads it ([`Self::reload`]) when the list shows.
     pub fn provide() -> Self {
         let directory = Self {
@@ -196,10 +208,7 @@ fn Channels(done: Callback<String>, failed: Callback<String>) -> impl IntoView {
                                 <th scope="row">{label}</th>
                                 <td>
                                     <select class="channel-inbox" aria-label=select_label on:change=change>
-                                        {move || directory.inboxes.get().into_iter().map(|i| {
-                                            let selected = i.id == current;
-                                            view! { <option value=i.id selected=selected>{i.name}</option> }
-                                        }).collect_view()}
+                                        {move || crate::id_options(directory.inbox_names(), Some(&current))}
                                     </select>
                                 </td>
                             </tr>

@@ -55,6 +55,18 @@ use crate::sign_in::SignIn;
 use crate::team::TeamPage;
 use crate::thread::Thread;
 
+/// The `<option>`s of a `<select>` of named things (`(id, name)`), the one whose id is `chosen`
+/// marked as selected.
+pub fn id_options(items: Vec<(String, String)>, chosen: Option<&str>) -> impl IntoView + use<> {
+    items
+        .into_iter()
+        .map(|(id, name)| {
+            let selected = chosen == Some(id.as_str());
+            view! { <option value=id selected=selected>{name}</option> }
+        })
+        .collect_view()
+}
+
 /// Mounts the app when the wasm module is instantiated (by `/inbox/boot.js`).
 #[wasm_bindgen(start)]
 pub fn start() {

@@ -23,7 +23,7 @@ use protocol::Attachment;
 use serde::Deserialize;
 use worker::{Request, Response};
 
-use crate::config::{App, MAIL_WEBHOOK_SECRET, TOKEN_KEY};
+use crate::config::{App, MAIL_WEBHOOK_SECRET};
 use crate::conversation::Inbound;
 use crate::error::{ApiError, ApiResult};
 use crate::participant::Participant;
@@ -88,7 +88,7 @@ pub async fn receive(app: &App, mut req: Request) -> ApiResult<Response> {
             "data.email_id must be letters, digits, - and _.",
         ));
     }
-    let (Some(key), Some(domain)) = (app.secret(TOKEN_KEY), app.mail_inbound_domain()) else {
+    let Some((key, domain)) = app.reply_addressing() else {
         return Err(ApiError::new(
             ErrorCode::NotConfigured,
             "Answers by e-mail need MAIL_INBOUND_DOMAIN and the TOKEN_KEY secret.",

@@ -82,18 +82,7 @@ pub fn ThreadHeader(
         let target = event_target_value(&e);
         ui.run(async move { api::move_conversation(&id.get_value(), target).await });
     };
-    let inbox_options = move || {
-        let current = inbox.get();
-        directory
-            .inboxes
-            .get()
-            .into_iter()
-            .map(|i| {
-                let selected = current.as_deref() == Some(i.id.as_str());
-                view! { <option value=i.id selected=selected>{i.name}</option> }
-            })
-            .collect_view()
-    };
+    let inbox_options = move || crate::id_options(directory.inbox_names(), inbox.get().as_deref());
     // Rendered with the current choice marked, whenever the members or the assignee change;
     // the select itself stays, and keeps the focus. Only members who see the conversation's
     // inbox are offered (the server refuses the others).
@@ -107,16 +96,15 @@ pub fn ThreadHeader(
             .into_iter()
             .filter(|m| current.as_deref() == Some(m.id.as_str()) || directory.sees(&inbox, m))
             .map(|m| {
-                let selected = current.as_deref() == Some(m.id.as_str());
                 let label = if m.id == me {
                     format!("{} (me)", m.name)
                 } else {
                     m.name
                 };
-                view! { <option value=m.id selected=selected>{label}</option> }
+                (m.id, label)
             })
-            .collect_view();
-        (nobody, members)
+            .collect();
+        (nobody, crate::id_options(members, current.as_deref()))
     };
     // The teams that see the conversation's inbox (and the one it has, whatever happened since).
     let team_options = move || {
@@ -135,12 +123,9 @@ pub fn ThreadHeader(
             .get()
             .into_iter()
             .filter(|t| current.as_deref() == Some(t.id.as_str()) || seen_by(&t.id))
-            .map(|t| {
-                let selected = current.as_deref() == Some(t.id.as_str());
-                view! { <option value=t.id selected=selected>{t.name}</option> }
-            })
-            .collect_view();
-        (none, teams)
+            .map(|t| (t.id, t.name))
+            .collect();
+        (none, crate::id_options(teams, current.as_deref()))
     };
     let label = move || match live.status.get() {
         Some(ConversationStatus::Open) => "Open",

@@ -185,10 +185,10 @@ pub fn VisitorPanel(
                         <option value="" selected=d.owner_id.is_none()>"Nobody"</option>
                         {
                             let current = d.owner_id.clone();
-                            move || members.get().into_iter().map(|m| {
-                                let selected = current.as_deref() == Some(m.id.as_str());
-                                view! { <option value=m.id selected=selected>{m.name}</option> }
-                            }).collect_view()
+                            move || {
+                                let all = members.get().into_iter().map(|m| (m.id, m.name)).collect();
+                                crate::id_options(all, current.as_deref())
+                            }
                         }
                     </select>
                     <button id="visitor-save" type="submit" disabled=move || busy.get()>"Save"</button>
