@@ -106,6 +106,11 @@ pub async fn put_json<B: Serialize + ?Sized, T: DeserializeOwned>(
     decode(request("PUT", url, Some(body), None, false).await?).await
 }
 
+/// `POST url` without a body, for an answer without one (204).
+pub async fn post_no_content(url: &str) -> Result<(), HttpError> {
+    request("POST", url, None, None, false).await.map(drop)
+}
+
 /// `POST url` without a body (an action such as closing a conversation); decode the answer.
 pub async fn post_action<T: DeserializeOwned>(url: &str) -> Result<T, HttpError> {
     decode(request("POST", url, None, None, false).await?).await

@@ -32,7 +32,12 @@ pub fn encode_token(random: &[u8]) -> String {
 
 /// The digest under which a bearer token is stored and looked up (hex SHA-256).
 pub fn token_digest(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
+    sha256_hex(token)
+}
+
+/// The hex SHA-256 of `text`: a fixed-size key for text of any length.
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 

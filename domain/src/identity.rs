@@ -5,6 +5,16 @@
 //! identificationToken = lowercase hex( HMAC-SHA256( key = secret, message = trim(lowercase(email)) ) )
 //! ```
 //!
+//! or, with an expiry (seconds since the Unix epoch) that the edge enforces:
+//!
+//! ```text
+//! identificationToken = expires + "." + lowercase hex( HMAC-SHA256( key = secret,
+//!                           message = trim(lowercase(email)) + "|" + expires ) )
+//! ```
+//!
+//! A site may require the second form (`IdentitySettings::expiring_tokens`); until it does,
+//! tokens without an expiry keep working.
+//!
 //! The edge checks the token here, in constant time, and only a verified address ever links a
 //! visitor to a contact or merges two visitors: an unverified claim changes nothing.
 //!
@@ -30,13 +40,46 @@ pub enum IdentityError {
     /// The token is not 64 hex digits, or is not the HMAC of this e-mail under the secret.
     #[error("the identification token does not match the e-mail")]
     Mismatch,
+    /// The token's expiry has passed: the site's backend signs a new one.
+    #[error("the identification token has expired")]
+    Expired,
+    /// The site takes only tokens with an expiry, and this one has none.
+    #[error("this site takes only identification tokens with an expiry")]
+    ExpiryRequired,
+}
+
+/// What a token is checked against besides the secret: the time, and whether the site takes
+/// only tokens with an expiry.
+#[derive(Clone, Copy, Debug)]
+pub struct Checked {
+    /// Now, in seconds since the Unix epoch.
+    pub now_s: i64,
+    pub expiry_required: bool,
 }
 
 /// The verified identity (the address, trimmed and lowercased) when `token` is the HMAC of
-/// `email` under `secret`. An empty secret never verifies.
-pub fn verify(secret: &[u8], email: &str, token: &str) -> Result<String, IdentityError> {
+/// `email` (and of its expiry, not yet passed, when it has one) under `secret`. An empty
+/// secret never verifies.
+pub fn verify(
+    secret: &[u8],
+    email: &str,
+    token: &str,
+    checked: Checked,
+) -> Result<String, IdentityError> {
     let identity = normalise_email(email).map_err(|_| IdentityError::BadEmail)?;
-    let digest = parse_hex(token.trim()).ok_or(IdentityError::Mismatch)?;
+    let token = token.trim();
+    let (expires, digits) = match token.split_once('.') {
+        Some((expires, digits)) => {
+            let expires: i64 = (!expires.is_empty() && expires.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| expires.parse().ok())
+                .flatten()
+                .ok_or(IdentityError::Mismatch)?;
+            (Some(expires), digits)
+        }
+        None if checked.expiry_required => return Err(IdentityError::ExpiryRequired),
+        None => (None, token),
+    };
+    let digest = parse_hex(digits).ok_or(IdentityError::Mismatch)?;
     if secret.is_empty() {
         return Err(IdentityError::Mismatch);
     }
@@ -49,25 +92,46 @@ pub fn verify(secret: &[u8], email: &str, token: &str) -> Result<String, Identit
         let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
             return Err(IdentityError::Mismatch);
         };
-        mac.update(form.as_bytes());
+        mac.update(message(form, expires).as_bytes());
         matched |= mac.verify_slice(&digest).is_ok();
     }
-    if matched {
-        Ok(identity)
-    } else {
-        Err(IdentityError::Mismatch)
+    match expires {
+        _ if !matched => Err(IdentityError::Mismatch),
+        Some(expires) if expires <= checked.now_s => Err(IdentityError::Expired),
+        _ => Ok(identity),
+    }
+}
+
+/// What is signed: the address, and its expiry when it has one.
+fn message(email: &str, expires: Option<i64>) -> String {
+    match expires {
+        Some(expires) => format!("{email}|{expires}"),
+        None => email.to_owned(),
     }
 }
 
 /// The token for `email` under `secret` (what a site's backend computes; used by tests and by
 /// the install page's example).
 pub fn sign(secret: &[u8], email: &str) -> String {
+    hmac_hex(secret, &message(&email.trim().to_lowercase(), None))
+}
+
+/// The token for `email` under `secret` that expires at `expires` (seconds since the epoch).
+pub fn sign_until(secret: &[u8], email: &str, expires: i64) -> String {
+    let digest = hmac_hex(
+        secret,
+        &message(&email.trim().to_lowercase(), Some(expires)),
+    );
+    format!("{expires}.{digest}")
+}
+
+fn hmac_hex(secret: &[u8], message: &str) -> String {
     let mut mac = match Hmac::<Sha256>::new_from_slice(secret) {
         Ok(mac) => mac,
         // HMAC takes keys of any length; this arm cannot run.
         Err(_) => return String::new(),
     };
-    mac.update(email.trim().to_lowercase().as_bytes());
+    mac.update(message.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
@@ -92,39 +156,49 @@ mod tests {
     const SECRET: &[u8] = b"porchlight-identity-secret-0001";
     const EMAIL: &str = "  Ada.Lovelace@Example.COM ";
     const TOKEN: &str = "bf7d531023dc882aa3006c140d805656307bfe06ac0583f7383629609d1dda8d";
+    /// 2030-01-01T00:00:00Z, and a moment before it.
+    const EXPIRES: i64 = 1_893_456_000;
+    const BEFORE: Checked = Checked {
+        now_s: EXPIRES - 60,
+        expiry_required: false,
+    };
+
+    fn check(secret: &[u8], email: &str, token: &str) -> Result<String, IdentityError> {
+        verify(secret, email, token, BEFORE)
+    }
 
     #[test]
     fn the_documented_vector_verifies_and_names_the_contact() {
         assert_eq!(sign(SECRET, EMAIL), TOKEN);
         assert_eq!(
-            verify(SECRET, EMAIL, TOKEN).as_deref(),
+            check(SECRET, EMAIL, TOKEN).as_deref(),
             Ok("ada.lovelace@example.com")
         );
         // Upper-case hex names the same bytes.
-        assert!(verify(SECRET, EMAIL, &TOKEN.to_uppercase()).is_ok());
+        assert!(check(SECRET, EMAIL, &TOKEN.to_uppercase()).is_ok());
     }
 
     #[test]
     fn forged_tokens_and_other_addresses_are_refused() {
         let mut forged = TOKEN.to_owned();
         forged.replace_range(63..64, "c");
-        assert_eq!(verify(SECRET, EMAIL, &forged), Err(IdentityError::Mismatch));
+        assert_eq!(check(SECRET, EMAIL, &forged), Err(IdentityError::Mismatch));
         assert_eq!(
-            verify(SECRET, "grace.hopper@example.com", TOKEN),
+            check(SECRET, "grace.hopper@example.com", TOKEN),
             Err(IdentityError::Mismatch)
         );
         assert_eq!(
-            verify(b"another-secret", EMAIL, TOKEN),
+            check(b"another-secret", EMAIL, TOKEN),
             Err(IdentityError::Mismatch)
         );
-        assert_eq!(verify(b"", EMAIL, TOKEN), Err(IdentityError::Mismatch));
-        assert_eq!(verify(SECRET, EMAIL, "bf7d"), Err(IdentityError::Mismatch));
+        assert_eq!(check(b"", EMAIL, TOKEN), Err(IdentityError::Mismatch));
+        assert_eq!(check(SECRET, EMAIL, "bf7d"), Err(IdentityError::Mismatch));
         assert_eq!(
-            verify(SECRET, EMAIL, &"zz".repeat(32)),
+            check(SECRET, EMAIL, &"zz".repeat(32)),
             Err(IdentityError::Mismatch)
         );
         assert_eq!(
-            verify(SECRET, "not an address", TOKEN),
+            check(SECRET, "not an address", TOKEN),
             Err(IdentityError::BadEmail)
         );
     }
@@ -138,13 +212,59 @@ mod tests {
         let php = hex::encode(mac.finalize().into_bytes());
         assert_ne!(javascript, php);
         assert_eq!(
-            verify(SECRET, email, &javascript).as_deref(),
+            check(SECRET, email, &javascript).as_deref(),
             Ok("élodie@example.com")
         );
         assert_eq!(
-            verify(SECRET, email, &php).as_deref(),
+            check(SECRET, email, &php).as_deref(),
             Ok("élodie@example.com")
         );
+    }
+
+    #[test]
+    fn a_token_with_an_expiry_works_until_then_and_only_for_its_address() {
+        let token = sign_until(SECRET, EMAIL, EXPIRES);
+        assert!(token.starts_with("1893456000."), "{token}");
+        assert_eq!(
+            check(SECRET, EMAIL, &token).as_deref(),
+            Ok("ada.lovelace@example.com")
+        );
+        let at_expiry = Checked {
+            now_s: EXPIRES,
+            expiry_required: false,
+        };
+        assert_eq!(
+            verify(SECRET, EMAIL, &token, at_expiry),
+            Err(IdentityError::Expired)
+        );
+        // The expiry is signed: moved on, the token no longer matches.
+        let moved = token.replacen("1893456000", "1993456000", 1);
+        assert_eq!(check(SECRET, EMAIL, &moved), Err(IdentityError::Mismatch));
+        assert_eq!(
+            check(SECRET, "grace.hopper@example.com", &token),
+            Err(IdentityError::Mismatch)
+        );
+        for bad in [".abc", "12x.ab", "-5.ab", "1.", "1.zz"] {
+            assert_eq!(
+                check(SECRET, EMAIL, bad),
+                Err(IdentityError::Mismatch),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_site_may_refuse_tokens_without_an_expiry() {
+        let strict = Checked {
+            now_s: EXPIRES - 60,
+            expiry_required: true,
+        };
+        assert_eq!(
+            verify(SECRET, EMAIL, TOKEN, strict),
+            Err(IdentityError::ExpiryRequired)
+        );
+        let token = sign_until(SECRET, EMAIL, EXPIRES);
+        assert!(verify(SECRET, EMAIL, &token, strict).is_ok());
     }
 
     #[test]

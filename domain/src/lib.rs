@@ -29,8 +29,10 @@
 //!   both channels' batches into one ordered event type.
 //! - [`sealed`]: secrets sealed at rest (AES-256-GCM) with a key from a Worker secret.
 //! - [`rejection`]: the error every rule returns, carrying the wire error code.
+//! - [`backoff`]: how long a queued job's retry waits, and when a job is overdue.
 
 pub mod availability;
+pub mod backoff;
 pub mod branding;
 pub mod chat_settings;
 pub mod connections;

@@ -1,11 +1,17 @@
-//! Throttling failed attempts at a secret (a sign-in, a password confirmation): failures are
-//! counted per key in fixed windows that start at a key's first failure; once a key has
-//! [`Limit::failures`] in its window, every attempt under it is refused until the window ends,
-//! before any password is derived (so a flood costs the edge no key derivations either).
+//! Throttling attempts at a secret (a sign-in, a password confirmation): attempts are counted
+//! per key in fixed windows that start at a key's first attempt, *before* any password is
+//! derived and in one atomic statement, so attempts made in parallel are each counted and a
+//! flood costs the edge no key derivations. An attempt that finds more than
+//! [`Limit::failures`] counted in its key's window (itself included) is refused until the
+//! window ends. A right password takes its own attempt back (so only failures add up) and
+//! clears its account's count from that address.
 //!
-//! Two keys are counted per attempt: the account (its normalised e-mail), so one account cannot
-//! be guessed at from many addresses, and the client address, with a higher limit (offices
-//! share one), so one address cannot try many accounts. A success clears the account's count.
+//! Three keys are counted per attempt:
+//! - the account from this client address ([`PER_ACCOUNT_AND_ADDRESS`]): the strict one, which
+//!   a stranger elsewhere cannot use up, so nobody can lock the owner out from afar;
+//! - the account from every address together ([`PER_ACCOUNT`], ten times higher): a backstop
+//!   against guessing one account from many addresses;
+//! - the client address ([`PER_ADDRESS`]), whatever the accounts (offices share one).
 
 use protocol::Millis;
 
@@ -18,9 +24,15 @@ pub struct Limit {
 
 const MINUTE_MS: Millis = 60 * 1000;
 
-/// Per account: 10 wrong passwords in 15 minutes.
-pub const PER_ACCOUNT: Limit = Limit {
+/// Per account from one client address: 10 wrong passwords in 15 minutes.
+pub const PER_ACCOUNT_AND_ADDRESS: Limit = Limit {
     failures: 10,
+    window_ms: 15 * MINUTE_MS,
+};
+
+/// Per account from every address together: 100 wrong passwords in 15 minutes.
+pub const PER_ACCOUNT: Limit = Limit {
+    failures: 100,
     window_ms: 15 * MINUTE_MS,
 };
 
@@ -38,11 +50,11 @@ pub struct Failures {
 }
 
 impl Limit {
-    /// When attempts under a key with these failures may resume, if they may not now.
-    pub fn blocked_until(&self, failures: Option<Failures>, now: Millis) -> Option<Millis> {
-        let f = failures?;
-        let ends = f.since.saturating_add(self.window_ms);
-        (now < ends && f.count >= self.failures).then_some(ends)
+    /// For an attempt whose key now counts `counted` (this attempt included): when attempts
+    /// may resume, if this one is refused.
+    pub fn refuses(&self, counted: Failures, now: Millis) -> Option<Millis> {
+        let ends = counted.since.saturating_add(self.window_ms);
+        (now < ends && counted.count > self.failures).then_some(ends)
     }
 
     /// Whether a window that began at `since` is over at `now` (a new failure starts a new one).
@@ -62,6 +74,14 @@ pub fn account_key(normalised_email: &str) -> String {
     crate::credentials::token_digest(&format!("account:{normalised_email}"))
 }
 
+/// The key an account's failures from one client address are counted under.
+pub fn account_address_key(normalised_email: &str, address: &str) -> String {
+    crate::credentials::token_digest(&format!(
+        "account:{normalised_email}\naddress:{}",
+        address.trim()
+    ))
+}
+
 /// The key a client address's failures are counted under.
 pub fn address_key(address: &str) -> String {
     crate::credentials::token_digest(&format!("address:{}", address.trim()))
@@ -74,40 +94,35 @@ mod tests {
     const T0: Millis = 1_700_000_000_000;
 
     #[test]
-    fn a_key_without_failures_is_never_blocked() {
-        assert_eq!(PER_ACCOUNT.blocked_until(None, T0), None);
+    fn attempts_up_to_the_limit_are_let_through() {
+        for count in 1..=PER_ACCOUNT_AND_ADDRESS.failures {
+            let f = Failures { count, since: T0 };
+            assert_eq!(PER_ACCOUNT_AND_ADDRESS.refuses(f, T0 + 1), None, "{count}");
+        }
     }
 
     #[test]
-    fn failures_under_the_limit_do_not_block() {
+    fn an_attempt_past_the_limit_is_refused_until_the_window_ends() {
         let f = Failures {
-            count: PER_ACCOUNT.failures - 1,
+            count: PER_ACCOUNT_AND_ADDRESS.failures + 1,
             since: T0,
         };
-        assert_eq!(PER_ACCOUNT.blocked_until(Some(f), T0 + 1), None);
+        let ends = T0 + PER_ACCOUNT_AND_ADDRESS.window_ms;
+        assert_eq!(PER_ACCOUNT_AND_ADDRESS.refuses(f, T0 + 1), Some(ends));
+        assert_eq!(PER_ACCOUNT_AND_ADDRESS.refuses(f, ends - 1), Some(ends));
+        assert_eq!(PER_ACCOUNT_AND_ADDRESS.refuses(f, ends), None);
+        assert!(PER_ACCOUNT_AND_ADDRESS.window_over(T0, ends));
+        assert!(!PER_ACCOUNT_AND_ADDRESS.window_over(T0, ends - 1));
     }
 
     #[test]
-    fn reaching_the_limit_blocks_until_the_window_ends() {
+    fn the_account_wide_and_address_limits_are_the_higher() {
         let f = Failures {
-            count: PER_ACCOUNT.failures,
+            count: PER_ACCOUNT_AND_ADDRESS.failures + 1,
             since: T0,
         };
-        let ends = T0 + PER_ACCOUNT.window_ms;
-        assert_eq!(PER_ACCOUNT.blocked_until(Some(f), T0 + 1), Some(ends));
-        assert_eq!(PER_ACCOUNT.blocked_until(Some(f), ends - 1), Some(ends));
-        assert_eq!(PER_ACCOUNT.blocked_until(Some(f), ends), None);
-        assert!(PER_ACCOUNT.window_over(T0, ends));
-        assert!(!PER_ACCOUNT.window_over(T0, ends - 1));
-    }
-
-    #[test]
-    fn the_address_limit_is_the_higher() {
-        let f = Failures {
-            count: PER_ACCOUNT.failures,
-            since: T0,
-        };
-        assert_eq!(PER_ADDRESS.blocked_until(Some(f), T0 + 1), None);
+        assert_eq!(PER_ACCOUNT.refuses(f, T0 + 1), None);
+        assert_eq!(PER_ADDRESS.refuses(f, T0 + 1), None);
     }
 
     #[test]
@@ -125,5 +140,9 @@ mod tests {
         assert!(!account.contains("ada"));
         assert_ne!(account, address_key("ada@example.com"));
         assert_eq!(address_key(" 10.0.0.1 "), address_key("10.0.0.1"));
+        let pair = account_address_key("ada@example.com", "10.0.0.1");
+        assert_ne!(pair, account);
+        assert_ne!(pair, account_address_key("ada@example.com", "10.0.0.2"));
+        assert_ne!(pair, account_address_key("bob@example.com", "10.0.0.1"));
     }
 }

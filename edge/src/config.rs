@@ -34,6 +34,12 @@ pub const META_APP_SECRET: &str = "META_APP_SECRET";
 pub const META_VERIFY_TOKEN: &str = "META_VERIFY_TOKEN";
 /// Queue of agents' replies on Messenger and WhatsApp, consumed by [`crate::replies`].
 pub const REPLIES: &str = "REPLIES";
+/// The queues' names (wrangler.toml), by which a consumer knows its batch and a dead letter
+/// its way back. Each has a dead-letter queue of the same name plus
+/// [`crate::queues::DEAD_SUFFIX`].
+pub const INBOUND_QUEUE: &str = "porchlight-inbound";
+pub const OUTBOUND_QUEUE: &str = "porchlight-outbound";
+pub const REPLIES_QUEUE: &str = "porchlight-replies";
 /// Var: Meta's Graph API with its pinned version (tests point it at a local fake).
 pub const GRAPH_API_BASE: &str = "GRAPH_API_BASE";
 /// Var, optional: the Meta app's id, by which Messenger echoes of our own replies are known

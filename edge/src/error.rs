@@ -71,7 +71,7 @@ impl ApiError {
             | ErrorCode::AlreadyMember
             | ErrorCode::LastAdmin
             | ErrorCode::ReplyWindowClosed => 409,
-            ErrorCode::TooManyAttempts => 429,
+            ErrorCode::TooManyAttempts | ErrorCode::RateLimited => 429,
             ErrorCode::NotConfigured => 503,
             ErrorCode::Internal => 500,
             ErrorCode::MetaUnavailable => 502,
@@ -85,6 +85,7 @@ impl ApiError {
             error: ErrorDetail {
                 code: self.code,
                 message: self.message,
+                retry_after,
             },
         };
         let response = crate::http::json(&body, status);

@@ -5,6 +5,10 @@
 //!   send never retried), so R2 holds only files that are part of a conversation.
 //! - Deleting expired sessions and invitations, and counts of failed sign-ins whose window is
 //!   over (they decide nothing any more; see `domain::throttle`).
+//! - Taking up replies and e-mails stuck unsent with no attempt on the way (a lost job, or one
+//!   that ran out of the queue's retries): queued again, or failed for good, visibly, once out
+//!   of attempts (`crate::replies::sweep`, `crate::mail::sweep`); and forgetting noted queue
+//!   failures that never died (`store::dead_letters`).
 //!
 //! Each upload is first marked expired in D1, so no message can claim it from then on; then its
 //! bytes are deleted from R2; then its row. A run that fails between the steps leaves rows marked
@@ -15,12 +19,14 @@
 //! with static assets (its local trigger route answers `exception`; workers-sdk#9882, fixed in
 //! later versions that need Node 22).
 
-use domain::throttle::{PER_ACCOUNT, PER_ADDRESS};
+use domain::throttle::{PER_ACCOUNT, PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS};
+use protocol::api::HousekeepingDone;
 use protocol::limits::UPLOAD_CLAIM_WINDOW_MS;
 use protocol::Millis;
 use worker::{Env, Result};
 
 use crate::config::App;
+use crate::error::ApiResult;
 use crate::store;
 
 /// Uploads expired per round; one R2 call deletes up to 1,000 keys.
@@ -33,18 +39,29 @@ const ROUNDS: u32 = 4;
 pub async fn run(env: Env, scheduled_ms: Millis) {
     let done = match App::new(env) {
         Ok(app) => run_all(&app, scheduled_ms).await,
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     };
     if let Err(e) = done {
-        worker::console_error!("housekeeping failed: {e}");
+        worker::console_error!("housekeeping failed: {}", e.message);
     }
 }
 
-/// Everything housekeeping does; returns how many uploads were deleted.
-pub async fn run_all(app: &App, now: Millis) -> Result<usize> {
-    let window = PER_ACCOUNT.window_ms.max(PER_ADDRESS.window_ms);
+/// Everything housekeeping does, and what it did.
+pub async fn run_all(app: &App, now: Millis) -> ApiResult<HousekeepingDone> {
+    let window = PER_ACCOUNT
+        .window_ms
+        .max(PER_ACCOUNT_AND_ADDRESS.window_ms)
+        .max(PER_ADDRESS.window_ms);
     store::team::purge(&app.db, now, window).await?;
-    sweep_uploads(app, now).await
+    store::dead_letters::purge(&app.db, now).await?;
+    store::purge_idempotency_keys(&app.db, now).await?;
+    let (replies_requeued, replies_failed) = crate::replies::sweep(app, now).await?;
+    let (emails_requeued, emails_failed) = crate::mail::sweep(app, now).await?;
+    Ok(HousekeepingDone {
+        uploads_deleted: sweep_uploads(app, now).await?,
+        requeued: replies_requeued + emails_requeued,
+        failed: replies_failed + emails_failed,
+    })
 }
 
 /// Deletes uploads made more than the claim window before `now` that no message claimed;

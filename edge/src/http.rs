@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by the route groups: bounded JSON bodies, JSON responses with safe
 //! headers, cookies and same-origin checks.
 
+use futures_util::StreamExt;
 use protocol::api::ErrorCode;
 use protocol::limits::REQUEST_MAX_BYTES;
 use serde::de::DeserializeOwned;
@@ -41,21 +42,43 @@ pub fn inert_file_headers(content_type: &str) -> ApiResult<Headers> {
     Ok(headers)
 }
 
-/// Reads a body of at most `max` bytes, refused from its declared length before a byte of it
-/// is read when it declares one (`body_too_large`).
+/// Reads a body of at most `max` bytes (`body_too_large` past it).
 pub async fn read_bytes_at_most(req: &mut Request, max: usize) -> ApiResult<Vec<u8>> {
-    let too_large = || {
+    read_body_at_most(req, max as u64, |_| {
         ApiError::new(
             ErrorCode::BodyTooLarge,
             format!("The body is larger than {max} bytes."),
         )
-    };
-    if content_length(req)?.is_some_and(|n| n > max as u64) {
-        return Err(too_large());
+    })
+    .await
+}
+
+/// Reads a body of at most `max` bytes, and never more: refused from its declared length
+/// before a byte of it is read when it declares one, else as soon as what has arrived passes
+/// `max` (a body sent without `Content-Length`, chunked, is never buffered whole first).
+/// `too_large` makes the refusal from the size known (declared, or read so far).
+pub async fn read_body_at_most(
+    req: &mut Request,
+    max: u64,
+    too_large: impl Fn(u64) -> ApiError,
+) -> ApiResult<Vec<u8>> {
+    if let Some(declared) = content_length(req)?.filter(|n| *n > max) {
+        return Err(too_large(declared));
     }
-    let bytes = req.bytes().await?;
-    if bytes.len() > max {
-        return Err(too_large());
+    let mut stream = match req.stream() {
+        Ok(stream) => stream,
+        Err(worker::Error::BodyUsed) => return Err(worker::Error::BodyUsed.into()),
+        // No body at all.
+        Err(_) => return Ok(Vec::new()),
+    };
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let size = (bytes.len() + chunk.len()) as u64;
+        if size > max {
+            return Err(too_large(size));
+        }
+        bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
 }

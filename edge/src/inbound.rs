@@ -20,7 +20,7 @@ use domain::meta::{render, EventKind, InboundEvent, MetaChannel};
 use protocol::api::{ChannelFlow, SendMessage};
 use protocol::settings::ConsentMode;
 use protocol::{Channel, ConversationStatus};
-use worker::{console_error, console_warn, Env, MessageBatch, MessageExt, Method, Result};
+use worker::{console_error, console_warn, MessageBatch, MessageExt, Method, Result};
 
 use crate::config::App;
 use crate::conversation::{Inbound, Init, MetaParty};
@@ -29,13 +29,12 @@ use crate::participant::Participant;
 use crate::routes::relay;
 use crate::store::flow::Person;
 use crate::store::ConnectionRow;
-use crate::{replies, secrets, store};
+use crate::{queues, replies, secrets, store};
 
-pub async fn consume(batch: MessageBatch<String>, env: Env) -> Result<()> {
-    let app = App::new(env)?;
+pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
     for message in batch.messages()? {
         let result = match serde_json::from_str::<InboundEvent>(message.body()) {
-            Ok(event) => deliver(&app, &event).await,
+            Ok(event) => deliver(app, &event).await,
             // Only this Worker writes to the queue, so this cannot happen short of a bug; a retry
             // would fail the same way, so the body is logged and acknowledged.
             Err(e) => {
@@ -46,8 +45,8 @@ pub async fn consume(batch: MessageBatch<String>, env: Env) -> Result<()> {
         match result {
             Ok(()) => message.ack(),
             Err(e) => {
-                console_error!("inbound event failed, will retry: {}", e.message);
-                message.retry();
+                let reason = format!("inbound event: {}", e.message);
+                queues::retry_later(app, &batch.queue(), &message, message.body(), &reason).await;
             }
         }
     }
@@ -169,6 +168,12 @@ async fn ask_consent(
 
 /// Takes an event into its person's conversation (a new one if they have none open); whether
 /// it opened a new one.
+///
+/// One person has at most one open conversation (a unique index in D1): when two consumers
+/// take first events of a new person at once, one creates it and the other joins it. An event
+/// taken before (`meta_events_taken`) is never taken again, even after its conversation
+/// closed: a redelivery opens nothing and answers nothing. Every delivery carries the
+/// conversation's identity, so an object whose init was lost is mended by the next event.
 async fn take(
     app: &App,
     event: &InboundEvent,
@@ -184,35 +189,34 @@ async fn take(
     let conversation_id = match open {
         Some((id, _)) => id,
         None => {
-            created = true;
+            if store::event_taken(&app.db, &key).await?.is_some() {
+                // Taken into a conversation that has closed since: a redelivery.
+                return Ok(false);
+            }
             let id = secrets::new_id("c")?;
-            store::insert_meta_conversation(
-                &app.db,
-                &store::NewMetaConversation {
-                    id: &id,
-                    site_id: &connection.site_id,
-                    channel,
-                    account_id: &event.account,
-                    contact_id: &event.contact,
-                    contact_name: event.contact_name.as_deref(),
-                    at: store::now(),
-                },
-            )
-            .await?;
-            relay::init(
-                app,
-                &Init {
-                    conversation_id: id.clone(),
-                    site_id: connection.site_id.clone(),
-                    meta: Some(MetaParty {
-                        channel: event.channel,
-                        account: event.account.clone(),
-                        contact: event.contact.clone(),
-                    }),
-                },
-            )
-            .await?;
-            id
+            let new = store::NewMetaConversation {
+                id: &id,
+                site_id: &connection.site_id,
+                channel,
+                account_id: &event.account,
+                contact_id: &event.contact,
+                contact_name: event.contact_name.as_deref(),
+                at: store::now(),
+            };
+            if store::insert_meta_conversation(&app.db, &new).await? {
+                created = true;
+                id
+            } else {
+                // Another consumer opened the person's conversation a moment ago.
+                store::open_contact_conversation(&app.db, channel, &event.account, &event.contact)
+                    .await?
+                    .ok_or_else(|| {
+                        crate::error::ApiError::new(
+                            protocol::api::ErrorCode::Internal,
+                            "the person's open conversation vanished; will retry",
+                        )
+                    })?
+            }
         }
     };
     let author = match event.kind {
@@ -225,19 +229,30 @@ async fn take(
             visitor_id: format!("{}:{}", event.account, event.contact),
         },
     };
+    let init = Init {
+        conversation_id: conversation_id.clone(),
+        site_id: connection.site_id.clone(),
+        meta: Some(MetaParty {
+            channel: event.channel,
+            account: event.account.clone(),
+            contact: event.contact.clone(),
+        }),
+    };
     relay::inbound(
         app,
         &conversation_id,
         &Inbound {
-            key,
+            key: key.clone(),
             author,
             body,
             at: event.at,
             reopen: false,
             attachment: None,
+            init: Some(init),
         },
     )
     .await?;
+    store::take_event(&app.db, &key, &conversation_id).await?;
     Ok(created)
 }
 

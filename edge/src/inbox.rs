@@ -22,8 +22,13 @@
 //! pushed to those who see the new one, `gone` to the others),
 //! and `POST /sign-out` with a [`SignOut`]: the agent's sockets get a `signed_out` frame and
 //! are closed (their sessions have ended, or they were removed from the team).
+//!
+//! After each change to who may see what (`/access`, `/moved`, `/sign-out`), the hub also ends
+//! access where it flows: every conversation with an open thread whose holder lost access is
+//! asked to check its sockets again (`store::access`), so no thread outlives its access.
 
 use domain::routing;
+use futures_util::future::join_all;
 use futures_util::lock::Mutex;
 use protocol::api::{ConversationSummary, ErrorCode, Mention};
 use protocol::frame::{InboxFrame, SignedOut};
@@ -31,14 +36,15 @@ use protocol::settings::{RoutingRule, RoutingSettings};
 use protocol::Channel;
 use serde::{Deserialize, Serialize};
 use worker::{
-    durable_object, DurableObject, Env, Method, ObjectNamespace, Request, RequestInit, Response,
-    Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
+    console_error, durable_object, DurableObject, Env, Method, ObjectNamespace, Request,
+    RequestInit, Response, Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
 use crate::conversation::close_politely;
 use crate::edge_cache::Entry;
 use crate::error::ApiError;
-use crate::participant::Participant;
+use crate::participant::{Participant, SESSION_HEADER};
+use crate::routes::relay;
 use crate::{config, http, store};
 
 /// The name of the deployment's one hub object.
@@ -112,6 +118,7 @@ impl DurableObject for Inbox {
             }
             (Method::Post, "/access") => {
                 self.reload_access().await?;
+                self.end_lost_access().await?;
                 Ok(http::no_content())
             }
             (Method::Post, "/moved") => {
@@ -126,11 +133,13 @@ impl DurableObject for Inbox {
                     };
                     let _ = ws.send_with_str(text);
                 }
+                self.end_lost_access().await?;
                 Ok(http::no_content())
             }
             (Method::Post, "/sign-out") => {
                 let out: SignOut = req.json().await?;
                 self.sign_out(&out).await?;
+                self.end_lost_access().await?;
                 Ok(http::no_content())
             }
             _ => Ok(ApiError::new(ErrorCode::NotFound, "No such route.").into_response()),
@@ -182,9 +191,6 @@ impl Viewer {
     }
 }
 
-/// The internal header carrying the digest of the session an inbox socket is opened with.
-pub const SESSION_HEADER: &str = "x-porchlight-session";
-
 /// `POST /mention`: a note that mentions these agents, for their open inboxes.
 #[derive(Serialize, Deserialize)]
 struct Told {
@@ -192,13 +198,34 @@ struct Told {
     mention: Mention,
 }
 
-/// `POST /sign-out`: whose sockets to close, and why; the sockets of session `keep` (the one
-/// that changed the password) stay open.
+/// `POST /sign-out`: whose sockets to close, and why.
 #[derive(Serialize, Deserialize)]
 struct SignOut {
     agent_id: String,
     why: SignedOut,
-    keep: Option<String>,
+    sessions: Sessions,
+}
+
+/// Which of an agent's sessions (by digest) a sign-out ends.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sessions {
+    /// Every one (signed out everywhere, removed from the team).
+    All,
+    /// All but this one (the one that changed the password).
+    AllBut(String),
+    /// Only this one (signed out there).
+    Only(String),
+}
+
+impl Sessions {
+    fn cover(&self, session: Option<&str>) -> bool {
+        match self {
+            Self::All => true,
+            Self::AllBut(kept) => session != Some(kept.as_str()),
+            Self::Only(ended) => session == Some(ended.as_str()),
+        }
+    }
 }
 
 /// The close code of a socket whose agent was signed out (a private-use code).
@@ -347,11 +374,26 @@ impl Inbox {
             };
             let theirs =
                 matches!(&viewer.who, Participant::Agent { id, .. } if *id == out.agent_id);
-            if theirs && (out.keep.is_none() || viewer.session != out.keep) {
+            if theirs && out.sessions.cover(viewer.session.as_deref()) {
                 // The peer may be gone already; the socket is closed either way.
                 let _ = ws.send_with_str(&text);
                 let _ = ws.close(Some(SIGNED_OUT_CLOSE), Some("signed out"));
                 Entry::presence(&viewer.origin).forget().await;
+            }
+        }
+        Ok(())
+    }
+
+    /// After a change to who may see what (already in D1): every conversation where an open
+    /// thread's holder lost access checks its sockets and closes those (`crate::conversation`'s
+    /// `access`). All are asked at once, so access ends everywhere within a second.
+    async fn end_lost_access(&self) -> Result<()> {
+        let app = config::App::new(self.env.clone())?;
+        let revoked = store::access::revoked(&app.db, store::now()).await?;
+        let checks = revoked.iter().map(|id| relay::check_access(&app, id));
+        for (id, checked) in revoked.iter().zip(join_all(checks).await) {
+            if let Err(e) = checked {
+                console_error!("the sockets of {id} were not checked: {}", e.message);
             }
         }
         Ok(())
@@ -393,18 +435,18 @@ pub async fn present_agents(inboxes: &ObjectNamespace) -> Result<Vec<String>> {
         .await
 }
 
-/// Signs an agent's open inbox pages out (all but those of session `keep`): they are told why
-/// and their sockets are closed.
+/// Signs an agent's open inbox pages of `sessions` out: they are told why and their sockets
+/// are closed, and so are their open threads (the sessions have ended in D1 already).
 pub async fn sign_out(
     inboxes: &ObjectNamespace,
     agent_id: &str,
     why: SignedOut,
-    keep: Option<&str>,
+    sessions: Sessions,
 ) -> Result<()> {
     let body = SignOut {
         agent_id: agent_id.to_owned(),
         why,
-        keep: keep.map(str::to_owned),
+        sessions,
     };
     post(inboxes, "sign-out", &body).await
 }

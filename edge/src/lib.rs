@@ -7,6 +7,7 @@
 //! - [`config`]: binding names and the typed [`config::App`] built once per request.
 //! - [`edge_cache`]: the Cache API in front of the public config's inputs, deleted on change.
 //! - [`error`]: the one API error type and its mapping to HTTP.
+//! - [`floods`]: flood limits on the visitor side (rate limiting bindings).
 //! - [`housekeeping`]: the cron trigger's work (deleting uploads never sent).
 //! - [`http`]: reading bounded JSON bodies, writing JSON, cookies, origins.
 //! - [`store`]: every D1 query (the inbox index, sites, visitors, agents, sessions).
@@ -14,6 +15,7 @@
 //! - [`inbound`]: the queue consumer storing Messenger and WhatsApp events in conversations.
 //! - [`mail`]: e-mail from conversations (transcripts): recorded, queued, sent with retries.
 //! - [`replies`]: agents' replies on Messenger and WhatsApp: queued, sent, tracked.
+//! - [`queues`]: what every queue consumer shares: backoff, and the dead letters.
 //! - [`inbox`]: the inbox Durable Object (pushes list changes to agents' inbox sockets).
 //! - [`participant`]: who is on the other end of a request or socket, as the edge has verified.
 //! - [`secrets`]: randomness, ids, tokens and password hashing through WebCrypto.
@@ -25,12 +27,14 @@ mod config;
 mod conversation;
 mod edge_cache;
 mod error;
+mod floods;
 pub(crate) mod housekeeping;
 mod http;
 mod inbound;
 mod inbox;
 mod mail;
 mod participant;
+mod queues;
 mod replies;
 mod routes;
 mod secrets;
@@ -47,13 +51,15 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 #[event(queue)]
 async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
+    let app = config::App::new(env)?;
     let queue = batch.queue();
-    if queue.starts_with("porchlight-outbound") {
-        mail::consume(batch, &config::App::new(env)?).await
-    } else if queue.starts_with("porchlight-replies") {
-        replies::consume(batch, &config::App::new(env)?).await
-    } else {
-        inbound::consume(batch, env).await
+    if queue.ends_with(queues::DEAD_SUFFIX) {
+        return queues::consume_dead(batch, &app).await;
+    }
+    match queue.as_str() {
+        config::OUTBOUND_QUEUE => mail::consume(batch, &app).await,
+        config::REPLIES_QUEUE => replies::consume(batch, &app).await,
+        _ => inbound::consume(batch, &app).await,
     }
 }
 

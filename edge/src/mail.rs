@@ -20,12 +20,12 @@ use protocol::settings::ChatSettings;
 use protocol::{Author, Message};
 use serde::{Deserialize, Serialize};
 use worker::{
-    console_error, Fetch, Headers, MessageBatch, MessageExt, Method, QueueRetryOptionsBuilder,
-    Request, RequestInit, Result,
+    console_error, Fetch, Headers, MessageBatch, MessageExt, Method, Request, RequestInit, Result,
 };
 
 use crate::config::{App, MAIL_API_KEY};
 use crate::error::{ApiError, ApiResult};
+use crate::queues;
 use crate::routes::relay;
 use crate::store::mail::EmailOwner;
 use crate::{secrets, store};
@@ -284,6 +284,29 @@ pub fn site_name(settings: &ChatSettings) -> String {
     }
 }
 
+/// Takes up e-mails stuck in `queued` (their job lost, or out of the queue's retries): queued
+/// again, or failed for good, visibly, once they ran out of attempts. How many of each.
+pub async fn sweep(app: &App, now: protocol::Millis) -> ApiResult<(usize, usize)> {
+    let (mut requeued, mut failed) = (0, 0);
+    let before = now - domain::backoff::OVERDUE_MS;
+    for email in store::mail::overdue_emails(&app.db, before, SWEEP_BATCH).await? {
+        if email.attempts >= MAX_ATTEMPTS {
+            let reason = format!("It could not be sent after {MAX_ATTEMPTS} attempts.");
+            fail(app, &email.id, &reason).await?;
+            failed += 1;
+        } else {
+            store::mail::touch_email(&app.db, &email.id).await?;
+            let job = serde_json::to_string(&Job { id: email.id })?;
+            app.outbound()?.send(job).await?;
+            requeued += 1;
+        }
+    }
+    Ok((requeued, failed))
+}
+
+/// Overdue e-mails taken up per sweep; the rest wait for the next.
+const SWEEP_BATCH: u32 = 100;
+
 /// The OUTBOUND queue's consumer.
 pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
     for message in batch.messages()? {
@@ -295,14 +318,10 @@ pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
         };
         match deliver(app, &job.id).await {
             Ok(Next::Done) => message.ack(),
-            Ok(Next::RetryIn(seconds)) => message.retry_with_options(
-                &QueueRetryOptionsBuilder::new()
-                    .with_delay_seconds(seconds)
-                    .build(),
-            ),
+            Ok(Next::RetryIn(seconds)) => queues::retry_in(&message, seconds),
             Err(e) => {
-                console_error!("e-mail {} failed, will retry: {}", job.id, e.message);
-                message.retry();
+                let reason = format!("e-mail {}: {}", job.id, e.message);
+                queues::retry_later(app, &batch.queue(), &message, message.body(), &reason).await;
             }
         }
     }
@@ -561,16 +580,11 @@ async fn send(
         }
         Sent::Unanswered(reason) => {
             store::mail::note_email_error(&app.db, id, &reason).await?;
-            Ok(Next::RetryIn(retry_delay(email.attempts.into())))
+            Ok(Next::RetryIn(domain::backoff::retry_delay(
+                email.attempts.into(),
+            )))
         }
     }
-}
-
-/// Seconds to wait before attempt `attempts + 1` of something sent out (e-mails, replies):
-/// 2, 4, 8 … seconds, at most ten minutes.
-pub fn retry_delay(attempts: i64) -> u32 {
-    let exponent = u32::try_from(attempts.clamp(1, 20)).unwrap_or(20);
-    2u32.saturating_pow(exponent).min(600)
 }
 
 async fn fail(app: &App, id: &str, reason: &str) -> Result<()> {

@@ -10,6 +10,14 @@ use worker::{Request, Result};
 /// Internal header carrying the JSON [`Participant`] from the front Worker to a Durable Object.
 pub const HEADER: &str = "x-porchlight-participant";
 
+/// Internal header carrying the digest of the session an agent's socket is opened with (the
+/// front Worker verified it): the socket is held under that session (`crate::access`).
+pub const SESSION_HEADER: &str = "x-porchlight-session";
+
+/// Internal header carrying a visitor socket's client address, for its flood limits
+/// (`crate::floods`).
+pub const ADDRESS_HEADER: &str = "x-porchlight-address";
+
 /// The id prefix of the automated senders of a channel's flow (the instant reply): agents in
 /// the thread, but nobody's replies in reports, and never outside Meta's 24-hour window.
 pub const AUTOMATED_PREFIX: &str = "bot:";

@@ -22,12 +22,13 @@ use protocol::{Channel, Seq};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use worker::{
-    console_error, Fetch, Headers, MessageBatch, MessageExt, Method, QueueRetryOptionsBuilder,
-    Request, RequestInit, Result,
+    console_error, Fetch, Headers, MessageBatch, MessageExt, Method, Request, RequestInit, Result,
 };
 
 use crate::config::App;
 use crate::error::ApiResult;
+use crate::queues;
+use crate::store::replies::Lease;
 use crate::store::{self, replies as sends};
 
 /// Attempts at one reply before it is failed.
@@ -55,6 +56,31 @@ pub async fn hand_off(app: &App, conversation_id: &str, seq: Seq, requests: &str
     Ok(())
 }
 
+/// Takes up replies stuck unsent with no attempt on the way (their job lost, or out of the
+/// queue's retries): queued again, or failed for good, visibly to the agents, once they ran
+/// out of attempts. How many of each.
+pub async fn sweep(app: &App, now: protocol::Millis) -> ApiResult<(usize, usize)> {
+    let (mut requeued, mut failed) = (0, 0);
+    let before = now - domain::backoff::OVERDUE_MS;
+    for reply in sends::overdue(&app.db, before, SWEEP_BATCH).await? {
+        if reply.attempts >= MAX_ATTEMPTS {
+            let reason = format!("It could not be sent after {MAX_ATTEMPTS} attempts.");
+            let failed_now = sends::fail(&app.db, &reply.id, &reason).await?;
+            tell(app, &reply.conversation_id, failed_now).await;
+            failed += 1;
+        } else {
+            sends::touch(&app.db, &reply.id).await?;
+            let job = serde_json::to_string(&Job { send: reply.id })?;
+            app.replies()?.send(job).await?;
+            requeued += 1;
+        }
+    }
+    Ok((requeued, failed))
+}
+
+/// Overdue replies taken up per sweep; the rest wait for the next.
+const SWEEP_BATCH: u32 = 100;
+
 /// The REPLIES queue's consumer.
 pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
     for message in batch.messages()? {
@@ -66,14 +92,12 @@ pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
         };
         match attempt(app, &job.send).await {
             Ok(None) => message.ack(),
-            Ok(Some(seconds)) => message.retry_with_options(
-                &QueueRetryOptionsBuilder::new()
-                    .with_delay_seconds(seconds)
-                    .build(),
-            ),
+            Ok(Some(seconds)) => queues::retry_in(&message, seconds),
             Err(e) => {
-                console_error!("reply {} failed, will retry: {}", job.send, e.message);
-                message.retry();
+                // Its lease (if this attempt took one) still holds: the retry finds it held and
+                // waits for it to end.
+                let reason = format!("reply {}: {}", job.send, e.message);
+                queues::retry_later(app, &batch.queue(), &message, message.body(), &reason).await;
             }
         }
     }
@@ -82,8 +106,15 @@ pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
 
 /// One attempt at a reply's remaining parts; `Some(seconds)` to try again after that long.
 async fn attempt(app: &App, id: &str) -> ApiResult<Option<u32>> {
-    let Some(reply) = sends::lease(&app.db, id).await? else {
-        return Ok(None);
+    let reply = match sends::lease(&app.db, id).await? {
+        Lease::Taken(reply) => reply,
+        // Another attempt holds it (or held it, and died): after its lease, this one looks
+        // again and finishes the job if that attempt did not.
+        Lease::Held { until } => {
+            let seconds = (until - store::now()).max(0) / 1000 + 1;
+            return Ok(Some(u32::try_from(seconds).unwrap_or(u32::MAX)));
+        }
+        Lease::Done => return Ok(None),
     };
     let conversation = reply.conversation_id.as_str();
     let channel = match reply.channel {
@@ -146,7 +177,7 @@ async fn attempt(app: &App, id: &str) -> ApiResult<Option<u32>> {
                     sends::release(&app.db, id, &reason).await?,
                 )
                 .await;
-                return Ok(Some(crate::mail::retry_delay(reply.attempts)));
+                return Ok(Some(domain::backoff::retry_delay(reply.attempts)));
             }
         }
     }

@@ -13,6 +13,8 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result, Result};
 
+pub mod access;
+pub mod dead_letters;
 pub mod flow;
 pub mod identity;
 pub mod inboxes;
@@ -207,6 +209,67 @@ pub fn insert_visitor_token(
 }
 
 // ---- conversations (the inbox index) ----
+
+/// A widget conversation's creation, remembered by its first message's client id (migration
+/// 0028) so that a retry finds it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Creation {
+    pub site_id: String,
+    pub client_id: String,
+    pub visitor_id: String,
+    pub conversation_id: String,
+    pub requester: String,
+    pub created_at: Millis,
+}
+
+pub fn insert_creation(db: &D1Database, c: &Creation) -> Result<D1PreparedStatement> {
+    stmt(
+        db,
+        "INSERT INTO conversation_creations \
+         (site_id, client_id, visitor_id, conversation_id, requester, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &[
+            text(&c.site_id),
+            text(&c.client_id),
+            text(&c.visitor_id),
+            text(&c.conversation_id),
+            text(&c.requester),
+            num(c.created_at),
+        ],
+    )
+}
+
+/// The creation a first message's client id made on a site, if any.
+pub async fn creation(db: &D1Database, site_id: &str, client_id: &str) -> Result<Option<Creation>> {
+    stmt(
+        db,
+        "SELECT site_id, client_id, visitor_id, conversation_id, requester, created_at \
+         FROM conversation_creations WHERE site_id = ?1 AND client_id = ?2",
+        &[text(site_id), text(client_id)],
+    )?
+    .first(None)
+    .await
+}
+
+/// Forgets what only idempotency needed: creations older than a day, and Meta events taken
+/// more than a week ago.
+pub async fn purge_idempotency_keys(db: &D1Database, now: Millis) -> Result<()> {
+    const DAY: Millis = 24 * 60 * 60 * 1000;
+    db.batch(vec![
+        stmt(
+            db,
+            "DELETE FROM conversation_creations WHERE created_at < ?1",
+            &[num(now - DAY)],
+        )?,
+        stmt(
+            db,
+            "DELETE FROM meta_events_taken WHERE at < ?1",
+            &[num(now - 7 * DAY)],
+        )?,
+    ])
+    .await?;
+    Ok(())
+}
 
 /// What a new conversation row records.
 pub struct NewConversation<'a> {
@@ -985,6 +1048,33 @@ pub async fn contact_conversation(
     Ok(row.map(|r| (r.conversation_id, r.status)))
 }
 
+/// The Meta contact's open conversation, if any, from the index itself (the one the unique
+/// index of migration 0028 allows).
+pub async fn open_contact_conversation(
+    db: &D1Database,
+    channel: Channel,
+    account_id: &str,
+    contact_id: &str,
+) -> Result<Option<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+    }
+    let row: Option<Row> = stmt(
+        db,
+        "SELECT id FROM conversations WHERE channel = ?1 AND meta_account_id = ?2 \
+         AND meta_contact_id = ?3 AND status = 'open'",
+        &[
+            text(channel_name(channel)),
+            text(account_id),
+            text(contact_id),
+        ],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| r.id))
+}
+
 /// A new conversation for a Meta contact, made their current one, in one transaction.
 pub struct NewMetaConversation<'a> {
     pub id: &'a str,
@@ -996,11 +1086,17 @@ pub struct NewMetaConversation<'a> {
     pub at: Millis,
 }
 
-pub async fn insert_meta_conversation(db: &D1Database, c: &NewMetaConversation<'_>) -> Result<()> {
+pub async fn insert_meta_conversation(
+    db: &D1Database,
+    c: &NewMetaConversation<'_>,
+) -> Result<bool> {
+    // The person's one open conversation is unique (migration 0028): a second one is not
+    // inserted, and the contact keeps pointing at the first.
     let conversation = stmt(
         db,
-        "INSERT INTO conversations (id, site_id, visitor_id, channel, status, created_at, \
-         updated_at, last_seq, contact_name, meta_account_id, meta_contact_id, inbox_id) \
+        "INSERT OR IGNORE INTO conversations (id, site_id, visitor_id, channel, status, \
+         created_at, updated_at, last_seq, contact_name, meta_account_id, meta_contact_id, \
+         inbox_id) \
          SELECT ?1, ?2, NULL, ?3, 'open', ?4, ?4, 0, ?5, ?6, ?7, m.inbox_id \
          FROM meta_connections m WHERE m.channel = ?3 AND m.account_id = ?6",
         &[
@@ -1016,7 +1112,8 @@ pub async fn insert_meta_conversation(db: &D1Database, c: &NewMetaConversation<'
     let contact = stmt(
         db,
         "INSERT INTO meta_contacts (channel, account_id, contact_id, name, conversation_id, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (channel, account_id, contact_id) \
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?5) \
+         ON CONFLICT (channel, account_id, contact_id) \
          DO UPDATE SET conversation_id = excluded.conversation_id, \
          name = COALESCE(excluded.name, meta_contacts.name)",
         &[
@@ -1028,7 +1125,35 @@ pub async fn insert_meta_conversation(db: &D1Database, c: &NewMetaConversation<'
             num(c.at),
         ],
     )?;
-    db.batch(vec![conversation, contact]).await?;
+    let results = db.batch(vec![conversation, contact]).await?;
+    Ok(results.first().map(changes) == Some(1))
+}
+
+/// The conversation a Meta event (by its key) was taken into, if it was taken before.
+pub async fn event_taken(db: &D1Database, key: &str) -> Result<Option<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        conversation_id: String,
+    }
+    let row: Option<Row> = stmt(
+        db,
+        "SELECT conversation_id FROM meta_events_taken WHERE key = ?1",
+        &[text(key)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| r.conversation_id))
+}
+
+/// Records that a Meta event was taken into a conversation (once).
+pub async fn take_event(db: &D1Database, key: &str, conversation_id: &str) -> Result<()> {
+    stmt(
+        db,
+        "INSERT OR IGNORE INTO meta_events_taken (key, conversation_id, at) VALUES (?1, ?2, ?3)",
+        &[text(key), text(conversation_id), num(now())],
+    )?
+    .run()
+    .await?;
     Ok(())
 }
 

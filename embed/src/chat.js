@@ -69,8 +69,9 @@ export default (calls, root, launcher) => {
     });
     const given = {
       locale: settings.locale,
-      email: settings.identificationEmail,
-      token: settings.identificationToken,
+      // Only that there is one: the frame asks for the identification by message, so the
+      // token never travels in a URL (and so never lands in a log).
+      identify: typeof settings.identificationEmail == 'string' && 'on',
       attach: settings.disableAttachment && 'off',
       consent: settings.enableConsentBanner && 'ask',
       inline: inline && 'on',
@@ -134,6 +135,16 @@ export default (calls, root, launcher) => {
       keep('localStorage', FORGET, null);
       // The panel's state: it covers an OPEN asked for before the frame listened.
       post({ type: shown ? HOST_TO_FRAME.OPEN : HOST_TO_FRAME.HIDDEN });
+    } else if (data.type === FRAME_TO_HOST.IDENTIFY) {
+      // To the frame's origin only; `ready` is not needed (the frame asks before it mounts).
+      iframe.contentWindow.postMessage(
+        {
+          type: HOST_TO_FRAME.IDENTITY,
+          email: String(settings.identificationEmail),
+          token: String(settings.identificationToken),
+        },
+        edge,
+      );
     } else if (data.type === FRAME_TO_HOST.CLOSE) {
       calls.close();
     } else if (data.type === FRAME_TO_HOST.UNREAD) {

@@ -5,8 +5,10 @@ export const FRAME_TO_HOST = Object.freeze({
   CLOSE: "porchlight.close",
   UNREAD: "porchlight.unread",
   EVENT: "porchlight.event",
+  IDENTIFY: "porchlight.identify",
 });
 export const HOST_TO_FRAME = Object.freeze({
   OPEN: "porchlight.open",
   HIDDEN: "porchlight.hidden",
+  IDENTITY: "porchlight.identity",
 });

@@ -167,6 +167,17 @@ pub async fn report(from: i64, to: i64, channel: &str, inbox: &str) -> Result<Re
     http::get_fresh_json(&url, None).await
 }
 
+/// `GET /api/admin/dead-letters`: what the queues gave up on, newest first.
+pub async fn dead_letters() -> Result<protocol::queues::DeadLetterList, HttpError> {
+    http::get_fresh_json("/api/admin/dead-letters", None).await
+}
+
+/// `POST /api/admin/dead-letters/{id}/retry`: back on its queue.
+pub async fn retry_dead_letter(id: &str) -> Result<(), HttpError> {
+    let url = format!("/api/admin/dead-letters/{}/retry", encode(id));
+    http::post_no_content(&url).await
+}
+
 /// `GET /api/agent/snippets`: the team's saved replies, by name.
 pub async fn snippets() -> Result<SnippetList, HttpError> {
     http::get_fresh_json("/api/agent/snippets", None).await

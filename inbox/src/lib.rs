@@ -15,6 +15,7 @@
 //! - [`team`]: the Team page: members, roles, invitations.
 //! - [`inboxes`]: the inboxes and teams the app knows, and the Inboxes page (admins).
 //! - [`reports`]: the Reports page (admins).
+//! - [`deliveries`]: the Deliveries page (admins): what the queues gave up on, sent again.
 //! - [`settings`]: the Settings page (admins): the site's chat settings, installing the widget
 //!   with a live preview, and the Messenger and WhatsApp connections.
 //! - [`alerts`]: the chime and browser notifications on this device.
@@ -26,6 +27,7 @@ pub mod alerts;
 pub mod api;
 pub mod availability;
 pub mod conversations;
+pub mod deliveries;
 pub mod inboxes;
 pub mod join;
 pub mod mentions;
@@ -45,6 +47,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use crate::account::AccountPage;
 use crate::availability::AvailabilityToggle;
 use crate::conversations::{ConversationList, Conversations};
+use crate::deliveries::DeliveriesPage;
 use crate::inboxes::{Directory, InboxesPage};
 use crate::join::Join;
 use crate::mentions::{Mentions, MentionsMenu};
@@ -136,6 +139,7 @@ enum Section {
     Team,
     Inboxes,
     Reports,
+    Deliveries,
     Settings,
     Account,
 }
@@ -171,6 +175,7 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
                 match why {
                     SignedOut::Everywhere => "You were signed out on every device.",
                     SignedOut::Removed => "An admin removed you from the team.",
+                    SignedOut::Ended => "Your session ended; please sign in again.",
                 }
                 .into(),
             ))
@@ -216,6 +221,15 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
         }
     };
     let page_me = me.clone();
+    // How many deliveries failed for good (admins): the bar says so, and the page lists them.
+    let failed_deliveries = RwSignal::new(0u32);
+    if me.role == Role::Admin {
+        spawn_local(async move {
+            if let Ok(found) = api::dead_letters().await {
+                failed_deliveries.try_set(found.count);
+            }
+        });
+    }
     view! {
         <div class="app" class=("has-thread", move || open.with(Option::is_some) && section.get() == Section::Conversations)>
             <header class="bar">
@@ -225,6 +239,17 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
                     {nav(Section::Team, "nav-team", "Team")}
                     {(me.role == Role::Admin).then(|| nav(Section::Inboxes, "nav-inboxes", "Inboxes"))}
                     {(me.role == Role::Admin).then(|| nav(Section::Reports, "nav-reports", "Reports"))}
+                    {(me.role == Role::Admin).then(|| view! {
+                        <button id="nav-deliveries" type="button" class="nav"
+                            aria-current=move || (section.get() == Section::Deliveries).then_some("page")
+                            on:click=move |_| section.set(Section::Deliveries)>
+                            "Deliveries"
+                            <span class="badge" hidden=move || failed_deliveries.get() == 0>
+                                {move || failed_deliveries.get()}
+                                <span class="visually-hidden">" failed"</span>
+                            </span>
+                        </button>
+                    })}
                     {(me.role == Role::Admin).then(|| nav(Section::Settings, "nav-settings", "Settings"))}
                     {nav(Section::Account, "nav-account", "Account")}
                 </nav>
@@ -268,6 +293,7 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
                 Section::Team => view! { <TeamPage me=page_me.clone() /> }.into_any(),
                 Section::Inboxes => view! { <InboxesPage /> }.into_any(),
                 Section::Reports => view! { <ReportsPage /> }.into_any(),
+                Section::Deliveries => view! { <DeliveriesPage count=failed_deliveries /> }.into_any(),
                 Section::Settings => view! { <SettingsPage /> }.into_any(),
                 Section::Account => view! { <AccountPage signed_out /> }.into_any(),
             }}

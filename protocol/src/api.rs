@@ -20,6 +20,10 @@ pub struct ErrorDetail {
     pub code: ErrorCode,
     /// A sentence for a person; not to be matched on (match `code`).
     pub message: String,
+    /// For a refusal that ends (`too_many_attempts`, `rate_limited`): seconds until trying
+    /// again makes sense, as the `Retry-After` header also says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<i64>,
 }
 
 /// Stable machine-readable error codes. Clients match on these, never on messages.
@@ -76,6 +80,10 @@ pub enum ErrorCode {
     /// Too many failed attempts (signing in, or confirming a password) for this account or
     /// from this address; the `Retry-After` header says in how many seconds to try again.
     TooManyAttempts,
+    /// Too much from this visitor or address in a short time (new conversations, messages,
+    /// sockets, uploads); `retry_after` says in how many seconds to try again. Nothing of the
+    /// refused request was stored: what the visitor typed is theirs to send again.
+    RateLimited,
     /// That e-mail address already belongs to a member of the team.
     AlreadyMember,
     /// The change would leave the team without an admin.
@@ -890,6 +898,12 @@ pub struct HousekeepingDone {
     /// Uploads deleted because no message sent them within
     /// [`crate::limits::UPLOAD_CLAIM_WINDOW_MS`].
     pub uploads_deleted: usize,
+    /// Replies and e-mails stuck with no attempt on the way, queued again.
+    #[serde(default)]
+    pub requeued: usize,
+    /// Replies and e-mails stuck after their last attempt, failed for good.
+    #[serde(default)]
+    pub failed: usize,
 }
 
 /// `GET /api/admin/sites/{site}/connections`.
@@ -1007,6 +1021,7 @@ mod tests {
             error: ErrorDetail {
                 code: ErrorCode::MessageTooLong,
                 message: "too long".into(),
+                retry_after: None,
             },
         };
         let json = serde_json::to_value(&body).unwrap();

@@ -45,6 +45,16 @@ impl FrameToHost {
 /// [`SdkEvent::conversation`] instead of serde, which cost 1.4 KB gzip of wasm (measured).
 pub const EVENT_TAG: &str = "porchlight.event";
 
+/// Identification without the URL: a frame opened for an identified visitor (its URL says only
+/// `identify=on`) asks the loader for the page's `identificationEmail` and
+/// `identificationToken` with `{"type": IDENTIFY_TAG}`, and the loader answers, to the frame's
+/// origin only, `{"type": IDENTITY_TAG, "email": …, "token": …}`. The token never appears in a
+/// URL, so never in a log. Both are handled by the frame's boot script before the widget
+/// starts (`www/static/widget/boot.js`, which a test keeps in step with these), not by wasm.
+pub const IDENTIFY_TAG: &str = "porchlight.identify";
+/// See [`IDENTIFY_TAG`].
+pub const IDENTITY_TAG: &str = "porchlight.identity";
+
 /// The SDK events the frame reports, as `{"name": …, "data": {…}}`. The loader raises others of
 /// its own (`widgetLoaded`, `widgetClosed`, `unreadConversationCountChanged`); the names and
 /// payloads of all of them are in `embed/porchlight.d.ts`, which a test keeps in step with this.
@@ -177,10 +187,12 @@ pub fn wire_js() -> String {
         ("CLOSE", tag_of(&FrameToHost::Close)),
         ("UNREAD", tag_of(&FrameToHost::Unread { count: 0 })),
         ("EVENT", EVENT_TAG.to_owned()),
+        ("IDENTIFY", IDENTIFY_TAG.to_owned()),
     ];
     let host_to_frame = [
         ("OPEN", tag_of(&HostToFrame::Open)),
         ("HIDDEN", tag_of(&HostToFrame::Hidden)),
+        ("IDENTITY", IDENTITY_TAG.to_owned()),
     ];
     let object = |entries: &[(&str, String)]| {
         entries

@@ -116,6 +116,8 @@ pub enum SignedOut {
     Everywhere,
     /// An admin removed them from the team.
     Removed,
+    /// This session ended: it was signed out (in another tab or window) or it expired.
+    Ended,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! - [`frame`]: WebSocket frames on a conversation socket and on an agent's inbox socket.
 //! - [`embed`]: `postMessage` messages between the host-page loader and the widget frame.
 //! - [`limits`]: the limits both sides enforce (the server is the authority).
+//! - [`queues`]: what admins see of the Worker's queues (messages they gave up on).
 //! - [`reply`]: Meta's reply windows and what became of each reply sent there.
 //! - [`settings`]: per-site chat channel settings as stored and edited (availability, hours).
 //!
@@ -16,6 +17,7 @@ pub mod embed;
 pub mod frame;
 pub mod i18n;
 pub mod limits;
+pub mod queues;
 pub mod reply;
 pub mod settings;
 

@@ -246,6 +246,10 @@ pub struct IdentitySettings {
     /// or targeting rules); docs/identity.md.
     #[serde(default)]
     pub required: bool,
+    /// Only identification tokens with an expiry are taken (`{expires}.{hmac}`, the expiry
+    /// signed with the address; docs/identity.md). Off, tokens without one keep working.
+    #[serde(default)]
+    pub expiring_tokens: bool,
 }
 
 /// E-mail from the channel: who it is from, and whether a closed chat's transcript goes to the

@@ -15,3 +15,18 @@ fn embed_wire_js_matches_the_protocol() {
         "embed/src/wire.js is out of date: run `PORCHLIGHT_BLESS=1 cargo test -p porchlight-protocol`"
     );
 }
+
+/// The frame's boot script, which asks the loader for the identification and reads its answer
+/// before the widget starts, speaks the tags the loader does.
+#[test]
+fn the_frames_boot_script_asks_for_the_identity_with_the_protocols_tags() {
+    use porchlight_protocol::embed::{IDENTIFY_TAG, IDENTITY_TAG};
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../www/static/widget/boot.js");
+    let boot = std::fs::read_to_string(path).expect("boot.js is readable");
+    for tag in [IDENTIFY_TAG, IDENTITY_TAG] {
+        assert!(
+            boot.contains(&format!("\"{tag}\"")),
+            "boot.js does not use {tag}"
+        );
+    }
+}

@@ -10,26 +10,12 @@
 // straight after it is checked, and the settings found at the start are put back in the end.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { assertClean, launchBrowser, requireEnv, step, waitFor } from './support.mjs';
+import { assertClean, launchBrowser, localSql, requireEnv, step, waitFor } from './support.mjs';
 import { assertAccessible } from './axe.mjs';
 import { signIn as signInApi } from './site.mjs';
 import { openInbox, signInNoise } from './inbox-session.mjs';
-
-/**
- * Runs one SQL statement on the running Worker's local D1 database, for what no API may do
- * (as `local_sql` in tests/src/lib.rs).
- */
-async function localSql(env, sql) {
-  await promisify(execFile)(
-    env.WRANGLER,
-    ['d1', 'execute', 'DB', '--local', '--persist-to', env.STATE_DIR, '--command', sql],
-    { env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
-  );
-}
 
 // What other journeys need of the demo site (shown everywhere, available): never left changed.
 const SHARED = ['routing', 'targeting', 'allowed_domains', 'identity', 'availability'];

@@ -201,3 +201,17 @@ export async function step(name, body) {
     throw error;
   }
 }
+
+/**
+ * Runs SQL on the running Worker's local D1 database, for what no API may do (as `local_sql`
+ * in tests/src/lib.rs). `env` needs WRANGLER and STATE_DIR.
+ */
+export async function localSql(env, sql) {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  await promisify(execFile)(
+    env.WRANGLER,
+    ['d1', 'execute', 'DB', '--local', '--persist-to', env.STATE_DIR, '--command', sql],
+    { env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  );
+}

@@ -22,6 +22,15 @@ const identification = (email, secret) => ({
   identificationToken: createHmac('sha256', secret).update(email.trim().toLowerCase()).digest('hex'),
 });
 
+/** The same with an expiry the edge enforces: `{expires}.{HMAC(email|expires)}`. */
+const expiring = (email, secret, expires) => {
+  const signed = `${email.trim().toLowerCase()}|${expires}`;
+  return {
+    identificationEmail: email,
+    identificationToken: `${expires}.${createHmac('sha256', secret).update(signed).digest('hex')}`,
+  };
+};
+
 /** A visitor whose page carries `settings` and records every `contactAssociated`. */
 const asUser = (page, settings) =>
   page.addInitScript((given) => {
@@ -62,6 +71,19 @@ test('a signed-in user finds their conversation on another device; a forged toke
       await chat.locator('li.pl-msg', { hasText: question }).waitFor();
       const remembered = await rememberedVisitor(page, demo.env.SITE_ID);
       assert.ok(remembered.visitor_token, 'the contact’s token is remembered');
+    });
+  });
+
+  await step('a token with an expiry works until then, and never travels in a URL', async () => {
+    await visit(demo.env, async ({ page, chat, open }) => {
+      const expires = Math.floor(Date.now() / 1000) + 3600;
+      const claim = expiring(email, secret, expires);
+      const urls = [];
+      page.on('request', (r) => urls.push(r.url()));
+      await asUser(page, claim);
+      await open();
+      await chat.locator('li.pl-msg', { hasText: question }).waitFor();
+      assert.ok(!urls.some((u) => u.includes(claim.identificationToken.split('.')[1])), 'token in a URL');
     });
   });
 

@@ -36,7 +36,22 @@ pub struct Edge {
     pub site_id: String,
     pub agent_email: String,
     pub agent_password: String,
+    /// The client address this test's requests come from (`cf-connecting-ip`; the local
+    /// runtime keeps a client's own, where Cloudflare sets it), one per `Edge`: tests running
+    /// side by side are different people at different addresses, as the flood limits and the
+    /// sign-in throttle expect (`edge/src/floods.rs`).
+    pub address: String,
     http: ureq::Agent,
+}
+
+/// A client address of its own for each [`Edge`], in the IPv6 documentation range (no traffic
+/// goes there, it only names the client): the process id and a counter, so no two `Edge`s of a
+/// run share one, whichever test binaries run within a limiter's window.
+fn next_address() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("2001:db8::{:x}:{n:x}", std::process::id())
 }
 
 /// An HTTP answer, read whole.
@@ -87,6 +102,7 @@ impl Edge {
             site_id: env("SITE_ID"),
             agent_email: env("AGENT_EMAIL"),
             agent_password: env("AGENT_PASSWORD"),
+            address: next_address(),
             http: ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .timeout_global(Some(Duration::from_secs(30)))
@@ -135,6 +151,12 @@ impl Edge {
     ) -> Reply {
         let url = format!("{}{path}", self.url);
         let mut builder = ureq::http::Request::builder().method(method).uri(&url);
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("cf-connecting-ip"))
+        {
+            builder = builder.header("cf-connecting-ip", &self.address);
+        }
         for (k, v) in headers {
             builder = builder.header(*k, *v);
         }
@@ -270,6 +292,14 @@ impl Edge {
         (reply.json(), session_cookie(&reply))
     }
 
+    /// Marks a socket's handshake as coming from this test's address.
+    fn mark_address(&self, req: &mut tungstenite::handshake::client::Request) {
+        req.headers_mut().insert(
+            "cf-connecting-ip",
+            HeaderValue::from_str(&self.address).expect("address"),
+        );
+    }
+
     fn ws_url(&self, path: &str) -> String {
         format!("{}{path}", self.url.replacen("http", "ws", 1))
     }
@@ -286,6 +316,7 @@ impl Edge {
             "sec-websocket-protocol",
             HeaderValue::from_str(&format!("porchlight.v1, bearer.{token}")).expect("header"),
         );
+        self.mark_address(&mut req);
         Socket::connect(req)
     }
 
@@ -301,7 +332,39 @@ impl Edge {
             .insert("cookie", HeaderValue::from_str(cookie).expect("cookie"));
         req.headers_mut()
             .insert("origin", HeaderValue::from_str(&self.url).expect("origin"));
+        self.mark_address(&mut req);
         Socket::connect(req)
+    }
+
+    /// Asserts that an agent's socket on `conversation` is refused at the handshake (the
+    /// session has ended, or the conversation is not theirs to see).
+    pub fn agent_socket_refused(&self, cookie: &str, conversation: &str) {
+        let mut req = self
+            .ws_url(&format!(
+                "/api/agent/conversations/{conversation}/socket?after=0"
+            ))
+            .into_client_request()
+            .expect("ws request");
+        req.headers_mut()
+            .insert("cookie", HeaderValue::from_str(cookie).expect("cookie"));
+        req.headers_mut()
+            .insert("origin", HeaderValue::from_str(&self.url).expect("origin"));
+        match tungstenite::connect(req) {
+            Err(tungstenite::Error::Http(response)) => {
+                let status = response.status().as_u16();
+                assert!(matches!(status, 401 | 404), "refused with {status}");
+            }
+            Err(e) => panic!("expected an HTTP refusal, got {e}"),
+            Ok(_) => panic!("the socket opened"),
+        }
+    }
+
+    /// Signs in as the member with `email` (who joined with [`MEMBER_PASSWORD`]): another
+    /// session of theirs.
+    pub fn sign_in_as(&self, email: &str) -> String {
+        let reply = self.try_sign_in(email, MEMBER_PASSWORD);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        session_cookie(&reply)
     }
 
     /// Opens an agent's inbox socket (live list changes).
@@ -314,6 +377,7 @@ impl Edge {
             .insert("cookie", HeaderValue::from_str(cookie).expect("cookie"));
         req.headers_mut()
             .insert("origin", HeaderValue::from_str(&self.url).expect("origin"));
+        self.mark_address(&mut req);
         Socket::connect(req)
     }
 }
@@ -453,18 +517,47 @@ pub const PNG: &[u8] = &[
     0x42, 0x60, 0x82,
 ];
 
-/// Runs one SQL statement on the Worker's local D1 database (`wrangler d1 execute --local` on
-/// the running stack's state), for what no API may do, such as making a row look a day old.
+/// Runs SQL on the Worker's local D1 database, for what no API may do, such as making a row
+/// look a day old or leaving the state a failure leaves.
 pub fn local_sql(sql: &str) {
-    let status = std::process::Command::new(env("WRANGLER"))
-        .args(["d1", "execute", "DB", "--local", "--persist-to"])
+    assert!(try_local_sql(sql), "the local database refused: {sql}");
+}
+
+/// As [`local_sql`]; whether the database took it (a constraint may refuse it).
+///
+/// It writes the database file itself (SQLite in WAL mode, shared with workerd), with a busy
+/// timeout, in a few milliseconds: `wrangler d1 execute` starts a runtime of its own that holds
+/// the file long enough for the Worker's own writes to meet `SQLITE_BUSY`, which made tests
+/// running beside these fail.
+pub fn try_local_sql(sql: &str) -> bool {
+    const SCRIPT: &str = "import glob, sqlite3, sys\n\
+        files = [f for f in glob.glob(sys.argv[1] + '/v3/d1/miniflare-D1DatabaseObject/*.sqlite')\n\
+                 if not f.endswith('metadata.sqlite')]\n\
+        assert len(files) == 1, files\n\
+        db = sqlite3.connect(files[0], timeout=30, isolation_level=None)\n\
+        db.executescript(sys.stdin.read())\n";
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", SCRIPT])
         .arg(env("STATE_DIR"))
-        .args(["--command", sql])
-        .env("WRANGLER_SEND_METRICS", "false")
+        .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
-        .status()
-        .expect("wrangler runs");
-    assert!(status.success(), "wrangler d1 execute failed: {sql}");
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 runs");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(sql.as_bytes()).expect("the SQL is written");
+    }
+    child.wait().expect("python3 finishes").success()
+}
+
+/// Now, in milliseconds since the Unix epoch (the Worker's clock is this machine's).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
 }
 
 /// A fresh client id, unique enough across parallel tests.
@@ -506,6 +599,8 @@ pub struct Socket {
     /// On an agent's socket of a website chat: the latest `AgentFrame::Reach` (whether the
     /// visitor is here, how replies go), kept aside by [`Socket::next_frame`].
     pub reach: Option<(bool, protocol::api::ReplyChannel)>,
+    /// The code the server closed the socket with (see [`Socket::receive_or_close`]).
+    pub close_code: Option<u16>,
 }
 
 impl Socket {
@@ -528,6 +623,7 @@ impl Socket {
             agents: Vec::new(),
             status: None,
             reach: None,
+            close_code: None,
         }
     }
 
@@ -630,6 +726,35 @@ impl Socket {
                 | InboxFrame::AccessChanged
                 | InboxFrame::Gone(_) => continue,
                 InboxFrame::SignedOut(why) => panic!("signed out: {why:?}"),
+            }
+        }
+    }
+
+    /// The next `ServerFrame` (agents-only frames are skipped, `Reach` kept aside), or `None`
+    /// once the server has closed the socket (its code then in [`Socket::close_code`]).
+    pub fn receive_or_close(&mut self) -> Option<ServerFrame> {
+        loop {
+            match self.ws.read() {
+                Ok(tungstenite::Message::Text(text)) => {
+                    let frame: serde_json::Value =
+                        serde_json::from_str(&text).expect("frames are JSON");
+                    if frame.get("reach").is_some() {
+                        self.reach = Some(reach_of(frame));
+                        continue;
+                    }
+                    if let Ok(frame) = serde_json::from_value(frame) {
+                        return Some(frame);
+                    }
+                }
+                Ok(tungstenite::Message::Close(c)) => {
+                    self.close_code = c.map(|c| u16::from(c.code));
+                    return None;
+                }
+                Ok(_) => continue,
+                Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
+                    return None
+                }
+                Err(e) => panic!("expected a frame or the server's close: {e}"),
             }
         }
     }

@@ -39,6 +39,21 @@ fn pending(edge: &Edge, admin: &str) -> InvitationList {
     reply.json()
 }
 
+/// `POST /api/agent/session` as a client at `address`.
+fn sign_in_from(edge: &Edge, email: &str, password: &str, address: &str) -> Reply {
+    let body = json!({ "email": email, "password": password });
+    edge.request(
+        "POST",
+        "/api/agent/session",
+        &[
+            ("origin", &edge.url),
+            ("content-type", "application/json"),
+            ("cf-connecting-ip", address),
+        ],
+        Some(&body.to_string()),
+    )
+}
+
 /// Reads the inbox socket until the server signs it out; returns why.
 fn signed_out(socket: &mut porchlight_tests::Socket) -> SignedOut {
     loop {
@@ -362,7 +377,7 @@ fn wrong_passwords_are_throttled_per_account_until_the_window_ends() {
     let admin = edge.sign_in();
     let (member, _) = edge.new_member(&admin, "agent");
 
-    for _ in 0..domain::throttle::PER_ACCOUNT.failures {
+    for _ in 0..domain::throttle::PER_ACCOUNT_AND_ADDRESS.failures {
         edge.try_sign_in(&member.email, "not the password")
             .assert_error(401, ErrorCode::InvalidCredentials);
     }
@@ -383,9 +398,41 @@ fn wrong_passwords_are_throttled_per_account_until_the_window_ends() {
         200
     );
 
+    // Nor can a stranger lock the owner out from elsewhere: from another address the owner
+    // signs in (each test sends its own address: the local runtime keeps a client's
+    // `cf-connecting-ip`, where Cloudflare sets it itself).
+    let elsewhere = sign_in_from(&edge, &member.email, MEMBER_PASSWORD, "203.0.113.7");
+    assert_eq!(elsewhere.status, 200, "{}", elsewhere.body);
+
     // Once the window is over, the right password works (and clears the count).
     local_sql("UPDATE login_failures SET since = since - 900000");
     assert_eq!(edge.try_sign_in(&member.email, MEMBER_PASSWORD).status, 200);
     edge.try_sign_in(&member.email, "not the password")
         .assert_error(401, ErrorCode::InvalidCredentials);
+}
+
+#[test]
+fn parallel_guesses_are_each_counted_before_any_password_is_derived() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let (member, _) = edge.new_member(&admin, "agent");
+    let limit = domain::throttle::PER_ACCOUNT_AND_ADDRESS.failures as usize;
+    let address = "198.51.100.23";
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let guesses: Vec<_> = (0..2 * limit)
+            .map(|_| {
+                scope.spawn(|| {
+                    sign_in_from(&edge, &member.email, "a guess in parallel", address).status
+                })
+            })
+            .collect();
+        guesses
+            .into_iter()
+            .map(|g| g.join().expect("a guess"))
+            .collect()
+    });
+    let wrong = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(wrong, limit, "{statuses:?}");
+    assert_eq!(refused, limit, "{statuses:?}");
 }

@@ -90,7 +90,8 @@ pub fn all(only: Option<&str>) -> Result<()> {
     };
     if blackbox_files.is_none_or(|files| !files.is_empty()) {
         step("black-box tests against the Worker on workerd");
-        let mut blackbox = cargo(&["test", "-p", "porchlight-tests"]);
+        // Every test binary runs even when one fails, so one run shows every failure.
+        let mut blackbox = cargo(&["test", "--no-fail-fast", "-p", "porchlight-tests"]);
         for file in blackbox_files.unwrap_or_default() {
             blackbox.args(["--test", file]);
         }

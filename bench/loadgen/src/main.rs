@@ -97,9 +97,17 @@ fn sign_in(env: &Env) -> Result<String> {
     Ok(cookie.split(';').next().unwrap_or_default().to_owned())
 }
 
+/// The client address visitor `n` comes from (a header only: the local runtime keeps a client's
+/// `cf-connecting-ip`). Each visitor is a different person, as the Worker's flood limits,
+/// counted per address, expect of real traffic.
+fn address(n: usize) -> String {
+    format!("198.18.{}.{}", (n / 256) % 256, n % 256)
+}
+
 fn start_conversation(env: &Env, n: usize) -> Result<ConversationCreated> {
     let mut reply = http()
         .post(&format!("{}/api/widget/conversations", env.edge))
+        .header("cf-connecting-ip", &address(n % 100_000))
         .send_json(json!({
             "site_id": env.site,
             "first_message": { "client_id": format!("lg-start-{n}-{}", std::process::id()), "body": "load test" },
@@ -269,7 +277,7 @@ async fn connect_all(
 ) -> Result<Vec<Pair>> {
     let ws = env.edge.replacen("http", "ws", 1);
     let mut pairs = Vec::new();
-    for created in conversations {
+    for (n, created) in conversations.iter().enumerate() {
         let id = &created.conversation_id;
         // The agent answers every visitor message it sees, with `a{n}-{index}`.
         let agent_ledger = Arc::clone(ledger);
@@ -309,10 +317,13 @@ async fn connect_all(
         let visitor_ledger = Arc::clone(ledger);
         let visitor = open_socket(
             &format!("{ws}/api/widget/conversations/{id}/socket"),
-            &[(
-                "sec-websocket-protocol",
-                format!("porchlight.v1, bearer.{}", created.visitor_token),
-            )],
+            &[
+                (
+                    "sec-websocket-protocol",
+                    format!("porchlight.v1, bearer.{}", created.visitor_token),
+                ),
+                ("cf-connecting-ip", address(n)),
+            ],
             move |frame, _| {
                 let mut l = visitor_ledger.lock().unwrap_or_else(|p| p.into_inner());
                 match frame {

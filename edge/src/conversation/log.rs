@@ -16,6 +16,8 @@ use crate::store;
 
 /// The message log in the object's SQLite storage. All calls are synchronous: SQLite-backed
 /// Durable Object storage runs in the same thread, and no other event interleaves within a call.
+/// A clone is another handle on the same storage (for work that outlives a request).
+#[derive(Clone)]
 pub struct Log {
     sql: SqlStorage,
 }
@@ -248,6 +250,36 @@ impl Log {
             )?;
         }
         Ok(changed)
+    }
+
+    /// The newest message the inbox index has been given (see `super::index`).
+    pub fn published_seq(&self) -> Result<Seq> {
+        Ok(self
+            .meta("published_seq")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Records that the index has message `seq`; it only moves forward (publishes of two
+    /// messages may finish in either order).
+    pub fn set_published_seq(&self, seq: Seq) -> Result<()> {
+        self.sql.exec(
+            "INSERT INTO meta (key, value) VALUES ('published_seq', ?) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value \
+             WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)",
+            vec![seq.to_string().into()],
+        )?;
+        Ok(())
+    }
+
+    /// Whether a close's effects (index, list, transcript) have yet to all go.
+    pub fn close_pending(&self) -> Result<bool> {
+        Ok(self.meta("close_pending")?.as_deref() == Some("1"))
+    }
+
+    pub fn set_close_pending(&self, pending: bool) -> Result<()> {
+        self.set_meta("close_pending", if pending { "1" } else { "0" }, true)?;
+        Ok(())
     }
 
     pub fn identity(&self) -> Result<Option<Init>> {

@@ -34,13 +34,12 @@
 //! - `POST /notes` with [`NoteToStore`] (agents only) → `Note` (201, or 200 for a resend), sent
 //!   as an `AgentFrame` to the agents' sockets only; `GET /notes` → `NoteList`.
 
-use domain::message::{preview_of, validate_send};
+use domain::message::validate_send;
 use domain::meta::send::{file_request, text_requests};
 use domain::meta::MetaChannel;
 use domain::Rejection;
 use protocol::api::{
-    ConversationSummary, ErrorCode, MessageAccepted, MessagePage, NoteList, ReplyBy, ReplyChannel,
-    SendMessage,
+    ErrorCode, MessageAccepted, MessagePage, NoteList, ReplyBy, ReplyChannel, SendMessage,
 };
 use protocol::frame::{AgentFrame, AgentRef, ClientFrame, ServerFrame};
 use protocol::limits::{HISTORY_PAGE_MAX, REQUEST_MAX_BYTES};
@@ -53,9 +52,12 @@ use worker::{
 };
 
 use crate::error::ApiError;
-use crate::participant::Participant;
+use crate::floods::{self, Flood};
+use crate::participant::{Participant, ADDRESS_HEADER};
 use crate::{config, http, store};
 
+mod access;
+mod index;
 mod log;
 use log::Log;
 
@@ -95,6 +97,11 @@ pub struct Inbound {
     /// A file that came with it, already kept as the conversation's (an e-mail's attachment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<protocol::Attachment>,
+    /// The conversation's identity, recorded first if the object lacks it (as `/init` does):
+    /// its first init may have failed after the index row was written, and every delivery
+    /// then mends it, so no contact is wedged by one lost init.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<Init>,
 }
 
 /// A note to store, checked by the front Worker, with the members it mentions.
@@ -126,8 +133,8 @@ pub struct StatusChange {
     pub status: ConversationStatus,
 }
 
-/// How long the alarm waits before handing off again after a failure.
-const HAND_OFF_RETRY_SECONDS: u64 = 15;
+/// How long the alarm waits before handing off again after a failure (milliseconds).
+const HAND_OFF_RETRY_MS: protocol::Millis = 15_000;
 
 /// Internal header naming the WebSocket subprotocol the front Worker accepted for the client.
 pub const SUBPROTOCOL_HEADER: &str = "x-porchlight-subprotocol";
@@ -138,6 +145,8 @@ pub const ORIGIN_HEADER: &str = "x-porchlight-origin";
 
 /// The prefix of a socket's tag that keeps the origin it came through.
 const ORIGIN_TAG: &str = "origin=";
+/// The prefix of a visitor socket's tag that keeps the client's address (flood limits).
+const ADDRESS_TAG: &str = "address=";
 
 #[durable_object]
 pub struct Conversation {
@@ -176,7 +185,11 @@ impl DurableObject for Conversation {
                 };
                 Ok(http::json(&page, 200))
             }
-            (worker::Method::Get, "/socket") => self.join(&req),
+            (worker::Method::Get, "/socket") => self.join(&req).await,
+            (worker::Method::Post, "/access") => {
+                self.recheck_access().await?;
+                Ok(http::no_content())
+            }
             (worker::Method::Post, "/notes") => {
                 let who = Participant::from_request(&req)?;
                 let Participant::Agent { id, name } = who else {
@@ -214,6 +227,9 @@ impl DurableObject for Conversation {
             )),
             (worker::Method::Post, "/inbound") => {
                 let inbound: Inbound = req.json().await?;
+                if let Some(init) = &inbound.init {
+                    self.log.init(init)?;
+                }
                 if inbound.reopen && self.log.status()? == ConversationStatus::Closed {
                     if let Err(e) = self.change_status(ConversationStatus::Open).await {
                         return Ok(e.into_response());
@@ -224,12 +240,10 @@ impl DurableObject for Conversation {
                     body: inbound.body,
                     attachment: None,
                 };
-                Ok(accepted_response(self.deliver(
-                    &inbound.author,
-                    &send,
-                    inbound.attachment,
-                    Some(inbound.at),
-                )))
+                Ok(accepted_response(
+                    self.deliver(&inbound.author, &send, inbound.attachment, Some(inbound.at))
+                        .await,
+                ))
             }
             (worker::Method::Put, "/reply-by") => {
                 let change: ReplyBy = req.json().await?;
@@ -249,28 +263,44 @@ impl DurableObject for Conversation {
         }
     }
 
-    /// Hands the outbox to the REPLIES queue; whatever could not go is tried again later.
+    /// Ends agent sockets whose session expired, catches the inbox index up (see [`index`]),
+    /// and hands the outbox to the REPLIES queue; whatever failed is tried again later. Then
+    /// sleeps until the next of these is due.
     async fn alarm(&self) -> Result<Response> {
-        let Some(init) = self.log.identity()? else {
-            return Response::empty();
-        };
-        let app = config::App::new(self.env.clone())?;
-        for (seq, requests) in self.log.outgoing()? {
-            match crate::replies::hand_off(&app, &init.conversation_id, seq, &requests).await {
-                Ok(()) => self.log.handed_off(seq)?,
-                Err(e) => {
+        let now = store::now();
+        self.end_expired(now).await;
+        let behind = self.catch_up(now).await?;
+        let mut retry = None;
+        if let Some(init) = self.log.identity()? {
+            let app = config::App::new(self.env.clone())?;
+            for (seq, requests) in self.log.outgoing()? {
+                let handed =
+                    crate::replies::hand_off(&app, &init.conversation_id, seq, &requests).await;
+                if let Err(e) = handed {
                     console_error!(
                         "reply {seq} of {} not handed off, will retry: {}",
                         init.conversation_id,
                         e.message
                     );
-                    self.state
-                        .storage()
-                        .set_alarm(std::time::Duration::from_secs(HAND_OFF_RETRY_SECONDS))
-                        .await?;
+                    retry = Some(now + HAND_OFF_RETRY_MS);
                     break;
                 }
+                self.log.handed_off(seq)?;
             }
+        }
+        // A reply stored while this ran goes at once.
+        let pending = (retry.is_none() && !self.log.outgoing()?.is_empty()).then_some(now);
+        // Messages stored while this ran are published by the next run, soon.
+        let index = behind.or_else(|| self.still_behind(now));
+        let next = [retry, pending, index, self.next_expiry()]
+            .into_iter()
+            .flatten()
+            .min();
+        if let Some(at) = next {
+            self.state
+                .storage()
+                .set_alarm((at - store::now()).max(0))
+                .await?;
         }
         Response::empty()
     }
@@ -304,6 +334,28 @@ impl DurableObject for Conversation {
                 "Frames are JSON text, not binary.",
             )),
         };
+        // A visitor's frames count against their flood limits (`crate::floods`): a refused
+        // send is told with its client id (the widget keeps the text), the rest dropped.
+        if let Participant::Visitor { visitor_id } = &who {
+            let address = self.tag(&ws, ADDRESS_TAG).unwrap_or_default();
+            let counted = floods::count_visitor(&self.env, Flood::Messages, visitor_id, &address);
+            if let Err(e) = counted.await {
+                if let Ok(ClientFrame::Send(send)) = frame {
+                    ws.send(&ServerFrame::Error {
+                        code: e.code,
+                        message: e.message,
+                        client_id: Some(send.client_id),
+                    })?;
+                }
+                return Ok(());
+            }
+        }
+        // A frame that would store something is checked against the sender's access first.
+        if matches!(frame, Ok(ClientFrame::Send(_) | ClientFrame::Read { .. }))
+            && !self.may_still_see(&ws, &who).await?
+        {
+            return Ok(());
+        }
         let reply = match frame {
             Ok(ClientFrame::Send(send)) => {
                 match self.accept(&who, &send, origin.as_deref()).await {
@@ -354,39 +406,14 @@ impl DurableObject for Conversation {
         _was_clean: bool,
     ) -> Result<()> {
         self.leave(&ws);
+        self.unlist_logged(&ws).await;
         close_politely(&ws, code)
     }
 
     async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> Result<()> {
         self.leave(&ws);
+        self.unlist_logged(&ws).await;
         close_politely(&ws, 1011)
-    }
-}
-
-/// Brings the inbox index up to date and tells the inbox's agents. The message is already
-/// durable here; if this fails, the next message repairs the index (updates only move forward),
-/// so the failure is logged rather than returned to the sender.
-async fn publish(env: Env, init: Init, message: Message) {
-    let result: Result<()> = async {
-        let db = env.d1(config::DB)?;
-        let summary =
-            store::publish_message(&db, &init.conversation_id, &message, &preview_of(&message))
-                .await?;
-        match summary {
-            // A new conversation: routed by the site's rule before anyone sees it.
-            Some(summary) if message.seq == 1 => {
-                crate::inbox::route(&env, &summary).await?;
-            }
-            Some(summary) => {
-                crate::inbox::notify(&env, &summary).await?;
-            }
-            None => {}
-        }
-        Ok(())
-    }
-    .await;
-    if let Err(e) = result {
-        console_error!("publishing message {} failed: {e}", message.seq);
     }
 }
 
@@ -430,7 +457,7 @@ impl Conversation {
             }
         }
         let accepted = match &send.attachment {
-            None => self.deliver(who, &send, None, None)?,
+            None => self.deliver(who, &send, None, None).await?,
             Some(upload) => {
                 if let Some(message) = self.log.find(who, &send.client_id)? {
                     return Ok(MessageAccepted {
@@ -439,7 +466,7 @@ impl Conversation {
                     });
                 }
                 let file = self.claim(who, upload).await?;
-                self.deliver(who, &send, Some(file), None)?
+                self.deliver(who, &send, Some(file), None).await?
             }
         };
         if !accepted.duplicate {
@@ -714,13 +741,10 @@ impl Conversation {
         file: Option<protocol::Attachment>,
         requests: &str,
     ) -> std::result::Result<MessageAccepted, ApiError> {
-        let accepted = self.deliver(who, send, file, None)?;
+        let accepted = self.deliver(who, send, file, None).await?;
         if !accepted.duplicate {
             self.log.hold_outgoing(accepted.message.seq, requests)?;
-            self.state
-                .storage()
-                .set_alarm(std::time::Duration::ZERO)
-                .await?;
+            self.wake_by(store::now()).await?;
         }
         Ok(accepted)
     }
@@ -740,8 +764,8 @@ impl Conversation {
     }
 
     /// Stores a message once per participant and client id (`at`, if given, is its own time)
-    /// and delivers it to every participant and the inbox.
-    fn deliver(
+    /// and delivers it to every participant; the inbox index follows (see [`index`]).
+    async fn deliver(
         &self,
         who: &Participant,
         send: &SendMessage,
@@ -752,42 +776,9 @@ impl Conversation {
         let (message, duplicate) = self.log.append(who, send, attachment, at)?;
         if !duplicate {
             self.broadcast(&ServerFrame::Message(message.clone()));
-            // The index update runs after the sender is answered: it is not part of durability.
-            self.state
-                .wait_until(publish(self.env.clone(), init, message.clone()));
+            self.publish_later(init, message.clone()).await?;
         }
         Ok(MessageAccepted { message, duplicate })
-    }
-
-    /// Closes or reopens the conversation: stored here first (so no message slips in after a
-    /// close), told to every participant, then the inbox index and list are brought up to date.
-    async fn change_status(
-        &self,
-        status: ConversationStatus,
-    ) -> std::result::Result<ConversationSummary, ApiError> {
-        let Some(init) = self.log.identity()? else {
-            return Err(ApiError::unknown_conversation());
-        };
-        let changed = self.log.set_status(status)?;
-        if changed {
-            self.broadcast(&ServerFrame::Status { status });
-        }
-        let db = self.env.d1(config::DB)?;
-        let summary = store::set_conversation_status(&db, &init.conversation_id, status)
-            .await?
-            .ok_or_else(ApiError::unknown_conversation)?;
-        crate::inbox::notify(&self.env, &summary).await?;
-        if changed && status == ConversationStatus::Closed {
-            let app = crate::config::App::new(self.env.clone())?;
-            let messages = || {
-                self.log.after(0, usize::MAX).unwrap_or_else(|e| {
-                    console_error!("the log could not be read for a transcript: {e}");
-                    Vec::new()
-                })
-            };
-            crate::mail::on_close(&app, &init.conversation_id, messages).await;
-        }
-        Ok(summary)
     }
 
     /// Sends an agents-only frame to the agents' sockets; never to a visitor's.
@@ -854,8 +845,16 @@ impl Conversation {
         }
     }
 
-    /// Accepts a participant's WebSocket, replays what they missed, then keeps it for live frames.
-    fn join(&self, req: &Request) -> Result<Response> {
+    /// A closed socket's listing goes (see [`access`]); a failure leaves it to the next check.
+    async fn unlist_logged(&self, ws: &WebSocket) {
+        if let Err(e) = self.unlist(ws).await {
+            console_error!("a closed socket stays listed until the next check: {e}");
+        }
+    }
+
+    /// Accepts a participant's WebSocket, replays what they missed, then keeps it for live
+    /// frames. An agent's is held under their session (see [`access`]).
+    async fn join(&self, req: &Request) -> Result<Response> {
         if !http::is_upgrade(req) {
             return Ok(
                 ApiError::new(ErrorCode::InvalidField, "Expected a WebSocket upgrade.")
@@ -864,15 +863,37 @@ impl Conversation {
         }
         let who = Participant::from_request(req)?;
         let after = http::after_param(req).unwrap_or(0);
+        let hold = match &who {
+            Participant::Agent { .. } => match self.admit(req, &who).await? {
+                Some(hold) => Some(hold),
+                None => {
+                    return Ok(ApiError::new(
+                        ErrorCode::Unauthenticated,
+                        "Your session has ended; please sign in again.",
+                    )
+                    .into_response())
+                }
+            },
+            Participant::Visitor { .. } => None,
+        };
         let WebSocketPair { client, server } = WebSocketPair::new()?;
         let (kind, id) = who.scope();
         // The second tag keeps the public origin the socket came through, for the sends that
-        // arrive on it (a file on Messenger or WhatsApp is linked on it).
+        // arrive on it (a file on Messenger or WhatsApp is linked on it); an agent's socket
+        // also keeps the session it is held under.
         let origin = req.headers().get(ORIGIN_HEADER)?.unwrap_or_default();
-        self.state.accept_websocket_with_tags(
-            &server,
-            &[&format!("{kind}:{id}"), &format!("{ORIGIN_TAG}{origin}")],
-        );
+        let mut tags = vec![format!("{kind}:{id}"), format!("{ORIGIN_TAG}{origin}")];
+        tags.extend(hold.iter().flat_map(access::Hold::tags));
+        if let Some(address) = req.headers().get(ADDRESS_HEADER)? {
+            tags.push(format!("{ADDRESS_TAG}{address}"));
+        }
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        self.state.accept_websocket_with_tags(&server, &tags);
+        if let Some(hold) = &hold {
+            // After accepting: an alarm that is running now counts this socket when it
+            // reschedules, or this finds the alarm it set.
+            self.wake_by(hold.expires_at).await?;
+        }
         server.serialize_attachment(&who)?;
 
         // Replay in pages so a long history never builds one huge result in memory.

@@ -9,9 +9,7 @@ use domain::meta::flow as meta_flow;
 use domain::meta::MetaChannel;
 use domain::sealed::{seal, NONCE_BYTES};
 use domain::Rejection;
-use protocol::api::{
-    ChannelFlow, ConnectionList, ErrorCode, HousekeepingDone, NewConnection, NewToken, TokenState,
-};
+use protocol::api::{ChannelFlow, ConnectionList, ErrorCode, NewConnection, NewToken, TokenState};
 use protocol::settings::{ChatSettings, PeopleRule};
 use protocol::Channel;
 use worker::{Method, Request, Response};
@@ -256,6 +254,6 @@ pub async fn disconnect(app: &App, req: &Request, site_id: &str, id: &str) -> Ap
 pub async fn housekeeping(app: &App, req: &Request) -> ApiResult<Response> {
     http::require_same_origin(req)?;
     signed_in_admin(app, req).await?;
-    let uploads_deleted = crate::housekeeping::run_all(app, store::now()).await?;
-    Ok(http::json(&HousekeepingDone { uploads_deleted }, 200))
+    let done = crate::housekeeping::run_all(app, store::now()).await?;
+    Ok(http::json(&done, 200))
 }

@@ -1,14 +1,15 @@
 //! The agents' API, called by the inbox app on the Worker's own origin. Agents sign in with
 //! e-mail and password and hold a session cookie (HttpOnly, SameSite=Strict, Secure over TLS);
-//! every state change and socket upgrade must also carry our own `Origin`. Wrong passwords are
-//! throttled per account and per client address (`domain::throttle`).
+//! every state change and socket upgrade must also carry our own `Origin`. Attempts at a
+//! password are counted before any is derived, per account from the client's address, per
+//! account and per address (`domain::throttle`).
 
 use domain::credentials::{
     normalise_email, token_digest, validate_new_password, PasswordHash, PBKDF2_ITERATIONS,
 };
 use domain::message::validate_send;
 use domain::search::{fts_query, like_pattern, QUERY_MAX_CHARS};
-use domain::throttle::{self, Limit, PER_ACCOUNT, PER_ADDRESS};
+use domain::throttle::{self, Limit, PER_ACCOUNT, PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS};
 use domain::Rejection;
 use protocol::api::{
     AgentStatus, Assign, AssignTeam, ChangePassword, ConversationList, ErrorCode, Login, Mention,
@@ -25,6 +26,7 @@ use crate::config::App;
 use crate::conversation::NoteToStore;
 use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
+use crate::inbox::Sessions;
 use crate::participant::Participant;
 use crate::store::inboxes::TeamAssigned;
 use crate::store::{self, AgentRow};
@@ -98,27 +100,37 @@ pub async fn start_session(
     Ok(response)
 }
 
-/// The throttle's keys for an attempt at `email`'s password from this request's client.
-fn throttle_keys(req: &Request, email: Option<&str>) -> Vec<(String, Limit)> {
+/// The throttle's keys for an attempt at `email`'s password from this request's client (see
+/// `domain::throttle`); the first is the account from this address.
+fn throttle_keys(req: &Request, email: &str) -> Vec<(String, Limit)> {
     // Cloudflare sets this header itself (and `wrangler dev` likewise); a client cannot forge it.
-    let address = req.headers().get("cf-connecting-ip").ok().flatten();
-    email
-        .map(|e| (throttle::account_key(e), PER_ACCOUNT))
-        .into_iter()
-        .chain(address.map(|a| (throttle::address_key(&a), PER_ADDRESS)))
-        .collect()
+    let address = req
+        .headers()
+        .get("cf-connecting-ip")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    vec![
+        (
+            throttle::account_address_key(email, &address),
+            PER_ACCOUNT_AND_ADDRESS,
+        ),
+        (throttle::account_key(email), PER_ACCOUNT),
+        (throttle::address_key(&address), PER_ADDRESS),
+    ]
 }
 
-/// 429 while any key has used up its failures (before any key derivation is spent on it).
-async fn refuse_if_throttled(app: &App, keys: &[(String, Limit)]) -> ApiResult<()> {
+/// Counts this attempt under every key before any key derivation is spent on it; 429 when a
+/// key has had too many in its window.
+async fn count_attempt(app: &App, keys: &[(String, Limit)]) -> ApiResult<()> {
     let now = store::now();
-    let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
-    let counted = store::team::failures(&app.db, &names).await?;
+    let named: Vec<(&str, Limit)> = keys.iter().map(|(k, l)| (k.as_str(), *l)).collect();
+    let counted = store::team::count_attempt(&app.db, &named, now).await?;
     let until = keys
         .iter()
         .filter_map(|(key, limit)| {
-            let failures = counted.iter().find(|(k, _)| k == key).map(|(_, f)| *f);
-            limit.blocked_until(failures, now)
+            let found = counted.iter().find(|(k, _)| k == key).map(|(_, f)| *f)?;
+            limit.refuses(found, now)
         })
         .max();
     match until {
@@ -137,9 +149,13 @@ async fn refuse_if_throttled(app: &App, keys: &[(String, Limit)]) -> ApiResult<(
     }
 }
 
-async fn count_failure(app: &App, keys: &[(String, Limit)]) -> ApiResult<()> {
-    let keys: Vec<(&str, Limit)> = keys.iter().map(|(k, l)| (k.as_str(), *l)).collect();
-    store::team::record_failure(&app.db, &keys, store::now()).await?;
+/// The right password: its attempt no longer counts, and the account's failures from this
+/// address are cleared.
+async fn forgive(app: &App, keys: &[(String, Limit)]) -> ApiResult<()> {
+    let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+    if let Some(first) = names.first() {
+        store::team::forgive(&app.db, &names, first).await?;
+    }
     Ok(())
 }
 
@@ -154,9 +170,14 @@ pub(super) fn participant(agent: &AgentRow) -> Participant {
 /// signed in, 404 `unknown_conversation` when it does not exist or is not theirs to see (the
 /// same answer, so ids of other inboxes' conversations cannot be probed).
 pub(super) async fn signed_in_to(app: &App, req: &Request, id: &str) -> ApiResult<AgentRow> {
-    let agent = signed_in(app, req).await?;
+    Ok(session_to(app, req, id).await?.0)
+}
+
+/// As [`signed_in_to`], with the digest of the agent's session.
+async fn session_to(app: &App, req: &Request, id: &str) -> ApiResult<(AgentRow, String)> {
+    let (agent, session) = session(app, req).await?;
     if store::conversation_visible(&app.db, id, &store::Viewer::of(&agent)).await? {
-        Ok(agent)
+        Ok((agent, session))
     } else {
         Err(ApiError::unknown_conversation())
     }
@@ -167,8 +188,9 @@ pub async fn sign_in(app: &App, mut req: Request) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
     let login: Login = http::read_json(&mut req).await?;
     let email = normalise_email(&login.email).ok();
-    let keys = throttle_keys(&req, email.as_deref());
-    refuse_if_throttled(app, &keys).await?;
+    // An address that is not one still counts, under what was typed.
+    let keys = throttle_keys(&req, email.as_deref().unwrap_or(login.email.trim()));
+    count_attempt(app, &keys).await?;
     let found = match &email {
         Some(email) => store::agent_by_email(&app.db, email).await?,
         None => None,
@@ -188,24 +210,30 @@ pub async fn sign_in(app: &App, mut req: Request) -> ApiResult<Response> {
     let matches = secrets::verify_password(&login.password, &stored).await?;
     let agent = match found {
         Some(agent) if matches => agent,
+        // Already counted.
         _ => {
-            count_failure(app, &keys).await?;
             return Err(ApiError::new(
                 ErrorCode::InvalidCredentials,
                 "That e-mail and password do not match.",
-            ));
+            ))
         }
     };
-    // The right password ends the account's run of failures (not the address's).
-    store::team::clear_failures(&app.db, &throttle::account_key(&agent.email)).await?;
+    forgive(app, &keys).await?;
     start_session(app, &req, &agent, 200).await
 }
 
-/// `DELETE /api/agent/session`.
+/// `DELETE /api/agent/session`: this session ends, and with it every socket opened under it
+/// (the inbox list's and the threads', in other tabs too).
 pub async fn sign_out(app: &App, req: &Request) -> ApiResult<Response> {
     http::require_same_origin(req)?;
     if let Some(token) = http::cookie(req, COOKIE) {
-        store::delete_session(&app.db, &token_digest(&token)).await?;
+        let digest = token_digest(&token);
+        let agent = store::session_agent(&app.db, &digest, store::now()).await?;
+        store::delete_session(&app.db, &digest).await?;
+        if let Some(agent) = agent {
+            let only = Sessions::Only(digest);
+            crate::inbox::sign_out(&app.inboxes, &agent.id, SignedOut::Ended, only).await?;
+        }
     }
     let response = http::no_content();
     response
@@ -220,7 +248,13 @@ pub async fn sign_out_everywhere(app: &App, req: &Request) -> ApiResult<Response
     http::require_same_origin(req)?;
     let agent = signed_in(app, req).await?;
     store::team::end_sessions(&app.db, &agent.id).await?;
-    crate::inbox::sign_out(&app.inboxes, &agent.id, SignedOut::Everywhere, None).await?;
+    crate::inbox::sign_out(
+        &app.inboxes,
+        &agent.id,
+        SignedOut::Everywhere,
+        Sessions::All,
+    )
+    .await?;
     let response = http::no_content();
     response
         .headers()
@@ -235,19 +269,19 @@ pub async fn change_password(app: &App, mut req: Request) -> ApiResult<Response>
     let (agent, session) = session(app, &req).await?;
     let body: ChangePassword = http::read_json(&mut req).await?;
     validate_new_password("new_password", &body.new_password)?;
-    let keys = throttle_keys(&req, Some(&agent.email));
-    refuse_if_throttled(app, &keys).await?;
+    let keys = throttle_keys(&req, &agent.email);
+    count_attempt(app, &keys).await?;
     if !secrets::verify_password(&body.current_password, &agent.password_hash).await? {
-        count_failure(app, &keys).await?;
         return Err(Rejection::field("current_password", "is not your password").into());
     }
+    forgive(app, &keys).await?;
     let hash = secrets::hash_password(&body.new_password).await?.encode();
     store::team::set_password(&app.db, &agent.id, &hash, &session).await?;
     crate::inbox::sign_out(
         &app.inboxes,
         &agent.id,
         SignedOut::Everywhere,
-        Some(&session),
+        Sessions::AllBut(session),
     )
     .await?;
     Ok(http::json(&agent.profile(), 200))
@@ -399,7 +433,7 @@ pub async fn notes(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
 /// `GET /api/agent/mentions` → `MentionList`: the agent's mentions not yet seen.
 pub async fn mentions(app: &App, req: &Request) -> ApiResult<Response> {
     let agent = signed_in(app, req).await?;
-    let mentions = store::team::unseen_mentions(&app.db, &agent.id).await?;
+    let mentions = store::team::unseen_mentions(&app.db, &store::Viewer::of(&agent)).await?;
     Ok(http::json(&MentionList { mentions }, 200))
 }
 
@@ -509,8 +543,14 @@ pub async fn assign_team(app: &App, mut req: Request, id: &str) -> ApiResult<Res
 pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
     let after = http::after_param(&req)?;
-    let agent = signed_in_to(app, &req, id).await?;
-    relay::socket(app, &req, id, &participant(&agent), after, None).await
+    let (agent, session) = session_to(app, &req, id).await?;
+    // Held under the session: it ends when the session or the agent's access does.
+    let hold = relay::Hold {
+        session: Some(&session),
+        subprotocol: None,
+        address: None,
+    };
+    relay::socket(app, &req, id, &participant(&agent), after, hold).await
 }
 
 /// `GET /api/agent/inbox/socket`: live changes to the inbox list.
@@ -541,6 +581,7 @@ pub async fn upload(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     let uploader = Uploader {
         scope: &scope,
         is_agent: true,
+        identified: false,
     };
     files::upload(app, req, &site_id, uploader).await
 }

@@ -22,10 +22,14 @@ use crate::{http, secrets};
 pub async fn put(app: &App, mut req: Request) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
     let mut agent = signed_in(app, &req).await?;
-    if let Some(size) = http::content_length(&req)? {
-        check_avatar_size(size)?;
-    }
-    let bytes = req.bytes().await?;
+    let max = u64::from(protocol::limits::AVATAR_MAX_BYTES);
+    let bytes = http::read_body_at_most(&mut req, max, |size| {
+        check_avatar_size(size).err().map_or_else(
+            || ApiError::new(ErrorCode::FileTooLarge, "The picture is too large."),
+            ApiError::from,
+        )
+    })
+    .await?;
     let content_type = check_avatar(&bytes)?;
     let version = secrets::new_id("p")?;
     let metadata = worker::HttpMetadata {

@@ -21,6 +21,9 @@ use crate::{http, secrets, store};
 pub struct Uploader<'a> {
     pub scope: &'a str,
     pub is_agent: bool,
+    /// A visitor the site identified (`IdentitySettings`); a site that requires it takes
+    /// uploads from no one else, as it takes no messages from anyone else.
+    pub identified: bool,
 }
 
 /// Stores the request's body as a file of `site_id`; 201 with its [`Attachment`].
@@ -30,16 +33,25 @@ pub async fn upload(
     site_id: &str,
     uploader: Uploader<'_>,
 ) -> ApiResult<Response> {
-    let settings = store::chat_settings(&app.db, site_id)
+    let site = store::chat_settings(&app.db, site_id)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::UnknownSite, "No such site."))?
-        .attachments;
-    let name = http::query_param(&req, "name").unwrap_or_default();
-    if let Some(size) = http::content_length(&req)? {
-        // Refused before a byte is read.
-        check_size(&settings, size)?;
+        .ok_or_else(|| ApiError::new(ErrorCode::UnknownSite, "No such site."))?;
+    if site.identity.required && !uploader.is_agent && !uploader.identified {
+        return Err(ApiError::new(
+            ErrorCode::IdentityRequired,
+            "Please sign in to the site to chat with us.",
+        ));
     }
-    let bytes = req.bytes().await?;
+    let settings = site.attachments;
+    let name = http::query_param(&req, "name").unwrap_or_default();
+    let max = u64::from(settings.max_bytes);
+    let bytes = http::read_body_at_most(&mut req, max, |size| {
+        check_size(&settings, size).err().map_or_else(
+            || ApiError::new(ErrorCode::FileTooLarge, "The file is too large."),
+            ApiError::from,
+        )
+    })
+    .await?;
     let accepted = check_upload(&settings, uploader.is_agent, &name, &bytes)?;
     let file = keep(app, site_id, secrets::new_id("f")?, accepted, bytes).await?;
     store::insert_attachment(&app.db, site_id, uploader.scope, None, &file).await?;

@@ -47,8 +47,15 @@ pub async fn identify(app: &App, mut req: Request) -> ApiResult<Response> {
     let secret = row
         .identity_secret
         .and_then(|sealed| open(&app.token_key()?, &aad(&body.site), &sealed).ok());
+    let expiry_required = store::chat_settings(&app.db, &body.site)
+        .await?
+        .is_some_and(|s| s.identity.expiring_tokens);
+    let checked = identity::Checked {
+        now_s: store::now() / 1000,
+        expiry_required,
+    };
     let verified = match secret {
-        Some(secret) => identity::verify(&secret, &body.email, &body.token),
+        Some(secret) => identity::verify(&secret, &body.email, &body.token, checked),
         // A site without a secret has no way to vouch for anyone.
         None => Err(IdentityError::Mismatch),
     };
@@ -60,6 +67,14 @@ pub async fn identify(app: &App, mut req: Request) -> ApiResult<Response> {
         IdentityError::Mismatch => ApiError::new(
             ErrorCode::IdentityInvalid,
             "The identification token does not match the e-mail for this site.",
+        ),
+        IdentityError::Expired => ApiError::new(
+            ErrorCode::IdentityInvalid,
+            "The identification token has expired: the site signs a new one.",
+        ),
+        IdentityError::ExpiryRequired => ApiError::new(
+            ErrorCode::IdentityInvalid,
+            "This site takes only identification tokens with an expiry (docs/identity.md).",
         ),
     })?;
     // This device's visitor, if its token is still good here (a stale one is simply not used).

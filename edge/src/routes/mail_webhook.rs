@@ -131,6 +131,7 @@ pub async fn receive(app: &App, mut req: Request) -> ApiResult<Response> {
         at: store::now(),
         reopen: true,
         attachment,
+        init: None,
     };
     if !written.is_empty() {
         let body = clip(written);

@@ -4,6 +4,7 @@
 mod admin;
 mod agent;
 mod avatars;
+mod dead_letters;
 mod files;
 mod identity;
 mod inboxes;
@@ -197,6 +198,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
 
         (Method::Post, ["api", "admin", "housekeeping"]) => admin::housekeeping(&app, &req).await,
+        (Method::Get, ["api", "admin", "dead-letters"]) => dead_letters::list(&app, &req).await,
+        (Method::Post, ["api", "admin", "dead-letters", id, "retry"]) => {
+            dead_letters::retry(&app, &req, id).await
+        }
         (Method::Get, ["api", "admin", "reports"]) => reports::report(&app, &req).await,
 
         (Method::Get, ["api", "admin", "invitations"]) => team::invitations(&app, &req).await,
@@ -285,7 +290,13 @@ fn known_api_path(segments: &[&str]) -> bool {
             | [
                 "api",
                 "admin",
-                "housekeeping" | "invitations" | "agents" | "reports" | "inboxes" | "teams",
+                "housekeeping"
+                    | "invitations"
+                    | "agents"
+                    | "reports"
+                    | "inboxes"
+                    | "teams"
+                    | "dead-letters",
                 ..
             ]
             | ["api", "invitations", "current" | "accept"]

@@ -189,6 +189,24 @@ pub async fn delivery(
     Ok(())
 }
 
+/// Has the object check its agents' sockets against their access again, closing those whose
+/// access has gone (see `crate::conversation`'s `access`).
+pub async fn check_access(app: &App, conversation_id: &str) -> ApiResult<()> {
+    let req = request(Method::Post, "/access", None, None, Headers::new())?;
+    let response = stub(app, conversation_id)?.fetch_with_request(req).await?;
+    if (200..300).contains(&response.status_code()) {
+        Ok(())
+    } else {
+        Err(crate::error::ApiError::new(
+            protocol::api::ErrorCode::Internal,
+            format!(
+                "the conversation could not check its sockets ({})",
+                response.status_code()
+            ),
+        ))
+    }
+}
+
 pub async fn history(app: &App, conversation_id: &str, after: u64) -> ApiResult<Response> {
     let req = request(
         Method::Get,
@@ -200,19 +218,34 @@ pub async fn history(app: &App, conversation_id: &str, after: u64) -> ApiResult<
     Ok(stub(app, conversation_id)?.fetch_with_request(req).await?)
 }
 
-/// Hands a WebSocket upgrade to the object. `subprotocol` is echoed to the client when it asked
-/// for one (browsers fail the handshake otherwise).
+/// What a socket is opened with beyond who holds it.
+pub struct Hold<'a> {
+    /// The digest of an agent's session, which the socket is held under.
+    pub session: Option<&'a str>,
+    /// Echoed to the client when it asked for one (browsers fail the handshake otherwise).
+    pub subprotocol: Option<&'a str>,
+    /// A visitor's address, whose flood limit the socket's frames count against.
+    pub address: Option<&'a str>,
+}
+
+/// Hands a WebSocket upgrade to the object.
 pub async fn socket(
     app: &App,
     original: &Request,
     conversation_id: &str,
     who: &Participant,
     after: u64,
-    subprotocol: Option<&str>,
+    hold: Hold<'_>,
 ) -> ApiResult<Response> {
     let headers = upgrade_headers(original)?;
-    if let Some(p) = subprotocol {
+    if let Some(p) = hold.subprotocol {
         headers.set(SUBPROTOCOL_HEADER, p)?;
+    }
+    if let Some(session) = hold.session {
+        headers.set(crate::participant::SESSION_HEADER, session)?;
+    }
+    if let Some(address) = hold.address {
+        headers.set(crate::participant::ADDRESS_HEADER, address)?;
     }
     headers.set(
         crate::conversation::ORIGIN_HEADER,
@@ -254,7 +287,7 @@ pub async fn inbox_socket(
 ) -> ApiResult<Response> {
     let headers = upgrade_headers(original)?;
     headers.set(HEADER, &serde_json::to_string(who)?)?;
-    headers.set(crate::inbox::SESSION_HEADER, session)?;
+    headers.set(crate::participant::SESSION_HEADER, session)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
     let stub = app.inboxes.id_from_name(crate::inbox::HUB)?.get_stub()?;

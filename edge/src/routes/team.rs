@@ -169,14 +169,16 @@ pub async fn remove(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
         Guarded::Done(avatar) => avatar,
         Guarded::LastAdmin => return Err(last_admin()),
         Guarded::Unknown => {
-            // A retry after a failure below finishes the job.
+            // A retry after a failure below finishes the job: the rules forget them and
+            // whatever they still hold open is closed.
             store::inboxes::forget_member_in_rules(&app.db, id).await?;
+            inbox::sign_out(&app.inboxes, id, SignedOut::Removed, inbox::Sessions::All).await?;
             return Err(unknown_agent());
         }
     };
     store::inboxes::forget_member_in_rules(&app.db, id).await?;
     avatars::forget(app, id, avatar).await;
-    inbox::sign_out(&app.inboxes, id, SignedOut::Removed, None).await?;
+    inbox::sign_out(&app.inboxes, id, SignedOut::Removed, inbox::Sessions::All).await?;
     // They no longer count towards availability.
     Entry::presence(&http::own_origin(req)?).forget().await;
     Ok(http::no_content())

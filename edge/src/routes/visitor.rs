@@ -4,7 +4,7 @@
 use domain::credentials::{normalise_email, validate_display_name};
 use domain::transcript::default_subject;
 use domain::Rejection;
-use protocol::api::{EmailList, ErrorCode, SendTranscript, VisitorDetails};
+use protocol::api::{EmailList, ErrorCode, Role, SendTranscript, VisitorDetails};
 use protocol::reply::DeliveryList;
 use worker::{Request, Response};
 
@@ -86,13 +86,28 @@ pub async fn set_details(app: &App, mut req: Request, id: &str) -> ApiResult<Res
     Ok(http::json(&details, 200))
 }
 
-/// `POST /api/agent/conversations/{id}/transcript` → 202 with the queued `EmailRecord`.
+/// `POST /api/agent/conversations/{id}/transcript` → 202 with the queued `EmailRecord`. It goes
+/// from the site's own sender, so an agent may send it only to the conversation's known
+/// visitor address; admins may send it anywhere.
 pub async fn send_transcript(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
     let agent = signed_in_to(app, &req, id).await?;
     let body: SendTranscript = http::read_json(&mut req).await?;
     let to = normalise_email(&body.to)
         .map_err(|_| Rejection::field("to", "is not an e-mail address"))?;
+    if agent.role != Role::Admin {
+        let known = store::mail::reply_target(&app.db, id)
+            .await?
+            .and_then(|t| t.email)
+            .and_then(|e| normalise_email(&e).ok());
+        if known.as_deref() != Some(to.as_str()) {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "A transcript goes only to the visitor's own address; an admin can send it \
+                 elsewhere.",
+            ));
+        }
+    }
     let site_id = store::conversation_site(&app.db, id)
         .await?
         .ok_or_else(ApiError::unknown_conversation)?;

@@ -6,6 +6,7 @@
 use domain::chat_settings::{asked, consent_for};
 use domain::credentials::{bearer_token, token_digest};
 use domain::message::{clamp_page_url, validate_send};
+use domain::Rejection;
 use protocol::api::{
     ConversationCreated, CreateConversation, CurrentConversation, ErrorCode, MessageAccepted,
     SendMessage,
@@ -17,6 +18,7 @@ use super::relay;
 use crate::config::App;
 use crate::conversation::Init;
 use crate::error::{ApiError, ApiResult};
+use crate::floods::{self, Flood};
 use crate::participant::Participant;
 use crate::store::{self, NewConversation, VisitorRow};
 use crate::{http, secrets};
@@ -85,6 +87,9 @@ async fn visitor_conversation(app: &App, req: &Request, id: &str) -> ApiResult<V
 /// validated before anything is written.
 pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
     http::refuse_cross_origin(&req)?;
+    let address = floods::address(&req);
+    floods::count(app.env(), Flood::Starts, &address).await?;
+    floods::count(app.env(), Flood::Address, &address).await?;
     let body: CreateConversation = http::read_json(&mut req).await?;
     let first = validate_send(&body.first_message)?;
     let settings = store::chat_settings(&app.db, &body.site_id)
@@ -108,6 +113,10 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
         None => None,
     };
     let now = store::now();
+    let requester = requester(&req)?;
+    if let Some(prior) = store::creation(&app.db, &body.site_id, &first.client_id).await? {
+        return again(app, &req, prior, presented, &requester, &first).await;
+    }
     let mut batch = Vec::new();
     let (visitor_id, visitor_token) = match presented {
         Some(token) => {
@@ -168,24 +177,108 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
             user_agent: user_agent.as_deref(),
         },
     )?);
+    batch.push(store::insert_creation(
+        &app.db,
+        &store::Creation {
+            site_id: body.site_id.clone(),
+            client_id: first.client_id.clone(),
+            visitor_id: visitor_id.clone(),
+            conversation_id: conversation_id.clone(),
+            requester,
+            created_at: now,
+        },
+    )?);
     app.db.batch(batch).await?;
+    let creation = store::Creation {
+        site_id: body.site_id,
+        client_id: first.client_id.clone(),
+        visitor_id,
+        conversation_id,
+        requester: String::new(),
+        created_at: now,
+    };
+    open(app, &req, &creation, visitor_token, &first).await
+}
 
+/// How long after a conversation was created a retry of its creation finds it.
+const CREATION_RETRY_MS: protocol::Millis = 10 * 60 * 1000;
+
+/// Who is asking, as far as a retry needs to tell: a digest of the client's address and
+/// browser (Cloudflare sets `cf-connecting-ip`; a client cannot).
+fn requester(req: &Request) -> ApiResult<String> {
+    let address = req.headers().get("cf-connecting-ip")?.unwrap_or_default();
+    let browser = req.headers().get("user-agent")?.unwrap_or_default();
+    Ok(token_digest(&format!("{address}\n{browser}")))
+}
+
+/// A creation asked for again with the same first message (its answer was lost): the same
+/// conversation, from the same client within [`CREATION_RETRY_MS`]; for a new visitor, with
+/// a new token of the same visitor (the first one never reached anybody). Anything else
+/// reusing that client id is refused.
+async fn again(
+    app: &App,
+    req: &Request,
+    prior: store::Creation,
+    presented: Option<String>,
+    requester: &str,
+    first: &SendMessage,
+) -> ApiResult<Response> {
+    let now = store::now();
+    if prior.requester != requester || now - prior.created_at > CREATION_RETRY_MS {
+        return Err(Rejection::field(
+            "first_message.client_id",
+            "was already used to start a conversation",
+        )
+        .into());
+    }
+    let token = match presented {
+        Some(token) => {
+            let visitor = store::visitor_by_token(&app.db, &prior.site_id, &token_digest(&token))
+                .await?
+                .ok_or_else(forbidden)?;
+            if visitor.id != prior.visitor_id {
+                return Err(forbidden());
+            }
+            token
+        }
+        None => {
+            let token = secrets::new_token()?;
+            store::insert_visitor_token(&app.db, &prior.visitor_id, &token_digest(&token), now)?
+                .run()
+                .await?;
+            token
+        }
+    };
+    open(app, req, &prior, token, first).await
+}
+
+/// Makes sure the conversation's object knows it and holds the first message (both
+/// idempotent, so a retry mends a creation that failed half-way), then answers 201.
+async fn open(
+    app: &App,
+    req: &Request,
+    creation: &store::Creation,
+    visitor_token: String,
+    first: &SendMessage,
+) -> ApiResult<Response> {
     relay::init(
         app,
         &Init {
-            conversation_id: conversation_id.clone(),
-            site_id: body.site_id.clone(),
+            conversation_id: creation.conversation_id.clone(),
+            site_id: creation.site_id.clone(),
             meta: None,
         },
     )
     .await?;
-    let who = Participant::Visitor { visitor_id };
+    let who = Participant::Visitor {
+        visitor_id: creation.visitor_id.clone(),
+    };
     let mut stored = relay::send(
         app,
-        Some(&http::own_origin(&req)?),
-        &conversation_id,
+        Some(&http::own_origin(req)?),
+        &creation.conversation_id,
         &who,
-        &first,
+        first,
     )
     .await?;
     if !(200..300).contains(&stored.status_code()) {
@@ -193,7 +286,7 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
     }
     let accepted: MessageAccepted = stored.json().await?;
     let created = ConversationCreated {
-        conversation_id,
+        conversation_id: creation.conversation_id.clone(),
         visitor_token,
         message: accepted.message,
     };
@@ -223,6 +316,13 @@ pub async fn history(app: &App, req: Request, id: &str) -> ApiResult<Response> {
 pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
     http::refuse_cross_origin(&req)?;
     let visitor = visitor_conversation(app, &req, id).await?;
+    floods::count_visitor(
+        app.env(),
+        Flood::Messages,
+        &visitor.id,
+        &floods::address(&req),
+    )
+    .await?;
     let body: SendMessage = http::read_json(&mut req).await?;
     let body = validate_send(&body)?;
     let who = Participant::Visitor {
@@ -238,19 +338,29 @@ pub async fn upload(app: &App, req: Request) -> ApiResult<Response> {
     http::refuse_cross_origin(&req)?;
     let site_id = http::query_param(&req, "site")
         .ok_or_else(|| ApiError::new(ErrorCode::InvalidField, "`site` is required."))?;
-    let scope = match req.headers().get("authorization")? {
+    let address = floods::address(&req);
+    let (scope, identified) = match req.headers().get("authorization")? {
         Some(header) => {
             let token = bearer_token(Some(&header))?;
             let visitor = store::visitor_by_token(&app.db, &site_id, &token_digest(token))
                 .await?
                 .ok_or_else(forbidden)?;
-            format!("visitor:{}", visitor.id)
+            floods::count_visitor(app.env(), Flood::Connections, &visitor.id, &address).await?;
+            (
+                format!("visitor:{}", visitor.id),
+                visitor.identity.is_some(),
+            )
         }
-        None => String::new(),
+        None => {
+            floods::count(app.env(), Flood::Starts, &address).await?;
+            floods::count(app.env(), Flood::Address, &address).await?;
+            (String::new(), false)
+        }
     };
     let uploader = Uploader {
         scope: &scope,
         is_agent: false,
+        identified,
     };
     files::upload(app, req, &site_id, uploader).await
 }
@@ -270,6 +380,8 @@ pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     }
     let after = http::after_param(&req)?;
     let visitor = visitor_conversation(app, &req, id).await?;
+    let address = floods::address(&req);
+    floods::count_visitor(app.env(), Flood::Connections, &visitor.id, &address).await?;
     let asked_subprotocol = req
         .headers()
         .get("sec-websocket-protocol")?
@@ -277,13 +389,11 @@ pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     let who = Participant::Visitor {
         visitor_id: visitor.id,
     };
-    relay::socket(
-        app,
-        &req,
-        id,
-        &who,
-        after,
-        asked_subprotocol.then_some(SUBPROTOCOL),
-    )
-    .await
+    let hold = relay::Hold {
+        session: None,
+        subprotocol: asked_subprotocol.then_some(SUBPROTOCOL),
+        // The object counts the socket's frames against it too.
+        address: Some(&address),
+    };
+    relay::socket(app, &req, id, &who, after, hold).await
 }

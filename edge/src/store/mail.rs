@@ -326,10 +326,11 @@ pub struct Attempt {
 pub async fn attempt_email(db: &D1Database, id: &str) -> Result<Option<Attempt>> {
     stmt(
         db,
-        "UPDATE emails SET attempts = attempts + 1 WHERE id = ?1 AND status = 'queued' \
+        "UPDATE emails SET attempts = attempts + 1, attempted_at = ?2 \
+         WHERE id = ?1 AND status = 'queued' \
          RETURNING conversation_id, invitation_id, kind, requested_by, link, to_address, subject, \
          attempts, message_seq",
-        &[text(id)],
+        &[text(id), num(super::now())],
     )?
     .first(None)
     .await
@@ -387,4 +388,38 @@ pub async fn make_contact(db: &D1Database, conversation_id: &str, now: Millis) -
     .run()
     .await?;
     Ok(changes(&result) == 1)
+}
+
+/// An e-mail nobody is working on any more: queued, and not attempted since `before` (its
+/// queue job was lost, or ran out of the queue's retries).
+#[derive(Deserialize)]
+pub struct Overdue {
+    pub id: String,
+    pub attempts: u32,
+}
+
+/// Up to `limit` overdue e-mails, oldest first.
+pub async fn overdue_emails(db: &D1Database, before: Millis, limit: u32) -> Result<Vec<Overdue>> {
+    stmt(
+        db,
+        "SELECT id, attempts FROM emails WHERE status = 'queued' \
+         AND COALESCE(attempted_at, created_at) < ?1 \
+         ORDER BY COALESCE(attempted_at, created_at) LIMIT ?2",
+        &[num(before), num(i64::from(limit))],
+    )?
+    .all()
+    .await?
+    .results()
+}
+
+/// Marks an overdue e-mail as looked at now, so the next sweep waits for its new job.
+pub async fn touch_email(db: &D1Database, id: &str) -> Result<()> {
+    stmt(
+        db,
+        "UPDATE emails SET attempted_at = ?2 WHERE id = ?1 AND status = 'queued'",
+        &[text(id), num(super::now())],
+    )?
+    .run()
+    .await?;
+    Ok(())
 }

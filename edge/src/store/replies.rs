@@ -59,9 +59,24 @@ pub struct Leased {
     pub token_state: Option<TokenState>,
 }
 
-/// Leases a reply that still has parts to send and is not failed nor held by another attempt;
-/// `None` when there is nothing to do now.
-pub async fn lease(db: &D1Database, id: &str) -> Result<Option<Leased>> {
+/// What [`lease`] found.
+pub enum Lease {
+    /// Leased for this attempt until [`LEASE_MS`] from now.
+    Taken(Leased),
+    /// Another attempt holds it until then: try again after that, never drop it (that
+    /// attempt may die before it finishes).
+    Held { until: Millis },
+    /// Nothing left to do: every part went, or it failed for good (or there is no such reply).
+    Done,
+}
+
+/// Leases a reply that still has parts to send and is not failed nor held by another attempt.
+pub async fn lease(db: &D1Database, id: &str) -> Result<Lease> {
+    #[derive(Deserialize)]
+    struct Holding {
+        leased_until: Option<Millis>,
+        pending: i64,
+    }
     let at = super::now();
     let taken = stmt(
         db,
@@ -73,9 +88,25 @@ pub async fn lease(db: &D1Database, id: &str) -> Result<Option<Leased>> {
     .run()
     .await?;
     if changes(&taken) != 1 {
-        return Ok(None);
+        let holding: Option<Holding> = stmt(
+            db,
+            "SELECT leased_until, (state != 'failed' AND parts_sent < parts) AS pending \
+             FROM meta_sends WHERE id = ?1",
+            &[text(id)],
+        )?
+        .first(None)
+        .await?;
+        return Ok(match holding {
+            Some(Holding {
+                leased_until: Some(until),
+                pending: 1,
+            }) if until >= at => Lease::Held { until },
+            // Released between the two statements: the next attempt takes it.
+            Some(Holding { pending: 1, .. }) => Lease::Held { until: at },
+            _ => Lease::Done,
+        });
     }
-    stmt(
+    let leased = stmt(
         db,
         "SELECT s.conversation_id, s.requests, s.parts_sent, s.attempts, c.channel, \
          m.id AS connection_id, m.account_id, m.name AS connection_name, m.token_sealed, \
@@ -86,7 +117,45 @@ pub async fn lease(db: &D1Database, id: &str) -> Result<Option<Leased>> {
         &[text(id)],
     )?
     .first(None)
-    .await
+    .await?;
+    Ok(leased.map_or(Lease::Done, Lease::Taken))
+}
+
+/// A reply nobody is working on any more: still to send, not leased, and untouched since
+/// `before` (its queue job was lost, or ran out of the queue's retries).
+#[derive(Deserialize)]
+pub struct Overdue {
+    pub id: String,
+    pub conversation_id: String,
+    pub attempts: i64,
+}
+
+/// Up to `limit` overdue replies, oldest first.
+pub async fn overdue(db: &D1Database, before: Millis, limit: u32) -> Result<Vec<Overdue>> {
+    stmt(
+        db,
+        "SELECT id, conversation_id, attempts FROM meta_sends \
+         WHERE state = 'queued' AND parts_sent < parts AND updated_at < ?1 \
+         AND (leased_until IS NULL OR leased_until < ?2) \
+         ORDER BY updated_at LIMIT ?3",
+        &[num(before), num(super::now()), num(i64::from(limit))],
+    )?
+    .all()
+    .await?
+    .results()
+}
+
+/// Marks an overdue reply as looked at now, so one sweep's re-enqueue is not repeated by the
+/// next before its job has had time to run.
+pub async fn touch(db: &D1Database, id: &str) -> Result<()> {
+    stmt(
+        db,
+        "UPDATE meta_sends SET updated_at = ?2 WHERE id = ?1",
+        &[text(id), num(super::now())],
+    )?
+    .run()
+    .await?;
+    Ok(())
 }
 
 /// Records part `index` as taken by Meta under `external_id` (empty: Meta gave none).

@@ -210,8 +210,9 @@ pub async fn record_mentions(
     Ok(new)
 }
 
-/// The agent's mentions not yet seen, newest first.
-pub async fn unseen_mentions(db: &D1Database, agent_id: &str) -> Result<Vec<Mention>> {
+/// The agent's mentions not yet seen, newest first, in conversations they still see (a mention
+/// in a conversation since moved out of their inboxes, or theirs no longer, is not listed).
+pub async fn unseen_mentions(db: &D1Database, viewer: &super::Viewer<'_>) -> Result<Vec<Mention>> {
     #[derive(Deserialize)]
     struct Row {
         conversation_id: String,
@@ -219,9 +220,18 @@ pub async fn unseen_mentions(db: &D1Database, agent_id: &str) -> Result<Vec<Ment
     }
     let rows: Vec<Row> = stmt(
         db,
-        "SELECT conversation_id, note FROM mentions WHERE agent_id = ?1 AND seen_at IS NULL \
-         ORDER BY at DESC LIMIT 100",
-        &[text(agent_id)],
+        &format!(
+            "SELECT m.conversation_id, m.note FROM mentions m \
+             JOIN conversations c ON c.id = m.conversation_id \
+             WHERE m.agent_id = ?1 AND m.seen_at IS NULL AND {} \
+             ORDER BY m.at DESC LIMIT 100",
+            viewer.sees("c.inbox_id", 2)
+        ),
+        &[
+            text(viewer.agent_id),
+            viewer.admin_arg(),
+            text(viewer.agent_id),
+        ],
     )?
     .all()
     .await?
@@ -470,46 +480,20 @@ pub async fn accept(
 
 // ---- failed sign-ins ----
 
-/// The failures counted under each key that has any (one query for all of them).
-pub async fn failures(db: &D1Database, keys: &[&str]) -> Result<Vec<(String, Failures)>> {
+/// Counts one attempt under each key (a new window where the last one is over), in one
+/// atomic batch before any password is derived; what each key counts now, this attempt
+/// included.
+pub async fn count_attempt(
+    db: &D1Database,
+    keys: &[(&str, Limit)],
+    now: Millis,
+) -> Result<Vec<(String, Failures)>> {
     #[derive(Deserialize)]
     struct Row {
         key: String,
         count: u32,
         since: Millis,
     }
-    if keys.is_empty() {
-        return Ok(Vec::new());
-    }
-    let places: Vec<String> = (1..=keys.len()).map(|i| format!("?{i}")).collect();
-    let args: Vec<_> = keys.iter().map(|k| text(k)).collect();
-    let rows: Vec<Row> = stmt(
-        db,
-        &format!(
-            "SELECT key, count, since FROM login_failures WHERE key IN ({})",
-            places.join(", ")
-        ),
-        &args,
-    )?
-    .all()
-    .await?
-    .results()?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            (
-                r.key,
-                Failures {
-                    count: r.count,
-                    since: r.since,
-                },
-            )
-        })
-        .collect())
-}
-
-/// Counts one failure under each key, starting a new window where the last one is over.
-pub async fn record_failure(db: &D1Database, keys: &[(&str, Limit)], now: Millis) -> Result<()> {
     let statements = keys
         .iter()
         .map(|(key, limit)| {
@@ -518,23 +502,43 @@ pub async fn record_failure(db: &D1Database, keys: &[(&str, Limit)], now: Millis
                 "INSERT INTO login_failures (key, count, since) VALUES (?1, 1, ?2) \
                  ON CONFLICT (key) DO UPDATE SET \
                  count = CASE WHEN since <= ?2 - ?3 THEN 1 ELSE count + 1 END, \
-                 since = CASE WHEN since <= ?2 - ?3 THEN ?2 ELSE since END",
+                 since = CASE WHEN since <= ?2 - ?3 THEN ?2 ELSE since END \
+                 RETURNING key, count, since",
                 &[text(key), num(now), num(limit.window_ms)],
             )
         })
         .collect::<Result<Vec<_>>>()?;
-    db.batch(statements).await?;
-    Ok(())
+    let mut counted = Vec::new();
+    for result in db.batch(statements).await? {
+        counted.extend(result.results::<Row>()?.into_iter().map(|r| {
+            (
+                r.key,
+                Failures {
+                    count: r.count,
+                    since: r.since,
+                },
+            )
+        }));
+    }
+    Ok(counted)
 }
 
-pub async fn clear_failures(db: &D1Database, key: &str) -> Result<()> {
-    stmt(
+/// A right password: its attempt is taken back from `keys`, and key `cleared` (the account
+/// from this address) starts again from nothing.
+pub async fn forgive(db: &D1Database, keys: &[&str], cleared: &str) -> Result<()> {
+    let mut statements = vec![stmt(
         db,
         "DELETE FROM login_failures WHERE key = ?1",
-        &[text(key)],
-    )?
-    .run()
-    .await?;
+        &[text(cleared)],
+    )?];
+    for key in keys.iter().filter(|k| **k != cleared) {
+        statements.push(stmt(
+            db,
+            "UPDATE login_failures SET count = MAX(count - 1, 0) WHERE key = ?1",
+            &[text(key)],
+        )?);
+    }
+    db.batch(statements).await?;
     Ok(())
 }
 

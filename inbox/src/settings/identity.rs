@@ -90,6 +90,8 @@ pub fn Identity(draft: Draft, site: String) -> impl IntoView {
             <div class="settings-grid">
                 {checkbox(draft, "identity-required", "Only visitors your site has identified may chat",
                     |s| s.identity.required, |s, v| s.identity.required = v)}
+                {checkbox(draft, "identity-expiring", "Only tokens with an expiry (signed with a time they stop working)",
+                    |s| s.identity.expiring_tokens, |s, v| s.identity.expiring_tokens = v)}
                 <p class="settings-hint">
                     "Your site's server signs each signed-in visitor's identification token with the identity secret."
                 </p>

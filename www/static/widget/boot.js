@@ -5,29 +5,52 @@
 //
 // - `forget=on` (the host page's `Porchlight.clear()`, or `refresh({ openToNewThread })`): the
 //   remembered visitor is forgotten.
-// - `email` and `token` (the page's `identificationEmail` and `identificationToken`): they go to
-//   `POST /api/widget/identify` with the remembered token, and the token that comes back (the
-//   contact's, the same on every device) is remembered instead, so the app resumes the contact's
-//   conversation. A claim the edge refuses forgets the remembered visitor: whoever is signed in
-//   here now, they are not shown someone else's chat. A new association is the SDK's
-//   `contactAssociated` event, posted to the host origin only.
+// - `identify=on` (the page set `identificationEmail` and `identificationToken`): this asks the
+//   loader for them by `postMessage` (`protocol::embed::IDENTIFY_TAG`; the answer comes from the
+//   host page's origin only, as `IDENTITY_TAG`), so the token is never in a URL or a log. They
+//   go to `POST /api/widget/identify` with the remembered token, and the token that comes back
+//   (the contact's, the same on every device) is remembered instead, so the app resumes the
+//   contact's conversation. A claim the edge refuses forgets the remembered visitor: whoever is
+//   signed in here now, they are not shown someone else's chat. A new association is the SDK's
+//   `contactAssociated` event, posted to the host origin only. (A loader from before this
+//   change put `email` and `token` in the URL; they are still read from there.)
 //
 // The wasm downloads meanwhile; the app starts once this is settled.
 import init from "./widget.js";
 
 const query = new URLSearchParams(location.search);
-const key = `porchlight.visitor.${query.get("site")}`;
+const site = query.get("site");
+const host = query.get("host");
+const key = `porchlight.visitor.${site}`;
 const wasm = fetch(new URL("./widget_bg.wasm", import.meta.url));
+
+// The page's identification, asked of the loader; `null` if it does not answer in time.
+const asked = () =>
+  new Promise((resolve) => {
+    const done = (claim) => {
+      removeEventListener("message", take);
+      clearTimeout(timer);
+      resolve(claim);
+    };
+    const take = (event) => {
+      if (event.origin !== host || event.source !== parent) return;
+      if (event.data?.type === "porchlight.identity") done(event.data);
+    };
+    const timer = setTimeout(() => done(null), 5000);
+    addEventListener("message", take);
+    parent.postMessage({ type: "porchlight.identify" }, host);
+  });
+
 // No storage (a privacy mode): nothing is remembered, and the chat stays anonymous.
 try {
   if (query.get("forget") === "on") localStorage.removeItem(key);
-  if (query.has("email")) {
+  const claim = query.get("identify") === "on" ? await asked() : query.has("email") ? Object.fromEntries(query) : null;
+  if (claim) {
     const saved = JSON.parse(localStorage.getItem(key));
-    // The frame's own query is the request (`site`, `email`, `token`; the rest is ignored).
     const answer = await fetch("/api/widget/identify", {
       method: "POST",
       headers: saved ? { authorization: `Bearer ${saved.visitor_token}` } : {},
-      body: JSON.stringify(Object.fromEntries(query)),
+      body: JSON.stringify({ site, email: String(claim.email), token: String(claim.token) }),
     });
     const body = await answer.json();
     if (!answer.ok) {
@@ -38,7 +61,7 @@ try {
       localStorage.setItem(key, JSON.stringify(body));
     }
     if (body.associated) {
-      parent.postMessage({ type: "porchlight.event", name: "contactAssociated", email: body.email }, query.get("host"));
+      parent.postMessage({ type: "porchlight.event", name: "contactAssociated", email: body.email }, host);
     }
   }
 } catch (_) {
