@@ -4,7 +4,7 @@
 -- Admins see the dead rows in the inbox and send them back to their queue (`retried_at`).
 -- Rows that never died are purged by housekeeping after a day.
 CREATE TABLE dead_letters (
-    key        TEXT PRIMARY KEY,                -- '{queue}:{sha256 of body, hex}'
+    key        TEXT PRIMARY KEY,                -- '{queue}.{sha256 of body, hex}'
     queue      TEXT NOT NULL,                   -- the queue it came from, e.g. porchlight-inbound
     body       TEXT NOT NULL,
     reason     TEXT,                            -- the last failure's, for people

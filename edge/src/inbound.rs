@@ -20,7 +20,7 @@ use domain::meta::{render, EventKind, InboundEvent, MetaChannel};
 use protocol::api::{ChannelFlow, SendMessage};
 use protocol::settings::ConsentMode;
 use protocol::{Channel, ConversationStatus};
-use worker::{console_error, console_warn, MessageBatch, MessageExt, Method, Result};
+use worker::{console_warn, MessageBatch, MessageExt, Method, Result};
 
 use crate::config::App;
 use crate::conversation::{Inbound, Init, MetaParty};
@@ -32,21 +32,20 @@ use crate::store::ConnectionRow;
 use crate::{queues, replies, secrets, store};
 
 pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
+    let queue = batch.queue();
     for message in batch.messages()? {
-        let result = match serde_json::from_str::<InboundEvent>(message.body()) {
-            Ok(event) => deliver(app, &event).await,
-            // Only this Worker writes to the queue, so this cannot happen short of a bug; a retry
-            // would fail the same way, so the body is logged and acknowledged.
+        let event = match serde_json::from_str::<InboundEvent>(message.body()) {
+            Ok(event) => event,
             Err(e) => {
-                console_error!("unreadable inbound event ({e}): {}", message.body());
-                Ok(())
+                queues::bury(app, &queue, &message, message.body(), &e.to_string()).await;
+                continue;
             }
         };
-        match result {
+        match deliver(app, &event).await {
             Ok(()) => message.ack(),
             Err(e) => {
                 let reason = format!("inbound event: {}", e.message);
-                queues::retry_later(app, &batch.queue(), &message, message.body(), &reason).await;
+                queues::retry_later(app, &queue, &message, message.body(), &reason).await;
             }
         }
     }

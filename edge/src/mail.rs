@@ -310,11 +310,19 @@ const SWEEP_BATCH: u32 = 100;
 /// The OUTBOUND queue's consumer.
 pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
     for message in batch.messages()? {
-        let Ok(job) = serde_json::from_str::<Job>(message.body()) else {
-            // Only this Worker writes to the queue; a retry would fail alike.
-            console_error!("unreadable e-mail job: {}", message.body());
-            message.ack();
-            continue;
+        let job = match serde_json::from_str::<Job>(message.body()) {
+            Ok(job) => job,
+            Err(e) => {
+                queues::bury(
+                    app,
+                    &batch.queue(),
+                    &message,
+                    message.body(),
+                    &e.to_string(),
+                )
+                .await;
+                continue;
+            }
         };
         match deliver(app, &job.id).await {
             Ok(Next::Done) => message.ack(),

@@ -7,8 +7,9 @@
 //!   rather than spinning through its retries in a second.
 //! - Each failure's reason is noted ([`note_failure`]); a message the queue gives up on goes to
 //!   its dead-letter queue, whose consumer ([`consume_dead`]) records it with that reason
-//!   (`store::dead_letters`). Admins see the dead letters in the inbox and send them back to
-//!   their queue from there. Nothing ends in a queue nobody reads.
+//!   (`store::dead_letters`); one its consumer cannot read is recorded at once ([`bury`]).
+//!   Admins see the dead letters in the inbox and send them back to their queue from there.
+//!   Nothing ends in a queue nobody reads.
 
 use protocol::Millis;
 use worker::{console_error, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Result};
@@ -50,13 +51,28 @@ pub async fn note_failure(app: &App, queue: &str, body: &str, reason: &str) {
     }
 }
 
+/// A message its consumer cannot read (only this Worker writes to the queues, so a bug, or a
+/// body from another version): a retry would fail alike, so it goes to the dead letters at
+/// once, with why, for a person to see. Acknowledged once recorded; retried if it cannot be.
+pub async fn bury(app: &App, queue: &str, message: &impl MessageExt, body: &str, why: &str) {
+    console_error!("{queue}: a message that cannot be read: {why}");
+    let reason = format!("It cannot be read ({why}).");
+    match dead_letters::record(&app.db, queue, body, Some(&reason), store::now()).await {
+        Ok(()) => message.ack(),
+        Err(e) => {
+            console_error!("{queue}: it could not be recorded, will retry: {e}");
+            retry_in(message, 30);
+        }
+    }
+}
+
 /// The consumer of every dead-letter queue: each message is recorded with the last reason
 /// noted for it, for admins to see and send back. A recording that fails is retried.
 pub async fn consume_dead(batch: MessageBatch<String>, app: &App) -> Result<()> {
     let queue = batch.queue();
     let from = queue.strip_suffix(DEAD_SUFFIX).unwrap_or(&queue);
     for message in batch.messages()? {
-        match dead_letters::record(&app.db, from, message.body(), store::now()).await {
+        match dead_letters::record(&app.db, from, message.body(), None, store::now()).await {
             Ok(()) => message.ack(),
             Err(e) => {
                 console_error!("{queue}: a dead letter could not be recorded: {e}");

@@ -30,7 +30,7 @@ test('deliveries: a dead letter shown to admins with its reason and sent again',
       standby: false,
       kind: { type: 'message', external_id: `m_${metaId()}`, content: { type: 'text', value: text }, reply_to: null },
     });
-    const key = `porchlight-inbound:${createHash('sha256').update(body).digest('hex')}`;
+    const key = `porchlight-inbound.${createHash('sha256').update(body).digest('hex')}`;
     const now = Date.now();
     await localSql(env,
       'INSERT INTO dead_letters (key, queue, body, reason, failures, first_at, last_at, dead_at) ' +
@@ -51,7 +51,12 @@ test('deliveries: a dead letter shown to admins with its reason and sent again',
     await step('sent again: taken in, and off the list', async () => {
       const row = dana.locator('#deliveries tbody tr', { hasText: 'Meta did not answer (502)' });
       await row.getByRole('button', { name: /Send again/ }).click();
-      await dana.getByRole('status').filter({ hasText: 'sent back to its queue' }).waitFor();
+      const said = dana.locator('main.deliveries p.status');
+      const refused = dana.locator('main.deliveries p.error');
+      await waitFor('an answer to "Send again"', async () =>
+        (await said.innerText()).trim() !== '' || (await refused.innerText()).trim() !== '');
+      assert.equal((await refused.innerText()).trim(), '');
+      assert.match(await said.innerText(), /sent back to its queue/);
       await waitFor('the row to go', async () => (await row.count()) === 0);
       await dana.locator('#nav-conversations').click();
       await waitFor('the conversation in the list', async () =>

@@ -149,6 +149,7 @@ impl Edge {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> Reply {
+        let _sharing = sharing_the_database();
         let url = format!("{}{path}", self.url);
         let mut builder = ureq::http::Request::builder().method(method).uri(&url);
         if !headers
@@ -349,6 +350,7 @@ impl Edge {
             .insert("cookie", HeaderValue::from_str(cookie).expect("cookie"));
         req.headers_mut()
             .insert("origin", HeaderValue::from_str(&self.url).expect("origin"));
+        let _sharing = sharing_the_database();
         match tungstenite::connect(req) {
             Err(tungstenite::Error::Http(response)) => {
                 let status = response.status().as_u16();
@@ -523,13 +525,24 @@ pub fn local_sql(sql: &str) {
     assert!(try_local_sql(sql), "the local database refused: {sql}");
 }
 
+/// Between the test's own writes to the database file and the Worker's: a write here takes it
+/// whole, every request and socket handshake of this test binary shares it. The local runtime's
+/// SQLite answers a write that meets another process's with `SQLITE_BUSY` at once (no busy
+/// wait), so a request of a test running beside one that writes by hand would fail for a reason
+/// no deployment has. Work the Worker does in the background retries on its own.
+static DATABASE: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+fn sharing_the_database() -> std::sync::RwLockReadGuard<'static, ()> {
+    DATABASE.read().unwrap_or_else(|p| p.into_inner())
+}
+
 /// As [`local_sql`]; whether the database took it (a constraint may refuse it).
 ///
 /// It writes the database file itself (SQLite in WAL mode, shared with workerd), with a busy
-/// timeout, in a few milliseconds: `wrangler d1 execute` starts a runtime of its own that holds
-/// the file long enough for the Worker's own writes to meet `SQLITE_BUSY`, which made tests
-/// running beside these fail.
+/// timeout, in a few milliseconds (`wrangler d1 execute` starts a runtime of its own, and holds
+/// the file far longer), while no request of this binary is on its way ([`DATABASE`]).
 pub fn try_local_sql(sql: &str) -> bool {
+    let _alone = DATABASE.write().unwrap_or_else(|p| p.into_inner());
     const SCRIPT: &str = "import glob, sqlite3, sys\n\
         files = [f for f in glob.glob(sys.argv[1] + '/v3/d1/miniflare-D1DatabaseObject/*.sqlite')\n\
                  if not f.endswith('metadata.sqlite')]\n\
@@ -605,7 +618,10 @@ pub struct Socket {
 
 impl Socket {
     fn connect(req: tungstenite::handshake::client::Request) -> Self {
-        let (ws, response) = tungstenite::connect(req).expect("websocket handshake");
+        let (ws, response) = {
+            let _sharing = sharing_the_database();
+            tungstenite::connect(req).expect("websocket handshake")
+        };
         if let MaybeTlsStream::Plain(stream) = ws.get_ref() {
             stream
                 .set_read_timeout(Some(FRAME_TIMEOUT))

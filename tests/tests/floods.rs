@@ -9,7 +9,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use porchlight_tests::{new_client_id, Edge, Reply, SiteSettings};
+use porchlight_tests::{new_client_id, site_lock, Edge, Reply, SiteSettings};
 use protocol::api::{ErrorBody, ErrorCode, VisitorDetails};
 use protocol::frame::{ClientFrame, ServerFrame};
 use protocol::limits::REQUEST_MAX_BYTES;
@@ -37,6 +37,8 @@ fn assert_rate_limited(reply: &Reply) {
 
 #[test]
 fn a_flood_of_new_conversations_from_one_address_is_refused_and_others_go_on() {
+    // Beside the test that makes the site take identified visitors only.
+    let _site = site_lock();
     let edge = Edge::from_env();
     let mut refused = None;
     // The limiter counts in fixed windows: a flood that straddles two gets up to twice through.
@@ -61,6 +63,8 @@ fn a_flood_of_new_conversations_from_one_address_is_refused_and_others_go_on() {
 
 #[test]
 fn a_visitor_flooding_their_socket_is_refused_and_what_was_refused_is_not_stored() {
+    // Beside the test that makes the site take identified visitors only.
+    let _site = site_lock();
     let edge = Edge::from_env();
     let created = edge.start_conversation(None, "Here comes a flood");
     let mut socket = edge.visitor_socket(&created.visitor_token, &created.conversation_id, 0);
@@ -120,6 +124,8 @@ fn uploads_obey_identity_required() {
 
 #[test]
 fn a_body_without_content_length_is_refused_once_it_passes_the_limit() {
+    // Beside the test that makes the site take identified visitors only.
+    let _site = site_lock();
     let edge = Edge::from_env();
     let url = edge.url.trim_start_matches("http://");
     let mut stream = TcpStream::connect(url).expect("the Worker listens");
@@ -143,17 +149,25 @@ fn a_body_without_content_length_is_refused_once_it_passes_the_limit() {
         written += chunk.len();
     }
     stream.flush().expect("flush");
-    let mut answer = [0u8; 4096];
-    let n = stream
-        .read(&mut answer)
-        .expect("an answer before the body ends");
-    let head = String::from_utf8_lossy(&answer[..n]);
-    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
-    assert!(head.contains("body_too_large"), "{head}");
+    // The answer (status, headers, then the JSON body), read until the body has come.
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !String::from_utf8_lossy(&answer).contains("}}") {
+        let n = stream
+            .read(&mut buffer)
+            .expect("an answer before the body ends");
+        assert!(n > 0, "closed: {}", String::from_utf8_lossy(&answer));
+        answer.extend_from_slice(&buffer[..n]);
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("body_too_large"), "{answer}");
 }
 
 #[test]
 fn agents_send_transcripts_only_to_the_visitors_own_address() {
+    // Beside the test that makes the site take identified visitors only.
+    let _site = site_lock();
     let edge = Edge::from_env();
     let admin = edge.sign_in();
     let (_, agent) = edge.new_member(&admin, "agent");

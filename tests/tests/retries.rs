@@ -242,7 +242,7 @@ fn a_dead_letter_is_shown_to_admins_and_sent_back_from_there() {
     };
     let body = serde_json::to_string(&event).expect("an event");
     let key = format!(
-        "porchlight-inbound:{}",
+        "porchlight-inbound.{}",
         domain::credentials::sha256_hex(&body)
     );
     local_sql(&format!(
@@ -288,4 +288,45 @@ fn a_dead_letter_is_shown_to_admins_and_sent_back_from_there() {
     assert!(!listed().dead_letters.iter().any(|d| d.id == key));
     edge.as_agent(&admin, "POST", &path, None)
         .assert_error(404, ErrorCode::NotFound);
+}
+
+#[test]
+fn a_queued_message_that_cannot_be_read_is_a_dead_letter_at_once_not_lost() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    // A body no consumer can read, put on the inbound queue the one way a test can: as a dead
+    // letter sent back.
+    let body = format!("{{\"not an event\": \"{}\"", unique_id());
+    let key = format!(
+        "porchlight-inbound.{}",
+        domain::credentials::sha256_hex(&body)
+    );
+    local_sql(&format!(
+        "INSERT INTO dead_letters (key, queue, body, reason, failures, first_at, last_at, \
+         dead_at) VALUES ('{key}', 'porchlight-inbound', '{body}', 'put here by the test', 1, \
+         {now}, {now}, {now})",
+        now = now_ms()
+    ));
+    let reply = edge.as_agent(
+        &admin,
+        "POST",
+        &format!("/api/admin/dead-letters/{key}/retry"),
+        None,
+    );
+    assert_eq!(reply.status, 204, "{}", reply.body);
+
+    // The consumer cannot read it: it is back among the dead letters at once, saying why.
+    let deadline = Instant::now() + QUEUE_TIMEOUT;
+    loop {
+        let list: DeadLetterList = edge
+            .as_agent(&admin, "GET", "/api/admin/dead-letters", None)
+            .json();
+        if let Some(letter) = list.dead_letters.iter().find(|d| d.id == key) {
+            assert!(letter.reason.contains("cannot be read"), "{letter:?}");
+            assert_eq!(letter.body, body);
+            break;
+        }
+        assert!(Instant::now() < deadline, "never buried");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

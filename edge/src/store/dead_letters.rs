@@ -14,8 +14,9 @@ use super::{changes, num, stmt, text};
 const NOTE_KEPT_MS: Millis = 24 * 60 * 60 * 1000;
 
 /// The key of a message: its queue and the digest of its body (a retry carries the same body).
+/// Also its id in URLs, so nothing in it needs escaping.
 fn key(queue: &str, body: &str) -> String {
-    format!("{queue}:{}", sha256_hex(body))
+    format!("{queue}.{}", sha256_hex(body))
 }
 
 /// Notes a failed attempt at `body` from `queue`, and why.
@@ -45,16 +46,29 @@ pub async fn note_failure(
     Ok(())
 }
 
-/// Records that `queue` gave up on `body` (its last noted reason stays; none noted: the queue
-/// ran out of retries with no failure of ours, such as an invocation that died).
-pub async fn record(db: &D1Database, queue: &str, body: &str, now: Millis) -> Result<()> {
+/// Records that `queue` gave up on `body`, with `reason` if given (else the last one noted
+/// stays; none noted: the queue ran out of retries with no failure of ours, such as an
+/// invocation that died).
+pub async fn record(
+    db: &D1Database,
+    queue: &str,
+    body: &str,
+    reason: Option<&str>,
+    now: Millis,
+) -> Result<()> {
     stmt(
         db,
         "INSERT INTO dead_letters (key, queue, body, reason, failures, first_at, last_at, dead_at) \
-         VALUES (?1, ?2, ?3, NULL, 0, ?4, ?4, ?4) \
+         VALUES (?1, ?2, ?3, ?5, 0, ?4, ?4, ?4) \
          ON CONFLICT (key) DO UPDATE SET dead_at = excluded.dead_at, retried_at = NULL, \
-         last_at = excluded.last_at",
-        &[text(&key(queue, body)), text(queue), text(body), num(now)],
+         last_at = excluded.last_at, reason = COALESCE(excluded.reason, reason)",
+        &[
+            text(&key(queue, body)),
+            text(queue),
+            text(body),
+            num(now),
+            reason.map_or(wasm_bindgen::JsValue::NULL, text),
+        ],
     )?
     .run()
     .await?;
