@@ -5,16 +5,30 @@
 //! lets go. A visitor's message on their socket needs no D1 to be taken (the conversation's own
 //! storage), only to be listed.
 //!
-//! The only test in its binary: while it holds the lock, nothing else of the suite runs.
+//! And a close whose index update D1 refused (a trigger the test adds, then drops) still sends
+//! its transcript once D1 takes writes again, with nobody asking twice, and only once if they
+//! do (before, the close stood in the conversation and its transcript never went).
+//!
+//! A binary of its own, one test at a time: while D1 is down, no other test of the suite runs.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use porchlight_tests::meta::QUEUE_TIMEOUT;
-use porchlight_tests::{new_client_id, Edge};
-use protocol::api::ConversationList;
+use porchlight_tests::{local_sql, new_client_id, Edge, SiteSettings};
+use protocol::api::{ConversationList, EmailKind, EmailList};
 use protocol::frame::{ClientFrame, ServerFrame};
+use serde_json::json;
+
+/// The tests here make D1 fail on purpose: one at a time.
+static ONE_FAULT_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    ONE_FAULT_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+}
 
 /// How long D1 stays down.
 const OUTAGE: Duration = Duration::from_secs(2);
@@ -82,6 +96,7 @@ fn wait_until(what: &str, ok: impl Fn() -> bool) {
 
 #[test]
 fn a_message_taken_while_d1_was_down_reaches_the_list_once_it_is_back() {
+    let _alone = alone();
     let edge = Edge::from_env();
     let cookie = edge.sign_in();
     let created = edge.start_conversation(None, "Is the shop open on Sunday?");
@@ -115,4 +130,89 @@ fn a_message_taken_while_d1_was_down_reaches_the_list_once_it_is_back() {
         preview_of(&edge, &cookie, &id).as_deref() == Some(late.as_str())
     });
     socket.close();
+}
+
+/// A trigger that makes D1 refuse one conversation's status change, as a failing database
+/// would, until dropped.
+struct RefusedClose(String);
+
+impl RefusedClose {
+    fn of(conversation: &str) -> Self {
+        let name = format!(
+            "refuse_close_{}",
+            conversation.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        );
+        local_sql(&format!(
+            "CREATE TRIGGER {name} BEFORE UPDATE OF status ON conversations \
+             WHEN NEW.id = '{conversation}' BEGIN SELECT RAISE(ABORT, 'D1 is failing'); END"
+        ));
+        Self(name)
+    }
+}
+
+impl Drop for RefusedClose {
+    fn drop(&mut self) {
+        local_sql(&format!("DROP TRIGGER IF EXISTS {}", self.0));
+    }
+}
+
+#[test]
+fn a_close_whose_index_update_failed_still_sends_its_transcript_once() {
+    let _alone = alone();
+    let mail = SiteSettings::hold();
+    let mut settings = serde_json::to_value(&mail.original).expect("json");
+    settings["email"] = json!({
+        "from_name": "Larkspur Bakery",
+        "from_address": "chat@bakery.example",
+        "transcript_on_close": true,
+    });
+    assert_eq!(mail.put_raw(&settings.to_string()).status, 200);
+    let (edge, cookie) = (&mail.edge, &mail.cookie);
+    let id = edge
+        .start_conversation(None, "Is the shop open on Sunday?")
+        .conversation_id;
+    let path = |action: &str| format!("/api/agent/conversations/{id}/{action}");
+    let reply = edge.as_agent(
+        cookie,
+        "POST",
+        &path("messages"),
+        Some(&json!({ "client_id": new_client_id(), "body": "Yes, from ten." })),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let reply = edge.as_agent(
+        cookie,
+        "PUT",
+        &path("visitor"),
+        Some(&json!({ "email": "ada@example.com" })),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    // D1 refuses the close's index update: the close stands in the conversation, its effects
+    // wait.
+    let refused = RefusedClose::of(&id);
+    let closing = edge.as_agent(cookie, "POST", &path("close"), None);
+    assert_eq!(closing.status, 500, "{}", closing.body);
+    let transcripts = || {
+        edge.as_agent(cookie, "GET", &path("emails"), None)
+            .json::<EmailList>()
+            .emails
+            .into_iter()
+            .filter(|e| e.kind == EmailKind::Transcript)
+            .count()
+    };
+    assert_eq!(transcripts(), 0);
+    drop(refused);
+
+    // D1 takes writes again: with nobody asking, the index and the transcript follow, once.
+    wait_until("the close in the index", || {
+        edge.as_agent(cookie, "GET", "/api/agent/conversations", None)
+            .json::<ConversationList>()
+            .conversations
+            .iter()
+            .any(|c| c.id == id && c.status == protocol::ConversationStatus::Closed)
+    });
+    wait_until("the transcript", || transcripts() == 1);
+    let again = edge.as_agent(cookie, "POST", &path("close"), None);
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(transcripts(), 1);
 }
