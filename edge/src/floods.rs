@@ -8,11 +8,20 @@
 //! | limit | key | counts |
 //! |---|---|---|
 //! | [`Flood::Starts`] | address | new conversations, uploads before a conversation exists |
-//! | [`Flood::Messages`] | visitor | messages, over HTTP and on sockets (typing and reads too) |
+//! | [`Flood::Messages`] | visitor | messages sent over HTTP |
 //! | [`Flood::Connections`] | visitor | sockets opened, uploads |
 //! | [`Flood::Address`] | address | every one of the above, whoever the visitor |
+//! | [`SocketFrames`] | visitor, in one conversation | messages, typing and reads on sockets |
+//!
+//! The last is a Durable Object counter, kept by the conversation's object in memory (a
+//! visitor's frames all reach it): a binding call on every frame would double what a message
+//! costs. Its limit is the `FLOOD_SOCKET_FRAMES` var (per 10 seconds). An object that sleeps
+//! forgets its counts, which only ever lets a visitor off lightly.
+
+use std::collections::HashMap;
 
 use protocol::api::ErrorCode;
+use protocol::Millis;
 use worker::{console_warn, Env, Request};
 
 use crate::error::{ApiError, ApiResult};
@@ -88,6 +97,57 @@ pub async fn count_visitor(
 ) -> ApiResult<()> {
     count(env, flood, visitor_id).await?;
     count(env, Flood::Address, address).await
+}
+
+/// The visitor-side frames on one conversation's sockets, counted per visitor in fixed windows
+/// of ten seconds (see the module's table).
+pub struct SocketFrames {
+    limit: u32,
+    window: Millis,
+    counts: HashMap<String, u32>,
+}
+
+/// The var naming [`SocketFrames`]' limit, and its value when unset.
+const SOCKET_FRAMES_VAR: &str = "FLOOD_SOCKET_FRAMES";
+const SOCKET_FRAMES_DEFAULT: u32 = 60;
+const WINDOW_MS: Millis = 10_000;
+
+impl SocketFrames {
+    pub fn new(env: &Env) -> Self {
+        let limit = env
+            .var(SOCKET_FRAMES_VAR)
+            .ok()
+            .and_then(|v| v.to_string().parse().ok())
+            .unwrap_or(SOCKET_FRAMES_DEFAULT);
+        Self {
+            limit,
+            window: 0,
+            counts: HashMap::new(),
+        }
+    }
+
+    /// Counts one frame of `visitor_id` at `now`; `rate_limited` past the limit.
+    pub fn count(&mut self, visitor_id: &str, now: Millis) -> ApiResult<()> {
+        let window = now - now.rem_euclid(WINDOW_MS);
+        if window != self.window {
+            self.window = window;
+            self.counts.clear();
+        }
+        let count = self.counts.entry(visitor_id.to_owned()).or_default();
+        *count += 1;
+        if *count > self.limit {
+            let seconds = ((window + WINDOW_MS - now + 999) / 1000).max(1);
+            return Err(ApiError::new(
+                ErrorCode::RateLimited,
+                format!(
+                    "You are sending messages too quickly; please wait {seconds} seconds and \
+                     try again."
+                ),
+            )
+            .retry_after(seconds));
+        }
+        Ok(())
+    }
 }
 
 /// The client's address (empty when unknown, as behind no Cloudflare at all).

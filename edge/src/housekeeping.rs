@@ -54,7 +54,7 @@ pub async fn run_all(app: &App, now: Millis) -> ApiResult<HousekeepingDone> {
         .max(PER_ADDRESS.window_ms);
     store::team::purge(&app.db, now, window).await?;
     store::dead_letters::purge(&app.db, now).await?;
-    store::purge_idempotency_keys(&app.db, now).await?;
+    store::idempotency::purge(&app.db, now).await?;
     let (replies_requeued, replies_failed) = crate::replies::sweep(app, now).await?;
     let (emails_requeued, emails_failed) = crate::mail::sweep(app, now).await?;
     Ok(HousekeepingDone {

@@ -34,12 +34,8 @@ use crate::{queues, replies, secrets, store};
 pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
     let queue = batch.queue();
     for message in batch.messages()? {
-        let event = match serde_json::from_str::<InboundEvent>(message.body()) {
-            Ok(event) => event,
-            Err(e) => {
-                queues::bury(app, &queue, &message, message.body(), &e.to_string()).await;
-                continue;
-            }
+        let Some(event) = queues::read::<InboundEvent>(app, &queue, &message).await else {
+            continue;
         };
         match deliver(app, &event).await {
             Ok(()) => message.ack(),
@@ -188,7 +184,10 @@ async fn take(
     let conversation_id = match open {
         Some((id, _)) => id,
         None => {
-            if store::event_taken(&app.db, &key).await?.is_some() {
+            if store::idempotency::event_taken(&app.db, &key)
+                .await?
+                .is_some()
+            {
                 // Taken into a conversation that has closed since: a redelivery.
                 return Ok(false);
             }
@@ -251,7 +250,7 @@ async fn take(
         },
     )
     .await?;
-    store::take_event(&app.db, &key, &conversation_id).await?;
+    store::idempotency::take_event(&app.db, &key, &conversation_id).await?;
     Ok(created)
 }
 

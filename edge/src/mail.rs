@@ -309,27 +309,17 @@ const SWEEP_BATCH: u32 = 100;
 
 /// The OUTBOUND queue's consumer.
 pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
+    let queue = batch.queue();
     for message in batch.messages()? {
-        let job = match serde_json::from_str::<Job>(message.body()) {
-            Ok(job) => job,
-            Err(e) => {
-                queues::bury(
-                    app,
-                    &batch.queue(),
-                    &message,
-                    message.body(),
-                    &e.to_string(),
-                )
-                .await;
-                continue;
-            }
+        let Some(job) = queues::read::<Job>(app, &queue, &message).await else {
+            continue;
         };
         match deliver(app, &job.id).await {
             Ok(Next::Done) => message.ack(),
             Ok(Next::RetryIn(seconds)) => queues::retry_in(&message, seconds),
             Err(e) => {
                 let reason = format!("e-mail {}: {}", job.id, e.message);
-                queues::retry_later(app, &batch.queue(), &message, message.body(), &reason).await;
+                queues::retry_later(app, &queue, &message, message.body(), &reason).await;
             }
         }
     }

@@ -14,10 +14,6 @@ pub const HEADER: &str = "x-porchlight-participant";
 /// front Worker verified it): the socket is held under that session (`crate::access`).
 pub const SESSION_HEADER: &str = "x-porchlight-session";
 
-/// Internal header carrying a visitor socket's client address, for its flood limits
-/// (`crate::floods`).
-pub const ADDRESS_HEADER: &str = "x-porchlight-address";
-
 /// The id prefix of the automated senders of a channel's flow (the instant reply): agents in
 /// the thread, but nobody's replies in reports, and never outside Meta's 24-hour window.
 pub const AUTOMATED_PREFIX: &str = "bot:";

@@ -12,7 +12,8 @@
 //!   Nothing ends in a queue nobody reads.
 
 use protocol::Millis;
-use worker::{console_error, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Result};
+use serde::de::DeserializeOwned;
+use worker::{console_error, Message, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Result};
 
 use crate::config::App;
 use crate::store::{self, dead_letters};
@@ -48,6 +49,22 @@ pub async fn retry_later(
 pub async fn note_failure(app: &App, queue: &str, body: &str, reason: &str) {
     if let Err(e) = dead_letters::note_failure(&app.db, queue, body, reason, store::now()).await {
         console_error!("{queue}: the failure could not be noted: {e}");
+    }
+}
+
+/// The job a queued message carries; `None` (and the message buried, see [`bury`]) when it
+/// cannot be read.
+pub async fn read<T: DeserializeOwned>(
+    app: &App,
+    queue: &str,
+    message: &Message<String>,
+) -> Option<T> {
+    match serde_json::from_str(message.body()) {
+        Ok(job) => Some(job),
+        Err(e) => {
+            bury(app, queue, message, message.body(), &e.to_string()).await;
+            None
+        }
     }
 }
 

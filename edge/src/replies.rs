@@ -83,20 +83,10 @@ const SWEEP_BATCH: u32 = 100;
 
 /// The REPLIES queue's consumer.
 pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
+    let queue = batch.queue();
     for message in batch.messages()? {
-        let job = match serde_json::from_str::<Job>(message.body()) {
-            Ok(job) => job,
-            Err(e) => {
-                queues::bury(
-                    app,
-                    &batch.queue(),
-                    &message,
-                    message.body(),
-                    &e.to_string(),
-                )
-                .await;
-                continue;
-            }
+        let Some(job) = queues::read::<Job>(app, &queue, &message).await else {
+            continue;
         };
         match attempt(app, &job.send).await {
             Ok(None) => message.ack(),
@@ -105,7 +95,7 @@ pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
                 // Its lease (if this attempt took one) still holds: the retry finds it held and
                 // waits for it to end.
                 let reason = format!("reply {}: {}", job.send, e.message);
-                queues::retry_later(app, &batch.queue(), &message, message.body(), &reason).await;
+                queues::retry_later(app, &queue, &message, message.body(), &reason).await;
             }
         }
     }

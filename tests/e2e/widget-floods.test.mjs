@@ -1,6 +1,6 @@
-// A visitor who sends faster than the site's flood limit (`VISITOR_MESSAGES` in wrangler.toml:
-// 60 frames in 10 seconds) is told so in the chat: the refused message stays, with the server's
-// sentence and a Retry button, and goes once the limit's window is over.
+// A visitor who sends faster than the socket's flood limit (`FLOOD_SOCKET_FRAMES` in
+// wrangler.toml: 60 frames in 10 seconds) is told so in the chat: the refused message stays,
+// with the server's sentence and a Retry button, and goes once the limit's window is over.
 //
 // Run through `cargo xtask test`, which sets EDGE_URL, HOST_URL, SITE_ID, AGENT_EMAIL and
 // AGENT_PASSWORD.

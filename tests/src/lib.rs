@@ -293,6 +293,27 @@ impl Edge {
         (reply.json(), session_cookie(&reply))
     }
 
+    /// The handshake of an agent's socket on a conversation, as the inbox sends it.
+    fn agent_socket_request(
+        &self,
+        cookie: &str,
+        conversation: &str,
+        after: u64,
+    ) -> tungstenite::handshake::client::Request {
+        let mut req = self
+            .ws_url(&format!(
+                "/api/agent/conversations/{conversation}/socket?after={after}"
+            ))
+            .into_client_request()
+            .expect("ws request");
+        req.headers_mut()
+            .insert("cookie", HeaderValue::from_str(cookie).expect("cookie"));
+        req.headers_mut()
+            .insert("origin", HeaderValue::from_str(&self.url).expect("origin"));
+        self.mark_address(&mut req);
+        req
+    }
+
     /// Marks a socket's handshake as coming from this test's address.
     fn mark_address(&self, req: &mut tungstenite::handshake::client::Request) {
         req.headers_mut().insert(
@@ -323,33 +344,13 @@ impl Edge {
 
     /// Opens an agent's socket on a conversation (session cookie and our own Origin).
     pub fn agent_socket(&self, cookie: &str, conversation: &str, after: u64) -> Socket {
-        let mut req = self
-            .ws_url(&format!(
-                "/api/agent/conversations/{conversation}/socket?after={after}"
-            ))
-            .into_client_request()
-            .expect("ws request");
-        req.headers_mut()
-            .insert("cookie", HeaderValue::from_str(cookie).expect("cookie"));
-        req.headers_mut()
-            .insert("origin", HeaderValue::from_str(&self.url).expect("origin"));
-        self.mark_address(&mut req);
-        Socket::connect(req)
+        Socket::connect(self.agent_socket_request(cookie, conversation, after))
     }
 
     /// Asserts that an agent's socket on `conversation` is refused at the handshake (the
     /// session has ended, or the conversation is not theirs to see).
     pub fn agent_socket_refused(&self, cookie: &str, conversation: &str) {
-        let mut req = self
-            .ws_url(&format!(
-                "/api/agent/conversations/{conversation}/socket?after=0"
-            ))
-            .into_client_request()
-            .expect("ws request");
-        req.headers_mut()
-            .insert("cookie", HeaderValue::from_str(cookie).expect("cookie"));
-        req.headers_mut()
-            .insert("origin", HeaderValue::from_str(&self.url).expect("origin"));
+        let req = self.agent_socket_request(cookie, conversation, 0);
         let _sharing = sharing_the_database();
         match tungstenite::connect(req) {
             Err(tungstenite::Error::Http(response)) => {

@@ -153,6 +153,42 @@ pub fn messages(edge: &Edge, cookie: &str, id: &str) -> Vec<protocol::Message> {
     .messages
 }
 
+/// What became of each reply in a Meta conversation, as an agent reads it.
+pub fn deliveries(edge: &Edge, cookie: &str, id: &str) -> Vec<protocol::reply::Delivery> {
+    let reply = edge.as_agent(
+        cookie,
+        "GET",
+        &format!("/api/agent/conversations/{id}/deliveries"),
+        None,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json::<protocol::reply::DeliveryList>().deliveries
+}
+
+/// Waits (bounded) until reply `seq` of conversation `id` is in `state`.
+pub fn settled(
+    edge: &Edge,
+    cookie: &str,
+    id: &str,
+    seq: u64,
+    state: protocol::reply::DeliveryState,
+) -> protocol::reply::Delivery {
+    let deadline = Instant::now() + QUEUE_TIMEOUT;
+    loop {
+        let found = deliveries(edge, cookie, id)
+            .into_iter()
+            .find(|d| d.seq == seq);
+        if let Some(d) = found.as_ref().filter(|d| d.state == state) {
+            return d.clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "reply {seq} never became {state:?}: {found:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// The fake Graph API (and e-mail provider) the Worker talks to in tests.
 pub struct FakeGraph {
     /// Where the fake answers (for links the Worker is to fetch from it).

@@ -9,15 +9,13 @@
 //! body, a text header's value or a media header's file, the buttons' values). Every test uses
 //! its own Page or number, so they run side by side.
 
-use std::time::{Duration, Instant};
-
 use porchlight_tests::meta::{
-    connect, conversation_where, deliver, messages, messenger_events, messenger_text, unique_id,
-    whatsapp_body, whatsapp_text, FakeGraph, QUEUE_TIMEOUT,
+    connect, conversation_where, deliver, messages, messenger_events, messenger_text, settled,
+    unique_id, whatsapp_body, whatsapp_text, FakeGraph,
 };
 use porchlight_tests::{new_client_id, Edge, Reply, PNG};
 use protocol::api::{ConnectionList, ErrorCode, TokenState};
-use protocol::reply::{Delivery, DeliveryList, DeliveryState, TemplateList};
+use protocol::reply::{Delivery, DeliveryState, TemplateList};
 use serde_json::{json, Value};
 
 const HOUR: i64 = 60 * 60 * 1000;
@@ -96,32 +94,9 @@ impl Thread {
         reply.json::<protocol::api::MessageAccepted>().message.seq
     }
 
-    fn deliveries(&self) -> Vec<Delivery> {
-        self.edge
-            .as_agent(
-                &self.cookie,
-                "GET",
-                &format!("/api/agent/conversations/{}/deliveries", self.conversation),
-                None,
-            )
-            .json::<DeliveryList>()
-            .deliveries
-    }
-
     /// Waits (bounded) until reply `seq` is in `state`.
     fn settled(&self, seq: u64, state: DeliveryState) -> Delivery {
-        let deadline = Instant::now() + QUEUE_TIMEOUT;
-        loop {
-            let found = self.deliveries().into_iter().find(|d| d.seq == seq);
-            if let Some(d) = found.as_ref().filter(|d| d.state == state) {
-                return d.clone();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "reply {seq} never became {state:?}: {found:?}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        settled(&self.edge, &self.cookie, &self.conversation, seq, state)
     }
 
     /// The Send API calls for this thread's Page or number, waiting for at least `count`.

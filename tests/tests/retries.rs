@@ -8,12 +8,13 @@ use std::time::{Duration, Instant};
 
 use domain::meta::{Content, EventKind, InboundEvent, MetaChannel};
 use porchlight_tests::meta::{
-    connect, conversation_where, deliver, messenger_text, unique_id, FakeGraph, QUEUE_TIMEOUT,
+    connect, conversation_where, deliver, messenger_text, settled, unique_id, FakeGraph,
+    QUEUE_TIMEOUT,
 };
 use porchlight_tests::{local_sql, new_client_id, now_ms, Edge};
 use protocol::api::{EmailList, EmailStatus, ErrorCode, HousekeepingDone, MessageAccepted};
 use protocol::queues::DeadLetterList;
-use protocol::reply::{Delivery, DeliveryList, DeliveryState};
+use protocol::reply::{Delivery, DeliveryState};
 use serde_json::json;
 
 /// A Messenger conversation of a Page of this test's own, with one message from the person.
@@ -87,32 +88,27 @@ impl Thread {
             .collect()
     }
 
-    fn deliveries(&self) -> Vec<Delivery> {
-        let reply = self.edge.as_agent(
-            &self.cookie,
-            "GET",
-            &format!("/api/agent/conversations/{}/deliveries", self.conversation),
-            None,
-        );
-        assert_eq!(reply.status, 200, "{}", reply.body);
-        reply.json::<DeliveryList>().deliveries
-    }
-
     /// Waits (bounded) until reply `seq` is in `state`.
     fn settled(&self, seq: u64, state: DeliveryState) -> Delivery {
-        let deadline = Instant::now() + QUEUE_TIMEOUT;
-        loop {
-            let found = self.deliveries().into_iter().find(|d| d.seq == seq);
-            if let Some(d) = found.as_ref().filter(|d| d.state == state) {
-                return d.clone();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "reply {seq} never became {state:?}: {found:?}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        settled(&self.edge, &self.cookie, &self.conversation, seq, state)
     }
+}
+
+/// Records a dead letter of the inbound queue by hand, as its dead-letter consumer records one;
+/// its id.
+fn dead_letter(body: &str, reason: &str, failures: u32) -> String {
+    let key = format!(
+        "porchlight-inbound.{}",
+        domain::credentials::sha256_hex(body)
+    );
+    local_sql(&format!(
+        "INSERT INTO dead_letters (key, queue, body, reason, failures, first_at, last_at, \
+         dead_at) VALUES ('{key}', 'porchlight-inbound', '{}', '{reason}', {failures}, \
+         {now}, {now}, {now})",
+        body.replace('\'', "''"),
+        now = now_ms()
+    ));
+    key
 }
 
 fn housekeeping(edge: &Edge, admin: &str) -> HousekeepingDone {
@@ -241,17 +237,7 @@ fn a_dead_letter_is_shown_to_admins_and_sent_back_from_there() {
         },
     };
     let body = serde_json::to_string(&event).expect("an event");
-    let key = format!(
-        "porchlight-inbound.{}",
-        domain::credentials::sha256_hex(&body)
-    );
-    local_sql(&format!(
-        "INSERT INTO dead_letters (key, queue, body, reason, failures, first_at, last_at, \
-         dead_at) VALUES ('{key}', 'porchlight-inbound', '{}', 'Meta did not answer', 11, \
-         {now}, {now}, {now})",
-        body.replace('\'', "''"),
-        now = now_ms()
-    ));
+    let key = dead_letter(&body, "Meta did not answer", 11);
 
     let listed = || {
         let reply = edge.as_agent(&admin, "GET", "/api/admin/dead-letters", None);
@@ -297,16 +283,7 @@ fn a_queued_message_that_cannot_be_read_is_a_dead_letter_at_once_not_lost() {
     // A body no consumer can read, put on the inbound queue the one way a test can: as a dead
     // letter sent back.
     let body = format!("{{\"not an event\": \"{}\"", unique_id());
-    let key = format!(
-        "porchlight-inbound.{}",
-        domain::credentials::sha256_hex(&body)
-    );
-    local_sql(&format!(
-        "INSERT INTO dead_letters (key, queue, body, reason, failures, first_at, last_at, \
-         dead_at) VALUES ('{key}', 'porchlight-inbound', '{body}', 'put here by the test', 1, \
-         {now}, {now}, {now})",
-        now = now_ms()
-    ));
+    let key = dead_letter(&body, "put here by the test", 1);
     let reply = edge.as_agent(
         &admin,
         "POST",

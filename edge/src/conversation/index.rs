@@ -3,7 +3,7 @@
 //!
 //! Nothing here runs on the sender's time, and nothing is lost when it fails. Each stored
 //! message is published once the sender is answered (a new conversation's first message also
-//! routes it), and the index records how far it got (`published_seq`). The alarm is set a few
+//! routes it), and the index records how far it got (`published_seq`). The alarm is set 15
 //! seconds on as a backstop: if the log is then ahead of the index (a publish failed, or the
 //! invocation ended first), it publishes the newest message, routing the conversation if no
 //! publish ever got through, and tries again until it succeeds, so the list always converges.
@@ -22,8 +22,10 @@ use super::{Conversation, Init};
 use crate::error::ApiError;
 use crate::{config, store};
 
-/// How long after a message the alarm checks that the index has it.
-pub const BACKSTOP_MS: Millis = 5_000;
+/// How long after a message the alarm checks that the index has it: long enough that a busy
+/// conversation wakes its alarm once for many messages (each publish normally succeeds at
+/// once), short enough that a lost one is mended within a quarter of a minute.
+pub const BACKSTOP_MS: Millis = 15_000;
 /// How long the alarm waits before trying a failed publish or close again.
 pub const RETRY_MS: Millis = 5_000;
 

@@ -34,6 +34,8 @@
 //! - `POST /notes` with [`NoteToStore`] (agents only) → `Note` (201, or 200 for a resend), sent
 //!   as an `AgentFrame` to the agents' sockets only; `GET /notes` → `NoteList`.
 
+use std::cell::RefCell;
+
 use domain::message::validate_send;
 use domain::meta::send::{file_request, text_requests};
 use domain::meta::MetaChannel;
@@ -52,8 +54,8 @@ use worker::{
 };
 
 use crate::error::ApiError;
-use crate::floods::{self, Flood};
-use crate::participant::{Participant, ADDRESS_HEADER};
+use crate::floods::SocketFrames;
+use crate::participant::Participant;
 use crate::{config, http, store};
 
 mod access;
@@ -145,20 +147,26 @@ pub const ORIGIN_HEADER: &str = "x-porchlight-origin";
 
 /// The prefix of a socket's tag that keeps the origin it came through.
 const ORIGIN_TAG: &str = "origin=";
-/// The prefix of a visitor socket's tag that keeps the client's address (flood limits).
-const ADDRESS_TAG: &str = "address=";
 
 #[durable_object]
 pub struct Conversation {
     state: State,
     env: Env,
     log: Log,
+    /// Visitors' frames on this conversation's sockets, for their flood limit.
+    frames: RefCell<SocketFrames>,
 }
 
 impl DurableObject for Conversation {
     fn new(state: State, env: Env) -> Self {
         let log = Log::open(state.storage().sql());
-        Self { state, env, log }
+        let frames = RefCell::new(SocketFrames::new(&env));
+        Self {
+            state,
+            env,
+            log,
+            frames,
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -334,12 +342,11 @@ impl DurableObject for Conversation {
                 "Frames are JSON text, not binary.",
             )),
         };
-        // A visitor's frames count against their flood limits (`crate::floods`): a refused
+        // A visitor's frames count against their flood limit (`crate::floods`): a refused
         // send is told with its client id (the widget keeps the text), the rest dropped.
         if let Participant::Visitor { visitor_id } = &who {
-            let address = self.tag(&ws, ADDRESS_TAG).unwrap_or_default();
-            let counted = floods::count_visitor(&self.env, Flood::Messages, visitor_id, &address);
-            if let Err(e) = counted.await {
+            let counted = self.frames.borrow_mut().count(visitor_id, store::now());
+            if let Err(e) = counted {
                 if let Ok(ClientFrame::Send(send)) = frame {
                     ws.send(&ServerFrame::Error {
                         code: e.code,
@@ -884,9 +891,6 @@ impl Conversation {
         let origin = req.headers().get(ORIGIN_HEADER)?.unwrap_or_default();
         let mut tags = vec![format!("{kind}:{id}"), format!("{ORIGIN_TAG}{origin}")];
         tags.extend(hold.iter().flat_map(access::Hold::tags));
-        if let Some(address) = req.headers().get(ADDRESS_HEADER)? {
-            tags.push(format!("{ADDRESS_TAG}{address}"));
-        }
         let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
         self.state.accept_websocket_with_tags(&server, &tags);
         if let Some(hold) = &hold {

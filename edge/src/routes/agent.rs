@@ -548,7 +548,6 @@ pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     let hold = relay::Hold {
         session: Some(&session),
         subprotocol: None,
-        address: None,
     };
     relay::socket(app, &req, id, &participant(&agent), after, hold).await
 }

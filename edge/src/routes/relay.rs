@@ -224,8 +224,6 @@ pub struct Hold<'a> {
     pub session: Option<&'a str>,
     /// Echoed to the client when it asked for one (browsers fail the handshake otherwise).
     pub subprotocol: Option<&'a str>,
-    /// A visitor's address, whose flood limit the socket's frames count against.
-    pub address: Option<&'a str>,
 }
 
 /// Hands a WebSocket upgrade to the object.
@@ -243,9 +241,6 @@ pub async fn socket(
     }
     if let Some(session) = hold.session {
         headers.set(crate::participant::SESSION_HEADER, session)?;
-    }
-    if let Some(address) = hold.address {
-        headers.set(crate::participant::ADDRESS_HEADER, address)?;
     }
     headers.set(
         crate::conversation::ORIGIN_HEADER,

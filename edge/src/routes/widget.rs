@@ -114,7 +114,9 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
     };
     let now = store::now();
     let requester = requester(&req)?;
-    if let Some(prior) = store::creation(&app.db, &body.site_id, &first.client_id).await? {
+    if let Some(prior) =
+        store::idempotency::creation(&app.db, &body.site_id, &first.client_id).await?
+    {
         return again(app, &req, prior, presented, &requester, &first).await;
     }
     let mut batch = Vec::new();
@@ -177,9 +179,9 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
             user_agent: user_agent.as_deref(),
         },
     )?);
-    batch.push(store::insert_creation(
+    batch.push(store::idempotency::insert_creation(
         &app.db,
-        &store::Creation {
+        &store::idempotency::Creation {
             site_id: body.site_id.clone(),
             client_id: first.client_id.clone(),
             visitor_id: visitor_id.clone(),
@@ -189,7 +191,7 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
         },
     )?);
     app.db.batch(batch).await?;
-    let creation = store::Creation {
+    let creation = store::idempotency::Creation {
         site_id: body.site_id,
         client_id: first.client_id.clone(),
         visitor_id,
@@ -218,7 +220,7 @@ fn requester(req: &Request) -> ApiResult<String> {
 async fn again(
     app: &App,
     req: &Request,
-    prior: store::Creation,
+    prior: store::idempotency::Creation,
     presented: Option<String>,
     requester: &str,
     first: &SendMessage,
@@ -257,7 +259,7 @@ async fn again(
 async fn open(
     app: &App,
     req: &Request,
-    creation: &store::Creation,
+    creation: &store::idempotency::Creation,
     visitor_token: String,
     first: &SendMessage,
 ) -> ApiResult<Response> {
@@ -392,8 +394,6 @@ pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     let hold = relay::Hold {
         session: None,
         subprotocol: asked_subprotocol.then_some(SUBPROTOCOL),
-        // The object counts the socket's frames against it too.
-        address: Some(&address),
     };
     relay::socket(app, &req, id, &who, after, hold).await
 }
