@@ -77,15 +77,35 @@ impl DurableObject for Inbox {
                     Participant::Agent { id, .. } => self.access_of(id).await?,
                     Participant::Visitor { .. } => Vec::new(),
                 };
+                let session = req.headers().get(SESSION_HEADER)?;
+                let expires_at = match &session {
+                    Some(digest) => {
+                        let db = self.env.d1(config::DB)?;
+                        store::session_expiry(&db, digest).await?
+                    }
+                    None => None,
+                };
                 let viewer = Viewer {
                     who,
                     origin: req.url()?.origin().ascii_serialization(),
-                    session: req.headers().get(SESSION_HEADER)?,
+                    session,
                     inboxes,
+                    expires_at,
                 };
                 let WebSocketPair { client, server } = WebSocketPair::new()?;
                 self.state.accept_web_socket(&server);
                 server.serialize_attachment(&viewer)?;
+                // Signed out when the session expires, even if nobody does anything.
+                if let Some(at) = expires_at {
+                    let storage = self.state.storage();
+                    if storage
+                        .get_alarm()
+                        .await?
+                        .is_none_or(|current| current > at)
+                    {
+                        storage.set_alarm((at - store::now()).max(0)).await?;
+                    }
+                }
                 Response::from_websocket(client)
             }
             (Method::Get, "/presence") => Ok(http::json(&self.present_agents(), 200)),
@@ -146,6 +166,32 @@ impl DurableObject for Inbox {
         }
     }
 
+    /// Signs out the sockets whose session has expired, then sleeps until the next expiry.
+    async fn alarm(&self) -> Result<Response> {
+        let now = store::now();
+        let text = serde_json::to_string(&InboxFrame::SignedOut(SignedOut::Ended))?;
+        let mut next: Option<protocol::Millis> = None;
+        for (ws, viewer) in self.viewers() {
+            match viewer.expires_at {
+                Some(at) if at <= now => {
+                    // The peer may be gone already; the socket is closed either way.
+                    let _ = ws.send_with_str(&text);
+                    let _ = ws.close(Some(SIGNED_OUT_CLOSE), Some("session expired"));
+                    Entry::presence(&viewer.origin).forget().await;
+                }
+                Some(at) => next = Some(next.map_or(at, |n| n.min(at))),
+                None => {}
+            }
+        }
+        if let Some(at) = next {
+            self.state
+                .storage()
+                .set_alarm((at - store::now()).max(0))
+                .await?;
+        }
+        Response::empty()
+    }
+
     async fn websocket_message(
         &self,
         _ws: WebSocket,
@@ -183,6 +229,9 @@ struct Viewer {
     /// The inboxes they see.
     #[serde(default)]
     inboxes: Vec<String>,
+    /// When the session that opened it expires.
+    #[serde(default)]
+    expires_at: Option<protocol::Millis>,
 }
 
 impl Viewer {

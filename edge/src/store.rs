@@ -664,6 +664,22 @@ pub async fn session_agent(
     .await
 }
 
+/// When the session with this token digest expires, if it has not ended.
+pub async fn session_expiry(db: &D1Database, token_digest: &str) -> Result<Option<Millis>> {
+    #[derive(Deserialize)]
+    struct Row {
+        expires_at: Millis,
+    }
+    let row: Option<Row> = stmt(
+        db,
+        "SELECT expires_at FROM agent_sessions WHERE token_hash = ?1 AND expires_at > ?2",
+        &[text(token_digest), num(now())],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| r.expires_at))
+}
+
 /// Sets an agent's own available/away toggle.
 pub async fn set_agent_status(db: &D1Database, agent_id: &str, status: AgentStatus) -> Result<()> {
     let value = match status {

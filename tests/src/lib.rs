@@ -328,6 +328,15 @@ impl Edge {
 
     /// Opens a visitor's socket the way the widget does: token in the subprotocol list.
     pub fn visitor_socket(&self, token: &str, conversation: &str, after: u64) -> Socket {
+        Socket::connect(self.visitor_socket_request(token, conversation, after))
+    }
+
+    fn visitor_socket_request(
+        &self,
+        token: &str,
+        conversation: &str,
+        after: u64,
+    ) -> tungstenite::handshake::client::Request {
         let mut req = self
             .ws_url(&format!(
                 "/api/widget/conversations/{conversation}/socket?after={after}"
@@ -339,7 +348,12 @@ impl Edge {
             HeaderValue::from_str(&format!("porchlight.v1, bearer.{token}")).expect("header"),
         );
         self.mark_address(&mut req);
-        Socket::connect(req)
+        req
+    }
+
+    /// Tries to open a visitor's socket; the handshake's HTTP status when it is refused.
+    pub fn try_visitor_socket(&self, token: &str, conversation: &str) -> Result<Socket, u16> {
+        Socket::try_connect(self.visitor_socket_request(token, conversation, 0))
     }
 
     /// Opens an agent's socket on a conversation (session cookie and our own Origin).
@@ -350,14 +364,8 @@ impl Edge {
     /// Asserts that an agent's socket on `conversation` is refused at the handshake (the
     /// session has ended, or the conversation is not theirs to see).
     pub fn agent_socket_refused(&self, cookie: &str, conversation: &str) {
-        let req = self.agent_socket_request(cookie, conversation, 0);
-        let _sharing = sharing_the_database();
-        match tungstenite::connect(req) {
-            Err(tungstenite::Error::Http(response)) => {
-                let status = response.status().as_u16();
-                assert!(matches!(status, 401 | 404), "refused with {status}");
-            }
-            Err(e) => panic!("expected an HTTP refusal, got {e}"),
+        match Socket::try_connect(self.agent_socket_request(cookie, conversation, 0)) {
+            Err(status) => assert!(matches!(status, 401 | 404), "refused with {status}"),
             Ok(_) => panic!("the socket opened"),
         }
     }
@@ -619,9 +627,18 @@ pub struct Socket {
 
 impl Socket {
     fn connect(req: tungstenite::handshake::client::Request) -> Self {
+        Self::try_connect(req).unwrap_or_else(|status| panic!("websocket handshake: {status}"))
+    }
+
+    /// The socket, or the status its handshake was refused with.
+    fn try_connect(req: tungstenite::handshake::client::Request) -> Result<Self, u16> {
         let (ws, response) = {
             let _sharing = sharing_the_database();
-            tungstenite::connect(req).expect("websocket handshake")
+            match tungstenite::connect(req) {
+                Ok(pair) => pair,
+                Err(tungstenite::Error::Http(response)) => return Err(response.status().as_u16()),
+                Err(e) => panic!("websocket handshake: {e}"),
+            }
         };
         if let MaybeTlsStream::Plain(stream) = ws.get_ref() {
             stream
@@ -633,7 +650,7 @@ impl Socket {
             .get("sec-websocket-protocol")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        Self {
+        Ok(Self {
             ws,
             protocol,
             reads: Vec::new(),
@@ -641,7 +658,7 @@ impl Socket {
             status: None,
             reach: None,
             close_code: None,
-        }
+        })
     }
 
     pub fn send(&mut self, frame: &ClientFrame) {

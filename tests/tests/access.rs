@@ -1,15 +1,15 @@
 //! Access ends where data flows (issue 20). An agent's open thread socket carries its
 //! conversation only while the session it was opened with may see it: removing the member,
-//! demoting them, moving the conversation to an inbox they do not see, signing that session out
-//! and the session's expiry each close the socket by the time the change is answered (or at the
-//! expiry), and a frame that arrives on a socket whose access has gone (taken away behind the
-//! Worker's back, straight in D1) is refused and stores nothing. Mentions are listed only in
-//! conversations the member still sees.
+//! demoting them, moving the conversation to an inbox they do not see and signing that session
+//! out each close the socket by the time the change is answered; the session's expiry closes it
+//! (and the inbox list's socket) at the expiry; and a frame that arrives on a socket whose
+//! access has gone (taken away behind the Worker's back, straight in D1) is refused and stores
+//! nothing. Mentions are listed only in conversations the member still sees.
 
 use porchlight_tests::meta::unique_id;
 use porchlight_tests::{local_sql, new_client_id, Edge, Socket};
 use protocol::api::{ErrorCode, Inbox, MentionList, SendMessage};
-use protocol::frame::{ClientFrame, ServerFrame};
+use protocol::frame::{ClientFrame, InboxFrame, ServerFrame, SignedOut};
 use serde_json::json;
 
 /// The close code of a socket whose access was taken away.
@@ -207,8 +207,19 @@ fn a_thread_ends_when_its_session_expires() {
         member.id
     ));
     let mut socket = thread(&edge, &cookie, &conversation);
-    // The object's alarm closes it at the expiry, with no frame sent by anyone.
+    let mut list = edge.inbox_socket(&cookie);
+    // The objects' alarms close both at the expiry, with no frame sent by anyone.
     assert_access_ended(&mut socket);
+    loop {
+        match list.receive::<InboxFrame>() {
+            InboxFrame::SignedOut(why) => {
+                assert_eq!(why, SignedOut::Ended);
+                break;
+            }
+            _ => continue,
+        }
+    }
+    assert_eq!(list.closed_by_server(), Some(4001));
 }
 
 #[test]

@@ -211,3 +211,25 @@ fn agents_send_transcripts_only_to_the_visitors_own_address() {
     );
     assert_eq!(reply.status, 202, "{}", reply.body);
 }
+
+#[test]
+fn a_visitor_opening_socket_after_socket_is_refused() {
+    // Beside the test that makes the site take identified visitors only.
+    let _site = site_lock();
+    let edge = Edge::from_env();
+    let created = edge.start_conversation(None, "One socket is plenty");
+    let mut refused = None;
+    // Bounded: the limiter counts in fixed windows (30 a minute in wrangler.toml).
+    for n in 0..70 {
+        match edge.try_visitor_socket(&created.visitor_token, &created.conversation_id) {
+            Ok(socket) => socket.close(),
+            Err(status) => {
+                refused = Some((n, status));
+                break;
+            }
+        }
+    }
+    let (n, status) = refused.expect("the sockets were stopped");
+    assert_eq!(status, 429);
+    assert!((30..=60).contains(&n), "refused after {n}");
+}
