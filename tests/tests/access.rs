@@ -254,3 +254,65 @@ fn mentions_are_listed_only_in_conversations_still_seen() {
     move_to(&edge, &admin, &conversation, &legal.id);
     assert!(!unseen(&cookie).contains(&conversation));
 }
+
+#[test]
+fn signing_out_everywhere_and_a_password_change_end_the_other_sessions_threads() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let (member, here) = edge.new_member(&admin, "agent");
+    let (conversation, _) = chat(&edge, "Who is still here?");
+
+    // A password change ends every other session's thread; this session's goes on.
+    let there = edge.sign_in_as(&member.email);
+    let mut other = thread(&edge, &there, &conversation);
+    let mut own = thread(&edge, &here, &conversation);
+    let reply = edge.as_agent(
+        &here,
+        "PUT",
+        "/api/agent/me/password",
+        Some(&json!({
+            "current_password": porchlight_tests::MEMBER_PASSWORD,
+            "new_password": "another long enough password",
+        })),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_access_ended(&mut other);
+    own.send(&send_frame("still mine"));
+    loop {
+        if let ServerFrame::Ack { .. } = own.next_message_frame() {
+            break;
+        }
+    }
+
+    // Signing out everywhere ends this one too.
+    let reply = edge.as_agent(&here, "DELETE", "/api/agent/sessions", None);
+    assert_eq!(reply.status, 204, "{}", reply.body);
+    assert_access_ended(&mut own);
+}
+
+#[test]
+fn taken_off_an_inbox_the_member_loses_its_threads() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let (member, cookie) = edge.new_member(&admin, "agent");
+    let (conversation, _) = chat(&edge, "For the sales team");
+    let reply = edge.as_agent(
+        &admin,
+        "POST",
+        "/api/admin/inboxes",
+        Some(&json!({ "name": format!("Sales {}", unique_id()), "member_ids": [member.id] })),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let sales: Inbox = reply.json();
+    move_to(&edge, &admin, &conversation, &sales.id);
+    let mut socket = thread(&edge, &cookie, &conversation);
+
+    let reply = edge.as_agent(
+        &admin,
+        "PUT",
+        &format!("/api/admin/inboxes/{}", sales.id),
+        Some(&json!({ "name": sales.name, "member_ids": [] })),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_access_ended(&mut socket);
+}
