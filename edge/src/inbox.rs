@@ -97,14 +97,7 @@ impl DurableObject for Inbox {
                 server.serialize_attachment(&viewer)?;
                 // Signed out when the session expires, even if nobody does anything.
                 if let Some(at) = expires_at {
-                    let storage = self.state.storage();
-                    if storage
-                        .get_alarm()
-                        .await?
-                        .is_none_or(|current| current > at)
-                    {
-                        storage.set_alarm((at - store::now()).max(0)).await?;
-                    }
+                    crate::alarms::wake_by(&self.state.storage(), at).await?;
                 }
                 Response::from_websocket(client)
             }
@@ -183,12 +176,7 @@ impl DurableObject for Inbox {
                 None => {}
             }
         }
-        if let Some(at) = next {
-            self.state
-                .storage()
-                .set_alarm((at - store::now()).max(0))
-                .await?;
-        }
+        crate::alarms::sleep_until(&self.state.storage(), [next]).await?;
         Response::empty()
     }
 

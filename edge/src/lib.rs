@@ -4,6 +4,7 @@
 //! # Layout
 //! - [`routes`]: the one `match` from method and path to a handler, then a module per route group
 //!   (site, widget, agent, admin, setup, pages, and Meta's webhooks).
+//! - [`alarms`]: a Durable Object's one alarm, shared by what it must do later.
 //! - [`config`]: binding names and the typed [`config::App`] built once per request.
 //! - [`edge_cache`]: the Cache API in front of the public config's inputs, deleted on change.
 //! - [`error`]: the one API error type and its mapping to HTTP.
@@ -23,6 +24,7 @@
 //! Domain rules (validation, credentials) live in the `domain` crate and wire types in
 //! `protocol`; this crate is the glue between them and the platform.
 
+mod alarms;
 mod config;
 mod conversation;
 mod edge_cache;

@@ -205,15 +205,7 @@ impl Conversation {
 
     /// Makes sure the alarm runs by `at` (it may run earlier for other work).
     pub(super) async fn wake_by(&self, at: Millis) -> Result<()> {
-        let storage = self.state.storage();
-        if storage
-            .get_alarm()
-            .await?
-            .is_none_or(|current| current > at)
-        {
-            storage.set_alarm((at - store::now()).max(0)).await?;
-        }
-        Ok(())
+        crate::alarms::wake_by(&self.state.storage(), at).await
     }
 
     fn session_of(&self, ws: &WebSocket) -> Option<String> {

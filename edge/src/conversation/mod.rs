@@ -300,16 +300,8 @@ impl DurableObject for Conversation {
         let pending = (retry.is_none() && !self.log.outgoing()?.is_empty()).then_some(now);
         // Messages stored while this ran are published by the next run, soon.
         let index = behind.or_else(|| self.still_behind(now));
-        let next = [retry, pending, index, self.next_expiry()]
-            .into_iter()
-            .flatten()
-            .min();
-        if let Some(at) = next {
-            self.state
-                .storage()
-                .set_alarm((at - store::now()).max(0))
-                .await?;
-        }
+        let due = [retry, pending, index, self.next_expiry()];
+        crate::alarms::sleep_until(&self.state.storage(), due).await?;
         Response::empty()
     }
 
