@@ -6,8 +6,9 @@ use worker::{D1Database, Env, ObjectNamespace, Result};
 pub const DB: &str = "DB";
 /// Durable Object namespace: one object per conversation, addressed by conversation id.
 pub const CONVERSATION: &str = "CONVERSATION";
-/// Durable Object namespace: one object per inbox (today: per site), addressed by its id.
-pub const INBOX: &str = "INBOX";
+/// Durable Object namespace of the inbox hub: one object per deployment
+/// (`crate::objects::hub`).
+pub const HUB: &str = "HUB";
 /// R2 bucket of files sent in conversations (`sites/{site}/files/{id}`) and agents' pictures
 /// (`avatars/{agent}/{version}`).
 pub const ATTACHMENTS: &str = "ATTACHMENTS";
@@ -55,7 +56,7 @@ pub const DEFAULT_GRAPH_API_BASE: &str = "https://graph.facebook.com/v21.0";
 pub struct App {
     pub db: D1Database,
     pub conversations: ObjectNamespace,
-    pub inboxes: ObjectNamespace,
+    pub hub: ObjectNamespace,
     env: Env,
 }
 
@@ -64,7 +65,7 @@ impl App {
         Ok(Self {
             db: env.d1(DB)?,
             conversations: env.durable_object(CONVERSATION)?,
-            inboxes: env.durable_object(INBOX)?,
+            hub: env.durable_object(HUB)?,
             env,
         })
     }

@@ -23,10 +23,9 @@ use protocol::{Channel, ConversationStatus};
 use worker::{console_warn, MessageBatch, MessageExt, Method, Result};
 
 use crate::config::App;
-use crate::conversation::{Inbound, Init, MetaParty};
 use crate::error::ApiResult;
+use crate::objects::conversation::contract::{Call, ConversationStub, Inbound, Init, MetaParty};
 use crate::participant::Participant;
-use crate::routes::relay;
 use crate::store::flow::Person;
 use crate::store::ConnectionRow;
 use crate::{queues, replies, secrets, store};
@@ -236,20 +235,18 @@ async fn take(
             contact: event.contact.clone(),
         }),
     };
-    relay::inbound(
-        app,
-        &conversation_id,
-        &Inbound {
-            key: key.clone(),
-            author,
-            body,
-            at: event.at,
-            reopen: false,
-            attachment: None,
-            init: Some(init),
-        },
-    )
-    .await?;
+    let inbound = Inbound {
+        key: key.clone(),
+        author,
+        body,
+        at: event.at,
+        reopen: false,
+        attachment: None,
+        init: Some(init),
+    };
+    ConversationStub::of(&app.conversations, &conversation_id)?
+        .tell(&Call::Inbound(inbound))
+        .await?;
     store::idempotency::take_event(&app.db, &key, &conversation_id).await?;
     Ok(created)
 }
@@ -276,7 +273,13 @@ async fn instant_reply(
         attachment: None,
     };
     let who = Participant::automated(&connection.name);
-    let answer = relay::send(app, None, conversation_id, &who, &send).await?;
+    let answer = ConversationStub::of(&app.conversations, conversation_id)?
+        .call(&Call::Send {
+            who,
+            origin: None,
+            send,
+        })
+        .await?;
     let status = answer.status_code();
     if !(200..300).contains(&status) {
         console_warn!("instant reply in {conversation_id} not sent ({status})");

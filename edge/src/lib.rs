@@ -1,40 +1,47 @@
-//! The Porchlight Worker: serves the widget and agent APIs, the widget frame and inbox pages, and
-//! hosts one Durable Object per conversation and one per inbox.
+//! The Porchlight Worker: serves the widget and agent APIs, the widget frame and inbox pages,
+//! consumes the queues, and hosts the two Durable Objects.
 //!
 //! # Layout
-//! - [`routes`]: the one `match` from method and path to a handler, then a module per route group
-//!   (site, widget, agent, admin, setup, pages, and Meta's webhooks).
+//! Requests come in through [`routes`]; what outlives a request goes through [`objects`] (live
+//! state), [`store`] (D1) or a queue. Nothing below `routes` depends on it.
+//! - [`routes`]: the one `match` from method and path to a handler, then a module per route group:
+//!   the visitor's (`widget`, `site`, `files`, `identity`), the agents' (`agent`, `inboxes`,
+//!   `team`, `snippets`, `avatars`, `visitor`, `templates`, `reports`), admins' (`admin`,
+//!   `dead_letters`, `setup`), the pages (`pages`) and the webhooks (`webhooks` for Meta,
+//!   `mail_webhook` for e-mail).
+//! - [`objects`]: the Durable Objects, each with its typed contract (`contract.rs`): one
+//!   `Conversation` per conversation (message log, sockets, the rules deciding what a change sets
+//!   off, and the one place those effects are carried out) and one `Hub` per deployment (agents'
+//!   list sockets, presence, routing, access taken away).
+//! - [`store`]: every D1 query, a module per aggregate.
+//! - [`inbound`]: the queue consumer storing Messenger and WhatsApp events in conversations.
+//! - [`replies`]: agents' replies on Messenger and WhatsApp: queued, sent, tracked.
+//! - [`mail`]: e-mail from conversations (transcripts, replies by e-mail): recorded, queued, sent.
+//! - [`queues`]: what every queue consumer shares: backoff, and the dead letters.
+//! - [`housekeeping`]: the cron trigger's work (deleting uploads never sent).
 //! - [`alarms`]: a Durable Object's one alarm, shared by what it must do later.
 //! - [`config`]: binding names and the typed [`config::App`] built once per request.
 //! - [`edge_cache`]: the Cache API in front of the public config's inputs, deleted on change.
 //! - [`error`]: the one API error type and its mapping to HTTP.
 //! - [`floods`]: flood limits on the visitor side (rate limiting bindings).
-//! - [`housekeeping`]: the cron trigger's work (deleting uploads never sent).
 //! - [`http`]: reading bounded JSON bodies, writing JSON, cookies, origins.
-//! - [`store`]: every D1 query (the inbox index, sites, visitors, agents, sessions).
-//! - [`conversation`]: the conversation Durable Object (message log, sockets, fan-out).
-//! - [`inbound`]: the queue consumer storing Messenger and WhatsApp events in conversations.
-//! - [`mail`]: e-mail from conversations (transcripts): recorded, queued, sent with retries.
-//! - [`replies`]: agents' replies on Messenger and WhatsApp: queued, sent, tracked.
-//! - [`queues`]: what every queue consumer shares: backoff, and the dead letters.
-//! - [`inbox`]: the inbox Durable Object (pushes list changes to agents' inbox sockets).
 //! - [`participant`]: who is on the other end of a request or socket, as the edge has verified.
 //! - [`secrets`]: randomness, ids, tokens and password hashing through WebCrypto.
 //!
-//! Domain rules (validation, credentials) live in the `domain` crate and wire types in
-//! `protocol`; this crate is the glue between them and the platform.
+//! Domain rules (validation, credentials, Meta's reply windows) live in the `domain` crate and
+//! wire types in `protocol`; this crate is the glue between them and the platform. The objects'
+//! decisions are plain functions with native unit tests (`cargo test -p porchlight-edge --lib`).
 
 mod alarms;
 mod config;
-mod conversation;
 mod edge_cache;
 mod error;
 mod floods;
 pub(crate) mod housekeeping;
 mod http;
 mod inbound;
-mod inbox;
 mod mail;
+mod objects;
 mod participant;
 mod queues;
 mod replies;

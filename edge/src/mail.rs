@@ -25,8 +25,8 @@ use worker::{
 
 use crate::config::{App, MAIL_API_KEY};
 use crate::error::{ApiError, ApiResult};
+use crate::objects::conversation::contract::{Call, ConversationStub};
 use crate::queues;
-use crate::routes::relay;
 use crate::store::mail::EmailOwner;
 use crate::{secrets, store};
 
@@ -448,7 +448,10 @@ async fn reply_email(
     let Some(address) = email_reply::reply_address(key.as_bytes(), conversation_id, &domain) else {
         return Ok(Err("Replies by e-mail need the TOKEN_KEY secret."));
     };
-    let mut page = relay::history(app, conversation_id, seq.saturating_sub(EARLIER_WINDOW)).await?;
+    let after = seq.saturating_sub(EARLIER_WINDOW);
+    let mut page = ConversationStub::of(&app.conversations, conversation_id)?
+        .call(&Call::History { after })
+        .await?;
     let page: MessagePage = page.json().await?;
     let Some(message) = page.messages.iter().find(|m| m.seq == seq) else {
         return Ok(Err("The reply is no longer in the conversation."));
@@ -594,7 +597,9 @@ async fn all_messages(app: &App, conversation_id: &str) -> ApiResult<Vec<Message
     let mut messages = Vec::new();
     loop {
         let after = messages.last().map_or(0, |m: &Message| m.seq);
-        let mut page = relay::history(app, conversation_id, after).await?;
+        let mut page = ConversationStub::of(&app.conversations, conversation_id)?
+            .call(&Call::History { after })
+            .await?;
         let page: MessagePage = page.json().await?;
         let full = page.messages.len() >= HISTORY_PAGE_MAX;
         messages.extend(page.messages);

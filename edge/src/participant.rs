@@ -1,18 +1,10 @@
 //! Who is on the other end of a conversation request or socket, as the edge verified it. The
-//! front Worker authenticates (visitor token or agent session) and hands the result to the
-//! conversation's Durable Object in an internal header; Durable Objects are not reachable from
-//! the internet, so the header cannot be forged by a client.
+//! front Worker authenticates (visitor token or agent session) and names the participant in
+//! its calls to the Durable Objects (`crate::objects`), which are not reachable from the
+//! internet, so a client cannot forge it.
 
 use protocol::Author;
 use serde::{Deserialize, Serialize};
-use worker::{Request, Result};
-
-/// Internal header carrying the JSON [`Participant`] from the front Worker to a Durable Object.
-pub const HEADER: &str = "x-porchlight-participant";
-
-/// Internal header carrying the digest of the session an agent's socket is opened with (the
-/// front Worker verified it): the socket is held under that session (`crate::access`).
-pub const SESSION_HEADER: &str = "x-porchlight-session";
 
 /// The id prefix of the automated senders of a channel's flow (the instant reply): agents in
 /// the thread, but nobody's replies in reports, and never outside Meta's 24-hour window.
@@ -56,14 +48,5 @@ impl Participant {
 
     pub fn is_automated(&self) -> bool {
         matches!(self, Self::Agent { id, .. } if id.starts_with(AUTOMATED_PREFIX))
-    }
-
-    /// Reads the participant from a request the front Worker forwarded.
-    pub fn from_request(req: &Request) -> Result<Self> {
-        let raw = req
-            .headers()
-            .get(HEADER)?
-            .ok_or_else(|| worker::Error::RustError("missing participant header".into()))?;
-        serde_json::from_str(&raw).map_err(|e| worker::Error::RustError(e.to_string()))
     }
 }

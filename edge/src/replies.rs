@@ -27,6 +27,7 @@ use worker::{
 
 use crate::config::App;
 use crate::error::ApiResult;
+use crate::objects::conversation::contract::{Call, ConversationStub};
 use crate::queues;
 use crate::store::replies::Lease;
 use crate::store::{self, replies as sends};
@@ -222,7 +223,11 @@ async fn tell(app: &App, conversation_id: &str, delivery: Option<Delivery>) {
     let Some(delivery) = delivery else {
         return;
     };
-    if let Err(e) = crate::routes::relay::delivery(app, conversation_id, &delivery).await {
+    let told = match ConversationStub::of(&app.conversations, conversation_id) {
+        Ok(conversation) => conversation.tell(&Call::Delivery(delivery)).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = told {
         console_error!("delivery of {conversation_id} not told: {}", e.message);
     }
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every test Porchlight has, in the order that fails fastest.
 //! 1. Lint: rustfmt and clippy with `-D warnings`, native and wasm crates.
-//! 2. Native unit tests (protocol, domain, client, xtask), and the WordPress plugin's (PHP).
+//! 2. Native unit tests (protocol, domain, client, the Worker's decision logic, xtask), and the
+//!    WordPress plugin's (PHP).
 //! 3. Build the widget, inbox, loader and Worker once; `wrangler deploy --dry-run` proves the
 //!    Worker still packages for Cloudflare.
 //! 4. Start a fresh local stack (workerd via `wrangler dev`, a new state folder, the demo host).
@@ -21,6 +22,10 @@ use crate::{build, wordpress};
 /// Crates that only build for wasm32 (linted with that target, tested black-box).
 const WASM_CRATES: [&str; 3] = ["porchlight-edge", "porchlight-widget", "porchlight-inbox"];
 
+/// Of those, the one whose library also builds natively: the Worker, whose Durable Objects keep
+/// their decisions (windows, hand-offs, presence) in plain functions with native unit tests.
+const NATIVE_TOO: &str = "porchlight-edge";
+
 fn cargo(args: &[&str]) -> Command {
     let mut cmd = Command::new("cargo");
     cmd.args(args).current_dir(root());
@@ -29,6 +34,14 @@ fn cargo(args: &[&str]) -> Command {
 
 fn exclude_wasm(cmd: &mut Command) -> &mut Command {
     for krate in WASM_CRATES {
+        cmd.args(["--exclude", krate]);
+    }
+    cmd
+}
+
+/// `cmd` over the workspace's native crates plus the Worker's library and its unit tests.
+fn native_and_edge_lib(cmd: &mut Command) -> &mut Command {
+    for krate in WASM_CRATES.iter().filter(|&&k| k != NATIVE_TOO) {
         cmd.args(["--exclude", krate]);
     }
     cmd
@@ -154,6 +167,9 @@ fn lint_and_unit_tests() -> Result<()> {
         exclude_wasm(&mut cargo(&["clippy", "--workspace", "--all-targets"]))
             .args(["--", "-D", "warnings"]),
     )?;
+    run(cargo(&[
+        "clippy", "-p", NATIVE_TOO, "--lib", "--tests", "--", "-D", "warnings",
+    ]))?;
     step("linting wasm crates (clippy -D warnings, wasm32)");
     let mut wasm_clippy = cargo(&["clippy", "--target", "wasm32-unknown-unknown"]);
     for krate in WASM_CRATES.iter().chain(&["porchlight-client"]) {
@@ -162,7 +178,8 @@ fn lint_and_unit_tests() -> Result<()> {
     run(wasm_clippy.args(["--", "-D", "warnings"]))?;
 
     step("native unit tests");
-    run(exclude_wasm(&mut cargo(&["test", "--workspace"])).args(["--exclude", "porchlight-tests"]))?;
+    run(native_and_edge_lib(&mut cargo(&["test", "--workspace"]))
+        .args(["--exclude", "porchlight-tests"]))?;
     wordpress::check()
 }
 

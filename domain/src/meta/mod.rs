@@ -15,7 +15,8 @@
 //!
 //! 5. [`send`]: replies out: the Send API requests for an agent's reply and what Meta's
 //!    answer means (sent, retry, or failed with a reason); [`templates`]: WhatsApp's templates,
-//!    the only messages it takes after 24 hours.
+//!    the only messages it takes after 24 hours; [`window`]: which replies Meta's windows allow
+//!    now, and how a reply's delivery moves on.
 //! 6. [`flow`]: what happens before an agent answers: Messenger's greeting, an instant reply,
 //!    and explicit consent, whose messages are held until the person agrees.
 //!
@@ -33,6 +34,7 @@ pub mod send;
 mod signature;
 pub mod templates;
 pub mod whatsapp;
+pub mod window;
 
 pub use content::{Attachment, AttachmentKind, Content, SharedContact};
 pub use event::{DeliveryStatus, EventKind, InboundEvent, MetaChannel};

@@ -3,14 +3,15 @@
 //! [`outcome`].
 //!
 //! Which replies the windows allow is decided before anything is stored
-//! ([`protocol::reply::reply_window`]); a reply that is accepted is turned into its requests
+//! ([`super::window::reply_window`]); a reply that is accepted is turned into its requests
 //! here once, so a retry sends exactly what was first meant.
 
-use protocol::reply::{DeliveryState, ReplyWindow, MESSENGER_TEXT_MAX, WHATSAPP_TEXT_MAX};
+use protocol::reply::{DeliveryState, MESSENGER_TEXT_MAX, WHATSAPP_TEXT_MAX};
 use protocol::Attachment;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::window::ReplyWindow;
 use super::MetaChannel;
 
 /// The Send API requests for a text reply to `contact` (PSID or `wa_id`), in the order they

@@ -21,12 +21,11 @@ use protocol::ConversationStatus;
 use worker::{Request, Response};
 
 use super::files::{self, Uploader};
-use super::relay;
 use crate::config::App;
-use crate::conversation::NoteToStore;
 use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
-use crate::inbox::Sessions;
+use crate::objects::conversation::contract::{Call, ConversationStub, Join, NoteToStore};
+use crate::objects::hub::contract::{HubStub, Sessions};
 use crate::participant::Participant;
 use crate::store::inboxes::TeamAssigned;
 use crate::store::{self, AgentRow};
@@ -232,7 +231,9 @@ pub async fn sign_out(app: &App, req: &Request) -> ApiResult<Response> {
         store::delete_session(&app.db, &digest).await?;
         if let Some(agent) = agent {
             let only = Sessions::Only(digest);
-            crate::inbox::sign_out(&app.inboxes, &agent.id, SignedOut::Ended, only).await?;
+            HubStub::of(&app.hub)?
+                .sign_out(&agent.id, SignedOut::Ended, only)
+                .await?;
         }
     }
     let response = http::no_content();
@@ -248,13 +249,9 @@ pub async fn sign_out_everywhere(app: &App, req: &Request) -> ApiResult<Response
     http::require_same_origin(req)?;
     let agent = signed_in(app, req).await?;
     store::team::end_sessions(&app.db, &agent.id).await?;
-    crate::inbox::sign_out(
-        &app.inboxes,
-        &agent.id,
-        SignedOut::Everywhere,
-        Sessions::All,
-    )
-    .await?;
+    HubStub::of(&app.hub)?
+        .sign_out(&agent.id, SignedOut::Everywhere, Sessions::All)
+        .await?;
     let response = http::no_content();
     response
         .headers()
@@ -277,13 +274,9 @@ pub async fn change_password(app: &App, mut req: Request) -> ApiResult<Response>
     forgive(app, &keys).await?;
     let hash = secrets::hash_password(&body.new_password).await?.encode();
     store::team::set_password(&app.db, &agent.id, &hash, &session).await?;
-    crate::inbox::sign_out(
-        &app.inboxes,
-        &agent.id,
-        SignedOut::Everywhere,
-        Sessions::AllBut(session),
-    )
-    .await?;
+    HubStub::of(&app.hub)?
+        .sign_out(&agent.id, SignedOut::Everywhere, Sessions::AllBut(session))
+        .await?;
     Ok(http::json(&agent.profile(), 200))
 }
 
@@ -339,7 +332,9 @@ pub async fn list(app: &App, req: &Request) -> ApiResult<Response> {
 pub async fn history(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     let after = http::after_param(&req)?;
     signed_in_to(app, &req, id).await?;
-    relay::history(app, id, after).await
+    ConversationStub::of(&app.conversations, id)?
+        .call(&Call::History { after })
+        .await
 }
 
 pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
@@ -347,14 +342,14 @@ pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> 
     let agent = signed_in_to(app, &req, id).await?;
     let body: SendMessage = http::read_json(&mut req).await?;
     let body = validate_send(&body)?;
-    relay::send(
-        app,
-        Some(&http::own_origin(&req)?),
-        id,
-        &participant(&agent),
-        &body,
-    )
-    .await
+    let send = Call::Send {
+        who: participant(&agent),
+        origin: Some(http::own_origin(&req)?),
+        send: body,
+    };
+    ConversationStub::of(&app.conversations, id)?
+        .call(&send)
+        .await
 }
 
 /// `POST /api/agent/conversations/{id}/close` and `/reopen`.
@@ -366,7 +361,9 @@ pub async fn set_conversation_status(
 ) -> ApiResult<Response> {
     http::require_same_origin(req)?;
     signed_in_to(app, req, id).await?;
-    let response = relay::set_status(app, id, status).await?;
+    let response = ConversationStub::of(&app.conversations, id)?
+        .call(&Call::Status { status })
+        .await?;
     // An assignee's count of open conversations changed: capacity may have.
     Entry::presence(&http::own_origin(req)?).forget().await;
     Ok(response)
@@ -400,7 +397,13 @@ pub async fn add_note(app: &App, mut req: Request, id: &str) -> ApiResult<Respon
         body: valid.body,
         mentions,
     };
-    let mut stored = relay::add_note(app, id, &participant(&agent), &to_store).await?;
+    let add = Call::AddNote {
+        who: participant(&agent),
+        note: to_store,
+    };
+    let mut stored = ConversationStub::of(&app.conversations, id)?
+        .call(&add)
+        .await?;
     let status = stored.status_code();
     if !(200..300).contains(&status) {
         return Ok(stored);
@@ -419,7 +422,7 @@ pub async fn add_note(app: &App, mut req: Request, id: &str) -> ApiResult<Respon
         note,
     };
     if !told.is_empty() {
-        crate::inbox::mention(&app.inboxes, &told, &mention).await?;
+        HubStub::of(&app.hub)?.mention(&told, &mention).await?;
     }
     Ok(http::json(&mention.note, status))
 }
@@ -427,7 +430,9 @@ pub async fn add_note(app: &App, mut req: Request, id: &str) -> ApiResult<Respon
 /// `GET /api/agent/conversations/{id}/notes` → `NoteList`.
 pub async fn notes(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     signed_in_to(app, req, id).await?;
-    relay::notes(app, id).await
+    ConversationStub::of(&app.conversations, id)?
+        .call(&Call::Notes)
+        .await
 }
 
 /// `GET /api/agent/mentions` → `MentionList`: the agent's mentions not yet seen.
@@ -465,12 +470,12 @@ pub async fn assign(app: &App, mut req: Request, id: &str) -> ApiResult<Response
             ),
         });
     };
-    crate::inbox::notify(app.env(), &summary).await?;
+    HubStub::of(&app.hub)?.notify(&summary).await?;
     let origin = http::own_origin(&req)?;
     Entry::presence(&origin).forget().await;
     if let Some(to) = summary.assignee_id.as_deref().filter(|to| *to != me.id) {
         if let Some(agent) = store::team::agent(&app.db, to).await? {
-            let present = crate::inbox::present_agents(&app.inboxes).await?;
+            let present = HubStub::of(&app.hub)?.presence().await?;
             if agent.status == AgentStatus::Away || !present.contains(&agent.id) {
                 crate::mail::notify_assignment(app, id, &agent, Some(&me.name), Some(&origin))
                     .await;
@@ -502,7 +507,9 @@ pub async fn reply_by(app: &App, mut req: Request, id: &str) -> ApiResult<Respon
             }
         }
     }
-    relay::reply_by(app, id, &body).await
+    ConversationStub::of(&app.conversations, id)?
+        .call(&Call::ReplyBy(body))
+        .await
 }
 
 /// `PUT /api/agent/conversations/{id}/team` → 200 with the row: any member who sees the
@@ -530,9 +537,9 @@ pub async fn assign_team(app: &App, mut req: Request, id: &str) -> ApiResult<Res
         && summary.assignee_id.is_none()
         && summary.status == ConversationStatus::Open
     {
-        crate::inbox::route(app.env(), &summary).await?
+        HubStub::of(&app.hub)?.route(&summary).await?
     } else {
-        crate::inbox::notify(app.env(), &summary).await?;
+        HubStub::of(&app.hub)?.notify(&summary).await?;
         summary
     };
     // A member may have let go of it: their open count, and the chat's capacity, changed.
@@ -545,11 +552,16 @@ pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     let after = http::after_param(&req)?;
     let (agent, session) = session_to(app, &req, id).await?;
     // Held under the session: it ends when the session or the agent's access does.
-    let hold = relay::Hold {
-        session: Some(&session),
+    let join = Join {
+        who: participant(&agent),
+        after,
+        session: Some(session),
         subprotocol: None,
+        origin: http::own_origin(&req)?,
     };
-    relay::socket(app, &req, id, &participant(&agent), after, hold).await
+    ConversationStub::of(&app.conversations, id)?
+        .join(&req, &join)
+        .await
 }
 
 /// `GET /api/agent/inbox/socket`: live changes to the inbox list.
@@ -562,9 +574,12 @@ pub async fn inbox_socket(app: &App, req: Request) -> ApiResult<Response> {
         ));
     }
     let (agent, session) = session(app, &req).await?;
-    let response = relay::inbox_socket(app, &req, &participant(&agent), &session).await?;
+    let origin = http::own_origin(&req)?;
+    let response = HubStub::of(&app.hub)?
+        .join(&req, &participant(&agent), &session, &origin)
+        .await?;
     // The agent is present from now on (the inbox object forgets it again when they leave).
-    Entry::presence(&http::own_origin(&req)?).forget().await;
+    Entry::presence(&origin).forget().await;
     Ok(response)
 }
 

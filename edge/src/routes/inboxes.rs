@@ -8,7 +8,7 @@
 //! - A member who sees two inboxes moves a conversation between them
 //!   (`PUT /api/agent/conversations/{id}/inbox`).
 //!
-//! Every change to who sees what tells the hub ([`crate::inbox::access_changed`]), which reads
+//! Every change to who sees what tells the hub ([`HubStub::access_changed`]), which reads
 //! access again for every open inbox app, so a member who lost an inbox stops getting its rows
 //! at once, and one who gained it gets them.
 
@@ -21,9 +21,10 @@ use super::agent::{signed_in, signed_in_admin, signed_in_to};
 use crate::config::App;
 use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
+use crate::objects::hub::contract::HubStub;
 use crate::store::inboxes::{self as store_inboxes, Deleted, Saved, Table};
 use crate::store::{self, AgentRow, Viewer};
-use crate::{http, inbox, secrets};
+use crate::{http, secrets};
 
 fn unknown_inbox() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "No inbox has that id.")
@@ -73,7 +74,7 @@ async fn valid_inbox(app: &App, input: &InboxInput) -> ApiResult<InboxInput> {
 /// After a change to who sees what or who answers where: open inbox apps reload, and the
 /// widget's availability is computed afresh.
 async fn access_changed(app: &App, req: &Request) -> ApiResult<()> {
-    inbox::access_changed(&app.inboxes).await?;
+    HubStub::of(&app.hub)?.access_changed().await?;
     Entry::presence(&http::own_origin(req)?).forget().await;
     Ok(())
 }
@@ -241,7 +242,7 @@ pub async fn move_conversation(app: &App, mut req: Request, id: &str) -> ApiResu
         store_inboxes::move_conversation(&app.db, id, &body.inbox_id, &viewer, store::now())
             .await?
             .ok_or_else(|| Rejection::field("inbox_id", "is not an inbox you see"))?;
-    inbox::moved(&app.inboxes, &moved).await?;
+    HubStub::of(&app.hub)?.moved(&moved).await?;
     Ok(http::json(&moved, 200))
 }
 

@@ -24,10 +24,10 @@ use serde::Deserialize;
 use worker::{Request, Response};
 
 use crate::config::{App, MAIL_WEBHOOK_SECRET};
-use crate::conversation::Inbound;
 use crate::error::{ApiError, ApiResult};
+use crate::objects::conversation::contract::{Call, ConversationStub, Inbound};
 use crate::participant::Participant;
-use crate::routes::{files, relay};
+use crate::routes::files;
 use crate::{http, mail, store};
 
 /// Largest webhook body accepted (the metadata of one e-mail).
@@ -135,21 +135,17 @@ pub async fn receive(app: &App, mut req: Request) -> ApiResult<Response> {
     };
     if !written.is_empty() {
         let body = clip(written);
-        relay::inbound(
-            app,
-            &conversation,
-            &store_as(format!("email:{email_id}"), body, None),
-        )
-        .await?;
+        let inbound = store_as(format!("email:{email_id}"), body, None);
+        ConversationStub::of(&app.conversations, &conversation)?
+            .tell(&Call::Inbound(inbound))
+            .await?;
     }
     for (attachment_id, file) in files.kept {
         let key = format!("email:{email_id}:{attachment_id}");
-        relay::inbound(
-            app,
-            &conversation,
-            &store_as(key, String::new(), Some(file)),
-        )
-        .await?;
+        let inbound = store_as(key, String::new(), Some(file));
+        ConversationStub::of(&app.conversations, &conversation)?
+            .tell(&Call::Inbound(inbound))
+            .await?;
     }
     Ok(http::json(
         &serde_json::json!({ "conversation_id": conversation }),

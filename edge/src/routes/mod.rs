@@ -10,7 +10,6 @@ mod identity;
 mod inboxes;
 mod mail_webhook;
 mod pages;
-pub(crate) mod relay;
 mod reports;
 mod setup;
 mod site;

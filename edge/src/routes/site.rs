@@ -27,7 +27,8 @@ use worker::{Request, Response};
 use crate::config::App;
 use crate::edge_cache::{Entry, Source};
 use crate::error::{ApiError, ApiResult};
-use crate::{http, inbox, store};
+use crate::objects::hub::contract::HubStub;
+use crate::{http, store};
 
 /// Longest time a config may be cached, in seconds.
 const MAX_AGE_S: i64 = 30;
@@ -165,7 +166,10 @@ impl Presence {
 }
 
 async fn presence(app: &App) -> worker::Result<Presence> {
-    let present = inbox::present_agents(&app.inboxes).await?;
+    let asked = async { HubStub::of(&app.hub)?.presence().await };
+    let present = asked
+        .await
+        .map_err(|e| worker::Error::RustError(e.message))?;
     Ok(Presence {
         candidates: store::routing_candidates(&app.db, None, &present).await?,
         site_inboxes: store::inboxes::site_inboxes(&app.db).await?,

@@ -19,10 +19,11 @@ use super::avatars;
 use crate::config::App;
 use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
+use crate::objects::hub::contract::{HubStub, Sessions};
 use crate::store::inboxes::Table;
 use crate::store::team::{self as store_team, Accepted, Guarded};
 use crate::store::{self, AgentRow};
-use crate::{http, inbox, secrets};
+use crate::{http, secrets};
 
 fn unknown_agent() -> ApiError {
     ApiError::new(
@@ -138,7 +139,7 @@ pub async fn set_role(app: &App, mut req: Request, id: &str) -> ApiResult<Respon
     match store_team::set_role(&app.db, id, body.role).await? {
         Guarded::Done(agent) => {
             // Admins see every inbox; agents only theirs.
-            inbox::access_changed(&app.inboxes).await?;
+            HubStub::of(&app.hub)?.access_changed().await?;
             Ok(http::json(&agent.profile(), 200))
         }
         Guarded::LastAdmin => Err(last_admin()),
@@ -172,13 +173,17 @@ pub async fn remove(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
             // A retry after a failure below finishes the job: the rules forget them and
             // whatever they still hold open is closed.
             store::inboxes::forget_member_in_rules(&app.db, id).await?;
-            inbox::sign_out(&app.inboxes, id, SignedOut::Removed, inbox::Sessions::All).await?;
+            HubStub::of(&app.hub)?
+                .sign_out(id, SignedOut::Removed, Sessions::All)
+                .await?;
             return Err(unknown_agent());
         }
     };
     store::inboxes::forget_member_in_rules(&app.db, id).await?;
     avatars::forget(app, id, avatar).await;
-    inbox::sign_out(&app.inboxes, id, SignedOut::Removed, inbox::Sessions::All).await?;
+    HubStub::of(&app.hub)?
+        .sign_out(id, SignedOut::Removed, Sessions::All)
+        .await?;
     // They no longer count towards availability.
     Entry::presence(&http::own_origin(req)?).forget().await;
     Ok(http::no_content())

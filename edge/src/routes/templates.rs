@@ -14,10 +14,9 @@ use protocol::reply::{SendTemplate, TemplateList, WhatsAppTemplate};
 use worker::{Fetch, Headers, Method, Request, RequestInit, Response};
 
 use super::agent::{participant, signed_in_to};
-use super::relay;
 use crate::config::App;
-use crate::conversation::TemplateToStore;
 use crate::error::{ApiError, ApiResult};
+use crate::objects::conversation::contract::{Call, ConversationStub, TemplateToStore};
 use crate::{http, store};
 
 /// `GET /api/agent/conversations/{id}/templates`.
@@ -59,7 +58,14 @@ pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> 
         header_file_id: body.header_file_id,
     };
     let origin = http::own_origin(&req)?;
-    relay::send_template(app, &origin, id, &participant(&agent), &store).await
+    let call = Call::Template {
+        who: participant(&agent),
+        origin,
+        template: store,
+    };
+    ConversationStub::of(&app.conversations, id)?
+        .call(&call)
+        .await
 }
 
 /// The conversation's WhatsApp account's sendable templates, asked of Meta now.

@@ -14,11 +14,10 @@ use protocol::api::{
 use worker::{Request, Response};
 
 use super::files::{self, Uploader};
-use super::relay;
 use crate::config::App;
-use crate::conversation::Init;
 use crate::error::{ApiError, ApiResult};
 use crate::floods::{self, Flood};
+use crate::objects::conversation::contract::{Call, ConversationStub, Init, Join};
 use crate::participant::Participant;
 use crate::store::{self, NewConversation, VisitorRow};
 use crate::{http, secrets};
@@ -263,26 +262,21 @@ async fn open(
     visitor_token: String,
     first: &SendMessage,
 ) -> ApiResult<Response> {
-    relay::init(
-        app,
-        &Init {
-            conversation_id: creation.conversation_id.clone(),
-            site_id: creation.site_id.clone(),
-            meta: None,
-        },
-    )
-    .await?;
-    let who = Participant::Visitor {
-        visitor_id: creation.visitor_id.clone(),
+    let conversation = ConversationStub::of(&app.conversations, &creation.conversation_id)?;
+    let init = Init {
+        conversation_id: creation.conversation_id.clone(),
+        site_id: creation.site_id.clone(),
+        meta: None,
     };
-    let mut stored = relay::send(
-        app,
-        Some(&http::own_origin(req)?),
-        &creation.conversation_id,
-        &who,
-        first,
-    )
-    .await?;
+    conversation.tell(&Call::Init(init)).await?;
+    let send = Call::Send {
+        who: Participant::Visitor {
+            visitor_id: creation.visitor_id.clone(),
+        },
+        origin: Some(http::own_origin(req)?),
+        send: first.clone(),
+    };
+    let mut stored = conversation.call(&send).await?;
     if !(200..300).contains(&stored.status_code()) {
         return Ok(stored);
     }
@@ -312,7 +306,9 @@ pub async fn current(app: &App, req: &Request) -> ApiResult<Response> {
 pub async fn history(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     let after = http::after_param(&req)?;
     visitor_conversation(app, &req, id).await?;
-    relay::history(app, id, after).await
+    ConversationStub::of(&app.conversations, id)?
+        .call(&Call::History { after })
+        .await
 }
 
 pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
@@ -330,7 +326,14 @@ pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> 
     let who = Participant::Visitor {
         visitor_id: visitor.id,
     };
-    relay::send(app, Some(&http::own_origin(&req)?), id, &who, &body).await
+    let send = Call::Send {
+        who,
+        origin: Some(http::own_origin(&req)?),
+        send: body,
+    };
+    ConversationStub::of(&app.conversations, id)?
+        .call(&send)
+        .await
 }
 
 /// `POST /api/widget/uploads?site=SITE&name=NAME`: a file for the visitor's next message. A
@@ -391,9 +394,14 @@ pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     let who = Participant::Visitor {
         visitor_id: visitor.id,
     };
-    let hold = relay::Hold {
+    let join = Join {
+        who,
+        after,
         session: None,
-        subprotocol: asked_subprotocol.then_some(SUBPROTOCOL),
+        subprotocol: asked_subprotocol.then(|| SUBPROTOCOL.to_owned()),
+        origin: http::own_origin(&req)?,
     };
-    relay::socket(app, &req, id, &who, after, hold).await
+    ConversationStub::of(&app.conversations, id)?
+        .join(&req, &join)
+        .await
 }

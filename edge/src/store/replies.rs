@@ -3,6 +3,7 @@
 //! statuses, deliveries and reads (never back: Meta reorders and redelivers).
 
 use domain::meta::send::whole_reply;
+use domain::meta::window;
 use protocol::api::TokenState;
 use protocol::reply::{Delivery, DeliveryState};
 use protocol::{Channel, Millis, Seq};
@@ -270,7 +271,7 @@ pub async fn advance(
         return Ok(None);
     };
     let part_state = DeliveryState::parse(&part.state).unwrap_or(DeliveryState::Sent);
-    if !part_state.may_become(next) {
+    if !window::may_become(part_state, next) {
         return Ok(None);
     }
     // Conditional on the state read, so a concurrent report cannot move a part backwards.
@@ -312,7 +313,7 @@ pub async fn advance(
         return Ok(None);
     };
     let current = DeliveryState::parse(&whole.state).unwrap_or(DeliveryState::Queued);
-    if !current.may_become(target) {
+    if !window::may_become(current, target) {
         return Ok(None);
     }
     let row: Option<DeliveryRow> = stmt(

@@ -10,18 +10,18 @@
 //! their answers come back into the thread. The composer says when the visitor is not in the
 //! chat; the switch goes back to Chat by itself when they write in the chat again.
 //!
-//! On Messenger and WhatsApp the reply follows Meta's window (`protocol::reply::reply_window`,
+//! On Messenger and WhatsApp the reply follows Meta's window (`domain::meta::window::reply_window`,
 //! the rule the edge enforces), kept current by a clock: past 24 hours on Messenger the composer
 //! says the reply goes with the human agent tag; when the window takes no text it says why and
 //! takes none. Files are not offered there.
 
 use client::notes::{mention_query, Notes};
 use client::Entry;
+use domain::meta::window::{reply_window, ReplyWindow};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::{AgentProfile, NewNote, ReplyChannel, SendMessage};
-use protocol::reply::{reply_window, ReplyWindow};
 use protocol::{Author, Channel, ConversationStatus};
 
 use super::live::Live;

@@ -195,7 +195,7 @@ pub fn Thread(
 /// Keeps the furthest state of a reply: reports may come twice or out of order.
 fn merge(known: &mut HashMap<Seq, MetaDelivery>, delivery: MetaDelivery) {
     let newer = known.get(&delivery.seq).is_none_or(|old| {
-        old.state.may_become(delivery.state)
+        domain::meta::window::may_become(old.state, delivery.state)
             || (old.state == delivery.state && delivery.at >= old.at)
     });
     if newer {

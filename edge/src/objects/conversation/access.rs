@@ -5,7 +5,7 @@
 //! Access is taken away in three ways, and each ends the socket within a second:
 //! - a change to who may see what (a member removed or demoted, inboxes or teams changed, the
 //!   conversation moved, a session signed out): the inbox hub asks every listed conversation
-//!   whose holder lost access to check its sockets again (`POST /access`, [`recheck`]);
+//!   whose holder lost access to check its sockets again (`Call::CheckAccess`, [`recheck`]);
 //! - the session's expiry: the object's alarm is set for the earliest one ([`end_expired`]);
 //! - and, so that nothing slips through between a change and that check, every frame that
 //!   would store something (a send, a read position) is checked first ([`may_still_see`]); a
@@ -18,10 +18,10 @@
 use protocol::api::ErrorCode;
 use protocol::frame::ServerFrame;
 use protocol::Millis;
-use worker::{console_error, Request, Result, WebSocket};
+use worker::{console_error, Result, WebSocket};
 
 use super::Conversation;
-use crate::participant::{Participant, SESSION_HEADER};
+use crate::participant::Participant;
 use crate::store::access::{self, Holder};
 use crate::{config, store};
 
@@ -52,13 +52,15 @@ impl Conversation {
     /// For an agent's socket about to open: lists it under the session the front Worker
     /// verified; `None` when the session has ended since (the socket must not open). Once it
     /// is accepted, [`Self::wake_by`] its expiry.
-    pub(super) async fn admit(&self, req: &Request, who: &Participant) -> Result<Option<Hold>> {
+    pub(super) async fn admit(
+        &self,
+        session: Option<String>,
+        who: &Participant,
+    ) -> Result<Option<Hold>> {
         let Participant::Agent { id, .. } = who else {
             return Ok(None);
         };
-        let (Some(session), Some(conversation)) =
-            (req.headers().get(SESSION_HEADER)?, self.log.identity()?)
-        else {
+        let (Some(session), Some(conversation)) = (session, self.log.identity()?) else {
             return Ok(None);
         };
         let holder = Holder {
@@ -160,7 +162,7 @@ impl Conversation {
 
     /// Tells each socket its access has ended, closes it, forgets it in D1 and tells the
     /// others who is still here.
-    async fn end_access(&self, sockets: &[WebSocket]) {
+    pub(super) async fn end_access(&self, sockets: &[WebSocket]) {
         if sockets.is_empty() {
             return;
         }
@@ -208,11 +210,11 @@ impl Conversation {
         crate::alarms::wake_by(&self.state.storage(), at).await
     }
 
-    fn session_of(&self, ws: &WebSocket) -> Option<String> {
+    pub(super) fn session_of(&self, ws: &WebSocket) -> Option<String> {
         self.tag(ws, SESSION_TAG)
     }
 
-    fn expiry_of(&self, ws: &WebSocket) -> Option<Millis> {
+    pub(super) fn expiry_of(&self, ws: &WebSocket) -> Option<Millis> {
         self.tag(ws, EXPIRES_TAG)?.parse().ok()
     }
 
