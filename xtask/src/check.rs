@@ -167,7 +167,7 @@ fn lint_and_unit_tests() -> Result<()> {
         exclude_wasm(&mut cargo(&["clippy", "--workspace", "--all-targets"]))
             .args(["--", "-D", "warnings"]),
     )?;
-    run(cargo(&[
+    run(&mut cargo(&[
         "clippy", "-p", NATIVE_TOO, "--lib", "--tests", "--", "-D", "warnings",
     ]))?;
     step("linting wasm crates (clippy -D warnings, wasm32)");
