@@ -522,7 +522,7 @@ pub async fn assign_team(app: &App, mut req: Request, id: &str) -> ApiResult<Res
     signed_in_to(app, &req, id).await?;
     let body: AssignTeam = http::read_json(&mut req).await?;
     let summary = match store::inboxes::assign_team(&app.db, id, body.team_id.as_deref()).await? {
-        TeamAssigned::Done(summary) => summary,
+        TeamAssigned::Done(summary) => *summary,
         TeamAssigned::UnknownTeam => {
             return Err(Rejection::field("team_id", "is not a team").into());
         }

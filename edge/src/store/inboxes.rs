@@ -330,7 +330,7 @@ fn team_sees(team: &str, inbox: &str) -> String {
 /// What giving a conversation to a team came to.
 pub enum TeamAssigned {
     /// The row as it now is.
-    Done(ConversationSummary),
+    Done(Box<ConversationSummary>),
     /// No such team.
     UnknownTeam,
     /// The team does not see the conversation's inbox.
@@ -358,7 +358,7 @@ pub async fn assign_team(db: &D1Database, id: &str, team: Option<&str>) -> Resul
     .first(None)
     .await?;
     if let Some(row) = row {
-        return Ok(TeamAssigned::Done(row.into()));
+        return Ok(TeamAssigned::Done(Box::new(row.into())));
     }
     Ok(match team {
         Some(team_id) if self::team(db, team_id).await?.is_none() => TeamAssigned::UnknownTeam,
