@@ -426,7 +426,10 @@ mod tests {
             .map(|(method, template)| format!("`{} {template}", method.as_str()))
             .filter(|line| !docs.contains(line.as_str()))
             .collect();
-        assert!(undocumented.is_empty(), "docs/api.md does not document {undocumented:?}");
+        assert!(
+            undocumented.is_empty(),
+            "docs/api.md does not document {undocumented:?}"
+        );
         let documented = docs
             .lines()
             .filter_map(|l| l.strip_prefix("| `"))
@@ -439,10 +442,17 @@ mod tests {
             .map(|(method, path)| (method, path.split('?').next().unwrap_or(path)))
             // Static assets (`/embed.js`) are served by the platform, not the router.
             .filter(|(_, path)| !path.ends_with(".js"))
-            .filter(|(method, path)| !TABLE.iter().any(|(m, t)| m.as_str() == *method && t == path))
+            .filter(|(method, path)| {
+                !TABLE
+                    .iter()
+                    .any(|(m, t)| m.as_str() == *method && t == path)
+            })
             .map(|(method, path)| format!("{method} {path}"))
             .collect();
-        assert!(unserved.is_empty(), "docs/api.md documents {unserved:?}, which no route serves");
+        assert!(
+            unserved.is_empty(),
+            "docs/api.md documents {unserved:?}, which no route serves"
+        );
     }
 
     #[test]
