@@ -24,7 +24,8 @@
 //! - [`edge_cache`]: the Cache API in front of the public config's inputs, deleted on change.
 //! - [`error`]: the one API error type and its mapping to HTTP.
 //! - [`floods`]: flood limits on the visitor side (rate limiting bindings).
-//! - [`http`]: reading bounded JSON bodies, writing JSON, cookies, origins.
+//! - [`http`]: reading bounded JSON bodies, cookies, origins, and handing on [`respond`]'s.
+//! - [`respond`]: writing responses (JSON never cached nor sniffed, the empty 204).
 //! - [`participant`]: who is on the other end of a request or socket, as the edge has verified.
 //! - [`secrets`]: randomness, ids, tokens and password hashing through WebCrypto.
 //!
@@ -45,6 +46,7 @@ mod objects;
 mod participant;
 mod queues;
 mod replies;
+mod respond;
 mod routes;
 mod secrets;
 mod store;
