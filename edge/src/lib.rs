@@ -9,10 +9,12 @@
 //!   `team`, `snippets`, `avatars`, `visitor`, `templates`, `reports`), admins' (`admin`,
 //!   `dead_letters`, `setup`), the pages (`pages`) and the webhooks (`webhooks` for Meta,
 //!   `mail_webhook` for e-mail).
-//! - [`objects`]: the Durable Objects, each with its typed contract (`contract.rs`): one
-//!   `Conversation` per conversation (message log, sockets, the rules deciding what a change sets
-//!   off, and the one place those effects are carried out) and one `Hub` per deployment (agents'
-//!   list sockets, presence, routing, access taken away).
+//! - [`objects`]: the Durable Objects: one `Conversation` per conversation (message log,
+//!   sockets, the rules deciding what a change sets off, and the one place those effects are
+//!   carried out) and one `Hub` per deployment (agents' list sockets, presence, routing, access
+//!   taken away).
+//! - [`contracts`]: what each object is asked (a closed enum of calls) and the stub its callers
+//!   use; below the objects and every caller, so no module imports back up.
 //! - [`store`]: every D1 query, a module per aggregate.
 //! - [`inbound`]: the queue consumer storing Messenger and WhatsApp events in conversations.
 //! - [`replies`]: agents' replies on Messenger and WhatsApp: queued, sent, tracked.
@@ -35,6 +37,7 @@
 
 mod alarms;
 mod config;
+mod contracts;
 mod edge_cache;
 mod error;
 mod floods;

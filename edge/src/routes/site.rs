@@ -26,9 +26,9 @@ use serde::{Deserialize, Serialize};
 use worker::{Request, Response};
 
 use crate::config::App;
+use crate::contracts::hub::HubStub;
 use crate::edge_cache::{Entry, Source};
 use crate::error::{ApiError, ApiResult};
-use crate::objects::hub::contract::HubStub;
 use crate::{http, store};
 
 /// Longest time a config may be cached, in seconds.

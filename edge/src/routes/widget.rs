@@ -16,9 +16,9 @@ use worker::{Request, Response};
 
 use super::files::{self, Uploader};
 use crate::config::App;
+use crate::contracts::conversation::{Call, ConversationStub, Init, Join};
 use crate::error::{ApiError, ApiResult};
 use crate::floods::{self, Flood};
-use crate::objects::conversation::contract::{Call, ConversationStub, Init, Join};
 use crate::participant::Participant;
 use crate::store::{self, NewConversation, VisitorRow};
 use crate::{http, secrets};

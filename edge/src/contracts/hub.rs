@@ -7,8 +7,8 @@ use protocol::frame::SignedOut;
 use serde::{Deserialize, Serialize};
 use worker::{Method, ObjectNamespace, Request, RequestInit, Response, Stub};
 
+use crate::contracts::conversation::upgrade_headers;
 use crate::error::{ApiError, ApiResult};
-use crate::objects::conversation::contract::upgrade_headers;
 use crate::participant::Participant;
 
 /// The name of the deployment's one hub object.
