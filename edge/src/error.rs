@@ -88,7 +88,7 @@ impl ApiError {
                 retry_after,
             },
         };
-        let response = crate::http::json(&body, status);
+        let response = crate::respond::json(&body, status);
         if let Some(seconds) = retry_after {
             // A header this simple cannot fail to set; the body says the same in words.
             let _ = response.headers().set("retry-after", &seconds.to_string());

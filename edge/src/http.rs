@@ -5,10 +5,10 @@ use futures_util::StreamExt;
 use protocol::api::ErrorCode;
 use protocol::limits::REQUEST_MAX_BYTES;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
-use worker::{Headers, Request, Response};
+use worker::{Headers, Request};
 
 use crate::error::{ApiError, ApiResult};
+pub use crate::respond::{json, no_content};
 
 /// Reads a JSON body of at most [`REQUEST_MAX_BYTES`]. Too large → `body_too_large`; not JSON of
 /// the expected shape → `malformed_body` naming what was wrong.
@@ -81,31 +81,6 @@ pub async fn read_body_at_most(
         bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
-}
-
-/// A JSON response that is never cached and never sniffed.
-pub fn json<T: Serialize>(value: &T, status: u16) -> Response {
-    let body = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
-    let headers = Headers::new();
-    // Setting well-formed constant headers cannot fail; ignore the Results to keep this total.
-    let _ = headers.set("content-type", "application/json; charset=utf-8");
-    let _ = headers.set("cache-control", "no-store");
-    let _ = headers.set("x-content-type-options", "nosniff");
-    Response::ok(body)
-        .unwrap_or_else(|_| Response::empty().unwrap_or_else(|_| unreachable_response()))
-        .with_status(status)
-        .with_headers(headers)
-}
-
-fn unreachable_response() -> Response {
-    // Response::empty only fails if the JS Response constructor throws, which it does not for an
-    // empty body; this keeps `json` free of panics all the same.
-    Response::builder().empty()
-}
-
-/// An empty 204.
-pub fn no_content() -> Response {
-    Response::builder().with_status(204).empty()
 }
 
 /// The value of cookie `name` in the request, if present.

@@ -23,8 +23,8 @@ use protocol::{Channel, ConversationStatus};
 use worker::{console_warn, MessageBatch, MessageExt, Method, Result};
 
 use crate::config::App;
+use crate::contracts::conversation::{Call, ConversationStub, Inbound, Init, MetaParty};
 use crate::error::ApiResult;
-use crate::objects::conversation::contract::{Call, ConversationStub, Inbound, Init, MetaParty};
 use crate::participant::Participant;
 use crate::store::flow::Person;
 use crate::store::ConnectionRow;

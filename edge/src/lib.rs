@@ -9,10 +9,12 @@
 //!   `team`, `snippets`, `avatars`, `visitor`, `templates`, `reports`), admins' (`admin`,
 //!   `dead_letters`, `setup`), the pages (`pages`) and the webhooks (`webhooks` for Meta,
 //!   `mail_webhook` for e-mail).
-//! - [`objects`]: the Durable Objects, each with its typed contract (`contract.rs`): one
-//!   `Conversation` per conversation (message log, sockets, the rules deciding what a change sets
-//!   off, and the one place those effects are carried out) and one `Hub` per deployment (agents'
-//!   list sockets, presence, routing, access taken away).
+//! - [`objects`]: the Durable Objects: one `Conversation` per conversation (message log,
+//!   sockets, the rules deciding what a change sets off, and the one place those effects are
+//!   carried out) and one `Hub` per deployment (agents' list sockets, presence, routing, access
+//!   taken away).
+//! - [`contracts`]: what each object is asked (a closed enum of calls) and the stub its callers
+//!   use; below the objects and every caller, so no module imports back up.
 //! - [`store`]: every D1 query, a module per aggregate.
 //! - [`inbound`]: the queue consumer storing Messenger and WhatsApp events in conversations.
 //! - [`replies`]: agents' replies on Messenger and WhatsApp: queued, sent, tracked.
@@ -24,7 +26,8 @@
 //! - [`edge_cache`]: the Cache API in front of the public config's inputs, deleted on change.
 //! - [`error`]: the one API error type and its mapping to HTTP.
 //! - [`floods`]: flood limits on the visitor side (rate limiting bindings).
-//! - [`http`]: reading bounded JSON bodies, writing JSON, cookies, origins.
+//! - [`http`]: reading bounded JSON bodies, cookies, origins, and handing on [`respond`]'s.
+//! - [`respond`]: writing responses (JSON never cached nor sniffed, the empty 204).
 //! - [`participant`]: who is on the other end of a request or socket, as the edge has verified.
 //! - [`secrets`]: randomness, ids, tokens and password hashing through WebCrypto.
 //!
@@ -34,6 +37,7 @@
 
 mod alarms;
 mod config;
+mod contracts;
 mod edge_cache;
 mod error;
 mod floods;
@@ -45,6 +49,7 @@ mod objects;
 mod participant;
 mod queues;
 mod replies;
+mod respond;
 mod routes;
 mod secrets;
 mod store;

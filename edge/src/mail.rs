@@ -24,8 +24,8 @@ use worker::{
 };
 
 use crate::config::{App, MAIL_API_KEY};
+use crate::contracts::conversation::{Call, ConversationStub};
 use crate::error::{ApiError, ApiResult};
-use crate::objects::conversation::contract::{Call, ConversationStub};
 use crate::queues;
 use crate::store::mail::EmailOwner;
 use crate::{secrets, store};

@@ -26,8 +26,8 @@ use worker::{
 };
 
 use crate::config::App;
+use crate::contracts::conversation::{Call, ConversationStub};
 use crate::error::ApiResult;
-use crate::objects::conversation::contract::{Call, ConversationStub};
 use crate::queues;
 use crate::store::replies::Lease;
 use crate::store::{self, replies as sends};

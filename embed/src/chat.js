@@ -9,7 +9,7 @@
 import { keep, make } from './dom.js';
 import { ACTIVE, DISMISSED, FORGET } from './keys.js';
 import { PHONE, panelCss, promptCss } from './style.js';
-import { FRAME_TO_HOST, HOST_TO_FRAME } from './wire.js';
+import { FRAME_PARAM, FRAME_TO_HOST, HOST_TO_FRAME } from './wire.js';
 
 const view = window.visualViewport;
 
@@ -60,22 +60,23 @@ export default (calls, root, launcher) => {
   // What the frame needs to know from the page: who embeds it, and the SDK settings it applies
   // (docs/sdk.md). `forget` carries a `clear()` no frame has acted on yet, or a new thread.
   const source = (fresh) => {
+    const P = FRAME_PARAM;
     const query = new URLSearchParams({
-      site: calls.site,
-      host: location.origin,
-      page: location.href,
+      [P.SITE]: calls.site,
+      [P.HOST]: location.origin,
+      [P.PAGE]: location.href,
       // The page before this one, recorded with a new conversation.
-      ref: document.referrer,
+      [P.REFERRER]: document.referrer,
     });
     const given = {
-      locale: settings.locale,
+      [P.LOCALE]: settings.locale,
       // Only that there is one: the frame asks for the identification by message, so the
       // token never travels in a URL (and so never lands in a log).
-      identify: typeof settings.identificationEmail == 'string' && 'on',
-      attach: settings.disableAttachment && 'off',
-      consent: settings.enableConsentBanner && 'ask',
-      inline: inline && 'on',
-      forget: (fresh || keep('localStorage', FORGET)) && 'on',
+      [P.IDENTIFY]: typeof settings.identificationEmail == 'string' && P.ON,
+      [P.ATTACH]: settings.disableAttachment && P.OFF,
+      [P.CONSENT]: settings.enableConsentBanner && P.ASK,
+      [P.INLINE]: inline && P.ON,
+      [P.FORGET]: (fresh || keep('localStorage', FORGET)) && P.ON,
     };
     for (const name in given) if (typeof given[name] == 'string') query.set(name, given[name]);
     return `${edge}/widget/frame?${query}`;

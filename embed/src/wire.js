@@ -12,3 +12,18 @@ export const HOST_TO_FRAME = Object.freeze({
   HIDDEN: "porchlight.hidden",
   IDENTITY: "porchlight.identity",
 });
+export const FRAME_PARAM = Object.freeze({
+  SITE: "site",
+  HOST: "host",
+  PAGE: "page",
+  REFERRER: "ref",
+  LOCALE: "locale",
+  IDENTIFY: "identify",
+  ATTACH: "attach",
+  CONSENT: "consent",
+  INLINE: "inline",
+  FORGET: "forget",
+  ON: "on",
+  OFF: "off",
+  ASK: "ask",
+});

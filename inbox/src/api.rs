@@ -1,5 +1,5 @@
-//! The agent API as the inbox calls it: same-origin paths (the session cookie goes along by
-//! itself) and the `ws(s)://` URLs of the agent's sockets, whose upgrade the browser sends with
+//! The agent API as the inbox calls it: same-origin paths from `protocol::routes` (the session
+//! cookie goes along by itself) and the `ws(s)://` URLs of the agent's sockets, whose upgrade the browser sends with
 //! the cookie and our `Origin`, as the Worker requires.
 
 use client::http::{self, HttpError};
@@ -18,69 +18,70 @@ use protocol::api::{
     Inbox, InboxChoice, InboxInput, InboxList, Members, Team, TeamInput, TeamList,
 };
 use protocol::api::{NewSnippet, Report, Snippet, SnippetList};
+use protocol::routes as route;
 use protocol::settings::ChatSettings;
 use protocol::ConversationStatus;
 
 /// `GET /api/agent/me`: the signed-in agent; a 401 means "not signed in".
 pub async fn me() -> Result<AgentProfile, HttpError> {
-    http::get_json("/api/agent/me", None).await
+    http::get_json(&route::Me::new().path(), None).await
 }
 
 /// `POST /api/agent/session`: signs in and sets the session cookie.
 pub async fn sign_in(login: &Login) -> Result<AgentProfile, HttpError> {
-    http::post_json("/api/agent/session", login, None).await
+    http::post_json(&route::SignIn::new().path(), login, None).await
 }
 
 /// `DELETE /api/agent/session`: signs out and clears the cookie.
 pub async fn sign_out() -> Result<(), HttpError> {
-    http::delete("/api/agent/session", None).await
+    http::delete(&route::SignOut::new().path(), None).await
 }
 
 /// `DELETE /api/agent/sessions`: signs out on every device, this one included.
 pub async fn sign_out_everywhere() -> Result<(), HttpError> {
-    http::delete("/api/agent/sessions", None).await
+    http::delete(&route::SignOutEverywhere::new().path(), None).await
 }
 
 /// `PUT /api/agent/me/password`: other sessions end; this one stays.
 pub async fn change_password(change: &ChangePassword) -> Result<AgentProfile, HttpError> {
-    http::put_json("/api/agent/me/password", change).await
+    http::put_json(&route::ChangePassword::new().path(), change).await
 }
 
 /// `GET /api/agent/team`: every member, by name.
 pub async fn team() -> Result<Members, HttpError> {
-    http::get_fresh_json("/api/agent/team", None).await
+    http::get_fresh_json(&route::TeamMembers::new().path(), None).await
 }
 
 /// `GET /api/admin/invitations`: pending invitations, newest first.
 pub async fn invitations() -> Result<InvitationList, HttpError> {
-    http::get_fresh_json("/api/admin/invitations", None).await
+    http::get_fresh_json(&route::Invitations::new().path(), None).await
 }
 
 /// `POST /api/admin/invitations`: the invitation and its link (shown this once).
 pub async fn invite(new: &NewInvitation) -> Result<InvitationCreated, HttpError> {
-    http::post_json("/api/admin/invitations", new, None).await
+    http::post_json(&route::Invite::new().path(), new, None).await
 }
 
 /// `DELETE /api/admin/invitations/{id}`: its link stops working.
 pub async fn withdraw(id: &str) -> Result<(), HttpError> {
-    http::delete(&format!("/api/admin/invitations/{}", encode(id)), None).await
+    http::delete(&route::WithdrawInvitation::new(id).path(), None).await
 }
 
 /// `PUT /api/admin/agents/{id}/role`.
 pub async fn set_role(id: &str, role: Role) -> Result<AgentProfile, HttpError> {
-    let url = format!("/api/admin/agents/{}/role", encode(id));
+    let url = route::SetRole::new(id).path();
     http::put_json(&url, &SetRole { role }).await
 }
 
 /// `PUT /api/admin/agents/{id}/chat-limit`: `None` for no limit.
 pub async fn set_chat_limit(id: &str, chat_limit: Option<u32>) -> Result<AgentProfile, HttpError> {
-    let url = format!("/api/admin/agents/{}/chat-limit", encode(id));
+    let url = route::SetChatLimit::new(id).path();
     http::put_json(&url, &SetChatLimit { chat_limit }).await
 }
 
 /// `PUT /api/agent/conversations/{id}/assignee`: the row as it now stands.
 pub async fn assign(id: &str, agent_id: Option<String>) -> Result<ConversationSummary, HttpError> {
-    let url = format!("/api/agent/conversations/{}/assignee", encode(id));
+    let url = route::Assign::new(id).path();
     http::put_json(&url, &Assign { agent_id }).await
 }
 
@@ -89,56 +90,56 @@ pub async fn assign_team(
     id: &str,
     team_id: Option<String>,
 ) -> Result<ConversationSummary, HttpError> {
-    let url = format!("/api/agent/conversations/{}/team", encode(id));
+    let url = route::AssignTeam::new(id).path();
     http::put_json(&url, &AssignTeam { team_id }).await
 }
 
 /// `PUT /api/agent/conversations/{id}/reply-by`: a website chat's replies go by e-mail, or in
 /// the chat again.
 pub async fn reply_by(id: &str, channel: ReplyChannel) -> Result<ReplyBy, HttpError> {
-    let url = format!("/api/agent/conversations/{}/reply-by", encode(id));
+    let url = route::ReplyBy::new(id).path();
     http::put_json(&url, &ReplyBy { channel }).await
 }
 
 /// `POST /api/agent/conversations/{id}/notes`: an internal note (stored once per client id).
 pub async fn add_note(id: &str, note: &NewNote) -> Result<Note, HttpError> {
-    let url = format!("/api/agent/conversations/{}/notes", encode(id));
+    let url = route::AddNote::new(id).path();
     http::post_json(&url, note, None).await
 }
 
 /// `GET /api/agent/conversations/{id}/notes`: every note, oldest first.
 pub async fn notes(id: &str) -> Result<NoteList, HttpError> {
-    let url = format!("/api/agent/conversations/{}/notes", encode(id));
+    let url = route::Notes::new(id).path();
     http::get_fresh_json(&url, None).await
 }
 
 /// `GET /api/agent/conversations/{id}/visitor`: a chat's visitor (404 for other channels).
 pub async fn visitor(id: &str) -> Result<VisitorDetails, HttpError> {
-    let url = format!("/api/agent/conversations/{}/visitor", encode(id));
+    let url = route::VisitorDetails::new(id).path();
     http::get_fresh_json(&url, None).await
 }
 
 /// `PUT /api/agent/conversations/{id}/visitor`: their name and e-mail, as stored.
 pub async fn set_visitor(id: &str, details: &VisitorDetails) -> Result<VisitorDetails, HttpError> {
-    let url = format!("/api/agent/conversations/{}/visitor", encode(id));
+    let url = route::SetVisitorDetails::new(id).path();
     http::put_json(&url, details).await
 }
 
 /// `POST /api/agent/conversations/{id}/transcript`: the queued e-mail.
 pub async fn send_transcript(id: &str, send: &SendTranscript) -> Result<EmailRecord, HttpError> {
-    let url = format!("/api/agent/conversations/{}/transcript", encode(id));
+    let url = route::SendTranscript::new(id).path();
     http::post_json(&url, send, None).await
 }
 
 /// `GET /api/agent/conversations/{id}/emails`: newest first.
 pub async fn emails(id: &str) -> Result<EmailList, HttpError> {
-    let url = format!("/api/agent/conversations/{}/emails", encode(id));
+    let url = route::Emails::new(id).path();
     http::get_fresh_json(&url, None).await
 }
 
 /// `GET /api/agent/conversations/{id}/templates`: the WhatsApp account's sendable templates.
 pub async fn templates(id: &str) -> Result<protocol::reply::TemplateList, HttpError> {
-    let url = format!("/api/agent/conversations/{}/templates", encode(id));
+    let url = route::Templates::new(id).path();
     http::get_fresh_json(&url, None).await
 }
 
@@ -147,20 +148,21 @@ pub async fn send_template(
     id: &str,
     template: &protocol::reply::SendTemplate,
 ) -> Result<protocol::api::MessageAccepted, HttpError> {
-    let url = format!("/api/agent/conversations/{}/template", encode(id));
+    let url = route::SendTemplate::new(id).path();
     http::post_json(&url, template, None).await
 }
 
 /// `GET /api/agent/conversations/{id}/deliveries`: what became of each reply on Meta.
 pub async fn deliveries(id: &str) -> Result<protocol::reply::DeliveryList, HttpError> {
-    let url = format!("/api/agent/conversations/{}/deliveries", encode(id));
+    let url = route::Deliveries::new(id).path();
     http::get_fresh_json(&url, None).await
 }
 
 /// `GET /api/admin/reports`: the period `[from, to)`, one channel or all (`""`).
 pub async fn report(from: i64, to: i64, channel: &str, inbox: &str) -> Result<Report, HttpError> {
     let url = format!(
-        "/api/admin/reports?from={from}&to={to}&channel={}&inbox={}",
+        "{}?from={from}&to={to}&channel={}&inbox={}",
+        route::Reports::new().path(),
         encode(channel),
         encode(inbox)
     );
@@ -169,33 +171,33 @@ pub async fn report(from: i64, to: i64, channel: &str, inbox: &str) -> Result<Re
 
 /// `GET /api/admin/dead-letters`: what the queues gave up on, newest first.
 pub async fn dead_letters() -> Result<protocol::queues::DeadLetterList, HttpError> {
-    http::get_fresh_json("/api/admin/dead-letters", None).await
+    http::get_fresh_json(&route::DeadLetters::new().path(), None).await
 }
 
 /// `POST /api/admin/dead-letters/{id}/retry`: back on its queue.
 pub async fn retry_dead_letter(id: &str) -> Result<(), HttpError> {
-    let url = format!("/api/admin/dead-letters/{}/retry", encode(id));
+    let url = route::RetryDeadLetter::new(id).path();
     http::post_no_content(&url).await
 }
 
 /// `GET /api/agent/snippets`: the team's saved replies, by name.
 pub async fn snippets() -> Result<SnippetList, HttpError> {
-    http::get_fresh_json("/api/agent/snippets", None).await
+    http::get_fresh_json(&route::Snippets::new().path(), None).await
 }
 
 /// `POST /api/agent/snippets`.
 pub async fn add_snippet(new: &NewSnippet) -> Result<Snippet, HttpError> {
-    http::post_json("/api/agent/snippets", new, None).await
+    http::post_json(&route::CreateSnippet::new().path(), new, None).await
 }
 
 /// `DELETE /api/agent/snippets/{id}`.
 pub async fn delete_snippet(id: &str) -> Result<(), HttpError> {
-    http::delete(&format!("/api/agent/snippets/{}", encode(id)), None).await
+    http::delete(&route::DeleteSnippet::new(id).path(), None).await
 }
 
 /// `GET /api/agent/mentions`: the agent's mentions not yet seen.
 pub async fn mentions() -> Result<MentionList, HttpError> {
-    http::get_fresh_json("/api/agent/mentions", None).await
+    http::get_fresh_json(&route::Mentions::new().path(), None).await
 }
 
 /// `POST /api/agent/mentions/seen`: the agent has seen that conversation's notes.
@@ -203,17 +205,17 @@ pub async fn mentions_seen(conversation_id: &str) -> Result<(), HttpError> {
     let seen = MentionsSeen {
         conversation_id: conversation_id.to_owned(),
     };
-    http::post_json_no_content("/api/agent/mentions/seen", &seen).await
+    http::post_json_no_content(&route::MentionsSeen::new().path(), &seen).await
 }
 
 /// `DELETE /api/admin/agents/{id}`: removes a member from the team.
 pub async fn remove_member(id: &str) -> Result<(), HttpError> {
-    http::delete(&format!("/api/admin/agents/{}", encode(id)), None).await
+    http::delete(&route::RemoveAgent::new(id).path(), None).await
 }
 
 /// `GET /api/invitations/current`: what the invitation with this token is for.
 pub async fn invitation(token: &str) -> Result<InvitationPreview, HttpError> {
-    http::get_fresh_json("/api/invitations/current", Some(token)).await
+    http::get_fresh_json(&route::CurrentInvitation::new().path(), Some(token)).await
 }
 
 /// `POST /api/invitations/accept`: joins the team and signs in.
@@ -221,18 +223,22 @@ pub async fn accept_invitation(
     token: &str,
     accept: &AcceptInvitation,
 ) -> Result<AgentProfile, HttpError> {
-    http::post_json("/api/invitations/accept", accept, Some(token)).await
+    http::post_json(&route::AcceptInvitation::new().path(), accept, Some(token)).await
 }
 
 /// `GET /api/agent/conversations`: every conversation, newest activity first.
 pub async fn conversations() -> Result<ConversationList, HttpError> {
-    http::get_json("/api/agent/conversations", None).await
+    http::get_json(&route::Conversations::new().path(), None).await
 }
 
 /// `GET /api/agent/conversations?q=…`: conversations by their messages' words, or their
 /// visitor's name or e-mail.
 pub async fn search(q: &str) -> Result<ConversationList, HttpError> {
-    http::get_fresh_json(&format!("/api/agent/conversations?q={}", encode(q)), None).await
+    http::get_fresh_json(
+        &format!("{}?q={}", route::Conversations::new().path(), encode(q)),
+        None,
+    )
+    .await
 }
 
 /// `POST /api/agent/conversations/{id}/close` or `/reopen`: the row as it now stands.
@@ -240,34 +246,33 @@ pub async fn set_conversation_status(
     id: &str,
     status: ConversationStatus,
 ) -> Result<ConversationSummary, HttpError> {
-    let action = match status {
-        ConversationStatus::Open => "reopen",
-        ConversationStatus::Closed => "close",
+    let url = match status {
+        ConversationStatus::Open => route::Reopen::new(id).path(),
+        ConversationStatus::Closed => route::Close::new(id).path(),
     };
-    let url = format!("/api/agent/conversations/{}/{action}", encode(id));
     http::post_action(&url).await
 }
 
 /// `PUT /api/agent/me/status`: the agent's own available/away toggle.
 pub async fn set_status(status: AgentStatus) -> Result<AgentProfile, HttpError> {
-    http::put_json("/api/agent/me/status", &SetAgentStatus { status }).await
+    http::put_json(&route::SetStatus::new().path(), &SetAgentStatus { status }).await
 }
 
 /// `PUT /api/agent/me/avatar`: the agent's new profile picture; their profile as it now is.
 pub async fn set_avatar(file: &web_sys::File) -> Result<AgentProfile, HttpError> {
-    http::send_file("PUT", "/api/agent/me/avatar", file, None).await
+    http::send_file("PUT", &route::PutAvatar::new().path(), file, None).await
 }
 
 /// `DELETE /api/agent/me/avatar`: back to initials.
 pub async fn remove_avatar() -> Result<(), HttpError> {
-    http::delete("/api/agent/me/avatar", None).await
+    http::delete(&route::DeleteAvatar::new().path(), None).await
 }
 
 /// `POST /api/agent/conversations/{id}/uploads?name=…`: a file for the next reply.
 pub async fn upload(id: &str, file: &web_sys::File) -> Result<protocol::Attachment, HttpError> {
     let url = format!(
-        "/api/agent/conversations/{}/uploads?name={}",
-        encode(id),
+        "{}?name={}",
+        route::AgentUpload::new(id).path(),
         encode(&file.name())
     );
     http::send_file("POST", &url, file, None).await
@@ -275,11 +280,7 @@ pub async fn upload(id: &str, file: &web_sys::File) -> Result<protocol::Attachme
 
 /// Where a conversation's file is served (the session cookie goes along by itself).
 pub fn attachment_url(conversation: &str, file: &str) -> String {
-    format!(
-        "/api/agent/conversations/{}/attachments/{}",
-        encode(conversation),
-        encode(file)
-    )
+    route::AgentAttachment::new(conversation, file).path()
 }
 
 /// A status as the wire names it, for the `data-status` hooks of rows and the thread.
@@ -292,43 +293,39 @@ pub fn status_name(status: ConversationStatus) -> &'static str {
 
 /// The inbox socket, pushing a row whenever a conversation changes.
 pub fn inbox_socket_url() -> String {
-    format!("{}/api/agent/inbox/socket", socket_origin())
+    format!("{}{}", socket_origin(), route::ListSocket::new().path())
 }
 
 /// A conversation's socket (without `after`, which the client adds).
 pub fn conversation_socket_url(id: &str) -> String {
-    format!(
-        "{}/api/agent/conversations/{}/socket",
-        socket_origin(),
-        encode(id)
-    )
+    format!("{}{}", socket_origin(), route::AgentSocket::new(id).path())
 }
 
 /// `GET /api/agent/inboxes`: the inboxes the agent sees (admins: all), by name.
 pub async fn inboxes() -> Result<InboxList, HttpError> {
-    http::get_fresh_json("/api/agent/inboxes", None).await
+    http::get_fresh_json(&route::Inboxes::new().path(), None).await
 }
 
 /// `GET /api/agent/teams`: every team, by name.
 pub async fn teams() -> Result<TeamList, HttpError> {
-    http::get_fresh_json("/api/agent/teams", None).await
+    http::get_fresh_json(&route::Teams::new().path(), None).await
 }
 
 /// `POST /api/admin/inboxes`.
 pub async fn create_inbox(input: &InboxInput) -> Result<Inbox, HttpError> {
-    http::post_json("/api/admin/inboxes", input, None).await
+    http::post_json(&route::CreateInbox::new().path(), input, None).await
 }
 
 /// `PUT /api/admin/inboxes/{id}`: name and access, replaced whole.
 pub async fn update_inbox(id: &str, input: &InboxInput) -> Result<Inbox, HttpError> {
-    http::put_json(&format!("/api/admin/inboxes/{}", encode(id)), input).await
+    http::put_json(&route::UpdateInbox::new(id).path(), input).await
 }
 
 /// `DELETE /api/admin/inboxes/{id}`, its conversations and channels moving to `move_to`.
 pub async fn delete_inbox(id: &str, move_to: &str) -> Result<(), HttpError> {
     let url = format!(
-        "/api/admin/inboxes/{}?move_to={}",
-        encode(id),
+        "{}?move_to={}",
+        route::DeleteInbox::new(id).path(),
         encode(move_to)
     );
     http::delete(&url, None).await
@@ -336,17 +333,17 @@ pub async fn delete_inbox(id: &str, move_to: &str) -> Result<(), HttpError> {
 
 /// `POST /api/admin/teams`.
 pub async fn create_team(input: &TeamInput) -> Result<Team, HttpError> {
-    http::post_json("/api/admin/teams", input, None).await
+    http::post_json(&route::CreateTeam::new().path(), input, None).await
 }
 
 /// `PUT /api/admin/teams/{id}`: name and members, replaced whole.
 pub async fn update_team(id: &str, input: &TeamInput) -> Result<Team, HttpError> {
-    http::put_json(&format!("/api/admin/teams/{}", encode(id)), input).await
+    http::put_json(&route::UpdateTeam::new(id).path(), input).await
 }
 
 /// `DELETE /api/admin/teams/{id}`.
 pub async fn delete_team(id: &str) -> Result<(), HttpError> {
-    http::delete(&format!("/api/admin/teams/{}", encode(id)), None).await
+    http::delete(&route::DeleteTeam::new(id).path(), None).await
 }
 
 /// `PUT /api/agent/conversations/{id}/inbox`: moves it; answered with its row.
@@ -354,7 +351,7 @@ pub async fn move_conversation(
     id: &str,
     inbox_id: String,
 ) -> Result<ConversationSummary, HttpError> {
-    let url = format!("/api/agent/conversations/{}/inbox", encode(id));
+    let url = route::MoveConversation::new(id).path();
     http::put_json(&url, &InboxChoice { inbox_id }).await
 }
 
@@ -366,19 +363,15 @@ pub async fn connect_channel(
     inbox_id: String,
 ) -> Result<InboxList, HttpError> {
     let url = match connection {
-        None => format!("/api/admin/sites/{}/inbox", encode(site)),
-        Some(c) => format!(
-            "/api/admin/sites/{}/connections/{}/inbox",
-            encode(site),
-            encode(c)
-        ),
+        None => route::SetSiteInbox::new(site).path(),
+        Some(c) => route::SetConnectionInbox::new(site, c).path(),
     };
     http::put_json(&url, &InboxChoice { inbox_id }).await
 }
 
 /// `GET /api/admin/sites/{site}/settings`: the site's chat settings, whole.
 pub async fn site_settings(site: &str) -> Result<ChatSettings, HttpError> {
-    http::get_fresh_json(&format!("{}/settings", site_path(site)), None).await
+    http::get_fresh_json(&route::Settings::new(site).path(), None).await
 }
 
 /// `PUT /api/admin/sites/{site}/settings`: replaced whole; answered with what was stored
@@ -387,40 +380,40 @@ pub async fn put_site_settings(
     site: &str,
     settings: &ChatSettings,
 ) -> Result<ChatSettings, HttpError> {
-    http::put_json(&format!("{}/settings", site_path(site)), settings).await
+    http::put_json(&route::PutSettings::new(site).path(), settings).await
 }
 
 /// `GET /api/sites/{site}/widget-config`, past the browser's cache: what the widget reads. The
 /// answer replaces the cached one, so a widget frame loaded next sees the settings just saved.
 pub async fn widget_config(site: &str) -> Result<WidgetConfig, HttpError> {
-    let url = format!("/api/sites/{}/widget-config", encode(site));
+    let url = route::WidgetConfig::new(site).path();
     http::get_fresh_json(&url, None).await
 }
 
 /// `GET /api/admin/sites/{site}/identity`: whether the site has an identity secret, and since
 /// when.
 pub async fn identity_secret(site: &str) -> Result<IdentitySecret, HttpError> {
-    http::get_fresh_json(&format!("{}/identity", site_path(site)), None).await
+    http::get_fresh_json(&route::IdentitySecret::new(site).path(), None).await
 }
 
 /// `POST /api/admin/sites/{site}/identity/secret`: a new secret, replacing the old one at once.
 pub async fn new_identity_secret(site: &str) -> Result<IdentitySecret, HttpError> {
-    http::post_action(&format!("{}/identity/secret", site_path(site))).await
+    http::post_action(&route::RotateIdentitySecret::new(site).path()).await
 }
 
 /// `GET /api/admin/sites/{site}/connections`: the site's Pages and numbers (never tokens).
 pub async fn connections(site: &str) -> Result<ConnectionList, HttpError> {
-    http::get_fresh_json(&format!("{}/connections", site_path(site)), None).await
+    http::get_fresh_json(&route::Connections::new(site).path(), None).await
 }
 
 /// `POST /api/admin/sites/{site}/connections`: a Messenger Page or WhatsApp number.
 pub async fn connect(site: &str, new: &NewConnection) -> Result<Connection, HttpError> {
-    http::post_json(&format!("{}/connections", site_path(site)), new, None).await
+    http::post_json(&route::Connect::new(site).path(), new, None).await
 }
 
 /// `DELETE /api/admin/sites/{site}/connections/{id}`.
 pub async fn disconnect(site: &str, id: &str) -> Result<(), HttpError> {
-    let url = format!("{}/connections/{}", site_path(site), encode(id));
+    let url = route::Disconnect::new(site, id).path();
     http::delete(&url, None).await
 }
 
@@ -430,13 +423,13 @@ pub async fn set_flow(
     id: &str,
     flow: &protocol::api::ChannelFlow,
 ) -> Result<Connection, HttpError> {
-    let url = format!("{}/connections/{}/flow", site_path(site), encode(id));
+    let url = route::SetFlow::new(site, id).path();
     http::put_json(&url, flow).await
 }
 
 /// `PUT /api/admin/sites/{site}/connections/{id}/token`: a new token; valid again.
 pub async fn replace_token(site: &str, id: &str, token: String) -> Result<Connection, HttpError> {
-    let url = format!("{}/connections/{}/token", site_path(site), encode(id));
+    let url = route::ReplaceToken::new(site, id).path();
     http::put_json(
         &url,
         &protocol::api::NewToken {
@@ -446,16 +439,12 @@ pub async fn replace_token(site: &str, id: &str, token: String) -> Result<Connec
     .await
 }
 
-/// `/api/admin/sites/{site}`, the root of a site's admin routes.
-fn site_path(site: &str) -> String {
-    format!("/api/admin/sites/{}", encode(site))
-}
-
 /// `POST /api/agent/conversations/{id}/contact`: the visitor becomes a contact.
 pub async fn make_contact(id: &str) -> Result<VisitorDetails, HttpError> {
-    http::post_action(&format!("/api/agent/conversations/{}/contact", encode(id))).await
+    http::post_action(&route::MakeContact::new(id).path()).await
 }
 
+/// A query parameter's value, percent-encoded (paths come from `protocol::routes`).
 fn encode(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))
 }

@@ -6,7 +6,8 @@
 //! and post with an explicit target origin, never `'*'`.
 //!
 //! The loader cannot compile against this crate, so `embed/src/wire.js` is generated from these
-//! enums by [`wire_js`]; a test fails when the committed file has drifted.
+//! enums and the frame's URL parameters ([`frame_param`]) by [`wire_js`]; a test fails when the
+//! committed file has drifted.
 
 use serde::{Deserialize, Serialize};
 
@@ -171,6 +172,55 @@ impl TryFrom<Tagged> for HostToFrame {
     }
 }
 
+/// The widget frame's URL query parameters (`/widget/frame?…`): the loader sets them, the frame
+/// and the edge read them. `wire.js` carries them to the loader as `FRAME_PARAM`.
+pub mod frame_param {
+    /// The site's id.
+    pub const SITE: &str = "site";
+    /// The host page's origin (the frame prefers `location.ancestorOrigins`, which the page
+    /// cannot forge).
+    pub const HOST: &str = "host";
+    /// The host page's URL, recorded with a new conversation.
+    pub const PAGE: &str = "page";
+    /// The page before the host page (`document.referrer`).
+    pub const REFERRER: &str = "ref";
+    /// The SDK's `locale`: the language of the frame's config.
+    pub const LOCALE: &str = "locale";
+    /// [`ON`] when the page identifies its user (the token then comes by `postMessage`).
+    pub const IDENTIFY: &str = "identify";
+    /// [`OFF`] when the SDK turned attachments off.
+    pub const ATTACH: &str = "attach";
+    /// [`ASK`] when the SDK asks for consent before the chat.
+    pub const CONSENT: &str = "consent";
+    /// [`ON`] for a chat inline in the page rather than a launcher's panel.
+    pub const INLINE: &str = "inline";
+    /// [`ON`] when the frame is to forget its visitor (the SDK's `clear()`, or a new thread).
+    pub const FORGET: &str = "forget";
+    /// The value of a switched-on flag.
+    pub const ON: &str = "on";
+    /// The value of a switched-off flag.
+    pub const OFF: &str = "off";
+    /// The value of [`CONSENT`] that asks.
+    pub const ASK: &str = "ask";
+
+    /// Every parameter and value, by the name `wire.js` gives it.
+    pub(crate) const ALL: [(&str, &str); 13] = [
+        ("SITE", SITE),
+        ("HOST", HOST),
+        ("PAGE", PAGE),
+        ("REFERRER", REFERRER),
+        ("LOCALE", LOCALE),
+        ("IDENTIFY", IDENTIFY),
+        ("ATTACH", ATTACH),
+        ("CONSENT", CONSENT),
+        ("INLINE", INLINE),
+        ("FORGET", FORGET),
+        ("ON", ON),
+        ("OFF", OFF),
+        ("ASK", ASK),
+    ];
+}
+
 /// The `type` of a message as serde writes it.
 fn tag_of<T: Serialize>(value: &T) -> String {
     let json = serde_json::to_value(value).expect("embed messages serialise");
@@ -180,7 +230,8 @@ fn tag_of<T: Serialize>(value: &T) -> String {
         .to_owned()
 }
 
-/// The JavaScript module `embed/src/wire.js`: the message tags as constants.
+/// The JavaScript module `embed/src/wire.js`: the message tags and the frame's URL parameters
+/// as constants.
 pub fn wire_js() -> String {
     let frame_to_host = [
         ("READY", tag_of(&FrameToHost::Ready)),
@@ -200,13 +251,16 @@ pub fn wire_js() -> String {
             .map(|(name, tag)| format!("  {name}: \"{tag}\",\n"))
             .collect::<String>()
     };
+    let frame_param = frame_param::ALL.map(|(name, value)| (name, value.to_owned()));
     format!(
         "// Generated from protocol/src/embed.rs by `cargo test -p porchlight-protocol`\n\
          // (PORCHLIGHT_BLESS=1 rewrites it). Do not edit by hand.\n\
          export const FRAME_TO_HOST = Object.freeze({{\n{}}});\n\
-         export const HOST_TO_FRAME = Object.freeze({{\n{}}});\n",
+         export const HOST_TO_FRAME = Object.freeze({{\n{}}});\n\
+         export const FRAME_PARAM = Object.freeze({{\n{}}});\n",
         object(&frame_to_host),
-        object(&host_to_frame)
+        object(&host_to_frame),
+        object(&frame_param)
     )
 }
 

@@ -7,6 +7,8 @@
 //! - [`embed`]: `postMessage` messages between the host-page loader and the widget frame.
 //! - [`limits`]: the limits both sides enforce (the server is the authority).
 //! - [`queues`]: what admins see of the Worker's queues (messages they gave up on).
+//! - [`routes`]: every route the Worker serves (method, path, the values in it), for the router
+//!   and for every caller that builds a URL.
 //! - [`reply`]: Meta's reply windows and what became of each reply sent there.
 //! - [`settings`]: per-site chat channel settings as stored and edited (availability, hours).
 //!
@@ -19,6 +21,7 @@ pub mod i18n;
 pub mod limits;
 pub mod queues;
 pub mod reply;
+pub mod routes;
 pub mod settings;
 
 use serde::{Deserialize, Serialize};

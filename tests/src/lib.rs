@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use protocol::api::{ConversationCreated, ErrorBody, ErrorCode};
 use protocol::frame::{ClientFrame, ServerFrame};
+use protocol::routes;
 use protocol::Message;
 use serde::de::DeserializeOwned;
 use tungstenite::client::IntoClientRequest;
@@ -196,7 +197,12 @@ impl Edge {
         let auth = token.map(|t| format!("Bearer {t}"));
         let headers: Vec<(&str, &str)> =
             auth.iter().map(|a| ("authorization", a.as_str())).collect();
-        let reply = self.request("POST", "/api/widget/conversations", &headers, Some(&body));
+        let reply = self.request(
+            "POST",
+            &routes::WidgetStart::new().path(),
+            &headers,
+            Some(&body),
+        );
         assert_eq!(reply.status, 201, "{}", reply.body);
         reply.json()
     }
@@ -205,7 +211,10 @@ impl Edge {
     pub fn visitor_history(&self, token: &str, conversation: &str, after: u64) -> Vec<Message> {
         let reply = self.request(
             "GET",
-            &format!("/api/widget/conversations/{conversation}/messages?after={after}"),
+            &format!(
+                "{}?after={after}",
+                routes::WidgetHistory::new(conversation).path()
+            ),
             &[("authorization", &format!("Bearer {token}"))],
             None,
         );
@@ -225,7 +234,7 @@ impl Edge {
         let body = serde_json::json!({ "email": email, "password": password });
         self.request(
             "POST",
-            "/api/agent/session",
+            &routes::SignIn::new().path(),
             &[("origin", &self.url), ("content-type", "application/json")],
             Some(&body.to_string()),
         )
@@ -254,7 +263,7 @@ impl Edge {
 
     /// Where the demo site's settings are read and written (admins).
     pub fn settings_path(&self) -> String {
-        format!("/api/admin/sites/{}/settings", self.site_id)
+        routes::Settings::new(&self.site_id).path()
     }
 
     /// `POST /api/admin/invitations` as the admin with `cookie`.
@@ -262,7 +271,7 @@ impl Edge {
         self.as_agent(
             admin,
             "POST",
-            "/api/admin/invitations",
+            &routes::Invite::new().path(),
             Some(&serde_json::json!({ "email": email, "name": "New Member", "role": role })),
         )
     }
@@ -271,7 +280,7 @@ impl Edge {
     pub fn accept(&self, token: &str, name: &str, password: &str) -> Reply {
         self.request(
             "POST",
-            "/api/invitations/accept",
+            &routes::AcceptInvitation::new().path(),
             &[
                 ("authorization", &format!("Bearer {token}")),
                 ("origin", &self.url),
@@ -302,7 +311,8 @@ impl Edge {
     ) -> tungstenite::handshake::client::Request {
         let mut req = self
             .ws_url(&format!(
-                "/api/agent/conversations/{conversation}/socket?after={after}"
+                "{}?after={after}",
+                routes::AgentSocket::new(conversation).path()
             ))
             .into_client_request()
             .expect("ws request");
@@ -339,7 +349,8 @@ impl Edge {
     ) -> tungstenite::handshake::client::Request {
         let mut req = self
             .ws_url(&format!(
-                "/api/widget/conversations/{conversation}/socket?after={after}"
+                "{}?after={after}",
+                routes::WidgetSocket::new(conversation).path()
             ))
             .into_client_request()
             .expect("ws request");
@@ -381,7 +392,7 @@ impl Edge {
     /// Opens an agent's inbox socket (live list changes).
     pub fn inbox_socket(&self, cookie: &str) -> Socket {
         let mut req = self
-            .ws_url("/api/agent/inbox/socket")
+            .ws_url(&routes::ListSocket::new().path())
             .into_client_request()
             .expect("ws request");
         req.headers_mut()
@@ -451,7 +462,7 @@ impl SiteSettings {
     pub fn config_reply(&self, headers: &[(&str, &str)]) -> Reply {
         let reply = self.edge.request(
             "GET",
-            &format!("/api/sites/{}/widget-config", self.edge.site_id),
+            &routes::WidgetConfig::new(&self.edge.site_id).path(),
             headers,
             None,
         );

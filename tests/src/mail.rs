@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
+use protocol::routes;
 use serde_json::json;
 use sha2::Sha256;
 
@@ -68,5 +69,10 @@ pub fn post(edge: &Edge, id: &str, body: &str, signature: Option<&str>) -> Reply
         ("svix-timestamp", timestamp.as_str()),
         ("svix-signature", signature.unwrap_or(&signed)),
     ];
-    edge.request("POST", "/webhooks/email", &headers, Some(body))
+    edge.request(
+        "POST",
+        &routes::MailWebhook::new().path(),
+        &headers,
+        Some(body),
+    )
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
 use protocol::api::{ConversationList, ConversationSummary, MessagePage};
+use protocol::routes;
 use serde_json::{json, Value};
 use sha2::Sha256;
 
@@ -62,7 +63,7 @@ pub fn connect(edge: &Edge, cookie: &str, channel: &str, account: &str) -> Strin
     });
     let reply = edge.request(
         "POST",
-        &format!("/api/admin/sites/{}/connections", edge.site_id),
+        &routes::Connect::new(&edge.site_id).path(),
         &[("cookie", cookie), ("origin", &edge.url)],
         Some(&body.to_string()),
     );
@@ -125,7 +126,7 @@ pub fn conversation_where(
         let list: ConversationList = edge
             .request(
                 "GET",
-                "/api/agent/conversations",
+                &routes::Conversations::new().path(),
                 &[("cookie", cookie)],
                 None,
             )
@@ -145,7 +146,7 @@ pub fn conversation_where(
 pub fn messages(edge: &Edge, cookie: &str, id: &str) -> Vec<protocol::Message> {
     edge.request(
         "GET",
-        &format!("/api/agent/conversations/{id}/messages"),
+        &routes::AgentHistory::new(id).path(),
         &[("cookie", cookie)],
         None,
     )
@@ -155,12 +156,7 @@ pub fn messages(edge: &Edge, cookie: &str, id: &str) -> Vec<protocol::Message> {
 
 /// What became of each reply in a Meta conversation, as an agent reads it.
 pub fn deliveries(edge: &Edge, cookie: &str, id: &str) -> Vec<protocol::reply::Delivery> {
-    let reply = edge.as_agent(
-        cookie,
-        "GET",
-        &format!("/api/agent/conversations/{id}/deliveries"),
-        None,
-    );
+    let reply = edge.as_agent(cookie, "GET", &routes::Deliveries::new(id).path(), None);
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply.json::<protocol::reply::DeliveryList>().deliveries
 }

@@ -3,6 +3,7 @@
 //! own origin's API and sockets, since the frame is served by the Worker itself.
 
 use leptos::prelude::window;
+use protocol::embed::frame_param;
 use wasm_bindgen::JsValue;
 use web_sys::{Url, UrlSearchParams};
 
@@ -24,12 +25,12 @@ impl FrameParams {
     pub fn read() -> Option<Self> {
         let search = window().location().search().ok()?;
         let query = UrlSearchParams::new_with_str(&search).ok()?;
-        let site = query.get("site").filter(|s| !s.is_empty())?;
-        let claimed = query.get("host").and_then(|h| origin_of(&h));
+        let site = query.get(frame_param::SITE).filter(|s| !s.is_empty())?;
+        let claimed = query.get(frame_param::HOST).and_then(|h| origin_of(&h));
         Some(Self {
             site,
             host_origin: ancestor_origin().or(claimed),
-            page: query.get("page").filter(|p| !p.is_empty()),
+            page: query.get(frame_param::PAGE).filter(|p| !p.is_empty()),
         })
     }
 }

@@ -118,7 +118,11 @@ fn Header() -> impl IntoView {
     // Decorative: the names are the heading's text. Three fixed places, not a list: a list of
     // elements would compile its own rebuild code (0.6 KB gzip, measured).
     let picture = move |i: usize| {
-        let src = move || people().get(i).map(|p| format!("/api/avatars/{}", p.id));
+        let src = move || {
+            people()
+                .get(i)
+                .map(|p| protocol::routes::CurrentAvatar::new(&p.id).path())
+        };
         // Without a `src` it is not drawn (widget.css).
         view! { <img class="pl-avatar" alt="" src=src /> }
     };

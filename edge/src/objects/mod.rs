@@ -1,6 +1,7 @@
-//! The Worker's two Durable Objects. Each has a contract (`contract.rs`: one closed enum of
-//! the calls it takes, with their bodies, and the client every caller uses), so nothing else
-//! knows an object's paths, headers or body shapes.
+//! The Worker's two Durable Objects. What each is asked is its contract, in [`crate::contracts`]
+//! (one closed enum of calls, with their bodies, and the client every caller uses), so nothing
+//! else knows an object's paths, headers or body shapes, and the channels (`replies`, `mail`,
+//! `inbound`) call an object without depending on it.
 //!
 //! - [`conversation`]: one per conversation: its message log, its participants' sockets, and
 //!   what a change sets off (the inbox index, routing, replies out, e-mail), decided by plain

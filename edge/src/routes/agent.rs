@@ -22,10 +22,10 @@ use worker::{Request, Response};
 
 use super::files::{self, Uploader};
 use crate::config::App;
+use crate::contracts::conversation::{Call, ConversationStub, Join, NoteToStore};
+use crate::contracts::hub::{HubStub, Sessions};
 use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
-use crate::objects::conversation::contract::{Call, ConversationStub, Join, NoteToStore};
-use crate::objects::hub::contract::{HubStub, Sessions};
 use crate::participant::Participant;
 use crate::store::inboxes::TeamAssigned;
 use crate::store::{self, AgentRow};

@@ -19,9 +19,9 @@ use worker::{Request, Response};
 
 use super::agent::{signed_in, signed_in_admin, signed_in_to};
 use crate::config::App;
+use crate::contracts::hub::HubStub;
 use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
-use crate::objects::hub::contract::HubStub;
 use crate::store::inboxes::{self as store_inboxes, Deleted, Saved, Table};
 use crate::store::{self, AgentRow, Viewer};
 use crate::{http, secrets};

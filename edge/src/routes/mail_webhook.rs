@@ -24,8 +24,8 @@ use serde::Deserialize;
 use worker::{Request, Response};
 
 use crate::config::{App, MAIL_WEBHOOK_SECRET};
+use crate::contracts::conversation::{Call, ConversationStub, Inbound};
 use crate::error::{ApiError, ApiResult};
-use crate::objects::conversation::contract::{Call, ConversationStub, Inbound};
 use crate::participant::Participant;
 use crate::routes::files;
 use crate::{http, mail, store};

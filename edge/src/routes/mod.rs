@@ -1,5 +1,7 @@
-//! The one dispatch from method and path to handler. Every route of the Worker is listed here,
-//! so this match is the map of the API (see docs/api.md for bodies).
+//! The one dispatch from a request to its handler. The routes themselves (method, path, the
+//! values in it) are defined once in `protocol::routes`, which the inbox, the widget and the
+//! tests build their URLs with; this exhaustive `match` gives each its handler, so a route
+//! cannot be added without one (see docs/api.md for bodies).
 
 mod admin;
 mod agent;
@@ -22,6 +24,7 @@ mod widget;
 
 use domain::meta::MetaChannel;
 use protocol::api::ErrorCode;
+use protocol::routes::{self, Route, Unrouted};
 use protocol::ConversationStatus;
 use worker::{Env, Method, Request, Response, Result};
 
@@ -33,272 +36,199 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let path = req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let method = req.method();
-    let result: ApiResult<Response> = match (method.clone(), segments.as_slice()) {
-        (Method::Get, ["api", "sites", site, "widget-config"]) => {
+    let route = match Route::parse(route_method(&method), &segments) {
+        Ok(route) => route,
+        Err(Unrouted::MethodNotAllowed) => {
+            return Ok(ApiError::new(
+                ErrorCode::MethodNotAllowed,
+                format!("{method:?} is not allowed on {path}."),
+            )
+            .into_response())
+        }
+        Err(Unrouted::NotFound) => {
+            return Ok(
+                ApiError::new(ErrorCode::NotFound, format!("Nothing at {path}.")).into_response(),
+            )
+        }
+    };
+    let result: ApiResult<Response> = match route {
+        Route::WidgetConfig(routes::WidgetConfig { site, .. }) => {
             site::widget_config(&app, &req, site).await
         }
 
-        (Method::Post, ["api", "widget", "conversations"]) => widget::create(&app, req).await,
-        (Method::Get, ["api", "widget", "conversations", "current"]) => {
-            widget::current(&app, &req).await
-        }
-        (Method::Get, ["api", "widget", "conversations", id, "messages"]) => {
+        Route::WidgetStart(_) => widget::create(&app, req).await,
+        Route::WidgetCurrent(_) => widget::current(&app, &req).await,
+        Route::WidgetHistory(routes::WidgetHistory { id, .. }) => {
             widget::history(&app, req, id).await
         }
-        (Method::Post, ["api", "widget", "conversations", id, "messages"]) => {
-            widget::send(&app, req, id).await
-        }
-        (Method::Get, ["api", "widget", "conversations", id, "socket"]) => {
-            widget::socket(&app, req, id).await
-        }
-        (Method::Post, ["api", "widget", "uploads"]) => widget::upload(&app, req).await,
-        (Method::Post, ["api", "widget", "identify"]) => identity::identify(&app, req).await,
-        (Method::Get, ["api", "widget", "conversations", id, "attachments", file]) => {
+        Route::WidgetSend(routes::WidgetSend { id, .. }) => widget::send(&app, req, id).await,
+        Route::WidgetSocket(routes::WidgetSocket { id, .. }) => widget::socket(&app, req, id).await,
+        Route::WidgetUpload(_) => widget::upload(&app, req).await,
+        Route::WidgetIdentify(_) => identity::identify(&app, req).await,
+        Route::WidgetAttachment(routes::WidgetAttachment { id, file, .. }) => {
             widget::attachment(&app, &req, id, file).await
         }
 
-        (Method::Post, ["api", "agent", "session"]) => agent::sign_in(&app, req).await,
-        (Method::Delete, ["api", "agent", "session"]) => agent::sign_out(&app, &req).await,
-        (Method::Delete, ["api", "agent", "sessions"]) => {
-            agent::sign_out_everywhere(&app, &req).await
+        Route::SignIn(_) => agent::sign_in(&app, req).await,
+        Route::SignOut(_) => agent::sign_out(&app, &req).await,
+        Route::SignOutEverywhere(_) => agent::sign_out_everywhere(&app, &req).await,
+        Route::ChangePassword(_) => agent::change_password(&app, req).await,
+        Route::TeamMembers(_) => team::members(&app, &req).await,
+        Route::Me(_) => agent::me(&app, &req).await,
+        Route::SetStatus(_) => agent::set_status(&app, req).await,
+        Route::PutAvatar(_) => avatars::put(&app, req).await,
+        Route::DeleteAvatar(_) => avatars::delete(&app, &req).await,
+        Route::CurrentAvatar(routes::CurrentAvatar { agent, .. }) => {
+            avatars::current(&app, agent).await
         }
-        (Method::Put, ["api", "agent", "me", "password"]) => {
-            agent::change_password(&app, req).await
-        }
-        (Method::Get, ["api", "agent", "team"]) => team::members(&app, &req).await,
-        (Method::Get, ["api", "agent", "me"]) => agent::me(&app, &req).await,
-        (Method::Put, ["api", "agent", "me", "status"]) => agent::set_status(&app, req).await,
-        (Method::Put, ["api", "agent", "me", "avatar"]) => avatars::put(&app, req).await,
-        (Method::Delete, ["api", "agent", "me", "avatar"]) => avatars::delete(&app, &req).await,
-        (Method::Get, ["api", "avatars", agent]) => avatars::current(&app, agent).await,
-        (Method::Get, ["api", "avatars", agent, version]) => {
+        Route::Avatar(routes::Avatar { agent, version, .. }) => {
             avatars::serve(&app, agent, version).await
         }
-        (Method::Get, ["api", "agent", "conversations"]) => agent::list(&app, &req).await,
-        (Method::Get, ["api", "agent", "conversations", id, "messages"]) => {
-            agent::history(&app, req, id).await
-        }
-        (Method::Post, ["api", "agent", "conversations", id, "messages"]) => {
-            agent::send(&app, req, id).await
-        }
-        (Method::Post, ["api", "agent", "conversations", id, "close"]) => {
+        Route::Conversations(_) => agent::list(&app, &req).await,
+        Route::AgentHistory(routes::AgentHistory { id, .. }) => agent::history(&app, req, id).await,
+        Route::AgentSend(routes::AgentSend { id, .. }) => agent::send(&app, req, id).await,
+        Route::Close(routes::Close { id, .. }) => {
             agent::set_conversation_status(&app, &req, id, ConversationStatus::Closed).await
         }
-        (Method::Post, ["api", "agent", "conversations", id, "reopen"]) => {
+        Route::Reopen(routes::Reopen { id, .. }) => {
             agent::set_conversation_status(&app, &req, id, ConversationStatus::Open).await
         }
-        (Method::Post, ["api", "agent", "conversations", id, "notes"]) => {
-            agent::add_note(&app, req, id).await
-        }
-        (Method::Get, ["api", "agent", "conversations", id, "notes"]) => {
-            agent::notes(&app, &req, id).await
-        }
-        (Method::Get, ["api", "agent", "conversations", id, "visitor"]) => {
+        Route::AddNote(routes::AddNote { id, .. }) => agent::add_note(&app, req, id).await,
+        Route::Notes(routes::Notes { id, .. }) => agent::notes(&app, &req, id).await,
+        Route::VisitorDetails(routes::VisitorDetails { id, .. }) => {
             visitor::details(&app, &req, id).await
         }
-        (Method::Put, ["api", "agent", "conversations", id, "visitor"]) => {
+        Route::SetVisitorDetails(routes::SetVisitorDetails { id, .. }) => {
             visitor::set_details(&app, req, id).await
         }
-        (Method::Post, ["api", "agent", "conversations", id, "contact"]) => {
+        Route::MakeContact(routes::MakeContact { id, .. }) => {
             visitor::make_contact(&app, &req, id).await
         }
-        (Method::Post, ["api", "agent", "conversations", id, "transcript"]) => {
+        Route::SendTranscript(routes::SendTranscript { id, .. }) => {
             visitor::send_transcript(&app, req, id).await
         }
-        (Method::Get, ["api", "agent", "conversations", id, "emails"]) => {
-            visitor::emails(&app, &req, id).await
-        }
-        (Method::Get, ["api", "agent", "conversations", id, "deliveries"]) => {
+        Route::Emails(routes::Emails { id, .. }) => visitor::emails(&app, &req, id).await,
+        Route::Deliveries(routes::Deliveries { id, .. }) => {
             visitor::deliveries(&app, &req, id).await
         }
-        (Method::Get, ["api", "agent", "conversations", id, "templates"]) => {
-            templates::list(&app, &req, id).await
-        }
-        (Method::Post, ["api", "agent", "conversations", id, "template"]) => {
+        Route::Templates(routes::Templates { id, .. }) => templates::list(&app, &req, id).await,
+        Route::SendTemplate(routes::SendTemplate { id, .. }) => {
             templates::send(&app, req, id).await
         }
-        (Method::Get, ["api", "agent", "snippets"]) => snippets::list(&app, &req).await,
-        (Method::Post, ["api", "agent", "snippets"]) => snippets::create(&app, req).await,
-        (Method::Put, ["api", "agent", "snippets", id]) => snippets::update(&app, req, id).await,
-        (Method::Delete, ["api", "agent", "snippets", id]) => {
+        Route::Snippets(_) => snippets::list(&app, &req).await,
+        Route::CreateSnippet(_) => snippets::create(&app, req).await,
+        Route::UpdateSnippet(routes::UpdateSnippet { id, .. }) => {
+            snippets::update(&app, req, id).await
+        }
+        Route::DeleteSnippet(routes::DeleteSnippet { id, .. }) => {
             snippets::delete(&app, &req, id).await
         }
-        (Method::Get, ["api", "agent", "mentions"]) => agent::mentions(&app, &req).await,
-        (Method::Post, ["api", "agent", "mentions", "seen"]) => {
-            agent::mentions_seen(&app, req).await
-        }
-        (Method::Put, ["api", "agent", "conversations", id, "assignee"]) => {
-            agent::assign(&app, req, id).await
-        }
-        (Method::Put, ["api", "agent", "conversations", id, "team"]) => {
-            agent::assign_team(&app, req, id).await
-        }
-        (Method::Put, ["api", "agent", "conversations", id, "reply-by"]) => {
-            agent::reply_by(&app, req, id).await
-        }
-        (Method::Get, ["api", "agent", "conversations", id, "socket"]) => {
-            agent::socket(&app, req, id).await
-        }
-        (Method::Post, ["api", "agent", "conversations", id, "uploads"]) => {
-            agent::upload(&app, req, id).await
-        }
-        (Method::Get, ["api", "agent", "conversations", id, "attachments", file]) => {
+        Route::Mentions(_) => agent::mentions(&app, &req).await,
+        Route::MentionsSeen(_) => agent::mentions_seen(&app, req).await,
+        Route::Assign(routes::Assign { id, .. }) => agent::assign(&app, req, id).await,
+        Route::AssignTeam(routes::AssignTeam { id, .. }) => agent::assign_team(&app, req, id).await,
+        Route::ReplyBy(routes::ReplyBy { id, .. }) => agent::reply_by(&app, req, id).await,
+        Route::AgentSocket(routes::AgentSocket { id, .. }) => agent::socket(&app, req, id).await,
+        Route::AgentUpload(routes::AgentUpload { id, .. }) => agent::upload(&app, req, id).await,
+        Route::AgentAttachment(routes::AgentAttachment { id, file, .. }) => {
             agent::attachment(&app, &req, id, file).await
         }
-        (Method::Get, ["api", "agent", "inbox", "socket"]) => agent::inbox_socket(&app, req).await,
-        (Method::Put, ["api", "agent", "conversations", id, "inbox"]) => {
+        Route::ListSocket(_) => agent::inbox_socket(&app, req).await,
+        Route::MoveConversation(routes::MoveConversation { id, .. }) => {
             inboxes::move_conversation(&app, req, id).await
         }
-        (Method::Get, ["api", "agent", "inboxes"]) => inboxes::list(&app, &req).await,
-        (Method::Get, ["api", "agent", "teams"]) => inboxes::teams(&app, &req).await,
-        (Method::Post, ["api", "admin", "inboxes"]) => inboxes::create(&app, req).await,
-        (Method::Put, ["api", "admin", "inboxes", id]) => inboxes::update(&app, req, id).await,
-        (Method::Delete, ["api", "admin", "inboxes", id]) => inboxes::delete(&app, &req, id).await,
-        (Method::Post, ["api", "admin", "teams"]) => inboxes::create_team(&app, req).await,
-        (Method::Put, ["api", "admin", "teams", id]) => inboxes::update_team(&app, req, id).await,
-        (Method::Delete, ["api", "admin", "teams", id]) => {
+        Route::Inboxes(_) => inboxes::list(&app, &req).await,
+        Route::Teams(_) => inboxes::teams(&app, &req).await,
+        Route::CreateInbox(_) => inboxes::create(&app, req).await,
+        Route::UpdateInbox(routes::UpdateInbox { id, .. }) => inboxes::update(&app, req, id).await,
+        Route::DeleteInbox(routes::DeleteInbox { id, .. }) => inboxes::delete(&app, &req, id).await,
+        Route::CreateTeam(_) => inboxes::create_team(&app, req).await,
+        Route::UpdateTeam(routes::UpdateTeam { id, .. }) => {
+            inboxes::update_team(&app, req, id).await
+        }
+        Route::DeleteTeam(routes::DeleteTeam { id, .. }) => {
             inboxes::delete_team(&app, &req, id).await
         }
-        (Method::Put, ["api", "admin", "sites", site, "inbox"]) => {
+        Route::SetSiteInbox(routes::SetSiteInbox { site, .. }) => {
             inboxes::set_site_inbox(&app, req, site).await
         }
-        (Method::Put, ["api", "admin", "sites", site, "connections", id, "token"]) => {
+        Route::ReplaceToken(routes::ReplaceToken { site, id, .. }) => {
             admin::replace_token(&app, req, site, id).await
         }
-        (Method::Put, ["api", "admin", "sites", site, "connections", id, "flow"]) => {
+        Route::SetFlow(routes::SetFlow { site, id, .. }) => {
             admin::set_flow(&app, req, site, id).await
         }
-        (Method::Put, ["api", "admin", "sites", site, "connections", id, "inbox"]) => {
+        Route::SetConnectionInbox(routes::SetConnectionInbox { site, id, .. }) => {
             inboxes::set_connection_inbox(&app, req, site, id).await
         }
 
-        (Method::Get, ["api", "admin", "sites", site, "settings"]) => {
-            admin::settings(&app, &req, site).await
-        }
-        (Method::Put, ["api", "admin", "sites", site, "settings"]) => {
+        Route::Settings(routes::Settings { site, .. }) => admin::settings(&app, &req, site).await,
+        Route::PutSettings(routes::PutSettings { site, .. }) => {
             admin::put_settings(&app, req, site).await
         }
 
-        (Method::Get, ["api", "admin", "sites", site, "identity"]) => {
+        Route::IdentitySecret(routes::IdentitySecret { site, .. }) => {
             identity::secret(&app, &req, site).await
         }
-        (Method::Post, ["api", "admin", "sites", site, "identity", "secret"]) => {
+        Route::RotateIdentitySecret(routes::RotateIdentitySecret { site, .. }) => {
             identity::rotate(&app, &req, site).await
         }
 
-        (Method::Get, ["api", "admin", "sites", site, "connections"]) => {
+        Route::Connections(routes::Connections { site, .. }) => {
             admin::connections(&app, &req, site).await
         }
-        (Method::Post, ["api", "admin", "sites", site, "connections"]) => {
-            admin::connect(&app, req, site).await
-        }
-        (Method::Delete, ["api", "admin", "sites", site, "connections", id]) => {
+        Route::Connect(routes::Connect { site, .. }) => admin::connect(&app, req, site).await,
+        Route::Disconnect(routes::Disconnect { site, id, .. }) => {
             admin::disconnect(&app, &req, site, id).await
         }
 
-        (Method::Post, ["api", "admin", "housekeeping"]) => admin::housekeeping(&app, &req).await,
-        (Method::Get, ["api", "admin", "dead-letters"]) => dead_letters::list(&app, &req).await,
-        (Method::Post, ["api", "admin", "dead-letters", id, "retry"]) => {
+        Route::Housekeeping(_) => admin::housekeeping(&app, &req).await,
+        Route::DeadLetters(_) => dead_letters::list(&app, &req).await,
+        Route::RetryDeadLetter(routes::RetryDeadLetter { id, .. }) => {
             dead_letters::retry(&app, &req, id).await
         }
-        (Method::Get, ["api", "admin", "reports"]) => reports::report(&app, &req).await,
+        Route::Reports(_) => reports::report(&app, &req).await,
 
-        (Method::Get, ["api", "admin", "invitations"]) => team::invitations(&app, &req).await,
-        (Method::Post, ["api", "admin", "invitations"]) => team::invite(&app, req).await,
-        (Method::Delete, ["api", "admin", "invitations", id]) => {
+        Route::Invitations(_) => team::invitations(&app, &req).await,
+        Route::Invite(_) => team::invite(&app, req).await,
+        Route::WithdrawInvitation(routes::WithdrawInvitation { id, .. }) => {
             team::withdraw(&app, &req, id).await
         }
-        (Method::Put, ["api", "admin", "agents", id, "role"]) => {
-            team::set_role(&app, req, id).await
-        }
-        (Method::Put, ["api", "admin", "agents", id, "chat-limit"]) => {
+        Route::SetRole(routes::SetRole { id, .. }) => team::set_role(&app, req, id).await,
+        Route::SetChatLimit(routes::SetChatLimit { id, .. }) => {
             team::set_chat_limit(&app, req, id).await
         }
-        (Method::Delete, ["api", "admin", "agents", id]) => team::remove(&app, &req, id).await,
-        (Method::Get, ["api", "invitations", "current"]) => team::preview(&app, &req).await,
-        (Method::Post, ["api", "invitations", "accept"]) => team::accept(&app, req).await,
+        Route::RemoveAgent(routes::RemoveAgent { id, .. }) => team::remove(&app, &req, id).await,
+        Route::CurrentInvitation(_) => team::preview(&app, &req).await,
+        Route::AcceptInvitation(_) => team::accept(&app, req).await,
 
-        (Method::Post, ["api", "setup"]) => setup::run(&app, req).await,
+        Route::Setup(_) => setup::run(&app, req).await,
 
-        (Method::Get, ["webhooks", "messenger" | "whatsapp"]) => webhooks::verify(&app, &req).await,
-        (Method::Post, ["webhooks", "email"]) => mail_webhook::receive(&app, req).await,
-        (Method::Post, ["webhooks", "messenger"]) => {
-            webhooks::receive(&app, req, MetaChannel::Messenger).await
-        }
-        (Method::Post, ["webhooks", "whatsapp"]) => {
-            webhooks::receive(&app, req, MetaChannel::WhatsApp).await
-        }
+        Route::VerifyMessenger(_) | Route::VerifyWhatsApp(_) => webhooks::verify(&app, &req).await,
+        Route::MailWebhook(_) => mail_webhook::receive(&app, req).await,
+        Route::MessengerWebhook(_) => webhooks::receive(&app, req, MetaChannel::Messenger).await,
+        Route::WhatsAppWebhook(_) => webhooks::receive(&app, req, MetaChannel::WhatsApp).await,
 
-        (Method::Get, ["files", conversation, file]) => {
-            files::serve_linked(&app, &req, conversation, file).await
-        }
-        (Method::Get, ["widget", "frame"]) => pages::frame(&app, &req).await,
+        Route::LinkedFile(routes::LinkedFile {
+            conversation, file, ..
+        }) => files::serve_linked(&app, &req, conversation, file).await,
+        Route::Frame(_) => pages::frame(&app, &req).await,
 
-        (Method::Get, ["inbox"]) => Ok(pages::inbox()),
-        (Method::Get, [""]) => Ok(pages::home(&req)),
-        (Method::Get, ["favicon.ico" | "favicon.svg"]) => Ok(pages::icon()),
-
-        (_, ["api", ..]) if known_api_path(&segments) => Err(ApiError::new(
-            ErrorCode::MethodNotAllowed,
-            format!("{method:?} is not allowed on {path}."),
-        )),
-        _ => Err(ApiError::new(
-            ErrorCode::NotFound,
-            format!("Nothing at {path}."),
-        )),
+        Route::InboxPage(_) => Ok(pages::inbox()),
+        Route::Home(_) => Ok(pages::home(&req)),
+        Route::Favicon(_) | Route::FaviconSvg(_) => Ok(pages::icon()),
     };
     Ok(result.unwrap_or_else(ApiError::into_response))
 }
 
-/// Whether some method serves this API path (so a wrong method gets 405, not 404).
-fn known_api_path(segments: &[&str]) -> bool {
-    matches!(
-        segments,
-        ["api", "sites", _, "widget-config"]
-            | [
-                "api",
-                "widget",
-                "conversations" | "uploads" | "identify",
-                ..
-            ]
-            | [
-                "api",
-                "agent",
-                "session"
-                    | "sessions"
-                    | "me"
-                    | "conversations"
-                    | "team"
-                    | "mentions"
-                    | "snippets"
-                    | "inboxes"
-                    | "teams",
-                ..
-            ]
-            | ["api", "avatars", _]
-            | ["api", "avatars", _, _]
-            | ["api", "agent", "inbox", "socket"]
-            | [
-                "api",
-                "admin",
-                "sites",
-                _,
-                "settings" | "connections" | "identity" | "inbox",
-                ..
-            ]
-            | [
-                "api",
-                "admin",
-                "housekeeping"
-                    | "invitations"
-                    | "agents"
-                    | "reports"
-                    | "inboxes"
-                    | "teams"
-                    | "dead-letters",
-                ..
-            ]
-            | ["api", "invitations", "current" | "accept"]
-            | ["api", "setup"]
-    )
+/// The route table's name for a request's method; `None` for one no route uses (`OPTIONS`,
+/// `HEAD`, …), which then gets a 405 on a known path and a 404 elsewhere.
+fn route_method(method: &Method) -> Option<routes::Method> {
+    match method {
+        Method::Get => Some(routes::Method::Get),
+        Method::Post => Some(routes::Method::Post),
+        Method::Put => Some(routes::Method::Put),
+        Method::Delete => Some(routes::Method::Delete),
+        _ => None,
+    }
 }

@@ -5,6 +5,7 @@
 //! nothing inline is allowed anywhere.
 
 use domain::origins;
+use protocol::embed::frame_param;
 use worker::{Headers, Request, Response};
 
 use crate::config::App;
@@ -51,7 +52,7 @@ pub async fn frame(app: &App, req: &Request) -> ApiResult<Response> {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.into_owned())
     };
-    let allowed = match param("site") {
+    let allowed = match param(frame_param::SITE) {
         Some(site_id) => Entry::settings(&http::own_origin(req)?, &site_id)
             .get_or_load(store::chat_settings(&app.db, &site_id))
             .await?
@@ -61,7 +62,7 @@ pub async fn frame(app: &App, req: &Request) -> ApiResult<Response> {
         None => Vec::new(),
     };
     let csp = format!("{FRAME_CSP}{}", origins::frame_ancestors(&allowed));
-    if param("inline").as_deref() == Some("on") {
+    if param(frame_param::INLINE).as_deref() == Some(frame_param::ON) {
         let html = FRAME_HTML.replacen("<html lang=\"en\">", "<html lang=\"en\" data-inline>", 1);
         return Ok(page(&html, &csp));
     }

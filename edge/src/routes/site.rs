@@ -20,14 +20,15 @@ use domain::routing::{routed, Candidate};
 use domain::targeting::{self, Device};
 use domain::widget_config::public_config;
 use protocol::api::ErrorCode;
+use protocol::embed::frame_param;
 use protocol::settings::AvailabilityMode;
 use serde::{Deserialize, Serialize};
 use worker::{Request, Response};
 
 use crate::config::App;
+use crate::contracts::hub::HubStub;
 use crate::edge_cache::{Entry, Source};
 use crate::error::{ApiError, ApiResult};
-use crate::objects::hub::contract::HubStub;
 use crate::{http, store};
 
 /// Longest time a config may be cached, in seconds.
@@ -79,8 +80,11 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     // The SDK's `locale` goes before the browser's languages: `?lang=`, or the widget frame's
     // own `?locale=` (its requests carry the frame's URL as their referrer).
     let frame = http::frame_url(req, &origin);
-    let locale = http::query_param(req, "lang")
-        .or_else(|| frame.as_ref().and_then(|f| http::url_param(f, "locale")));
+    let locale = http::query_param(req, "lang").or_else(|| {
+        frame
+            .as_ref()
+            .and_then(|f| http::url_param(f, frame_param::LOCALE))
+    });
     let browser = req.headers().get("accept-language")?;
     let accept_language = match (locale, browser) {
         (Some(lang), Some(browser)) => Some(format!("{lang},{browser}")),
@@ -91,9 +95,9 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     let mut settings = settings;
     if frame
         .as_ref()
-        .and_then(|f| http::url_param(f, "consent"))
+        .and_then(|f| http::url_param(f, frame_param::CONSENT))
         .as_deref()
-        == Some("ask")
+        == Some(frame_param::ASK)
     {
         settings.consent = asked(&settings.consent);
     }
@@ -105,9 +109,9 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     // `disableAttachment` on the page that embeds this frame: as if the site took no files.
     if frame
         .as_ref()
-        .and_then(|f| http::url_param(f, "attach"))
+        .and_then(|f| http::url_param(f, frame_param::ATTACH))
         .as_deref()
-        == Some("off")
+        == Some(frame_param::OFF)
     {
         config.attachments = None;
     }

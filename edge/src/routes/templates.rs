@@ -15,8 +15,8 @@ use worker::{Fetch, Headers, Method, Request, RequestInit, Response};
 
 use super::agent::{participant, signed_in_to};
 use crate::config::App;
+use crate::contracts::conversation::{Call, ConversationStub, TemplateToStore};
 use crate::error::{ApiError, ApiResult};
-use crate::objects::conversation::contract::{Call, ConversationStub, TemplateToStore};
 use crate::{http, store};
 
 /// `GET /api/agent/conversations/{id}/templates`.

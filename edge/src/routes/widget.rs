@@ -11,13 +11,14 @@ use protocol::api::{
     ConversationCreated, CreateConversation, CurrentConversation, ErrorCode, MessageAccepted,
     SendMessage,
 };
+use protocol::embed::frame_param;
 use worker::{Request, Response};
 
 use super::files::{self, Uploader};
 use crate::config::App;
+use crate::contracts::conversation::{Call, ConversationStub, Init, Join};
 use crate::error::{ApiError, ApiResult};
 use crate::floods::{self, Flood};
-use crate::objects::conversation::contract::{Call, ConversationStub, Init, Join};
 use crate::participant::Participant;
 use crate::store::{self, NewConversation, VisitorRow};
 use crate::{http, secrets};
@@ -99,9 +100,9 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
     let frame = http::frame_url(&req, &http::own_origin(&req)?);
     let asks = frame
         .as_ref()
-        .and_then(|f| http::url_param(f, "consent"))
+        .and_then(|f| http::url_param(f, frame_param::CONSENT))
         .as_deref()
-        == Some("ask");
+        == Some(frame_param::ASK);
     let consent = if asks {
         consent_for(&asked(&settings.consent), body.consent_version)?
     } else {
@@ -150,7 +151,11 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
     // parameter (the host page's `document.referrer`) and the browser's first language.
     let referrer = body
         .referrer
-        .or_else(|| frame.as_ref().and_then(|f| http::url_param(f, "ref")))
+        .or_else(|| {
+            frame
+                .as_ref()
+                .and_then(|f| http::url_param(f, frame_param::REFERRER))
+        })
         .filter(|r| !r.is_empty());
     let referrer = clamp_page_url(referrer.as_deref());
     let browser = req.headers().get("accept-language")?;

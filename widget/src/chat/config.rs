@@ -12,8 +12,9 @@ use client::http;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::WidgetConfig;
+use protocol::routes;
 
-use super::{encode, Chat, Words};
+use super::{Chat, Words};
 use crate::branding;
 
 impl Chat {
@@ -35,10 +36,9 @@ impl Chat {
 
     /// Fetches and applies the config; returns when to fetch it next.
     async fn fetch_config(self, fresh: bool) -> u32 {
-        let url = format!(
-            "/api/sites/{}/widget-config",
-            self.params.with_value(|p| encode(&p.site))
-        );
+        let url = self
+            .params
+            .with_value(|p| routes::WidgetConfig::new(&p.site).path());
         let answer = if fresh {
             http::get_fresh_json::<WidgetConfig>(&url, None).await
         } else {

@@ -11,9 +11,10 @@ use protocol::api::{
     ConversationCreated, CreateConversation, CurrentConversation, ErrorCode, SendMessage,
 };
 use protocol::embed::SdkEvent;
+use protocol::routes;
 use protocol::Author;
 
-use super::{encode, Chat};
+use super::Chat;
 use crate::frame;
 use crate::visitor::{self, VisitorSession};
 
@@ -37,7 +38,7 @@ impl Chat {
             .with_value(|s| s.as_ref().map(|s| s.visitor_token.clone()));
         self.busy.set(true);
         spawn_local(async move {
-            let url = "/api/widget/conversations";
+            let url = &routes::WidgetStart::new().path();
             let mut answer =
                 http::post_json::<_, ConversationCreated>(url, &request, token.as_deref()).await;
             if answer.as_ref().is_err_and(HttpError::is_auth) && token.is_some() {
@@ -86,7 +87,7 @@ impl Chat {
         self.started.set(true);
         self.busy.set(true);
         spawn_local(async move {
-            let url = "/api/widget/conversations/current";
+            let url = &routes::WidgetCurrent::new().path();
             match http::get_json::<CurrentConversation>(url, Some(&session.visitor_token)).await {
                 Ok(found) => {
                     self.owner
@@ -120,9 +121,9 @@ impl Chat {
 
     fn connect(self, session: &VisitorSession, outbox: Outbox) {
         let url = format!(
-            "{}/api/widget/conversations/{}/socket",
+            "{}{}",
             frame::socket_origin(),
-            encode(&session.conversation_id)
+            routes::WidgetSocket::new(&session.conversation_id).path()
         );
         // Browsers cannot set headers on a WebSocket, so the token rides as a subprotocol.
         let protocols = vec![

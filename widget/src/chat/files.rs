@@ -9,6 +9,7 @@
 use client::http;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use protocol::routes;
 use protocol::Attachment;
 
 use super::{encode, Chat};
@@ -41,7 +42,8 @@ impl Chat {
         self.busy.set(true);
         spawn_local(async move {
             let url = format!(
-                "/api/widget/uploads?site={}&name={}",
+                "{}?site={}&name={}",
+                routes::WidgetUpload::new().path(),
                 encode(&site),
                 encode(&name)
             );
@@ -98,11 +100,7 @@ impl Chat {
             return;
         };
         spawn_local(async move {
-            let path = format!(
-                "/api/widget/conversations/{}/attachments/{}",
-                encode(&conversation),
-                encode(&id)
-            );
+            let path = routes::WidgetAttachment::new(&conversation, &id).path();
             // A file that cannot be fetched now stays a link without a target; the next
             // page load tries again.
             if let Ok(blob) = http::get_blob_url(&path, Some(&token)).await {

@@ -43,6 +43,7 @@ const asked = () =>
 
 // No storage (a privacy mode): nothing is remembered, and the chat stays anonymous.
 try {
+  // Names and values: `protocol::embed::frame_param` (FORGET, IDENTIFY, ON); served as is.
   if (query.get("forget") === "on") localStorage.removeItem(key);
   const claim = query.get("identify") === "on" ? await asked() : query.has("email") ? Object.fromEntries(query) : null;
   if (claim) {

@@ -12,11 +12,11 @@ use protocol::api::ConversationSummary;
 use protocol::{ConversationStatus, Message, Seq};
 use worker::{console_error, Env};
 
-use super::contract::Init;
 use super::log::Log;
 use crate::config::{self, App};
+use crate::contracts::conversation::Init;
+use crate::contracts::hub::HubStub;
 use crate::error::{ApiError, ApiResult};
-use crate::objects::hub::contract::HubStub;
 use crate::{mail, replies, store};
 
 /// Something a change in the conversation sets off outside it.

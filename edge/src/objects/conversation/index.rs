@@ -16,10 +16,10 @@ use protocol::frame::ServerFrame;
 use protocol::{ConversationStatus, Message, Millis};
 use worker::{console_error, Result};
 
-use super::contract::Init;
 use super::effects::{Effect, Effects};
 use super::rules::{self, BACKSTOP_MS, RETRY_MS};
 use super::Conversation;
+use crate::contracts::conversation::Init;
 use crate::error::ApiError;
 use crate::store;
 

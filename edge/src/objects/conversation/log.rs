@@ -10,7 +10,7 @@ use protocol::{Attachment, Author, ConversationStatus, Message, Millis, Seq};
 use serde::Deserialize;
 use worker::{Result, SqlStorage, SqlStorageValue};
 
-use super::contract::Init;
+use crate::contracts::conversation::Init;
 use crate::participant::Participant;
 use crate::store;
 

@@ -8,10 +8,10 @@ use protocol::frame::ServerFrame;
 use protocol::{ConversationStatus, Message};
 use worker::console_error;
 
-use super::contract::Init;
 use super::effects::Effect;
 use super::rules::{self, FollowUp};
 use super::Conversation;
+use crate::contracts::conversation::Init;
 use crate::error::ApiError;
 use crate::participant::Participant;
 use crate::{config, store};

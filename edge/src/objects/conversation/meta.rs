@@ -13,10 +13,10 @@ use protocol::api::{ErrorCode, MessageAccepted, SendMessage};
 use protocol::Millis;
 use worker::{console_error, Result};
 
-use super::contract::{MetaParty, TemplateToStore};
 use super::effects::Effect;
 use super::rules::{self, HAND_OFF_RETRY_MS};
 use super::Conversation;
+use crate::contracts::conversation::{MetaParty, TemplateToStore};
 use crate::error::ApiError;
 use crate::participant::Participant;
 use crate::{config, store};

@@ -8,8 +8,8 @@
 //! `Ack` can never reach a client for a message that could still be lost.
 //!
 //! # Layout
-//! - [`contract`]: what the object is asked ([`contract::Call`], one `match` in
-//!   [`Conversation::handle`]), its bodies, and the client every caller uses.
+//! - What the object is asked is its contract, `crate::contracts::conversation` ([`Call`], one
+//!   `match` in [`Conversation::handle`]), with its bodies and the client every caller uses.
 //! - `log`: the object's SQLite storage (messages, identity, reads, notes, outbox).
 //! - `messages`: a send validated, claimed, stored and delivered; replies by e-mail.
 //! - `meta`: replies on Messenger and WhatsApp through the outbox; templates.
@@ -38,7 +38,6 @@ use crate::participant::Participant;
 use crate::{http, store};
 
 mod access;
-pub mod contract;
 mod effects;
 mod index;
 mod log;
@@ -47,7 +46,7 @@ mod meta;
 mod rules;
 mod sockets;
 
-use contract::{Call, Inbound};
+use crate::contracts::conversation::{Call, Inbound};
 use log::Log;
 
 /// The prefix of a socket's tag that keeps the origin it came through.

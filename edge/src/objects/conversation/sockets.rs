@@ -11,9 +11,9 @@ use worker::{
     WebSocketPair,
 };
 
-use super::contract::Join;
 use super::rules::{self, Seat};
 use super::{access, Conversation, ORIGIN_TAG};
+use crate::contracts::conversation::Join;
 use crate::error::ApiError;
 use crate::http;
 use crate::participant::Participant;

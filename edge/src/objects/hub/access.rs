@@ -7,10 +7,10 @@ use futures_util::future::join_all;
 use protocol::frame::{InboxFrame, SignedOut};
 use worker::{console_error, Result};
 
-use super::contract::Sessions;
 use super::{Hub, Viewer, SIGNED_OUT_CLOSE};
+use crate::contracts::conversation::{Call, ConversationStub};
+use crate::contracts::hub::Sessions;
 use crate::edge_cache::Entry;
-use crate::objects::conversation::contract::{Call, ConversationStub};
 use crate::participant::Participant;
 use crate::{config, store};
 

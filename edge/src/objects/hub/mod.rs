@@ -1,4 +1,4 @@
-//! The inbox hub, a Durable Object: one per deployment ([`contract::HUB`]). Every agent viewing the inbox
+//! The inbox hub, a Durable Object: one per deployment (`crate::contracts::hub::HUB`). Every agent viewing the inbox
 //! app holds a hibernating WebSocket here, which remembers the inboxes they see (their access,
 //! read from D1 when the socket opens and again on [`Call::AccessChanged`]); conversation objects call
 //! [`Call::Notify`] when a row of the index changes, and the hub pushes the row to the agents who see
@@ -14,7 +14,8 @@
 //! socket here. When one closes, the object deletes the presence snapshot from the edge cache
 //! (its socket keeps the Worker's origin for that), so the widgets see the change at once.
 //!
-//! What it is asked is its contract ([`contract::Call`], with the client every caller uses).
+//! What it is asked is its contract, `crate::contracts::hub` ([`Call`], with the client every
+//! caller uses).
 //!
 //! After each change to who may see what (access, a move, a sign-out), the hub also ends
 //! access where it flows: every conversation with an open thread whose holder lost access is
@@ -36,9 +37,8 @@ use crate::participant::Participant;
 use crate::{config, http, store};
 
 mod access;
-pub mod contract;
 mod routing;
-use contract::Call;
+use crate::contracts::hub::Call;
 
 #[durable_object]
 pub struct Hub {

@@ -7,8 +7,8 @@ use protocol::frame::SignedOut;
 use serde::{Deserialize, Serialize};
 use worker::{Method, ObjectNamespace, Request, RequestInit, Response, Stub};
 
+use crate::contracts::conversation::upgrade_headers;
 use crate::error::{ApiError, ApiResult};
-use crate::objects::conversation::contract::upgrade_headers;
 use crate::participant::Participant;
 
 /// The name of the deployment's one hub object.
@@ -17,9 +17,9 @@ pub const HUB: &str = "default";
 /// The header that carries a WebSocket upgrade's call.
 const CALL_HEADER: &str = "x-porchlight-call";
 
-/// What the hub is asked to do.
+/// What the hub is asked to do (externally tagged, as the conversation's [`super::conversation::Call`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "call", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Call {
     /// Opens an agent's inbox-list socket (the request is the upgrade): `session` is the
     /// digest of the session it is opened with, `origin` the Worker's public origin (which
@@ -218,7 +218,7 @@ mod tests {
             sessions: Sessions::AllBut("d".into()),
         };
         let json = serde_json::to_string(&call).unwrap();
-        assert!(json.contains(r#""call":"sign_out""#), "{json}");
+        assert!(json.starts_with(r#"{"sign_out":{"#), "{json}");
         let Call::SignOut { sessions, .. } = serde_json::from_str(&json).unwrap() else {
             panic!("not a sign-out: {json}");
         };

@@ -1,0 +1,466 @@
+//! Every route the Worker serves, defined once: its method, its path and the values in it.
+//!
+//! Each route is a small struct holding its path's values (`AgentNotes { id }`), with its
+//! [`Method`] and a `path()` that builds the URL path (values percent-encoded as path segments).
+//! The inbox, the widget and the tests build their URLs with these, and the Worker's router
+//! reads a request into one [`Route`] with [`Route::parse`] and matches it exhaustively, so a
+//! route cannot exist on one side only, and a path known under another method is told apart
+//! from an unknown one (405, not 404). Query parameters are the caller's to append.
+//!
+//! Path values are compared as they arrive (the router does not percent-decode); every value
+//! Porchlight puts in a path is an id or a name of URL-safe characters.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+
+/// The characters a path segment escapes (the URL standard's path-segment set, plus `%` so a
+/// value never reads as an escape).
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// The HTTP methods Porchlight's routes use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    /// The method as HTTP writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// Why a request matched no route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unrouted {
+    /// No route has this path.
+    NotFound,
+    /// Some route has this path, under another method.
+    MethodNotAllowed,
+}
+
+/// Appends `/value` to `path`, percent-encoded as one segment.
+fn push_value(path: &mut String, value: &str) {
+    path.push('/');
+    path.extend(utf8_percent_encode(value, SEGMENT));
+}
+
+macro_rules! routes {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident { $($field:ident),* } = $method:ident [$($seg:tt),+];
+    )*) => {
+        $(
+            routes!(@struct $(#[doc = $doc])* $name { $($field),* });
+            impl $name<'_> {
+                /// The route's method.
+                pub const METHOD: Method = Method::$method;
+
+                /// The route's path as docs/api.md writes it, values as `{name}`.
+                pub const TEMPLATE: &'static str = concat!($(routes!(@template $seg)),+);
+
+                /// The route's URL path, from the root.
+                pub fn path(&self) -> String {
+                    let mut path = String::new();
+                    $( routes!(@push self, path, $seg); )+
+                    path
+                }
+            }
+        )*
+
+        /// Every route's method and path template, in the table's order.
+        pub const TABLE: &[(Method, &str)] = &[$((Method::$method, $name::TEMPLATE)),*];
+
+        /// A request the Worker serves, read from its method and path.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Route<'a> {
+            $( $name($name<'a>), )*
+        }
+
+        impl<'a> Route<'a> {
+            /// The route for `method` and `segments` (the path without its leading `/`, split on
+            /// `/`), the first that matches in the order the table lists them.
+            pub fn parse(method: Option<Method>, segments: &[&'a str]) -> Result<Self, Unrouted> {
+                let mut known = false;
+                $(
+                    #[allow(unused_variables)]
+                    if let [$($seg),+] = *segments {
+                        if method == Some(Method::$method) {
+                            return Ok(Route::$name($name { $($field,)* _path: ::core::marker::PhantomData }));
+                        }
+                        known = true;
+                    }
+                )*
+                Err(if known { Unrouted::MethodNotAllowed } else { Unrouted::NotFound })
+            }
+
+            /// The route's method.
+            pub fn method(&self) -> Method {
+                match self {
+                    $( Route::$name(_) => Method::$method, )*
+                }
+            }
+
+            /// The route's URL path.
+            pub fn path(&self) -> String {
+                match self {
+                    $( Route::$name(route) => route.path(), )*
+                }
+            }
+        }
+    };
+    (@struct $(#[doc = $doc:literal])* $name:ident { $($field:ident),* }) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct $name<'a> {
+            $( pub $field: &'a str, )*
+            _path: ::core::marker::PhantomData<&'a str>,
+        }
+
+        impl<'a> $name<'a> {
+            /// The route with these values in its path.
+            #[allow(clippy::new_without_default)]
+            pub fn new($($field: &'a str),*) -> Self {
+                Self { $($field,)* _path: ::core::marker::PhantomData }
+            }
+        }
+    };
+    (@template $lit:literal) => { concat!("/", $lit) };
+    (@template $field:ident) => { concat!("/{", stringify!($field), "}") };
+    (@push $self:ident, $path:ident, $lit:literal) => {
+        $path.push('/');
+        $path.push_str($lit);
+    };
+    (@push $self:ident, $path:ident, $field:ident) => {
+        push_value(&mut $path, $self.$field)
+    };
+}
+
+routes! {
+    // ---- public site config ----
+    /// The site's public chat config, for the loader and the widget.
+    WidgetConfig { site } = Get ["api", "sites", site, "widget-config"];
+
+    // ---- the visitor's API (the widget) ----
+    /// Starts a conversation with its first message.
+    WidgetStart {} = Post ["api", "widget", "conversations"];
+    /// The visitor's open conversation on this site, if any.
+    WidgetCurrent {} = Get ["api", "widget", "conversations", "current"];
+    /// A conversation's messages after a sequence number.
+    WidgetHistory { id } = Get ["api", "widget", "conversations", id, "messages"];
+    /// Sends a message.
+    WidgetSend { id } = Post ["api", "widget", "conversations", id, "messages"];
+    /// The conversation's socket (a WebSocket upgrade).
+    WidgetSocket { id } = Get ["api", "widget", "conversations", id, "socket"];
+    /// Uploads a file to send.
+    WidgetUpload {} = Post ["api", "widget", "uploads"];
+    /// Identifies the visitor with their site's signed token.
+    WidgetIdentify {} = Post ["api", "widget", "identify"];
+    /// A file sent in the conversation.
+    WidgetAttachment { id, file } = Get ["api", "widget", "conversations", id, "attachments", file];
+
+    // ---- the agents' API: sessions and the agent's own account ----
+    /// Signs in.
+    SignIn {} = Post ["api", "agent", "session"];
+    /// Signs out.
+    SignOut {} = Delete ["api", "agent", "session"];
+    /// Signs out on every device.
+    SignOutEverywhere {} = Delete ["api", "agent", "sessions"];
+    /// Changes the agent's password.
+    ChangePassword {} = Put ["api", "agent", "me", "password"];
+    /// The team's members.
+    TeamMembers {} = Get ["api", "agent", "team"];
+    /// The signed-in agent.
+    Me {} = Get ["api", "agent", "me"];
+    /// Sets the agent's status (available, away).
+    SetStatus {} = Put ["api", "agent", "me", "status"];
+    /// Sets the agent's picture.
+    PutAvatar {} = Put ["api", "agent", "me", "avatar"];
+    /// Removes the agent's picture.
+    DeleteAvatar {} = Delete ["api", "agent", "me", "avatar"];
+    /// Redirects to an agent's current picture.
+    CurrentAvatar { agent } = Get ["api", "avatars", agent];
+    /// One version of an agent's picture.
+    Avatar { agent, version } = Get ["api", "avatars", agent, version];
+
+    // ---- the agents' API: conversations ----
+    /// The conversations the agent may see.
+    Conversations {} = Get ["api", "agent", "conversations"];
+    /// A conversation's messages.
+    AgentHistory { id } = Get ["api", "agent", "conversations", id, "messages"];
+    /// Replies in a conversation.
+    AgentSend { id } = Post ["api", "agent", "conversations", id, "messages"];
+    /// Closes a conversation.
+    Close { id } = Post ["api", "agent", "conversations", id, "close"];
+    /// Reopens a conversation.
+    Reopen { id } = Post ["api", "agent", "conversations", id, "reopen"];
+    /// Adds an internal note.
+    AddNote { id } = Post ["api", "agent", "conversations", id, "notes"];
+    /// A conversation's internal notes.
+    Notes { id } = Get ["api", "agent", "conversations", id, "notes"];
+    /// The visitor's details.
+    VisitorDetails { id } = Get ["api", "agent", "conversations", id, "visitor"];
+    /// Sets the visitor's details.
+    SetVisitorDetails { id } = Put ["api", "agent", "conversations", id, "visitor"];
+    /// Offers the visitor to continue by e-mail.
+    MakeContact { id } = Post ["api", "agent", "conversations", id, "contact"];
+    /// E-mails the transcript.
+    SendTranscript { id } = Post ["api", "agent", "conversations", id, "transcript"];
+    /// The e-mails sent from a conversation.
+    Emails { id } = Get ["api", "agent", "conversations", id, "emails"];
+    /// What became of each reply on Meta.
+    Deliveries { id } = Get ["api", "agent", "conversations", id, "deliveries"];
+    /// The WhatsApp templates the conversation may send.
+    Templates { id } = Get ["api", "agent", "conversations", id, "templates"];
+    /// Sends a WhatsApp template.
+    SendTemplate { id } = Post ["api", "agent", "conversations", id, "template"];
+    /// Assigns a conversation to an agent.
+    Assign { id } = Put ["api", "agent", "conversations", id, "assignee"];
+    /// Gives a conversation to a team.
+    AssignTeam { id } = Put ["api", "agent", "conversations", id, "team"];
+    /// How a website chat's replies go (chat or e-mail).
+    ReplyBy { id } = Put ["api", "agent", "conversations", id, "reply-by"];
+    /// The thread socket (a WebSocket upgrade).
+    AgentSocket { id } = Get ["api", "agent", "conversations", id, "socket"];
+    /// Uploads a file to send.
+    AgentUpload { id } = Post ["api", "agent", "conversations", id, "uploads"];
+    /// A file sent in the conversation.
+    AgentAttachment { id, file } = Get ["api", "agent", "conversations", id, "attachments", file];
+    /// Moves a conversation to another inbox.
+    MoveConversation { id } = Put ["api", "agent", "conversations", id, "inbox"];
+    /// The conversation list's socket (a WebSocket upgrade).
+    ListSocket {} = Get ["api", "agent", "inbox", "socket"];
+
+    // ---- the agents' API: the team's shared things ----
+    /// The team's snippets.
+    Snippets {} = Get ["api", "agent", "snippets"];
+    /// Saves a snippet.
+    CreateSnippet {} = Post ["api", "agent", "snippets"];
+    /// Changes a snippet.
+    UpdateSnippet { id } = Put ["api", "agent", "snippets", id];
+    /// Deletes a snippet.
+    DeleteSnippet { id } = Delete ["api", "agent", "snippets", id];
+    /// The agent's unseen mentions.
+    Mentions {} = Get ["api", "agent", "mentions"];
+    /// Marks a conversation's mentions seen.
+    MentionsSeen {} = Post ["api", "agent", "mentions", "seen"];
+    /// The inboxes the agent may see.
+    Inboxes {} = Get ["api", "agent", "inboxes"];
+    /// The teams.
+    Teams {} = Get ["api", "agent", "teams"];
+
+    // ---- admins: inboxes, teams, sites ----
+    /// Creates an inbox.
+    CreateInbox {} = Post ["api", "admin", "inboxes"];
+    /// Changes an inbox.
+    UpdateInbox { id } = Put ["api", "admin", "inboxes", id];
+    /// Deletes an inbox.
+    DeleteInbox { id } = Delete ["api", "admin", "inboxes", id];
+    /// Creates a team.
+    CreateTeam {} = Post ["api", "admin", "teams"];
+    /// Changes a team.
+    UpdateTeam { id } = Put ["api", "admin", "teams", id];
+    /// Deletes a team.
+    DeleteTeam { id } = Delete ["api", "admin", "teams", id];
+    /// The inbox a site's chats go to.
+    SetSiteInbox { site } = Put ["api", "admin", "sites", site, "inbox"];
+    /// Replaces a Meta connection's token.
+    ReplaceToken { site, id } = Put ["api", "admin", "sites", site, "connections", id, "token"];
+    /// A Meta connection's flow settings.
+    SetFlow { site, id } = Put ["api", "admin", "sites", site, "connections", id, "flow"];
+    /// The inbox a Meta connection's chats go to.
+    SetConnectionInbox { site, id } = Put ["api", "admin", "sites", site, "connections", id, "inbox"];
+    /// A site's chat settings.
+    Settings { site } = Get ["api", "admin", "sites", site, "settings"];
+    /// Replaces a site's chat settings.
+    PutSettings { site } = Put ["api", "admin", "sites", site, "settings"];
+    /// A site's identity secret.
+    IdentitySecret { site } = Get ["api", "admin", "sites", site, "identity"];
+    /// Rotates a site's identity secret.
+    RotateIdentitySecret { site } = Post ["api", "admin", "sites", site, "identity", "secret"];
+    /// A site's Meta connections.
+    Connections { site } = Get ["api", "admin", "sites", site, "connections"];
+    /// Connects a Messenger page or WhatsApp number.
+    Connect { site } = Post ["api", "admin", "sites", site, "connections"];
+    /// Removes a Meta connection.
+    Disconnect { site, id } = Delete ["api", "admin", "sites", site, "connections", id];
+
+    // ---- admins: operations and the team ----
+    /// Runs the housekeeping now.
+    Housekeeping {} = Post ["api", "admin", "housekeeping"];
+    /// What the queues gave up on.
+    DeadLetters {} = Get ["api", "admin", "dead-letters"];
+    /// Sends a dead letter back to its queue.
+    RetryDeadLetter { id } = Post ["api", "admin", "dead-letters", id, "retry"];
+    /// The reports.
+    Reports {} = Get ["api", "admin", "reports"];
+    /// Pending invitations.
+    Invitations {} = Get ["api", "admin", "invitations"];
+    /// Invites someone to the team.
+    Invite {} = Post ["api", "admin", "invitations"];
+    /// Withdraws an invitation.
+    WithdrawInvitation { id } = Delete ["api", "admin", "invitations", id];
+    /// Sets a member's role.
+    SetRole { id } = Put ["api", "admin", "agents", id, "role"];
+    /// Sets a member's chat limit.
+    SetChatLimit { id } = Put ["api", "admin", "agents", id, "chat-limit"];
+    /// Removes a member from the team.
+    RemoveAgent { id } = Delete ["api", "admin", "agents", id];
+    /// What the invitation with the caller's token is for.
+    CurrentInvitation {} = Get ["api", "invitations", "current"];
+    /// Accepts an invitation.
+    AcceptInvitation {} = Post ["api", "invitations", "accept"];
+    /// First run of a fresh deployment.
+    Setup {} = Post ["api", "setup"];
+
+    // ---- webhooks ----
+    /// Meta's subscription check for Messenger.
+    VerifyMessenger {} = Get ["webhooks", "messenger"];
+    /// Meta's subscription check for WhatsApp.
+    VerifyWhatsApp {} = Get ["webhooks", "whatsapp"];
+    /// The e-mail provider's inbound mail.
+    MailWebhook {} = Post ["webhooks", "email"];
+    /// Messenger's events.
+    MessengerWebhook {} = Post ["webhooks", "messenger"];
+    /// WhatsApp's events.
+    WhatsAppWebhook {} = Post ["webhooks", "whatsapp"];
+
+    // ---- pages and files ----
+    /// A file behind a link in an e-mail or on Meta.
+    LinkedFile { conversation, file } = Get ["files", conversation, file];
+    /// The widget frame's page.
+    Frame {} = Get ["widget", "frame"];
+    /// The inbox app's page.
+    InboxPage {} = Get ["inbox"];
+    /// The home page.
+    Home {} = Get [""];
+    /// The icon.
+    Favicon {} = Get ["favicon.ico"];
+    /// The icon, as SVG.
+    FaviconSvg {} = Get ["favicon.svg"];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse<'a>(method: Method, path: &'a str) -> Result<Route<'a>, Unrouted> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        Route::parse(Some(method), &segments)
+    }
+
+    #[test]
+    fn a_path_reads_back_as_its_route() {
+        let notes = Notes::new("c1");
+        assert_eq!(notes.path(), "/api/agent/conversations/c1/notes");
+        assert_eq!(parse(Method::Get, &notes.path()), Ok(Route::Notes(notes)));
+        let add = AddNote::new("c1");
+        assert_eq!(parse(Method::Post, &add.path()), Ok(Route::AddNote(add)));
+        let token = ReplaceToken::new("s", "k");
+        assert_eq!(
+            parse(Method::Put, &token.path()),
+            Ok(Route::ReplaceToken(token))
+        );
+        assert_eq!(Home::new().path(), "/");
+        assert_eq!(parse(Method::Get, "/"), Ok(Route::Home(Home::new())));
+    }
+
+    #[test]
+    fn literal_segments_win_over_values_in_table_order() {
+        let current = WidgetCurrent::new();
+        assert_eq!(
+            parse(Method::Get, "/api/widget/conversations/current"),
+            Ok(Route::WidgetCurrent(current))
+        );
+        assert_eq!(
+            parse(Method::Get, "/api/agent/inbox/socket"),
+            Ok(Route::ListSocket(ListSocket::new()))
+        );
+    }
+
+    #[test]
+    fn a_known_path_under_another_method_is_not_allowed() {
+        assert_eq!(
+            parse(Method::Put, "/api/widget/conversations"),
+            Err(Unrouted::MethodNotAllowed)
+        );
+        assert_eq!(
+            Route::parse(None, &["api", "agent", "me"]),
+            Err(Unrouted::MethodNotAllowed)
+        );
+        assert_eq!(
+            parse(Method::Get, "/api/nothing-here"),
+            Err(Unrouted::NotFound)
+        );
+        assert_eq!(
+            parse(Method::Get, "/api/agent/conversations/c1/nothing"),
+            Err(Unrouted::NotFound)
+        );
+    }
+
+    /// docs/api.md is the API's reference for site owners and integrations: every route in the
+    /// table is documented there under its method and path, and every route documented is served.
+    #[test]
+    fn the_table_is_the_documented_api() {
+        let docs = include_str!("../../docs/api.md");
+        let undocumented: Vec<String> = TABLE
+            .iter()
+            .map(|(method, template)| format!("`{} {template}", method.as_str()))
+            .filter(|line| !docs.contains(line.as_str()))
+            .collect();
+        assert!(
+            undocumented.is_empty(),
+            "docs/api.md does not document {undocumented:?}"
+        );
+        let documented = docs
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split_once('`').map(|(route, _)| route))
+            .filter_map(|route| route.split_once(' '))
+            .filter(|(method, path)| {
+                ["GET", "POST", "PUT", "DELETE"].contains(method) && path.starts_with('/')
+            });
+        let unserved: Vec<String> = documented
+            .map(|(method, path)| (method, path.split('?').next().unwrap_or(path)))
+            // Static assets (`/embed.js`) are served by the platform, not the router.
+            .filter(|(_, path)| !path.ends_with(".js"))
+            .filter(|(method, path)| {
+                !TABLE
+                    .iter()
+                    .any(|(m, t)| m.as_str() == *method && t == path)
+            })
+            .map(|(method, path)| format!("{method} {path}"))
+            .collect();
+        assert!(
+            unserved.is_empty(),
+            "docs/api.md documents {unserved:?}, which no route serves"
+        );
+    }
+
+    #[test]
+    fn values_are_escaped_as_one_segment() {
+        assert_eq!(
+            Notes::new("a/b?c#d%").path(),
+            "/api/agent/conversations/a%2Fb%3Fc%23d%25/notes"
+        );
+        assert_eq!(Route::Close(Close::new("x")).method(), Method::Post);
+    }
+}
