@@ -3,7 +3,7 @@
 //! Browsers cannot set headers on a WebSocket, so there the token travels as a subprotocol
 //! (`bearer.TOKEN`, beside `porchlight.v1`), never in the URL.
 
-use domain::chat_settings::{asked, consent_for};
+use domain::consent::{asked, consent_for};
 use domain::credentials::{bearer_token, token_digest};
 use domain::message::{clamp_page_url, validate_send};
 use domain::Rejection;

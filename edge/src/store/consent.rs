@@ -1,14 +1,18 @@
 //! Consent in D1: every version of a site's consent text (`consent_texts`, migration 0003), so
-//! what a visitor agreed to can always be shown, and what each conversation records of its
-//! visitor's consent (`conversations.consent_mode`, `consent_version`, `consent_at`, 0003). The
-//! rules (what a new conversation records, when the version rises) are `domain::consent`'s.
+//! what a visitor agreed to can always be shown; what each conversation records of its
+//! visitor's consent (`conversations.consent_mode`, `consent_version`, `consent_at`, 0003); and
+//! where each Messenger person's explicit consent stands, asked and agreed (`meta_consent`,
+//! 0019). The rules (what a new conversation records, when the version rises) are
+//! `domain::consent`'s, and what a person's consent holds back is `domain::meta::flow`'s.
 
 use protocol::api::ConsentRecord;
 use protocol::settings::{ConsentMode, ConsentSettings};
 use protocol::Millis;
+use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Result};
 
+use super::flow::Person;
 use super::{num, stmt, text};
 
 /// How a mode is stored (`consent_texts.mode`, `conversations.consent_mode`).
@@ -65,4 +69,59 @@ pub(super) fn record(
         (Some(mode), Some(version), Some(at)) => Some(ConsentRecord { mode, version, at }),
         _ => None,
     }
+}
+
+/// Where a person's consent stands.
+#[derive(Default, Deserialize)]
+pub struct PersonConsent {
+    pub asked_at: Option<Millis>,
+    pub consented_at: Option<Millis>,
+}
+
+/// Where `who`'s consent stands (nothing recorded yet: never asked, never agreed).
+pub async fn person(db: &D1Database, who: &Person<'_>) -> Result<PersonConsent> {
+    let row: Option<PersonConsent> = stmt(
+        db,
+        "SELECT asked_at, consented_at FROM meta_consent \
+         WHERE channel = ?1 AND account_id = ?2 AND contact_id = ?3",
+        &who.args(),
+    )?
+    .first(None)
+    .await?;
+    Ok(row.unwrap_or_default())
+}
+
+/// Notes that the consent request went to the person.
+pub async fn asked(db: &D1Database, who: &Person<'_>, at: Millis) -> Result<()> {
+    let [c, a, p] = who.args();
+    stmt(
+        db,
+        "INSERT INTO meta_consent (channel, account_id, contact_id, asked_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (channel, account_id, contact_id) DO UPDATE SET asked_at = excluded.asked_at",
+        &[c, a, p, num(at)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Records that the person agreed to `consent_text` at `at` (the first agreement stands).
+pub async fn agreed(
+    db: &D1Database,
+    who: &Person<'_>,
+    at: Millis,
+    consent_text: &str,
+) -> Result<()> {
+    let [c, a, p] = who.args();
+    stmt(
+        db,
+        "INSERT INTO meta_consent (channel, account_id, contact_id, consented_at, consent_text) \
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (channel, account_id, contact_id) DO UPDATE SET \
+         consented_at = COALESCE(meta_consent.consented_at, excluded.consented_at), \
+         consent_text = COALESCE(meta_consent.consent_text, excluded.consent_text)",
+        &[c, a, p, num(at), text(consent_text)],
+    )?
+    .run()
+    .await?;
+    Ok(())
 }

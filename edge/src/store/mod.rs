@@ -12,8 +12,8 @@
 //! - [`assignment`]: who routing may choose, routing a conversation, assigning by hand.
 //! - [`access`]: who may see what: the [`Viewer`] condition (`inbox_access`) and who may still
 //!   see a conversation's thread socket (`thread_sockets`).
-//! - [`consent`]: consent texts by version (`consent_texts`), and each conversation's record of
-//!   its visitor's consent.
+//! - [`consent`]: consent texts by version (`consent_texts`), each conversation's record of its
+//!   visitor's consent, and where each Messenger person's consent stands (`meta_consent`).
 //! - [`agents`]: agents and their sessions (`agents`, `agent_sessions`), status and pictures.
 //! - [`team`]: the team as a whole: roles, invitations, ending sessions, failed sign-ins,
 //!   mentions.

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{default_inbox, ConsentRecord};
+use super::default_inbox;
+use crate::consent::ConsentRecord;
 use crate::{Channel, ConversationStatus, Millis, Seq};
 
 /// One row of the inbox list.

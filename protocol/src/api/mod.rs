@@ -2,7 +2,9 @@
 //!
 //! Every error response, whatever the route, is an [`ErrorBody`] with a stable [`ErrorCode`];
 //! both live here, with what several groups share ([`DEFAULT_INBOX`]). Each group's types are
-//! in its own module and re-exported here, so every type is `protocol::api::Thing`:
+//! in its own module and re-exported here, so every type is `protocol::api::Thing`; so are the
+//! consent types some bodies carry ([`PublicConsent`], [`ConsentRecord`]), whose home is
+//! [`crate::consent`]:
 //!
 //! - [`site_config`]: the public site config the loader and the widget draw the chat from.
 //! - [`widget`]: the widget's (visitor's) API: starting a conversation, the latest one.
@@ -32,6 +34,7 @@ pub mod team;
 pub mod visitor;
 pub mod widget;
 
+pub use crate::consent::{ConsentRecord, PublicConsent};
 pub use agent::{AgentProfile, AgentStatus, Login, Role, SetAgentStatus, SetChatLimit};
 pub use connections::{
     ChannelFlow, Connection, ConnectionList, NewConnection, NewToken, TokenState,
@@ -48,9 +51,7 @@ pub use notes::{
 };
 pub use reports::{AgentStats, DayCount, Durations, Report};
 pub use setup::{HousekeepingDone, NewAgent, Setup, SetupDone};
-pub use site_config::{
-    PublicAttachments, PublicAvailability, PublicConsent, WidgetConfig, HEADING_PEOPLE_MAX,
-};
+pub use site_config::{PublicAttachments, PublicAvailability, WidgetConfig, HEADING_PEOPLE_MAX};
 pub use team::{
     AcceptInvitation, ChangePassword, Invitation, InvitationCreated, InvitationList,
     InvitationPreview, Members, NewInvitation, SetRole,
@@ -59,9 +60,7 @@ pub use visitor::{
     EmailKind, EmailList, EmailRecord, EmailStatus, Identified, Identify, IdentitySecret,
     PastConversation, SendTranscript, VisitorDetails,
 };
-pub use widget::{
-    ConsentRecord, ConversationCreated, ConversationRef, CreateConversation, CurrentConversation,
-};
+pub use widget::{ConversationCreated, ConversationRef, CreateConversation, CurrentConversation};
 
 /// The one shape of every error response: `{"error": {"code": "...", "message": "..."}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,9 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::consent::PublicConsent;
 use crate::frame::AgentRef;
 use crate::i18n::{Language, UiStrings};
-use crate::settings::{ConsentMode, Font, LauncherPosition, TypicalReplyTime};
+use crate::settings::{Font, LauncherPosition, TypicalReplyTime};
 use crate::Millis;
 
 /// What the loader and the widget need to draw a site's chat, with its availability decided at
@@ -70,15 +71,6 @@ pub struct PublicAttachments {
     pub max_bytes: u32,
     /// For a file input's `accept`: the types and extensions of the kinds the site takes.
     pub accept: String,
-}
-
-/// The consent step the widget shows before a conversation starts.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublicConsent {
-    pub mode: ConsentMode,
-    pub text: String,
-    /// Sent back in [`CreateConversation::consent`] so the conversation records this text.
-    pub version: u32,
 }
 
 /// A site's availability as the visitor sees it, with the text to show.

@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::SendMessage;
 use crate::frame::AgentRef;
-use crate::settings::ConsentMode;
-use crate::{ConversationStatus, Message, Millis, Seq};
+use crate::{ConversationStatus, Message, Seq};
 
 /// `POST /api/widget/conversations`: start a conversation with its first message.
 /// A returning visitor sends their token as `Authorization: Bearer`.
@@ -27,14 +26,6 @@ pub struct CreateConversation {
     /// when the site asks for explicit consent, and it must be the current version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_version: Option<u32>,
-}
-
-/// What a conversation records of its visitor's consent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsentRecord {
-    pub mode: ConsentMode,
-    pub version: u32,
-    pub at: Millis,
 }
 
 /// Answer to [`CreateConversation`] (201).
