@@ -71,7 +71,7 @@ pub(super) fn record(
     }
 }
 
-/// Where a person's consent stands.
+/// Where a Messenger person's consent stands: when they were asked, and when they agreed.
 #[derive(Default, Deserialize)]
 pub struct PersonConsent {
     pub asked_at: Option<Millis>,

@@ -1,7 +1,7 @@
-//! Visitors (`visitors`, migration 0001) and the tokens they hold, one per device
-//! (`visitor_tokens`, migration 0017): finding a visitor by a token's digest, and the statements
-//! making a new visitor or giving one another token. Identifying and merging visitors is
-//! [`super::identity`]'s; what agents fill in about them, [`super::mail`]'s.
+//! Visitors (`visitors`, migration 0001, with columns added since) and the tokens they hold, one
+//! per device (`visitor_tokens`, migration 0017): finding a visitor by a token's digest, and
+//! the statements making a new visitor or giving one another token. Identifying and merging
+//! visitors is [`super::identity`]'s; what agents fill in about them, [`super::mail`]'s.
 
 use protocol::Millis;
 use serde::Deserialize;
