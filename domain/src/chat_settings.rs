@@ -1,18 +1,20 @@
 //! Validating a site's chat settings (`protocol::settings::ChatSettings`) before they are stored:
 //! texts within their limits, a real `#rrggbb` accent, a bounded prompt delay, and availability
 //! settings that make sense. The returned settings are normalised (trimmed texts, lower-case hex).
-//! Also the consent rules: the server-owned consent text version, and what consent a new
-//! conversation records.
+//! The consent rules they apply (the text's length, the server-owned version) are
+//! [`crate::consent`]'s.
 
-use protocol::api::ErrorCode;
 use protocol::settings::{
-    ChatSettings, ConsentMode, ConsentSettings, EmailSettings, Translation, HEADING_MAX_CHARS,
-    NOTICE_MAX_CHARS, PROMPT_DELAY_MAX_S,
+    ChatSettings, ConsentMode, EmailSettings, Translation, HEADING_MAX_CHARS, NOTICE_MAX_CHARS,
+    PROMPT_DELAY_MAX_S,
 };
 
 use crate::availability::ValidateSettings;
 use crate::credentials::{normalise_email, validate_display_name};
 use crate::Rejection;
+
+/// Where the inbox's settings screens have always found it.
+pub use crate::consent::CONSENT_MAX_CHARS;
 
 /// Checks and normalises settings; the error names the first field refused.
 pub fn validate_chat_settings(settings: &ChatSettings) -> Result<ChatSettings, Rejection> {
@@ -94,9 +96,6 @@ fn validate_translations(s: &mut ChatSettings) -> Result<(), Rejection> {
     Ok(())
 }
 
-/// Longest consent text, in characters.
-pub const CONSENT_MAX_CHARS: usize = 2_000;
-
 /// Validates settings sent to replace `stored`, and sets the consent version the server owns:
 /// raised when the consent mode or text changes, kept otherwise (whatever the client sent).
 pub fn update_chat_settings(
@@ -104,58 +103,8 @@ pub fn update_chat_settings(
     incoming: &ChatSettings,
 ) -> Result<ChatSettings, Rejection> {
     let mut next = validate_chat_settings(incoming)?;
-    let consent_texts = |s: &ChatSettings| {
-        s.language
-            .translations
-            .iter()
-            .map(|(l, t)| (*l, t.consent_text.clone()))
-            .filter(|(_, t)| t.is_some())
-            .collect::<Vec<_>>()
-    };
-    let changed = next.consent.mode != stored.consent.mode
-        || next.consent.text != stored.consent.text
-        || consent_texts(&next) != consent_texts(stored);
-    next.consent.version = stored.consent.version + u32::from(changed);
+    next.consent.version = crate::consent::version(stored, &next);
     Ok(next)
-}
-
-/// The consent step when the page embedding the chat asks for one (the SDK's
-/// `enableConsentBanner`): an implicit step becomes explicit, and a site without a step asks with
-/// its consent text, if it has one (a site that never wrote one has nothing to ask). The version
-/// stays the site's, so what the visitor agreed to is on record (`consent_texts`).
-pub fn asked(settings: &ConsentSettings) -> ConsentSettings {
-    let mut asked = settings.clone();
-    if settings.mode == ConsentMode::Implicit
-        || (settings.mode == ConsentMode::Off && !settings.text.trim().is_empty())
-    {
-        asked.mode = ConsentMode::Explicit;
-    }
-    asked
-}
-
-/// The consent a new conversation records, from the site's settings and the version the visitor
-/// was shown (`given`). Explicit consent must be for the current text; implicit consent records
-/// the version shown when it is a real one (a widget may hold a config a few seconds old).
-pub fn consent_for(
-    settings: &ConsentSettings,
-    given: Option<u32>,
-) -> Result<Option<(ConsentMode, u32)>, Rejection> {
-    match settings.mode {
-        ConsentMode::Off => Ok(None),
-        ConsentMode::Implicit => {
-            let shown = given
-                .filter(|v| (1..=settings.version).contains(v))
-                .unwrap_or(settings.version);
-            Ok(Some((ConsentMode::Implicit, shown)))
-        }
-        ConsentMode::Explicit if given == Some(settings.version) => {
-            Ok(Some((ConsentMode::Explicit, settings.version)))
-        }
-        ConsentMode::Explicit => Err(Rejection::new(
-            ErrorCode::ConsentRequired,
-            "This site asks you to agree to its terms before chatting.",
-        )),
-    }
 }
 
 fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String, Rejection> {
@@ -191,30 +140,8 @@ pub fn hex_color(field: &str, value: &str) -> Result<String, Rejection> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_page_asking_for_consent_makes_the_step_explicit() {
-        let site = |mode, text: &str| ConsentSettings {
-            mode,
-            text: text.into(),
-            version: 3,
-        };
-        let implicit = asked(&site(ConsentMode::Implicit, "We keep chats."));
-        assert_eq!(implicit, site(ConsentMode::Explicit, "We keep chats."));
-        assert_eq!(
-            asked(&site(ConsentMode::Off, "We keep chats.")).mode,
-            ConsentMode::Explicit
-        );
-        assert_eq!(asked(&site(ConsentMode::Off, " ")).mode, ConsentMode::Off);
-        let explicit = site(ConsentMode::Explicit, "Agree?");
-        assert_eq!(asked(&explicit), explicit);
-        // Asked, a conversation needs the agreement, and records it as explicit.
-        assert!(consent_for(&implicit, None).is_err());
-        assert_eq!(
-            consent_for(&implicit, Some(3)),
-            Ok(Some((ConsentMode::Explicit, 3)))
-        );
-    }
-    use protocol::settings::{AvailabilityMode, BusinessHours};
+    use protocol::api::ErrorCode;
+    use protocol::settings::{AvailabilityMode, BusinessHours, ConsentSettings};
 
     fn refused(s: &ChatSettings) -> String {
         let err = validate_chat_settings(s).unwrap_err();
@@ -335,116 +262,18 @@ mod tests {
             .insert(Language::Sv, Translation::default());
         assert!(refused(&s).contains("`language.translations.sv`"));
     }
-}
-
-#[cfg(test)]
-mod consent_tests {
-    use super::*;
-
-    fn consent(mode: ConsentMode, text: &str, version: u32) -> ConsentSettings {
-        ConsentSettings {
-            mode,
-            text: text.into(),
-            version,
-        }
-    }
-
-    #[test]
-    fn the_version_rises_only_when_mode_or_text_change() {
-        let mut stored = ChatSettings::new("Bakery");
-        let mut incoming = stored.clone();
-        incoming.consent = consent(ConsentMode::Explicit, "We keep chats for a year.", 77);
-        let next = update_chat_settings(&stored, &incoming).unwrap();
-        assert_eq!(next.consent.version, 1, "the client's number is ignored");
-        stored = next;
-        let mut same = stored.clone();
-        same.heading = "Other".into();
-        assert_eq!(
-            update_chat_settings(&stored, &same)
-                .unwrap()
-                .consent
-                .version,
-            1
-        );
-        let mut edited = stored.clone();
-        edited.consent.text = "We keep chats for two years.".into();
-        assert_eq!(
-            update_chat_settings(&stored, &edited)
-                .unwrap()
-                .consent
-                .version,
-            2
-        );
-    }
 
     #[test]
     fn consent_needs_text_unless_off() {
         let mut s = ChatSettings::new("Bakery");
-        s.consent = consent(ConsentMode::Implicit, "  ", 0);
+        s.consent = ConsentSettings {
+            mode: ConsentMode::Implicit,
+            text: "  ".into(),
+            version: 0,
+        };
         let err = validate_chat_settings(&s).unwrap_err();
         assert!(err.message.contains("`consent.text`"));
         s.consent.mode = ConsentMode::Off;
         assert!(validate_chat_settings(&s).is_ok());
-    }
-
-    #[test]
-    fn what_a_new_conversation_records() {
-        let off = consent(ConsentMode::Off, "", 0);
-        assert_eq!(consent_for(&off, Some(3)), Ok(None));
-        let implicit = consent(ConsentMode::Implicit, "t", 3);
-        assert_eq!(
-            consent_for(&implicit, None),
-            Ok(Some((ConsentMode::Implicit, 3)))
-        );
-        assert_eq!(
-            consent_for(&implicit, Some(2)),
-            Ok(Some((ConsentMode::Implicit, 2)))
-        );
-        assert_eq!(
-            consent_for(&implicit, Some(9)),
-            Ok(Some((ConsentMode::Implicit, 3)))
-        );
-        let explicit = consent(ConsentMode::Explicit, "t", 3);
-        assert_eq!(
-            consent_for(&explicit, Some(3)),
-            Ok(Some((ConsentMode::Explicit, 3)))
-        );
-        for stale in [None, Some(2), Some(4)] {
-            assert_eq!(
-                consent_for(&explicit, stale).unwrap_err().code,
-                ErrorCode::ConsentRequired
-            );
-        }
-    }
-
-    #[test]
-    fn a_translated_consent_text_raises_the_version_too() {
-        use protocol::settings::Language;
-        let mut stored = ChatSettings::new("Bakery");
-        stored.consent = consent(ConsentMode::Implicit, "We keep chats for a year.", 3);
-        let mut incoming = stored.clone();
-        incoming.language.translations.insert(
-            Language::Sv,
-            Translation {
-                consent_text: Some("Vi sparar chattar i ett år.".into()),
-                ..Default::default()
-            },
-        );
-        let next = update_chat_settings(&stored, &incoming).unwrap();
-        assert_eq!(next.consent.version, 4);
-        let mut welcome_only = next.clone();
-        welcome_only
-            .language
-            .translations
-            .entry(Language::De)
-            .or_default()
-            .welcome_message = Some("Hallo!".into());
-        assert_eq!(
-            update_chat_settings(&next, &welcome_only)
-                .unwrap()
-                .consent
-                .version,
-            4
-        );
     }
 }

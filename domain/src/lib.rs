@@ -10,6 +10,8 @@
 //! - [`branding`]: the accent colour and the text colour that contrasts with it.
 //! - [`chat_settings`]: validating a site's chat settings before they are stored.
 //! - [`connections`]: connecting a Messenger Page or a WhatsApp number.
+//! - [`consent`]: a website chat's consent step: the text version, the step a page asks for,
+//!   and what consent a new conversation records.
 //! - [`credentials`]: bearer-token digests, the stored password-hash format, password and
 //!   e-mail rules.
 //! - [`identity`]: verifying a site's signed-in user (HMAC of their e-mail).
@@ -36,6 +38,7 @@ pub mod backoff;
 pub mod branding;
 pub mod chat_settings;
 pub mod connections;
+pub mod consent;
 pub mod credentials;
 pub mod email_reply;
 pub mod files;

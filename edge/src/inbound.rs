@@ -81,9 +81,9 @@ async fn deliver(app: &App, event: &InboundEvent) -> ApiResult<()> {
         contact: &event.contact,
     };
     let consent = if flow.consent == ConsentMode::Explicit {
-        store::flow::consent(&app.db, &person).await?
+        store::consent::person(&app.db, &person).await?
     } else {
-        store::flow::Consent::default()
+        store::consent::PersonConsent::default()
     };
     let step = flow::decide(
         &flow,
@@ -97,12 +97,12 @@ async fn deliver(app: &App, event: &InboundEvent) -> ApiResult<()> {
             store::flow::hold(&app.db, &key, event, store::now()).await?;
             if ask && !event.standby && ask_consent(app, &connection, &event.contact, &flow).await?
             {
-                store::flow::asked(&app.db, &person, store::now()).await?;
+                store::consent::asked(&app.db, &person, store::now()).await?;
             }
             return Ok(());
         }
         Step::Agree => {
-            store::flow::agreed(&app.db, &person, event.at, &flow.consent_text).await?;
+            store::consent::agreed(&app.db, &person, event.at, &flow.consent_text).await?;
         }
         Step::Take => {}
     }

@@ -4,6 +4,7 @@
 //! # Layout
 //! - [`api`]: HTTP request and response bodies, including the one error shape.
 //! - [`frame`]: WebSocket frames on a conversation socket and on an agent's inbox socket.
+//! - [`consent`]: GDPR consent to a website chat: the setting, the step shown, the record kept.
 //! - [`embed`]: `postMessage` messages between the host-page loader and the widget frame.
 //! - [`limits`]: the limits both sides enforce (the server is the authority).
 //! - [`queues`]: what admins see of the Worker's queues (messages they gave up on).
@@ -15,6 +16,7 @@
 //! The crate does no IO and knows nothing of its callers; it compiles natively and to wasm.
 
 pub mod api;
+pub mod consent;
 pub mod embed;
 pub mod frame;
 pub mod i18n;

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+pub use crate::consent::{ConsentMode, ConsentSettings};
 pub use crate::i18n::Language;
 
 /// Minutes in a day; a range may end here (24:00, the next midnight).
@@ -485,31 +486,6 @@ pub struct Translation {
     pub waiting_message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_text: Option<String>,
-}
-
-/// GDPR consent before a conversation starts.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsentSettings {
-    pub mode: ConsentMode,
-    /// Shown above the composer (implicit) or with an "I agree" button (explicit).
-    #[serde(default)]
-    pub text: String,
-    /// Set by the server: raised whenever `mode` or `text` changes, so every conversation
-    /// records which text its visitor saw. Ignored on `PUT`.
-    #[serde(default)]
-    pub version: u32,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConsentMode {
-    /// No consent step.
-    #[default]
-    Off,
-    /// The consent text is shown; starting a chat implies consent.
-    Implicit,
-    /// The composer stays disabled until the visitor clicks "I agree".
-    Explicit,
 }
 
 fn default_away_message() -> String {

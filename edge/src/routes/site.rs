@@ -13,7 +13,7 @@
 //! at most [`MAX_AGE_S`].
 
 use domain::availability::AgentPresence;
-use domain::chat_settings::asked;
+use domain::consent::asked;
 use domain::i18n;
 use domain::origins;
 use domain::routing::{routed, Candidate};

@@ -1,4 +1,6 @@
-//! Who may still see a conversation, asked where data flows (`thread_sockets`, migration 0026).
+//! Who may see what. [`Viewer`]: the condition a query run for an agent adds, so that admins see
+//! every inbox and other members the inboxes of `inbox_access` (migration 0018). And who may
+//! still see a conversation, asked where data flows (`thread_sockets`, migration 0026).
 //!
 //! An agent's thread socket is held under a session: it may carry the conversation only while
 //! that session is unexpired, its agent exists, and the agent sees the conversation's inbox
@@ -6,11 +8,42 @@
 //! that need it: the check of one socket's frame, the check of every socket of one
 //! conversation, and the search for every socket anywhere whose access has gone.
 
+use protocol::api::Role;
 use protocol::Millis;
 use serde::Deserialize;
+use wasm_bindgen::JsValue;
 use worker::{D1Database, Result};
 
-use super::{num, stmt, text};
+use super::{num, stmt, text, AgentRow};
+
+/// Whose eyes a query is for: admins see every inbox, other members the inboxes of
+/// `inbox_access` (migration 0018).
+pub struct Viewer<'a> {
+    pub agent_id: &'a str,
+    pub admin: bool,
+}
+
+impl<'a> Viewer<'a> {
+    pub fn of(agent: &'a AgentRow) -> Self {
+        Self {
+            agent_id: &agent.id,
+            admin: agent.role == Role::Admin,
+        }
+    }
+
+    /// The condition that `column` names an inbox they see, with their admin flag bound at
+    /// `?{at}` and their id at `?{at + 1}` (see [`Self::admin_arg`]).
+    pub fn sees(&self, column: &str, at: usize) -> String {
+        format!(
+            "(?{at} = 1 OR {column} IN (SELECT inbox_id FROM inbox_access WHERE agent_id = ?{}))",
+            at + 1
+        )
+    }
+
+    pub fn admin_arg(&self) -> JsValue {
+        num(i64::from(self.admin))
+    }
+}
 
 /// The condition that session `{session}` (of agent `{agent}`) may see conversation
 /// `{conversation}` at time `?1`: the three placeholders are replaced by column expressions.

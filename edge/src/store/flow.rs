@@ -1,5 +1,6 @@
-//! A Meta channel's flow in D1 (migration 0019): the connection's settings, each person's
-//! consent record, and the messages held until they agree.
+//! A Meta channel's flow in D1 (migration 0019): the connection's settings, and the messages
+//! held until a person agrees (`meta_held`). Where each person's consent stands
+//! (`meta_consent`) is [`super::consent`]'s.
 
 use domain::meta::InboundEvent;
 use protocol::{Channel, Millis};
@@ -21,13 +22,6 @@ pub async fn set(db: &D1Database, site_id: &str, id: &str, flow: &str) -> Result
     Ok(changes(&result) == 1)
 }
 
-/// Where a person's consent stands.
-#[derive(Default, Deserialize)]
-pub struct Consent {
-    pub asked_at: Option<Millis>,
-    pub consented_at: Option<Millis>,
-}
-
 /// Who: (channel, Page or number, PSID or wa_id).
 pub struct Person<'a> {
     pub channel: Channel,
@@ -36,60 +30,13 @@ pub struct Person<'a> {
 }
 
 impl Person<'_> {
-    fn args(&self) -> [wasm_bindgen::JsValue; 3] {
+    pub(super) fn args(&self) -> [wasm_bindgen::JsValue; 3] {
         [
             text(channel_name(self.channel)),
             text(self.account),
             text(self.contact),
         ]
     }
-}
-
-pub async fn consent(db: &D1Database, who: &Person<'_>) -> Result<Consent> {
-    let row: Option<Consent> = stmt(
-        db,
-        "SELECT asked_at, consented_at FROM meta_consent \
-         WHERE channel = ?1 AND account_id = ?2 AND contact_id = ?3",
-        &who.args(),
-    )?
-    .first(None)
-    .await?;
-    Ok(row.unwrap_or_default())
-}
-
-/// Notes that the consent request went to the person.
-pub async fn asked(db: &D1Database, who: &Person<'_>, at: Millis) -> Result<()> {
-    let [c, a, p] = who.args();
-    stmt(
-        db,
-        "INSERT INTO meta_consent (channel, account_id, contact_id, asked_at) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT (channel, account_id, contact_id) DO UPDATE SET asked_at = excluded.asked_at",
-        &[c, a, p, num(at)],
-    )?
-    .run()
-    .await?;
-    Ok(())
-}
-
-/// Records that the person agreed to `consent_text` at `at` (the first agreement stands).
-pub async fn agreed(
-    db: &D1Database,
-    who: &Person<'_>,
-    at: Millis,
-    consent_text: &str,
-) -> Result<()> {
-    let [c, a, p] = who.args();
-    stmt(
-        db,
-        "INSERT INTO meta_consent (channel, account_id, contact_id, consented_at, consent_text) \
-         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (channel, account_id, contact_id) DO UPDATE SET \
-         consented_at = COALESCE(meta_consent.consented_at, excluded.consented_at), \
-         consent_text = COALESCE(meta_consent.consent_text, excluded.consent_text)",
-        &[c, a, p, num(at), text(consent_text)],
-    )?
-    .run()
-    .await?;
-    Ok(())
 }
 
 /// Holds an event (once per key) until the person agrees.

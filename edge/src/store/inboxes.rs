@@ -11,7 +11,8 @@ use protocol::Millis;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement, Result};
 
-use super::{changes, num, opt_text, stmt, text, SummaryRow, Viewer, SUMMARY_COLUMNS};
+use super::conversations::{SummaryRow, SUMMARY_COLUMNS};
+use super::{changes, num, opt_text, stmt, text, Viewer};
 
 #[derive(Deserialize)]
 struct InboxRow {

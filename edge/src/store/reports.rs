@@ -9,7 +9,8 @@ use worker::{D1Database, D1PreparedStatement, Result};
 use super::{num, stmt, text};
 
 /// The statements recording an agent's reply in a conversation: its first response time (once),
-/// and the agent's count of replies there (part of `super::publish_message`'s transaction).
+/// and the agent's count of replies there (part of the transaction of
+/// `super::conversations::publish_message`).
 pub fn agent_reply(
     db: &D1Database,
     conversation_id: &str,

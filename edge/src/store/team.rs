@@ -9,7 +9,8 @@ use protocol::Millis;
 use serde::Deserialize;
 use worker::{D1Database, Result};
 
-use super::{changes, num, stmt, text, AgentRow, AGENT_COLUMNS};
+use super::agents::AGENT_COLUMNS;
+use super::{changes, num, stmt, text, AgentRow};
 
 pub fn role_name(role: Role) -> &'static str {
     match role {
