@@ -15,18 +15,17 @@
 //!
 //! Every change is told to the agents with the thread open (`AgentFrame::Delivery`).
 
-use domain::meta::send::{failure_reason, outcome, Outcome};
+use domain::meta::send::failure_reason;
 use domain::meta::{DeliveryStatus, EventKind, InboundEvent, MetaChannel};
 use protocol::reply::{Delivery, DeliveryState};
 use protocol::{Channel, Seq};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use worker::{
-    console_error, Fetch, Headers, MessageBatch, MessageExt, Method, Request, RequestInit, Result,
-};
+use worker::{console_error, MessageBatch, MessageExt, Result};
 
 use crate::config::App;
 use crate::error::ApiResult;
+use crate::graph::{Graph, GraphError};
 use crate::objects::conversation::contract::{Call, ConversationStub};
 use crate::queues;
 use crate::store::replies::Lease;
@@ -129,12 +128,12 @@ async fn attempt(app: &App, id: &str) -> ApiResult<Option<u32>> {
         tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
         return Ok(None);
     };
-    let token = match (&reply.token_sealed, reply.token_state) {
+    let graph = match (&reply.token_sealed, reply.token_state) {
         (_, Some(protocol::api::TokenState::Expired)) => None,
-        (Some(sealed), _) => app.open_token(connection_id, sealed),
+        (Some(sealed), _) => Graph::connect(app, connection_id, sealed),
         (None, _) => None,
     };
-    let Some(token) = token else {
+    let Some(graph) = graph else {
         let name = reply.connection_name.as_deref().unwrap_or("the connection");
         let reason = format!(
             "Meta no longer accepts the access token of {name}: an admin must reconnect it."
@@ -143,33 +142,26 @@ async fn attempt(app: &App, id: &str) -> ApiResult<Option<u32>> {
         return Ok(None);
     };
     let requests: Vec<Value> = serde_json::from_str(&reply.requests)?;
-    let url = format!("{}/{account}/messages", app.graph_api_base());
+    let path = format!("{account}/messages");
     for (index, body) in requests
         .iter()
         .enumerate()
         .skip(reply.parts_sent.max(0) as usize)
     {
-        let (status, answer) = post(&url, &token, &body.to_string()).await;
-        match outcome(channel, status, &answer) {
-            Outcome::Sent(external_id) => {
+        match graph.post(&path, body).await.sent(channel) {
+            Ok(external_id) => {
                 sends::part_sent(&app.db, id, index as i64, &external_id).await?;
             }
-            Outcome::Failed {
-                reason,
-                token_expired,
-            } => {
-                if token_expired {
-                    sends::flag_token_expired(&app.db, connection_id).await?;
-                }
+            Err(e) if e.retryable() && reply.attempts >= MAX_ATTEMPTS => {
+                let reason = format!(
+                    "{} (gave up after {MAX_ATTEMPTS} attempts)",
+                    e.into_reason()
+                );
                 tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
                 return Ok(None);
             }
-            Outcome::Retry(reason) if reply.attempts >= MAX_ATTEMPTS => {
-                let reason = format!("{reason} (gave up after {MAX_ATTEMPTS} attempts)");
-                tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
-                return Ok(None);
-            }
-            Outcome::Retry(reason) => {
+            Err(e) if e.retryable() => {
+                let reason = e.into_reason();
                 tell(
                     app,
                     conversation,
@@ -178,43 +170,18 @@ async fn attempt(app: &App, id: &str) -> ApiResult<Option<u32>> {
                 .await;
                 return Ok(Some(domain::backoff::retry_delay(reply.attempts)));
             }
+            Err(e) => {
+                if matches!(e, GraphError::TokenInvalid(_)) {
+                    sends::flag_token_expired(&app.db, connection_id).await?;
+                }
+                let reason = e.into_reason();
+                tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
+                return Ok(None);
+            }
         }
     }
     tell(app, conversation, sends::finish_sent(&app.db, id).await?).await;
     Ok(None)
-}
-
-/// `POST` one Send API request; the status (none when Meta did not answer) and the body.
-async fn post(url: &str, token: &str, body: &str) -> (Option<u16>, String) {
-    call(Method::Post, url, token, body).await
-}
-
-/// One Graph API request with a JSON body and the connection's token; the status (none when
-/// Meta did not answer) and the body.
-pub(crate) async fn call(
-    method: Method,
-    url: &str,
-    token: &str,
-    body: &str,
-) -> (Option<u16>, String) {
-    let attempt = async {
-        let headers = Headers::new();
-        headers.set("authorization", &format!("Bearer {token}"))?;
-        headers.set("content-type", "application/json")?;
-        let mut init = RequestInit::new();
-        init.with_method(method)
-            .with_headers(headers)
-            .with_body(Some(body.into()));
-        let mut response = Fetch::Request(Request::new_with_init(url, &init)?)
-            .send()
-            .await?;
-        let status = response.status_code();
-        Ok::<_, worker::Error>((status, response.text().await.unwrap_or_default()))
-    };
-    match attempt.await {
-        Ok((status, text)) => (Some(status), text),
-        Err(e) => (None, e.to_string()),
-    }
 }
 
 /// Tells the agents with the thread open that a reply moved on. Best effort: the state is in
