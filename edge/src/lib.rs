@@ -16,6 +16,8 @@
 //! - [`store`]: every D1 query, a module per aggregate.
 //! - [`inbound`]: the queue consumer storing Messenger and WhatsApp events in conversations.
 //! - [`replies`]: agents' replies on Messenger and WhatsApp: queued, sent, tracked.
+//! - [`jobs`]: the outbound job runner both senders share: attempts, leases, backoff, giving
+//!   up, and the sweep of jobs nobody works on.
 //! - [`mail`]: e-mail from conversations (transcripts, replies by e-mail): recorded, queued, sent.
 //! - [`graph`]: Meta's Graph API: the one client, the connection's token unsealed once, and
 //!   Meta's refusals classified.
@@ -43,6 +45,7 @@ mod graph;
 pub(crate) mod housekeeping;
 mod http;
 mod inbound;
+mod jobs;
 mod mail;
 mod objects;
 mod participant;

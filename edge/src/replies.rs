@@ -5,11 +5,12 @@
 //!    them in its outbox in the same write as the message; its alarm calls [`hand_off`].
 //! 2. [`hand_off`] records the reply in D1 (`meta_sends`, once per conversation and sequence)
 //!    and puts its id on the REPLIES queue.
-//! 3. [`consume`] leases the reply for one attempt and posts its remaining parts in order to
-//!    `{GRAPH_API_BASE}/{page or number id}/messages` with the connection's token. Rate limits,
+//! 3. [`consume`] runs the REPLIES queue through the job runner ([`crate::jobs`], kind
+//!    [`Replies`]): the reply is leased for one attempt and its remaining parts posted in order
+//!    to `{GRAPH_API_BASE}/{page or number id}/messages` through [`crate::graph`]. Rate limits,
 //!    Meta's temporary errors, 5xx and no answer are retried with growing delays, at most
 //!    [`MAX_ATTEMPTS`] times; a permanent refusal fails the reply with a reason for people, and
-//!    an expired token (190) also flags the connection for an admin.
+//!    an invalid token (190) also flags the connection for an admin.
 //! 4. [`on_report`] moves replies on from Meta's statuses (WhatsApp), deliveries and reads
 //!    (Messenger), forward only.
 //!
@@ -21,14 +22,14 @@ use protocol::reply::{Delivery, DeliveryState};
 use protocol::{Channel, Seq};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use worker::{console_error, MessageBatch, MessageExt, Result};
+use worker::{console_error, MessageBatch, Queue, Result};
 
 use crate::config::App;
 use crate::error::ApiResult;
 use crate::graph::{Graph, GraphError};
+use crate::jobs::{self, Outcome, Take};
 use crate::objects::conversation::contract::{Call, ConversationStub};
-use crate::queues;
-use crate::store::replies::Lease;
+use crate::store::replies::{Lease, Leased};
 use crate::store::{self, replies as sends};
 
 /// Attempts at one reply before it is failed.
@@ -40,7 +41,7 @@ const WATERMARK_SLACK_MS: i64 = 3_000;
 
 /// What the REPLIES queue carries: which recorded reply to send.
 #[derive(Serialize, Deserialize)]
-struct Job {
+pub struct Job {
     send: String,
 }
 
@@ -50,83 +51,113 @@ pub async fn hand_off(app: &App, conversation_id: &str, seq: Seq, requests: &str
     let parts = serde_json::from_str::<Vec<Value>>(requests)?.len();
     let id = format!("{conversation_id}:{seq}");
     sends::insert_send(&app.db, &id, conversation_id, seq, requests, parts).await?;
-    app.replies()?
-        .send(serde_json::to_string(&Job { send: id })?)
-        .await?;
-    Ok(())
+    jobs::enqueue::<Replies>(app, id).await
 }
 
-/// Takes up replies stuck unsent with no attempt on the way (their job lost, or out of the
-/// queue's retries): queued again, or failed for good, visibly to the agents, once they ran
-/// out of attempts. How many of each.
+/// Takes up replies stuck unsent with no attempt on the way (see [`jobs::sweep`]). How many
+/// were queued again, and how many failed.
 pub async fn sweep(app: &App, now: protocol::Millis) -> ApiResult<(usize, usize)> {
-    let (mut requeued, mut failed) = (0, 0);
-    let before = now - domain::backoff::OVERDUE_MS;
-    for reply in sends::overdue(&app.db, before, SWEEP_BATCH).await? {
-        if reply.attempts >= MAX_ATTEMPTS {
-            let reason = format!("It could not be sent after {MAX_ATTEMPTS} attempts.");
-            let failed_now = sends::fail(&app.db, &reply.id, &reason).await?;
-            tell(app, &reply.conversation_id, failed_now).await;
-            failed += 1;
-        } else {
-            sends::touch(&app.db, &reply.id).await?;
-            let job = serde_json::to_string(&Job { send: reply.id })?;
-            app.replies()?.send(job).await?;
-            requeued += 1;
-        }
-    }
-    Ok((requeued, failed))
+    jobs::sweep::<Replies>(app, now).await
 }
-
-/// Overdue replies taken up per sweep; the rest wait for the next.
-const SWEEP_BATCH: u32 = 100;
 
 /// The REPLIES queue's consumer.
 pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
-    let queue = batch.queue();
-    for message in batch.messages()? {
-        let Some(job) = queues::read::<Job>(app, &queue, &message).await else {
-            continue;
-        };
-        match attempt(app, &job.send).await {
-            Ok(None) => message.ack(),
-            Ok(Some(seconds)) => queues::retry_in(&message, seconds),
-            Err(e) => {
-                // Its lease (if this attempt took one) still holds: the retry finds it held and
-                // waits for it to end.
-                let reason = format!("reply {}: {}", job.send, e.message);
-                queues::retry_later(app, &queue, &message, message.body(), &reason).await;
-            }
-        }
-    }
-    Ok(())
+    jobs::consume::<Replies>(batch, app).await
 }
 
-/// One attempt at a reply's remaining parts; `Some(seconds)` to try again after that long.
-async fn attempt(app: &App, id: &str) -> ApiResult<Option<u32>> {
-    let reply = match sends::lease(&app.db, id).await? {
-        Lease::Taken(reply) => reply,
-        // Another attempt holds it (or held it, and died): after its lease, this one looks
-        // again and finishes the job if that attempt did not.
-        Lease::Held { until } => {
-            let seconds = (until - store::now()).max(0) / 1000 + 1;
-            return Ok(Some(u32::try_from(seconds).unwrap_or(u32::MAX)));
-        }
-        Lease::Done => return Ok(None),
-    };
-    let conversation = reply.conversation_id.as_str();
+/// Replies as outbound jobs: `meta_sends`, leased one attempt at a time, and the REPLIES queue.
+/// Every change of a reply's state is told to the thread.
+pub struct Replies;
+
+impl jobs::Kind for Replies {
+    const NAME: &'static str = "reply";
+    const MAX_ATTEMPTS: i64 = MAX_ATTEMPTS;
+    type Message = Job;
+    type Taken = Leased;
+    type Overdue = sends::Overdue;
+
+    fn queue(app: &App) -> Result<Queue> {
+        app.replies()
+    }
+
+    fn message(id: String) -> Job {
+        Job { send: id }
+    }
+
+    fn id(message: &Job) -> &str {
+        &message.send
+    }
+
+    async fn take(app: &App, id: &str) -> ApiResult<Take<Leased>> {
+        Ok(match sends::lease(&app.db, id).await? {
+            Lease::Taken(reply) => Take::Taken(reply),
+            Lease::Held { until } => Take::Held { until },
+            Lease::Done => Take::Done,
+        })
+    }
+
+    fn attempts(reply: &Leased) -> i64 {
+        reply.attempts
+    }
+
+    async fn attempt(app: &App, id: &str, reply: &Leased) -> ApiResult<Outcome> {
+        attempt(app, id, reply).await
+    }
+
+    async fn release(app: &App, id: &str, reply: &Leased, reason: &str) -> ApiResult<()> {
+        let delivery = sends::release(&app.db, id, reason).await?;
+        tell(app, &reply.conversation_id, delivery).await;
+        Ok(())
+    }
+
+    async fn give_up(app: &App, id: &str, reply: &Leased, reason: &str) -> ApiResult<()> {
+        let delivery = sends::fail(&app.db, id, reason).await?;
+        tell(app, &reply.conversation_id, delivery).await;
+        Ok(())
+    }
+
+    async fn overdue(
+        app: &App,
+        before: protocol::Millis,
+        limit: u32,
+    ) -> ApiResult<Vec<sends::Overdue>> {
+        Ok(sends::overdue(&app.db, before, limit).await?)
+    }
+
+    async fn touch(app: &App, id: &str) -> ApiResult<()> {
+        Ok(sends::touch(&app.db, id).await?)
+    }
+
+    async fn fail_overdue(app: &App, reply: &sends::Overdue, reason: &str) -> ApiResult<()> {
+        let delivery = sends::fail(&app.db, &reply.id, reason).await?;
+        tell(app, &reply.conversation_id, delivery).await;
+        Ok(())
+    }
+}
+
+impl jobs::Overdue for sends::Overdue {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn attempts(&self) -> i64 {
+        self.attempts
+    }
+}
+
+/// One attempt at a leased reply: its remaining parts posted in order, each recorded as Meta
+/// takes it; all sent is the end of it.
+async fn attempt(app: &App, id: &str, reply: &Leased) -> ApiResult<Outcome> {
     let channel = match reply.channel {
         Channel::Messenger => MetaChannel::Messenger,
         Channel::WhatsApp => MetaChannel::WhatsApp,
-        Channel::Chat => return Ok(None),
+        Channel::Chat => return Ok(Outcome::Done),
     };
     let (Some(connection_id), Some(account)) = (&reply.connection_id, &reply.account_id) else {
-        let reason = format!(
+        return Ok(Outcome::GiveUp(format!(
             "The {} account is no longer connected: an admin must connect it again.",
             channel.name()
-        );
-        tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
-        return Ok(None);
+        )));
     };
     let graph = match (&reply.token_sealed, reply.token_state) {
         (_, Some(protocol::api::TokenState::Expired)) => None,
@@ -135,11 +166,9 @@ async fn attempt(app: &App, id: &str) -> ApiResult<Option<u32>> {
     };
     let Some(graph) = graph else {
         let name = reply.connection_name.as_deref().unwrap_or("the connection");
-        let reason = format!(
+        return Ok(Outcome::GiveUp(format!(
             "Meta no longer accepts the access token of {name}: an admin must reconnect it."
-        );
-        tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
-        return Ok(None);
+        )));
     };
     let requests: Vec<Value> = serde_json::from_str(&reply.requests)?;
     let path = format!("{account}/messages");
@@ -152,36 +181,18 @@ async fn attempt(app: &App, id: &str) -> ApiResult<Option<u32>> {
             Ok(external_id) => {
                 sends::part_sent(&app.db, id, index as i64, &external_id).await?;
             }
-            Err(e) if e.retryable() && reply.attempts >= MAX_ATTEMPTS => {
-                let reason = format!(
-                    "{} (gave up after {MAX_ATTEMPTS} attempts)",
-                    e.into_reason()
-                );
-                tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
-                return Ok(None);
-            }
-            Err(e) if e.retryable() => {
-                let reason = e.into_reason();
-                tell(
-                    app,
-                    conversation,
-                    sends::release(&app.db, id, &reason).await?,
-                )
-                .await;
-                return Ok(Some(domain::backoff::retry_delay(reply.attempts)));
-            }
+            Err(e) if e.retryable() => return Ok(Outcome::Retry(e.into_reason())),
             Err(e) => {
                 if matches!(e, GraphError::TokenInvalid(_)) {
                     sends::flag_token_expired(&app.db, connection_id).await?;
                 }
-                let reason = e.into_reason();
-                tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
-                return Ok(None);
+                return Ok(Outcome::GiveUp(e.into_reason()));
             }
         }
     }
+    let conversation = reply.conversation_id.as_str();
     tell(app, conversation, sends::finish_sent(&app.db, id).await?).await;
-    Ok(None)
+    Ok(Outcome::Done)
 }
 
 /// Tells the agents with the thread open that a reply moved on. Best effort: the state is in
