@@ -12,7 +12,11 @@
 //! A refusal fails the e-mail for good; no answer is retried with growing delays, at most
 //! [`MAX_ATTEMPTS`] times. Each e-mail's status is what the thread shows.
 
-use domain::transcript::{self, AssignmentNotice, InvitationNotice, ReplyEmail, Transcript};
+use domain::email::assignment::{render_assignment, AssignmentNotice};
+use domain::email::invitation::{render_invitation, InvitationNotice};
+use domain::email::reply::{render_reply, ReplyEmail};
+use domain::email::transcript::{self, Transcript};
+use domain::email::{mailbox, Rendered};
 use protocol::api::EmailKind;
 use protocol::settings::ChatSettings;
 use protocol::Millis;
@@ -162,7 +166,7 @@ async fn deliver(app: &App, id: &str, email: &Attempt) -> ApiResult<Outcome> {
                 Err(reason) => return Ok(give_up(reason)),
             };
             reply_to = Some(reply.address);
-            transcript::render_reply(&ReplyEmail {
+            render_reply(&ReplyEmail {
                 site_name: &name,
                 agent: &reply.agent,
                 body: &reply.body,
@@ -170,15 +174,13 @@ async fn deliver(app: &App, id: &str, email: &Attempt) -> ApiResult<Outcome> {
                 earlier: reply.earlier.as_deref(),
             })
         }
-        EmailKind::Assignment | EmailKind::Invitation => {
-            transcript::render_assignment(&AssignmentNotice {
-                site_name: &name,
-                assigned_by: email.requested_by.as_deref(),
-                with: source.with_name.as_deref(),
-                preview: source.preview.as_deref().unwrap_or_default(),
-                inbox_url: email.link.as_deref(),
-            })
-        }
+        EmailKind::Assignment | EmailKind::Invitation => render_assignment(&AssignmentNotice {
+            site_name: &name,
+            assigned_by: email.requested_by.as_deref(),
+            with: source.with_name.as_deref(),
+            preview: source.preview.as_deref().unwrap_or_default(),
+            inbox_url: email.link.as_deref(),
+        }),
     };
     let sender = Sender {
         name: &name,
@@ -220,7 +222,7 @@ async fn deliver_invitation(
         ));
     };
     let name = site_name(&settings);
-    let rendered = transcript::render_invitation(&InvitationNotice {
+    let rendered = render_invitation(&InvitationNotice {
         site_name: &name,
         name: &invitation.name,
         invited_by: invitation.invited_by.as_deref(),
@@ -253,10 +255,10 @@ async fn send(
     provider: &Provider,
     sender: &Sender<'_>,
     email: &Attempt,
-    rendered: &transcript::Rendered,
+    rendered: &Rendered,
 ) -> ApiResult<Outcome> {
     let mut body = serde_json::json!({
-        "from": transcript::mailbox(sender.name, sender.from),
+        "from": mailbox(sender.name, sender.from),
         "to": [email.to_address],
         "subject": rendered.subject,
         "text": rendered.text,

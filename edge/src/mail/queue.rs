@@ -4,7 +4,10 @@
 //! One that cannot be queued is failed at once, visibly. Sending is
 //! [`super::delivery`]'s.
 
-use domain::transcript;
+use domain::email::assignment::assignment_subject;
+use domain::email::invitation::invitation_subject;
+use domain::email::reply::reply_subject;
+use domain::email::transcript;
 use domain::Rejection;
 use protocol::api::{EmailKind, EmailRecord, EmailStatus, ErrorCode, Invitation};
 use protocol::settings::ChatSettings;
@@ -33,7 +36,7 @@ pub async fn queue_reply(
         id: secrets::new_id("e")?,
         kind: EmailKind::Reply,
         to,
-        subject: transcript::reply_subject(&site_name(&settings)),
+        subject: reply_subject(&site_name(&settings)),
         status: EmailStatus::Queued,
         error: None,
         requested_by: Some(agent.to_owned()),
@@ -124,7 +127,7 @@ pub async fn notify_assignment(
             id: secrets::new_id("e")?,
             kind: EmailKind::Assignment,
             to: agent.email.clone(),
-            subject: transcript::assignment_subject(&site, with),
+            subject: assignment_subject(&site, with),
             status: EmailStatus::Queued,
             error: None,
             requested_by: assigned_by.map(str::to_owned),
@@ -177,7 +180,7 @@ pub async fn queue_invitation(
         id,
         kind: EmailKind::Invitation,
         to: invitation.email.clone(),
-        subject: transcript::invitation_subject(&site_name(&settings)),
+        subject: invitation_subject(&site_name(&settings)),
         status: EmailStatus::Queued,
         error: None,
         requested_by: invitation.invited_by.clone(),
