@@ -1,8 +1,7 @@
 //! Recording and queuing e-mails: every e-mail asked for (a transcript, by an agent or on
 //! close; a reply by e-mail; an assignment notice; an invitation) is recorded in D1 (`emails`,
 //! status `queued`) before its job goes on the OUTBOUND queue, so nothing asked for is lost.
-//! One that cannot be queued is failed at once, visibly. Sending is
-//! [`super::delivery`]'s.
+//! One that cannot be queued is failed at once, visibly. Sending it is [`super::delivery`]'s.
 
 use domain::email::assignment::assignment_subject;
 use domain::email::invitation::invitation_subject;
