@@ -18,7 +18,9 @@
 //! - [`origins`]: which sites may embed a site's widget (allowed domains).
 //! - [`reports`]: percentiles and days for the reports.
 //! - [`routing`]: who a new conversation is assigned to, by the channel's rule.
-//! - [`transcript`]: a conversation's transcript as an e-mail (text and escaped HTML).
+//! - [`email`]: every e-mail Porchlight sends, rendered (text and escaped HTML): transcripts,
+//!   replies by e-mail, assignment notices, invitations. [`transcript`] is
+//!   [`email::transcript`], by its older path.
 //! - [`email_reply`]: continuing a chat by e-mail: reply addresses, the inbound webhook's
 //!   signature, and what the visitor wrote above the quote.
 //! - [`search`]: what an agent types into the search box, as safe FTS5 and `LIKE` queries.
@@ -40,6 +42,7 @@ pub mod chat_settings;
 pub mod connections;
 pub mod consent;
 pub mod credentials;
+pub mod email;
 pub mod email_reply;
 pub mod files;
 pub mod i18n;
@@ -56,7 +59,7 @@ pub mod targeting;
 pub mod team;
 pub mod text;
 pub mod throttle;
-pub mod transcript;
 pub mod widget_config;
 
+pub use email::transcript;
 pub use rejection::Rejection;

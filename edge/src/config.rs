@@ -75,18 +75,11 @@ impl App {
         &self.env
     }
 
-    /// The key sealing Meta access tokens; `None` when the secret is absent or malformed.
+    /// The key sealing Meta access tokens (and invitations' links); `None` when the secret is
+    /// absent or malformed. Tokens are unsealed in one place: [`crate::graph::Graph::connect`].
     pub fn token_key(&self) -> Option<[u8; domain::sealed::KEY_BYTES]> {
         let secret = self.env.secret(TOKEN_KEY).ok()?.to_string();
         domain::sealed::parse_key(&secret).ok()
-    }
-
-    /// A connection's Meta access token, unsealed (the connection id is the associated data);
-    /// `None` when the key is missing or the token does not open.
-    pub fn open_token(&self, connection_id: &str, sealed: &str) -> Option<String> {
-        let key = self.token_key()?;
-        let token = domain::sealed::open(&key, connection_id.as_bytes(), sealed).ok()?;
-        String::from_utf8(token).ok()
     }
 
     /// A secret's value, when set and not empty.

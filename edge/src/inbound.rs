@@ -15,16 +15,16 @@
 //! is followed by the flow's instant reply, if it has one.
 
 use domain::meta::flow::{self, Step};
-use domain::meta::send::{outcome, Outcome};
 use domain::meta::{render, EventKind, InboundEvent, MetaChannel};
 use protocol::api::{ChannelFlow, SendMessage};
 use protocol::settings::ConsentMode;
 use protocol::{Channel, ConversationStatus};
-use worker::{console_warn, MessageBatch, MessageExt, Method, Result};
+use worker::{console_warn, MessageBatch, MessageExt, Result};
 
 use crate::config::App;
 use crate::contracts::conversation::{Call, ConversationStub, Inbound, Init, MetaParty};
 use crate::error::ApiResult;
+use crate::graph::Graph;
 use crate::participant::Participant;
 use crate::store::flow::Person;
 use crate::store::ConnectionRow;
@@ -133,28 +133,23 @@ async fn ask_consent(
     contact: &str,
     flow: &ChannelFlow,
 ) -> ApiResult<bool> {
-    let Some(token) = app.open_token(&connection.id, &connection.token_sealed) else {
+    let Some(graph) = Graph::connect(app, &connection.id, &connection.token_sealed) else {
         console_warn!(
             "consent not asked: the token of {} cannot be opened",
             connection.id
         );
         return Ok(false);
     };
-    let url = format!(
-        "{}/{}/messages",
-        app.graph_api_base(),
-        connection.account_id
-    );
-    let body = flow::consent_request(contact, flow).to_string();
-    let (status, answer) = replies::call(Method::Post, &url, &token, &body).await;
-    match outcome(MetaChannel::Messenger, status, &answer) {
-        Outcome::Sent(_) => Ok(true),
-        Outcome::Retry(reason) => Err(crate::error::ApiError::new(
+    let path = format!("{}/messages", connection.account_id);
+    let body = flow::consent_request(contact, flow);
+    match graph.post(&path, &body).await.sent(MetaChannel::Messenger) {
+        Ok(_) => Ok(true),
+        Err(e) if e.retryable() => Err(crate::error::ApiError::new(
             protocol::api::ErrorCode::MetaUnavailable,
-            reason,
+            e.into_reason(),
         )),
-        Outcome::Failed { reason, .. } => {
-            console_warn!("consent request refused by Meta: {reason}");
+        Err(e) => {
+            console_warn!("consent request refused by Meta: {}", e.into_reason());
             Ok(false)
         }
     }

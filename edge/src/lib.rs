@@ -18,7 +18,11 @@
 //! - [`store`]: every D1 query, a module per aggregate.
 //! - [`inbound`]: the queue consumer storing Messenger and WhatsApp events in conversations.
 //! - [`replies`]: agents' replies on Messenger and WhatsApp: queued, sent, tracked.
+//! - [`jobs`]: the outbound job runner both senders share: attempts, leases, backoff, giving
+//!   up, and the sweep of jobs nobody works on.
 //! - [`mail`]: e-mail from conversations (transcripts, replies by e-mail): recorded, queued, sent.
+//! - [`graph`]: Meta's Graph API: the one client, the connection's token unsealed once, and
+//!   Meta's refusals classified.
 //! - [`queues`]: what every queue consumer shares: backoff, and the dead letters.
 //! - [`housekeeping`]: the cron trigger's work (deleting uploads never sent).
 //! - [`alarms`]: a Durable Object's one alarm, shared by what it must do later.
@@ -41,9 +45,11 @@ mod contracts;
 mod edge_cache;
 mod error;
 mod floods;
+mod graph;
 pub(crate) mod housekeeping;
 mod http;
 mod inbound;
+mod jobs;
 mod mail;
 mod objects;
 mod participant;

@@ -2,9 +2,9 @@
 //! of the queue's retries ends.
 //!
 //! - A retry always waits (`domain::backoff`): with the attempts a job counts itself (e-mails,
-//!   replies), or with the message's age where nothing counts them ([`retry_later`]: inbound
-//!   events, and errors before a job could count), so a consumer that keeps failing backs off
-//!   rather than spinning through its retries in a second.
+//!   replies, run by [`crate::jobs`]), or with the message's age where nothing counts them
+//!   ([`retry_later`]: inbound events, and errors before a job could count), so a consumer that
+//!   keeps failing backs off rather than spinning through its retries in a second.
 //! - Each failure's reason is noted ([`note_failure`]); a message the queue gives up on goes to
 //!   its dead-letter queue, whose consumer ([`consume_dead`]) records it with that reason
 //!   (`store::dead_letters`); one its consumer cannot read is recorded at once ([`bury`]).

@@ -5,31 +5,31 @@
 //!    them in its outbox in the same write as the message; its alarm calls [`hand_off`].
 //! 2. [`hand_off`] records the reply in D1 (`meta_sends`, once per conversation and sequence)
 //!    and puts its id on the REPLIES queue.
-//! 3. [`consume`] leases the reply for one attempt and posts its remaining parts in order to
-//!    `{GRAPH_API_BASE}/{page or number id}/messages` with the connection's token. Rate limits,
+//! 3. [`consume`] runs the REPLIES queue through the job runner ([`crate::jobs`], kind
+//!    [`Replies`]): the reply is leased for one attempt and its remaining parts posted in order
+//!    to `{GRAPH_API_BASE}/{page or number id}/messages` through [`crate::graph`]. Rate limits,
 //!    Meta's temporary errors, 5xx and no answer are retried with growing delays, at most
 //!    [`MAX_ATTEMPTS`] times; a permanent refusal fails the reply with a reason for people, and
-//!    an expired token (190) also flags the connection for an admin.
+//!    an invalid token (190) also flags the connection for an admin.
 //! 4. [`on_report`] moves replies on from Meta's statuses (WhatsApp), deliveries and reads
 //!    (Messenger), forward only.
 //!
 //! Every change is told to the agents with the thread open (`AgentFrame::Delivery`).
 
-use domain::meta::send::{failure_reason, outcome, Outcome};
+use domain::meta::send::failure_reason;
 use domain::meta::{DeliveryStatus, EventKind, InboundEvent, MetaChannel};
 use protocol::reply::{Delivery, DeliveryState};
 use protocol::{Channel, Seq};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use worker::{
-    console_error, Fetch, Headers, MessageBatch, MessageExt, Method, Request, RequestInit, Result,
-};
+use worker::{console_error, MessageBatch, Queue, Result};
 
 use crate::config::App;
 use crate::contracts::conversation::{Call, ConversationStub};
 use crate::error::ApiResult;
-use crate::queues;
-use crate::store::replies::Lease;
+use crate::graph::{Graph, GraphError};
+use crate::jobs::{self, Outcome, Take};
+use crate::store::replies::{Lease, Leased};
 use crate::store::{self, replies as sends};
 
 /// Attempts at one reply before it is failed.
@@ -41,7 +41,7 @@ const WATERMARK_SLACK_MS: i64 = 3_000;
 
 /// What the REPLIES queue carries: which recorded reply to send.
 #[derive(Serialize, Deserialize)]
-struct Job {
+pub struct Job {
     send: String,
 }
 
@@ -51,170 +51,148 @@ pub async fn hand_off(app: &App, conversation_id: &str, seq: Seq, requests: &str
     let parts = serde_json::from_str::<Vec<Value>>(requests)?.len();
     let id = format!("{conversation_id}:{seq}");
     sends::insert_send(&app.db, &id, conversation_id, seq, requests, parts).await?;
-    app.replies()?
-        .send(serde_json::to_string(&Job { send: id })?)
-        .await?;
-    Ok(())
+    jobs::enqueue::<Replies>(app, id).await
 }
 
-/// Takes up replies stuck unsent with no attempt on the way (their job lost, or out of the
-/// queue's retries): queued again, or failed for good, visibly to the agents, once they ran
-/// out of attempts. How many of each.
+/// Takes up replies stuck unsent with no attempt on the way (see [`jobs::sweep`]). How many
+/// were queued again, and how many failed.
 pub async fn sweep(app: &App, now: protocol::Millis) -> ApiResult<(usize, usize)> {
-    let (mut requeued, mut failed) = (0, 0);
-    let before = now - domain::backoff::OVERDUE_MS;
-    for reply in sends::overdue(&app.db, before, SWEEP_BATCH).await? {
-        if reply.attempts >= MAX_ATTEMPTS {
-            let reason = format!("It could not be sent after {MAX_ATTEMPTS} attempts.");
-            let failed_now = sends::fail(&app.db, &reply.id, &reason).await?;
-            tell(app, &reply.conversation_id, failed_now).await;
-            failed += 1;
-        } else {
-            sends::touch(&app.db, &reply.id).await?;
-            let job = serde_json::to_string(&Job { send: reply.id })?;
-            app.replies()?.send(job).await?;
-            requeued += 1;
-        }
-    }
-    Ok((requeued, failed))
+    jobs::sweep::<Replies>(app, now).await
 }
-
-/// Overdue replies taken up per sweep; the rest wait for the next.
-const SWEEP_BATCH: u32 = 100;
 
 /// The REPLIES queue's consumer.
 pub async fn consume(batch: MessageBatch<String>, app: &App) -> Result<()> {
-    let queue = batch.queue();
-    for message in batch.messages()? {
-        let Some(job) = queues::read::<Job>(app, &queue, &message).await else {
-            continue;
-        };
-        match attempt(app, &job.send).await {
-            Ok(None) => message.ack(),
-            Ok(Some(seconds)) => queues::retry_in(&message, seconds),
-            Err(e) => {
-                // Its lease (if this attempt took one) still holds: the retry finds it held and
-                // waits for it to end.
-                let reason = format!("reply {}: {}", job.send, e.message);
-                queues::retry_later(app, &queue, &message, message.body(), &reason).await;
-            }
-        }
-    }
-    Ok(())
+    jobs::consume::<Replies>(batch, app).await
 }
 
-/// One attempt at a reply's remaining parts; `Some(seconds)` to try again after that long.
-async fn attempt(app: &App, id: &str) -> ApiResult<Option<u32>> {
-    let reply = match sends::lease(&app.db, id).await? {
-        Lease::Taken(reply) => reply,
-        // Another attempt holds it (or held it, and died): after its lease, this one looks
-        // again and finishes the job if that attempt did not.
-        Lease::Held { until } => {
-            let seconds = (until - store::now()).max(0) / 1000 + 1;
-            return Ok(Some(u32::try_from(seconds).unwrap_or(u32::MAX)));
-        }
-        Lease::Done => return Ok(None),
-    };
-    let conversation = reply.conversation_id.as_str();
+/// Replies as outbound jobs: `meta_sends`, leased one attempt at a time, and the REPLIES queue.
+/// Every change of a reply's state is told to the thread.
+pub struct Replies;
+
+impl jobs::Kind for Replies {
+    const NAME: &'static str = "reply";
+    const MAX_ATTEMPTS: i64 = MAX_ATTEMPTS;
+    type Message = Job;
+    type Taken = Leased;
+    type Overdue = sends::Overdue;
+
+    fn queue(app: &App) -> Result<Queue> {
+        app.replies()
+    }
+
+    fn message(id: String) -> Job {
+        Job { send: id }
+    }
+
+    fn id(message: &Job) -> &str {
+        &message.send
+    }
+
+    async fn take(app: &App, id: &str) -> ApiResult<Take<Leased>> {
+        Ok(match sends::lease(&app.db, id).await? {
+            Lease::Taken(reply) => Take::Taken(reply),
+            Lease::Held { until } => Take::Held { until },
+            Lease::Done => Take::Done,
+        })
+    }
+
+    fn attempts(reply: &Leased) -> i64 {
+        reply.attempts
+    }
+
+    async fn attempt(app: &App, id: &str, reply: &Leased) -> ApiResult<Outcome> {
+        attempt(app, id, reply).await
+    }
+
+    async fn release(app: &App, id: &str, reply: &Leased, reason: &str) -> ApiResult<()> {
+        let delivery = sends::release(&app.db, id, reason).await?;
+        tell(app, &reply.conversation_id, delivery).await;
+        Ok(())
+    }
+
+    async fn give_up(app: &App, id: &str, reply: &Leased, reason: &str) -> ApiResult<()> {
+        let delivery = sends::fail(&app.db, id, reason).await?;
+        tell(app, &reply.conversation_id, delivery).await;
+        Ok(())
+    }
+
+    async fn overdue(
+        app: &App,
+        before: protocol::Millis,
+        limit: u32,
+    ) -> ApiResult<Vec<sends::Overdue>> {
+        Ok(sends::overdue(&app.db, before, limit).await?)
+    }
+
+    async fn touch(app: &App, id: &str) -> ApiResult<()> {
+        Ok(sends::touch(&app.db, id).await?)
+    }
+
+    async fn fail_overdue(app: &App, reply: &sends::Overdue, reason: &str) -> ApiResult<()> {
+        let delivery = sends::fail(&app.db, &reply.id, reason).await?;
+        tell(app, &reply.conversation_id, delivery).await;
+        Ok(())
+    }
+}
+
+impl jobs::Overdue for sends::Overdue {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn attempts(&self) -> i64 {
+        self.attempts
+    }
+}
+
+/// One attempt at a leased reply: its remaining parts posted in order, each recorded as Meta
+/// takes it; all sent is the end of it.
+async fn attempt(app: &App, id: &str, reply: &Leased) -> ApiResult<Outcome> {
     let channel = match reply.channel {
         Channel::Messenger => MetaChannel::Messenger,
         Channel::WhatsApp => MetaChannel::WhatsApp,
-        Channel::Chat => return Ok(None),
+        Channel::Chat => return Ok(Outcome::Done),
     };
     let (Some(connection_id), Some(account)) = (&reply.connection_id, &reply.account_id) else {
-        let reason = format!(
+        return Ok(Outcome::GiveUp(format!(
             "The {} account is no longer connected: an admin must connect it again.",
             channel.name()
-        );
-        tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
-        return Ok(None);
+        )));
     };
-    let token = match (&reply.token_sealed, reply.token_state) {
+    let graph = match (&reply.token_sealed, reply.token_state) {
         (_, Some(protocol::api::TokenState::Expired)) => None,
-        (Some(sealed), _) => app.open_token(connection_id, sealed),
+        (Some(sealed), _) => Graph::connect(app, connection_id, sealed),
         (None, _) => None,
     };
-    let Some(token) = token else {
+    let Some(graph) = graph else {
         let name = reply.connection_name.as_deref().unwrap_or("the connection");
-        let reason = format!(
+        return Ok(Outcome::GiveUp(format!(
             "Meta no longer accepts the access token of {name}: an admin must reconnect it."
-        );
-        tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
-        return Ok(None);
+        )));
     };
     let requests: Vec<Value> = serde_json::from_str(&reply.requests)?;
-    let url = format!("{}/{account}/messages", app.graph_api_base());
+    let path = format!("{account}/messages");
     for (index, body) in requests
         .iter()
         .enumerate()
         .skip(reply.parts_sent.max(0) as usize)
     {
-        let (status, answer) = post(&url, &token, &body.to_string()).await;
-        match outcome(channel, status, &answer) {
-            Outcome::Sent(external_id) => {
+        match graph.post(&path, body).await.sent(channel) {
+            Ok(external_id) => {
                 sends::part_sent(&app.db, id, index as i64, &external_id).await?;
             }
-            Outcome::Failed {
-                reason,
-                token_expired,
-            } => {
-                if token_expired {
+            Err(e) if e.retryable() => return Ok(Outcome::Retry(e.into_reason())),
+            Err(e) => {
+                if matches!(e, GraphError::TokenInvalid(_)) {
                     sends::flag_token_expired(&app.db, connection_id).await?;
                 }
-                tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
-                return Ok(None);
-            }
-            Outcome::Retry(reason) if reply.attempts >= MAX_ATTEMPTS => {
-                let reason = format!("{reason} (gave up after {MAX_ATTEMPTS} attempts)");
-                tell(app, conversation, sends::fail(&app.db, id, &reason).await?).await;
-                return Ok(None);
-            }
-            Outcome::Retry(reason) => {
-                tell(
-                    app,
-                    conversation,
-                    sends::release(&app.db, id, &reason).await?,
-                )
-                .await;
-                return Ok(Some(domain::backoff::retry_delay(reply.attempts)));
+                return Ok(Outcome::GiveUp(e.into_reason()));
             }
         }
     }
+    let conversation = reply.conversation_id.as_str();
     tell(app, conversation, sends::finish_sent(&app.db, id).await?).await;
-    Ok(None)
-}
-
-/// `POST` one Send API request; the status (none when Meta did not answer) and the body.
-async fn post(url: &str, token: &str, body: &str) -> (Option<u16>, String) {
-    call(Method::Post, url, token, body).await
-}
-
-/// One Graph API request with a JSON body and the connection's token; the status (none when
-/// Meta did not answer) and the body.
-pub(crate) async fn call(
-    method: Method,
-    url: &str,
-    token: &str,
-    body: &str,
-) -> (Option<u16>, String) {
-    let attempt = async {
-        let headers = Headers::new();
-        headers.set("authorization", &format!("Bearer {token}"))?;
-        headers.set("content-type", "application/json")?;
-        let mut init = RequestInit::new();
-        init.with_method(method)
-            .with_headers(headers)
-            .with_body(Some(body.into()));
-        let mut response = Fetch::Request(Request::new_with_init(url, &init)?)
-            .send()
-            .await?;
-        let status = response.status_code();
-        Ok::<_, worker::Error>((status, response.text().await.unwrap_or_default()))
-    };
-    match attempt.await {
-        Ok((status, text)) => (Some(status), text),
-        Err(e) => (None, e.to_string()),
-    }
+    Ok(Outcome::Done)
 }
 
 /// Tells the agents with the thread open that a reply moved on. Best effort: the state is in

@@ -18,6 +18,7 @@ use super::agent::signed_in_admin;
 use crate::config::App;
 use crate::edge_cache::Entry;
 use crate::error::{ApiError, ApiResult};
+use crate::graph::Graph;
 use crate::store::inboxes::Table;
 use crate::store::ConnectionRow;
 use crate::{http, secrets, store};
@@ -173,8 +174,7 @@ pub async fn set_flow(app: &App, mut req: Request, site_id: &str, id: &str) -> A
 
 /// Sets (or removes) the Page's greeting through the Messenger Profile API.
 async fn set_greeting(app: &App, connection: &ConnectionRow, flow: &ChannelFlow) -> ApiResult<()> {
-    let token = app
-        .open_token(&connection.id, &connection.token_sealed)
+    let graph = Graph::connect(app, &connection.id, &connection.token_sealed)
         .filter(|_| connection.token_state == TokenState::Valid)
         .ok_or_else(|| {
             ApiError::new(
@@ -188,22 +188,18 @@ async fn set_greeting(app: &App, connection: &ConnectionRow, flow: &ChannelFlow)
     } else {
         Method::Post
     };
-    let url = format!(
-        "{}/{}/messenger_profile",
-        app.graph_api_base(),
-        connection.account_id
-    );
-    let (status, answer) = crate::replies::call(method, &url, &token, &body.to_string()).await;
-    match status {
-        Some(s) if (200..300).contains(&s) => Ok(()),
-        _ => Err(ApiError::new(
-            ErrorCode::MetaUnavailable,
-            format!(
-                "Meta did not take the greeting: {}",
-                answer.chars().take(300).collect::<String>()
-            ),
-        )),
+    let path = format!("{}/messenger_profile", connection.account_id);
+    let answer = graph.call(method, &path, Some(&body)).await;
+    if answer.ok() {
+        return Ok(());
     }
+    Err(ApiError::new(
+        ErrorCode::MetaUnavailable,
+        format!(
+            "Meta did not take the greeting: {}",
+            answer.body.chars().take(300).collect::<String>()
+        ),
+    ))
 }
 
 /// `PUT /api/admin/sites/{site}/connections/{id}/token` → 200 `Connection`: the connection's

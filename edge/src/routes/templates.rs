@@ -6,17 +6,16 @@
 //!   values), stored in the thread as the customer reads it (with the header's file), and sent
 //!   through the REPLIES queue like any reply.
 
-use domain::meta::send::{outcome, Outcome};
 use domain::meta::templates::{check_extras, check_values, render_message, sendable_templates};
-use domain::meta::MetaChannel;
 use protocol::api::{ErrorCode, TokenState};
 use protocol::reply::{SendTemplate, TemplateList, WhatsAppTemplate};
-use worker::{Fetch, Headers, Method, Request, RequestInit, Response};
+use worker::{Request, Response};
 
 use super::agent::{participant, signed_in_to};
 use crate::config::App;
 use crate::contracts::conversation::{Call, ConversationStub, TemplateToStore};
 use crate::error::{ApiError, ApiResult};
+use crate::graph::{Graph, GraphError};
 use crate::{http, store};
 
 /// `GET /api/agent/conversations/{id}/templates`.
@@ -76,56 +75,31 @@ async fn fetch(app: &App, conversation_id: &str) -> ApiResult<Vec<WhatsAppTempla
             "Templates are WhatsApp's: this conversation is not on WhatsApp.",
         ));
     };
-    let token = match account.token_state {
+    let graph = match account.token_state {
         TokenState::Expired => None,
-        TokenState::Valid => app.open_token(&account.connection_id, &account.token_sealed),
+        TokenState::Valid => Graph::connect(app, &account.connection_id, &account.token_sealed),
     };
     let unavailable = |why: String| ApiError::new(ErrorCode::MetaUnavailable, why);
-    let Some(token) = token else {
+    let Some(graph) = graph else {
         return Err(unavailable(
             "Meta no longer accepts this number's access token: an admin must reconnect it.".into(),
         ));
     };
-    let url = format!(
-        "{}/{}/message_templates?fields=name,language,status,category,components,parameter_format&limit=200",
-        app.graph_api_base(),
+    let path = format!(
+        "{}/message_templates?fields=name,language,status,category,components,parameter_format&limit=200",
         account.business_account_id
     );
-    let headers = Headers::new();
-    headers.set("authorization", &format!("Bearer {token}"))?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Get).with_headers(headers);
-    let answer = match Fetch::Request(Request::new_with_init(&url, &init)?)
-        .send()
-        .await
-    {
-        Ok(mut response) => {
-            let status = response.status_code();
-            let text = response.text().await.unwrap_or_default();
-            (200..300)
-                .contains(&status)
-                .then_some(text.clone())
-                .ok_or((Some(status), text))
-        }
-        Err(e) => Err((None, e.to_string())),
-    };
-    match answer {
-        Ok(text) => sendable_templates(&text)
+    match graph.get(&path).await.result() {
+        Ok(text) => sendable_templates(text)
             .ok_or_else(|| unavailable("Meta's answer was not a list of templates.".into())),
-        Err((status, text)) => Err(unavailable(
-            match outcome(MetaChannel::WhatsApp, status, &text) {
-                Outcome::Failed {
-                    reason,
-                    token_expired,
-                } => {
-                    if token_expired {
-                        store::replies::flag_token_expired(&app.db, &account.connection_id).await?;
-                    }
-                    reason
-                }
-                Outcome::Retry(reason) => format!("{reason} Please try again shortly."),
-                Outcome::Sent(_) => "Meta's answer was not a list of templates.".into(),
-            },
-        )),
+        Err(GraphError::TokenInvalid(reason)) => {
+            store::replies::flag_token_expired(&app.db, &account.connection_id).await?;
+            Err(unavailable(reason))
+        }
+        Err(e) if e.retryable() => Err(unavailable(format!(
+            "{} Please try again shortly.",
+            e.into_reason()
+        ))),
+        Err(e) => Err(unavailable(e.into_reason())),
     }
 }
