@@ -71,9 +71,43 @@ pub fn consent_for(
     }
 }
 
+/// Whether a visitor may start a conversation as far as the consent step `mode` (text
+/// `version`) goes, having agreed to `agreed`: an explicit step needs agreement to this very
+/// text; the others let them start (sending is consent, or none is asked). The widget's side of
+/// [`consent_for`].
+pub fn may_start(mode: ConsentMode, version: u32, agreed: Option<u32>) -> bool {
+    mode != ConsentMode::Explicit || agreed == Some(version)
+}
+
+/// The consent version a new conversation claims: the one agreed to (explicit), else the one
+/// shown, which [`consent_for`] checks.
+pub fn claimed(mode: ConsentMode, version: u32, agreed: Option<u32>) -> Option<u32> {
+    match mode {
+        ConsentMode::Explicit => agreed,
+        ConsentMode::Implicit | ConsentMode::Off => Some(version),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_widget_claims_what_the_server_takes() {
+        for mode in [
+            ConsentMode::Off,
+            ConsentMode::Implicit,
+            ConsentMode::Explicit,
+        ] {
+            for agreed in [None, Some(1), Some(2)] {
+                let settings = consent(mode, "Terms", 2);
+                let allowed = may_start(mode, 2, agreed);
+                let taken = consent_for(&settings, claimed(mode, 2, agreed)).is_ok();
+                assert_eq!(allowed, taken, "{mode:?}, agreed to {agreed:?}");
+            }
+        }
+    }
+
     use crate::chat_settings::update_chat_settings;
     use protocol::settings::Translation;
 

@@ -143,18 +143,6 @@ pub fn url_param(url: &worker::Url, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// The widget frame's URL, when the request comes from it: its `Referer` on our own origin at
-/// `/widget/frame` (the frame page's referrer policy sends it in full to its own origin). What
-/// the host page said there (the SDK's `locale` and `disableAttachment`, the page before) is
-/// applied by the edge, so the frame's wasm pays nothing for it. A request without it gets the
-/// defaults.
-pub fn frame_url(req: &Request, own_origin: &str) -> Option<worker::Url> {
-    let referer = req.headers().get("referer").ok()??;
-    let url = worker::Url::parse(&referer).ok()?;
-    (url.origin().ascii_serialization() == own_origin && url.path() == "/widget/frame")
-        .then_some(url)
-}
-
 /// The `after` query parameter: a sequence number, 0 when absent.
 pub fn after_param(req: &Request) -> ApiResult<u64> {
     match query_param(req, "after") {

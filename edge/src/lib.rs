@@ -29,6 +29,8 @@
 //! - [`config`]: binding names and the typed [`config::App`] built once per request.
 //! - [`edge_cache`]: the Cache API in front of the public config's inputs, deleted on change.
 //! - [`error`]: the one API error type and its mapping to HTTP.
+//! - [`frame`]: what the host page told the widget frame (its URL, named by the frame's
+//!   requests), applied by the edge.
 //! - [`floods`]: flood limits on the visitor side (rate limiting bindings).
 //! - [`http`]: reading bounded JSON bodies, cookies, origins, and handing on [`respond`]'s.
 //! - [`respond`]: writing responses (JSON never cached nor sniffed, the empty 204).
@@ -45,6 +47,7 @@ mod contracts;
 mod edge_cache;
 mod error;
 mod floods;
+mod frame;
 mod graph;
 pub(crate) mod housekeeping;
 mod http;

@@ -42,7 +42,7 @@ pub enum ConsentMode {
 pub struct PublicConsent {
     pub mode: ConsentMode,
     pub text: String,
-    /// Sent back in [`CreateConversation::consent`] so the conversation records this text.
+    /// Sent back in [`crate::api::CreateConversation::consent_version`] so the conversation records this text.
     pub version: u32,
 }
 

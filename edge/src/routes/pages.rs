@@ -47,11 +47,7 @@ fn page(html: &str, csp: &str) -> Response {
 /// in the page's flow), at no cost to the wasm.
 pub async fn frame(app: &App, req: &Request) -> ApiResult<Response> {
     let url = req.url()?;
-    let param = |name: &str| {
-        url.query_pairs()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    };
+    let param = |name: &str| http::url_param(&url, name);
     let allowed = match param(frame_param::SITE) {
         Some(site_id) => Entry::settings(&http::own_origin(req)?, &site_id)
             .get_or_load(store::chat_settings(&app.db, &site_id))

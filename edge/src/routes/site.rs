@@ -20,7 +20,6 @@ use domain::routing::{routed, Candidate};
 use domain::targeting::{self, Device};
 use domain::widget_config::public_config;
 use protocol::api::ErrorCode;
-use protocol::embed::frame_param;
 use protocol::settings::AvailabilityMode;
 use serde::{Deserialize, Serialize};
 use worker::{Request, Response};
@@ -29,6 +28,7 @@ use crate::config::App;
 use crate::contracts::hub::HubStub;
 use crate::edge_cache::{Entry, Source};
 use crate::error::{ApiError, ApiResult};
+use crate::frame::FrameUrl;
 use crate::{http, store};
 
 /// Longest time a config may be cached, in seconds.
@@ -79,12 +79,9 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     let now_ms = store::now();
     // The SDK's `locale` goes before the browser's languages: `?lang=`, or the widget frame's
     // own `?locale=` (its requests carry the frame's URL as their referrer).
-    let frame = http::frame_url(req, &origin);
-    let locale = http::query_param(req, "lang").or_else(|| {
-        frame
-            .as_ref()
-            .and_then(|f| http::url_param(f, frame_param::LOCALE))
-    });
+    let frame = FrameUrl::of(req, &origin);
+    let locale =
+        http::query_param(req, "lang").or_else(|| frame.as_ref().and_then(FrameUrl::locale));
     let browser = req.headers().get("accept-language")?;
     let accept_language = match (locale, browser) {
         (Some(lang), Some(browser)) => Some(format!("{lang},{browser}")),
@@ -93,12 +90,7 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     let language = i18n::choose(&settings.language, accept_language.as_deref());
     // `enableConsentBanner` on the page that embeds this frame: the consent step is explicit.
     let mut settings = settings;
-    if frame
-        .as_ref()
-        .and_then(|f| http::url_param(f, frame_param::CONSENT))
-        .as_deref()
-        == Some(frame_param::ASK)
-    {
+    if frame.as_ref().is_some_and(FrameUrl::asks_consent) {
         settings.consent = asked(&settings.consent);
     }
     let mut config = public_config(site_id, &settings, language, &agents, now_ms);
@@ -107,12 +99,7 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
         config.people = store::inboxes::heading_people(&app.db, agent_ids, team_ids).await?;
     }
     // `disableAttachment` on the page that embeds this frame: as if the site took no files.
-    if frame
-        .as_ref()
-        .and_then(|f| http::url_param(f, frame_param::ATTACH))
-        .as_deref()
-        == Some(frame_param::OFF)
-    {
+    if frame.as_ref().is_some_and(FrameUrl::attachments_off) {
         config.attachments = None;
     }
     // The loader names the page it runs on; the widget frame does not, and is never targeted.

@@ -8,8 +8,8 @@
 //! (`consent_required`): the config is fetched again, the visitor is asked again, and their
 //! message waits in the composer.
 
+use domain::consent;
 use leptos::prelude::*;
-use protocol::settings::ConsentMode;
 
 use super::Chat;
 
@@ -20,7 +20,7 @@ impl Chat {
         self.config.with(|c| {
             c.as_ref()
                 .and_then(|c| c.consent.as_ref())
-                .is_none_or(|c| c.mode != ConsentMode::Explicit || agreed == Some(c.version))
+                .is_none_or(|c| consent::may_start(c.mode, c.version, agreed))
         })
     }
 
@@ -40,11 +40,8 @@ impl Chat {
     pub(super) fn consent_version(self) -> Option<u32> {
         let agreed = self.agreed.get_untracked();
         self.config.with_untracked(|c| {
-            let consent = c.as_ref()?.consent.as_ref()?;
-            match consent.mode {
-                ConsentMode::Explicit => agreed,
-                ConsentMode::Implicit | ConsentMode::Off => Some(consent.version),
-            }
+            let shown = c.as_ref()?.consent.as_ref()?;
+            consent::claimed(shown.mode, shown.version, agreed)
         })
     }
 

@@ -11,7 +11,6 @@ use domain::Rejection;
 use protocol::api::{
     ConversationCreated, CreateConversation, ErrorCode, MessageAccepted, SendMessage,
 };
-use protocol::embed::frame_param;
 use worker::{Request, Response};
 
 use super::{forbidden, identity_required};
@@ -19,6 +18,7 @@ use crate::config::App;
 use crate::contracts::conversation::{Call, ConversationStub, Init};
 use crate::error::{ApiError, ApiResult};
 use crate::floods::{self, Flood};
+use crate::frame::FrameUrl;
 use crate::participant::Participant;
 use crate::store::{self, NewConversation};
 use crate::{http, secrets};
@@ -46,12 +46,8 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
         .ok_or_else(|| ApiError::new(ErrorCode::UnknownSite, "No such site."))?;
     // The page that embeds the frame may ask for explicit consent (`enableConsentBanner`): the
     // frame's config then showed an "I agree" step, and the agreement is what is recorded.
-    let frame = http::frame_url(&req, &http::own_origin(&req)?);
-    let asks = frame
-        .as_ref()
-        .and_then(|f| http::url_param(f, frame_param::CONSENT))
-        .as_deref()
-        == Some(frame_param::ASK);
+    let frame = FrameUrl::of(&req, &http::own_origin(&req)?);
+    let asks = frame.as_ref().is_some_and(FrameUrl::asks_consent);
     let consent = if asks {
         consent_for(&asked(&settings.consent), body.consent_version)?
     } else {
@@ -100,11 +96,7 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
     // parameter (the host page's `document.referrer`) and the browser's first language.
     let referrer = body
         .referrer
-        .or_else(|| {
-            frame
-                .as_ref()
-                .and_then(|f| http::url_param(f, frame_param::REFERRER))
-        })
+        .or_else(|| frame.as_ref().and_then(FrameUrl::referrer))
         .filter(|r| !r.is_empty());
     let referrer = clamp_page_url(referrer.as_deref());
     let browser = req.headers().get("accept-language")?;
