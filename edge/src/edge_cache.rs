@@ -2,7 +2,7 @@
 //! settings (a D1 read) and the routed agents' presence (a D1 read plus a call to the inbox
 //! Durable Object). Every page view of every visitor fetches the config, and an open widget
 //! fetches it again at least every minute, so without this each of those would reach the one
-//! database and the one inbox object; with it, they are answered in the data centre.
+//! database and the hub object; with it, they are answered in the data centre.
 //!
 //! What is cached are the inputs, not the answer: availability is decided per request by the
 //! pure function in `domain::availability`, so the clock (an opening or closing) never waits on

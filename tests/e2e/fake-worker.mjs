@@ -17,7 +17,7 @@ export const WELCOME = 'Hello! <b>Fresh</b> rye at 7 & more';
 // The interface's words as the edge sends them, from the edge's own English table.
 export const STRINGS = JSON.parse(readFileSync(join(ROOT, 'domain/src/i18n/en.json'), 'utf8'));
 
-/** A `WidgetConfig` body as the edge serves it (protocol/src/api.rs), with `changes` applied. */
+/** A `WidgetConfig` body as the edge serves it (protocol/src/api/site_config.rs), with `changes` applied. */
 export function widgetConfig(site, changes = {}) {
   return JSON.stringify({
     site_id: site,

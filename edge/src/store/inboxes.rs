@@ -462,7 +462,7 @@ pub async fn set_connection_inbox(
 }
 
 /// The inboxes each agent sees (admins: every one), or with `only` just that agent's, for the
-/// inbox object's sockets.
+/// hub's sockets.
 pub async fn access(db: &D1Database, only: Option<&str>) -> Result<Vec<(String, Vec<String>)>> {
     #[derive(Deserialize)]
     struct Row {

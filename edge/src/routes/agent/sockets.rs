@@ -44,7 +44,7 @@ pub async fn inbox_socket(app: &App, req: Request) -> ApiResult<Response> {
     let response = HubStub::of(&app.hub)?
         .join(&req, &participant(&agent), &session, &origin)
         .await?;
-    // The agent is present from now on (the inbox object forgets it again when they leave).
+    // The agent is present from now on (the hub forgets it again when they leave).
     Entry::presence(&origin).forget().await;
     Ok(response)
 }
