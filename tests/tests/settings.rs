@@ -335,7 +335,7 @@ fn the_config_inputs_are_cached_at_the_edge_and_dropped_when_they_change() {
         opened.json::<WidgetConfig>().availability,
         PublicAvailability::Available { .. }
     ));
-    // Closing it drops the entry from the inbox object: `availability_follows_agent_presence`
+    // Closing it drops the entry from the hub: `availability_follows_agent_presence`
     // sees the widget go away well within the entry's 30 seconds.
     inbox.close();
 }
