@@ -57,10 +57,9 @@ pub enum Unrouted {
     MethodNotAllowed,
 }
 
-/// Appends `/value` to `path`, percent-encoded as one segment.
-fn push_value(path: &mut String, value: &str) {
-    path.push('/');
-    path.extend(utf8_percent_encode(value, SEGMENT));
+/// `value` percent-encoded as one path segment.
+pub fn encode_segment(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENT).to_string()
 }
 
 macro_rules! routes {
@@ -77,10 +76,17 @@ macro_rules! routes {
                 /// The route's path as docs/api.md writes it, values as `{name}`.
                 pub const TEMPLATE: &'static str = concat!($(routes!(@template $seg)),+);
 
-                /// The route's URL path, from the root.
+                /// The route's URL path, from the root, its values percent-encoded.
                 pub fn path(&self) -> String {
+                    self.path_with(encode_segment)
+                }
+
+                /// As [`Self::path`], with the values encoded by `encode`: in a browser, its own
+                /// `encodeURIComponent`, which costs a wasm build nothing.
+                #[allow(unused_variables)] // routes without values
+                pub fn path_with(&self, encode: fn(&str) -> String) -> String {
                     let mut path = String::new();
-                    $( routes!(@push self, path, $seg); )+
+                    $( routes!(@push self, path, encode, $seg); )+
                     path
                 }
             }
@@ -145,12 +151,13 @@ macro_rules! routes {
     };
     (@template $lit:literal) => { concat!("/", $lit) };
     (@template $field:ident) => { concat!("/{", stringify!($field), "}") };
-    (@push $self:ident, $path:ident, $lit:literal) => {
+    (@push $self:ident, $path:ident, $encode:ident, $lit:literal) => {
         $path.push('/');
         $path.push_str($lit);
     };
-    (@push $self:ident, $path:ident, $field:ident) => {
-        push_value(&mut $path, $self.$field)
+    (@push $self:ident, $path:ident, $encode:ident, $field:ident) => {
+        $path.push('/');
+        $path.push_str(&$encode($self.$field));
     };
 }
 

@@ -324,8 +324,9 @@ impl Chat {
     }
 }
 
-/// Percent-encodes a path segment.
-fn encode(segment: &str) -> String {
+/// Percent-encodes a path segment or query value with the browser's `encodeURIComponent` (for
+/// `protocol::routes`' `path_with`, so the wasm carries no encoder of its own).
+pub(crate) fn encode(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))
 }
 

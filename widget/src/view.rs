@@ -121,7 +121,7 @@ fn Header() -> impl IntoView {
         let src = move || {
             people()
                 .get(i)
-                .map(|p| protocol::routes::CurrentAvatar::new(&p.id).path())
+                .map(|p| protocol::routes::CurrentAvatar::new(&p.id).path_with(crate::chat::encode))
         };
         // Without a `src` it is not drawn (widget.css).
         view! { <img class="pl-avatar" alt="" src=src /> }

@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 use protocol::api::WidgetConfig;
 use protocol::routes;
 
-use super::{Chat, Words};
+use super::{encode, Chat, Words};
 use crate::branding;
 
 impl Chat {
@@ -38,7 +38,7 @@ impl Chat {
     async fn fetch_config(self, fresh: bool) -> u32 {
         let url = self
             .params
-            .with_value(|p| routes::WidgetConfig::new(&p.site).path());
+            .with_value(|p| routes::WidgetConfig::new(&p.site).path_with(encode));
         let answer = if fresh {
             http::get_fresh_json::<WidgetConfig>(&url, None).await
         } else {

@@ -14,7 +14,7 @@ use protocol::embed::SdkEvent;
 use protocol::routes;
 use protocol::Author;
 
-use super::Chat;
+use super::{encode, Chat};
 use crate::frame;
 use crate::visitor::{self, VisitorSession};
 
@@ -38,7 +38,7 @@ impl Chat {
             .with_value(|s| s.as_ref().map(|s| s.visitor_token.clone()));
         self.busy.set(true);
         spawn_local(async move {
-            let url = &routes::WidgetStart::new().path();
+            let url = &routes::WidgetStart::new().path_with(encode);
             let mut answer =
                 http::post_json::<_, ConversationCreated>(url, &request, token.as_deref()).await;
             if answer.as_ref().is_err_and(HttpError::is_auth) && token.is_some() {
@@ -87,7 +87,7 @@ impl Chat {
         self.started.set(true);
         self.busy.set(true);
         spawn_local(async move {
-            let url = &routes::WidgetCurrent::new().path();
+            let url = &routes::WidgetCurrent::new().path_with(encode);
             match http::get_json::<CurrentConversation>(url, Some(&session.visitor_token)).await {
                 Ok(found) => {
                     self.owner
@@ -123,7 +123,7 @@ impl Chat {
         let url = format!(
             "{}{}",
             frame::socket_origin(),
-            routes::WidgetSocket::new(&session.conversation_id).path()
+            routes::WidgetSocket::new(&session.conversation_id).path_with(encode)
         );
         // Browsers cannot set headers on a WebSocket, so the token rides as a subprotocol.
         let protocols = vec![

@@ -43,7 +43,7 @@ impl Chat {
         spawn_local(async move {
             let url = format!(
                 "{}?site={}&name={}",
-                routes::WidgetUpload::new().path(),
+                routes::WidgetUpload::new().path_with(encode),
                 encode(&site),
                 encode(&name)
             );
@@ -100,7 +100,7 @@ impl Chat {
             return;
         };
         spawn_local(async move {
-            let path = routes::WidgetAttachment::new(&conversation, &id).path();
+            let path = routes::WidgetAttachment::new(&conversation, &id).path_with(encode);
             // A file that cannot be fetched now stays a link without a target; the next
             // page load tries again.
             if let Ok(blob) = http::get_blob_url(&path, Some(&token)).await {
