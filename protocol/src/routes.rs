@@ -83,11 +83,9 @@ macro_rules! routes {
 
                 /// As [`Self::path`], with the values encoded by `encode`: in a browser, its own
                 /// `encodeURIComponent`, which costs a wasm build nothing.
-                #[allow(unused_variables)] // routes without values
                 pub fn path_with(&self, encode: fn(&str) -> String) -> String {
-                    let mut path = String::new();
-                    $( routes!(@push self, path, encode, $seg); )+
-                    path
+                    $( let $field = encode(self.$field); )*
+                    ["", $(routes!(@part $seg)),+].join("/")
                 }
             }
         )*
@@ -149,16 +147,10 @@ macro_rules! routes {
             }
         }
     };
+    (@part $lit:literal) => { $lit };
+    (@part $field:ident) => { $field.as_str() };
     (@template $lit:literal) => { concat!("/", $lit) };
     (@template $field:ident) => { concat!("/{", stringify!($field), "}") };
-    (@push $self:ident, $path:ident, $encode:ident, $lit:literal) => {
-        $path.push('/');
-        $path.push_str($lit);
-    };
-    (@push $self:ident, $path:ident, $encode:ident, $field:ident) => {
-        $path.push('/');
-        $path.push_str(&$encode($self.$field));
-    };
 }
 
 routes! {
