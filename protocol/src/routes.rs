@@ -57,6 +57,17 @@ pub enum Unrouted {
     MethodNotAllowed,
 }
 
+/// Whether `segments` fit `pattern`: as many, and each literal (`Some`) equal. One function for
+/// every route, so the router's code stays one comparison loop rather than one per route.
+#[inline(never)]
+fn matches(segments: &[&str], pattern: &[Option<&str>]) -> bool {
+    segments.len() == pattern.len()
+        && segments
+            .iter()
+            .zip(pattern)
+            .all(|(segment, literal)| literal.is_none_or(|l| l == *segment))
+}
+
 /// `value` percent-encoded as one path segment.
 pub fn encode_segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
@@ -83,6 +94,7 @@ macro_rules! routes {
 
                 /// As [`Self::path`], with the values encoded by `encode`: in a browser, its own
                 /// `encodeURIComponent`, which costs a wasm build nothing.
+                #[allow(unused_variables)] // routes without values
                 pub fn path_with(&self, encode: fn(&str) -> String) -> String {
                     $( let $field = encode(self.$field); )*
                     ["", $(routes!(@part $seg)),+].join("/")
@@ -105,10 +117,11 @@ macro_rules! routes {
             pub fn parse(method: Option<Method>, segments: &[&'a str]) -> Result<Self, Unrouted> {
                 let mut known = false;
                 $(
-                    #[allow(unused_variables)]
-                    if let [$($seg),+] = *segments {
+                    if matches(segments, &[$(routes!(@pattern $seg)),+]) {
                         if method == Some(Method::$method) {
-                            return Ok(Route::$name($name { $($field,)* _path: ::core::marker::PhantomData }));
+                            if let [$(routes!(@bind $seg)),+] = *segments {
+                                return Ok(Route::$name($name { $($field,)* _path: ::core::marker::PhantomData }));
+                            }
                         }
                         known = true;
                     }
@@ -147,6 +160,10 @@ macro_rules! routes {
             }
         }
     };
+    (@pattern $lit:literal) => { Some($lit) };
+    (@pattern $field:ident) => { None };
+    (@bind $lit:literal) => { _ };
+    (@bind $field:ident) => { $field };
     (@part $lit:literal) => { $lit };
     (@part $field:ident) => { $field.as_str() };
     (@template $lit:literal) => { concat!("/", $lit) };
