@@ -9,9 +9,9 @@
 //! headers, and flow, one-time-password and catalogue buttons. Positional (`{{1}}`) and named
 //! (`{{day}}`) parameters are both understood.
 //!
-//! - [`listing`]: which of the account's templates are offered, and what each needs filled in.
-//! - [`values`]: checking what the agent filled in (body parameters, header, buttons).
-//! - [`filled`]: the template filled in: as the thread keeps it, and the Send API request.
+//! - `listing`: which of the account's templates are offered, and what each needs filled in.
+//! - `values`: checking what the agent filled in (body parameters, header, buttons).
+//! - `filled`: the template filled in: as the thread keeps it, and the Send API request.
 
 mod filled;
 mod listing;
