@@ -19,10 +19,9 @@
 //! - [`reports`]: percentiles and days for the reports.
 //! - [`routing`]: who a new conversation is assigned to, by the channel's rule.
 //! - [`email`]: every e-mail Porchlight sends, rendered (text and escaped HTML): transcripts,
-//!   replies by e-mail, assignment notices, invitations. [`transcript`] is
-//!   [`email::transcript`], by its older path.
-//! - [`email_reply`]: continuing a chat by e-mail: reply addresses, the inbound webhook's
-//!   signature, and what the visitor wrote above the quote.
+//!   replies by e-mail, assignment notices, invitations; and continuing a chat by e-mail
+//!   ([`email::inbound`]: reply addresses, the inbound webhook's signature, and what the visitor
+//!   wrote above the quote).
 //! - [`search`]: what an agent types into the search box, as safe FTS5 and `LIKE` queries.
 //! - [`team`]: invitations to the team and accepting them.
 //! - [`throttle`]: counting failed sign-ins per account and per address, and when to refuse.
@@ -43,7 +42,6 @@ pub mod connections;
 pub mod consent;
 pub mod credentials;
 pub mod email;
-pub mod email_reply;
 pub mod files;
 pub mod i18n;
 pub mod identity;
@@ -61,5 +59,4 @@ pub mod text;
 pub mod throttle;
 pub mod widget_config;
 
-pub use email::transcript;
 pub use rejection::Rejection;

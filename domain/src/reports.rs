@@ -14,7 +14,7 @@ pub const MAX_PERIOD_MS: Millis = 366 * 24 * 60 * 60 * 1000;
 
 /// The zone a site's reports count days in: its business hours' zone, else UTC.
 pub fn zone(settings: Option<&ChatSettings>) -> Tz {
-    settings.map_or(Tz::UTC, crate::transcript::time_zone)
+    settings.map_or(Tz::UTC, crate::email::transcript::time_zone)
 }
 
 /// Checks a report's period.

@@ -138,7 +138,7 @@ impl App {
             .unwrap_or_else(|_| "https://api.resend.com".into())
     }
 
-    /// The key and the domain of reply addresses (`domain::email_reply`), when this deployment
+    /// The key and the domain of reply addresses (`domain::email::inbound`), when this deployment
     /// receives e-mail: `TOKEN_KEY` and `MAIL_INBOUND_DOMAIN`.
     pub fn reply_addressing(&self) -> Option<(String, String)> {
         let domain = self

@@ -11,7 +11,8 @@
 //! - [`routes`]: every route the Worker serves (method, path, the values in it), for the router
 //!   and for every caller that builds a URL.
 //! - [`reply`]: Meta's reply windows and what became of each reply sent there.
-//! - [`settings`]: per-site chat channel settings as stored and edited (availability, hours).
+//! - [`settings`]: per-site chat channel settings as stored and edited (availability and hours,
+//!   routing, branding, texts, attachments, targeting).
 //!
 //! The crate does no IO and knows nothing of its callers; it compiles natively and to wasm.
 

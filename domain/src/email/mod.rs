@@ -9,8 +9,12 @@
 //!   were away.
 //! - [`invitation`]: the invitation to join the team, with its link.
 //! - [`mailbox`]: the `From` header every one of them goes with.
+//!
+//! And what comes back: [`inbound`], continuing a chat by e-mail (reply addresses, the inbound
+//! webhook's signature, what the visitor wrote above the quote).
 
 pub mod assignment;
+pub mod inbound;
 pub mod invitation;
 mod layout;
 pub mod reply;

@@ -1,6 +1,6 @@
 //! An agent's reply going to a website visitor by e-mail (the chat switched to e-mail): the
 //! reply, its file as a link, what the visitor last wrote, and the line they write above
-//! ([`crate::email_reply::REPLY_ABOVE`]), so what they write back joins the conversation.
+//! ([`crate::email::inbound::REPLY_ABOVE`]), so what they write back joins the conversation.
 
 use super::layout::{escape, escape_attribute, escape_lines, CLOSE, OPEN};
 use super::Rendered;
@@ -23,7 +23,7 @@ pub fn reply_subject(site_name: &str) -> String {
 
 /// A reply by e-mail, headed by the line the visitor writes above.
 pub fn render_reply(r: &ReplyEmail<'_>) -> Rendered {
-    let above = crate::email_reply::REPLY_ABOVE;
+    let above = crate::email::inbound::REPLY_ABOVE;
     let lead = format!("{} ({}) wrote:", r.agent, r.site_name);
     let how = "Reply to this e-mail to answer: your reply goes to the same conversation.";
     let mut text = format!("{above}\n\n{lead}\n\n{}\n", r.body);
@@ -75,7 +75,7 @@ mod tests {
             earlier: Some("Do you have rye?"),
         });
         assert_eq!(r.subject, "Your conversation with Larkspur <Bakery>");
-        assert!(r.text.starts_with(crate::email_reply::REPLY_ABOVE));
+        assert!(r.text.starts_with(crate::email::inbound::REPLY_ABOVE));
         assert!(r.text.contains("Rye & spelt\n<b>both</b>"));
         assert!(r.text.contains("> Do you have rye?"));
         assert!(r
@@ -89,6 +89,6 @@ mod tests {
         assert!(!r.html.contains("<b>"));
         // The visitor's answer, written above the line, is all that comes back.
         let answer = format!("Thanks!\n\n{}", r.text);
-        assert_eq!(crate::email_reply::new_text(&answer), "Thanks!");
+        assert_eq!(crate::email::inbound::new_text(&answer), "Thanks!");
     }
 }

@@ -2,7 +2,7 @@
 //! message (a transcript), and a reply with what the visitor last wrote before it and where
 //! their answer goes (a reply by e-mail).
 
-use domain::email_reply;
+use domain::email::inbound;
 use protocol::api::MessagePage;
 use protocol::limits::HISTORY_PAGE_MAX;
 use protocol::{Author, Message};
@@ -40,7 +40,7 @@ pub async fn reply_email(
             "Replies by e-mail need MAIL_INBOUND_DOMAIN and the TOKEN_KEY secret.",
         ));
     };
-    let Some(address) = email_reply::reply_address(key.as_bytes(), conversation_id, &domain) else {
+    let Some(address) = inbound::reply_address(key.as_bytes(), conversation_id, &domain) else {
         return Ok(Err("Replies by e-mail need the TOKEN_KEY secret."));
     };
     let after = seq.saturating_sub(EARLIER_WINDOW);

@@ -4,7 +4,7 @@
 //!
 //! - The signature is checked over the raw bytes before anything is parsed (401 when missing,
 //!   403 when wrong or stale; nothing stored).
-//! - A received e-mail addressed to a conversation's reply address (`domain::email_reply`: the
+//! - A received e-mail addressed to a conversation's reply address (`domain::email::inbound`: the
 //!   tag is checked in constant time) has its content fetched from the provider (the webhook
 //!   carries only metadata) and joins the conversation as the visitor's message: what they wrote
 //!   above the quoted e-mail, once per e-mail id (a redelivery stores nothing new), reopening
@@ -15,7 +15,7 @@
 //!   above the quote) is answered 200 saying what was ignored, so the provider does not retry
 //!   it. A failure to fetch or store answers 5xx, which the provider retries.
 
-use domain::email_reply::{self, Signed, WebhookError};
+use domain::email::inbound::{self, Signed, WebhookError};
 use domain::files::check_upload;
 use protocol::api::ErrorCode;
 use protocol::limits::MESSAGE_MAX_CHARS;
@@ -69,7 +69,7 @@ pub async fn receive(app: &App, mut req: Request) -> ApiResult<Response> {
         timestamp: timestamp.as_deref(),
         signatures: signatures.as_deref(),
     };
-    email_reply::verify_webhook(&secret, &signed, &body, store::now() / 1000).map_err(|e| {
+    inbound::verify_webhook(&secret, &signed, &body, store::now() / 1000).map_err(|e| {
         let code = match e {
             WebhookError::Missing => ErrorCode::Unauthenticated,
             WebhookError::Stale | WebhookError::Mismatch => ErrorCode::Forbidden,
@@ -98,7 +98,7 @@ pub async fn receive(app: &App, mut req: Request) -> ApiResult<Response> {
         .to
         .iter()
         .chain(&received.cc)
-        .find_map(|a| email_reply::conversation_of(key.as_bytes(), a, &domain));
+        .find_map(|a| inbound::conversation_of(key.as_bytes(), a, &domain));
     let Some(conversation) = conversation else {
         return Ok(ignored("address"));
     };
@@ -108,8 +108,8 @@ pub async fn receive(app: &App, mut req: Request) -> ApiResult<Response> {
     let email_id = &received.email_id;
     let content = mail::received_email(app, email_id).await?;
     let mut written = match content.text.as_deref().filter(|t| !t.trim().is_empty()) {
-        Some(text) => email_reply::new_text(text),
-        None => email_reply::new_text(&email_reply::html_text(
+        Some(text) => inbound::new_text(text),
+        None => inbound::new_text(&inbound::html_text(
             content.html.as_deref().unwrap_or_default(),
         )),
     };
@@ -181,7 +181,7 @@ async fn take_files(
 ) -> ApiResult<Files> {
     let mut files = Files::default();
     let sent = content.attachments.iter().filter(|a| {
-        email_reply::is_sent_file(a.content_disposition.as_deref(), a.content_id.as_deref())
+        inbound::is_sent_file(a.content_disposition.as_deref(), a.content_id.as_deref())
     });
     let mut settings = None;
     for (i, attachment) in sent.enumerate() {
@@ -190,10 +190,10 @@ async fn take_files(
             .clone()
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| "A file".to_owned());
-        if i >= email_reply::FILES_MAX {
+        if i >= inbound::FILES_MAX {
             let why = format!(
                 "only {} files are taken from one e-mail",
-                email_reply::FILES_MAX
+                inbound::FILES_MAX
             );
             files.refused.push((name, why));
             continue;
@@ -231,7 +231,7 @@ async fn take_files(
                 continue;
             }
         };
-        let id = email_reply::file_id(email_id, &attachment.id);
+        let id = inbound::file_id(email_id, &attachment.id);
         let file = files::keep(app, site_id, id, accepted, bytes).await?;
         let by = format!("email:{email_id}");
         store::insert_attachment(&app.db, site_id, &by, Some(conversation), &file).await?;

@@ -2,7 +2,7 @@
 //! and how the chat started), and e-mailing the conversation's transcript (`crate::mail`).
 
 use domain::credentials::{normalise_email, validate_display_name};
-use domain::transcript::default_subject;
+use domain::email::transcript::default_subject;
 use domain::Rejection;
 use protocol::api::{EmailList, ErrorCode, Role, SendTranscript, VisitorDetails};
 use protocol::reply::DeliveryList;
