@@ -1,6 +1,7 @@
 //! WebSocket frames. A conversation socket (visitor or agent, to the conversation's Durable
-//! Object) carries [`ClientFrame`] up and [`ServerFrame`] down; an agent's inbox socket carries
-//! [`InboxFrame`] down. Frames are JSON text, externally tagged: `{"send": {…}}`,
+//! Object) carries [`ClientFrame`] up and [`ServerFrame`] down, and an agent's also
+//! [`AgentFrame`]s down: [`ToAgent`] is everything an agent's conversation socket receives. An
+//! agent's list socket (the Hub's) carries [`InboxFrame`] down. Frames are JSON text, externally tagged: `{"send": {…}}`,
 //! `{"message": {…}}`. (Externally tagged enums decode as a stream; internally tagged ones make
 //! serde buffer every frame into a generic tree first, which cost the widget about 11 KB gzip.)
 //!
@@ -108,6 +109,35 @@ pub enum AgentFrame {
     },
 }
 
+/// Everything the server sends down an agent's conversation socket: the frames every
+/// participant gets, and the agents-only ones. One closed type for the inbox to match on.
+///
+/// Its JSON is exactly the JSON of the frame it wraps (the Worker sends a [`ServerFrame`] or an
+/// [`AgentFrame`] as such): both are externally tagged by a snake_case variant name, and no name
+/// is in both, so the outer key alone says which it is. Decoding tries [`ServerFrame`] first,
+/// then [`AgentFrame`]; it buffers the frame, which is why the widget decodes plain
+/// [`ServerFrame`]s and carries no code for this type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ToAgent {
+    /// A frame every participant gets (messages, acks, status, typing, reads, presence).
+    Conversation(ServerFrame),
+    /// A frame only agents get (notes, Messenger and WhatsApp deliveries, the visitor's reach).
+    Agent(AgentFrame),
+}
+
+impl From<ServerFrame> for ToAgent {
+    fn from(frame: ServerFrame) -> Self {
+        Self::Conversation(frame)
+    }
+}
+
+impl From<AgentFrame> for ToAgent {
+    fn from(frame: AgentFrame) -> Self {
+        Self::Agent(frame)
+    }
+}
+
 /// Why an agent was signed out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -194,6 +224,201 @@ mod tests {
             let text = serde_json::to_string(&frame).unwrap();
             assert_eq!(serde_json::from_str::<ServerFrame>(&text).unwrap(), frame);
         }
+    }
+
+    /// Every frame an agent's conversation socket receives, as the Worker's `serde_json` writes
+    /// it (`conversation/sockets.rs` sends [`ServerFrame`]s and [`AgentFrame`]s as such), beside
+    /// the [`ToAgent`] it must read as.
+    fn frames_to_agents() -> Vec<(&'static str, ToAgent)> {
+        let ada = || AgentRef {
+            id: "ag".into(),
+            name: "Ada".into(),
+        };
+        let agent = || Author::Agent {
+            id: "ag".into(),
+            name: "Ada".into(),
+        };
+        vec![
+            (
+                r#"{"message":{"seq":3,"client_id":"c","author":{"agent":{"id":"ag","name":"Ada"}},"body":"see https://x.org","links":[{"text":"https://x.org","href":"https://x.org"}],"attachment":{"id":"f_1","name":"cat.png","content_type":"image/png","size":68},"sent_at":1700000000000}}"#,
+                ServerFrame::Message(Message {
+                    seq: 3,
+                    client_id: "c".into(),
+                    author: agent(),
+                    body: "see https://x.org".into(),
+                    links: vec![crate::TextLink {
+                        text: "https://x.org".into(),
+                        href: "https://x.org".into(),
+                    }],
+                    attachment: Some(crate::Attachment {
+                        id: "f_1".into(),
+                        name: "cat.png".into(),
+                        content_type: "image/png".into(),
+                        size: 68,
+                    }),
+                    sent_at: 1_700_000_000_000,
+                })
+                .into(),
+            ),
+            (
+                r#"{"message":{"seq":4,"client_id":"v","author":"visitor","body":"hi","sent_at":1700000000001}}"#,
+                ServerFrame::Message(Message {
+                    seq: 4,
+                    client_id: "v".into(),
+                    author: Author::Visitor,
+                    body: "hi".into(),
+                    links: Vec::new(),
+                    attachment: None,
+                    sent_at: 1_700_000_000_001,
+                })
+                .into(),
+            ),
+            (
+                r#"{"ack":{"client_id":"c","seq":3,"duplicate":true}}"#,
+                ServerFrame::Ack {
+                    client_id: "c".into(),
+                    seq: 3,
+                    duplicate: true,
+                }
+                .into(),
+            ),
+            (
+                r#"{"synced":{"last_seq":3}}"#,
+                ServerFrame::Synced { last_seq: 3 }.into(),
+            ),
+            (
+                r#"{"status":{"status":"closed"}}"#,
+                ServerFrame::Status {
+                    status: ConversationStatus::Closed,
+                }
+                .into(),
+            ),
+            (
+                r#"{"typing":{"author":"visitor","active":true}}"#,
+                ServerFrame::Typing {
+                    author: Author::Visitor,
+                    active: true,
+                }
+                .into(),
+            ),
+            (
+                r#"{"read":{"by":{"agent":{"id":"ag","name":"Ada"}},"seq":2}}"#,
+                ServerFrame::Read {
+                    by: agent(),
+                    seq: 2,
+                }
+                .into(),
+            ),
+            (
+                r#"{"agents":{"present":[{"id":"ag","name":"Ada"}]}}"#,
+                ServerFrame::Agents {
+                    present: vec![ada()],
+                }
+                .into(),
+            ),
+            (
+                r#"{"error":{"code":"empty_message","message":"empty","client_id":"c"}}"#,
+                ServerFrame::Error {
+                    code: ErrorCode::EmptyMessage,
+                    message: "empty".into(),
+                    client_id: Some("c".into()),
+                }
+                .into(),
+            ),
+            (
+                r#"{"error":{"code":"conversation_closed","message":"closed"}}"#,
+                ServerFrame::Error {
+                    code: ErrorCode::ConversationClosed,
+                    message: "closed".into(),
+                    client_id: None,
+                }
+                .into(),
+            ),
+            (
+                r#"{"note":{"id":1,"client_id":"n","author":{"id":"ag","name":"Ada"},"body":"@Ada look","mentions":[{"id":"ag","name":"Ada"}],"after_seq":3,"at":1700000000002}}"#,
+                AgentFrame::Note(Note {
+                    id: 1,
+                    client_id: "n".into(),
+                    author: ada(),
+                    body: "@Ada look".into(),
+                    links: Vec::new(),
+                    mentions: vec![ada()],
+                    after_seq: 3,
+                    at: 1_700_000_000_002,
+                })
+                .into(),
+            ),
+            (
+                r#"{"delivery":{"seq":3,"state":"failed","error":"Outside the 24-hour window.","at":1700000000003}}"#,
+                AgentFrame::Delivery(crate::reply::Delivery {
+                    seq: 3,
+                    state: crate::reply::DeliveryState::Failed,
+                    error: Some("Outside the 24-hour window.".into()),
+                    at: 1_700_000_000_003,
+                })
+                .into(),
+            ),
+            (
+                r#"{"reach":{"visitor_present":false,"reply_by":"email"}}"#,
+                AgentFrame::Reach {
+                    visitor_present: false,
+                    reply_by: crate::api::ReplyChannel::Email,
+                }
+                .into(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn to_agent_is_byte_identical_to_the_frames_the_worker_sends() {
+        for (json, frame) in frames_to_agents() {
+            // What the Worker writes: the wrapped frame, serialised on its own.
+            let sent = match &frame {
+                ToAgent::Conversation(f) => serde_json::to_string(f).unwrap(),
+                ToAgent::Agent(f) => serde_json::to_string(f).unwrap(),
+            };
+            assert_eq!(sent, json);
+            assert_eq!(
+                serde_json::from_str::<ToAgent>(json).unwrap(),
+                frame,
+                "{json}"
+            );
+            assert_eq!(serde_json::to_string(&frame).unwrap(), json);
+        }
+    }
+
+    #[test]
+    fn to_agent_covers_every_variant() {
+        // A new variant of either frame type fails to compile here until it has a case above.
+        let mut seen = std::collections::HashSet::new();
+        for (_, frame) in frames_to_agents() {
+            seen.insert(match frame {
+                ToAgent::Conversation(ServerFrame::Message(_)) => "message",
+                ToAgent::Conversation(ServerFrame::Ack { .. }) => "ack",
+                ToAgent::Conversation(ServerFrame::Synced { .. }) => "synced",
+                ToAgent::Conversation(ServerFrame::Status { .. }) => "status",
+                ToAgent::Conversation(ServerFrame::Typing { .. }) => "typing",
+                ToAgent::Conversation(ServerFrame::Read { .. }) => "read",
+                ToAgent::Conversation(ServerFrame::Agents { .. }) => "agents",
+                ToAgent::Conversation(ServerFrame::Error { .. }) => "error",
+                ToAgent::Agent(AgentFrame::Note(_)) => "note",
+                ToAgent::Agent(AgentFrame::Delivery(_)) => "delivery",
+                ToAgent::Agent(AgentFrame::Reach { .. }) => "reach",
+            });
+        }
+        assert_eq!(seen.len(), 11);
+    }
+
+    #[test]
+    fn server_and_agent_frames_share_no_tag() {
+        // The untagged `ToAgent` relies on it: each frame reads as exactly one of the two.
+        for (json, frame) in frames_to_agents() {
+            let server = serde_json::from_str::<ServerFrame>(json).is_ok();
+            let agent = serde_json::from_str::<AgentFrame>(json).is_ok();
+            assert!(server != agent, "{json}");
+            assert_eq!(server, matches!(frame, ToAgent::Conversation(_)));
+        }
+        assert!(serde_json::from_str::<ToAgent>(r#"{"launch_missiles":{}}"#).is_err());
     }
 
     #[test]
