@@ -55,29 +55,29 @@ impl Live {
     }
 
     /// Applies a frame about the conversation (messages are the outbox's).
-    pub fn apply(&self, frame: ServerFrame) {
+    pub fn apply(&self, frame: &ServerFrame) {
         match frame {
             ServerFrame::Synced { last_seq } => {
-                self.synced.try_set(Some(last_seq));
+                self.synced.try_set(Some(*last_seq));
             }
             ServerFrame::Status { status } => {
-                self.status.try_set(Some(status));
+                self.status.try_set(Some(*status));
             }
             ServerFrame::Typing {
                 author: Author::Visitor,
                 active,
-            } => self.visitor_typing(active),
+            } => self.visitor_typing(*active),
             ServerFrame::Read {
                 by: Author::Visitor,
                 seq,
             } => {
                 // Positions only move forward; a replayed one may be older than a live one.
                 self.visitor_read
-                    .try_update(|read| *read = (*read).max(seq));
+                    .try_update(|read| *read = (*read).max(*seq));
             }
             ServerFrame::Agents { present } => {
                 let me = self.me.get_value();
-                let others = present.into_iter().filter(|a| a.id != me).collect();
+                let others = present.iter().filter(|a| a.id != me).cloned().collect();
                 self.viewers.try_set(others);
             }
             // Other agents' typing and read positions are not shown yet; messages, acks and

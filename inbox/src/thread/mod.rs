@@ -16,12 +16,13 @@ mod templates;
 mod visitor;
 
 use client::notes::{interleave, Notes, ThreadItem};
-use client::{Delivery, Entry, LinkState, Outbox};
+use client::{ConversationEvent, Delivery, Entry, LinkState, Outbox};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
 
 use protocol::api::{AgentProfile, ConversationSummary, Note};
+use protocol::frame::{AgentFrame, ToAgent};
 use protocol::reply::{Delivery as MetaDelivery, DeliveryState};
 use protocol::{Author, Channel, ConversationStatus, Seq};
 
@@ -29,7 +30,7 @@ use crate::api;
 use composer::Composer;
 use header::ThreadHeader;
 use live::Live;
-use socket::{ThreadEvent, ThreadSocket};
+use socket::ThreadSocket;
 use visitor::VisitorPanel;
 
 /// The thread of conversation `id`, replying as `me`, starting from the `status` the list
@@ -88,17 +89,18 @@ pub fn Thread(
         name: me.name,
     });
     let on_event = move |event| match event {
-        ThreadEvent::Changed {
+        ConversationEvent::Changed {
             entries: e,
             arrived,
-            last_agent: newest,
+            live: _,
         } => {
             live.arrived(&arrived);
+            let newest = socket::last_agent(&e);
             entries.try_set(e);
             last_agent.try_set(newest);
             scroll_to_end();
         }
-        ThreadEvent::State(state) => {
+        ConversationEvent::State(state) => {
             link.try_set(Some(state));
             // Notes written while this view was away come with the next opening.
             if state == LinkState::Open {
@@ -106,22 +108,32 @@ pub fn Thread(
                 load_deliveries();
             }
         }
-        ThreadEvent::Note(note) => {
-            notes.try_update(|n| n.add([note]));
-            scroll_to_end();
-        }
-        ThreadEvent::Delivery(delivery) => {
-            deliveries.try_update(|d| merge(d, delivery));
-        }
-        ThreadEvent::Reach(present, reply_by) => {
-            live.reach.try_set(Some((present, reply_by)));
-        }
-        ThreadEvent::Refused(message) => {
+        ConversationEvent::Refused { message, .. } => {
             notice.try_set(Some(message));
         }
-        ThreadEvent::Frame(frame) => live.apply(frame),
     };
-    let socket = ThreadSocket::open(&api::conversation_socket_url(&id), outbox, on_event);
+    let on_frame = move |frame: &ToAgent| match frame {
+        ToAgent::Conversation(frame) => live.apply(frame),
+        ToAgent::Agent(AgentFrame::Note(note)) => {
+            notes.try_update(|n| n.add([note.clone()]));
+            scroll_to_end();
+        }
+        ToAgent::Agent(AgentFrame::Delivery(delivery)) => {
+            deliveries.try_update(|d| merge(d, delivery.clone()));
+        }
+        ToAgent::Agent(AgentFrame::Reach {
+            visitor_present,
+            reply_by,
+        }) => {
+            live.reach.try_set(Some((*visitor_present, *reply_by)));
+        }
+    };
+    let socket = ThreadSocket::open(
+        &api::conversation_socket_url(&id),
+        outbox,
+        on_event,
+        on_frame,
+    );
     let socket = StoredValue::new_local(socket);
 
     // Read while looking: on new messages, once a (re)connect has replayed, and when the tab
