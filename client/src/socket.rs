@@ -17,7 +17,7 @@ use protocol::Message;
 
 use crate::json;
 use crate::link::{Link, LinkHandlers, LinkState};
-use crate::outbox::{Applied, Entry, Outbox};
+use crate::outbox::{Entry, Outbox};
 
 /// What a [`ConversationSocket`] reports.
 #[derive(Clone, Debug)]
@@ -38,13 +38,19 @@ pub enum ConversationEvent {
 
 /// What a socket's text frames decode to: a conversation frame, which the outbox applies, or a
 /// frame only the owner's watcher knows what to do with.
-pub trait Incoming: serde::de::DeserializeOwned + 'static {
+pub trait Incoming: Sized + 'static {
+    /// Reads one text frame; `None` for a frame this build does not know (a newer server).
+    fn decode(text: &str) -> Option<Self>;
     /// The frame for the outbox, if this is one.
     fn conversation(&self) -> Option<&ServerFrame>;
 }
 
 /// What a visitor's socket receives: every frame is the outbox's.
 impl Incoming for ServerFrame {
+    fn decode(text: &str) -> Option<Self> {
+        json::parse(text)
+    }
+
     fn conversation(&self) -> Option<&ServerFrame> {
         Some(self)
     }
@@ -52,6 +58,10 @@ impl Incoming for ServerFrame {
 
 /// What an agent's socket receives: the outbox's frames and the agents-only ones.
 impl Incoming for ToAgent {
+    fn decode(text: &str) -> Option<Self> {
+        json::parse(text)
+    }
+
     fn conversation(&self) -> Option<&ServerFrame> {
         match self {
             ToAgent::Conversation(frame) => Some(frame),
@@ -204,17 +214,29 @@ fn receive<F: Incoming>(
     text: &str,
 ) -> Vec<String> {
     // A frame this build does not know (a newer server) is skipped, not fatal.
-    let Some(frame) = json::parse::<F>(text) else {
+    let Some(frame) = F::decode(text) else {
         return Vec::new();
     };
+    let outgoing = match frame.conversation() {
+        Some(conversation) => apply(outbox, on_event, conversation),
+        None => Vec::new(),
+    };
+    // Cloned out first: the watcher may replace itself.
+    let watch = watcher.borrow().clone();
+    if let Some(watch) = watch {
+        watch(&frame);
+    }
+    outgoing
+}
+
+/// Applies a conversation frame to the outbox and reports what changed; returns the frames to
+/// send back. Not generic: both kinds of socket share this one copy.
+fn apply(outbox: &RefCell<Outbox>, on_event: &Listener, frame: &ServerFrame) -> Vec<String> {
     // The borrow ends before any handler runs: handlers may call back into the socket.
     let (applied, entries, live) = {
         let mut outbox = outbox.borrow_mut();
         let live = outbox.is_live();
-        let applied = match frame.conversation() {
-            Some(conversation) => outbox.apply(conversation.clone()),
-            None => Applied::default(),
-        };
+        let applied = outbox.apply(frame.clone());
         let entries = applied.changed.then(|| outbox.entries());
         (applied, entries, live)
     };
@@ -227,11 +249,6 @@ fn receive<F: Incoming>(
             arrived: applied.arrived,
             live,
         });
-    }
-    // Cloned out first: the watcher may replace itself.
-    let watch = watcher.borrow().clone();
-    if let Some(watch) = watch {
-        watch(&frame);
     }
     applied
         .outgoing
