@@ -70,6 +70,24 @@ pub fn id_options(items: Vec<(String, String)>, chosen: Option<&str>) -> impl In
         .collect_view()
 }
 
+/// What went wrong in an action's latest run, for the page's one way of saying so (a
+/// `<p class="error" role="alert">`): the `Err` of its last result, and nothing while it runs
+/// again (a new attempt clears the old failure, as a busy button shows it is trying).
+pub fn failure<I, T>(action: Action<I, Result<T, String>>) -> Signal<Option<String>>
+where
+    I: 'static,
+    T: Send + Sync + 'static,
+{
+    let pending = action.pending();
+    let value = action.value();
+    Signal::derive(move || {
+        if pending.get() {
+            return None;
+        }
+        value.with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
+    })
+}
+
 /// Mounts the app when the wasm module is instantiated (by `/inbox/boot.js`).
 #[wasm_bindgen(start)]
 pub fn start() {
