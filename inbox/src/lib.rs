@@ -39,7 +39,6 @@ pub mod team;
 pub mod thread;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::api::{AgentProfile, Role};
 use protocol::frame::SignedOut;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -88,6 +87,23 @@ where
     })
 }
 
+/// A load's newest good answer, kept while a later load fails (the failure shows beside it,
+/// through [`load_error`]); `None` until the first answer.
+pub fn last_ok<T>(load: LocalResource<Result<T, String>>) -> Memo<Option<T>>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |before: Option<&Option<T>>| match load.get() {
+        Some(Ok(now)) => Some(now),
+        _ => before.cloned().flatten(),
+    })
+}
+
+/// What went wrong in a load's latest answer, if it failed.
+pub fn load_error<T: 'static>(load: LocalResource<Result<T, String>>) -> Option<String> {
+    load.with(|answer| answer.as_ref().and_then(|r| r.as_ref().err().cloned()))
+}
+
 /// Mounts the app when the wasm module is instantiated (by `/inbox/boot.js`).
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -110,15 +126,17 @@ enum Phase {
 #[component]
 fn App() -> impl IntoView {
     let phase = RwSignal::new(Phase::Checking);
+    // An action, not a resource: signing in, out or joining also move the phase.
+    let ask = Action::new_local(move |()| async move {
+        phase.try_set(match api::me().await {
+            Ok(agent) => Phase::SignedIn(agent),
+            Err(e) if e.status() == Some(401) => Phase::SignedOut(None),
+            Err(e) => Phase::Unavailable(e.to_string()),
+        });
+    });
     let check = move || {
         phase.set(Phase::Checking);
-        spawn_local(async move {
-            phase.set(match api::me().await {
-                Ok(agent) => Phase::SignedIn(agent),
-                Err(e) if e.status() == Some(401) => Phase::SignedOut(None),
-                Err(e) => Phase::Unavailable(e.to_string()),
-            });
-        });
+        ask.dispatch(());
     };
     match join::take_token() {
         Some(token) => phase.set(Phase::Invited(token)),
@@ -132,7 +150,7 @@ fn App() -> impl IntoView {
         Phase::Checking => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
         Phase::SignedOut(notice) => view! { <SignIn signed_in notice /> }.into_any(),
         Phase::Invited(token) => view! { <Join token joined=signed_in cancel /> }.into_any(),
-        Phase::SignedIn(me) => view! { <Inbox me signed_out /> }.into_any(),
+        Phase::SignedIn(me) => view! { <SignedIn me signed_out /> }.into_any(),
         Phase::Unavailable(why) => view! {
             <main class="sign-in">
                 <div class="card">
@@ -165,8 +183,11 @@ enum Section {
 /// The signed-in page: a bar with the sections, the agent and sign-out; under it the list and
 /// the open thread, or the Team or Account page. The list and thread stay alive (hidden) while
 /// another page shows, so nothing live is missed.
+///
+/// - `me`: the signed-in agent.
+/// - `signed_out`: returns to the sign-in form, with why when the server ended the session.
 #[component]
-fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoView {
+fn SignedIn(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoView {
     let mentions = Mentions::provide();
     let directory = Directory::provide();
     let selected = RwSignal::new(None::<String>);
@@ -203,29 +224,40 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
     // Only a change of conversation reopens the thread, not a click on the open one.
     let open = Memo::new(move |_| selected.get());
     // The team, for assigning and for names; read again each time the list shows (the Team
-    // page may have changed it).
-    let members = RwSignal::new(Vec::<AgentProfile>::new());
+    // page may have changed it). Written into a signal the thread and list share.
+    let team = LocalResource::new(move || {
+        let showing = section.get() == Section::Conversations;
+        async move {
+            if showing {
+                api::team().await.ok()
+            } else {
+                None
+            }
+        }
+    });
     Effect::new(move |_| {
         if section.get() == Section::Conversations {
             directory.reload();
-            spawn_local(async move {
-                if let Ok(team) = api::team().await {
-                    members.try_set(team.members);
-                }
-            });
+        }
+    });
+    let members = RwSignal::new(Vec::<AgentProfile>::new());
+    Effect::new(move |_| {
+        if let Some(Some(team)) = team.get() {
+            members.set(team.members);
         }
     });
     let error = RwSignal::new(None::<String>);
-    let sign_out = move |_| {
-        spawn_local(async move {
-            match api::sign_out().await {
-                Ok(()) => signed_out.run(None),
-                Err(e) if e.is_auth() => signed_out.run(None),
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
+    let sign_out = Action::new_local(move |()| async move {
+        match api::sign_out().await {
+            Ok(()) => signed_out.run(None),
+            Err(e) if e.is_auth() => signed_out.run(None),
+            Err(e) => {
+                error.try_set(Some(e.to_string()));
             }
-        });
+        }
+    });
+    let sign_out = move |_| {
+        sign_out.dispatch(());
     };
     let thread_me = me.clone();
     let changed = Callback::new(move |row| conversations.changed(row));
@@ -241,12 +273,14 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
     let page_me = me.clone();
     // How many deliveries failed for good (admins): the bar says so, and the page lists them.
     let failed_deliveries = RwSignal::new(0u32);
+    // An action, not a resource: the Deliveries page sets the count too, whenever it loads.
+    let count_failed = Action::new_local(move |()| async move {
+        if let Ok(found) = api::dead_letters().await {
+            failed_deliveries.try_set(found.count);
+        }
+    });
     if me.role == Role::Admin {
-        spawn_local(async move {
-            if let Ok(found) = api::dead_letters().await {
-                failed_deliveries.try_set(found.count);
-            }
-        });
+        count_failed.dispatch(());
     }
     view! {
         <div class="app" class=("has-thread", move || open.with(Option::is_some) && section.get() == Section::Conversations)>

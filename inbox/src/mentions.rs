@@ -16,7 +16,9 @@ impl Mentions {
     /// Starts with the stored list; provides itself to the page's context.
     pub fn provide() -> Self {
         let list = RwSignal::new(Vec::new());
-        spawn_local(async move {
+        // An action, not a resource: what it loads merges into a list that live mentions and
+        // seen conversations also change.
+        let load = Action::new_local(move |()| async move {
             if let Ok(stored) = api::mentions().await {
                 list.try_update(|l| {
                     for m in stored.mentions {
@@ -25,6 +27,7 @@ impl Mentions {
                 });
             }
         });
+        load.dispatch(());
         let mentions = Self(list);
         provide_context(mentions);
         mentions
@@ -59,6 +62,8 @@ pub fn seen(conversation_id: &str) {
         .unwrap_or(false);
     if had {
         let id = conversation_id.to_owned();
+        // Fire and forget: the mentions are gone from the list already, and a failure only
+        // means they come back with the next load.
         spawn_local(async move {
             let _ = api::mentions_seen(&id).await;
         });
