@@ -6,7 +6,6 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::api::{
     AgentProfile, EmailKind, EmailRecord, EmailStatus, ReplyChannel, SendTranscript, VisitorDetails,
 };
@@ -18,10 +17,15 @@ use crate::OpenConversation;
 /// How often the e-mails are read again while one is queued, in milliseconds.
 const EMAILS_REFRESH_MS: u64 = 2_000;
 
-/// The panel of conversation `id`; `status` is the conversation's, since closing it may send
-/// the transcript. `chat` is false on Messenger and WhatsApp, which have no website visitor.
-/// `reach` and `last_agent` (the newest stored agent message) tell it when a reply went by
-/// e-mail, to list it.
+/// The panel of one conversation.
+///
+/// - `id`: the conversation's id.
+/// - `status`: the conversation's status, since closing it may send the transcript.
+/// - `chat`: false on Messenger and WhatsApp, which have no website visitor (only e-mail
+///   shows).
+/// - `members`: the team, for the visitor's owner.
+/// - `reach` and `last_agent` (the newest stored agent message): tell it when a reply went by
+///   e-mail, to list it.
 #[component]
 pub fn VisitorPanel(
     id: String,
@@ -35,29 +39,32 @@ pub fn VisitorPanel(
     let id = StoredValue::new(id);
     let details = RwSignal::new(None::<VisitorDetails>);
     let emails = RwSignal::new(Vec::<EmailRecord>::new());
+    // The three forms' failures show in the panel's one error line.
     let error = RwSignal::new(None::<String>);
-    let saved = RwSignal::new(false);
-    let busy = RwSignal::new(false);
     let name = NodeRef::<html::Input>::new();
     let email = NodeRef::<html::Input>::new();
     let owner = NodeRef::<html::Select>::new();
     let to = NodeRef::<html::Input>::new();
     let subject = NodeRef::<html::Input>::new();
 
+    // Actions, not resources: the forms below change what they load, and the e-mails are read
+    // again on several occasions. A failed read keeps what shows.
+    let load_emails = Action::new_local(move |()| async move {
+        if let Ok(list) = api::emails(&id.get_value()).await {
+            emails.try_set(list.emails);
+        }
+    });
     let load_emails = move || {
-        spawn_local(async move {
-            if let Ok(list) = api::emails(&id.get_value()).await {
-                emails.try_set(list.emails);
-            }
-        });
+        load_emails.dispatch(());
     };
+    let load_details = Action::new_local(move |()| async move {
+        if let Ok(d) = api::visitor(&id.get_value()).await {
+            details.try_set(Some(d));
+        }
+    });
     // Messenger and WhatsApp conversations have no visitor details: only e-mail shows.
     if chat {
-        spawn_local(async move {
-            if let Ok(d) = api::visitor(&id.get_value()).await {
-                details.try_set(Some(d));
-            }
-        });
+        load_details.dispatch(());
     }
     load_emails();
     // A close may have queued the transcript: read the list again (the refresh below then
@@ -92,59 +99,37 @@ pub fn VisitorPanel(
         on_cleanup(move || interval.clear());
     }
 
-    let save = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        let (Some(name), Some(email), Some(owner)) = (name.get(), email.get(), owner.get()) else {
-            return;
-        };
-        let new = VisitorDetails {
-            name: Some(name.value()),
-            email: Some(email.value()),
-            owner_id: Some(owner.value()).filter(|o| !o.is_empty()),
-            ..VisitorDetails::default()
-        };
-        busy.set(true);
-        saved.set(false);
-        spawn_local(async move {
+    // Its value: whether the details were saved.
+    let save = Action::new_local(move |new: &VisitorDetails| {
+        let new = new.clone();
+        async move {
             match api::set_visitor(&id.get_value(), &new).await {
                 Ok(stored) => {
                     details.try_set(Some(stored));
                     error.try_set(None);
-                    saved.try_set(true);
+                    true
                 }
                 Err(e) => {
                     error.try_set(Some(e.to_string()));
+                    false
                 }
             }
-            busy.try_set(false);
-        });
-    };
-    let make_contact = move |_| {
-        busy.set(true);
-        spawn_local(async move {
-            match api::make_contact(&id.get_value()).await {
-                Ok(stored) => {
-                    details.try_set(Some(stored));
-                    error.try_set(None);
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
+        }
+    });
+    let make_contact = Action::new_local(move |()| async move {
+        match api::make_contact(&id.get_value()).await {
+            Ok(stored) => {
+                details.try_set(Some(stored));
+                error.try_set(None);
             }
-            busy.try_set(false);
-        });
-    };
-    let send = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        let (Some(to), Some(subject)) = (to.get(), subject.get()) else {
-            return;
-        };
-        let request = SendTranscript {
-            to: to.value(),
-            subject: Some(subject.value()).filter(|s| !s.trim().is_empty()),
-        };
-        busy.set(true);
-        spawn_local(async move {
+            Err(e) => {
+                error.try_set(Some(e.to_string()));
+            }
+        }
+    });
+    let send = Action::new_local(move |request: &SendTranscript| {
+        let request = request.clone();
+        async move {
             match api::send_transcript(&id.get_value(), &request).await {
                 Ok(queued) => {
                     emails.try_update(|list| list.insert(0, queued));
@@ -154,7 +139,36 @@ pub fn VisitorPanel(
                     error.try_set(Some(e.to_string()));
                 }
             }
-            busy.try_set(false);
+        }
+    });
+    let (saving, contacting, sending) = (save.pending(), make_contact.pending(), send.pending());
+    let busy = Signal::derive(move || saving.get() || contacting.get() || sending.get());
+    // "Saved." shows from a save that worked until the next one.
+    let saved_answer = save.value();
+    let saved = move || !saving.get() && saved_answer.get() == Some(true);
+    let save = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let (Some(name), Some(email), Some(owner)) = (name.get(), email.get(), owner.get()) else {
+            return;
+        };
+        save.dispatch(VisitorDetails {
+            name: Some(name.value()),
+            email: Some(email.value()),
+            owner_id: Some(owner.value()).filter(|o| !o.is_empty()),
+            ..VisitorDetails::default()
+        });
+    };
+    let make_contact = move |_| {
+        make_contact.dispatch(());
+    };
+    let send = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let (Some(to), Some(subject)) = (to.get(), subject.get()) else {
+            return;
+        };
+        send.dispatch(SendTranscript {
+            to: to.value(),
+            subject: Some(subject.value()).filter(|s| !s.trim().is_empty()),
         });
     };
     let summary = move || {
@@ -192,7 +206,7 @@ pub fn VisitorPanel(
                         }
                     </select>
                     <button id="visitor-save" type="submit" disabled=move || busy.get()>"Save"</button>
-                    <span class="ok" role="status">{move || saved.get().then_some("Saved.")}</span>
+                    <span class="ok" role="status">{move || saved().then_some("Saved.")}</span>
                 </form>
                 {if d.contact {
                     view! { <p id="visitor-contact" class="contact-badge">"Contact"</p> }.into_any()
