@@ -10,9 +10,7 @@
 mod composer;
 mod header;
 mod live;
-mod snippets;
 mod socket;
-mod templates;
 mod visitor;
 
 use client::notes::{interleave, Notes, ThreadItem};
