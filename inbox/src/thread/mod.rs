@@ -16,7 +16,6 @@ mod visitor;
 use client::notes::{interleave, Notes, ThreadItem};
 use client::{ConversationEvent, Delivery, Entry, LinkState, Outbox};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use std::collections::HashMap;
 
 use protocol::api::{AgentProfile, ConversationSummary, Note};
@@ -31,8 +30,15 @@ use live::Live;
 use socket::ThreadSocket;
 use visitor::VisitorPanel;
 
-/// The thread of conversation `id`, replying as `me`, starting from the `status` the list
-/// knows; `changed` gets the row after a close or reopen. The socket closes when the view goes.
+/// One open conversation. The socket closes when the view goes.
+///
+/// - `id`: the conversation's id.
+/// - `me`: the signed-in agent, who replies.
+/// - `status`, `channel`: as the list knows them (the socket then says the status).
+/// - `assignee`, `inbox`, `team`: whom, where and to which team it is assigned, as the list
+///   knows it now.
+/// - `members`: the team, for assigning, owners and mentions.
+/// - `changed`: gets the row the server answers a change with (close, reopen, assign, move).
 #[component]
 pub fn Thread(
     id: String,
@@ -49,32 +55,27 @@ pub fn Thread(
     let me_profile = me.clone();
     let entries = RwSignal::new(Vec::<Entry>::new());
     let notes = RwSignal::new(Notes::default());
-    let load_notes = {
-        let id = id.clone();
-        move || {
-            let id = id.clone();
-            spawn_local(async move {
-                if let Ok(list) = api::notes(&id).await {
-                    notes.try_update(|n| n.add(list.notes));
-                }
-            });
+    let conversation = StoredValue::new(id.clone());
+    // Actions, not resources: read again whenever the socket opens, and merged with what
+    // arrives live.
+    let load_notes = Action::new_local(move |()| async move {
+        if let Ok(list) = api::notes(&conversation.get_value()).await {
+            notes.try_update(|n| n.add(list.notes));
         }
+    });
+    let load_notes = move || {
+        load_notes.dispatch(());
     };
     let on_meta = matches!(channel, Some(Channel::Messenger | Channel::WhatsApp));
     let deliveries = RwSignal::new(HashMap::<Seq, MetaDelivery>::new());
-    let load_deliveries = {
-        let id = id.clone();
-        move || {
-            if !on_meta {
-                return;
-            }
-            let id = id.clone();
-            spawn_local(async move {
-                if let Ok(list) = api::deliveries(&id).await {
-                    deliveries
-                        .try_update(|d| list.deliveries.into_iter().for_each(|x| merge(d, x)));
-                }
-            });
+    let load_deliveries = Action::new_local(move |()| async move {
+        if let Ok(list) = api::deliveries(&conversation.get_value()).await {
+            deliveries.try_update(|d| list.deliveries.into_iter().for_each(|x| merge(d, x)));
+        }
+    });
+    let load_deliveries = move || {
+        if on_meta {
+            load_deliveries.dispatch(());
         }
     };
     crate::mentions::seen(&id);
@@ -231,11 +232,17 @@ fn delivery_note(delivery: Option<&MetaDelivery>) -> (&'static str, String) {
     (d.state.as_str(), text)
 }
 
+/// One message of the thread.
+///
+/// - `entry`: the message, stored or in flight.
+/// - `seen`: whether the visitor has read it (shown under the newest agent message only).
+/// - `meta`: what became of it on Messenger or WhatsApp (agents' replies there, once stored).
+/// - `socket`: the thread's socket, to retry a failed send.
+/// - `conversation`: the conversation's id, for its file's address.
 #[component]
 fn Bubble(
     entry: Entry,
     seen: Signal<bool>,
-    /// What became of it on Messenger or WhatsApp (agents' replies there, once stored).
     meta: Option<Signal<Option<MetaDelivery>>>,
     socket: StoredValue<ThreadSocket, LocalStorage>,
     conversation: String,
@@ -279,6 +286,8 @@ fn Bubble(
 }
 
 /// An internal note: marked as the team's only, with who wrote it and whom it mentions.
+///
+/// - `note`: the stored note.
 #[component]
 fn NoteItem(note: Note) -> impl IntoView {
     let mentioned = (!note.mentions.is_empty()).then(|| {
@@ -299,6 +308,9 @@ fn NoteItem(note: Note) -> impl IntoView {
 }
 
 /// A message's file: a picture, or a link that downloads it; with its name and size.
+///
+/// - `conversation`: the conversation's id, for the file's address.
+/// - `file`: the attachment.
 #[component]
 fn File(conversation: String, file: protocol::Attachment) -> impl IntoView {
     let url = api::attachment_url(&conversation, &file.id);
