@@ -15,7 +15,7 @@ use protocol::frame::{InboxFrame, SignedOut};
 use protocol::{Channel, ConversationStatus};
 
 use crate::api;
-use crate::inboxes::Directory;
+use crate::directory::Directory;
 
 /// How long after the last keystroke a search goes out.
 const SEARCH_DELAY: std::time::Duration = std::time::Duration::from_millis(250);

@@ -28,6 +28,7 @@ pub mod api;
 pub mod availability;
 pub mod conversations;
 pub mod deliveries;
+pub mod directory;
 pub mod inboxes;
 pub mod join;
 pub mod mentions;
@@ -37,6 +38,9 @@ pub mod settings;
 pub mod sign_in;
 pub mod team;
 pub mod thread;
+pub mod ui;
+
+pub use ui::{checkboxes, failure, id_options, last_ok, load_error, member_options};
 
 use leptos::prelude::*;
 use protocol::api::{AgentProfile, Role};
@@ -47,7 +51,8 @@ use crate::account::AccountPage;
 use crate::availability::AvailabilityToggle;
 use crate::conversations::{ConversationList, Conversations};
 use crate::deliveries::DeliveriesPage;
-use crate::inboxes::{Directory, InboxesPage};
+use crate::directory::Directory;
+use crate::inboxes::InboxesPage;
 use crate::join::Join;
 use crate::mentions::{Mentions, MentionsMenu};
 use crate::profile::ProfilePicture;
@@ -56,53 +61,6 @@ use crate::settings::SettingsPage;
 use crate::sign_in::SignIn;
 use crate::team::TeamPage;
 use crate::thread::Thread;
-
-/// The `<option>`s of a `<select>` of named things (`(id, name)`), the one whose id is `chosen`
-/// marked as selected.
-pub fn id_options(items: Vec<(String, String)>, chosen: Option<&str>) -> impl IntoView + use<> {
-    items
-        .into_iter()
-        .map(|(id, name)| {
-            let selected = chosen == Some(id.as_str());
-            view! { <option value=id selected=selected>{name}</option> }
-        })
-        .collect_view()
-}
-
-/// What went wrong in an action's latest run, for the page's one way of saying so (a
-/// `<p class="error" role="alert">`): the `Err` of its last result, and nothing while it runs
-/// again (a new attempt clears the old failure, as a busy button shows it is trying).
-pub fn failure<I, T>(action: Action<I, Result<T, String>>) -> Signal<Option<String>>
-where
-    I: 'static,
-    T: Send + Sync + 'static,
-{
-    let pending = action.pending();
-    let value = action.value();
-    Signal::derive(move || {
-        if pending.get() {
-            return None;
-        }
-        value.with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
-    })
-}
-
-/// A load's newest good answer, kept while a later load fails (the failure shows beside it,
-/// through [`load_error`]); `None` until the first answer.
-pub fn last_ok<T>(load: LocalResource<Result<T, String>>) -> Memo<Option<T>>
-where
-    T: Clone + PartialEq + Send + Sync + 'static,
-{
-    Memo::new(move |before: Option<&Option<T>>| match load.get() {
-        Some(Ok(now)) => Some(now),
-        _ => before.cloned().flatten(),
-    })
-}
-
-/// What went wrong in a load's latest answer, if it failed.
-pub fn load_error<T: 'static>(load: LocalResource<Result<T, String>>) -> Option<String> {
-    load.with(|answer| answer.as_ref().and_then(|r| r.as_ref().err().cloned()))
-}
 
 /// Mounts the app when the wasm module is instantiated (by `/inbox/boot.js`).
 #[wasm_bindgen(start)]

@@ -7,7 +7,7 @@ use domain::reports::human_duration;
 use leptos::prelude::*;
 use protocol::api::{Durations, Report};
 
-use crate::inboxes::Directory;
+use crate::directory::Directory;
 use crate::{api, last_ok, load_error};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;

@@ -12,7 +12,8 @@ use protocol::api::{AgentProfile, AgentStatus, Invitation, NewInvitation, Role};
 use client::text::initials;
 
 use crate::api;
-use crate::inboxes::{checkboxes, Directory};
+use crate::checkboxes;
+use crate::directory::Directory;
 
 fn role_name(role: Role) -> &'static str {
     match role {

@@ -14,7 +14,8 @@ use protocol::settings::{ConsentMode, RoutingMode, RoutingRule, RoutingSettings}
 use protocol::Channel;
 
 use crate::api;
-use crate::inboxes::{checkboxes, member_options, Directory};
+use crate::directory::Directory;
+use crate::{checkboxes, member_options};
 
 fn channel_name(channel: Channel) -> &'static str {
     match channel {

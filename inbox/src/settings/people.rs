@@ -8,7 +8,8 @@ use protocol::api::AgentProfile;
 use protocol::settings::{ChatSettings, PeopleRule, RoutingMode};
 
 use super::fields::Draft;
-use crate::inboxes::{checkboxes, member_options, Directory};
+use crate::directory::Directory;
+use crate::{checkboxes, member_options};
 
 /// Where a rule lives in the settings, and the words its form uses.
 #[derive(Clone, Copy)]

@@ -11,7 +11,7 @@ use protocol::frame::AgentRef;
 use protocol::ConversationStatus;
 
 use super::live::Live;
-use crate::inboxes::Directory;
+use crate::directory::Directory;
 use crate::{api, failure};
 
 /// A change the header makes to its conversation.
