@@ -49,7 +49,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::account::AccountPage;
 use crate::availability::AvailabilityToggle;
-use crate::conversations::{ConversationList, Conversations};
+use crate::conversations::{ConversationList, ListSocket};
 use crate::deliveries::DeliveriesPage;
 use crate::directory::Directory;
 use crate::inboxes::InboxesPage;
@@ -157,7 +157,7 @@ fn SignedIn(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl Into
         selected.set(Some(id));
     }));
     // The socket opens with the view and closes when it goes (on sign-out).
-    let conversations = Conversations::open(
+    let conversations = ListSocket::open(
         me.id.clone(),
         Callback::new(
             move |(alert, row): (client::alerts::Alert, protocol::api::ConversationSummary)| {
