@@ -40,7 +40,9 @@ pub mod team;
 pub mod thread;
 pub mod ui;
 
-pub use ui::{checkboxes, failure, id_options, last_ok, load_error, member_options};
+pub use ui::{
+    checkboxes, clipboard, copied, failure, id_options, last_ok, load_error, member_options,
+};
 
 use leptos::prelude::*;
 use protocol::api::{AgentProfile, Role};

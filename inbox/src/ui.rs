@@ -89,3 +89,19 @@ pub fn checkboxes(
         })
         .collect_view()
 }
+
+/// Copying text to the clipboard, for a "Copy" button: dispatch the text; the value is whether
+/// the browser took it (`Some(true)`), for the button's "Copied".
+pub fn clipboard() -> Action<String, bool> {
+    Action::new_local(|text: &String| {
+        let written =
+            wasm_bindgen_futures::JsFuture::from(window().navigator().clipboard().write_text(text));
+        async move { written.await.is_ok() }
+    })
+}
+
+/// Whether `copy`'s last copy went (tracked); cleared by [`Action::clear`].
+pub fn copied(copy: Action<String, bool>) -> impl Fn() -> bool + Copy {
+    let answer = copy.value();
+    move || answer.get() == Some(true)
+}

@@ -41,7 +41,7 @@ const SWATCHES: [(&str, &str); 9] = [
 ];
 
 #[component]
-pub fn Branding(draft: Draft, members: RwSignal<Vec<AgentProfile>>) -> impl IntoView {
+pub fn Branding(draft: Draft, members: Signal<Vec<AgentProfile>>) -> impl IntoView {
     let prompt_off = Signal::derive(move || !draft.read(|s| s.welcome.open_as_prompt));
     view! {
         <section id="set-branding" aria-labelledby="set-branding-title">

@@ -28,7 +28,7 @@ pub struct RuleForm {
 /// The fields of `form`'s rule in `draft`, which follows them.
 pub fn rule_fields(
     draft: Draft,
-    members: RwSignal<Vec<AgentProfile>>,
+    members: Signal<Vec<AgentProfile>>,
     form: RuleForm,
 ) -> impl IntoView {
     let directory = Directory::get();

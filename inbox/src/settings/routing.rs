@@ -24,7 +24,7 @@ const RULE: RuleForm = RuleForm {
 };
 
 #[component]
-pub fn Routing(draft: Draft, members: RwSignal<Vec<AgentProfile>>) -> impl IntoView {
+pub fn Routing(draft: Draft, members: Signal<Vec<AgentProfile>>) -> impl IntoView {
     view! {
         <section id="set-routing" aria-labelledby="set-routing-title">
             <h2 id="set-routing-title">"Routing"</h2>

@@ -7,8 +7,8 @@ use protocol::api::NewInvitation;
 
 use super::role_from;
 use crate::api;
-use crate::checkboxes;
 use crate::directory::Directory;
+use crate::{checkboxes, clipboard, copied};
 
 /// The invitation form; the link it makes is e-mailed to the invitee when the team has a sender
 /// address, and shown once, with a copy button.
@@ -53,15 +53,9 @@ pub fn Invite(reload: Callback<()>, error: RwSignal<Option<String>>) -> impl Int
         }
     });
     let busy = make.pending();
-    // Its value: whether the link went to the clipboard.
-    let copy = Action::new_local(move |url: &String| {
-        let clipboard = window().navigator().clipboard();
-        let written = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(url));
-        async move { written.await.is_ok() }
-    });
-    let copy_answer = copy.value();
     // "Copied" from a copy that worked until the next invitation is made.
-    let copied = move || !busy.get() && copy_answer.get() == Some(true);
+    let copy = clipboard();
+    let copied = copied(copy);
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let (Some(email_input), Some(name_input), Some(role)) =
