@@ -1,5 +1,5 @@
 //! The agent's own availability toggle in the top bar: available for chats or away. The edge
-//! counts an agent as available only while this says so and the inbox is open; the stored
+//! counts an agent as available only while this says so and the app is open (its list socket); the stored
 //! value comes from `GET /api/agent/me` and every change is `PUT` back.
 
 use leptos::prelude::*;

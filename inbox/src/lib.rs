@@ -1,25 +1,37 @@
-//! The agents' inbox at `/inbox`: a Leptos app on the Worker's own origin, authenticated by the
+//! The agents' app at `/inbox`: a Leptos app on the Worker's own origin, authenticated by the
 //! HttpOnly session cookie. It asks who is signed in, shows the sign-in form if nobody is, and
-//! otherwise the live conversation list beside the open thread.
+//! otherwise the live conversation list beside the open thread. In this crate an *inbox* is
+//! always the entity: a shared queue of conversations that some members see.
+//!
+//! Async work goes through Leptos's own tools: an [`Action`] for what a person starts (its
+//! `pending()` disables the control, its value or [`failure`] says how it went), a
+//! [`LocalResource`] for what a page loads (with `Suspense` where a page waits for it, and
+//! [`last_ok`]/[`load_error`] where a reload keeps the last answer). Loads that merge into
+//! state also changed live are actions too, each saying so. `spawn_local` is left only for
+//! fire-and-forget work, each saying why.
 //!
 //! # Layout
-//! - this file: mounting, the signed-in/signed-out switch and the page frame.
+//! - this file: mounting, the signed-in/signed-out switch ([`App`]) and the signed-in page's
+//!   frame ([`SignedIn`]).
+//! - [`ui`]: small shared pieces: select options, checkboxes, the clipboard, how an action's or a
+//!   load's failure shows.
 //! - [`sign_in`]: the sign-in form.
 //! - [`join`]: joining the team from an invitation link.
 //! - [`availability`]: the agent's available/away toggle.
 //! - [`profile`]: the agent's own picture (or initials), changed or removed.
-//! - [`conversations`]: the inbox socket and the conversation list (open and closed views).
+//! - [`conversations`]: the list socket and the conversation list (views, search, filters).
 //! - [`thread`]: one conversation: status, close and reopen, who else is viewing, typing, read
 //!   positions, its messages and the reply composer.
 //! - [`mentions`]: the agent's unseen @mentions, in the bar.
+//! - [`directory`]: the inboxes the agent sees and every team, shared by every part.
 //! - [`team`]: the Team page: members, roles, invitations.
-//! - [`inboxes`]: the inboxes and teams the app knows, and the Inboxes page (admins).
+//! - [`inboxes`]: the Inboxes page (admins): inboxes, where channels deliver, teams.
 //! - [`reports`]: the Reports page (admins).
 //! - [`deliveries`]: the Deliveries page (admins): what the queues gave up on, sent again.
 //! - [`settings`]: the Settings page (admins): the site's chat settings, installing the widget
 //!   with a live preview, and the Messenger and WhatsApp connections.
 //! - [`alerts`]: the chime and browser notifications on this device.
-//! - [`account`]: the Account page: password, signing out everywhere.
+//! - [`account`]: the Account page: password, alerts, signing out everywhere.
 //! - [`api`]: the agent API's paths and socket URLs.
 
 pub mod account;
@@ -83,6 +95,7 @@ enum Phase {
     Unavailable(String),
 }
 
+/// The whole app: who is at the keyboard decides what shows. It has no props.
 #[component]
 fn App() -> impl IntoView {
     let phase = RwSignal::new(Phase::Checking);

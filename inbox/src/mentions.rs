@@ -1,5 +1,5 @@
 //! The agent's @mentions: notes in which a teammate named them, not yet seen. Loaded when the
-//! inbox opens, added live from the inbox socket, and shown as a count in the bar with a list
+//! app opens (signed in), added live from the list socket, and shown as a count in the bar with a list
 //! that opens each conversation; opening a conversation marks its mentions seen.
 
 use leptos::prelude::*;
@@ -70,7 +70,10 @@ pub fn seen(conversation_id: &str) {
     }
 }
 
-/// The bar's "Mentions" button with the count, and its list; `open` opens a conversation.
+/// The bar's "Mentions" button with the count, and its list.
+///
+/// - `mentions`: the unseen mentions.
+/// - `open`: opens a conversation (by id).
 #[component]
 pub fn MentionsMenu(mentions: Mentions, open: Callback<String>) -> impl IntoView {
     let expanded = RwSignal::new(false);

@@ -12,6 +12,8 @@ use crate::{api, last_ok, load_error};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
+/// The Reports page (admins): figures for a period, narrowed to a channel and an inbox. It has
+/// no props.
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let days = RwSignal::new(7i64);
@@ -91,6 +93,12 @@ pub fn ReportsPage() -> impl IntoView {
     }
 }
 
+/// One figure.
+///
+/// - `id`: the card's element id.
+/// - `label`: what the figure is.
+/// - `value`: the figure.
+/// - `detail`: a line under it.
 #[component]
 fn Card(id: &'static str, label: &'static str, value: String, detail: String) -> impl IntoView {
     view! {
@@ -102,6 +110,11 @@ fn Card(id: &'static str, label: &'static str, value: String, detail: String) ->
     }
 }
 
+/// A duration's median and 90th percentile.
+///
+/// - `id`: the card's element id.
+/// - `label`: what is timed.
+/// - `d`: the durations.
 #[component]
 fn DurationCard(id: &'static str, label: &'static str, d: Durations) -> impl IntoView {
     let (value, detail) = match (d.median_ms, d.p90_ms) {
@@ -116,6 +129,8 @@ fn DurationCard(id: &'static str, label: &'static str, d: Durations) -> impl Int
 
 /// Conversations started per day, as bars (SVG, scaled to the busiest day), with the same
 /// figures in a table for screen readers and for reading.
+///
+/// - `report`: the report, with its per-day counts.
 #[component]
 fn PerDay(report: Report) -> impl IntoView {
     let max = report

@@ -23,6 +23,10 @@ const RULE: RuleForm = RuleForm {
     set: |s, rule| s.routing.rule = rule,
 };
 
+/// The Routing section.
+///
+/// - `draft`: the settings being edited.
+/// - `members`: every member, for the rule's choice.
 #[component]
 pub fn Routing(draft: Draft, members: Signal<Vec<AgentProfile>>) -> impl IntoView {
     view! {

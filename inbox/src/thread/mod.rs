@@ -6,6 +6,14 @@
 //! this agent seen. While the thread is open and the page visible, the newest message is
 //! marked read. On Messenger and WhatsApp each reply shows what became of it (sent, delivered,
 //! read, failed and why), fetched whenever the socket opens and live.
+//!
+//! # Layout
+//! - this file: [`Thread`], its messages and notes.
+//! - [`socket`]: the conversation socket (client's `AgentSocket`), typing and read positions.
+//! - [`live`]: what the socket's frames say besides messages, as signals.
+//! - [`header`]: status, close and reopen, inbox, assignee, team, who else is viewing.
+//! - [`visitor`]: the visitor panel and the conversation's e-mails.
+//! - [`composer`]: replies and notes, and what goes with them.
 
 mod composer;
 mod header;

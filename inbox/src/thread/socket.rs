@@ -1,5 +1,5 @@
 //! The open thread's conversation socket: client's [`AgentSocket`] (the same outbox and
-//! reconnecting link as the widget's), plus the two things only the inbox says on it: whether
+//! reconnecting link as the widget's), plus the two things only an agent says on it: whether
 //! this agent is typing, and how far they have read, a position sent once per new message.
 
 use std::cell::Cell;
