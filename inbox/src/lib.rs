@@ -5,7 +5,7 @@
 //!
 //! Async work goes through Leptos's own tools: an [`Action`] for what a person starts (its
 //! `pending()` disables the control, its value or [`failure`] says how it went), a
-//! [`LocalResource`] for what a page loads (with `Suspense` where a page waits for it, and
+//! [`LocalResource`] for what a page loads (with `Transition` where a page waits for it, and
 //! [`last_ok`]/[`load_error`] where a reload keeps the last answer). Loads that merge into
 //! state also changed live are actions too, each saying so. `spawn_local` is left only for
 //! fire-and-forget work, each saying why.

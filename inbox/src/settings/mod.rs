@@ -68,14 +68,17 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <main class="page settings" aria-labelledby="settings-title">
             <h1 id="settings-title">"Settings"</h1>
-            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            // A transition, not a suspense: the sections load more (the team, the connections)
+            // and read them again after changes; only the first load shows "Loading…", and
+            // the form stays while they reload.
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match load.await {
                         Ok((site, settings)) => view! { <SiteSettings site settings /> }.into_any(),
                         Err(why) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </main>
     }
 }
