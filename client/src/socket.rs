@@ -41,8 +41,8 @@ pub enum ConversationEvent {
 pub trait Incoming: Sized + 'static {
     /// Reads one text frame; `None` for a frame this build does not know (a newer server).
     fn decode(text: &str) -> Option<Self>;
-    /// The frame for the outbox, if this is one.
-    fn conversation(&self) -> Option<&ServerFrame>;
+    /// The frame for the outbox (a copy, which it keeps), if this is one.
+    fn conversation(&self) -> Option<ServerFrame>;
 }
 
 /// What a visitor's socket receives: every frame is the outbox's.
@@ -51,8 +51,8 @@ impl Incoming for ServerFrame {
         json::parse(text)
     }
 
-    fn conversation(&self) -> Option<&ServerFrame> {
-        Some(self)
+    fn conversation(&self) -> Option<ServerFrame> {
+        Some(self.clone())
     }
 }
 
@@ -62,11 +62,8 @@ impl Incoming for ToAgent {
         json::parse(text)
     }
 
-    fn conversation(&self) -> Option<&ServerFrame> {
-        match self {
-            ToAgent::Conversation(frame) => Some(frame),
-            ToAgent::Agent(_) => None,
-        }
+    fn conversation(&self) -> Option<ServerFrame> {
+        self.to_server_frame()
     }
 }
 
@@ -231,12 +228,12 @@ fn receive<F: Incoming>(
 
 /// Applies a conversation frame to the outbox and reports what changed; returns the frames to
 /// send back. Not generic: both kinds of socket share this one copy.
-fn apply(outbox: &RefCell<Outbox>, on_event: &Listener, frame: &ServerFrame) -> Vec<String> {
+fn apply(outbox: &RefCell<Outbox>, on_event: &Listener, frame: ServerFrame) -> Vec<String> {
     // The borrow ends before any handler runs: handlers may call back into the socket.
     let (applied, entries, live) = {
         let mut outbox = outbox.borrow_mut();
         let live = outbox.is_live();
-        let applied = outbox.apply(frame.clone());
+        let applied = outbox.apply(frame);
         let entries = applied.changed.then(|| outbox.entries());
         (applied, entries, live)
     };

@@ -109,32 +109,133 @@ pub enum AgentFrame {
     },
 }
 
-/// Everything the server sends down an agent's conversation socket: the frames every
-/// participant gets, and the agents-only ones. One closed type for the inbox to match on.
+/// Everything the server sends down an agent's conversation socket, as one closed type: the
+/// frames every participant gets (as in [`ServerFrame`]) and the agents-only ones (as in
+/// [`AgentFrame`]).
 ///
-/// Its JSON is exactly the JSON of the frame it wraps (the Worker sends a [`ServerFrame`] or an
-/// [`AgentFrame`] as such): both are externally tagged by a snake_case variant name, and no name
-/// is in both, so the outer key alone says which it is. Decoding tries [`ServerFrame`] first,
-/// then [`AgentFrame`]; it buffers the frame, which is why the widget decodes plain
-/// [`ServerFrame`]s and carries no code for this type.
+/// Its JSON is exactly the JSON the Worker sends today, one [`ServerFrame`] or [`AgentFrame`]
+/// at a time: the same externally tagged, snake_case variants with the same fields (both types
+/// share that tagging, and no variant name is in both). It is one flat enum rather than a
+/// wrapper of the two so that it decodes as a stream, like them; an untagged wrapper would
+/// buffer every frame into a generic tree first (see the module docs). The unit tests hold the
+/// three types to the same JSON, variant by variant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(rename_all = "snake_case")]
 pub enum ToAgent {
-    /// A frame every participant gets (messages, acks, status, typing, reads, presence).
-    Conversation(ServerFrame),
-    /// A frame only agents get (notes, Messenger and WhatsApp deliveries, the visitor's reach).
-    Agent(AgentFrame),
+    /// [`ServerFrame::Message`].
+    Message(Message),
+    /// [`ServerFrame::Ack`].
+    Ack {
+        client_id: String,
+        seq: Seq,
+        duplicate: bool,
+    },
+    /// [`ServerFrame::Synced`].
+    Synced { last_seq: Seq },
+    /// [`ServerFrame::Status`].
+    Status { status: ConversationStatus },
+    /// [`ServerFrame::Typing`].
+    Typing { author: Author, active: bool },
+    /// [`ServerFrame::Read`].
+    Read { by: Author, seq: Seq },
+    /// [`ServerFrame::Agents`].
+    Agents { present: Vec<AgentRef> },
+    /// [`ServerFrame::Error`].
+    Error {
+        code: ErrorCode,
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id: Option<String>,
+    },
+    /// [`AgentFrame::Note`].
+    Note(Note),
+    /// [`AgentFrame::Delivery`].
+    Delivery(crate::reply::Delivery),
+    /// [`AgentFrame::Reach`].
+    Reach {
+        visitor_present: bool,
+        reply_by: crate::api::ReplyChannel,
+    },
+}
+
+impl ToAgent {
+    /// The frame as every participant gets it (what the outbox applies), or `None` for an
+    /// agents-only one.
+    pub fn to_server_frame(&self) -> Option<ServerFrame> {
+        Some(match self.clone() {
+            Self::Message(m) => ServerFrame::Message(m),
+            Self::Ack {
+                client_id,
+                seq,
+                duplicate,
+            } => ServerFrame::Ack {
+                client_id,
+                seq,
+                duplicate,
+            },
+            Self::Synced { last_seq } => ServerFrame::Synced { last_seq },
+            Self::Status { status } => ServerFrame::Status { status },
+            Self::Typing { author, active } => ServerFrame::Typing { author, active },
+            Self::Read { by, seq } => ServerFrame::Read { by, seq },
+            Self::Agents { present } => ServerFrame::Agents { present },
+            Self::Error {
+                code,
+                message,
+                client_id,
+            } => ServerFrame::Error {
+                code,
+                message,
+                client_id,
+            },
+            Self::Note(_) | Self::Delivery(_) | Self::Reach { .. } => return None,
+        })
+    }
 }
 
 impl From<ServerFrame> for ToAgent {
     fn from(frame: ServerFrame) -> Self {
-        Self::Conversation(frame)
+        match frame {
+            ServerFrame::Message(m) => Self::Message(m),
+            ServerFrame::Ack {
+                client_id,
+                seq,
+                duplicate,
+            } => Self::Ack {
+                client_id,
+                seq,
+                duplicate,
+            },
+            ServerFrame::Synced { last_seq } => Self::Synced { last_seq },
+            ServerFrame::Status { status } => Self::Status { status },
+            ServerFrame::Typing { author, active } => Self::Typing { author, active },
+            ServerFrame::Read { by, seq } => Self::Read { by, seq },
+            ServerFrame::Agents { present } => Self::Agents { present },
+            ServerFrame::Error {
+                code,
+                message,
+                client_id,
+            } => Self::Error {
+                code,
+                message,
+                client_id,
+            },
+        }
     }
 }
 
 impl From<AgentFrame> for ToAgent {
     fn from(frame: AgentFrame) -> Self {
-        Self::Agent(frame)
+        match frame {
+            AgentFrame::Note(note) => Self::Note(note),
+            AgentFrame::Delivery(delivery) => Self::Delivery(delivery),
+            AgentFrame::Reach {
+                visitor_present,
+                reply_by,
+            } => Self::Reach {
+                visitor_present,
+                reply_by,
+            },
+        }
     }
 }
 
@@ -226,10 +327,45 @@ mod tests {
         }
     }
 
+    /// What the Worker sends down an agent's conversation socket: a [`ServerFrame`] or an
+    /// [`AgentFrame`], each serialised on its own (`conversation/sockets.rs`).
+    #[derive(Clone, Debug)]
+    enum Sent {
+        Server(ServerFrame),
+        Agent(AgentFrame),
+    }
+
+    impl From<ServerFrame> for Sent {
+        fn from(frame: ServerFrame) -> Self {
+            Self::Server(frame)
+        }
+    }
+
+    impl From<AgentFrame> for Sent {
+        fn from(frame: AgentFrame) -> Self {
+            Self::Agent(frame)
+        }
+    }
+
+    impl Sent {
+        fn json(&self) -> String {
+            match self {
+                Self::Server(f) => serde_json::to_string(f).unwrap(),
+                Self::Agent(f) => serde_json::to_string(f).unwrap(),
+            }
+        }
+
+        fn to_agent(&self) -> ToAgent {
+            match self.clone() {
+                Self::Server(f) => f.into(),
+                Self::Agent(f) => f.into(),
+            }
+        }
+    }
+
     /// Every frame an agent's conversation socket receives, as the Worker's `serde_json` writes
-    /// it (`conversation/sockets.rs` sends [`ServerFrame`]s and [`AgentFrame`]s as such), beside
-    /// the [`ToAgent`] it must read as.
-    fn frames_to_agents() -> Vec<(&'static str, ToAgent)> {
+    /// it, beside the frame the Worker serialised.
+    fn frames_to_agents() -> Vec<(&'static str, Sent)> {
         let ada = || AgentRef {
             id: "ag".into(),
             name: "Ada".into(),
@@ -371,39 +507,42 @@ mod tests {
 
     #[test]
     fn to_agent_is_byte_identical_to_the_frames_the_worker_sends() {
-        for (json, frame) in frames_to_agents() {
-            // What the Worker writes: the wrapped frame, serialised on its own.
-            let sent = match &frame {
-                ToAgent::Conversation(f) => serde_json::to_string(f).unwrap(),
-                ToAgent::Agent(f) => serde_json::to_string(f).unwrap(),
-            };
-            assert_eq!(sent, json);
+        for (json, sent) in frames_to_agents() {
+            // What the Worker writes: the frame serialised on its own.
+            assert_eq!(sent.json(), json);
+            let frame = sent.to_agent();
             assert_eq!(
                 serde_json::from_str::<ToAgent>(json).unwrap(),
                 frame,
                 "{json}"
             );
             assert_eq!(serde_json::to_string(&frame).unwrap(), json);
+            // And the outbox's view of it is the frame every participant got.
+            match &sent {
+                Sent::Server(f) => assert_eq!(frame.to_server_frame().as_ref(), Some(f)),
+                Sent::Agent(_) => assert_eq!(frame.to_server_frame(), None),
+            }
         }
     }
 
     #[test]
     fn to_agent_covers_every_variant() {
-        // A new variant of either frame type fails to compile here until it has a case above.
+        // A new variant of either frame type fails to compile here until it has a case above
+        // (and in `ToAgent`, whose `From` impls match exhaustively).
         let mut seen = std::collections::HashSet::new();
-        for (_, frame) in frames_to_agents() {
-            seen.insert(match frame {
-                ToAgent::Conversation(ServerFrame::Message(_)) => "message",
-                ToAgent::Conversation(ServerFrame::Ack { .. }) => "ack",
-                ToAgent::Conversation(ServerFrame::Synced { .. }) => "synced",
-                ToAgent::Conversation(ServerFrame::Status { .. }) => "status",
-                ToAgent::Conversation(ServerFrame::Typing { .. }) => "typing",
-                ToAgent::Conversation(ServerFrame::Read { .. }) => "read",
-                ToAgent::Conversation(ServerFrame::Agents { .. }) => "agents",
-                ToAgent::Conversation(ServerFrame::Error { .. }) => "error",
-                ToAgent::Agent(AgentFrame::Note(_)) => "note",
-                ToAgent::Agent(AgentFrame::Delivery(_)) => "delivery",
-                ToAgent::Agent(AgentFrame::Reach { .. }) => "reach",
+        for (_, sent) in frames_to_agents() {
+            seen.insert(match sent {
+                Sent::Server(ServerFrame::Message(_)) => "message",
+                Sent::Server(ServerFrame::Ack { .. }) => "ack",
+                Sent::Server(ServerFrame::Synced { .. }) => "synced",
+                Sent::Server(ServerFrame::Status { .. }) => "status",
+                Sent::Server(ServerFrame::Typing { .. }) => "typing",
+                Sent::Server(ServerFrame::Read { .. }) => "read",
+                Sent::Server(ServerFrame::Agents { .. }) => "agents",
+                Sent::Server(ServerFrame::Error { .. }) => "error",
+                Sent::Agent(AgentFrame::Note(_)) => "note",
+                Sent::Agent(AgentFrame::Delivery(_)) => "delivery",
+                Sent::Agent(AgentFrame::Reach { .. }) => "reach",
             });
         }
         assert_eq!(seen.len(), 11);
@@ -411,12 +550,12 @@ mod tests {
 
     #[test]
     fn server_and_agent_frames_share_no_tag() {
-        // The untagged `ToAgent` relies on it: each frame reads as exactly one of the two.
-        for (json, frame) in frames_to_agents() {
+        // Each frame reads as exactly one of the Worker's two types.
+        for (json, sent) in frames_to_agents() {
             let server = serde_json::from_str::<ServerFrame>(json).is_ok();
             let agent = serde_json::from_str::<AgentFrame>(json).is_ok();
             assert!(server != agent, "{json}");
-            assert_eq!(server, matches!(frame, ToAgent::Conversation(_)));
+            assert_eq!(server, matches!(sent, Sent::Server(_)));
         }
         assert!(serde_json::from_str::<ToAgent>(r#"{"launch_missiles":{}}"#).is_err());
     }

@@ -27,7 +27,7 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 
 use protocol::api::{AgentProfile, ConversationSummary, Note};
-use protocol::frame::{AgentFrame, ToAgent};
+use protocol::frame::ToAgent;
 use protocol::reply::{Delivery as MetaDelivery, DeliveryState};
 use protocol::{Author, Channel, ConversationStatus, Seq};
 
@@ -120,20 +120,21 @@ pub fn Thread(
         }
     };
     let on_frame = move |frame: &ToAgent| match frame {
-        ToAgent::Conversation(frame) => live.apply(frame),
-        ToAgent::Agent(AgentFrame::Note(note)) => {
+        ToAgent::Note(note) => {
             notes.try_update(|n| n.add([note.clone()]));
             scroll_to_end();
         }
-        ToAgent::Agent(AgentFrame::Delivery(delivery)) => {
+        ToAgent::Delivery(delivery) => {
             deliveries.try_update(|d| merge(d, delivery.clone()));
         }
-        ToAgent::Agent(AgentFrame::Reach {
+        ToAgent::Reach {
             visitor_present,
             reply_by,
-        }) => {
+        } => {
             live.reach.try_set(Some((*visitor_present, *reply_by)));
         }
+        // Messages, acks and refusals are the outbox's; the rest is the live state's.
+        frame => live.apply(frame),
     };
     let socket = ThreadSocket::open(
         &api::conversation_socket_url(&id),
