@@ -37,6 +37,12 @@ pub fn Search(results: RwSignal<Found>, error: RwSignal<Option<String>>) -> impl
         }
     });
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    // A search still waiting to go out goes with the list (its action would be gone).
+    on_cleanup(move || {
+        if let Some(handle) = pending.try_get_value().flatten() {
+            handle.clear();
+        }
+    });
     let typed = move |q: String| {
         query.set(q.clone());
         if let Some(handle) = pending.get_value() {
