@@ -15,7 +15,9 @@
 //! - [`availability`]: what the visitor is shown for the site's availability, and when to
 //!   fetch the config again. Pure.
 //! - `link` (wasm only): a WebSocket that reconnects with backoff while its owner wants it.
-//! - `socket` (wasm only): [`outbox`] driven by a `link` to a conversation socket.
+//! - `socket` (wasm only): [`outbox`] driven by a `link` to a conversation socket; the
+//!   visitor's (`ConversationSocket`) and the agent's (`AgentSocket`, which also reads the
+//!   agents-only frames).
 //! - `http` (wasm only): JSON fetch helpers that decode the API's error body.
 //! - `json` (wasm only): JSON through the browser's `JSON.parse`/`stringify`.
 //! - `sound` (wasm only): the new-message chime, synthesised.
@@ -54,7 +56,7 @@ pub use typing::TypingOut;
 #[cfg(target_arch = "wasm32")]
 pub use link::{Link, LinkHandlers, LinkState};
 #[cfg(target_arch = "wasm32")]
-pub use socket::{ConversationEvent, ConversationSocket};
+pub use socket::{AgentSocket, ConversationEvent, ConversationSocket, Incoming, Socket};
 
 /// A new client id for a send: the browser's `crypto.randomUUID()` (36 characters of hex and
 /// `-`, within the protocol's client-id rules). `None` only where WebCrypto is unavailable.

@@ -2,12 +2,17 @@
 //! `?after=<last seq seen>`, resends unacknowledged sends once the replay is complete, and
 //! reports every change as a [`ConversationEvent`] carrying owned values, so the owner may call
 //! back into the socket (or drop it) from its handler.
+//!
+//! One socket, two readers: the visitor's widget decodes plain [`ServerFrame`]s
+//! ([`ConversationSocket`]); the agents' inbox decodes [`ToAgent`], which adds the agents-only
+//! frames ([`AgentSocket`]). Which one is the [`Incoming`] type parameter; the widget only ever
+//! builds the `ServerFrame` one, so it carries no code for agents' frames.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use protocol::api::ErrorCode;
-use protocol::frame::{ClientFrame, ServerFrame};
+use protocol::frame::{ClientFrame, ServerFrame, ToAgent};
 use protocol::Message;
 
 use crate::json;
@@ -31,19 +36,57 @@ pub enum ConversationEvent {
     Refused { code: ErrorCode, message: String },
 }
 
-type Listener = Rc<dyn Fn(ConversationEvent)>;
-/// Sees every frame after the outbox has applied it; see [`ConversationSocket::watch`].
-type Watcher = Rc<RefCell<Option<Rc<dyn Fn(&ServerFrame)>>>>;
+/// What a socket's text frames decode to: a conversation frame, which the outbox applies, or a
+/// frame only the owner's watcher knows what to do with.
+pub trait Incoming: Sized + 'static {
+    /// Reads one text frame; `None` for a frame this build does not know (a newer server).
+    fn decode(text: &str) -> Option<Self>;
+    /// The frame for the outbox (a copy, which it keeps), if this is one.
+    fn conversation(&self) -> Option<ServerFrame>;
+}
 
-/// One conversation's live socket; see the module docs. Dropping it closes the socket.
-pub struct ConversationSocket {
+/// What a visitor's socket receives: every frame is the outbox's.
+impl Incoming for ServerFrame {
+    fn decode(text: &str) -> Option<Self> {
+        json::parse(text)
+    }
+
+    fn conversation(&self) -> Option<ServerFrame> {
+        Some(self.clone())
+    }
+}
+
+/// What an agent's socket receives: the outbox's frames and the agents-only ones.
+impl Incoming for ToAgent {
+    fn decode(text: &str) -> Option<Self> {
+        json::parse(text)
+    }
+
+    fn conversation(&self) -> Option<ServerFrame> {
+        self.to_server_frame()
+    }
+}
+
+/// A visitor's conversation socket (the widget's).
+pub type ConversationSocket = Socket<ServerFrame>;
+
+/// An agent's conversation socket (the inbox's): its watcher sees [`ToAgent`] frames.
+pub type AgentSocket = Socket<ToAgent>;
+
+type Listener = Rc<dyn Fn(ConversationEvent)>;
+/// Sees every frame after the outbox has applied it; see [`Socket::watch`].
+type Watcher<F> = Rc<RefCell<Option<Rc<dyn Fn(&F)>>>>;
+
+/// One conversation's live socket, decoding frames as `F`; see the module docs. Dropping it
+/// closes the socket.
+pub struct Socket<F: Incoming> {
     link: Link,
     outbox: Rc<RefCell<Outbox>>,
     on_event: Listener,
-    watcher: Watcher,
+    watcher: Watcher<F>,
 }
 
-impl ConversationSocket {
+impl<F: Incoming> Socket<F> {
     /// Connects to `url` (a `ws:`/`wss:` URL without `after`, which is added from
     /// `outbox.last_seq()`) with the given subprotocols, continuing from `outbox`'s state.
     pub fn open(
@@ -54,7 +97,7 @@ impl ConversationSocket {
     ) -> Self {
         let outbox = Rc::new(RefCell::new(outbox));
         let on_event: Listener = Rc::new(on_event);
-        let watcher: Watcher = Rc::default();
+        let watcher: Watcher<F> = Rc::default();
         let separator = if url.contains('?') { '&' } else { '?' };
         let base = url.to_owned();
         let handlers = LinkHandlers {
@@ -87,8 +130,9 @@ impl ConversationSocket {
 
     /// Calls `on_frame` with every frame from now on, after the outbox has applied it and its
     /// events have been reported: for what the outbox does not keep (typing, read positions,
-    /// who is present, the status; see [`crate::Activity`]). Replaces an earlier watcher.
-    pub fn watch(&self, on_frame: impl Fn(&ServerFrame) + 'static) {
+    /// who is present, the status; see [`crate::Activity`]; an agent's notes and deliveries).
+    /// Replaces an earlier watcher.
+    pub fn watch(&self, on_frame: impl Fn(&F) + 'static) {
         *self.watcher.borrow_mut() = Some(Rc::new(on_frame));
     }
 
@@ -160,21 +204,36 @@ impl ConversationSocket {
 }
 
 /// Applies one incoming text frame; returns the frames to send back.
-fn receive(
+fn receive<F: Incoming>(
     outbox: &RefCell<Outbox>,
     on_event: &Listener,
-    watcher: &Watcher,
+    watcher: &Watcher<F>,
     text: &str,
 ) -> Vec<String> {
     // A frame this build does not know (a newer server) is skipped, not fatal.
-    let Some(frame) = json::parse::<ServerFrame>(text) else {
+    let Some(frame) = F::decode(text) else {
         return Vec::new();
     };
+    let outgoing = match frame.conversation() {
+        Some(conversation) => apply(outbox, on_event, conversation),
+        None => Vec::new(),
+    };
+    // Cloned out first: the watcher may replace itself.
+    let watch = watcher.borrow().clone();
+    if let Some(watch) = watch {
+        watch(&frame);
+    }
+    outgoing
+}
+
+/// Applies a conversation frame to the outbox and reports what changed; returns the frames to
+/// send back. Not generic: both kinds of socket share this one copy.
+fn apply(outbox: &RefCell<Outbox>, on_event: &Listener, frame: ServerFrame) -> Vec<String> {
     // The borrow ends before any handler runs: handlers may call back into the socket.
     let (applied, entries, live) = {
         let mut outbox = outbox.borrow_mut();
         let live = outbox.is_live();
-        let applied = outbox.apply(frame.clone());
+        let applied = outbox.apply(frame);
         let entries = applied.changed.then(|| outbox.entries());
         (applied, entries, live)
     };
@@ -187,11 +246,6 @@ fn receive(
             arrived: applied.arrived,
             live,
         });
-    }
-    // Cloned out first: the watcher may replace itself.
-    let watch = watcher.borrow().clone();
-    if let Some(watch) = watch {
-        watch(&frame);
     }
     applied
         .outgoing

@@ -3,61 +3,71 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::api::ChangePassword;
 
 use crate::api;
 
-/// `signed_out` runs once "Sign out everywhere" has ended this session too.
+/// The Account page.
+///
+/// - `signed_out`: runs once "Sign out everywhere" has ended this session too, with what the
+///   sign-in form should say.
 #[component]
 pub fn AccountPage(signed_out: Callback<Option<String>>) -> impl IntoView {
     let current = NodeRef::<html::Input>::new();
     let new = NodeRef::<html::Input>::new();
+    // Both actions' failures show in the page's one error line.
     let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    // Its value: whether the password was changed.
+    let change = Action::new_local(move |change: &ChangePassword| {
+        let change = change.clone();
+        async move {
+            match api::change_password(&change).await {
+                Ok(_) => {
+                    for input in [current, new] {
+                        if let Some(input) = input.get_untracked() {
+                            input.set_value("");
+                        }
+                    }
+                    error.try_set(None);
+                    true
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                    false
+                }
+            }
+        }
+    });
+    let everywhere = Action::new_local(move |()| async move {
+        match api::sign_out_everywhere().await {
+            Ok(()) => {
+                let _ = signed_out.try_run(Some("You were signed out on every device.".into()));
+            }
+            Err(e) if e.is_auth() => {
+                let _ = signed_out.try_run(None);
+            }
+            Err(e) => {
+                error.try_set(Some(e.to_string()));
+            }
+        }
+    });
+    let (changing, ending) = (change.pending(), everywhere.pending());
+    let busy = move || changing.get() || ending.get();
+    // "Changed" shows from a change that worked until the next attempt.
+    let changed = change.value();
+    let done = move || !changing.get() && changed.get() == Some(true);
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let (Some(current_input), Some(new_input)) = (current.get(), new.get()) else {
             return;
         };
-        let change = ChangePassword {
+        change.dispatch(ChangePassword {
             current_password: current_input.value(),
             new_password: new_input.value(),
-        };
-        busy.set(true);
-        done.set(false);
-        spawn_local(async move {
-            match api::change_password(&change).await {
-                Ok(_) => {
-                    current_input.set_value("");
-                    new_input.set_value("");
-                    error.try_set(None);
-                    done.try_set(true);
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
-            }
-            busy.try_set(false);
         });
     };
     let everywhere = move |_| {
-        busy.set(true);
-        spawn_local(async move {
-            match api::sign_out_everywhere().await {
-                Ok(()) => {
-                    let _ = signed_out.try_run(Some("You were signed out on every device.".into()));
-                }
-                Err(e) if e.is_auth() => {
-                    let _ = signed_out.try_run(None);
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                    busy.try_set(false);
-                }
-            }
-        });
+        everywhere.dispatch(());
     };
     view! {
         <main class="page account" aria-labelledby="account-title">
@@ -73,11 +83,11 @@ pub fn AccountPage(signed_out: Callback<Option<String>>) -> impl IntoView {
                     <input id="new-password" node_ref=new type="password"
                         autocomplete="new-password" minlength="10" required />
                     <button id="password-submit" class="primary" type="submit"
-                        disabled=move || busy.get()>
+                        disabled=busy>
                         "Change password"
                     </button>
                     <p id="password-done" class="ok" role="status">
-                        {move || done.get().then_some("Password changed. Your other devices were signed out.")}
+                        {move || done().then_some("Password changed. Your other devices were signed out.")}
                     </p>
                 </form>
             </section>
@@ -85,7 +95,7 @@ pub fn AccountPage(signed_out: Callback<Option<String>>) -> impl IntoView {
             <section aria-labelledby="sessions-title">
                 <h2 id="sessions-title">"Sessions"</h2>
                 <p>"Lost a device, or signed in somewhere you should not stay? End every session, this one included."</p>
-                <button id="sign-out-everywhere" type="button" disabled=move || busy.get()
+                <button id="sign-out-everywhere" type="button" disabled=busy
                     on:click=everywhere>
                     "Sign out everywhere"
                 </button>
@@ -100,21 +110,27 @@ fn AlertChoices() -> impl IntoView {
     let Some(alerts) = use_context::<crate::alerts::Alerts>() else {
         return ().into_any();
     };
-    let refused = RwSignal::new(false);
     let set_sound = move |on: bool| {
         let mut c = alerts.choices.get_untracked();
         c.sound = on;
         alerts.choose(c);
     };
-    let set_browser = move |on: bool| {
-        refused.set(false);
-        spawn_local(async move {
+    // Its value: whether the browser refused notifications just asked for.
+    let set_browser = Action::new_local(move |on: &bool| {
+        let on = *on;
+        async move {
             let allowed = !on || crate::alerts::allow_notifications().await;
             let mut c = alerts.choices.get_untracked();
             c.browser = on && allowed;
             alerts.choose(c);
-            refused.try_set(on && !allowed);
-        });
+            on && !allowed
+        }
+    });
+    let answer = set_browser.value();
+    let asking = set_browser.pending();
+    let refused = move || !asking.get() && answer.get() == Some(true);
+    let set_browser = move |on: bool| {
+        set_browser.dispatch(on);
     };
     view! {
         <section aria-labelledby="alerts-title">
@@ -131,7 +147,7 @@ fn AlertChoices() -> impl IntoView {
                 "Show browser notifications"
             </label>
             <p class="error" role="alert">
-                {move || refused.get().then_some("The browser does not allow notifications for this page: allow them in its site settings.")}
+                {move || refused().then_some("The browser does not allow notifications for this page: allow them in its site settings.")}
             </p>
         </section>
     }

@@ -5,10 +5,9 @@
 //! many wait.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use protocol::queues::{DeadLetter, DeadLetterList};
+use protocol::queues::DeadLetter;
 
-use crate::api;
+use crate::{api, failure, last_ok, load_error};
 
 /// What a queue carries, in words.
 fn what(queue: &str) -> &'static str {
@@ -20,41 +19,37 @@ fn what(queue: &str) -> &'static str {
     }
 }
 
+/// The Deliveries page.
+///
+/// - `count`: how many deliveries failed for good, as the bar's badge shows it; each load
+///   here sets it.
 #[component]
 pub fn DeliveriesPage(count: RwSignal<u32>) -> impl IntoView {
-    let list = RwSignal::new(None::<DeadLetterList>);
-    let error = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
-    let load = move || {
-        spawn_local(async move {
-            match api::dead_letters().await {
-                Ok(found) => {
-                    count.try_set(found.count);
-                    list.try_set(Some(found));
-                    error.try_set(None);
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
-            }
-        });
-    };
-    load();
+    let load = LocalResource::new(move || async move {
+        let found = api::dead_letters().await.map_err(|e| e.to_string())?;
+        count.try_set(found.count);
+        Ok(found)
+    });
+    let list = last_ok(load);
+    let retry = Action::new_local(move |letter: &DeadLetter| {
+        let letter = letter.clone();
+        async move {
+            api::retry_dead_letter(&letter.id)
+                .await
+                .map_err(|e| e.to_string())?;
+            status.try_set(Some(format!(
+                "{} was sent back to its queue.",
+                what(&letter.queue)
+            )));
+            load.refetch();
+            Ok(())
+        }
+    });
+    let retry_failed = failure(retry);
+    let error = move || retry_failed.get().or_else(|| load_error(load));
     let retry = move |letter: DeadLetter| {
-        spawn_local(async move {
-            match api::retry_dead_letter(&letter.id).await {
-                Ok(()) => {
-                    status.try_set(Some(format!(
-                        "{} was sent back to its queue.",
-                        what(&letter.queue)
-                    )));
-                    load();
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
-            }
-        });
+        retry.dispatch(letter);
     };
     view! {
         <main class="page deliveries" aria-labelledby="deliveries-title">
@@ -63,7 +58,7 @@ pub fn DeliveriesPage(count: RwSignal<u32>) -> impl IntoView {
                 "What could not be taken in or sent after every retry. Mend the cause (reconnect \
                  a channel, check the e-mail settings), then send it again."
             </p>
-            <p class="error" role="alert">{move || error.get()}</p>
+            <p class="error" role="alert">{error}</p>
             <p class="status" role="status">{move || status.get()}</p>
             {move || list.get().map(|found| {
                 let empty = found.dead_letters.is_empty();

@@ -4,10 +4,9 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use protocol::api::{AcceptInvitation, AgentProfile, InvitationPreview};
+use protocol::api::{AcceptInvitation, AgentProfile};
 
-use crate::api;
+use crate::{api, failure};
 
 /// The invitation token in this page's URL, if any; removed from the address bar.
 pub fn take_token() -> Option<String> {
@@ -20,53 +19,51 @@ pub fn take_token() -> Option<String> {
     Some(token)
 }
 
-/// `joined` gets the new member; `cancel` goes to the sign-in form.
+/// The invitation's page: what it is for, then the form to accept it.
+///
+/// - `token`: the invitation token from the link.
+/// - `joined`: gets the new member, signed in.
+/// - `cancel`: goes to the sign-in form.
 #[component]
 pub fn Join(token: String, joined: Callback<AgentProfile>, cancel: Callback<()>) -> impl IntoView {
-    let preview = RwSignal::new(None::<InvitationPreview>);
-    let error = RwSignal::new(None::<String>);
-    {
-        let token = token.clone();
-        spawn_local(async move {
-            match api::invitation(&token).await {
-                Ok(p) => {
-                    preview.try_set(Some(p));
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
-            }
-        });
-    }
+    let token = StoredValue::new(token);
+    let preview = LocalResource::new(move || {
+        let token = token.get_value();
+        async move { api::invitation(&token).await.map_err(|e| e.to_string()) }
+    });
     let name = NodeRef::<html::Input>::new();
     let password = NodeRef::<html::Input>::new();
-    let busy = RwSignal::new(false);
-    let token = StoredValue::new(token);
+    let accept = Action::new_local(move |accept: &AcceptInvitation| {
+        let accept = accept.clone();
+        async move {
+            let agent = api::accept_invitation(&token.get_value(), &accept)
+                .await
+                .map_err(|e| e.to_string())?;
+            let _ = joined.try_run(agent);
+            Ok(())
+        }
+    });
+    let busy = accept.pending();
+    let accept_failed = failure(accept);
+    // One error line: the invitation's, else the last attempt to accept it.
+    let error = move || {
+        preview
+            .with(|p| p.as_ref().and_then(|p| p.as_ref().err().cloned()))
+            .or_else(|| accept_failed.get())
+    };
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let (Some(name), Some(password)) = (name.get(), password.get()) else {
             return;
         };
-        let accept = AcceptInvitation {
+        accept.dispatch(AcceptInvitation {
             name: name.value(),
             password: password.value(),
-        };
-        busy.set(true);
-        spawn_local(async move {
-            match api::accept_invitation(&token.get_value(), &accept).await {
-                Ok(agent) => {
-                    let _ = joined.try_run(agent);
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                    busy.try_set(false);
-                }
-            }
         });
     };
     view! {
         <main class="sign-in">
-            {move || match preview.get() {
+            {move || match preview.get().and_then(Result::ok) {
                 Some(p) => view! {
                     <form class="card" on:submit=submit>
                         <h1>"Join "{p.site_name.clone()}</h1>
@@ -79,7 +76,7 @@ pub fn Join(token: String, joined: Callback<AgentProfile>, cancel: Callback<()>)
                         <label for="join-password">"Choose a password (at least 10 characters)"</label>
                         <input id="join-password" node_ref=password type="password"
                             autocomplete="new-password" minlength="10" required />
-                        <p class="error" role="alert">{move || error.get()}</p>
+                        <p class="error" role="alert">{error}</p>
                         <button id="join-submit" class="primary" type="submit" disabled=move || busy.get()>
                             "Join the team"
                         </button>
@@ -89,8 +86,8 @@ pub fn Join(token: String, joined: Callback<AgentProfile>, cancel: Callback<()>)
                 None => view! {
                     <div class="card">
                         <h1>"Invitation"</h1>
-                        <p class="error" role="alert">{move || error.get()}</p>
-                        <p class="loading" role="status" hidden=move || error.with(Option::is_some)>"Loading…"</p>
+                        <p class="error" role="alert">{error}</p>
+                        <p class="loading" role="status" hidden=move || error().is_some()>"Loading…"</p>
                         <button class="primary" type="button" on:click=move |_| cancel.run(())>"Go to sign-in"</button>
                     </div>
                 }

@@ -1,25 +1,37 @@
-//! The agents' inbox at `/inbox`: a Leptos app on the Worker's own origin, authenticated by the
+//! The agents' app at `/inbox`: a Leptos app on the Worker's own origin, authenticated by the
 //! HttpOnly session cookie. It asks who is signed in, shows the sign-in form if nobody is, and
-//! otherwise the live conversation list beside the open thread.
+//! otherwise the live conversation list beside the open thread. In this crate an *inbox* is
+//! always the entity: a shared queue of conversations that some members see.
+//!
+//! Async work goes through Leptos's own tools: an [`Action`] for what a person starts (its
+//! `pending()` disables the control, its value or [`failure`] says how it went), a
+//! [`LocalResource`] for what a page loads (with `Transition` where a page waits for it, and
+//! [`last_ok`]/[`load_error`] where a reload keeps the last answer). Loads that merge into
+//! state also changed live are actions too, each saying so. `spawn_local` is left only for
+//! fire-and-forget work, each saying why.
 //!
 //! # Layout
-//! - this file: mounting, the signed-in/signed-out switch and the page frame.
+//! - this file: mounting, the signed-in/signed-out switch ([`App`]) and the signed-in page's
+//!   frame ([`SignedIn`]).
+//! - [`ui`]: small shared pieces: select options, checkboxes, the clipboard, how an action's or a
+//!   load's failure shows.
 //! - [`sign_in`]: the sign-in form.
 //! - [`join`]: joining the team from an invitation link.
 //! - [`availability`]: the agent's available/away toggle.
 //! - [`profile`]: the agent's own picture (or initials), changed or removed.
-//! - [`conversations`]: the inbox socket and the conversation list (open and closed views).
+//! - [`conversations`]: the list socket and the conversation list (views, search, filters).
 //! - [`thread`]: one conversation: status, close and reopen, who else is viewing, typing, read
 //!   positions, its messages and the reply composer.
 //! - [`mentions`]: the agent's unseen @mentions, in the bar.
+//! - [`directory`]: the inboxes the agent sees and every team, shared by every part.
 //! - [`team`]: the Team page: members, roles, invitations.
-//! - [`inboxes`]: the inboxes and teams the app knows, and the Inboxes page (admins).
+//! - [`inboxes`]: the Inboxes page (admins): inboxes, where channels deliver, teams.
 //! - [`reports`]: the Reports page (admins).
 //! - [`deliveries`]: the Deliveries page (admins): what the queues gave up on, sent again.
 //! - [`settings`]: the Settings page (admins): the site's chat settings, installing the widget
 //!   with a live preview, and the Messenger and WhatsApp connections.
 //! - [`alerts`]: the chime and browser notifications on this device.
-//! - [`account`]: the Account page: password, signing out everywhere.
+//! - [`account`]: the Account page: password, alerts, signing out everywhere.
 //! - [`api`]: the agent API's paths and socket URLs.
 
 pub mod account;
@@ -28,6 +40,7 @@ pub mod api;
 pub mod availability;
 pub mod conversations;
 pub mod deliveries;
+pub mod directory;
 pub mod inboxes;
 pub mod join;
 pub mod mentions;
@@ -37,18 +50,23 @@ pub mod settings;
 pub mod sign_in;
 pub mod team;
 pub mod thread;
+pub mod ui;
+
+pub use ui::{
+    checkboxes, clipboard, copied, failure, id_options, last_ok, load_error, member_options,
+};
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::api::{AgentProfile, Role};
 use protocol::frame::SignedOut;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::account::AccountPage;
 use crate::availability::AvailabilityToggle;
-use crate::conversations::{ConversationList, Conversations};
+use crate::conversations::{ConversationList, ListSocket};
 use crate::deliveries::DeliveriesPage;
-use crate::inboxes::{Directory, InboxesPage};
+use crate::directory::Directory;
+use crate::inboxes::InboxesPage;
 use crate::join::Join;
 use crate::mentions::{Mentions, MentionsMenu};
 use crate::profile::ProfilePicture;
@@ -57,18 +75,6 @@ use crate::settings::SettingsPage;
 use crate::sign_in::SignIn;
 use crate::team::TeamPage;
 use crate::thread::Thread;
-
-/// The `<option>`s of a `<select>` of named things (`(id, name)`), the one whose id is `chosen`
-/// marked as selected.
-pub fn id_options(items: Vec<(String, String)>, chosen: Option<&str>) -> impl IntoView + use<> {
-    items
-        .into_iter()
-        .map(|(id, name)| {
-            let selected = chosen == Some(id.as_str());
-            view! { <option value=id selected=selected>{name}</option> }
-        })
-        .collect_view()
-}
 
 /// Mounts the app when the wasm module is instantiated (by `/inbox/boot.js`).
 #[wasm_bindgen(start)]
@@ -89,18 +95,21 @@ enum Phase {
     Unavailable(String),
 }
 
+/// The whole app: who is at the keyboard decides what shows. It has no props.
 #[component]
 fn App() -> impl IntoView {
     let phase = RwSignal::new(Phase::Checking);
+    // An action, not a resource: signing in, out or joining also move the phase.
+    let ask = Action::new_local(move |()| async move {
+        phase.try_set(match api::me().await {
+            Ok(agent) => Phase::SignedIn(agent),
+            Err(e) if e.status() == Some(401) => Phase::SignedOut(None),
+            Err(e) => Phase::Unavailable(e.to_string()),
+        });
+    });
     let check = move || {
         phase.set(Phase::Checking);
-        spawn_local(async move {
-            phase.set(match api::me().await {
-                Ok(agent) => Phase::SignedIn(agent),
-                Err(e) if e.status() == Some(401) => Phase::SignedOut(None),
-                Err(e) => Phase::Unavailable(e.to_string()),
-            });
-        });
+        ask.dispatch(());
     };
     match join::take_token() {
         Some(token) => phase.set(Phase::Invited(token)),
@@ -114,7 +123,7 @@ fn App() -> impl IntoView {
         Phase::Checking => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
         Phase::SignedOut(notice) => view! { <SignIn signed_in notice /> }.into_any(),
         Phase::Invited(token) => view! { <Join token joined=signed_in cancel /> }.into_any(),
-        Phase::SignedIn(me) => view! { <Inbox me signed_out /> }.into_any(),
+        Phase::SignedIn(me) => view! { <SignedIn me signed_out /> }.into_any(),
         Phase::Unavailable(why) => view! {
             <main class="sign-in">
                 <div class="card">
@@ -147,8 +156,11 @@ enum Section {
 /// The signed-in page: a bar with the sections, the agent and sign-out; under it the list and
 /// the open thread, or the Team or Account page. The list and thread stay alive (hidden) while
 /// another page shows, so nothing live is missed.
+///
+/// - `me`: the signed-in agent.
+/// - `signed_out`: returns to the sign-in form, with why when the server ended the session.
 #[component]
-fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoView {
+fn SignedIn(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoView {
     let mentions = Mentions::provide();
     let directory = Directory::provide();
     let selected = RwSignal::new(None::<String>);
@@ -160,7 +172,7 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
         selected.set(Some(id));
     }));
     // The socket opens with the view and closes when it goes (on sign-out).
-    let conversations = Conversations::open(
+    let conversations = ListSocket::open(
         me.id.clone(),
         Callback::new(
             move |(alert, row): (client::alerts::Alert, protocol::api::ConversationSummary)| {
@@ -185,29 +197,40 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
     // Only a change of conversation reopens the thread, not a click on the open one.
     let open = Memo::new(move |_| selected.get());
     // The team, for assigning and for names; read again each time the list shows (the Team
-    // page may have changed it).
-    let members = RwSignal::new(Vec::<AgentProfile>::new());
+    // page may have changed it). Written into a signal the thread and list share.
+    let team = LocalResource::new(move || {
+        let showing = section.get() == Section::Conversations;
+        async move {
+            if showing {
+                api::team().await.ok()
+            } else {
+                None
+            }
+        }
+    });
     Effect::new(move |_| {
         if section.get() == Section::Conversations {
             directory.reload();
-            spawn_local(async move {
-                if let Ok(team) = api::team().await {
-                    members.try_set(team.members);
-                }
-            });
+        }
+    });
+    let members = RwSignal::new(Vec::<AgentProfile>::new());
+    Effect::new(move |_| {
+        if let Some(Some(team)) = team.get() {
+            members.set(team.members);
         }
     });
     let error = RwSignal::new(None::<String>);
-    let sign_out = move |_| {
-        spawn_local(async move {
-            match api::sign_out().await {
-                Ok(()) => signed_out.run(None),
-                Err(e) if e.is_auth() => signed_out.run(None),
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
+    let sign_out = Action::new_local(move |()| async move {
+        match api::sign_out().await {
+            Ok(()) => signed_out.run(None),
+            Err(e) if e.is_auth() => signed_out.run(None),
+            Err(e) => {
+                error.try_set(Some(e.to_string()));
             }
-        });
+        }
+    });
+    let sign_out = move |_| {
+        sign_out.dispatch(());
     };
     let thread_me = me.clone();
     let changed = Callback::new(move |row| conversations.changed(row));
@@ -223,12 +246,14 @@ fn Inbox(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl IntoVie
     let page_me = me.clone();
     // How many deliveries failed for good (admins): the bar says so, and the page lists them.
     let failed_deliveries = RwSignal::new(0u32);
+    // An action, not a resource: the Deliveries page sets the count too, whenever it loads.
+    let count_failed = Action::new_local(move |()| async move {
+        if let Ok(found) = api::dead_letters().await {
+            failed_deliveries.try_set(found.count);
+        }
+    });
     if me.role == Role::Admin {
-        spawn_local(async move {
-            if let Ok(found) = api::dead_letters().await {
-                failed_deliveries.try_set(found.count);
-            }
-        });
+        count_failed.dispatch(());
     }
     view! {
         <div class="app" class=("has-thread", move || open.with(Option::is_some) && section.get() == Section::Conversations)>

@@ -1,5 +1,5 @@
 //! The agent's @mentions: notes in which a teammate named them, not yet seen. Loaded when the
-//! inbox opens, added live from the inbox socket, and shown as a count in the bar with a list
+//! app opens (signed in), added live from the list socket, and shown as a count in the bar with a list
 //! that opens each conversation; opening a conversation marks its mentions seen.
 
 use leptos::prelude::*;
@@ -16,7 +16,9 @@ impl Mentions {
     /// Starts with the stored list; provides itself to the page's context.
     pub fn provide() -> Self {
         let list = RwSignal::new(Vec::new());
-        spawn_local(async move {
+        // An action, not a resource: what it loads merges into a list that live mentions and
+        // seen conversations also change.
+        let load = Action::new_local(move |()| async move {
             if let Ok(stored) = api::mentions().await {
                 list.try_update(|l| {
                     for m in stored.mentions {
@@ -25,6 +27,7 @@ impl Mentions {
                 });
             }
         });
+        load.dispatch(());
         let mentions = Self(list);
         provide_context(mentions);
         mentions
@@ -59,13 +62,18 @@ pub fn seen(conversation_id: &str) {
         .unwrap_or(false);
     if had {
         let id = conversation_id.to_owned();
+        // Fire and forget: the mentions are gone from the list already, and a failure only
+        // means they come back with the next load.
         spawn_local(async move {
             let _ = api::mentions_seen(&id).await;
         });
     }
 }
 
-/// The bar's "Mentions" button with the count, and its list; `open` opens a conversation.
+/// The bar's "Mentions" button with the count, and its list.
+///
+/// - `mentions`: the unseen mentions.
+/// - `open`: opens a conversation (by id).
 #[component]
 pub fn MentionsMenu(mentions: Mentions, open: Callback<String>) -> impl IntoView {
     let expanded = RwSignal::new(false);

@@ -3,41 +3,53 @@
 //! checks that it is a picture of at most 1 MiB.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::api::AgentProfile;
 
 use client::text::initials;
 
 use crate::api;
 
+/// What the agent does to their picture.
+#[derive(Clone)]
+enum Change {
+    /// Upload this file as the new picture.
+    Set(web_sys::File),
+    /// Go back to initials.
+    Remove,
+}
+
 /// The picture or initials, then "Picture" (choose a file) and, with a picture, "Remove".
-/// `error` gets a failed change's reason.
+///
+/// - `me`: the signed-in agent, for the stored picture and the initials.
+/// - `error`: the bar's error line; gets a failed change's reason, cleared by one that works.
 #[component]
 pub fn ProfilePicture(me: AgentProfile, error: RwSignal<Option<String>>) -> impl IntoView {
     let url = RwSignal::new(me.avatar_url.clone());
-    let busy = RwSignal::new(false);
     let initials = initials(&me.name);
-    let done = move |result: Result<Option<String>, client::http::HttpError>| {
-        match result {
-            Ok(now) => {
-                url.try_set(now);
-                error.try_set(None);
-            }
-            Err(e) => {
-                error.try_set(Some(e.to_string()));
+    let change = Action::new_local(move |change: &Change| {
+        let change = change.clone();
+        async move {
+            let result = match change {
+                Change::Set(file) => api::set_avatar(&file).await.map(|agent| agent.avatar_url),
+                Change::Remove => api::remove_avatar().await.map(|()| None),
+            };
+            match result {
+                Ok(now) => {
+                    url.try_set(now);
+                    error.try_set(None);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
             }
         }
-        busy.try_set(false);
-    };
+    });
+    let busy = change.pending();
     let choose = move |file: web_sys::File| {
-        busy.set(true);
-        spawn_local(async move {
-            done(api::set_avatar(&file).await.map(|agent| agent.avatar_url));
-        });
+        change.dispatch_local(Change::Set(file));
     };
     let remove = move |_| {
-        busy.set(true);
-        spawn_local(async move { done(api::remove_avatar().await.map(|()| None)) });
+        change.dispatch_local(Change::Remove);
     };
     view! {
         <span id="my-avatar" class="avatar" aria-hidden="true">

@@ -5,37 +5,33 @@
 
 use domain::reports::human_duration;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::api::{Durations, Report};
 
-use crate::api;
-use crate::inboxes::Directory;
+use crate::directory::Directory;
+use crate::{api, last_ok, load_error};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
+/// The Reports page (admins): figures for a period, narrowed to a channel and an inbox. It has
+/// no props.
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let days = RwSignal::new(7i64);
     let channel = RwSignal::new(String::new());
     let inbox = RwSignal::new(String::new());
     let directory = Directory::get();
-    let report = RwSignal::new(None::<Report>);
-    let error = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
+    // Loaded again whenever a filter changes; the last report stays while a load fails.
+    let load = LocalResource::new(move || {
         let (days, channel, inbox) = (days.get(), channel.get(), inbox.get());
-        spawn_local(async move {
+        async move {
             let to = js_sys::Date::now() as i64;
-            match api::report(to - days * DAY_MS, to, &channel, &inbox).await {
-                Ok(r) => {
-                    report.try_set(Some(r));
-                    error.try_set(None);
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
-            }
-        });
+            api::report(to - days * DAY_MS, to, &channel, &inbox)
+                .await
+                .map_err(|e| e.to_string())
+        }
     });
+    let report = last_ok(load);
+    let error = move || load_error(load);
     view! {
         <main class="page reports" aria-labelledby="reports-title">
             <h1 id="reports-title">"Reports"</h1>
@@ -64,7 +60,7 @@ pub fn ReportsPage() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <p class="error" role="alert">{move || error.get()}</p>
+            <p class="error" role="alert">{error}</p>
             {move || report.get().map(|r| view! {
                 <div class="report-cards">
                     <Card id="report-started" label="Conversations started" value=r.started.to_string() detail=String::new() />
@@ -97,6 +93,12 @@ pub fn ReportsPage() -> impl IntoView {
     }
 }
 
+/// One figure.
+///
+/// - `id`: the card's element id.
+/// - `label`: what the figure is.
+/// - `value`: the figure.
+/// - `detail`: a line under it.
 #[component]
 fn Card(id: &'static str, label: &'static str, value: String, detail: String) -> impl IntoView {
     view! {
@@ -108,6 +110,11 @@ fn Card(id: &'static str, label: &'static str, value: String, detail: String) ->
     }
 }
 
+/// A duration's median and 90th percentile.
+///
+/// - `id`: the card's element id.
+/// - `label`: what is timed.
+/// - `d`: the durations.
 #[component]
 fn DurationCard(id: &'static str, label: &'static str, d: Durations) -> impl IntoView {
     let (value, detail) = match (d.median_ms, d.p90_ms) {
@@ -122,6 +129,8 @@ fn DurationCard(id: &'static str, label: &'static str, d: Durations) -> impl Int
 
 /// Conversations started per day, as bars (SVG, scaled to the busiest day), with the same
 /// figures in a table for screen readers and for reading.
+///
+/// - `report`: the report, with its per-day counts.
 #[component]
 fn PerDay(report: Report) -> impl IntoView {
     let max = report

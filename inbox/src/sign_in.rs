@@ -4,39 +4,43 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::api::{AgentProfile, ErrorCode, Login};
 
-use crate::api;
+use crate::{api, failure};
 
-/// Calls `signed_in` with the agent once the server accepts the credentials. `notice` says why
-/// the last session ended, when the server ended it.
+/// The sign-in form.
+///
+/// - `signed_in`: called with the agent once the server accepts the credentials.
+/// - `notice`: why the last session ended, when the server ended it.
 #[component]
 pub fn SignIn(signed_in: Callback<AgentProfile>, notice: Option<String>) -> impl IntoView {
     let email = NodeRef::<html::Input>::new();
     let password = NodeRef::<html::Input>::new();
-    let error = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    let sign_in = Action::new_local(move |login: &Login| {
+        let login = login.clone();
+        async move {
+            match api::sign_in(&login).await {
+                Ok(agent) => {
+                    signed_in.run(agent);
+                    Ok(())
+                }
+                Err(e) if e.code() == Some(ErrorCode::InvalidCredentials) => {
+                    Err("That e-mail and password do not match.".to_owned())
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        }
+    });
+    let busy = sign_in.pending();
+    let error = failure(sign_in);
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let (Some(email), Some(password)) = (email.get(), password.get()) else {
             return;
         };
-        let login = Login {
+        sign_in.dispatch(Login {
             email: email.value(),
             password: password.value(),
-        };
-        busy.set(true);
-        error.set(String::new());
-        spawn_local(async move {
-            match api::sign_in(&login).await {
-                Ok(agent) => signed_in.run(agent),
-                Err(e) if e.code() == Some(ErrorCode::InvalidCredentials) => {
-                    error.set("That e-mail and password do not match.".into())
-                }
-                Err(e) => error.set(e.to_string()),
-            }
-            busy.set(false);
         });
     };
     view! {

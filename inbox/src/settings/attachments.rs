@@ -52,6 +52,9 @@ fn bytes(mb: &str) -> Option<u32> {
     Some((mb * MB).round().min(f64::from(u32::MAX)) as u32)
 }
 
+/// The Attachments section: whether visitors may send files, and which.
+///
+/// - `draft`: the settings being edited.
 #[component]
 pub fn Attachments(draft: Draft) -> impl IntoView {
     let size = megabytes(draft.peek(|s| s.attachments.max_bytes));

@@ -44,6 +44,9 @@ fn new_hours() -> BusinessHours {
     }
 }
 
+/// The Availability section: when the chat is available and what visitors see when it is not.
+///
+/// - `draft`: the settings being edited.
 #[component]
 pub fn Availability(draft: Draft) -> impl IntoView {
     let mode = Memo::new(move |_| draft.read(|s| mode_key(&s.availability.mode)));

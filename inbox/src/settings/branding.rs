@@ -27,7 +27,7 @@ const HEADING_PEOPLE: RuleForm = RuleForm {
 };
 
 /// The preset accent colours: (hex, name). Their swatches are painted by inbox.css
-/// (`.swatch[data-color]`): the inbox's CSP allows no inline style.
+/// (`.swatch[data-color]`): the app's CSP allows no inline style.
 const SWATCHES: [(&str, &str); 9] = [
     ("#2563eb", "Blue"),
     ("#4f46e5", "Indigo"),
@@ -40,8 +40,12 @@ const SWATCHES: [(&str, &str); 9] = [
     ("#334155", "Slate"),
 ];
 
+/// The Branding and greeting section.
+///
+/// - `draft`: the settings being edited.
+/// - `members`: every member, for the people heading the chat.
 #[component]
-pub fn Branding(draft: Draft, members: RwSignal<Vec<AgentProfile>>) -> impl IntoView {
+pub fn Branding(draft: Draft, members: Signal<Vec<AgentProfile>>) -> impl IntoView {
     let prompt_off = Signal::derive(move || !draft.read(|s| s.welcome.open_as_prompt));
     view! {
         <section id="set-branding" aria-labelledby="set-branding-title">
@@ -74,6 +78,8 @@ pub fn Branding(draft: Draft, members: RwSignal<Vec<AgentProfile>>) -> impl Into
 }
 
 /// The accent colour: swatches, the picker and the hex code, all showing the draft's colour.
+///
+/// - `draft`: the settings being edited.
 #[component]
 fn AccentColour(draft: Draft) -> impl IntoView {
     let colour = move || draft.read(|s| s.branding.accent_color.clone());

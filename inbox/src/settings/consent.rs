@@ -8,6 +8,9 @@ use protocol::settings::ConsentMode;
 
 use super::fields::{radios, Draft};
 
+/// The Consent section.
+///
+/// - `draft`: the settings being edited.
 #[component]
 pub fn Consent(draft: Draft) -> impl IntoView {
     let off = move || draft.read(|s| s.consent.mode == ConsentMode::Off);

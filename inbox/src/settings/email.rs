@@ -5,6 +5,9 @@ use leptos::prelude::*;
 
 use super::fields::{checkbox, hint, text_input, Draft};
 
+/// The E-mail section.
+///
+/// - `draft`: the settings being edited.
 #[component]
 pub fn Email(draft: Draft) -> impl IntoView {
     view! {

@@ -109,6 +109,8 @@ fn next_range(last: Option<&TimeRange>) -> TimeRange {
 }
 
 /// The editor, drawn while the mode is business hours.
+///
+/// - `draft`: the settings being edited.
 #[component]
 pub fn HoursEditor(draft: Draft) -> impl IntoView {
     let zone = draft.peek(|s| hours(s).map(|h| h.time_zone.clone()).unwrap_or_default());
@@ -136,6 +138,9 @@ pub fn HoursEditor(draft: Draft) -> impl IntoView {
 }
 
 /// One weekday's ranges.
+///
+/// - `draft`: the settings being edited.
+/// - `day`: the weekday, from 0 (Monday).
 #[component]
 fn Day(draft: Draft, day: usize) -> impl IntoView {
     let name = WeeklyHours::field_name(WEEK[day]);
@@ -171,6 +176,10 @@ fn Day(draft: Draft, day: usize) -> impl IntoView {
 
 /// One range of a weekday, by its place in the day's list (rows are reused when one before
 /// is removed, so each reads its values live).
+///
+/// - `draft`: the settings being edited.
+/// - `day`: the weekday, from 0 (Monday).
+/// - `index`: the range's place in the day's list.
 #[component]
 fn Range(draft: Draft, day: usize, index: usize) -> impl IntoView {
     let name = WeeklyHours::field_name(WEEK[day]);
@@ -223,6 +232,8 @@ fn Range(draft: Draft, day: usize, index: usize) -> impl IntoView {
 }
 
 /// The dates closed all day.
+///
+/// - `draft`: the settings being edited.
 #[component]
 fn Holidays(draft: Draft) -> impl IntoView {
     let dates = move || {

@@ -5,32 +5,50 @@
 //! copy button.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::api::IdentitySecret;
 
 use super::fields::{checkbox, Draft};
-use crate::api;
+use crate::{api, clipboard, copied};
 
+/// The Identity section.
+///
+/// - `draft`: the settings being edited (the two identity settings).
+/// - `site`: the site's id, for its identity secret.
 #[component]
 pub fn Identity(draft: Draft, site: String) -> impl IntoView {
+    let site = StoredValue::new(site);
+    // Whether the site has a secret and since when; replaced by a new secret's answer.
     let current = RwSignal::new(None::<IdentitySecret>);
     let shown = RwSignal::new(None::<String>);
-    let copied = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    // Both actions' failures show in the section's one error line.
     let error = RwSignal::new(None::<String>);
-    {
-        let site = site.clone();
-        spawn_local(async move {
-            match api::identity_secret(&site).await {
-                Ok(secret) => {
-                    current.try_set(Some(secret));
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
+    // An action, not a resource: making a new secret replaces what it read.
+    let read = Action::new_local(move |()| async move {
+        match api::identity_secret(&site.get_value()).await {
+            Ok(secret) => {
+                current.try_set(Some(secret));
             }
-        });
-    }
+            Err(e) => {
+                error.try_set(Some(e.to_string()));
+            }
+        }
+    });
+    read.dispatch(());
+    let copy = clipboard();
+    let copied = copied(copy);
+    let renew = Action::new_local(move |()| async move {
+        match api::new_identity_secret(&site.get_value()).await {
+            Ok(made) => {
+                shown.try_set(made.secret.clone());
+                current.try_set(Some(made));
+                error.try_set(None);
+            }
+            Err(e) => {
+                error.try_set(Some(e.to_string()));
+            }
+        }
+    });
+    let busy = renew.pending();
     let make = move |_| {
         let exists = current.with_untracked(|c| c.as_ref().is_some_and(|c| c.secret.is_some()));
         let question = "Make a new secret? The current one stops working at once: your site's \
@@ -38,31 +56,12 @@ pub fn Identity(draft: Draft, site: String) -> impl IntoView {
         if exists && !window().confirm_with_message(question).unwrap_or(false) {
             return;
         }
-        let site = site.clone();
-        busy.set(true);
-        copied.set(false);
-        spawn_local(async move {
-            match api::new_identity_secret(&site).await {
-                Ok(made) => {
-                    shown.try_set(made.secret.clone());
-                    current.try_set(Some(made));
-                    error.try_set(None);
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
-            }
-            busy.try_set(false);
-        });
+        copy.clear();
+        renew.dispatch(());
     };
     let copy = move |_| {
         if let Some(secret) = shown.get_untracked() {
-            let clipboard = window().navigator().clipboard();
-            spawn_local(async move {
-                let done =
-                    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&secret)).await;
-                copied.try_set(done.is_ok());
-            });
+            copy.dispatch(secret);
         }
     };
     let state = move || {
@@ -108,7 +107,7 @@ pub fn Identity(draft: Draft, site: String) -> impl IntoView {
                         <span class="invite-url-row">
                             <input id="identity-secret" type="text" readonly value=secret />
                             <button id="identity-copy" type="button" on:click=copy>
-                                {move || if copied.get() { "Copied" } else { "Copy secret" }}
+                                {move || if copied() { "Copied" } else { "Copy secret" }}
                             </button>
                         </span>
                     })}

@@ -4,8 +4,13 @@
 //! again after each save so that it shows the saved settings.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
+use crate::{clipboard, copied};
+
+/// The Install section.
+///
+/// - `site`: the site's id.
+/// - `preview`: counted up after each save; each count loads the preview anew.
 #[component]
 pub fn Install(site: String, preview: RwSignal<u32>) -> impl IntoView {
     let origin = window().location().origin().unwrap_or_default();
@@ -16,17 +21,12 @@ pub fn Install(site: String, preview: RwSignal<u32>) -> impl IntoView {
         format!("<script async src=\"{origin}/embed.js\" data-site=\"{attribute}\"></script>");
     let guide = format!("/install/?site={encoded}");
     let frame = format!("/widget/frame?site={encoded}&inline=on");
-    let copied = RwSignal::new(false);
+    let copy = clipboard();
+    let copied = copied(copy);
     let copy = {
         let snippet = snippet.clone();
         move |_| {
-            let clipboard = window().navigator().clipboard();
-            let snippet = snippet.clone();
-            spawn_local(async move {
-                let done =
-                    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&snippet)).await;
-                copied.try_set(done.is_ok());
-            });
+            copy.dispatch(snippet.clone());
         }
     };
     view! {
@@ -36,7 +36,7 @@ pub fn Install(site: String, preview: RwSignal<u32>) -> impl IntoView {
             <span class="invite-url-row install-snippet-row">
                 <textarea id="install-snippet" rows="2" readonly spellcheck="false" prop:value=snippet></textarea>
                 <button id="install-copy" type="button" on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                    {move || if copied() { "Copied" } else { "Copy" }}
                 </button>
             </span>
             <ul class="install-steps">

@@ -8,7 +8,7 @@ use protocol::settings::{Language, Translation, NOTICE_MAX_CHARS};
 
 use super::fields::{hint, select, text_area, Choice, Draft};
 
-/// The language's name, in English like the rest of the inbox.
+/// The language's name, in English like the rest of the app.
 fn name(language: Language) -> &'static str {
     match language {
         Language::En => "English",
@@ -44,6 +44,9 @@ const TEXTS: [Text; 4] = [
     }),
 ];
 
+/// The Languages section: the languages offered and their texts.
+///
+/// - `draft`: the settings being edited.
 #[component]
 pub fn Languages(draft: Draft) -> impl IntoView {
     let default = Memo::new(move |_| draft.read(|s| s.language.default));
@@ -88,6 +91,9 @@ pub fn Languages(draft: Draft) -> impl IntoView {
 }
 
 /// One language's texts, folded until opened (open when it has any).
+///
+/// - `draft`: the settings being edited.
+/// - `language`: the language.
 #[component]
 fn TranslationFields(draft: Draft, language: Language) -> impl IntoView {
     let tag = language.tag();

@@ -35,21 +35,12 @@ mod routing;
 mod targeting;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use protocol::api::{AgentProfile, Inbox};
+use protocol::api::Inbox;
 use protocol::settings::ChatSettings;
 use protocol::Channel;
 
 use crate::api;
 use fields::Draft;
-
-/// Where the page is.
-#[derive(Clone, Debug, PartialEq)]
-enum Load {
-    Loading,
-    Failed(String),
-    Ready(String, Box<ChatSettings>),
-}
 
 /// The site whose chat delivers to one of these inboxes.
 fn chat_site(inboxes: &[Inbox]) -> Option<String> {
@@ -60,31 +51,34 @@ fn chat_site(inboxes: &[Inbox]) -> Option<String> {
         .map(|c| c.site_id.clone())
 }
 
+/// The site and its settings, or why they could not be had.
+async fn load_site() -> Result<(String, ChatSettings), String> {
+    let list = api::inboxes().await.map_err(|e| e.to_string())?;
+    let site = chat_site(&list.inboxes)
+        .ok_or_else(|| "No site's chat delivers to an inbox you see.".to_owned())?;
+    let settings = api::site_settings(&site).await.map_err(|e| e.to_string())?;
+    Ok((site, settings))
+}
+
 /// The page (admins only: the section is not offered to agents, and the server refuses them).
+/// It has no props: it finds the site itself.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let load = RwSignal::new(Load::Loading);
-    spawn_local(async move {
-        let next = match api::inboxes().await {
-            Ok(list) => match chat_site(&list.inboxes) {
-                Some(site) => match api::site_settings(&site).await {
-                    Ok(settings) => Load::Ready(site, Box::new(settings)),
-                    Err(e) => Load::Failed(e.to_string()),
-                },
-                None => Load::Failed("No site's chat delivers to an inbox you see.".into()),
-            },
-            Err(e) => Load::Failed(e.to_string()),
-        };
-        load.try_set(next);
-    });
+    let load = LocalResource::new(load_site);
     view! {
         <main class="page settings" aria-labelledby="settings-title">
             <h1 id="settings-title">"Settings"</h1>
-            {move || match load.get() {
-                Load::Loading => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
-                Load::Failed(why) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
-                Load::Ready(site, settings) => view! { <SiteSettings site settings=*settings /> }.into_any(),
-            }}
+            // A transition, not a suspense: the sections load more (the team, the connections)
+            // and read them again after changes; only the first load shows "Loading…", and
+            // the form stays while they reload.
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match load.await {
+                        Ok((site, settings)) => view! { <SiteSettings site settings /> }.into_any(),
+                        Err(why) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
         </main>
     }
 }
@@ -105,6 +99,9 @@ const CONTENTS: [(&str, &str); 11] = [
 ];
 
 /// The site's settings once loaded: the form, its Save, the install guide and connections.
+///
+/// - `site`: the site's id.
+/// - `settings`: its settings as stored.
 #[component]
 fn SiteSettings(site: String, settings: ChatSettings) -> impl IntoView {
     let saved = RwSignal::new(settings.clone());
@@ -113,44 +110,47 @@ fn SiteSettings(site: String, settings: ChatSettings) -> impl IntoView {
     let drawn = RwSignal::new(0u32);
     // Counted up to load the preview again (after a save).
     let preview = RwSignal::new(0u32);
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<&'static str>);
     let changed = Memo::new(move |_| draft.read(|d| saved.with(|s| d != s)));
-    let members = RwSignal::new(Vec::<AgentProfile>::new());
-    spawn_local(async move {
-        if let Ok(team) = api::team().await {
-            members.try_set(team.members);
+    // The members, for routing and the heading; none while loading (or if the load failed).
+    let team = LocalResource::new(api::team);
+    let members = Signal::derive(move || {
+        team.with(|t| {
+            t.as_ref()
+                .and_then(|t| t.as_ref().ok())
+                .map(|t| t.members.clone())
+        })
+        .unwrap_or_default()
+    });
+    let site = StoredValue::new(site);
+    let save = Action::new_local(move |settings: &ChatSettings| {
+        let settings = settings.clone();
+        async move {
+            let site = site.get_value();
+            match api::put_site_settings(&site, &settings).await {
+                Ok(stored) => {
+                    saved.try_set(stored.clone());
+                    draft.set(stored);
+                    drawn.try_update(|n| *n += 1);
+                    error.try_set(None);
+                    status.try_set(Some("Saved. The form shows the settings as stored."));
+                    // The widget reads its config through the browser's cache: refreshed
+                    // first, the preview loaded next shows what was just saved.
+                    let _ = api::widget_config(&site).await;
+                    preview.try_update(|n| *n += 1);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
         }
     });
-    let save = {
-        let site = site.clone();
-        move |e: leptos::ev::SubmitEvent| {
-            e.prevent_default();
-            let settings = draft.get();
-            let site = site.clone();
-            busy.set(true);
-            status.set(None);
-            spawn_local(async move {
-                match api::put_site_settings(&site, &settings).await {
-                    Ok(stored) => {
-                        saved.try_set(stored.clone());
-                        draft.set(stored);
-                        drawn.try_update(|n| *n += 1);
-                        error.try_set(None);
-                        status.try_set(Some("Saved. The form shows the settings as stored."));
-                        // The widget reads its config through the browser's cache: refreshed
-                        // first, the preview loaded next shows what was just saved.
-                        let _ = api::widget_config(&site).await;
-                        preview.try_update(|n| *n += 1);
-                    }
-                    Err(e) => {
-                        error.try_set(Some(e.to_string()));
-                    }
-                }
-                busy.try_set(false);
-            });
-        }
+    let busy = save.pending();
+    let save = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        status.set(None);
+        save.dispatch(draft.get());
     };
     let discard = move |_| {
         draft.set(saved.get_untracked());
@@ -161,7 +161,7 @@ fn SiteSettings(site: String, settings: ChatSettings) -> impl IntoView {
     // Keyed by the count, the sections are made anew (not patched in place, which would leave
     // fields showing what was typed rather than what was stored).
     let sections = {
-        let site = site.clone();
+        let site = site.get_value();
         view! {
             <For each=move || [drawn.get()] key=|n| *n let(_drawn)>
                 <branding::Branding draft members />
@@ -199,7 +199,7 @@ fn SiteSettings(site: String, settings: ChatSettings) -> impl IntoView {
                 <p id="settings-error" class="error" role="alert">{move || error.get()}</p>
             </div>
         </form>
-        <install::Install site=site.clone() preview />
-        <connections::Connections site />
+        <install::Install site=site.get_value() preview />
+        <connections::Connections site=site.get_value() />
     }
 }

@@ -8,7 +8,8 @@ use protocol::api::AgentProfile;
 use protocol::settings::{ChatSettings, PeopleRule, RoutingMode};
 
 use super::fields::Draft;
-use crate::inboxes::{checkboxes, member_options, Directory};
+use crate::directory::Directory;
+use crate::{checkboxes, member_options};
 
 /// Where a rule lives in the settings, and the words its form uses.
 #[derive(Clone, Copy)]
@@ -27,7 +28,7 @@ pub struct RuleForm {
 /// The fields of `form`'s rule in `draft`, which follows them.
 pub fn rule_fields(
     draft: Draft,
-    members: RwSignal<Vec<AgentProfile>>,
+    members: Signal<Vec<AgentProfile>>,
     form: RuleForm,
 ) -> impl IntoView {
     let directory = Directory::get();

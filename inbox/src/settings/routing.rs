@@ -23,8 +23,12 @@ const RULE: RuleForm = RuleForm {
     set: |s, rule| s.routing.rule = rule,
 };
 
+/// The Routing section.
+///
+/// - `draft`: the settings being edited.
+/// - `members`: every member, for the rule's choice.
 #[component]
-pub fn Routing(draft: Draft, members: RwSignal<Vec<AgentProfile>>) -> impl IntoView {
+pub fn Routing(draft: Draft, members: Signal<Vec<AgentProfile>>) -> impl IntoView {
     view! {
         <section id="set-routing" aria-labelledby="set-routing-title">
             <h2 id="set-routing-title">"Routing"</h2>

@@ -56,6 +56,9 @@ const TESTS: [(UrlTest, &str, &str); 4] = [
     (UrlTest::Pattern, "pattern", "matches (* and ?)"),
 ];
 
+/// The section on where the widget shows: page rules, devices, allowed domains.
+///
+/// - `draft`: the settings being edited.
 #[component]
 pub fn Targeting(draft: Draft) -> impl IntoView {
     view! {
@@ -79,6 +82,11 @@ pub fn Targeting(draft: Draft) -> impl IntoView {
 }
 
 /// One list of page rules, with "+ Add a rule".
+///
+/// - `draft`: the settings being edited.
+/// - `rules`: which list (shown on, or hidden on).
+/// - `legend`: the list's title.
+/// - `empty`: what an empty list means.
 #[component]
 fn RuleList(
     draft: Draft,
@@ -115,6 +123,10 @@ fn RuleList(
 }
 
 /// One page rule: the part tested, the test and the value.
+///
+/// - `draft`: the settings being edited.
+/// - `rules`: which list it is in.
+/// - `index`: its place in the list.
 #[component]
 fn RuleRow(draft: Draft, rules: Rules, index: usize) -> impl IntoView {
     let id = format!("targeting-{}-{index}", rules.key());
@@ -173,6 +185,8 @@ fn RuleRow(draft: Draft, rules: Rules, index: usize) -> impl IntoView {
 }
 
 /// The sites allowed to embed the chat.
+///
+/// - `draft`: the settings being edited.
 #[component]
 fn Domains(draft: Draft) -> impl IntoView {
     let count = Memo::new(move |_| draft.read(|s| s.allowed_domains.len()));
@@ -198,6 +212,10 @@ fn Domains(draft: Draft) -> impl IntoView {
     }
 }
 
+/// One allowed site.
+///
+/// - `draft`: the settings being edited.
+/// - `index`: its place in the list.
 #[component]
 fn DomainRow(draft: Draft, index: usize) -> impl IntoView {
     let id = format!("allowed-domain-{index}");

@@ -4,22 +4,39 @@
 //! to (one that sees its inbox; routing then gives it to a free member of the team), and which
 //! other agents are viewing it (so two people do not answer at once).
 
-use std::future::Future;
-
-use client::http::HttpError;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::api::{AgentProfile, ConversationSummary};
 use protocol::frame::AgentRef;
 use protocol::ConversationStatus;
 
 use super::live::Live;
-use crate::api;
-use crate::inboxes::Directory;
+use crate::directory::Directory;
+use crate::{api, failure};
 
-/// The header of conversation `id`; `changed` gets the row the server answers a close or
-/// reopen with, so the list need not wait for the inbox socket.
+/// A change the header makes to its conversation.
+#[derive(Clone)]
+enum Edit {
+    /// Close or reopen it.
+    Status(ConversationStatus),
+    /// Assign it to this member, or to nobody.
+    Assign(Option<String>),
+    /// Give it to this team, or to none.
+    Team(Option<String>),
+    /// Move it to this inbox.
+    Move(String),
+}
+
+/// The header of one conversation.
+///
+/// - `id`: the conversation's id.
+/// - `me`: the signed-in agent's id (marked "(me)" among the assignees).
+/// - `live`: the thread's live state (status, viewers).
+/// - `assignee`, `inbox`, `team`: whom, where and to which team it is assigned, as the list
+///   knows it now.
+/// - `members`: the team, for the assignee choice.
+/// - `changed`: gets the row the server answers a change with, so the list need not wait for
+///   the list socket.
 #[component]
 pub fn ThreadHeader(
     id: String,
@@ -32,55 +49,54 @@ pub fn ThreadHeader(
     changed: Callback<ConversationSummary>,
 ) -> impl IntoView {
     let directory = Directory::get();
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
     let close_button = NodeRef::<html::Button>::new();
     let reopen_button = NodeRef::<html::Button>::new();
     let id = StoredValue::new(id);
-    let set_status = move |status: ConversationStatus| {
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match api::set_conversation_status(&id.get_value(), status).await {
-                Ok(row) => {
-                    live.status.try_set(Some(row.status));
-                    changed.run(row);
-                    // The pressed button is hidden now; keep the keyboard on its counterpart.
-                    let next = match status {
-                        ConversationStatus::Closed => reopen_button,
-                        ConversationStatus::Open => close_button,
-                    };
-                    request_animation_frame(move || {
-                        if let Some(button) = next.get_untracked() {
-                            let _ = button.focus();
-                        }
-                    });
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
+    // Every change: the controls wait while it is out, the row the server answers goes to the
+    // list, a refusal shows.
+    let edit = Action::new_local(move |edit: &Edit| {
+        let edit = edit.clone();
+        async move {
+            let id = id.get_value();
+            let answer = match &edit {
+                Edit::Status(status) => api::set_conversation_status(&id, *status).await,
+                Edit::Assign(agent) => api::assign(&id, agent.clone()).await,
+                Edit::Team(team) => api::assign_team(&id, team.clone()).await,
+                Edit::Move(target) => api::move_conversation(&id, target.clone()).await,
+            };
+            let row = answer.map_err(|e| e.to_string())?;
+            if let Edit::Status(status) = edit {
+                live.status.try_set(Some(row.status));
+                // The pressed button is hidden now; keep the keyboard on its counterpart.
+                let next = match status {
+                    ConversationStatus::Closed => reopen_button,
+                    ConversationStatus::Open => close_button,
+                };
+                request_animation_frame(move || {
+                    if let Some(button) = next.get_untracked() {
+                        let _ = button.focus();
+                    }
+                });
             }
-            busy.try_set(false);
-        });
-    };
-    let ui = Change {
-        busy,
-        error,
-        changed,
+            let _ = changed.try_run(row);
+            Ok(())
+        }
+    });
+    let busy = edit.pending();
+    let error = failure(edit);
+    let set_status = move |status| {
+        edit.dispatch(Edit::Status(status));
     };
     // A choice left empty ("Nobody", "No team") is `None`.
     let chosen = |e: &leptos::ev::Event| Some(event_target_value(e)).filter(|v| !v.is_empty());
     let assign = move |e: leptos::ev::Event| {
-        let agent = chosen(&e);
-        ui.run(async move { api::assign(&id.get_value(), agent).await });
+        edit.dispatch(Edit::Assign(chosen(&e)));
     };
     let give_to_team = move |e: leptos::ev::Event| {
-        let team = chosen(&e);
-        ui.run(async move { api::assign_team(&id.get_value(), team).await });
+        edit.dispatch(Edit::Team(chosen(&e)));
     };
     let move_to = move |e: leptos::ev::Event| {
-        let target = event_target_value(&e);
-        ui.run(async move { api::move_conversation(&id.get_value(), target).await });
+        edit.dispatch(Edit::Move(event_target_value(&e)));
     };
     let inbox_options = move || crate::id_options(directory.inbox_names(), inbox.get().as_deref());
     // Rendered with the current choice marked, whenever the members or the assignee change;
@@ -162,33 +178,6 @@ pub fn ThreadHeader(
                 disabled=move || busy.get()
                 on:click=move |_| set_status(ConversationStatus::Open)>"Reopen conversation"</button>
         </header>
-    }
-}
-
-/// How the header changes its conversation (its assignee, team or inbox): the controls wait
-/// while the request is out, the row the server answers goes to the list, a refusal shows.
-#[derive(Clone, Copy)]
-struct Change {
-    busy: RwSignal<bool>,
-    error: RwSignal<Option<String>>,
-    changed: Callback<ConversationSummary>,
-}
-
-impl Change {
-    fn run(self, request: impl Future<Output = Result<ConversationSummary, HttpError>> + 'static) {
-        self.busy.set(true);
-        self.error.set(None);
-        spawn_local(async move {
-            match request.await {
-                Ok(row) => {
-                    let _ = self.changed.try_run(row);
-                }
-                Err(e) => {
-                    self.error.try_set(Some(e.to_string()));
-                }
-            }
-            self.busy.try_set(false);
-        });
     }
 }
 

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use protocol::frame::{AgentRef, ServerFrame, TYPING_EXPIRES_MS};
+use protocol::frame::{AgentRef, ToAgent, TYPING_EXPIRES_MS};
 use protocol::{Author, ConversationStatus, Message, Seq};
 
 /// The thread's live state; `Copy`, so every part of the view can hold it.
@@ -54,39 +54,43 @@ impl Live {
         self.status.get() == Some(ConversationStatus::Closed)
     }
 
-    /// Applies a frame about the conversation (messages are the outbox's).
-    pub fn apply(&self, frame: ServerFrame) {
+    /// Applies a frame about the conversation (messages are the outbox's; notes, deliveries and
+    /// the visitor's reach the thread's).
+    pub fn apply(&self, frame: &ToAgent) {
         match frame {
-            ServerFrame::Synced { last_seq } => {
-                self.synced.try_set(Some(last_seq));
+            ToAgent::Synced { last_seq } => {
+                self.synced.try_set(Some(*last_seq));
             }
-            ServerFrame::Status { status } => {
-                self.status.try_set(Some(status));
+            ToAgent::Status { status } => {
+                self.status.try_set(Some(*status));
             }
-            ServerFrame::Typing {
+            ToAgent::Typing {
                 author: Author::Visitor,
                 active,
-            } => self.visitor_typing(active),
-            ServerFrame::Read {
+            } => self.visitor_typing(*active),
+            ToAgent::Read {
                 by: Author::Visitor,
                 seq,
             } => {
                 // Positions only move forward; a replayed one may be older than a live one.
                 self.visitor_read
-                    .try_update(|read| *read = (*read).max(seq));
+                    .try_update(|read| *read = (*read).max(*seq));
             }
-            ServerFrame::Agents { present } => {
+            ToAgent::Agents { present } => {
                 let me = self.me.get_value();
-                let others = present.into_iter().filter(|a| a.id != me).collect();
+                let others = present.iter().filter(|a| a.id != me).cloned().collect();
                 self.viewers.try_set(others);
             }
             // Other agents' typing and read positions are not shown yet; messages, acks and
             // errors belong to the outbox.
-            ServerFrame::Typing { .. }
-            | ServerFrame::Read { .. }
-            | ServerFrame::Message(_)
-            | ServerFrame::Ack { .. }
-            | ServerFrame::Error { .. } => {}
+            ToAgent::Typing { .. }
+            | ToAgent::Read { .. }
+            | ToAgent::Message(_)
+            | ToAgent::Ack { .. }
+            | ToAgent::Error { .. }
+            | ToAgent::Note(_)
+            | ToAgent::Delivery(_)
+            | ToAgent::Reach { .. } => {}
         }
     }
 

@@ -6,22 +6,28 @@
 //! this agent seen. While the thread is open and the page visible, the newest message is
 //! marked read. On Messenger and WhatsApp each reply shows what became of it (sent, delivered,
 //! read, failed and why), fetched whenever the socket opens and live.
+//!
+//! # Layout
+//! - this file: [`Thread`], its messages and notes.
+//! - [`socket`]: the conversation socket (client's `AgentSocket`), typing and read positions.
+//! - [`live`]: what the socket's frames say besides messages, as signals.
+//! - [`header`]: status, close and reopen, inbox, assignee, team, who else is viewing.
+//! - [`visitor`]: the visitor panel and the conversation's e-mails.
+//! - [`composer`]: replies and notes, and what goes with them.
 
 mod composer;
 mod header;
 mod live;
-mod snippets;
 mod socket;
-mod templates;
 mod visitor;
 
 use client::notes::{interleave, Notes, ThreadItem};
-use client::{Delivery, Entry, LinkState, Outbox};
+use client::{ConversationEvent, Delivery, Entry, LinkState, Outbox};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use std::collections::HashMap;
 
 use protocol::api::{AgentProfile, ConversationSummary, Note};
+use protocol::frame::ToAgent;
 use protocol::reply::{Delivery as MetaDelivery, DeliveryState};
 use protocol::{Author, Channel, ConversationStatus, Seq};
 
@@ -29,11 +35,18 @@ use crate::api;
 use composer::Composer;
 use header::ThreadHeader;
 use live::Live;
-use socket::{ThreadEvent, ThreadSocket};
+use socket::ThreadSocket;
 use visitor::VisitorPanel;
 
-/// The thread of conversation `id`, replying as `me`, starting from the `status` the list
-/// knows; `changed` gets the row after a close or reopen. The socket closes when the view goes.
+/// One open conversation. The socket closes when the view goes.
+///
+/// - `id`: the conversation's id.
+/// - `me`: the signed-in agent, who replies.
+/// - `status`, `channel`: as the list knows them (the socket then says the status).
+/// - `assignee`, `inbox`, `team`: whom, where and to which team it is assigned, as the list
+///   knows it now.
+/// - `members`: the team, for assigning, owners and mentions.
+/// - `changed`: gets the row the server answers a change with (close, reopen, assign, move).
 #[component]
 pub fn Thread(
     id: String,
@@ -50,32 +63,27 @@ pub fn Thread(
     let me_profile = me.clone();
     let entries = RwSignal::new(Vec::<Entry>::new());
     let notes = RwSignal::new(Notes::default());
-    let load_notes = {
-        let id = id.clone();
-        move || {
-            let id = id.clone();
-            spawn_local(async move {
-                if let Ok(list) = api::notes(&id).await {
-                    notes.try_update(|n| n.add(list.notes));
-                }
-            });
+    let conversation = StoredValue::new(id.clone());
+    // Actions, not resources: read again whenever the socket opens, and merged with what
+    // arrives live.
+    let load_notes = Action::new_local(move |()| async move {
+        if let Ok(list) = api::notes(&conversation.get_value()).await {
+            notes.try_update(|n| n.add(list.notes));
         }
+    });
+    let load_notes = move || {
+        load_notes.dispatch(());
     };
     let on_meta = matches!(channel, Some(Channel::Messenger | Channel::WhatsApp));
     let deliveries = RwSignal::new(HashMap::<Seq, MetaDelivery>::new());
-    let load_deliveries = {
-        let id = id.clone();
-        move || {
-            if !on_meta {
-                return;
-            }
-            let id = id.clone();
-            spawn_local(async move {
-                if let Ok(list) = api::deliveries(&id).await {
-                    deliveries
-                        .try_update(|d| list.deliveries.into_iter().for_each(|x| merge(d, x)));
-                }
-            });
+    let load_deliveries = Action::new_local(move |()| async move {
+        if let Ok(list) = api::deliveries(&conversation.get_value()).await {
+            deliveries.try_update(|d| list.deliveries.into_iter().for_each(|x| merge(d, x)));
+        }
+    });
+    let load_deliveries = move || {
+        if on_meta {
+            load_deliveries.dispatch(());
         }
     };
     crate::mentions::seen(&id);
@@ -88,17 +96,18 @@ pub fn Thread(
         name: me.name,
     });
     let on_event = move |event| match event {
-        ThreadEvent::Changed {
+        ConversationEvent::Changed {
             entries: e,
             arrived,
-            last_agent: newest,
+            live: _,
         } => {
             live.arrived(&arrived);
+            let newest = socket::last_agent(&e);
             entries.try_set(e);
             last_agent.try_set(newest);
             scroll_to_end();
         }
-        ThreadEvent::State(state) => {
+        ConversationEvent::State(state) => {
             link.try_set(Some(state));
             // Notes written while this view was away come with the next opening.
             if state == LinkState::Open {
@@ -106,22 +115,33 @@ pub fn Thread(
                 load_deliveries();
             }
         }
-        ThreadEvent::Note(note) => {
-            notes.try_update(|n| n.add([note]));
-            scroll_to_end();
-        }
-        ThreadEvent::Delivery(delivery) => {
-            deliveries.try_update(|d| merge(d, delivery));
-        }
-        ThreadEvent::Reach(present, reply_by) => {
-            live.reach.try_set(Some((present, reply_by)));
-        }
-        ThreadEvent::Refused(message) => {
+        ConversationEvent::Refused { message, .. } => {
             notice.try_set(Some(message));
         }
-        ThreadEvent::Frame(frame) => live.apply(frame),
     };
-    let socket = ThreadSocket::open(&api::conversation_socket_url(&id), outbox, on_event);
+    let on_frame = move |frame: &ToAgent| match frame {
+        ToAgent::Note(note) => {
+            notes.try_update(|n| n.add([note.clone()]));
+            scroll_to_end();
+        }
+        ToAgent::Delivery(delivery) => {
+            deliveries.try_update(|d| merge(d, delivery.clone()));
+        }
+        ToAgent::Reach {
+            visitor_present,
+            reply_by,
+        } => {
+            live.reach.try_set(Some((*visitor_present, *reply_by)));
+        }
+        // Messages, acks and refusals are the outbox's; the rest is the live state's.
+        frame => live.apply(frame),
+    };
+    let socket = ThreadSocket::open(
+        &api::conversation_socket_url(&id),
+        outbox,
+        on_event,
+        on_frame,
+    );
     let socket = StoredValue::new_local(socket);
 
     // Read while looking: on new messages, once a (re)connect has replayed, and when the tab
@@ -221,11 +241,17 @@ fn delivery_note(delivery: Option<&MetaDelivery>) -> (&'static str, String) {
     (d.state.as_str(), text)
 }
 
+/// One message of the thread.
+///
+/// - `entry`: the message, stored or in flight.
+/// - `seen`: whether the visitor has read it (shown under the newest agent message only).
+/// - `meta`: what became of it on Messenger or WhatsApp (agents' replies there, once stored).
+/// - `socket`: the thread's socket, to retry a failed send.
+/// - `conversation`: the conversation's id, for its file's address.
 #[component]
 fn Bubble(
     entry: Entry,
     seen: Signal<bool>,
-    /// What became of it on Messenger or WhatsApp (agents' replies there, once stored).
     meta: Option<Signal<Option<MetaDelivery>>>,
     socket: StoredValue<ThreadSocket, LocalStorage>,
     conversation: String,
@@ -269,6 +295,8 @@ fn Bubble(
 }
 
 /// An internal note: marked as the team's only, with who wrote it and whom it mentions.
+///
+/// - `note`: the stored note.
 #[component]
 fn NoteItem(note: Note) -> impl IntoView {
     let mentioned = (!note.mentions.is_empty()).then(|| {
@@ -289,6 +317,9 @@ fn NoteItem(note: Note) -> impl IntoView {
 }
 
 /// A message's file: a picture, or a link that downloads it; with its name and size.
+///
+/// - `conversation`: the conversation's id, for the file's address.
+/// - `file`: the attachment.
 #[component]
 fn File(conversation: String, file: protocol::Attachment) -> impl IntoView {
     let url = api::attachment_url(&conversation, &file.id);

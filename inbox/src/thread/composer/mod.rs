@@ -15,31 +15,55 @@
 //! says the reply goes with the human agent tag; when the window takes no text it says why and
 //! takes none. Files are not offered there.
 
+//!
+//! # Layout
+//! - this file: [`Composer`], the text field and Send, the modes, and what is said above them.
+//! - [`mentions`]: the `@` picker of a note.
+//! - [`attach`]: a file as a reply of its own.
+//! - [`reply_by`]: replies by chat or by e-mail.
+//! - [`window`]: Meta's reply window on Messenger and WhatsApp.
+//! - [`snippets`]: the team's saved replies.
+//! - [`templates`]: sending a WhatsApp template.
+
+mod attach;
+mod mentions;
+mod reply_by;
+mod snippets;
+mod templates;
+mod window;
+
 use client::notes::{mention_query, Notes};
 use client::Entry;
-use domain::meta::window::{reply_window, ReplyWindow};
+use domain::meta::window::ReplyWindow;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use protocol::api::{AgentProfile, NewNote, ReplyChannel, SendMessage};
-use protocol::{Author, Channel, ConversationStatus};
+use protocol::api::{AgentProfile, NewNote, SendMessage};
+use protocol::{Channel, ConversationStatus};
 
 use super::live::Live;
-use super::snippets::SnippetPicker;
 use super::socket::ThreadSocket;
-use super::templates::TemplatePicker;
 use crate::api;
-
-/// Most members the mention picker offers at once.
-const PICKER_MAX: usize = 6;
+use attach::Attach;
+use mentions::{MentionOptions, MentionQuery};
+use reply_by::ReplyBy;
+use snippets::SnippetPicker;
+use templates::TemplatePicker;
+use window::{meta_window, window_note};
 
 /// How often a continuing "typing" is repeated: well within the receiver's
 /// [`protocol::frame::TYPING_EXPIRES_MS`], and rare enough to keep the socket quiet.
 const TYPING_REFRESH_MS: f64 = 3_000.0;
 
-/// How often the composer looks at the clock for Meta's window.
-const WINDOW_TICK_MS: u64 = 30_000;
-
+/// The composer under a thread's messages.
+///
+/// - `id`: the conversation's id.
+/// - `socket`: the thread's socket: replies and "typing" go out on it.
+/// - `live`: the thread's live state (status, the visitor's reach, whether replayed).
+/// - `notes`: the thread's internal notes; a saved note joins them at once.
+/// - `members`: the team, for mentions.
+/// - `me`: the signed-in agent (for snippets).
+/// - `channel`: the conversation's channel, if the list knows it (Meta's window, files).
+/// - `entries`: the thread's messages (when the visitor last wrote, for Meta's window).
 #[component]
 pub fn Composer(
     id: String,
@@ -51,71 +75,13 @@ pub fn Composer(
     channel: Option<Channel>,
     entries: RwSignal<Vec<Entry>>,
 ) -> impl IntoView {
-    let on_meta = matches!(channel, Some(Channel::Messenger | Channel::WhatsApp));
-    let clock = RwSignal::new(js_sys::Date::now() as i64);
-    if on_meta {
-        if let Ok(tick) = set_interval_with_handle(
-            move || {
-                clock.try_set(js_sys::Date::now() as i64);
-            },
-            std::time::Duration::from_millis(WINDOW_TICK_MS),
-        ) {
-            on_cleanup(move || tick.clear());
-        }
-    }
-    // Meta's window now; `None` on the website chat and until the history has been replayed.
-    let window = Memo::new(move |_| {
-        let channel = channel?;
-        live.synced.get()?;
-        let last = entries.with(|all| {
-            all.iter()
-                .filter(|e| e.author == Author::Visitor)
-                .filter_map(|e| e.sent_at)
-                .max()
-        });
-        reply_window(channel, last, clock.get())
-    });
-    let window_note = move || match window.get()? {
-        ReplyWindow::Open { .. } => None,
-        ReplyWindow::HumanAgent { until } => Some(format!(
-            "They last wrote more than 24 hours ago: your reply goes with Messenger's human \
-             agent tag (until {}). Automated messages cannot be sent.",
-            api::when(until)
-        )),
-        ReplyWindow::Closed => Some(
-            "They last wrote more than 7 days ago: Messenger takes no reply until they write \
-             again."
-                .to_owned(),
-        ),
-        ReplyWindow::TemplateOnly => Some(
-            "They last wrote more than 24 hours ago: WhatsApp takes only an approved template \
-             until they write again: send one below."
-                .to_owned(),
-        ),
-    };
+    let window = meta_window(channel, live, entries);
+    let window_note = move || window.get().and_then(window_note);
     let draft = RwSignal::new(String::new());
     let note_mode = RwSignal::new(false);
-    let saving = RwSignal::new(false);
     let textarea = NodeRef::<html::Textarea>::new();
-    // The name typed after an `@` in a note, and the highlighted choice.
-    let query = RwSignal::new(None::<String>);
-    let active = RwSignal::new(0usize);
-    let choices = Memo::new(move |_| {
-        let Some(q) = query.get() else {
-            return Vec::new();
-        };
-        let q = q.to_lowercase();
-        members.with(|all| {
-            all.iter()
-                .filter(|m| m.name.to_lowercase().contains(&q))
-                .take(PICKER_MAX)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
-    let picking = move || !choices.with(Vec::is_empty);
+    let mentions = MentionQuery::new(members);
     let notice = RwSignal::new(None::<String>);
-    let uploading = RwSignal::new(false);
     // When "typing" last went out; `None` while the visitor has been told nothing (or "stopped").
     let typing_since = StoredValue::new(None::<f64>);
     // `try_`: this also runs as the thread goes, when the socket may be gone already.
@@ -142,15 +108,13 @@ pub fn Composer(
         ))
     };
     let update_query = move || {
-        let typed = note_mode
-            .get_untracked()
-            .then(around_caret)
-            .flatten()
-            .and_then(|(before, _)| mention_query(&before).map(str::to_owned));
-        if typed != query.get_untracked() {
-            active.set(0);
-            query.set(typed);
-        }
+        mentions.typed(
+            note_mode
+                .get_untracked()
+                .then(around_caret)
+                .flatten()
+                .and_then(|(before, _)| mention_query(&before).map(str::to_owned)),
+        );
     };
     let pick = move |member: AgentProfile| {
         let Some((before, after)) = around_caret() else {
@@ -163,7 +127,7 @@ pub fn Composer(
         let inserted = format!("{}@{} ", &before[..start], member.name);
         let caret = inserted.encode_utf16().count() as u32;
         draft.set(format!("{inserted}{after}"));
-        query.set(None);
+        mentions.clear();
         if let Some(el) = textarea.get_untracked() {
             el.set_value(&draft.get_untracked());
             let _ = el.focus();
@@ -187,14 +151,13 @@ pub fn Composer(
             socket.with_value(|s| s.typing(true));
         }
     };
-    let conversation = StoredValue::new(id.clone());
+    let conversation = StoredValue::new(id);
     let template_only = Signal::derive(move || {
         !live.is_closed() && !note_mode.get() && window.get() == Some(ReplyWindow::TemplateOnly)
     });
-    let save_note = move |client_id: String, body: String| {
-        saving.set(true);
-        spawn_local(async move {
-            let note = NewNote { client_id, body };
+    let save_note = Action::new_local(move |note: &NewNote| {
+        let note = note.clone();
+        async move {
             match api::add_note(&conversation.get_value(), &note).await {
                 Ok(stored) => {
                     notes.try_update(|n| n.add([stored]));
@@ -206,9 +169,9 @@ pub fn Composer(
                     notice.try_set(Some(format!("The note was not saved: {e}")));
                 }
             }
-            saving.try_set(false);
-        });
-    };
+        }
+    });
+    let saving = save_note.pending();
     let send = move || {
         let note = note_mode.get_untracked();
         let shut = live.status.get_untracked() == Some(ConversationStatus::Closed)
@@ -227,8 +190,11 @@ pub fn Composer(
         };
         match domain::message::validate_send(&send) {
             Ok(ok) if note => {
-                query.set(None);
-                save_note(ok.client_id, ok.body);
+                mentions.clear();
+                save_note.dispatch(NewNote {
+                    client_id: ok.client_id,
+                    body: ok.body,
+                });
             }
             Ok(ok) => {
                 notice.set(None);
@@ -248,7 +214,7 @@ pub fn Composer(
     };
     let set_mode = move |note: bool| {
         note_mode.set(note);
-        query.set(None);
+        mentions.clear();
         if note {
             stop_typing();
         }
@@ -261,70 +227,6 @@ pub fn Composer(
             <button id=id type="button" class="mode"
                 aria-pressed=move || (note_mode.get() == note).to_string()
                 on:click=move |_| set_mode(note)>{label}</button>
-        }
-    };
-    // A file goes up first, then out as a reply of its own.
-    let attach = move |file: web_sys::File| {
-        let id = id.clone();
-        uploading.set(true);
-        notice.set(Some(format!("Uploading {}…", file.name())));
-        spawn_local(async move {
-            let uploaded = crate::api::upload(&id, &file).await;
-            uploading.set(false);
-            match uploaded {
-                Ok(file) => {
-                    notice.set(None);
-                    if let Some(client_id) = client::new_client_id() {
-                        socket.with_value(|s| s.send(client_id, String::new(), Some(file)));
-                    }
-                }
-                Err(e) => notice.set(Some(e.to_string())),
-            }
-        });
-    };
-    // Reply by chat or e-mail (website chats; `live.reach` is `None` elsewhere).
-    let switching = RwSignal::new(false);
-    let switch_to = move |channel: ReplyChannel| {
-        if switching.get_untracked() {
-            return;
-        }
-        switching.set(true);
-        spawn_local(async move {
-            match api::reply_by(&conversation.get_value(), channel).await {
-                Ok(_) => {
-                    notice.try_set(None);
-                    live.reach.try_update(|r| {
-                        if let Some((_, by)) = r {
-                            *by = channel;
-                        }
-                    });
-                }
-                Err(e) => {
-                    notice.try_set(Some(e.to_string()));
-                }
-            }
-            switching.try_set(false);
-        });
-    };
-    let reach_note = move || match live.reach.get()? {
-        (_, ReplyChannel::Email) => Some(
-            "Your replies go to the visitor by e-mail and stay in the chat; their answers come \
-             back here.",
-        ),
-        (false, ReplyChannel::Chat) => Some(
-            "The visitor is not in the chat: they see your reply when they come back. Switch \
-             to E-mail to reach them now.",
-        ),
-        (true, ReplyChannel::Chat) => None,
-    };
-    let by_button = move |channel: ReplyChannel, id: &'static str, label: &'static str| {
-        view! {
-            <button id=id type="button" class="mode"
-                aria-pressed=move || {
-                    (live.reach.get().map(|(_, by)| by) == Some(channel)).to_string()
-                }
-                disabled=move || switching.get()
-                on:click=move |_| switch_to(channel)>{label}</button>
         }
     };
     view! {
@@ -345,35 +247,13 @@ pub fn Composer(
             {mode_button(false, "mode-reply", "Reply")}
             {mode_button(true, "mode-note", "Internal note")}
         </div>
-        <div class="composer-modes reply-by" role="group" aria-labelledby="reply-by-label"
-            hidden=move || note_mode.get() || live.reach.get().is_none()>
-            <span id="reply-by-label" class="reply-by-label">"Reply by"</span>
-            {by_button(ReplyChannel::Chat, "reply-by-chat", "Chat")}
-            {by_button(ReplyChannel::Email, "reply-by-email", "E-mail")}
-        </div>
-        <p id="reply-by-note" class="window-note"
-            hidden=move || note_mode.get() || reach_note().is_none()>
-            {reach_note}
-        </p>
+        <ReplyBy conversation live note_mode notice />
         <form class="composer" class=("note-mode", move || note_mode.get())
             on:submit=move |e| { e.prevent_default(); send(); }>
             <label class="visually-hidden" for="reply">
                 {move || if note_mode.get() { "Internal note" } else { "Reply" }}
             </label>
-            <ul id="mention-options" class="mention-options" role="listbox"
-                aria-label="Mention a teammate" hidden=move || !picking()>
-                {move || choices.get().into_iter().enumerate().map(|(i, m)| {
-                    let chosen = m.clone();
-                    view! {
-                        <li id=format!("mention-option-{i}") role="option"
-                            aria-selected=move || (active.get() == i).to_string()
-                            // Before the textarea loses the focus, so the caret is still there.
-                            on:mousedown=move |e| { e.prevent_default(); pick(chosen.clone()); }>
-                            {m.name}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            <MentionOptions mentions pick=Callback::new(pick) />
             <textarea id="reply" node_ref=textarea rows="3"
                 placeholder=move || if note_mode.get() {
                     "Internal note: only your team sees it. Type @ to mention someone."
@@ -385,27 +265,14 @@ pub fn Composer(
                 aria-describedby=move || closed().then_some("thread-closed")
                 aria-controls="mention-options"
                 aria-autocomplete=move || note_mode.get().then_some("list")
-                aria-activedescendant=move || picking().then(|| format!("mention-option-{}", active.get()))
+                aria-activedescendant=move || mentions.active_id()
                 prop:value=move || draft.get()
                 on:input=move |e| typed(event_target_value(&e))
                 on:click=move |_| update_query()
-                on:blur=move |_| { stop_typing(); query.set(None); }
+                on:blur=move |_| { stop_typing(); mentions.clear(); }
                 on:keydown=move |e| {
-                    if picking() {
-                        let n = choices.with(Vec::len);
-                        match e.key().as_str() {
-                            "ArrowDown" => { e.prevent_default(); active.update(|a| *a = (*a + 1) % n); return; }
-                            "ArrowUp" => { e.prevent_default(); active.update(|a| *a = (*a + n - 1) % n); return; }
-                            "Enter" | "Tab" if !e.is_composing() => {
-                                e.prevent_default();
-                                if let Some(m) = choices.with(|c| c.get(active.get_untracked()).cloned()) {
-                                    pick(m);
-                                }
-                                return;
-                            }
-                            "Escape" => { e.prevent_default(); query.set(None); return; }
-                            _ => {}
-                        }
+                    if mentions.key(&e, pick) {
+                        return;
                     }
                     // Enter sends, Shift+Enter is a new line; never mid-composition (IME).
                     if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
@@ -414,18 +281,7 @@ pub fn Composer(
                     }
                 }></textarea>
             <SnippetPicker draft textarea me />
-            <label class="attach" hidden=move || note_mode.get()>
-                <input id="reply-file" class="visually-hidden" type="file"
-                    disabled=move || closed() || uploading.get()
-                    on:change=move |e| {
-                        let input: web_sys::HtmlInputElement = event_target(&e);
-                        if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                            attach(file);
-                        }
-                        input.set_value("");
-                    } />
-                "Attach"
-            </label>
+            <Attach conversation socket note_mode closed=Signal::derive(closed) notice />
             <button id="reply-send" class="primary" type="submit"
                 disabled=move || closed() || saving.get()>
                 {move || if note_mode.get() { "Add note" } else { "Send" }}

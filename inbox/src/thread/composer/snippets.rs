@@ -4,12 +4,15 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::api::{AgentProfile, NewSnippet, Role, Snippet};
 
 use crate::api;
 
-/// A "Snippets" button and its panel. `draft` is the composer's text, `textarea` its field.
+/// A "Snippets" button and its panel.
+///
+/// - `draft`: the composer's text, which a snippet goes into and which can be saved as one.
+/// - `textarea`: the composer's field, for the caret.
+/// - `me`: the signed-in agent (who may delete which snippets).
 #[component]
 pub fn SnippetPicker(
     draft: RwSignal<String>,
@@ -21,17 +24,20 @@ pub fn SnippetPicker(
     let filter = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let name = NodeRef::<html::Input>::new();
-    let load = move || {
-        spawn_local(async move {
-            match api::snippets().await {
-                Ok(list) => {
-                    snippets.try_set(list.snippets);
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
+    // An action, not a resource: it is read again each time the panel opens, and saving and
+    // deleting change the list in place.
+    let load = Action::new_local(move |()| async move {
+        match api::snippets().await {
+            Ok(list) => {
+                snippets.try_set(list.snippets);
             }
-        });
+            Err(e) => {
+                error.try_set(Some(e.to_string()));
+            }
+        }
+    });
+    let load = move || {
+        load.dispatch(());
     };
     let toggle = move |_| {
         let opening = !open.get_untracked();
@@ -73,17 +79,14 @@ pub fn SnippetPicker(
             let _ = el.set_selection_range(at, at);
         }
     };
-    let save = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        let Some(input) = name.get() else { return };
-        let new = NewSnippet {
-            name: input.value(),
-            body: draft.get_untracked(),
-        };
-        spawn_local(async move {
+    let save = Action::new_local(move |new: &NewSnippet| {
+        let new = new.clone();
+        async move {
             match api::add_snippet(&new).await {
                 Ok(saved) => {
-                    input.set_value("");
+                    if let Some(input) = name.get_untracked() {
+                        input.set_value("");
+                    }
                     snippets.try_update(|all| all.push(saved));
                     error.try_set(None);
                 }
@@ -91,10 +94,19 @@ pub fn SnippetPicker(
                     error.try_set(Some(e.to_string()));
                 }
             }
+        }
+    });
+    let save = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let Some(input) = name.get() else { return };
+        save.dispatch(NewSnippet {
+            name: input.value(),
+            body: draft.get_untracked(),
         });
     };
-    let remove = move |id: String| {
-        spawn_local(async move {
+    let remove = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
             match api::delete_snippet(&id).await {
                 Ok(()) => {
                     snippets.try_update(|all| all.retain(|s| s.id != id));
@@ -103,7 +115,10 @@ pub fn SnippetPicker(
                     error.try_set(Some(e.to_string()));
                 }
             }
-        });
+        }
+    });
+    let remove = move |id: String| {
+        remove.dispatch(id);
     };
     let may_delete = move |s: &Snippet| {
         me.role == Role::Admin || s.created_by.as_deref() == Some(me.id.as_str())

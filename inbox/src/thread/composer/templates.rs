@@ -5,7 +5,6 @@
 //! then arrives in the thread through the socket like any other.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::reply::{SendTemplate, TemplateButtonKind, TemplateHeader, WhatsAppTemplate};
 
 use crate::api;
@@ -59,6 +58,20 @@ fn accepts(header: &TemplateHeader) -> Option<&'static str> {
     }
 }
 
+/// A template ready to go: what [`TemplatePicker`]'s form read when it was submitted.
+#[derive(Clone)]
+struct Filled {
+    template: WhatsAppTemplate,
+    client_id: String,
+    values: Vec<String>,
+    /// The media header's file, if the template has one.
+    file: Option<web_sys::File>,
+}
+
+/// The "Send a WhatsApp template" panel.
+///
+/// - `id`: the conversation's id.
+/// - `shown`: whether the panel shows (WhatsApp conversations past the 24-hour window).
 #[component]
 pub fn TemplatePicker(id: String, shown: Signal<bool>) -> impl IntoView {
     let id = StoredValue::new(id);
@@ -66,28 +79,29 @@ pub fn TemplatePicker(id: String, shown: Signal<bool>) -> impl IntoView {
     let chosen = RwSignal::new(0usize);
     let values = RwSignal::new(Vec::<String>::new());
     let notice = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // An action, not a resource: it asks Meta only once the panel is opened.
+    let load = Action::new_local(move |()| async move {
+        match api::templates(&id.get_value()).await {
+            Ok(list) => {
+                let first = list.templates.first().map_or(0, |t| fields(t).len());
+                values.try_set(vec![String::new(); first]);
+                notice.try_set(list.templates.is_empty().then(|| {
+                    "The business account has no approved template Porchlight can fill in."
+                        .to_owned()
+                }));
+                templates.try_set(Some(list.templates));
+            }
+            Err(e) => {
+                notice.try_set(Some(e.to_string()));
+            }
+        }
+    });
     let load = move || {
         if templates.get_untracked().is_some() {
             return;
         }
         notice.set(Some("Asking WhatsApp for your templates…".into()));
-        spawn_local(async move {
-            match api::templates(&id.get_value()).await {
-                Ok(list) => {
-                    let first = list.templates.first().map_or(0, |t| fields(t).len());
-                    values.try_set(vec![String::new(); first]);
-                    notice.try_set(list.templates.is_empty().then(|| {
-                        "The business account has no approved template Porchlight can fill in."
-                            .to_owned()
-                    }));
-                    templates.try_set(Some(list.templates));
-                }
-                Err(e) => {
-                    notice.try_set(Some(e.to_string()));
-                }
-            }
-        });
+        load.dispatch(());
     };
     let current =
         move || templates.with(|all| all.as_ref().and_then(|all| all.get(chosen.get()).cloned()));
@@ -114,19 +128,15 @@ pub fn TemplatePicker(id: String, shown: Signal<bool>) -> impl IntoView {
     };
     let file_input = NodeRef::<leptos::html::Input>::new();
     let media = move || current().and_then(|t| t.header.as_ref().and_then(accepts));
-    let send = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        let (Some(t), Some(client_id)) = (current(), client::new_client_id()) else {
-            return;
-        };
-        let (params, header_param, button_params) = values.with_untracked(|v| split(&t, v));
-        let file = file_input
-            .get_untracked()
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
-        let n = values.with_untracked(Vec::len);
-        busy.set(true);
-        spawn_local(async move {
+    let send = Action::new_local(move |filled: &Filled| {
+        let Filled {
+            template: t,
+            client_id,
+            values: filled,
+            file,
+        } = filled.clone();
+        async move {
+            let (params, header_param, button_params) = split(&t, &filled);
             let conversation = id.get_value();
             // A media header's file goes up first, as an attachment of this conversation.
             let header_file_id = match (t.header.as_ref().and_then(accepts), file) {
@@ -134,7 +144,6 @@ pub fn TemplatePicker(id: String, shown: Signal<bool>) -> impl IntoView {
                     Ok(upload) => Some(upload.id),
                     Err(e) => {
                         notice.try_set(Some(format!("The file was not sent: {e}")));
-                        busy.try_set(false);
                         return;
                     }
                 },
@@ -152,7 +161,7 @@ pub fn TemplatePicker(id: String, shown: Signal<bool>) -> impl IntoView {
             match api::send_template(&conversation, &body).await {
                 Ok(_) => {
                     notice.try_set(None);
-                    values.try_set(vec![String::new(); n]);
+                    values.try_set(vec![String::new(); filled.len()]);
                     if let Some(input) = file_input.get_untracked() {
                         input.set_value("");
                     }
@@ -161,7 +170,23 @@ pub fn TemplatePicker(id: String, shown: Signal<bool>) -> impl IntoView {
                     notice.try_set(Some(format!("The template was not sent: {e}")));
                 }
             }
-            busy.try_set(false);
+        }
+    });
+    let busy = send.pending();
+    let send = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let (Some(template), Some(client_id)) = (current(), client::new_client_id()) else {
+            return;
+        };
+        let file = file_input
+            .get_untracked()
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        send.dispatch_local(Filled {
+            template,
+            client_id,
+            values: values.get_untracked(),
+            file,
         });
     };
     view! {

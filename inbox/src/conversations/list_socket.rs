@@ -1,0 +1,144 @@
+//! The agent's list socket, to the Hub: it is opened before the list is fetched, and the list is
+//! fetched again each time the socket (re)opens, so no change falls between the snapshot and
+//! the live rows; [`ConversationIndex`] merges the two without letting a row go back in time.
+//! Besides rows, the socket says when the agent is @mentioned, signed out, or sees other
+//! inboxes.
+
+use client::alerts::{alert_for, Alert};
+use client::{ConversationIndex, Link, LinkHandlers, LinkState};
+use leptos::prelude::*;
+use protocol::api::{ConversationSummary, Mention};
+use protocol::frame::{InboxFrame, SignedOut};
+use protocol::ConversationStatus;
+
+use crate::api;
+
+/// The agent's list socket (to the Hub) and the conversation list it keeps live, as signals;
+/// the socket closes when the owning view goes.
+#[derive(Clone, Copy)]
+pub struct ListSocket {
+    pub index: RwSignal<ConversationIndex>,
+    pub error: RwSignal<Option<String>>,
+    _link: StoredValue<Link, LocalStorage>,
+}
+
+impl ListSocket {
+    /// Opens the list socket and loads the list once it is open. `alerted` gets each change
+    /// `me` should be alerted to (`client::alerts`); `mentioned` gets each
+    /// @mention of the agent as it is written; `signed_out` runs when the server says the
+    /// agent's sessions have ended; `access_changed` when the inboxes they see changed (the
+    /// list is then read afresh, dropping rows no longer theirs).
+    pub fn open(
+        me: String,
+        alerted: Callback<(Alert, ConversationSummary)>,
+        mentioned: Callback<Mention>,
+        signed_out: Callback<SignedOut>,
+        access_changed: Callback<()>,
+    ) -> Self {
+        let index = RwSignal::new(ConversationIndex::new());
+        let error = RwSignal::new(None);
+        let loaded = StoredValue::new(false);
+        // An action, not a resource: what it loads merges into the rows the socket keeps live
+        // (or, `afresh`, replaces them).
+        let load = Action::new_local(move |afresh: &bool| {
+            let afresh = *afresh;
+            async move {
+                match api::conversations().await {
+                    Ok(list) if afresh => {
+                        index.try_update(|i| i.reset(list.conversations));
+                        error.try_set(None);
+                    }
+                    Ok(list) => {
+                        index.try_update(|i| i.merge(list.conversations));
+                        error.try_set(None);
+                    }
+                    Err(e) => {
+                        error.try_set(Some(e.to_string()));
+                    }
+                }
+            }
+        });
+        let load = move |afresh: bool| {
+            load.dispatch(afresh);
+        };
+        let handlers = LinkHandlers {
+            url: Box::new(api::inbox_socket_url),
+            on_state: Box::new(move |state| {
+                // Load on every open; and once anyway if the first attempt fails, so the list
+                // shows while the socket retries.
+                let first = !loaded.try_get_value().unwrap_or(true);
+                if state == LinkState::Open || (state == LinkState::Closed && first) {
+                    loaded.try_set_value(true);
+                    load(false);
+                }
+            }),
+            on_text: Box::new(move |text| {
+                // Frames this build does not know are skipped.
+                match client::json::parse::<InboxFrame>(&text) {
+                    Some(InboxFrame::Mention(mention)) => {
+                        let _ = mentioned.try_run(mention);
+                    }
+                    Some(InboxFrame::SignedOut(why)) => {
+                        let _ = signed_out.try_run(why);
+                    }
+                    Some(InboxFrame::AccessChanged) => {
+                        load(true);
+                        let _ = access_changed.try_run(());
+                    }
+                    Some(gone @ InboxFrame::Gone(_)) => {
+                        index.try_update(|i| i.apply(gone));
+                    }
+                    Some(InboxFrame::Conversation(row)) => {
+                        let before = index.with_untracked(|i| i.get(&row.id).cloned());
+                        let alert = alert_for(before.as_ref(), &row, &me, false);
+                        index.try_update(|i| i.apply(InboxFrame::Conversation(row.clone())));
+                        if let Some(alert) = alert {
+                            let _ = alerted.try_run((alert, row));
+                        }
+                    }
+                    None => {}
+                }
+                Vec::new()
+            }),
+        };
+        Self {
+            index,
+            error,
+            _link: StoredValue::new_local(Link::open(Vec::new(), handlers)),
+        }
+    }
+
+    /// Takes a row the server answered with (a close or reopen), ahead of its inbox frame.
+    pub fn changed(&self, row: ConversationSummary) {
+        self.index
+            .try_update(|i| i.apply(InboxFrame::Conversation(row)));
+    }
+
+    /// Who conversation `id` is assigned to, as the list has it now.
+    pub fn assignee(&self, id: String) -> Signal<Option<String>> {
+        let index = self.index;
+        Signal::derive(move || index.with(|i| i.get(&id).and_then(|r| r.assignee_id.clone())))
+    }
+
+    /// The team conversation `id` is given to, as the list has it now.
+    pub fn team(&self, id: String) -> Signal<Option<String>> {
+        let index = self.index;
+        Signal::derive(move || index.with(|i| i.get(&id).and_then(|r| r.team_id.clone())))
+    }
+
+    /// The inbox conversation `id` is in, as the list has it now.
+    pub fn inbox(&self, id: String) -> Signal<Option<String>> {
+        let index = self.index;
+        Signal::derive(move || index.with(|i| i.get(&id).map(|r| r.inbox_id.clone())))
+    }
+
+    /// The channel of conversation `id`, if the list has it.
+    pub fn channel(&self, id: &str) -> Option<protocol::Channel> {
+        self.index.with_untracked(|i| i.get(id).map(|r| r.channel))
+    }
+
+    /// The status of conversation `id`, if the list has it.
+    pub fn status(&self, id: &str) -> Option<ConversationStatus> {
+        self.index.with_untracked(|i| i.get(id).map(|r| r.status))
+    }
+}
