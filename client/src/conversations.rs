@@ -1,10 +1,10 @@
-//! The agent's conversation list, kept from two sources that race: the inbox socket's
-//! [`InboxFrame`]s (opened first, so no change is missed) and the `GET` of the list (a snapshot
+//! The agent's conversation list, kept from two sources that race: the list socket's
+//! [`ListFrame`]s (opened first, so no change is missed) and the `GET` of the list (a snapshot
 //! that may be older than frames already received). Rows are keyed by conversation id; a row
 //! never goes back to an older state. Pure, tested natively.
 
 use protocol::api::ConversationSummary;
-use protocol::frame::InboxFrame;
+use protocol::frame::ListFrame;
 use protocol::ConversationStatus;
 
 /// Conversation rows, newest activity first.
@@ -32,11 +32,11 @@ impl ConversationIndex {
     /// with the same `last_seq` wins (a status change carries no new message); a row that went
     /// out of sight is dropped. Frames that are not about a row (a sign-out) are the app's, and
     /// change nothing here.
-    pub fn apply(&mut self, frame: InboxFrame) {
+    pub fn apply(&mut self, frame: ListFrame) {
         match frame {
-            InboxFrame::Conversation(row) => self.upsert(row, true),
-            InboxFrame::Gone(id) => self.rows.retain(|r| r.id != id),
-            InboxFrame::SignedOut(_) | InboxFrame::Mention(_) | InboxFrame::AccessChanged => {}
+            ListFrame::Conversation(row) => self.upsert(row, true),
+            ListFrame::Gone(id) => self.rows.retain(|r| r.id != id),
+            ListFrame::SignedOut(_) | ListFrame::Mention(_) | ListFrame::AccessChanged => {}
         }
     }
 
@@ -159,9 +159,9 @@ mod tests {
             row("a", 1, 10, ConversationStatus::Open),
             row("b", 1, 20, ConversationStatus::Open),
         ]);
-        index.apply(InboxFrame::Gone("a".into()));
+        index.apply(ListFrame::Gone("a".into()));
         assert_eq!(ids(&index), ["b"]);
-        index.apply(InboxFrame::Gone("unknown".into()));
+        index.apply(ListFrame::Gone("unknown".into()));
         assert_eq!(ids(&index), ["b"]);
         index.reset(vec![row("c", 1, 5, ConversationStatus::Open)]);
         assert_eq!(ids(&index), ["c"]);
@@ -176,7 +176,7 @@ mod tests {
             row("c", 1, 20, ConversationStatus::Open),
         ]);
         assert_eq!(ids(&index), ["b", "c", "a"]);
-        index.apply(InboxFrame::Conversation(row(
+        index.apply(ListFrame::Conversation(row(
             "a",
             2,
             40,
@@ -189,7 +189,7 @@ mod tests {
     #[test]
     fn an_older_snapshot_does_not_undo_a_live_frame() {
         let mut index = ConversationIndex::new();
-        index.apply(InboxFrame::Conversation(row(
+        index.apply(ListFrame::Conversation(row(
             "a",
             5,
             50,
@@ -197,7 +197,7 @@ mod tests {
         )));
         index.merge(vec![row("a", 4, 40, ConversationStatus::Open)]);
         assert_eq!(index.get("a").map(|r| r.last_seq), Some(5));
-        index.apply(InboxFrame::Conversation(row(
+        index.apply(ListFrame::Conversation(row(
             "a",
             5,
             50,
@@ -215,7 +215,7 @@ mod tests {
     fn a_stale_frame_does_not_undo_a_newer_row() {
         let mut index = ConversationIndex::new();
         index.merge(vec![row("a", 7, 70, ConversationStatus::Open)]);
-        index.apply(InboxFrame::Conversation(row(
+        index.apply(ListFrame::Conversation(row(
             "a",
             6,
             60,

@@ -7,7 +7,7 @@
 //!   flight, what to resend after a reconnect). Pure; tested natively.
 //! - [`activity`]: what the others are doing: typing, reading, present; closed or not. Pure.
 //! - [`typing`]: when to tell the others that we are typing. Pure.
-//! - [`conversations`]: the agent's conversation list merged from the inbox socket and the
+//! - [`conversations`]: the agent's conversation list merged from the list socket and the
 //!   list request. Pure.
 //! - [`notes`]: the inbox thread's internal notes among its messages, and the `@` being typed.
 //!   Pure.

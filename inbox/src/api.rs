@@ -314,8 +314,8 @@ pub fn status_name(status: ConversationStatus) -> &'static str {
     }
 }
 
-/// The inbox socket, pushing a row whenever a conversation changes.
-pub fn inbox_socket_url() -> String {
+/// The list socket, pushing a row whenever a conversation changes.
+pub fn list_socket_url() -> String {
     format!(
         "{}{}",
         socket_origin(),

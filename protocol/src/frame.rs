@@ -1,7 +1,7 @@
 //! WebSocket frames. A conversation socket (visitor or agent, to the conversation's Durable
 //! Object) carries [`ClientFrame`] up and [`ServerFrame`] down, and an agent's also
 //! [`AgentFrame`]s down: [`ToAgent`] is everything an agent's conversation socket receives. An
-//! agent's list socket (the Hub's) carries [`InboxFrame`] down. Frames are JSON text, externally tagged: `{"send": {…}}`,
+//! agent's list socket (the Hub's) carries [`ListFrame`] down. Frames are JSON text, externally tagged: `{"send": {…}}`,
 //! `{"message": {…}}`. (Externally tagged enums decode as a stream; internally tagged ones make
 //! serde buffer every frame into a generic tree first, which cost the widget about 11 KB gzip.)
 //!
@@ -74,10 +74,10 @@ pub enum ServerFrame {
     },
 }
 
-/// Sent by the server on an agent's inbox socket.
+/// Sent by the server on an agent's list socket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum InboxFrame {
+pub enum ListFrame {
     /// A conversation was created or changed; replaces the row with the same id.
     Conversation(ConversationSummary),
     /// The agent's sessions ended (they signed out everywhere, or an admin removed them): the

@@ -3,7 +3,7 @@
 //!
 //! # Layout
 //! - [`api`]: HTTP request and response bodies, including the one error shape.
-//! - [`frame`]: WebSocket frames on a conversation socket and on an agent's inbox socket.
+//! - [`frame`]: WebSocket frames on a conversation socket and on an agent's list socket.
 //! - [`consent`]: GDPR consent to a website chat: the setting, the step shown, the record kept.
 //! - [`embed`]: `postMessage` messages between the host-page loader and the widget frame.
 //! - [`limits`]: the limits both sides enforce (the server is the authority).

@@ -88,8 +88,8 @@ impl Edge {
         }
     }
 
-    /// Opens an agent's inbox socket (live list changes).
-    pub fn inbox_socket(&self, cookie: &str) -> Socket {
+    /// Opens an agent's list socket (live list changes).
+    pub fn list_socket(&self, cookie: &str) -> Socket {
         let mut req = self
             .ws_url(&routes::ListSocket::new().path())
             .into_client_request()

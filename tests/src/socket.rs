@@ -165,19 +165,19 @@ impl Socket {
         }
     }
 
-    /// On an inbox socket: the next row of conversation `id` (other conversations' rows and
+    /// On a list socket: the next row of conversation `id` (other conversations' rows and
     /// mentions are skipped: other tests run in parallel); fails the test if the agent is
     /// signed out instead.
     pub fn next_row_of(&mut self, id: &str) -> protocol::api::ConversationSummary {
-        use protocol::frame::InboxFrame;
+        use protocol::frame::ListFrame;
         loop {
-            match self.receive::<InboxFrame>() {
-                InboxFrame::Conversation(row) if row.id == id => return row,
-                InboxFrame::Conversation(_)
-                | InboxFrame::Mention(_)
-                | InboxFrame::AccessChanged
-                | InboxFrame::Gone(_) => continue,
-                InboxFrame::SignedOut(why) => panic!("signed out: {why:?}"),
+            match self.receive::<ListFrame>() {
+                ListFrame::Conversation(row) if row.id == id => return row,
+                ListFrame::Conversation(_)
+                | ListFrame::Mention(_)
+                | ListFrame::AccessChanged
+                | ListFrame::Gone(_) => continue,
+                ListFrame::SignedOut(why) => panic!("signed out: {why:?}"),
             }
         }
     }

@@ -9,7 +9,7 @@
 use porchlight_tests::meta::unique_id;
 use porchlight_tests::{local_sql, new_client_id, Edge, Socket};
 use protocol::api::{ErrorCode, Inbox, MentionList, SendMessage};
-use protocol::frame::{ClientFrame, InboxFrame, ServerFrame, SignedOut};
+use protocol::frame::{ClientFrame, ListFrame, ServerFrame, SignedOut};
 use serde_json::json;
 
 /// The close code of a socket whose access was taken away.
@@ -207,12 +207,12 @@ fn a_thread_ends_when_its_session_expires() {
         member.id
     ));
     let mut socket = thread(&edge, &cookie, &conversation);
-    let mut list = edge.inbox_socket(&cookie);
+    let mut list = edge.list_socket(&cookie);
     // The objects' alarms close both at the expiry, with no frame sent by anyone.
     assert_access_ended(&mut socket);
     loop {
-        match list.receive::<InboxFrame>() {
-            InboxFrame::SignedOut(why) => {
+        match list.receive::<ListFrame>() {
+            ListFrame::SignedOut(why) => {
                 assert_eq!(why, SignedOut::Ended);
                 break;
             }

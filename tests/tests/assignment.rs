@@ -28,7 +28,7 @@ fn listed(edge: &Edge, cookie: &str, conversation: &str) -> ConversationSummary 
         .expect("the conversation is listed")
 }
 
-/// Reads the inbox socket until the conversation's row arrives with `assignee`.
+/// Reads the list socket until the conversation's row arrives with `assignee`.
 fn row_arrives(inbox: &mut porchlight_tests::Socket, conversation: &str, assignee: Option<&str>) {
     while inbox.next_row_of(conversation).assignee_id.as_deref() != assignee {}
 }
@@ -42,7 +42,7 @@ fn a_member_assigns_reassigns_and_unassigns_and_every_inbox_sees_it() {
     let created = edge.start_conversation(None, "who takes this one?");
     let id = created.conversation_id.as_str();
     assert_eq!(listed(&edge, &admin, id).assignee_id, None);
-    let mut inbox = edge.inbox_socket(&admin);
+    let mut inbox = edge.list_socket(&admin);
 
     // An agent (not only an admin) takes it.
     let reply = assign(&edge, &first_cookie, id, Some(&first.id));

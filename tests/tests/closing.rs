@@ -24,7 +24,7 @@ fn a_closed_conversation_takes_no_messages_until_reopened() {
     let mut visitor = edge.visitor_socket(&created.visitor_token, &created.conversation_id, 0);
     visitor.replay();
     assert_eq!(visitor.status, Some(ConversationStatus::Open));
-    let mut inbox = edge.inbox_socket(&cookie);
+    let mut inbox = edge.list_socket(&cookie);
 
     let closed = set_status(&edge, &cookie, &created.conversation_id, "close");
     assert_eq!(closed.status, 200, "{}", closed.body);

@@ -287,7 +287,7 @@ fn a_returning_contact_goes_to_their_owner_who_is_emailed_while_away() {
     let edge = &mail.edge;
     let (owner, owner_cookie) = edge.new_member(&mail.cookie, "agent");
     let (here, here_cookie) = edge.new_member(&mail.cookie, "agent");
-    let mut watch = edge.inbox_socket(&here_cookie);
+    let mut watch = edge.list_socket(&here_cookie);
     let reply = edge.as_agent(
         &owner_cookie,
         "PUT",
@@ -360,7 +360,7 @@ fn a_member_given_a_conversation_while_away_is_told_by_email() {
     let edge = &mail.edge;
     let (away, away_cookie) = edge.new_member(&mail.cookie, "agent");
     let (here, here_cookie) = edge.new_member(&mail.cookie, "agent");
-    let _here_present = edge.inbox_socket(&here_cookie);
+    let _here_present = edge.list_socket(&here_cookie);
     let reply = edge.as_agent(
         &away_cookie,
         "PUT",

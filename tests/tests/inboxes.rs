@@ -14,7 +14,7 @@ use porchlight_tests::{new_client_id, Edge, Reply, SiteSettings};
 use protocol::api::{
     AgentProfile, ConversationList, ConversationSummary, ErrorCode, Inbox, InboxList, Team,
 };
-use protocol::frame::InboxFrame;
+use protocol::frame::ListFrame;
 use protocol::settings::{ChatSettings, RoutingRule, RoutingSettings};
 use serde_json::{json, Value};
 
@@ -207,7 +207,7 @@ fn access_changes_and_moves_reach_open_inboxes_at_once() {
     let row = conversation_in(&edge, &admin, &sales, &words);
 
     // Moved to the inbox everyone sees: the other agent's open inbox gets the row.
-    let mut other_socket = edge.inbox_socket(&other_cookie);
+    let mut other_socket = edge.list_socket(&other_cookie);
     let reply = edge.as_agent(
         &named_cookie,
         "PUT",
@@ -227,9 +227,9 @@ fn access_changes_and_moves_reach_open_inboxes_at_once() {
     );
     assert_eq!(reply.status, 200, "{}", reply.body);
     loop {
-        match other_socket.receive::<InboxFrame>() {
-            InboxFrame::Gone(gone) if gone == row.id => break,
-            InboxFrame::Conversation(r) if r.id == row.id => panic!("row pushed to an outsider"),
+        match other_socket.receive::<ListFrame>() {
+            ListFrame::Gone(gone) if gone == row.id => break,
+            ListFrame::Conversation(r) if r.id == row.id => panic!("row pushed to an outsider"),
             _ => continue,
         }
     }
@@ -237,7 +237,7 @@ fn access_changes_and_moves_reach_open_inboxes_at_once() {
 
     // The named member is taken off Sales: their open inbox hears that access changed, and the
     // conversation is out of their reach.
-    let mut named_socket = edge.inbox_socket(&named_cookie);
+    let mut named_socket = edge.list_socket(&named_cookie);
     let reply = edge.as_agent(
         &admin,
         "PUT",
@@ -247,7 +247,7 @@ fn access_changes_and_moves_reach_open_inboxes_at_once() {
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert!(reply.json::<Inbox>().member_ids.is_empty());
     loop {
-        if let InboxFrame::AccessChanged = named_socket.receive::<InboxFrame>() {
+        if let ListFrame::AccessChanged = named_socket.receive::<ListFrame>() {
             break;
         }
     }
@@ -262,7 +262,7 @@ fn routing_rules_may_name_teams() {
     let edge = &site.edge;
     let (ann, ann_cookie) = edge.new_member(&site.cookie, "agent");
     let team = new_team(edge, &site.cookie, &[&ann]);
-    let mut watch = edge.inbox_socket(&ann_cookie);
+    let mut watch = edge.list_socket(&ann_cookie);
     let settings = ChatSettings {
         routing: RoutingSettings {
             rule: RoutingRule::Members {
@@ -539,7 +539,7 @@ fn a_conversation_goes_to_a_team_that_sees_its_inbox_and_on_to_a_free_member() {
     );
 
     // Given to Nights: Kim, its one member here (her inbox open), gets it, and hears of it.
-    let mut watch = edge.inbox_socket(&kim_cookie);
+    let mut watch = edge.list_socket(&kim_cookie);
     let reply = give(json!(nights.id));
     assert_eq!(reply.status, 200, "{}", reply.body);
     let given: ConversationSummary = reply.json();

@@ -346,7 +346,7 @@ fn a_page_routes_its_new_conversations_by_its_own_rule() {
     let edge = Edge::from_env();
     let cookie = edge.sign_in();
     let (ann, ann_cookie) = edge.new_member(&cookie, "agent");
-    let _ann_present = edge.inbox_socket(&ann_cookie);
+    let _ann_present = edge.list_socket(&ann_cookie);
     let page = unique_id();
     let connection = connect(&edge, &cookie, "messenger", &page);
     let reply = put_flow(

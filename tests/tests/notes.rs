@@ -5,7 +5,7 @@
 
 use porchlight_tests::{new_client_id, Edge, Reply};
 use protocol::api::{ErrorCode, MentionList, Note, NoteList};
-use protocol::frame::{AgentFrame, InboxFrame, ServerFrame};
+use protocol::frame::{AgentFrame, ListFrame, ServerFrame};
 use serde_json::json;
 
 fn add_note(edge: &Edge, cookie: &str, conversation: &str, client_id: &str, body: &str) -> Reply {
@@ -124,7 +124,7 @@ fn a_mention_reaches_the_member_live_and_waits_until_seen() {
     let admin = edge.sign_in();
     let (member, member_cookie) = edge.new_member(&admin, "agent");
     let (bystander, bystander_cookie) = edge.new_member(&admin, "agent");
-    let mut inbox = edge.inbox_socket(&member_cookie);
+    let mut inbox = edge.list_socket(&member_cookie);
     let created = edge.start_conversation(None, "a tricky refund");
     let id = created.conversation_id.as_str();
 
@@ -140,12 +140,12 @@ fn a_mention_reaches_the_member_live_and_waits_until_seen() {
     assert_eq!(mentioned, [member.id.as_str()]);
 
     loop {
-        match inbox.receive::<InboxFrame>() {
-            InboxFrame::Mention(m) if m.conversation_id == id => {
+        match inbox.receive::<ListFrame>() {
+            ListFrame::Mention(m) if m.conversation_id == id => {
                 assert_eq!(m.note, note);
                 break;
             }
-            InboxFrame::SignedOut(why) => panic!("signed out: {why:?}"),
+            ListFrame::SignedOut(why) => panic!("signed out: {why:?}"),
             _ => continue,
         }
     }

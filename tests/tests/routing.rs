@@ -85,8 +85,8 @@ fn new_conversations_go_to_the_least_busy_available_member_within_limits() {
     let edge = &site.edge;
     let (ann, ann_cookie) = edge.new_member(&site.cookie, "agent");
     let (ben, ben_cookie) = edge.new_member(&site.cookie, "agent");
-    let mut watch = edge.inbox_socket(&ann_cookie);
-    let _ben_present = edge.inbox_socket(&ben_cookie);
+    let mut watch = edge.list_socket(&ann_cookie);
+    let _ben_present = edge.list_socket(&ben_cookie);
     let (a, b) = (Some(ann.id.clone()), Some(ben.id.clone()));
 
     // Off: nobody is assigned.
@@ -126,7 +126,7 @@ fn only_the_routed_members_make_the_chat_available() {
     let edge = &site.edge;
     let (ann, ann_cookie) = edge.new_member(&site.cookie, "agent");
     let (ben, ben_cookie) = edge.new_member(&site.cookie, "agent");
-    let _ben_present = edge.inbox_socket(&ben_cookie);
+    let _ben_present = edge.list_socket(&ben_cookie);
     let available =
         |c: &WidgetConfig| matches!(c.availability, PublicAvailability::Available { .. });
     let away = |c: &WidgetConfig| matches!(c.availability, PublicAvailability::Away { .. });
@@ -134,7 +134,7 @@ fn only_the_routed_members_make_the_chat_available() {
     // Ben is present, but only Ann is routed.
     site.route_among(&[&ann], true);
     site.config_until("away while Ann is not here", away);
-    let ann_present = edge.inbox_socket(&ann_cookie);
+    let ann_present = edge.list_socket(&ann_cookie);
     site.config_until("available once Ann is", available);
     ann_present.close();
     site.config_until("away once Ann left", away);

@@ -182,7 +182,7 @@ fn availability_follows_agent_presence() {
         matches!(&away.availability, PublicAvailability::Away { message, away_mode: false } if *message == new.away_message)
     );
 
-    let inbox = s.edge.inbox_socket(&s.cookie);
+    let inbox = s.edge.list_socket(&s.cookie);
     let available = s.config_until("available", |c| {
         matches!(c.availability, PublicAvailability::Available { .. })
     });
@@ -239,7 +239,7 @@ fn at_capacity_follows_chat_limits_assignments_and_closing() {
 
     // The demo admin is the only agent present, with room for one chat.
     set_limit(serde_json::json!(1));
-    let inbox = s.edge.inbox_socket(&s.cookie);
+    let inbox = s.edge.list_socket(&s.cookie);
     s.config_until("available", available);
 
     let created = s.edge.start_conversation(None, "one chat fills the limit");
@@ -324,7 +324,7 @@ fn the_config_inputs_are_cached_at_the_edge_and_dropped_when_they_change() {
     );
     assert_eq!(source(&s.config_reply(&[])).as_deref(), Some("hit"));
     s.set_status("available");
-    let inbox = s.edge.inbox_socket(&s.cookie);
+    let inbox = s.edge.list_socket(&s.cookie);
     let opened = s.config_reply(&[]);
     assert_eq!(
         source(&opened).as_deref(),
@@ -343,7 +343,7 @@ fn the_config_inputs_are_cached_at_the_edge_and_dropped_when_they_change() {
 #[test]
 fn business_hours_decide_offline_and_the_next_opening() {
     let s = Session::start();
-    let inbox = s.edge.inbox_socket(&s.cookie);
+    let inbox = s.edge.list_socket(&s.cookie);
     // Every day open for 30 minutes starting two hours from now (UTC), so now is closed.
     let minute = ((now_ms() / 60_000) % 1440) as u16;
     let start = (minute + 120) % 1410;

@@ -243,10 +243,10 @@ fn sockets_refuse_wrong_credentials() {
 }
 
 #[test]
-fn the_inbox_socket_announces_new_conversations() {
+fn the_list_socket_announces_new_conversations() {
     let edge = Edge::from_env();
     let cookie = edge.sign_in();
-    let mut inbox = edge.inbox_socket(&cookie);
+    let mut inbox = edge.list_socket(&cookie);
     let marker = format!("inbox-live-{}", new_client_id());
     let created = edge.start_conversation(None, &marker);
     // Other tests run in parallel: read until our conversation shows up.

@@ -11,7 +11,7 @@ use porchlight_tests::{
 use protocol::api::{
     AgentProfile, ErrorCode, InvitationCreated, InvitationList, InvitationPreview, Members, Role,
 };
-use protocol::frame::{InboxFrame, SignedOut};
+use protocol::frame::{ListFrame, SignedOut};
 use serde_json::json;
 
 fn preview(edge: &Edge, token: &str) -> Reply {
@@ -54,11 +54,11 @@ fn sign_in_from(edge: &Edge, email: &str, password: &str, address: &str) -> Repl
     )
 }
 
-/// Reads the inbox socket until the server signs it out; returns why.
+/// Reads the list socket until the server signs it out; returns why.
 fn signed_out(socket: &mut porchlight_tests::Socket) -> SignedOut {
     loop {
-        match socket.receive::<InboxFrame>() {
-            InboxFrame::SignedOut(why) => return why,
+        match socket.receive::<ListFrame>() {
+            ListFrame::SignedOut(why) => return why,
             _ => continue,
         }
     }
@@ -294,7 +294,7 @@ fn a_removed_member_is_signed_out_at_once_and_cannot_come_back() {
     let admin = edge.sign_in();
     let (member, cookie) = edge.new_member(&admin, "agent");
     let (other, other_cookie) = edge.new_member(&admin, "agent");
-    let mut inbox = edge.inbox_socket(&cookie);
+    let mut inbox = edge.list_socket(&cookie);
     let path = format!("/api/admin/agents/{}", member.id);
 
     edge.as_agent(&other_cookie, "DELETE", &path, None)
@@ -321,7 +321,7 @@ fn signing_out_everywhere_ends_every_session_of_that_member_only() {
     let admin = edge.sign_in();
     let (member, here) = edge.new_member(&admin, "agent");
     let there = session_cookie(&edge.try_sign_in(&member.email, MEMBER_PASSWORD));
-    let mut inbox_there = edge.inbox_socket(&there);
+    let mut inbox_there = edge.list_socket(&there);
 
     let reply = edge.as_agent(&here, "DELETE", "/api/agent/sessions", None);
     assert_eq!(reply.status, 204, "{}", reply.body);
@@ -342,8 +342,8 @@ fn a_password_change_needs_the_current_one_and_ends_the_other_sessions() {
     let admin = edge.sign_in();
     let (member, here) = edge.new_member(&admin, "agent");
     let there = session_cookie(&edge.try_sign_in(&member.email, MEMBER_PASSWORD));
-    let mut inbox_here = edge.inbox_socket(&here);
-    let mut inbox_there = edge.inbox_socket(&there);
+    let mut inbox_here = edge.list_socket(&here);
+    let mut inbox_there = edge.list_socket(&there);
     let change = |current: &str, new: &str| {
         edge.as_agent(
             &here,

@@ -46,7 +46,7 @@ pub enum Call {
     /// A conversation changed inbox: pushed to those who see the new one, `gone` to the others
     /// → 204.
     Moved(ConversationSummary),
-    /// Ends an agent's inbox sockets of `sessions`, telling them `why` → 204.
+    /// Ends an agent's list sockets of `sessions`, telling them `why` → 204.
     SignOut {
         agent_id: String,
         why: SignedOut,

@@ -133,7 +133,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         Route::AgentAttachment(routes::AgentAttachment { id, file, .. }) => {
             agent::attachment(&app, &req, id, file).await
         }
-        Route::ListSocket(_) => agent::inbox_socket(&app, req).await,
+        Route::ListSocket(_) => agent::list_socket(&app, req).await,
         Route::MoveConversation(routes::MoveConversation { id, .. }) => {
             inboxes::move_conversation(&app, req, id).await
         }

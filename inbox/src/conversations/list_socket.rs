@@ -8,7 +8,7 @@ use client::alerts::{alert_for, Alert};
 use client::{ConversationIndex, Link, LinkHandlers, LinkState};
 use leptos::prelude::*;
 use protocol::api::{ConversationSummary, Mention};
-use protocol::frame::{InboxFrame, SignedOut};
+use protocol::frame::{ListFrame, SignedOut};
 use protocol::ConversationStatus;
 
 use crate::api;
@@ -62,7 +62,7 @@ impl ListSocket {
             load.dispatch(afresh);
         };
         let handlers = LinkHandlers {
-            url: Box::new(api::inbox_socket_url),
+            url: Box::new(api::list_socket_url),
             on_state: Box::new(move |state| {
                 // Load on every open; and once anyway if the first attempt fails, so the list
                 // shows while the socket retries.
@@ -74,24 +74,24 @@ impl ListSocket {
             }),
             on_text: Box::new(move |text| {
                 // Frames this build does not know are skipped.
-                match client::json::parse::<InboxFrame>(&text) {
-                    Some(InboxFrame::Mention(mention)) => {
+                match client::json::parse::<ListFrame>(&text) {
+                    Some(ListFrame::Mention(mention)) => {
                         let _ = mentioned.try_run(mention);
                     }
-                    Some(InboxFrame::SignedOut(why)) => {
+                    Some(ListFrame::SignedOut(why)) => {
                         let _ = signed_out.try_run(why);
                     }
-                    Some(InboxFrame::AccessChanged) => {
+                    Some(ListFrame::AccessChanged) => {
                         load(true);
                         let _ = access_changed.try_run(());
                     }
-                    Some(gone @ InboxFrame::Gone(_)) => {
+                    Some(gone @ ListFrame::Gone(_)) => {
                         index.try_update(|i| i.apply(gone));
                     }
-                    Some(InboxFrame::Conversation(row)) => {
+                    Some(ListFrame::Conversation(row)) => {
                         let before = index.with_untracked(|i| i.get(&row.id).cloned());
                         let alert = alert_for(before.as_ref(), &row, &me, false);
-                        index.try_update(|i| i.apply(InboxFrame::Conversation(row.clone())));
+                        index.try_update(|i| i.apply(ListFrame::Conversation(row.clone())));
                         if let Some(alert) = alert {
                             let _ = alerted.try_run((alert, row));
                         }
@@ -111,7 +111,7 @@ impl ListSocket {
     /// Takes a row the server answered with (a close or reopen), ahead of its inbox frame.
     pub fn changed(&self, row: ConversationSummary) {
         self.index
-            .try_update(|i| i.apply(InboxFrame::Conversation(row)));
+            .try_update(|i| i.apply(ListFrame::Conversation(row)));
     }
 
     /// Who conversation `id` is assigned to, as the list has it now.

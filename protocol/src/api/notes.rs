@@ -65,7 +65,7 @@ pub struct NoteList {
 }
 
 /// A note that @mentions the agent, as their inbox lists it (`GET /api/agent/mentions`, and
-/// live as `InboxFrame::Mention`).
+/// live as `ListFrame::Mention`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
     pub conversation_id: String,

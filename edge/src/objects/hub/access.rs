@@ -1,10 +1,10 @@
-//! Who sees what, as the hub keeps it: each inbox socket remembers the inboxes its agent sees,
+//! Who sees what, as the hub keeps it: each list socket remembers the inboxes its agent sees,
 //! read again when access changes; a sign-out ends an agent's sockets of the sessions it names;
 //! and after every such change, every thread whose holder lost access is ended where it flows
 //! (the conversation checks its sockets again), so no thread outlives its access.
 
 use futures_util::future::join_all;
-use protocol::frame::{InboxFrame, SignedOut};
+use protocol::frame::{ListFrame, SignedOut};
 use worker::{console_error, Result};
 
 use super::{Hub, Viewer, SIGNED_OUT_CLOSE};
@@ -30,7 +30,7 @@ impl Hub {
     pub(super) async fn reload_access(&self) -> Result<()> {
         let db = self.env.d1(config::DB)?;
         let access = store::inboxes::access(&db, None).await?;
-        let text = serde_json::to_string(&InboxFrame::AccessChanged)?;
+        let text = serde_json::to_string(&ListFrame::AccessChanged)?;
         for (ws, mut viewer) in self.viewers() {
             let Participant::Agent { id, .. } = &viewer.who else {
                 continue;
@@ -55,7 +55,7 @@ impl Hub {
         why: SignedOut,
         sessions: &Sessions,
     ) -> Result<()> {
-        let text = serde_json::to_string(&InboxFrame::SignedOut(why))?;
+        let text = serde_json::to_string(&ListFrame::SignedOut(why))?;
         for ws in self.state.get_websockets() {
             let Ok(Some(viewer)) = ws.deserialize_attachment::<Viewer>() else {
                 continue;

@@ -23,7 +23,7 @@
 
 use futures_util::lock::Mutex;
 use protocol::api::ConversationSummary;
-use protocol::frame::{InboxFrame, SignedOut};
+use protocol::frame::{ListFrame, SignedOut};
 use serde::{Deserialize, Serialize};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket,
@@ -70,7 +70,7 @@ impl DurableObject for Hub {
     /// Signs out the sockets whose session has expired, then sleeps until the next expiry.
     async fn alarm(&self) -> Result<Response> {
         let now = store::now();
-        let text = serde_json::to_string(&InboxFrame::SignedOut(SignedOut::Ended))?;
+        let text = serde_json::to_string(&ListFrame::SignedOut(SignedOut::Ended))?;
         let mut next: Option<protocol::Millis> = None;
         for (ws, viewer) in self.viewers() {
             match viewer.expires_at {
@@ -114,7 +114,7 @@ impl DurableObject for Hub {
     }
 }
 
-/// What an inbox socket keeps: the agent, the Worker origin they came through, and the digest
+/// What a list socket keeps: the agent, the Worker origin they came through, and the digest
 /// of the session that opened it.
 #[derive(Serialize, Deserialize)]
 struct Viewer {
@@ -159,7 +159,7 @@ impl Hub {
                 Ok(http::json(&routed, 200))
             }
             Call::Mention { agent_ids, mention } => {
-                let text = serde_json::to_string(&InboxFrame::Mention(mention))?;
+                let text = serde_json::to_string(&ListFrame::Mention(mention))?;
                 for (ws, viewer) in self.viewers() {
                     if let Participant::Agent { id, .. } = &viewer.who {
                         if agent_ids.contains(id) {
@@ -175,8 +175,8 @@ impl Hub {
                 Ok(http::no_content())
             }
             Call::Moved(summary) => {
-                let row = serde_json::to_string(&InboxFrame::Conversation(summary.clone()))?;
-                let gone = serde_json::to_string(&InboxFrame::Gone(summary.id))?;
+                let row = serde_json::to_string(&ListFrame::Conversation(summary.clone()))?;
+                let gone = serde_json::to_string(&ListFrame::Gone(summary.id))?;
                 for (ws, viewer) in self.viewers() {
                     let text = if viewer.sees(&summary.inbox_id) {
                         &row
@@ -240,7 +240,7 @@ impl Hub {
 
     /// Sends a changed row to every agent watching who sees its inbox.
     fn push(&self, summary: &ConversationSummary) -> Result<()> {
-        let text = serde_json::to_string(&InboxFrame::Conversation(summary.clone()))?;
+        let text = serde_json::to_string(&ListFrame::Conversation(summary.clone()))?;
         for (ws, viewer) in self.viewers() {
             if viewer.sees(&summary.inbox_id) {
                 // A closing socket misses this row; its client reloads the list on reconnect.

@@ -27,4 +27,4 @@ pub use conversations::{
 pub use notes::{add_note, mentions, mentions_seen, notes};
 pub(super) use session::{participant, signed_in_to};
 pub use session::{signed_in, signed_in_admin, start_session};
-pub use sockets::{inbox_socket, socket};
+pub use sockets::{list_socket, socket};

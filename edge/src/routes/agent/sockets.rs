@@ -1,6 +1,6 @@
 //! The agents' live sockets: a conversation's thread, and the inbox list's changes. Both are
 //! held under the agent's session, so they end when it does (or, for a thread, when the agent
-//! no longer sees its inbox); an inbox socket also makes the agent present.
+//! no longer sees its inbox); a list socket also makes the agent present.
 
 use protocol::api::ErrorCode;
 use worker::{Request, Response};
@@ -31,7 +31,7 @@ pub async fn socket(app: &App, req: Request, id: &str) -> ApiResult<Response> {
 }
 
 /// `GET /api/agent/inbox/socket`: live changes to the inbox list.
-pub async fn inbox_socket(app: &App, req: Request) -> ApiResult<Response> {
+pub async fn list_socket(app: &App, req: Request) -> ApiResult<Response> {
     http::require_same_origin(&req)?;
     if !http::is_upgrade(&req) {
         return Err(ApiError::new(
