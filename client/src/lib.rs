@@ -23,6 +23,8 @@
 //! - `sound` (wasm only): the new-message chime, synthesised.
 //! - [`alerts`]: which inbox changes deserve an alert for an agent. Pure.
 //! - [`access`]: which members see an inbox. Pure.
+//! - [`text`]: a message body as the apps draw it: plain text with the links the edge found.
+//!   Pure.
 //! - [`heading`]: who heads the visitor's chat. Pure.
 
 pub mod access;

@@ -27,6 +27,9 @@
 //! - [`throttle`]: counting failed sign-ins per account and per address, and when to refuse.
 //! - [`availability`]: whether a chat channel is available, away, offline or at capacity, from
 //!   its settings, agent presence and the time, in the site's time zone.
+//! - [`targeting`]: which pages and devices show the widget (a site's targeting settings).
+//! - [`i18n`]: which language a visitor is answered in.
+//! - [`text`]: the links in a message body, found once at the edge and sent with the message.
 //! - [`widget_config`]: the public widget config: settings plus availability for a moment.
 //! - [`meta`]: Messenger and WhatsApp webhooks: the handshake, the signature check, and parsing
 //!   both channels' batches into one ordered event type.

@@ -5,6 +5,7 @@
 //! - [`api`]: HTTP request and response bodies, including the one error shape.
 //! - [`frame`]: WebSocket frames on a conversation socket and on an agent's list socket.
 //! - [`consent`]: GDPR consent to a website chat: the setting, the step shown, the record kept.
+//! - [`i18n`]: the languages the chat speaks and the words of its interface.
 //! - [`embed`]: `postMessage` messages between the host-page loader and the widget frame.
 //! - [`limits`]: the limits both sides enforce (the server is the authority).
 //! - [`queues`]: what admins see of the Worker's queues (messages they gave up on).
