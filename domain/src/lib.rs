@@ -28,7 +28,8 @@
 //! - [`availability`]: whether a chat channel is available, away, offline or at capacity, from
 //!   its settings, agent presence and the time, in the site's time zone.
 //! - [`targeting`]: which pages and devices show the widget (a site's targeting settings).
-//! - [`i18n`]: which language a visitor is answered in.
+//! - [`i18n`]: the chat's languages: which one a visitor gets, the interface's words in it (a
+//!   JSON file per language), and the site's own texts in it.
 //! - [`text`]: the links in a message body, found once at the edge and sent with the message.
 //! - [`widget_config`]: the public widget config: settings plus availability for a moment.
 //! - [`meta`]: Messenger and WhatsApp webhooks: the handshake, the signature check, and parsing
