@@ -236,7 +236,23 @@ impl FakeGraph {
 
     /// The next `times` calls to `path` get `status` with `body`.
     pub fn respond(&self, path: &str, status: u16, body: Value, times: u32) {
-        let script = json!({ "path": path, "status": status, "body": body, "times": times });
+        self.respond_to(path, None, status, body, times);
+    }
+
+    /// As [`FakeGraph::respond`], for calls whose body contains `body_contains` only (an e-mail
+    /// to a test's own address, whatever else the Worker sends meanwhile).
+    pub fn respond_to(
+        &self,
+        path: &str,
+        body_contains: Option<&str>,
+        status: u16,
+        body: Value,
+        times: u32,
+    ) {
+        let script = json!({
+            "path": path, "body_contains": body_contains, "status": status, "body": body,
+            "times": times,
+        });
         self.http
             .post(format!("{}/__fake/respond", self.url))
             .send(script.to_string())

@@ -114,9 +114,11 @@ impl Mail {
             .collect()
     }
 
-    /// The provider's next answer.
-    fn script(&self, status: u16, body: Value) {
-        self.fake.respond("/mail/emails", status, body, 1);
+    /// The provider's next answer to an e-mail to `to` (e-mails from other tests' conversations,
+    /// retried late, are answered as usual).
+    fn script(&self, to: &str, status: u16, body: Value) {
+        self.fake
+            .respond_to("/mail/emails", Some(to), status, body, 1);
     }
 }
 
@@ -162,10 +164,9 @@ fn a_provider_error_is_retried_with_the_same_key_and_a_refusal_is_final() {
     let mail = Mail::start(false);
     let id = mail.conversation(true);
 
-    mail.script(503, json!({ "message": "try later" }));
-    let queued: EmailRecord = mail
-        .post(&id, "transcript", json!({ "to": "ada@example.com" }))
-        .json();
+    let ada = format!("ada+{}@example.com", new_client_id());
+    mail.script(&ada, 503, json!({ "message": "try later" }));
+    let queued: EmailRecord = mail.post(&id, "transcript", json!({ "to": ada })).json();
     assert_eq!(queued.subject, "Your conversation with Larkspur Bakery");
     assert_eq!(mail.settled(&id, &queued.id).status, EmailStatus::Sent);
     let attempts = mail.received(&queued.id);
@@ -175,10 +176,9 @@ fn a_provider_error_is_retried_with_the_same_key_and_a_refusal_is_final() {
         "one failed attempt, one sent: {attempts:?}"
     );
 
-    mail.script(422, json!({ "message": "Invalid `to` field." }));
-    let refused: EmailRecord = mail
-        .post(&id, "transcript", json!({ "to": "bob@example.com" }))
-        .json();
+    let bob = format!("bob+{}@example.com", new_client_id());
+    mail.script(&bob, 422, json!({ "message": "Invalid `to` field." }));
+    let refused: EmailRecord = mail.post(&id, "transcript", json!({ "to": bob })).json();
     let failed = mail.settled(&id, &refused.id);
     assert_eq!(failed.status, EmailStatus::Failed);
     assert!(

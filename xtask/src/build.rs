@@ -131,7 +131,10 @@ fn worker(tools: &Tools) -> Result<()> {
         // The same flags and wrapper as the apps, so that what they share is built once (cargo
         // keeps one build of a crate per profile: another flag would rebuild it each time).
         .env(WASM_RUSTFLAGS, wasm_rustflags()?)
-        .env("RUSTC_WRAPPER", rustc_wrapper()))
+        .env("RUSTC_WRAPPER", rustc_wrapper()))?;
+    let saved = crate::names::keep_function_names(&root().join("edge/build/index_bg.wasm"))?;
+    println!("    names section: kept the functions' names, dropped {saved} B of the others'");
+    Ok(())
 }
 
 const WASM_RUSTFLAGS: &str = "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS";

@@ -9,7 +9,9 @@
 //!   `[{method, path, query, body, idempotency_key, status, answer}]`.
 //! - `POST /__fake/respond` with `{"status": 400, "body": {…}, "times": 1, "path": "/v21.0/1/messages"}`:
 //!   the next `times` calls to `path` (to any path when it is left out) get this answer, queued
-//!   in order; then success again. Tests name their own Page's path, so they can run at once.
+//!   in order; then success again. Tests name their own Page's path, so they can run at once;
+//!   with `"body_contains": "…"` only a call whose body contains that text is answered so (an
+//!   e-mail to a test's own address, whatever else is being sent meanwhile).
 //! - `POST /__fake/reset`: forget requests and scripts.
 
 use std::collections::VecDeque;
@@ -23,8 +25,26 @@ use tiny_http::{Header, Response, Server};
 #[derive(Default)]
 struct State {
     requests: Vec<Value>,
-    scripted: VecDeque<(Option<String>, u16, Value)>,
+    scripted: VecDeque<Script>,
     sent: u64,
+}
+
+/// One scripted answer: for calls to `path` (any when `None`) whose body contains `body_contains`.
+struct Script {
+    path: Option<String>,
+    body_contains: Option<String>,
+    status: u16,
+    answer: Value,
+}
+
+impl Script {
+    fn fits(&self, path: &str, body: &str) -> bool {
+        self.path.as_deref().is_none_or(|p| p == path)
+            && self
+                .body_contains
+                .as_deref()
+                .is_none_or(|t| body.contains(t))
+    }
 }
 
 pub struct FakeGraph {
@@ -129,11 +149,13 @@ fn handle(
             Ok(script) => {
                 let status = script["status"].as_u64().unwrap_or(200) as u16;
                 let times = script["times"].as_u64().unwrap_or(1);
-                let only = script["path"].as_str().map(str::to_owned);
                 for _ in 0..times {
-                    state
-                        .scripted
-                        .push_back((only.clone(), status, script["body"].clone()));
+                    state.scripted.push_back(Script {
+                        path: script["path"].as_str().map(str::to_owned),
+                        body_contains: script["body_contains"].as_str().map(str::to_owned),
+                        status,
+                        answer: script["body"].clone(),
+                    });
                 }
                 (200, json!({}))
             }
@@ -147,12 +169,9 @@ fn handle(
                 "idempotency_key": idempotency_key,
                 "body": serde_json::from_str::<Value>(body).unwrap_or(Value::String(body.into())),
             }));
-            let scripted = state
-                .scripted
-                .iter()
-                .position(|(only, _, _)| only.as_deref().is_none_or(|p| p == path));
+            let scripted = state.scripted.iter().position(|s| s.fits(path, body));
             let (status, answer) = match scripted.and_then(|i| state.scripted.remove(i)) {
-                Some((_, status, answer)) => (status, answer),
+                Some(script) => (script.status, script.answer),
                 None => {
                     state.sent += 1;
                     success(path, body, state.sent)
@@ -287,6 +306,36 @@ mod tests {
         assert_eq!(other.1["message_id"], "m_fake1");
         let mine = handle(&state, "POST", "/v21.0/7/messages", "{}", None);
         assert_eq!(mine.0, 400);
+    }
+
+    #[test]
+    fn scripts_for_a_body_answer_only_calls_that_carry_it() {
+        let state = Mutex::new(State::default());
+        handle(
+            &state,
+            "POST",
+            "/__fake/respond",
+            r#"{"status":503,"body":{},"path":"/mail/emails","body_contains":"ada+7@"}"#,
+            None,
+        );
+        let other = handle(&state, "POST", "/mail/emails", r#"{"to":["bob@x"]}"#, None);
+        assert_eq!(other.0, 200);
+        let mine = handle(
+            &state,
+            "POST",
+            "/mail/emails",
+            r#"{"to":["ada+7@x"]}"#,
+            None,
+        );
+        assert_eq!(mine.0, 503);
+        let again = handle(
+            &state,
+            "POST",
+            "/mail/emails",
+            r#"{"to":["ada+7@x"]}"#,
+            None,
+        );
+        assert_eq!(again.0, 200, "a script answers its `times` calls only");
     }
 
     #[test]

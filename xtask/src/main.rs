@@ -26,6 +26,7 @@ mod check;
 mod fake_graph;
 mod glue;
 mod host;
+mod names;
 mod stack;
 mod tools;
 mod wordpress;
