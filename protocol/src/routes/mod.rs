@@ -84,7 +84,8 @@ macro_rules! routes {
                 /// The route's method.
                 pub const METHOD: Method = Method::$method;
 
-                /// The route's path as docs/api.md writes it, values as `{name}`.
+                /// The route's path as docs/api.md writes it, values as `{name}`; for a route
+                /// without values, its path (which then costs no code to build).
                 pub const TEMPLATE: &'static str = concat!($(routes!(@template $seg)),+);
 
                 /// The route's URL path, from the root, its values percent-encoded.

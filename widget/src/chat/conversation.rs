@@ -38,7 +38,7 @@ impl Chat {
             .with_value(|s| s.as_ref().map(|s| s.visitor_token.clone()));
         self.busy.set(true);
         spawn_local(async move {
-            let url = &routes::WidgetStart::new().path_with(encode);
+            let url = routes::WidgetStart::TEMPLATE;
             let mut answer =
                 http::post_json::<_, ConversationCreated>(url, &request, token.as_deref()).await;
             if answer.as_ref().is_err_and(HttpError::is_auth) && token.is_some() {
@@ -87,7 +87,7 @@ impl Chat {
         self.started.set(true);
         self.busy.set(true);
         spawn_local(async move {
-            let url = &routes::WidgetCurrent::new().path_with(encode);
+            let url = routes::WidgetCurrent::TEMPLATE;
             match http::get_json::<CurrentConversation>(url, Some(&session.visitor_token)).await {
                 Ok(found) => {
                     self.owner

@@ -43,7 +43,7 @@ impl Chat {
         spawn_local(async move {
             let url = format!(
                 "{}?site={}&name={}",
-                routes::WidgetUpload::new().path_with(encode),
+                routes::WidgetUpload::TEMPLATE,
                 encode(&site),
                 encode(&name)
             );
