@@ -11,7 +11,8 @@
 //! - [`queues`]: what admins see of the Worker's queues (messages they gave up on).
 //! - [`routes`]: every route the Worker serves (method, path, the values in it), for the router
 //!   and for every caller that builds a URL.
-//! - [`reply`]: Meta's reply windows and what became of each reply sent there.
+//! - [`reply`]: what became of each reply sent on Messenger and WhatsApp, and WhatsApp's
+//!   templates (the reply windows are `domain::meta::window`'s).
 //! - [`settings`]: per-site chat channel settings as stored and edited (availability and hours,
 //!   routing, branding, texts, attachments, targeting).
 //!
