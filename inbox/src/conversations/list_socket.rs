@@ -7,6 +7,7 @@
 use client::alerts::{alert_for, Alert};
 use client::{ConversationIndex, Link, LinkHandlers, LinkState};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use protocol::api::{ConversationSummary, Mention};
 use protocol::frame::{ListFrame, SignedOut};
 use protocol::ConversationStatus;
@@ -38,11 +39,11 @@ impl ListSocket {
         let index = RwSignal::new(ConversationIndex::new());
         let error = RwSignal::new(None);
         let loaded = StoredValue::new(false);
-        // An action, not a resource: what it loads merges into the rows the socket keeps live
-        // (or, `afresh`, replaces them).
-        let load = Action::new_local(move |afresh: &bool| {
-            let afresh = *afresh;
-            async move {
+        // Fire and forget, not an `Action`: nothing waits on the load or shows it pending, and
+        // it runs from the socket's callbacks, which must not depend on a reactive owner. What
+        // it loads merges into the rows the socket keeps live (or, `afresh`, replaces them).
+        let load = move |afresh: bool| {
+            spawn_local(async move {
                 match api::conversations().await {
                     Ok(list) if afresh => {
                         index.try_update(|i| i.reset(list.conversations));
@@ -56,10 +57,7 @@ impl ListSocket {
                         error.try_set(Some(e.to_string()));
                     }
                 }
-            }
-        });
-        let load = move |afresh: bool| {
-            load.dispatch(afresh);
+            });
         };
         let handlers = LinkHandlers {
             url: Box::new(api::list_socket_url),
