@@ -43,7 +43,9 @@ test('a note with an @mention: the team sees it, the mentioned member is told, t
       const note = dana.locator('li.note', { hasText: secret });
       await note.waitFor();
       await note.locator('.msg-note', { hasText: `Mentioned: ${bo.name}` }).waitFor();
-      assert.equal(await box.inputValue(), '');
+      // The note can show (over the socket) before its save is answered, which empties the box.
+      await waitFor('the composer emptied once the note is saved', async () =>
+        (await box.inputValue()) === '');
     });
 
     await step('Bo is told live, and the mention opens the conversation with the note', async () => {
