@@ -162,6 +162,8 @@ ui_strings! {
     terms_changed,
     no_browser_support,
     network_error,
+    /// A part of the chat (files, consent, …) could not be loaded; a retry button follows.
+    part_failed,
     /// The attach button's label.
     attach,
     /// `{}` is the largest size allowed ("10 MB").

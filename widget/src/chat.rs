@@ -86,6 +86,8 @@ pub struct Chat {
     audio: StoredValue<Option<web_sys::AudioContext>, LocalStorage>,
     /// `blob:` URLs of the conversation's files, by file id; see [`files`].
     files: StoredValue<Vec<(String, Option<String>)>>,
+    /// The parts loaded when first needed (`crate::parts`).
+    pub parts: crate::parts::Parts,
     /// The config is not being polled (the chat was hidden when a fetch fell due); see
     /// [`config`].
     config_paused: StoredValue<bool, LocalStorage>,
@@ -130,6 +132,7 @@ impl Chat {
             audio: StoredValue::new_local(None),
             files: StoredValue::new(Vec::new()),
             config_paused: StoredValue::new_local(false),
+            parts: crate::parts::Parts::new(),
         }
     }
 

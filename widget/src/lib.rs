@@ -21,6 +21,7 @@ pub mod chat;
 pub mod frame;
 pub mod host;
 pub mod notices;
+pub mod parts;
 pub mod view;
 pub mod visitor;
 

@@ -2,11 +2,46 @@
 //! (with the way to a new one), and the site's consent text (with "I agree" when the site asks
 //! for explicit consent). Each stays in place and is hidden when empty, which costs the wasm
 //! less than views that come and go; the typing and closed lines are status regions, so a
-//! change is announced.
+//! change is announced. The closed and consent lines are parts of their own (`crate::parts`),
+//! each drawn into its place (`#pl-closed-part`, `#pl-consent-part`) once loaded.
 
+use leptos::mount::mount_to;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::chat::{Chat, Words};
+
+/// Draws the `closed` part.
+pub fn draw_closed(chat: Chat, words: Words) {
+    draw_part("pl-closed-part", chat, words, || view! { <Closed /> });
+}
+
+/// Draws the `consent` part.
+pub fn draw_consent(chat: Chat, words: Words) {
+    draw_part("pl-consent-part", chat, words, || view! { <Consent /> });
+}
+
+/// Mounts a part's view into its place, with the chat and its words as context, for the life
+/// of the page.
+fn draw_part<V: IntoView + 'static>(
+    place: &str,
+    chat: Chat,
+    words: Words,
+    view: impl FnOnce() -> V + 'static,
+) {
+    let Some(place) = document()
+        .get_element_by_id(place)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    mount_to(place, move || {
+        provide_context(chat);
+        provide_context(words);
+        view()
+    })
+    .forget();
+}
 
 /// "Dana is typing…" (`#pl-typing`).
 #[component]

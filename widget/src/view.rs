@@ -20,7 +20,7 @@ use protocol::{Attachment, Author};
 use crate::availability::{AvailabilityNotice, AwayMarker, ReplyTime};
 use crate::chat::{Chat, Words};
 use crate::frame::FrameParams;
-use crate::notices::{Closed, Consent, Typing};
+use crate::notices::Typing;
 
 /// Starts the chat for the frame's parameters. The chat itself is drawn once, by [`draw`],
 /// when the first config has brought the interface's words ([`Words`]); until then only a
@@ -57,14 +57,16 @@ fn chat_view(chat: Chat, words: Words) -> impl IntoView {
     provide_context(chat);
     provide_context(words);
     drop_files(chat);
+    chat.draw_parts(words);
     view! {
         <main class="pl-chat">
             <Header />
             <Log />
             <Typing />
             <AvailabilityNotice />
-            <Closed />
-            <Consent />
+            <div id="pl-closed-part"></div>
+            <div id="pl-consent-part"></div>
+            <PartFailed />
             <Notice />
             <Composer />
         </main>
@@ -236,22 +238,36 @@ fn Bubble(entry: Entry) -> impl IntoView {
     }
 }
 
-/// A message's file: a picture (opened full size in a new tab) or a link that saves the file,
-/// both with the file's name and size ("report.pdf (120 KB)"). Drawn from the file's `blob:` URL once it has one; the
-/// log is redrawn when it arrives (see `Chat::file_url`), so nothing here is reactive.
+/// A message's file, drawn by the `files` part once it has loaded (`crate::parts::FileLink`);
+/// the log is redrawn when the file's bytes arrive (see `Chat::file_link`).
 #[component]
 fn File(file: Attachment) -> impl IntoView {
     let chat = expect_context::<Chat>();
-    let image = file.is_image();
-    let url = chat.file_url(&file.id);
-    let picture = image
-        .then(|| url.clone())
-        .flatten()
-        .map(|src| view! { <img src=src alt="" /> });
-    let download = (!image).then(|| file.name.clone());
-    let text = format!("{} ({})", file.name, domain::files::human_size(file.size));
+    move || {
+        chat.parts.files.get().map(|files| {
+            let link = (files.link)(chat, &file);
+            let picture = link.picture.map(|src| view! { <img src=src alt="" /> });
+            view! {
+                <a class="pl-file" href=link.href target="_blank" download=link.download>
+                    {picture}{link.text}
+                </a>
+            }
+        })
+    }
+}
+
+/// Says that a part of the chat could not be loaded (`crate::parts`), with a retry.
+#[component]
+fn PartFailed() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let t: Words = expect_context();
     view! {
-        <a class="pl-file" href=url target="_blank" download=download>{picture}{text}</a>
+        <p id="pl-part-failed" class="pl-notice" role="alert" hidden=move || !chat.parts.any_failed()>
+            {t.part_failed.as_str()} " "
+            <button class="pl-retry" type="button" on:click=move |_| chat.parts.load_all()>
+                {t.retry.as_str()}
+            </button>
+        </p>
     }
 }
 

@@ -1,9 +1,6 @@
 //! Builds everything the Worker serves and the Worker itself, once:
-//! - the widget and inbox apps (one `cargo build` for both, without panic locations, then
-//!   `wasm-bindgen --target web`, unused classes cut and short import names (`glue.rs`),
-//!   `wasm-opt -Os`, to convergence for the widget (it compresses 0.3 KB gzip smaller than
-//!   `-Oz`, measured on the widget; see [`wasm_opt_args`]), and esbuild minification of the JS
-//!   glue) into `dist/site/{widget,inbox}/`;
+//! - the widget and inbox apps, split into what a page loads at open and parts loaded when
+//!   needed, into `dist/site/{widget,inbox}/{build}/` (`apps.rs`), listed in `dist/apps.json`;
 //! - the loader (`embed/src/loader.js`, bundled and minified by esbuild) into `dist/site/embed.js`,
 //!   and the chat module it imports on intent (`embed/src/chat.js`) into `dist/site/embed/chat.js`;
 //! - the static files of `www/static/` copied into `dist/site/`;
@@ -17,13 +14,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::tools::{root, run, step, target_dir, Tools};
-
-/// The wasm apps served as static assets: (package, output name).
-const APPS: [(&str, &str); 2] = [
-    ("porchlight-widget", "widget"),
-    ("porchlight-inbox", "inbox"),
-];
+use crate::tools::{root, run, step, Tools};
 
 pub fn site_dir() -> PathBuf {
     root().join("dist/site")
@@ -38,65 +29,11 @@ pub fn all(tools: &Tools) -> Result<()> {
     std::fs::create_dir_all(&site)?;
     copy_tree(&root().join("www/static"), &site)?;
     minify_static(tools, &site)?;
-    apps(tools, &site)?;
+    let built = crate::apps::all(tools, &site)?;
+    crate::apps::write_manifest(&built)?;
     loader(tools, &site)?;
     worker(tools)?;
     println!("    built in {:.0} s", started.elapsed().as_secs_f64());
-    Ok(())
-}
-
-fn apps(tools: &Tools, site: &Path) -> Result<()> {
-    step("building the widget and inbox apps (Rust → wasm, release)");
-    let mut cargo = Command::new("cargo");
-    cargo
-        .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
-        .env(WASM_RUSTFLAGS, wasm_rustflags()?)
-        .env("RUSTC_WRAPPER", rustc_wrapper());
-    for (package, _) in APPS {
-        cargo.args(["-p", package]);
-    }
-    run(cargo.current_dir(root()))?;
-    for (package, name) in APPS {
-        let out = site.join(name);
-        let wasm = target_dir()
-            .join("wasm32-unknown-unknown/release")
-            .join(format!("{}.wasm", package.replace('-', "_")));
-        run(Command::new(&tools.wasm_bindgen)
-            .args([
-                "--target",
-                "web",
-                "--no-typescript",
-                "--out-name",
-                name,
-                "--out-dir",
-            ])
-            .arg(&out)
-            .arg(&wasm))?;
-        let bg = out.join(format!("{name}_bg.wasm"));
-        let glue = out.join(format!("{name}.js"));
-        let trimmed = crate::glue::trim(&bg, &glue, &format!("./{name}_bg.js"))?;
-        println!(
-            "    {name}: {} unused stream classes removed, {} imports renamed to short names",
-            trimmed.classes, trimmed.renamed
-        );
-        run(Command::new(&tools.wasm_opt)
-            .args(wasm_opt_args(package))
-            .arg(&bg)
-            .arg("-o")
-            .arg(&bg))?;
-        run(Command::new(&tools.esbuild)
-            .arg(&glue)
-            .args([
-                "--minify",
-                "--format=esm",
-                // Drops the glue's helpers nothing calls any more (once `glue.rs` has cut what
-                // used them); esbuild only shakes ES modules it does not bundle when asked.
-                "--tree-shaking=true",
-                "--log-level=warning",
-                "--allow-overwrite",
-            ])
-            .arg(format!("--outfile={}", glue.display())))?;
-    }
     Ok(())
 }
 
@@ -121,17 +58,6 @@ fn loader(tools: &Tools, site: &Path) -> Result<()> {
     bundle("chat.js", "esm", site.join("embed/chat.js"))
 }
 
-/// `wasm-opt`'s passes for an app: the widget, at its budget, until they change nothing more
-/// (`--converge`); the inbox once, since converging took it 39 s instead of 16 s to save 133 B
-/// gzip of 624 KB (measured on 1b40ba4).
-fn wasm_opt_args(package: &str) -> &'static [&'static str] {
-    if package == "porchlight-widget" {
-        &["-Os", "--converge"]
-    } else {
-        &["-Os"]
-    }
-}
-
 fn worker(tools: &Tools) -> Result<()> {
     step("building the Worker (worker-build --release)");
     run(Command::new(&tools.worker_build)
@@ -149,7 +75,7 @@ fn worker(tools: &Tools) -> Result<()> {
     Ok(())
 }
 
-const WASM_RUSTFLAGS: &str = "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS";
+pub const WASM_RUSTFLAGS: &str = "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS";
 
 /// Panics carry no file, line and column. Every panic site otherwise ships its location (a file
 /// name and a 16-byte record): 2.0 KB gzip of the widget, measured. A browser app's panic stops
@@ -170,7 +96,7 @@ const STABLE_SYMBOL_NAMES: &str = "-Zunstable-options -Csymbol-mangling-version=
 /// `RUSTC_BOOTSTRAP` for the whole cargo command instead would reach the build scripts too
 /// (proc-macro2's turns on unstable APIs under it) and rebuild every proc macro whenever a
 /// command without it ran in between.
-fn rustc_wrapper() -> PathBuf {
+pub fn rustc_wrapper() -> PathBuf {
     root().join("xtask/rustc-wasm.sh")
 }
 
@@ -180,7 +106,7 @@ fn rustc_wrapper() -> PathBuf {
 /// (`/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/tachys-0.2.19/src/dom.rs`);
 /// cut to `tachys-0.2.19/src/dom.rs`, what still names a file (`file!()`) is shorter and the
 /// same on every machine.
-fn wasm_rustflags() -> Result<String> {
+pub fn wasm_rustflags() -> Result<String> {
     let registry = crate::tools::cargo_home().join("registry/src");
     let mut flags = vec![
         NO_PANIC_LOCATIONS.to_owned(),
@@ -205,7 +131,8 @@ fn wasm_rustflags() -> Result<String> {
 /// comments are for people, not for every visitor's download: 1.2 KB gzip of the widget's CSS).
 fn minify_static(tools: &Tools, site: &Path) -> Result<()> {
     step("minifying the apps' stylesheets and boot scripts (esbuild)");
-    for (_, name) in APPS {
+    for app in &crate::apps::APPS {
+        let name = app.name;
         for file in [format!("{name}.css"), "boot.js".to_owned()] {
             let path = site.join(name).join(file);
             run(Command::new(&tools.esbuild)
@@ -222,7 +149,7 @@ fn minify_static(tools: &Tools, site: &Path) -> Result<()> {
     Ok(())
 }
 
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
         let entry = entry?;
         let dest = to.join(entry.file_name());

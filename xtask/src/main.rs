@@ -20,6 +20,7 @@
 //! - [`wordpress`]: the WordPress plugin's lint and tests (PHP).
 //! - [`bench`]: the benchmarks' runner.
 
+mod apps;
 mod bench;
 mod build;
 mod check;

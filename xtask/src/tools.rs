@@ -12,6 +12,7 @@ use anyhow::{bail, Context, Result};
 /// Paths of the tools the build uses, once they are known to be installed.
 pub struct Tools {
     pub wasm_bindgen: PathBuf,
+    pub wasm_split: PathBuf,
     pub worker_build: PathBuf,
     pub wasm_opt: PathBuf,
     pub esbuild: PathBuf,
@@ -113,6 +114,51 @@ fn ensure_cargo_tool(
     Ok(path)
 }
 
+/// The `wasm_split_cli_support` whose `wasm-split-cli` splits the apps (`apps.rs`), and the
+/// `wasm_split_helpers` (leptos's `wasm_split`, in Cargo.lock) it was verified with: the two
+/// agree on the format of the split points in the module, which is not versioned with either.
+pub const WASM_SPLIT_CLI: &str = "0.2.4";
+const WASM_SPLIT_HELPERS: &str = "0.2.3";
+
+/// Installs `wasm-split-cli` at [`WASM_SPLIT_CLI`]; fails when Cargo.lock's `wasm_split_helpers`
+/// is not the one it was verified with (a leptos update must be checked against a newer
+/// splitter, not split with the old one by chance).
+fn ensure_wasm_split() -> Result<PathBuf> {
+    let helpers = locked_version("wasm_split_helpers")?;
+    if helpers != WASM_SPLIT_HELPERS {
+        bail!(
+            "Cargo.lock has wasm_split_helpers {helpers}, but the apps' split was verified with \
+             {WASM_SPLIT_HELPERS} and wasm-split-cli {WASM_SPLIT_CLI} (xtask/src/tools.rs): check \
+             the split with a matching wasm_split_cli_support and update both"
+        );
+    }
+    let path = cargo_bin("wasm-split-cli");
+    // It has no `--version`; cargo's list of installed packages names it.
+    let listed = Command::new("cargo")
+        .args(["install", "--list"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    if path.exists() && listed.contains(&format!("wasm_split_cli_support v{WASM_SPLIT_CLI}:")) {
+        return Ok(path);
+    }
+    step(&format!(
+        "installing wasm_split_cli_support {WASM_SPLIT_CLI} with cargo install (it splits the \
+         apps into parts loaded when needed; takes a few minutes, once)"
+    ));
+    run(Command::new("cargo").args([
+        "install",
+        "wasm_split_cli_support",
+        "--version",
+        WASM_SPLIT_CLI,
+        "--features",
+        "build-binary",
+        "--locked",
+        "--force",
+    ]))?;
+    Ok(path)
+}
+
 fn ensure_wasm_target() -> Result<()> {
     require_on_path(
         "rustup",
@@ -185,9 +231,11 @@ pub fn ensure_build_tools() -> Result<Tools> {
         true,
         "it packages the Worker and must match the worker crate",
     )?;
+    let wasm_split = ensure_wasm_split()?;
     let bin = root().join("node_modules/.bin");
     Ok(Tools {
         wasm_bindgen,
+        wasm_split,
         worker_build,
         wasm_opt: bin.join("wasm-opt"),
         esbuild: bin.join("esbuild"),

@@ -19,7 +19,6 @@ use protocol::Author;
 
 use super::{put, Chat};
 use crate::view::fill;
-use client::sound;
 
 impl Chat {
     /// A frame from the conversation socket, after the outbox has applied it.
@@ -123,11 +122,11 @@ impl Chat {
         let doc = document();
         let away = self.hidden.get_untracked() || doc.hidden() || !doc.has_focus().unwrap_or(true);
         if from_agent && away && self.sound.get_untracked() {
-            self.audio.with_value(|audio| {
-                if let Some(audio) = audio {
-                    sound::chime(audio);
-                }
-            });
+            if let Some(audio) = self.audio.get_value() {
+                leptos::task::spawn_local(async move {
+                    let _ = crate::parts::chime(audio).await;
+                });
+            }
         }
     }
 

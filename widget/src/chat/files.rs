@@ -1,5 +1,6 @@
 //! Files in the chat: uploading one the visitor picked or dropped, then sending it as a
-//! message; and the `blob:` URLs through which the conversation's files are shown.
+//! message; and the `blob:` URLs through which the conversation's files are shown. All of it
+//! but [`Chat::attach`] is the `files` part (`crate::parts`), loaded when first needed.
 //!
 //! A file's bytes are served only with the visitor's token, which an `<img src>` cannot send, so
 //! they are fetched into `blob:` URLs (the frame's CSP allows `img-src blob:`) when first drawn,
@@ -13,12 +14,23 @@ use protocol::routes;
 use protocol::Attachment;
 
 use super::{encode, Chat};
+use crate::parts::FileLink;
 use crate::view::fill;
 
 impl Chat {
+    /// A file the visitor picked or dropped: sent once the `files` part has loaded (if it
+    /// cannot, the chat says so with a retry, and the visitor picks the file again).
+    pub fn attach(self, file: web_sys::File) {
+        spawn_local(async move {
+            if let Some(files) = self.parts.files.ready().await {
+                (files.attach)(self, file);
+            }
+        });
+    }
+
     /// Checks a file the visitor picked or dropped against the site's limits, uploads it and
     /// sends it as a message of its own. What goes wrong is said in the notice.
-    pub fn attach(self, file: web_sys::File) {
+    pub(crate) fn attach_now(self, file: web_sys::File) {
         if self.busy.get_untracked() || !self.may_write() {
             return;
         }
@@ -63,11 +75,25 @@ impl Chat {
         });
     }
 
+    /// How `file` is drawn in the log: a picture (opened full size in a new tab) or a link that
+    /// saves the file, both with its name and size ("report.pdf (120 KB)"), from its `blob:`
+    /// URL once it has one.
+    pub(crate) fn file_link(self, file: &Attachment) -> FileLink {
+        let image = file.is_image();
+        let href = self.file_url(&file.id);
+        FileLink {
+            picture: image.then(|| href.clone()).flatten(),
+            href,
+            download: (!image).then(|| file.name.clone()),
+            text: format!("{} ({})", file.name, domain::files::human_size(file.size)),
+        }
+    }
+
     /// The `blob:` URL of file `id`, once there is one; the first ask starts fetching it, and
     /// the log is redrawn when it arrives. Every file is fetched when first drawn, downloads
     /// too: the visitor's conversation holds few files, each within the site's size limit, and a
     /// link that must first fetch when clicked would need a second click.
-    pub fn file_url(self, id: &str) -> Option<String> {
+    fn file_url(self, id: &str) -> Option<String> {
         if let Some(known) = self.files.with_value(|files| {
             files
                 .iter()

@@ -15,14 +15,17 @@
 //   `contactAssociated` event, posted to the host origin only. (A loader from before this
 //   change put `email` and `token` in the URL; they are still read from there.)
 //
-// The wasm downloads meanwhile; the app starts once this is settled.
-import init from "./widget.js";
+// The app's module and wasm download meanwhile (from this build's own directory, which
+// `cargo xtask build` names in place of __BUILD__: see xtask/src/apps.rs); the app starts once
+// this is settled.
+const build = new URL("./__BUILD__/", import.meta.url);
+const app = import(new URL("widget.js", build).href);
+const wasm = fetch(new URL("widget_bg.wasm", build));
 
 const query = new URLSearchParams(location.search);
 const site = query.get("site");
 const host = query.get("host");
 const key = `porchlight.visitor.${site}`;
-const wasm = fetch(new URL("./widget_bg.wasm", import.meta.url));
 
 // The page's identification, asked of the loader; `null` if it does not answer in time.
 const asked = () =>
@@ -68,4 +71,5 @@ try {
 } catch (_) {
   // Unreachable network or refused storage: the chat starts as it would without.
 }
+const { default: init } = await app;
 await init({ module_or_path: wasm });
