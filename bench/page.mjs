@@ -241,22 +241,32 @@ async function sizesOf(files) {
   return { raw, gzip, brotli };
 }
 
+/** Each split-off part of `app` (`dist/apps.json`), as `[file name, sizes]`. */
+async function partSizes(site, app) {
+  const parts = [];
+  for (const part of app.parts) parts.push([part.split('/').pop(), await sizesOf([join(site, part)])]);
+  return parts;
+}
+
 async function sizes() {
   const site = join(env.DIST_DIR, 'site');
   const deploy = join(env.DIST_DIR, 'deploy');
   const workerFiles = (await readdir(deploy))
     .filter((f) => f.endsWith('.js') || f.endsWith('.wasm'))
     .map((f) => join(deploy, f));
+  // What each app loads at open and the parts it loads when needed (xtask/src/apps.rs).
+  const apps = JSON.parse(await readFile(join(env.DIST_DIR, 'apps.json'), 'utf8'));
+  const at = (app, pick) => apps[app].open.filter(pick).map((f) => join(site, f));
   return {
     loader: await sizesOf([join(site, 'embed.js')]),
     chat_module: await sizesOf([join(site, 'embed/chat.js')]),
-    widget: await sizesOf(['widget_bg.wasm', 'widget.js', 'widget.css', 'boot.js'].map((f) => join(site, 'widget', f))),
-    widget_wasm: await sizesOf([join(site, 'widget/widget_bg.wasm')]),
-    widget_js: await sizesOf([join(site, 'widget/widget.js'), join(site, 'widget/boot.js')]),
-    widget_css: await sizesOf([join(site, 'widget/widget.css')]),
-    inbox: await sizesOf(
-      ['inbox_bg.wasm', 'inbox.js', 'inbox.css', 'boot.js'].map((f) => join(site, 'inbox', f)),
-    ),
+    widget: await sizesOf(at('widget', () => true)),
+    widget_wasm: await sizesOf(at('widget', (f) => f.endsWith('.wasm'))),
+    widget_js: await sizesOf(at('widget', (f) => f.endsWith('.js'))),
+    widget_css: await sizesOf(at('widget', (f) => f.endsWith('.css'))),
+    widget_parts: await partSizes(site, apps.widget),
+    inbox: await sizesOf(at('inbox', () => true)),
+    inbox_parts: await partSizes(site, apps.inbox),
     worker: await sizesOf(workerFiles),
     peer_loader: await sizesOf([join(env.PEER_DIR, 'rocketchat-livechat.min.js')]),
     peer_widget: await sizesOf(peerFiles.map((f) => join(env.PEER_DIR, f))),
@@ -372,14 +382,16 @@ function render({ machine, runs, pages: p, sizes: s, webhooks: w, sockets: k, wo
     size('loader on every page (`embed.js`; peer: `rocketchat-livechat.min.js`)', s.loader, s.peer_loader),
     size('chat module, on intent (`embed/chat.js`)', s.chat_module),
     size(
-      'widget (Porchlight: wasm + JS + CSS + boot, on intent; peer: its frame page and every script and stylesheet it loaded, at page load)',
+      'widget at open (Porchlight: core wasm, JS, CSS, boot, on intent; peer: its frame page and every script and stylesheet it loaded, at page load)',
       s.widget,
       s.peer_widget,
     ),
-    size('— its wasm', s.widget_wasm),
-    size('— its JS (wasm-bindgen glue and boot script)', s.widget_js),
+    size('— its core wasm', s.widget_wasm),
+    size('— its JS (wasm-bindgen glue, split loader and boot script)', s.widget_js),
     size('— its CSS', s.widget_css),
-    size('inbox app (wasm + JS + CSS + boot)', s.inbox),
+    ...s.widget_parts.map(([name, part]) => size(`— part loaded when needed: \`${name}\``, part)),
+    size('inbox app at first load (core wasm + JS + CSS + boot)', s.inbox),
+    ...s.inbox_parts.map(([name, part]) => size(`— part loaded when needed: \`${name}\``, part)),
     size('Worker upload (`wrangler deploy --dry-run`)', s.worker),
     ...(w ? webhookRows(w, n) : []),
     ...(k ? socketRows(k, n) : []),

@@ -34,6 +34,12 @@
 //! - [`account`]: the Account page: password, alerts, signing out everywhere.
 //! - [`api`]: the agent API's paths and socket URLs.
 
+/// The allocator (see Cargo.toml): the app is single-threaded wasm, which is what talc's wasm
+/// allocator requires.
+#[cfg(target_family = "wasm")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub mod account;
 pub mod alerts;
 pub mod api;

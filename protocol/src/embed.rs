@@ -167,7 +167,7 @@ impl TryFrom<Tagged> for HostToFrame {
         match t.kind.as_str() {
             "porchlight.open" => Ok(Self::Open),
             "porchlight.hidden" => Ok(Self::Hidden),
-            other => Err(format!("unknown message {other:?}")),
+            other => Err(format!("unknown message \"{other}\"")),
         }
     }
 }

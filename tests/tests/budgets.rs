@@ -1,8 +1,11 @@
-//! Size budgets of what `cargo xtask build` produced (shared/DESIGN.md, issue 2): bytes are
-//! asserted here; speed is measured by the benchmarks, never asserted.
-//! - the host-page loader ≤ 2 KB gzip;
-//! - the widget at open (wasm + JS + CSS + boot script) ≤ 120 KB gzip;
-//! - the Worker upload (`wrangler deploy --dry-run` output) ≤ 1 MB gzip.
+//! Size budgets of what `cargo xtask build` produced (shared/DESIGN.md, issues 2 and 22): bytes
+//! are asserted here, gzip -9 (brotli is reported beside by `cargo xtask bench`); speed is
+//! measured by the benchmarks, never asserted.
+//! - the host-page loader ≤ 2 KB;
+//! - each app at open (`dist/apps.json`: its boot script, stylesheet, glue, core wasm and split
+//!   loader) within its budget, and each part it loads when needed within its own; a part
+//!   without a budget fails, so a new one is sized when it is made;
+//! - the Worker upload (`wrangler deploy --dry-run` output) ≤ 1 MB.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -38,15 +41,96 @@ fn the_loader_fits_in_2_kb_gzip() {
     );
 }
 
-#[test]
-fn the_widget_at_open_fits_in_120_kb_gzip() {
-    let widget = dist().join("site/widget");
-    let files = ["widget_bg.wasm", "widget.js", "widget.css", "boot.js"].map(|f| widget.join(f));
-    let n = total(&files);
+/// The widget at open. Issue 22 asks for 110,000 B; see BENCHMARKS.md for where it stands.
+const WIDGET_AT_OPEN: usize = 120 * 1024;
+
+/// The widget's parts (`widget/src/parts.rs`), by file name or prefix; `chunk_` is code that
+/// several parts share, each such module within the budget.
+const WIDGET_PARTS: &[(&str, usize)] = &[
+    ("split_files.wasm", 4_608),
+    ("split_consent.wasm", 2_560),
+    ("split_closed.wasm", 2_304),
+    ("split_chime.wasm", 1_024),
+    ("chunk_", 1_024),
+];
+
+/// The inbox at first load: the sign-in form, the conversation list and the thread.
+const INBOX_AT_OPEN: usize = 660 * 1024;
+
+/// The inbox's parts (`inbox/src/lazy.rs`): its pages and panels loaded when first opened.
+const INBOX_PARTS: &[(&str, usize)] = &[("chunk_", 64 * 1024)];
+
+/// `dist/apps.json`'s entry for `app`.
+fn app(name: &str) -> serde_json::Value {
+    let path = dist().join("apps.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let apps: serde_json::Value = serde_json::from_str(&text).expect("apps.json is JSON");
+    apps[name].clone()
+}
+
+fn listed(files: &serde_json::Value) -> Vec<PathBuf> {
+    files
+        .as_array()
+        .expect("a list of files")
+        .iter()
+        .map(|f| dist().join("site").join(f.as_str().expect("a path")))
+        .collect()
+}
+
+fn assert_at_open(name: &str, budget: usize) {
+    let files = listed(&app(name)["open"]);
     assert!(
-        n <= 120 * 1024,
-        "the widget is {n} B gzip, over the 120 KB budget"
+        files.len() >= 4,
+        "{name} loads its boot script, stylesheet, glue and wasm"
     );
+    let n = total(&files);
+    println!("{n:>9} B gzip  {name} at open (budget {budget})");
+    assert!(
+        n <= budget,
+        "the {name} at open is {n} B gzip, over its {budget} B budget"
+    );
+}
+
+fn assert_parts(name: &str, budgets: &[(&str, usize)]) {
+    for part in listed(&app(name)["parts"]) {
+        let file = part
+            .file_name()
+            .and_then(|f| f.to_str())
+            .expect("a file name");
+        let Some((_, budget)) = budgets.iter().find(|(p, _)| file.starts_with(p)) else {
+            panic!("{name}'s part {file} has no budget: give it one in budgets.rs");
+        };
+        let n = total(std::slice::from_ref(&part));
+        assert!(
+            n <= *budget,
+            "{name}'s part {file} is {n} B gzip, over its {budget} B budget"
+        );
+    }
+}
+
+#[test]
+fn the_widget_at_open_fits_its_budget() {
+    assert_at_open("widget", WIDGET_AT_OPEN);
+}
+
+#[test]
+fn each_widget_part_fits_its_budget() {
+    let parts = app("widget")["parts"].as_array().map_or(0, Vec::len);
+    assert!(
+        parts >= 4,
+        "the widget's files, consent, closed and chime parts are split off"
+    );
+    assert_parts("widget", WIDGET_PARTS);
+}
+
+#[test]
+fn the_inbox_at_first_load_fits_its_budget() {
+    assert_at_open("inbox", INBOX_AT_OPEN);
+}
+
+#[test]
+fn each_inbox_part_fits_its_budget() {
+    assert_parts("inbox", INBOX_PARTS);
 }
 
 #[test]

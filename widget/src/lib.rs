@@ -15,6 +15,12 @@
 //!   first message; the chime choice, written only once turned on.
 //! - [`branding`]: the site's accent colour and font applied to the frame.
 
+/// The allocator (see Cargo.toml): the app is single-threaded wasm, which is what talc's wasm
+/// allocator requires.
+#[cfg(target_family = "wasm")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub mod availability;
 pub mod branding;
 pub mod chat;

@@ -11,28 +11,25 @@ use wasm_bindgen::JsCast;
 
 use crate::chat::{Chat, Words};
 
-/// Draws the `closed` part.
-pub fn draw_closed(chat: Chat, words: Words) {
-    draw_part("pl-closed-part", chat, words, || view! { <Closed /> });
+/// Installs the `closed` part (`crate::parts`): draws it into its place.
+pub fn draw_closed(chat: Chat) {
+    draw_part("pl-closed-part", chat, || view! { <Closed /> });
 }
 
-/// Draws the `consent` part.
-pub fn draw_consent(chat: Chat, words: Words) {
-    draw_part("pl-consent-part", chat, words, || view! { <Consent /> });
+/// Installs the `consent` part (`crate::parts`): draws it into its place.
+pub fn draw_consent(chat: Chat) {
+    draw_part("pl-consent-part", chat, || view! { <Consent /> });
 }
 
 /// Mounts a part's view into its place, with the chat and its words as context, for the life
-/// of the page.
-fn draw_part<V: IntoView + 'static>(
-    place: &str,
-    chat: Chat,
-    words: Words,
-    view: impl FnOnce() -> V + 'static,
-) {
-    let Some(place) = document()
-        .get_element_by_id(place)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    else {
+/// of the page. Parts load once the chat is drawn, so its words and places exist.
+fn draw_part<V: IntoView + 'static>(place: &str, chat: Chat, view: impl FnOnce() -> V + 'static) {
+    let (Some(words), Some(place)) = (
+        chat.words.get_untracked(),
+        document()
+            .get_element_by_id(place)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
+    ) else {
         return;
     };
     mount_to(place, move || {

@@ -4,16 +4,21 @@
 //! app at the `#[wasm_split]` functions here: see `xtask/src/apps.rs`), fetched the first time
 //! it is needed and, once the chat is drawn, when the browser is idle ([`Parts::prefetch`]):
 //!
-//! - `files`: uploading what the visitor picks or drops, and the conversation's files;
+//! - `files`: uploading what the visitor picks or drops, and drawing the conversation's files;
 //! - `consent`: the site's consent text and "I agree";
 //! - `closed`: the conversation having ended, and starting a new one;
 //! - `chime`: the new-message tone.
 //!
-//! A split function only hands out pointers to the part's functions; the code only they reach
-//! is what moves into the part's module. A part that fails to load (offline, a flaky
-//! connection, or a build deployed since the chat opened) never stops the chat: the failure is
-//! a line with a retry (`view::PartFailed`), the composer keeps its text, and the next need
-//! tries again (a failure is not remembered by the loader).
+//! A part's module hands out one function, its [`Install`]: called once, with the chat, when
+//! the part has loaded, it draws the part's view into its place in the chat or leaves the
+//! part's functions in [`Loaded`] for the core to call. Only the code that install function
+//! reaches moves into the part's module; one non-generic [`Part`] serves them all (each
+//! instance of a generic one cost the core its own copy).
+//!
+//! A part that fails to load (offline, a flaky connection, or a build deployed since the chat
+//! opened) never stops the chat: when something waited on it, the chat says so with a retry
+//! (`view::PartFailed`), the composer keeps its text, and the next need tries again (the loader
+//! does not remember failures). A prefetch that fails says nothing.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -24,7 +29,7 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use protocol::Attachment;
 use wasm_bindgen::JsCast;
 
-use crate::chat::{Chat, Words};
+use crate::chat::Chat;
 
 /// A part could not be loaded.
 #[derive(Debug, Clone, Copy)]
@@ -36,83 +41,102 @@ impl From<SplitLoaderError> for Missing {
     }
 }
 
+/// What a part's module hands out: called once, when it has loaded.
+pub type Install = fn(Chat);
+
+type Loader = fn() -> Pin<Box<dyn Future<Output = Result<Install, Missing>>>>;
+
 /// Where a part stands in this page.
-#[derive(Clone, Copy)]
-enum State<T> {
+#[derive(Clone, Copy, PartialEq)]
+enum State {
     Idle,
     Loading,
-    Ready(T),
+    Ready,
     Failed,
 }
 
-type Loader<T> = fn() -> Pin<Box<dyn Future<Output = Result<T, Missing>>>>;
-
-/// A part of the widget, `T` being what its module hands out.
-pub struct Part<T: 'static> {
-    state: RwSignal<State<T>>,
-    load: Loader<T>,
+/// A part of the widget.
+#[derive(Clone, Copy)]
+pub struct Part {
+    state: RwSignal<State>,
+    load: Loader,
 }
 
-impl<T> Clone for Part<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for Part<T> {}
-
-impl<T: Copy + Send + Sync + 'static> Part<T> {
-    fn new(load: Loader<T>) -> Self {
+impl Part {
+    fn new(load: Loader) -> Self {
         Self {
             state: RwSignal::new(State::Idle),
             load,
         }
     }
 
-    /// The part, once it has loaded (tracked).
-    pub fn get(self) -> Option<T> {
-        match self.state.get() {
-            State::Ready(part) => Some(part),
-            _ => None,
-        }
+    /// Whether the part has loaded and installed itself (tracked).
+    pub fn loaded(self) -> bool {
+        self.state.get() == State::Ready
     }
 
-    /// Whether the last attempt to load it failed (tracked).
+    /// Whether the last attempt to load it, made because something needed it, failed
+    /// (tracked).
     pub fn failed(self) -> bool {
-        matches!(self.state.get(), State::Failed)
+        self.state.get() == State::Failed
     }
 
-    /// The part, loading it first if needed; `None` if it could not be loaded.
-    pub async fn ready(self) -> Option<T> {
-        if let State::Ready(part) = self.state.get_untracked() {
-            return Some(part);
+    /// Loads and installs the part, unless it is installed; whether it is.
+    pub async fn ready(self, chat: Chat) -> bool {
+        if self.state.get_untracked() == State::Ready {
+            return true;
         }
         self.state.set(State::Loading);
         let loaded = (self.load)().await;
-        self.state.set(match loaded {
-            Ok(part) => State::Ready(part),
-            Err(Missing) => State::Failed,
-        });
-        loaded.ok()
+        self.installed(chat, loaded, State::Failed)
     }
 
-    /// Starts loading the part unless it has loaded or is loading.
-    pub fn load(self) {
+    /// Starts [`Part::ready`] unless the part is installed or loading.
+    pub fn load(self, chat: Chat) {
         if matches!(self.state.get_untracked(), State::Idle | State::Failed) {
             spawn_local(async move {
-                let _ = self.ready().await;
+                self.ready(chat).await;
             });
         }
     }
+
+    /// Loads the part ahead of need, unless it has loaded or is loading; a failure here leaves
+    /// it as it was (nothing waited on it; the need, when it comes, tries again and says so).
+    fn prefetch(self, chat: Chat) {
+        if self.state.get_untracked() == State::Idle {
+            spawn_local(async move {
+                let loaded = (self.load)().await;
+                self.installed(chat, loaded, State::Idle);
+            });
+        }
+    }
+
+    /// Installs what loaded, once (two loads may have been in flight); on failure, the part
+    /// goes to `failed` unless it was installed meanwhile.
+    fn installed(self, chat: Chat, loaded: Result<Install, Missing>, failed: State) -> bool {
+        let ready = self.state.get_untracked() == State::Ready;
+        match loaded {
+            Ok(_) if ready => {}
+            Ok(install) => {
+                install(chat);
+                self.state.set(State::Ready);
+            }
+            Err(Missing) if !ready => self.state.set(failed),
+            Err(Missing) => {}
+        }
+        self.state.get_untracked() == State::Ready
+    }
 }
 
-/// What the `files` part does.
-#[derive(Clone, Copy)]
-pub struct Files {
+/// The functions of the parts that the core calls, once those parts are installed.
+#[derive(Clone, Copy, Default)]
+pub struct Loaded {
     /// Checks, uploads and sends a file the visitor picked or dropped.
-    pub attach: fn(Chat, web_sys::File),
+    pub attach: Option<fn(Chat, web_sys::File)>,
     /// How a message's file is drawn; the first ask starts fetching its bytes.
-    pub link: fn(Chat, &Attachment) -> FileLink,
+    pub file_link: Option<fn(Chat, &Attachment) -> FileLink>,
+    /// Plays the new-message tone.
+    pub chime: Option<fn(&web_sys::AudioContext)>,
 }
 
 /// A message's file as the log draws it: a picture (opened full size in a new tab) or a link
@@ -128,16 +152,15 @@ pub struct FileLink {
     pub text: String,
 }
 
-/// A part drawn into its own place in the chat (`#pl-{name}-part`): it mounts its view there,
-/// reading the chat's state as the core's views do.
-pub type Draw = fn(Chat, Words);
-
 /// The widget's parts, shared as part of [`Chat`].
 #[derive(Clone, Copy)]
 pub struct Parts {
-    pub files: Part<Files>,
-    pub consent: Part<Draw>,
-    pub closed: Part<Draw>,
+    pub files: Part,
+    pub consent: Part,
+    pub closed: Part,
+    pub chime: Part,
+    /// What the installed parts left for the core to call.
+    pub loaded: StoredValue<Loaded>,
 }
 
 impl Parts {
@@ -146,25 +169,35 @@ impl Parts {
             files: Part::new(|| Box::pin(files())),
             consent: Part::new(|| Box::pin(consent())),
             closed: Part::new(|| Box::pin(closed())),
+            chime: Part::new(|| Box::pin(chime())),
+            loaded: StoredValue::new(Loaded::default()),
         }
+    }
+
+    fn all(self) -> [Part; 4] {
+        [self.files, self.consent, self.closed, self.chime]
     }
 
     /// Whether a part the chat needed could not be loaded (tracked).
     pub fn any_failed(self) -> bool {
-        self.files.failed() || self.consent.failed() || self.closed.failed()
+        self.all().into_iter().any(Part::failed)
     }
 
     /// Loads the parts not loaded yet: those that failed try again.
-    pub fn load_all(self) {
-        self.files.load();
-        self.consent.load();
-        self.closed.load();
+    pub fn load_all(self, chat: Chat) {
+        for part in self.all() {
+            part.load(chat);
+        }
     }
 
     /// Loads every part when the browser is next idle (after a timeout where it cannot say),
     /// so that what the visitor does next does not wait on the network.
-    pub fn prefetch(self) {
-        let all = move || self.load_all();
+    fn prefetch(self, chat: Chat) {
+        let all = move || {
+            for part in self.all() {
+                part.prefetch(chat);
+            }
+        };
         let window = window();
         let idle = js_sys::Reflect::has(&window, &"requestIdleCallback".into()).unwrap_or(false);
         let callback = wasm_bindgen::closure::Closure::once_into_js(all);
@@ -185,11 +218,15 @@ impl Default for Parts {
     }
 }
 
+/// When the browser cannot say it is idle (Safari), the parts load this long after the chat
+/// is drawn.
+const PREFETCH_WITHOUT_IDLE_MS: i32 = 2_000;
+
 impl Chat {
     /// Loads the consent part while the site asks for consent before a first message, and the
-    /// closed part once the conversation has ended; draws each once loaded; and loads every
-    /// part when the browser is next idle.
-    pub fn draw_parts(self, words: Words) {
+    /// closed part once the conversation has ended (each draws itself into its place once
+    /// loaded); and loads every part when the browser is next idle.
+    pub fn draw_parts(self) {
         let parts = self.parts;
         let asks_consent = move || {
             self.config
@@ -197,50 +234,41 @@ impl Chat {
         };
         Effect::new(move |_| {
             if asks_consent() && !self.started.get() {
-                parts.consent.load();
+                parts.consent.load(self);
             }
             if self.closed.get() {
-                parts.closed.load();
+                parts.closed.load(self);
             }
         });
-        for part in [parts.consent, parts.closed] {
-            Effect::new(move |drawn: Option<bool>| {
-                if drawn == Some(true) {
-                    return true;
-                }
-                part.get().map(|draw| draw(self, words)).is_some()
-            });
-        }
-        parts.prefetch();
+        parts.prefetch(self);
     }
 }
 
-/// When the browser cannot say it is idle (Safari), the parts load this long after the chat
-/// is drawn.
-const PREFETCH_WITHOUT_IDLE_MS: i32 = 2_000;
-
 #[wasm_split(files, fallible, wasm_split_path = ::leptos::wasm_split)]
-fn files() -> Result<Files, Missing> {
-    Ok(Files {
-        attach: Chat::attach_now,
-        link: Chat::file_link,
+fn files() -> Result<Install, Missing> {
+    Ok(|chat| {
+        chat.parts.loaded.update_value(|loaded| {
+            loaded.attach = Some(Chat::attach_now);
+            loaded.file_link = Some(Chat::file_link);
+        })
     })
 }
 
 #[wasm_split(consent, fallible, wasm_split_path = ::leptos::wasm_split)]
-fn consent() -> Result<Draw, Missing> {
+fn consent() -> Result<Install, Missing> {
     Ok(crate::notices::draw_consent)
 }
 
 #[wasm_split(closed, fallible, wasm_split_path = ::leptos::wasm_split)]
-fn closed() -> Result<Draw, Missing> {
+fn closed() -> Result<Install, Missing> {
     Ok(crate::notices::draw_closed)
 }
 
-/// Plays the new-message chime (a failure to load it is a chime missed; the next one tries
-/// again).
 #[wasm_split(chime, fallible, wasm_split_path = ::leptos::wasm_split)]
-pub fn chime(audio: web_sys::AudioContext) -> Result<(), Missing> {
-    client::sound::chime(&audio);
-    Ok(())
+fn chime() -> Result<Install, Missing> {
+    Ok(|chat| {
+        chat.parts
+            .loaded
+            .update_value(|loaded| loaded.chime = Some(client::sound::chime))
+    })
 }

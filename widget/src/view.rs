@@ -57,7 +57,7 @@ fn chat_view(chat: Chat, words: Words) -> impl IntoView {
     provide_context(chat);
     provide_context(words);
     drop_files(chat);
-    chat.draw_parts(words);
+    chat.draw_parts();
     view! {
         <main class="pl-chat">
             <Header />
@@ -244,8 +244,13 @@ fn Bubble(entry: Entry) -> impl IntoView {
 fn File(file: Attachment) -> impl IntoView {
     let chat = expect_context::<Chat>();
     move || {
-        chat.parts.files.get().map(|files| {
-            let link = (files.link)(chat, &file);
+        let link = chat
+            .parts
+            .files
+            .loaded()
+            .then(|| chat.parts.loaded.get_value().file_link);
+        link.flatten().map(|link| {
+            let link = link(chat, &file);
             let picture = link.picture.map(|src| view! { <img src=src alt="" /> });
             view! {
                 <a class="pl-file" href=link.href target="_blank" download=link.download>
@@ -264,7 +269,7 @@ fn PartFailed() -> impl IntoView {
     view! {
         <p id="pl-part-failed" class="pl-notice" role="alert" hidden=move || !chat.parts.any_failed()>
             {t.part_failed.as_str()} " "
-            <button class="pl-retry" type="button" on:click=move |_| chat.parts.load_all()>
+            <button class="pl-retry" type="button" on:click=move |_| chat.parts.load_all(chat)>
                 {t.retry.as_str()}
             </button>
         </p>

@@ -58,20 +58,62 @@ fn loader(tools: &Tools, site: &Path) -> Result<()> {
     bundle("chat.js", "esm", site.join("embed/chat.js"))
 }
 
+/// The Worker: its crate linked for wasm32 as worker-build links it (so worker-build's own
+/// `cargo build` then finds it done), and worker-build's wasm-bindgen, wasm-opt and esbuild run
+/// only when that wasm changed since the build in `edge/build/` (`.porchlight-key` there
+/// names what it was built from: that wasm, the tools' versions and the source of these steps):
+/// wasm-opt on the Worker takes over a minute.
 fn worker(tools: &Tools) -> Result<()> {
-    step("building the Worker (worker-build --release)");
-    run(Command::new(&tools.worker_build)
+    step("building the Worker (cargo, then worker-build --release if its wasm changed)");
+    let cargo_env = |cmd: &mut Command| -> Result<()> {
+        cmd.current_dir(root().join("edge"))
+            // The same flags and wrapper as the apps, so that what they share is built once
+            // (cargo keeps one build of a crate per profile: another flag would rebuild it).
+            .env(WASM_RUSTFLAGS, wasm_rustflags()?)
+            .env("RUSTC_WRAPPER", rustc_wrapper())
+            // What worker-build sets for wasm-bindgen's macro (js_sys futures).
+            .env("WASM_BINDGEN_USE_JS_SYS", "1");
+        Ok(())
+    };
+    let mut cargo = Command::new("cargo");
+    cargo.args([
+        "build",
+        "--lib",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]);
+    cargo_env(&mut cargo)?;
+    run(&mut cargo)?;
+    let linked =
+        crate::tools::target_dir().join("wasm32-unknown-unknown/release/porchlight_edge.wasm");
+    let key = crate::apps::key_of(&[
+        &std::fs::read(&linked).with_context(|| format!("reading {}", linked.display()))?,
+        crate::tools::locked_version("wasm-bindgen")?.as_bytes(),
+        crate::tools::locked_version("worker")?.as_bytes(),
+        include_str!("build.rs").as_bytes(),
+        include_str!("names.rs").as_bytes(),
+    ]);
+    let build = root().join("edge/build");
+    let stamp = build.join(".porchlight-key");
+    let done = ["index.js", "index_bg.wasm", "worker/shim.mjs"]
+        .iter()
+        .all(|f| build.join(f).is_file());
+    if done && std::fs::read_to_string(&stamp).is_ok_and(|k| k == key) {
+        println!("    its wasm is unchanged since edge/build was made; worker-build skipped");
+        return Ok(());
+    }
+    let mut worker_build = Command::new(&tools.worker_build);
+    worker_build
         .arg("--release")
-        .current_dir(root().join("edge"))
         // worker-build would download these from GitHub; use the pinned local ones instead.
         .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
-        .env("WASM_OPT_BIN", &tools.wasm_opt)
-        // The same flags and wrapper as the apps, so that what they share is built once (cargo
-        // keeps one build of a crate per profile: another flag would rebuild it each time).
-        .env(WASM_RUSTFLAGS, wasm_rustflags()?)
-        .env("RUSTC_WRAPPER", rustc_wrapper()))?;
-    let saved = crate::names::keep_function_names(&root().join("edge/build/index_bg.wasm"))?;
+        .env("WASM_OPT_BIN", &tools.wasm_opt);
+    cargo_env(&mut worker_build)?;
+    run(&mut worker_build)?;
+    let saved = crate::names::keep_function_names(&build.join("index_bg.wasm"))?;
     println!("    names section: kept the functions' names, dropped {saved} B of the others'");
+    std::fs::write(&stamp, key)?;
     Ok(())
 }
 

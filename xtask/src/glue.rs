@@ -31,6 +31,40 @@ const STREAM_CLASSES: [(&str, &str); 3] = [
     ("IntoUnderlyingSource", "intounderlyingsource_"),
 ];
 
+/// The split loader (`xtask/src/apps.rs`), which wasm-bindgen imports once per function the
+/// module takes from it (`import * as import1 from "./__wasm_split.js"`, … and as many keys of
+/// the same name in the module's imports).
+const SPLIT_LOADER: &str = "./__wasm_split.js";
+
+/// `js` with one namespace import of `module` instead of several (the others were the same
+/// object under other names: esbuild warns of the duplicate keys they make).
+fn one_import_of(js: &str, module: &str) -> String {
+    let suffix = format!(" from {module:?}");
+    let mut names = Vec::new();
+    let mut out = String::with_capacity(js.len());
+    for line in js.split_inclusive('\n') {
+        let statement = line.trim_end().trim_end_matches(';');
+        let name = statement
+            .strip_prefix("import * as ")
+            .and_then(|rest| rest.strip_suffix(suffix.as_str()));
+        if let Some(name) = name {
+            names.push(name.to_owned());
+            if names.len() > 1 {
+                continue;
+            }
+        }
+        let key = format!("{module:?}: ");
+        if let Some(value) = line.trim().strip_prefix(key.as_str()) {
+            let value = value.trim_end_matches(',');
+            if names.len() > 1 && names[1..].iter().any(|n| n == value) {
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// What [`trim`] did.
 pub struct Trimmed {
     pub renamed: usize,
@@ -50,6 +84,7 @@ pub fn trim(wasm: &Path, glue: &Path, module: &str) -> Result<Trimmed> {
         .with_context(|| format!("renaming the imports in {}", glue.display()))?;
     let js = shorten_closure_exports(&mut m, js)
         .with_context(|| format!("renaming the closure exports in {}", glue.display()))?;
+    let js = one_import_of(&js, SPLIT_LOADER);
     m.emit_wasm_file(wasm)
         .with_context(|| format!("could not write {}", wasm.display()))?;
     std::fs::write(glue, js).with_context(|| format!("could not write {}", glue.display()))?;
@@ -249,6 +284,16 @@ fn replace_identifier(js: &str, from: &str, to: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_split_loader_is_imported_once() {
+        let js = "import * as import1 from \"./__wasm_split.js\"\nimport * as import2 from \"./__wasm_split.js\"\nlet a;\nconst imports = {\n        \"./widget_bg.js\": import0,\n        \"./__wasm_split.js\": import1,\n        \"./__wasm_split.js\": import2,\n    };\n";
+        assert_eq!(
+            one_import_of(js, SPLIT_LOADER),
+            "import * as import1 from \"./__wasm_split.js\"\nlet a;\nconst imports = {\n        \"./widget_bg.js\": import0,\n        \"./__wasm_split.js\": import1,\n    };\n"
+        );
+        assert_eq!(one_import_of("let a;\n", SPLIT_LOADER), "let a;\n");
+    }
 
     #[test]
     fn short_names_are_distinct_identifiers() {

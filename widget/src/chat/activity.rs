@@ -123,8 +123,13 @@ impl Chat {
         let away = self.hidden.get_untracked() || doc.hidden() || !doc.has_focus().unwrap_or(true);
         if from_agent && away && self.sound.get_untracked() {
             if let Some(audio) = self.audio.get_value() {
+                // The chime is a part: loaded by now, as a rule (prefetched); else first.
                 leptos::task::spawn_local(async move {
-                    let _ = crate::parts::chime(audio).await;
+                    if self.parts.chime.ready(self).await {
+                        if let Some(chime) = self.parts.loaded.get_value().chime {
+                            chime(&audio);
+                        }
+                    }
                 });
             }
         }

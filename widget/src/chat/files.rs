@@ -22,8 +22,10 @@ impl Chat {
     /// cannot, the chat says so with a retry, and the visitor picks the file again).
     pub fn attach(self, file: web_sys::File) {
         spawn_local(async move {
-            if let Some(files) = self.parts.files.ready().await {
-                (files.attach)(self, file);
+            if self.parts.files.ready(self).await {
+                if let Some(attach) = self.parts.loaded.get_value().attach {
+                    attach(self, file);
+                }
             }
         });
     }
