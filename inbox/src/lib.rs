@@ -33,6 +33,8 @@
 //! - [`alerts`]: the chime and browser notifications on this device.
 //! - [`account`]: the Account page: password, alerts, signing out everywhere.
 //! - [`api`]: the agent API's paths and socket URLs.
+//! - [`lazy`]: what loads when first needed (each page, the WhatsApp template picker, Settings'
+//!   Install panel), with "Loading…", a retry when it cannot load, and the idle prefetch.
 
 /// The allocator (see Cargo.toml): the app is single-threaded wasm, which is what talc's wasm
 /// allocator requires.
@@ -49,6 +51,7 @@ pub mod deliveries;
 pub mod directory;
 pub mod inboxes;
 pub mod join;
+pub mod lazy;
 pub mod mentions;
 pub mod profile;
 pub mod reports;
@@ -67,19 +70,14 @@ use protocol::api::{AgentProfile, Role};
 use protocol::frame::SignedOut;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::account::AccountPage;
 use crate::availability::AvailabilityToggle;
 use crate::conversations::{ConversationList, ListSocket};
-use crate::deliveries::DeliveriesPage;
 use crate::directory::Directory;
-use crate::inboxes::InboxesPage;
 use crate::join::Join;
+use crate::lazy::{lazy, Place};
 use crate::mentions::{Mentions, MentionsMenu};
 use crate::profile::ProfilePicture;
-use crate::reports::ReportsPage;
-use crate::settings::SettingsPage;
 use crate::sign_in::SignIn;
-use crate::team::TeamPage;
 use crate::thread::Thread;
 
 /// Mounts the app when the wasm module is instantiated (by `/inbox/boot.js`).
@@ -261,6 +259,7 @@ fn SignedIn(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl Into
     if me.role == Role::Admin {
         count_failed.dispatch(());
     }
+    lazy::prefetch(me.role == Role::Admin);
     view! {
         <div class="app" class=("has-thread", move || open.with(Option::is_some) && section.get() == Section::Conversations)>
             <header class="bar">
@@ -319,14 +318,15 @@ fn SignedIn(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl Into
                     }}
                 </main>
             </div>
+            // Each page is its own module, loaded when first opened (or prefetched): `lazy`.
             {move || match section.get() {
                 Section::Conversations => ().into_any(),
-                Section::Team => view! { <TeamPage me=page_me.clone() /> }.into_any(),
-                Section::Inboxes => view! { <InboxesPage /> }.into_any(),
-                Section::Reports => view! { <ReportsPage /> }.into_any(),
-                Section::Deliveries => view! { <DeliveriesPage count=failed_deliveries /> }.into_any(),
-                Section::Settings => view! { <SettingsPage /> }.into_any(),
-                Section::Account => view! { <AccountPage signed_out /> }.into_any(),
+                Section::Team => lazy(Place::Page, lazy::team_page, page_me.clone()),
+                Section::Inboxes => lazy(Place::Page, lazy::inboxes_page, ()),
+                Section::Reports => lazy(Place::Page, lazy::reports_page, ()),
+                Section::Deliveries => lazy(Place::Page, lazy::deliveries_page, failed_deliveries),
+                Section::Settings => lazy(Place::Page, lazy::settings_page, ()),
+                Section::Account => lazy(Place::Page, lazy::account_page, signed_out),
             }}
         </div>
     }

@@ -16,7 +16,8 @@
 //! - [`consent`], [`languages`], [`attachments`], [`routing`], [`email`]: one section each.
 //! - [`targeting`]: where the widget shows (page rules, devices, allowed domains).
 //! - [`identity`]: identified visitors, and the identity secret.
-//! - [`install`]: the snippet, the guides and the preview.
+//! - [`install`]: the snippet, the guides and the preview; its own module, loaded when the
+//!   page draws it ([`install_panel`], see [`crate::lazy`]).
 //! - [`connections`]: Messenger Pages and WhatsApp numbers.
 
 mod attachments;
@@ -35,12 +36,28 @@ mod routing;
 mod targeting;
 
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use protocol::api::Inbox;
 use protocol::settings::ChatSettings;
 use protocol::Channel;
 
 use crate::api;
+use crate::lazy::{lazy, Draw, Missing, Place};
 use fields::Draft;
+
+/// The Install panel, given the site's id and the count of saves (each loads the preview
+/// anew). Prefetched with the Settings page.
+#[wasm_split(install, fallible, preload(preload_install), wasm_split_path = ::leptos::wasm_split)]
+pub(crate) fn install_panel() -> Result<Draw<(String, RwSignal<u32>)>, Missing> {
+    Ok(|(site, preview)| view! { <install::Install site preview /> }.into_any())
+}
+
+/// Where the Install panel shows while it loads, or why not.
+const INSTALL: Place = Place::Panel {
+    class: "install-part",
+    failed: "The install guide could not be loaded.",
+    retry: "install-retry",
+};
 
 /// The site whose chat delivers to one of these inboxes.
 fn chat_site(inboxes: &[Inbox]) -> Option<String> {
@@ -199,7 +216,7 @@ fn SiteSettings(site: String, settings: ChatSettings) -> impl IntoView {
                 <p id="settings-error" class="error" role="alert">{move || error.get()}</p>
             </div>
         </form>
-        <install::Install site=site.get_value() preview />
+        {lazy(INSTALL, install_panel, (site.get_value(), preview))}
         <connections::Connections site=site.get_value() />
     }
 }

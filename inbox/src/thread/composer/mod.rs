@@ -23,7 +23,8 @@
 //! - [`reply_by`]: replies by chat or by e-mail.
 //! - [`window`]: Meta's reply window on Messenger and WhatsApp.
 //! - [`snippets`]: the team's saved replies.
-//! - [`templates`]: sending a WhatsApp template.
+//! - [`templates`]: sending a WhatsApp template; its own module, loaded when first shown
+//!   ([`template_picker`], see [`crate::lazy`]).
 
 mod attach;
 mod mentions;
@@ -37,18 +38,26 @@ use client::Entry;
 use domain::meta::window::ReplyWindow;
 use leptos::html;
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use protocol::api::{AgentProfile, NewNote, SendMessage};
 use protocol::{Channel, ConversationStatus};
 
 use super::live::Live;
 use super::socket::ThreadSocket;
 use crate::api;
+use crate::lazy::{lazy, Draw, Missing, Place};
 use attach::Attach;
 use mentions::{MentionOptions, MentionQuery};
 use reply_by::ReplyBy;
 use snippets::SnippetPicker;
-use templates::TemplatePicker;
 use window::{meta_window, window_note};
+
+/// The WhatsApp template picker, given the conversation's id and whether it shows: only
+/// WhatsApp conversations past the 24-hour window need it.
+#[wasm_split(templates, fallible, wasm_split_path = ::leptos::wasm_split)]
+fn template_picker() -> Result<Draw<(String, Signal<bool>)>, Missing> {
+    Ok(|(id, shown)| view! { <templates::TemplatePicker id shown /> }.into_any())
+}
 
 /// How often a continuing "typing" is repeated: well within the receiver's
 /// [`protocol::frame::TYPING_EXPIRES_MS`], and rare enough to keep the socket quiet.
@@ -155,6 +164,15 @@ pub fn Composer(
     let template_only = Signal::derive(move || {
         !live.is_closed() && !note_mode.get() && window.get() == Some(ReplyWindow::TemplateOnly)
     });
+    // The picker's module loads the first time it shows; from then on the picker stays (hidden
+    // while not needed, keeping what was filled in), as does "Loading…" or the retry.
+    let templates_wanted =
+        Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || template_only.get());
+    let templates_panel = Place::Panel {
+        class: "templates",
+        failed: "The WhatsApp templates could not be loaded.",
+        retry: "templates-retry",
+    };
     let save_note = Action::new_local(move |note: &NewNote| {
         let note = note.clone();
         async move {
@@ -242,7 +260,11 @@ pub fn Composer(
             hidden=move || closed() || note_mode.get() || window_note().is_none()>
             {window_note}
         </p>
-        <TemplatePicker id=conversation.get_value() shown=template_only />
+        <div class="templates-part" hidden=move || !template_only.get()>
+            {move || templates_wanted.get().then(|| {
+                lazy(templates_panel, template_picker, (conversation.get_value(), template_only))
+            })}
+        </div>
         <div class="composer-modes" role="group" aria-label="Write">
             {mode_button(false, "mode-reply", "Reply")}
             {mode_button(true, "mode-note", "Internal note")}
