@@ -54,11 +54,23 @@ const WIDGET_PARTS: &[(&str, usize)] = &[
     ("chunk_", 1_024),
 ];
 
-/// The inbox at first load: the sign-in form, the conversation list and the thread.
-const INBOX_AT_OPEN: usize = 660 * 1024;
+/// The inbox at first load: the sign-in form, the conversation list and the thread (issue 22:
+/// 330 KB).
+const INBOX_AT_OPEN: usize = 330_000;
 
-/// The inbox's parts (`inbox/src/lazy.rs`): its pages and panels loaded when first opened.
-const INBOX_PARTS: &[(&str, usize)] = &[("chunk_", 64 * 1024)];
+/// The inbox's parts (`inbox/src/lazy.rs`): its pages and panels loaded when first opened, and
+/// the code several of them share (`chunk_`, each).
+const INBOX_PARTS: &[(&str, usize)] = &[
+    ("split_settings_page.wasm", 200 * 1024),
+    ("split_team_page.wasm", 44 * 1024),
+    ("split_inboxes_page.wasm", 42 * 1024),
+    ("split_templates.wasm", 24 * 1024),
+    ("split_reports_page.wasm", 23 * 1024),
+    ("split_deliveries_page.wasm", 16 * 1024),
+    ("split_account_page.wasm", 14 * 1024),
+    ("split_install.wasm", 10 * 1024),
+    ("chunk_", 10 * 1024),
+];
 
 /// `dist/apps.json`'s entry for `app`.
 fn app(name: &str) -> serde_json::Value {
@@ -130,6 +142,8 @@ fn the_inbox_at_first_load_fits_its_budget() {
 
 #[test]
 fn each_inbox_part_fits_its_budget() {
+    let parts = app("inbox")["parts"].as_array().map_or(0, Vec::len);
+    assert!(parts >= 8, "the inbox's pages and panels are split off");
     assert_parts("inbox", INBOX_PARTS);
 }
 
