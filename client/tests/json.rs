@@ -6,8 +6,9 @@
 //! back, so a new field or variant is covered without a new test.
 //!
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-//!  cargo test -p porchlight-client --target wasm32-unknown-unknown` (what `cargo xtask test`
-//! runs).
+//!  cargo test -p porchlight-client --target wasm32-unknown-unknown --no-default-features`
+//! (what `cargo xtask test` runs; without `--no-default-features` it also builds Leptos, for
+//! nothing here).
 
 #![cfg(target_arch = "wasm32")]
 
