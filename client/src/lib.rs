@@ -26,6 +26,8 @@
 //! - [`text`]: a message body as the apps draw it: plain text with the links the edge found.
 //!   Pure.
 //! - [`heading`]: who heads the visitor's chat. Pure.
+//! - [`undecoded`]: the frames a socket could not read, counted, and the first named in the
+//!   console. Pure but for that.
 
 pub mod access;
 pub mod activity;
@@ -38,6 +40,7 @@ pub mod notes;
 pub mod outbox;
 pub mod text;
 pub mod typing;
+pub mod undecoded;
 
 #[cfg(target_arch = "wasm32")]
 pub mod http;
@@ -54,6 +57,7 @@ pub use activity::{Activity, Joined};
 pub use conversations::{ConversationIndex, View};
 pub use outbox::{Applied, Delivery, Entry, Outbox, PendingSend, SendState};
 pub use typing::TypingOut;
+pub use undecoded::Undecoded;
 
 #[cfg(target_arch = "wasm32")]
 pub use link::{Link, LinkHandlers, LinkState};

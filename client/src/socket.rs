@@ -7,6 +7,9 @@
 //! ([`ConversationSocket`]); the agents' inbox decodes [`ToAgent`], which adds the agents-only
 //! frames ([`AgentSocket`]). Which one is the [`Incoming`] type parameter; the widget only ever
 //! builds the `ServerFrame` one, so it carries no code for agents' frames.
+//!
+//! A frame that does not decode is skipped, and counted ([`Socket::undecoded`]); the first is
+//! named in the console ([`Undecoded`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -18,6 +21,7 @@ use protocol::Message;
 use crate::json;
 use crate::link::{Link, LinkHandlers, LinkState};
 use crate::outbox::{Entry, Outbox};
+use crate::undecoded::Undecoded;
 
 /// What a [`ConversationSocket`] reports.
 #[derive(Clone, Debug)]
@@ -84,6 +88,7 @@ pub struct Socket<F: Incoming> {
     outbox: Rc<RefCell<Outbox>>,
     on_event: Listener,
     watcher: Watcher<F>,
+    undecoded: Undecoded,
 }
 
 impl<F: Incoming> Socket<F> {
@@ -98,6 +103,7 @@ impl<F: Incoming> Socket<F> {
         let outbox = Rc::new(RefCell::new(outbox));
         let on_event: Listener = Rc::new(on_event);
         let watcher: Watcher<F> = Rc::default();
+        let undecoded = Undecoded::default();
         let separator = if url.contains('?') { '&' } else { '?' };
         let base = url.to_owned();
         let handlers = LinkHandlers {
@@ -115,9 +121,13 @@ impl<F: Incoming> Socket<F> {
                 }
             }),
             on_text: Box::new({
-                let (outbox, on_event, watcher) =
-                    (outbox.clone(), on_event.clone(), watcher.clone());
-                move |text| receive(&outbox, &on_event, &watcher, &text)
+                let (outbox, on_event, watcher, undecoded) = (
+                    outbox.clone(),
+                    on_event.clone(),
+                    watcher.clone(),
+                    undecoded.clone(),
+                );
+                move |text| receive(&outbox, &on_event, &watcher, &undecoded, &text)
             }),
         };
         Self {
@@ -125,7 +135,13 @@ impl<F: Incoming> Socket<F> {
             outbox,
             on_event,
             watcher,
+            undecoded,
         }
+    }
+
+    /// How many frames this socket could not read (and skipped) so far.
+    pub fn undecoded(&self) -> u32 {
+        self.undecoded.get()
     }
 
     /// Calls `on_frame` with every frame from now on, after the outbox has applied it and its
@@ -208,10 +224,12 @@ fn receive<F: Incoming>(
     outbox: &RefCell<Outbox>,
     on_event: &Listener,
     watcher: &Watcher<F>,
+    undecoded: &Undecoded,
     text: &str,
 ) -> Vec<String> {
-    // A frame this build does not know (a newer server) is skipped, not fatal.
+    // A frame this build does not know (a newer server) is skipped, not fatal, and reported.
     let Some(frame) = F::decode(text) else {
+        undecoded.report(text);
         return Vec::new();
     };
     let outgoing = match frame.conversation() {

@@ -44,7 +44,7 @@ pub fn pieces<'a>(body: &'a str, links: &'a [TextLink]) -> Vec<Piece<'a>> {
 
 /// A body as text nodes and links, for a Leptos view: web links open in a new tab with no
 /// `window.opener` and no referrer, and say they were written by a user (`ugc`).
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "view"))]
 pub fn linked(body: &str, links: &[TextLink]) -> impl leptos::prelude::IntoView {
     use leptos::either::Either;
     use leptos::prelude::*;

@@ -98,7 +98,8 @@ impl<'de> de::Deserializer<'de> for Reader {
         visitor.visit_newtype_struct(self)
     }
 
-    /// `"variant"` for a unit variant, `{"variant": value}` for the others.
+    /// `"variant"` for a unit variant (or `{"variant": null}`), `{"variant": value}` for the
+    /// others.
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         _name: &'static str,
@@ -274,23 +275,31 @@ impl<'de> EnumAccess<'de> for Variant {
 impl<'de> VariantAccess<'de> for Reader {
     type Error = Invalid;
 
+    /// `{"variant": null}`: a unit variant has no content to ignore.
     fn unit_variant(self) -> Result<(), Invalid> {
-        Ok(())
+        if self.0.is_null() || self.0.is_undefined() {
+            Ok(())
+        } else {
+            Err(Invalid)
+        }
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Invalid> {
         seed.deserialize(self)
     }
 
+    /// An array, as a tuple.
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Invalid> {
-        de::Deserializer::deserialize_any(self, visitor)
+        de::Deserializer::deserialize_seq(self, visitor)
     }
 
+    /// An object, as a struct: not through `deserialize_any`, which would compile each struct
+    /// variant's reading from an array too (no writer of ours sends one).
     fn struct_variant<V: Visitor<'de>>(
         self,
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Invalid> {
-        de::Deserializer::deserialize_any(self, visitor)
+        de::Deserializer::deserialize_map(self, visitor)
     }
 }

@@ -5,7 +5,7 @@
 //! inboxes.
 
 use client::alerts::{alert_for, Alert};
-use client::{ConversationIndex, Link, LinkHandlers, LinkState};
+use client::{ConversationIndex, Link, LinkHandlers, LinkState, Undecoded};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::api::{ConversationSummary, Mention};
@@ -20,6 +20,7 @@ use crate::api;
 pub struct ListSocket {
     pub index: RwSignal<ConversationIndex>,
     pub error: RwSignal<Option<String>>,
+    undecoded: StoredValue<Undecoded, LocalStorage>,
     _link: StoredValue<Link, LocalStorage>,
 }
 
@@ -39,6 +40,9 @@ impl ListSocket {
         let index = RwSignal::new(ConversationIndex::new());
         let error = RwSignal::new(None);
         let loaded = StoredValue::new(false);
+        // The socket's count of frames it could not read: the handler counts, `undecoded` reads.
+        let undecoded = Undecoded::default();
+        let unreadable = undecoded.clone();
         // Fire and forget, not an `Action`: nothing waits on the load or shows it pending, and
         // it runs from the socket's callbacks, which must not depend on a reactive owner. What
         // it loads merges into the rows the socket keeps live (or, `afresh`, replaces them).
@@ -71,7 +75,7 @@ impl ListSocket {
                 }
             }),
             on_text: Box::new(move |text| {
-                // Frames this build does not know are skipped.
+                // Frames this build does not know are skipped, and reported.
                 match client::json::parse::<ListFrame>(&text) {
                     Some(ListFrame::Mention(mention)) => {
                         let _ = mentioned.try_run(mention);
@@ -94,7 +98,7 @@ impl ListSocket {
                             let _ = alerted.try_run((alert, row));
                         }
                     }
-                    None => {}
+                    None => unreadable.report(&text),
                 }
                 Vec::new()
             }),
@@ -102,8 +106,14 @@ impl ListSocket {
         Self {
             index,
             error,
+            undecoded: StoredValue::new_local(undecoded),
             _link: StoredValue::new_local(Link::open(Vec::new(), handlers)),
         }
+    }
+
+    /// How many frames the socket could not read (and skipped) so far.
+    pub fn undecoded(&self) -> u32 {
+        self.undecoded.with_value(Undecoded::get)
     }
 
     /// Takes a row the server answered with (a close or reopen), ahead of its inbox frame.
