@@ -292,6 +292,21 @@ impl Chat {
         });
     }
 
+    /// A part with an action ("I agree", "Start a new conversation") was drawn: if the chat is
+    /// shown and nothing in it has the focus (the composer it went to was off), the focus goes
+    /// where the visitor can act now.
+    pub(crate) fn refocus(self) {
+        if self.hidden.get_untracked() {
+            return;
+        }
+        let lost = document()
+            .active_element()
+            .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
+        if lost {
+            self.focus_composer();
+        }
+    }
+
     /// One of the interface's words, for text set from code (notices); empty before the config.
     pub fn word(self, pick: fn(&UiStrings) -> &String) -> String {
         self.words

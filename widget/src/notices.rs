@@ -38,6 +38,7 @@ fn draw_part<V: IntoView + 'static>(place: &str, chat: Chat, view: impl FnOnce()
         view()
     })
     .forget();
+    chat.refocus();
 }
 
 /// "Dana is typing…" (`#pl-typing`).

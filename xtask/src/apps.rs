@@ -205,6 +205,9 @@ fn post_process(tools: &Tools, app: &App, wasm: &Path) -> Result<PathBuf> {
         trimmed.classes, trimmed.renamed
     );
     for module in files_ending(&out, ".wasm")? {
+        // The split modules' names section has a subsection (labels) that this wasm-opt does
+        // not read and warns about; wasm-opt drops the names anyway.
+        crate::names::keep_function_names(&module)?;
         run(Command::new(&tools.wasm_opt)
             .args(app.wasm_opt)
             .arg(&module)

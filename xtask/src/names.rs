@@ -2,7 +2,9 @@
 //! section (`wasm-opt --debuginfo`) so that errors in production name the functions they passed
 //! through; besides the function names that holds the names of every data segment, global and
 //! table (`.rodata.1655`, `__stack_pointer`), which no stack trace shows: 22 KB gzip of the
-//! upload, measured. This keeps the module's and the functions' names and drops the rest.
+//! upload, measured. This keeps the module's and the functions' names and drops the rest. The
+//! apps' build uses it too, before wasm-opt, on modules whose names section wasm-opt cannot read
+//! whole (`apps.rs`).
 
 use std::path::Path;
 
