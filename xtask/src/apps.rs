@@ -91,14 +91,24 @@ pub struct Built {
     pub parts: Vec<String>,
 }
 
-/// Builds both apps into `site` (`dist/site`).
-pub fn all(tools: &Tools, site: &Path) -> Result<Vec<Built>> {
+/// The apps' own target directory (`target/apps`). Their flags differ from the Worker's, and
+/// cargo keeps one build of a crate per target and profile whatever the flags it was built
+/// with: in one directory, each build would rebuild what the other had just built (a minute
+/// and more of every `cargo xtask build`). Apart, the two also build at the same time
+/// (`build.rs`).
+pub fn target() -> PathBuf {
+    target_dir().join("apps")
+}
+
+/// Step 1 for both apps.
+pub fn compile() -> Result<()> {
     step(
         "building the widget and inbox apps (Rust → wasm, release, relocations kept for the split)",
     );
     let mut cargo = Command::new("cargo");
     cargo
         .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
+        .env("CARGO_TARGET_DIR", target())
         .env(
             WASM_RUSTFLAGS,
             format!("{} {}", wasm_rustflags()?, APP_FLAGS.join(" ")),
@@ -108,10 +118,14 @@ pub fn all(tools: &Tools, site: &Path) -> Result<Vec<Built>> {
     for app in &APPS {
         cargo.args(["-p", app.package]);
     }
-    run(&mut cargo)?;
+    run(&mut cargo)
+}
+
+/// Steps 2–4 for both apps (or their kept output), into `site` (`dist/site`).
+pub fn finish(tools: &Tools, site: &Path) -> Result<Vec<Built>> {
     let mut built = Vec::new();
     for app in &APPS {
-        let wasm = target_dir()
+        let wasm = target()
             .join("wasm32-unknown-unknown/release")
             .join(format!("{}.wasm", app.package.replace('-', "_")));
         let output = post_process(tools, app, &wasm)?;
