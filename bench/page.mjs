@@ -241,10 +241,16 @@ async function sizesOf(files) {
   return { raw, gzip, brotli };
 }
 
-/** Each split-off part of `app` (`dist/apps.json`), as `[file name, sizes]`. */
+/** Each split-off part of `app` (`dist/apps.json`) as `[name, sizes]`, and the code several
+ * parts share (`chunk_*`) as one row. */
 async function partSizes(site, app) {
   const parts = [];
-  for (const part of app.parts) parts.push([part.split('/').pop(), await sizesOf([join(site, part)])]);
+  const own = app.parts.filter((p) => !p.split('/').pop().startsWith('chunk_'));
+  const shared = app.parts.filter((p) => p.split('/').pop().startsWith('chunk_'));
+  for (const part of own) parts.push([`\`${part.split('/').pop()}\``, await sizesOf([join(site, part)])]);
+  if (shared.length) {
+    parts.push([`${shared.length} shared chunks`, await sizesOf(shared.map((p) => join(site, p)))]);
+  }
   return parts;
 }
 
@@ -389,9 +395,9 @@ function render({ machine, runs, pages: p, sizes: s, webhooks: w, sockets: k, wo
     size('— its core wasm', s.widget_wasm),
     size('— its JS (wasm-bindgen glue, split loader and boot script)', s.widget_js),
     size('— its CSS', s.widget_css),
-    ...s.widget_parts.map(([name, part]) => size(`— part loaded when needed: \`${name}\``, part)),
+    ...s.widget_parts.map(([name, part]) => size(`— loaded when needed: ${name}`, part)),
     size('inbox app at first load (core wasm + JS + CSS + boot)', s.inbox),
-    ...s.inbox_parts.map(([name, part]) => size(`— part loaded when needed: \`${name}\``, part)),
+    ...s.inbox_parts.map(([name, part]) => size(`— loaded when needed: ${name}`, part)),
     size('Worker upload (`wrangler deploy --dry-run`)', s.worker),
     ...(w ? webhookRows(w, n) : []),
     ...(k ? socketRows(k, n) : []),
