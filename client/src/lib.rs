@@ -21,6 +21,7 @@
 //! - `http` (wasm only): JSON fetch helpers that decode the API's error body.
 //! - `json` (wasm only): JSON through the browser's `JSON.parse`/`stringify`.
 //! - `sound` (wasm only): the new-message chime, synthesised.
+//! - `idle` (wasm only): work for when the browser is idle (the apps' parts, prefetched).
 //! - [`alerts`]: which inbox changes deserve an alert for an agent. Pure.
 //! - [`access`]: which members see an inbox. Pure.
 //! - [`text`]: a message body as the apps draw it: plain text with the links the edge found.
@@ -44,6 +45,8 @@ pub mod undecoded;
 
 #[cfg(target_arch = "wasm32")]
 pub mod http;
+#[cfg(target_arch = "wasm32")]
+pub mod idle;
 #[cfg(target_arch = "wasm32")]
 pub mod json;
 #[cfg(target_arch = "wasm32")]

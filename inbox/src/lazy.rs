@@ -27,7 +27,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use protocol::api::AgentProfile;
-use wasm_bindgen::JsCast;
 
 use crate::account::AccountPage;
 use crate::deliveries::DeliveriesPage;
@@ -150,13 +149,9 @@ pub fn account_page() -> Result<Draw<Callback<Option<String>>>, Missing> {
     Ok(|signed_out| view! { <AccountPage signed_out /> }.into_any())
 }
 
-/// When the browser cannot say it is idle (Safari), the pages load this long after the
-/// signed-in page shows.
-const PREFETCH_WITHOUT_IDLE_MS: i32 = 2_000;
-
 /// Loads the modules of the pages this agent can open (an admin: every page and Settings'
 /// Install panel; an agent: Team and Account) when the browser is next idle, or after
-/// [`PREFETCH_WITHOUT_IDLE_MS`] where it cannot say, so that opening one does not wait on the
+/// `client::idle::WITHOUT_IDLE_MS` where it cannot say, so that opening one does not wait on the
 /// network. A module that fails to load here is simply loaded again when its page opens.
 pub fn prefetch(admin: bool) {
     let load = move || {
@@ -182,15 +177,5 @@ pub fn prefetch(admin: bool) {
             });
         }
     };
-    let window = window();
-    let idle = js_sys::Reflect::has(&window, &"requestIdleCallback".into()).unwrap_or(false);
-    let callback = wasm_bindgen::closure::Closure::once_into_js(load);
-    if idle {
-        let _ = window.request_idle_callback(callback.unchecked_ref());
-    } else {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-            callback.unchecked_ref(),
-            PREFETCH_WITHOUT_IDLE_MS,
-        );
-    }
+    client::idle::when_idle(load);
 }

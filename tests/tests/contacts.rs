@@ -114,3 +114,41 @@ fn the_panel_knows_the_browser_earlier_chats_the_owner_and_whether_a_contact() {
     assert!(visitor(&edge, &outsider, id).previous.is_empty());
     assert_eq!(visitor(&edge, &admin, id).previous.len(), 1);
 }
+
+#[test]
+fn only_addresses_are_saved_as_a_visitors_email() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let chat = edge.start_conversation(None, "hello");
+    let id = chat.conversation_id.as_str();
+    for bad in [
+        "<script>alert(1)</script>@x.example",
+        "\"<b>\"@x.example",
+        "sam@localhost",
+        "sam@x_y.example",
+        "sam @x.example",
+    ] {
+        let reply = put_visitor(&edge, &admin, id, json!({ "name": "Sam", "email": bad }));
+        reply.assert_error(400, ErrorCode::InvalidField);
+        assert!(reply.body.contains("`email`"), "{bad}: {}", reply.body);
+        let kept = visitor(&edge, &admin, id);
+        assert_eq!(
+            (kept.name, kept.email),
+            (None, None),
+            "{bad} changed nothing"
+        );
+    }
+    let reply = put_visitor(
+        &edge,
+        &admin,
+        id,
+        json!({ "name": "Sam", "email": " Sam.O'Brien+chat@Mail.Example.org " }),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let stored: VisitorDetails = reply.json();
+    assert_eq!(
+        stored.email.as_deref(),
+        Some("sam.o'brien+chat@mail.example.org"),
+        "trimmed and lowercased"
+    );
+}

@@ -27,7 +27,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use protocol::Attachment;
-use wasm_bindgen::JsCast;
 
 use crate::chat::Chat;
 
@@ -190,7 +189,7 @@ impl Parts {
         }
     }
 
-    /// Loads every part when the browser is next idle (after a timeout where it cannot say),
+    /// Loads every part when the browser is next idle (`client::idle`),
     /// so that what the visitor does next does not wait on the network.
     fn prefetch(self, chat: Chat) {
         let all = move || {
@@ -198,17 +197,7 @@ impl Parts {
                 part.prefetch(chat);
             }
         };
-        let window = window();
-        let idle = js_sys::Reflect::has(&window, &"requestIdleCallback".into()).unwrap_or(false);
-        let callback = wasm_bindgen::closure::Closure::once_into_js(all);
-        if idle {
-            let _ = window.request_idle_callback(callback.unchecked_ref());
-        } else {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                callback.unchecked_ref(),
-                PREFETCH_WITHOUT_IDLE_MS,
-            );
-        }
+        client::idle::when_idle(all);
     }
 }
 
@@ -217,10 +206,6 @@ impl Default for Parts {
         Self::new()
     }
 }
-
-/// When the browser cannot say it is idle (Safari), the parts load this long after the chat
-/// is drawn.
-const PREFETCH_WITHOUT_IDLE_MS: i32 = 2_000;
 
 impl Chat {
     /// Loads the consent part while the site asks for consent before a first message, and the

@@ -1,5 +1,5 @@
 //! Finding and installing the tools Porchlight builds and tests with, each at the version the
-//! repository pins: the wasm32 target, wasm-bindgen-cli (= the `wasm-bindgen` in Cargo.lock),
+//! repository pins: the wasm32 target and the standard library's source, wasm-bindgen-cli (= the `wasm-bindgen` in Cargo.lock),
 //! worker-build (= the `worker` crate in Cargo.lock), the npm packages of package-lock.json
 //! (wrangler, esbuild, binaryen's wasm-opt, playwright-core), and Debian's Chromium and PHP for tests.
 //! Every install says what it installs and why before it starts.
@@ -171,6 +171,17 @@ fn ensure_wasm_target() -> Result<()> {
     if !String::from_utf8_lossy(&out.stdout).contains("wasm32-unknown-unknown") {
         step("adding the Rust target wasm32-unknown-unknown (the widget, inbox and Worker compile to it)");
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    let out = Command::new("rustup")
+        .args(["component", "list", "--installed"])
+        .output()
+        .context("could not run rustup")?;
+    if !String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|c| c.starts_with("rust-src"))
+    {
+        step("adding the Rust component rust-src (the apps build the standard library for their size)");
+        run(Command::new("rustup").args(["component", "add", "rust-src"]))?;
     }
     Ok(())
 }
