@@ -12,6 +12,7 @@
 //! - [`connections`]: connecting a Messenger Page or a WhatsApp number.
 //! - [`consent`]: a website chat's consent step: the text version, the step a page asks for,
 //!   and what consent a new conversation records.
+//! - [`contacts`]: a site's contact properties and their values, and phone numbers.
 //! - [`credentials`]: bearer-token digests, the stored password-hash format, password and
 //!   e-mail rules.
 //! - [`identity`]: verifying a site's signed-in user (HMAC of their e-mail).
@@ -44,6 +45,7 @@ pub mod branding;
 pub mod chat_settings;
 pub mod connections;
 pub mod consent;
+pub mod contacts;
 pub mod credentials;
 pub mod email;
 pub mod files;

@@ -62,6 +62,9 @@ impl ApiError {
             | ErrorCode::UnknownInvitation
             | ErrorCode::UnknownAgent
             | ErrorCode::UnknownSnippet
+            | ErrorCode::UnknownContact
+            | ErrorCode::UnknownProperty
+            | ErrorCode::UnknownMerge
             | ErrorCode::UnknownTemplate
             | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
@@ -70,6 +73,7 @@ impl ApiError {
             | ErrorCode::AlreadyConnected
             | ErrorCode::AlreadyMember
             | ErrorCode::LastAdmin
+            | ErrorCode::PropertyExists
             | ErrorCode::ReplyWindowClosed => 409,
             ErrorCode::TooManyAttempts | ErrorCode::RateLimited => 429,
             ErrorCode::NotConfigured => 503,

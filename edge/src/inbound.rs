@@ -186,8 +186,10 @@ async fn take(
                 return Ok(false);
             }
             let id = secrets::new_id("c")?;
+            let new_contact = secrets::new_id("ct")?;
             let new = store::NewMetaConversation {
                 id: &id,
+                new_contact: &new_contact,
                 site_id: &connection.site_id,
                 channel,
                 account_id: &event.account,
@@ -197,6 +199,16 @@ async fn take(
             };
             if store::insert_meta_conversation(&app.db, &new).await? {
                 created = true;
+                // A new WhatsApp sender: their number, which WhatsApp verified, may be the one
+                // the team has for a contact already.
+                if channel == Channel::WhatsApp
+                    && store::merges::snapshot(&app.db, &new_contact)
+                        .await?
+                        .is_some()
+                {
+                    let phone = format!("+{}", event.contact);
+                    crate::merging::after_verified_phone(app, &new_contact, &phone).await?;
+                }
                 id
             } else {
                 // Another consumer opened the person's conversation a moment ago.

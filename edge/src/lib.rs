@@ -20,6 +20,8 @@
 //! - [`replies`]: agents' replies on Messenger and WhatsApp: queued, sent, tracked.
 //! - [`jobs`]: the outbound job runner both senders share: attempts, leases, backoff, giving
 //!   up, and the sweep of jobs nobody works on.
+//! - [`merging`]: two contacts found to be one person, merged by a member or on a verified
+//!   match.
 //! - [`mail`]: e-mail from conversations (transcripts, replies by e-mail): recorded, queued, sent.
 //! - [`graph`]: Meta's Graph API: the one client, the connection's token unsealed once, and
 //!   Meta's refusals classified.
@@ -54,6 +56,7 @@ mod http;
 mod inbound;
 mod jobs;
 mod mail;
+mod merging;
 mod objects;
 mod participant;
 mod queues;

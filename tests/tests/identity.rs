@@ -322,3 +322,72 @@ fn allowed_domains_keep_other_sites_from_embedding_the_chat() {
         )
         .assert_error(403, ErrorCode::OriginNotAllowed);
 }
+
+#[test]
+fn a_contact_the_team_knew_by_address_is_merged_when_the_site_verifies_it() {
+    let s = SiteSettings::hold();
+    let secret = new_secret(&s);
+    let email = unique_user();
+    let address = email.trim().to_lowercase();
+    // The team knew this person by their address, typed in from an earlier chat.
+    let earlier = s.edge.start_conversation(None, "a question, anonymously");
+    let reply = s.edge.as_agent(
+        &s.cookie,
+        "PUT",
+        &format!(
+            "/api/agent/conversations/{}/visitor",
+            earlier.conversation_id
+        ),
+        Some(&serde_json::json!({ "name": "Known by mail", "email": address })),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // Later, signed in on the site, on another device.
+    let device = identified(&s.edge, None, &email, &sign(&secret, &email));
+    let later = s
+        .edge
+        .start_conversation(Some(&device.visitor_token), "signed in now");
+
+    let q = address.replace('@', "%40");
+    let found: protocol::api::ContactList = s
+        .edge
+        .as_agent(
+            &s.cookie,
+            "GET",
+            &format!("/api/agent/contacts?q={q}"),
+            None,
+        )
+        .json();
+    assert_eq!(found.contacts.len(), 1, "one person: {found:?}");
+    let page: protocol::api::ContactPage = s
+        .edge
+        .as_agent(
+            &s.cookie,
+            "GET",
+            &format!("/api/agent/contacts/{}", found.contacts[0].id),
+            None,
+        )
+        .json();
+    let mut chats: Vec<&str> = page.conversations.iter().map(|c| c.id.as_str()).collect();
+    chats.sort_unstable();
+    let mut expected = [
+        earlier.conversation_id.as_str(),
+        later.conversation_id.as_str(),
+    ];
+    expected.sort_unstable();
+    assert_eq!(chats, expected);
+    assert_eq!(page.contact.name.as_deref(), Some("Known by mail"));
+    assert_eq!(page.verified_email.as_deref(), Some(address.as_str()));
+    assert_eq!(page.merges.len(), 1, "recorded, so it can be undone");
+    assert_eq!(page.merges[0].merged_by, None, "by Porchlight");
+    // The signed-in device does not read the anonymous chat: a merge is the team's view.
+    let history = s.edge.request(
+        "GET",
+        &format!(
+            "/api/widget/conversations/{}/messages?after=0",
+            earlier.conversation_id
+        ),
+        &[("authorization", &format!("Bearer {}", device.visitor_token))],
+        None,
+    );
+    assert!(matches!(history.status, 403 | 404), "{}", history.body);
+}

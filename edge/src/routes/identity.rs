@@ -18,7 +18,7 @@ use super::agent::signed_in_admin;
 use crate::config::App;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, identity as ids, VisitorRow};
-use crate::{http, secrets};
+use crate::{http, merging, secrets};
 
 fn unknown_site() -> ApiError {
     ApiError::new(ErrorCode::UnknownSite, "No such site.")
@@ -108,14 +108,18 @@ pub async fn identify(app: &App, mut req: Request) -> ApiResult<Response> {
         ) if known == email => identified(token, false),
         // An anonymous visitor who turns out to be a known contact: their chats join the
         // contact's, and this device's token now opens them all.
-        (Some((VisitorRow { id, identity: None }, token)), Some(contact)) => {
-            app.db.batch(ids::merge(&app.db, &id, &contact.id)?).await?;
+        (Some((visitor @ VisitorRow { identity: None, .. }, token)), Some(contact)) => {
+            app.db
+                .batch(ids::merge(&app.db, &visitor, &contact)?)
+                .await?;
             identified(token, true)
         }
-        // An anonymous visitor identified for the first time anywhere: they become the contact.
-        (Some((VisitorRow { id, identity: None }, token)), None)
-            if ids::link(&app.db, &id, &email).await? =>
+        // An anonymous visitor identified for the first time anywhere: they become the contact
+        // (and a contact the team had with that address, the same person, is merged with them).
+        (Some((visitor @ VisitorRow { identity: None, .. }, token)), None)
+            if ids::link(&app.db, &visitor.id, &email).await? =>
         {
+            merging::after_verified_email(app, &visitor.contact_id, &email).await?;
             identified(token, true)
         }
         // Someone else's device (another user signed in), no token, or a lost race: a token of
@@ -140,6 +144,8 @@ pub async fn identify(app: &App, mut req: Request) -> ApiResult<Response> {
                         now,
                     )?;
                     app.db.batch(batch).await?;
+                    let contact = store::visitors::own_contact_id(&id);
+                    merging::after_verified_email(app, &contact, &email).await?;
                 }
             }
             identified(token, true)

@@ -6,11 +6,13 @@
 mod admin;
 mod agent;
 mod avatars;
+mod contacts;
 mod dead_letters;
 mod files;
 mod identity;
 mod inboxes;
 mod mail_webhook;
+mod merges;
 mod pages;
 mod reports;
 mod setup;
@@ -95,6 +97,11 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
         Route::AddNote(routes::AddNote { id, .. }) => agent::add_note(&app, req, id).await,
         Route::Notes(routes::Notes { id, .. }) => agent::notes(&app, &req, id).await,
+        Route::Contacts(_) => contacts::list(&app, &req).await,
+        Route::Contact(routes::Contact { id, .. }) => contacts::page(&app, &req, id).await,
+        Route::EditContact(routes::EditContact { id, .. }) => contacts::edit(&app, req, id).await,
+        Route::MergeContact(routes::MergeContact { id, .. }) => merges::merge(&app, req, id).await,
+        Route::UndoMerge(routes::UndoMerge { id, .. }) => merges::undo(&app, &req, id).await,
         Route::VisitorDetails(routes::VisitorDetails { id, .. }) => {
             visitor::details(&app, &req, id).await
         }
@@ -163,6 +170,18 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
 
         Route::Settings(routes::Settings { site, .. }) => admin::settings(&app, &req, site).await,
+        Route::ContactProperties(routes::ContactProperties { site, .. }) => {
+            contacts::properties(&app, &req, site).await
+        }
+        Route::CreateContactProperty(routes::CreateContactProperty { site, .. }) => {
+            contacts::create_property(&app, req, site).await
+        }
+        Route::UpdateContactProperty(routes::UpdateContactProperty { site, key, .. }) => {
+            contacts::update_property(&app, req, site, key).await
+        }
+        Route::DeleteContactProperty(routes::DeleteContactProperty { site, key, .. }) => {
+            contacts::delete_property(&app, &req, site, key).await
+        }
         Route::PutSettings(routes::PutSettings { site, .. }) => {
             admin::put_settings(&app, req, site).await
         }

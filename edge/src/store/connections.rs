@@ -218,41 +218,74 @@ pub async fn open_contact_conversation(
     Ok(row.map(|r| r.id))
 }
 
-/// A new conversation for a Meta contact, made their current one, in one transaction.
+/// A new conversation for a Meta sender, made their current one, in one transaction.
 pub struct NewMetaConversation<'a> {
     pub id: &'a str,
     pub site_id: &'a str,
     pub channel: Channel,
     pub account_id: &'a str,
+    /// Meta's id for the sender (a PSID, or a WhatsApp number).
     pub contact_id: &'a str,
     pub contact_name: Option<&'a str>,
+    /// The contact to make when the sender is new (`ct_…`, unused otherwise).
+    pub new_contact: &'a str,
     pub at: Millis,
 }
 
+/// Inserts the conversation (unless the sender has an open one: false), with the sender's
+/// contact: the one their last conversation has, or, for a new sender, a new listed contact
+/// with the name Meta gave and, on WhatsApp, their number as the phone.
 pub async fn insert_meta_conversation(
     db: &D1Database,
     c: &NewMetaConversation<'_>,
 ) -> Result<bool> {
-    // The person's one open conversation is unique (migration 0028): a second one is not
-    // inserted, and the contact keeps pointing at the first.
-    let conversation = stmt(
+    let channel = text(channel_name(c.channel));
+    let known = "(SELECT contact_id FROM conversations \
+         WHERE channel = ?1 AND meta_account_id = ?2 AND meta_contact_id = ?3 \
+         AND contact_id IS NOT NULL ORDER BY created_at DESC LIMIT 1)";
+    // A new sender's contact, made first (the conversation refers to it) and removed again at
+    // the end if the conversation was not inserted after all.
+    let contact = stmt(
         db,
-        "INSERT OR IGNORE INTO conversations (id, site_id, visitor_id, channel, status, \
-         created_at, updated_at, last_seq, contact_name, meta_account_id, meta_contact_id, \
-         inbox_id) \
-         SELECT ?1, ?2, NULL, ?3, 'open', ?4, ?4, 0, ?5, ?6, ?7, m.inbox_id \
-         FROM meta_connections m WHERE m.channel = ?3 AND m.account_id = ?6",
+        &format!(
+            "INSERT INTO contacts (id, site_id, name, phone, listed_at, created_at, updated_at) \
+             SELECT ?4, ?5, ?6, CASE WHEN ?1 = 'whatsapp' THEN '+' || ?3 END, ?7, ?7, ?7 \
+             WHERE {known} IS NULL"
+        ),
         &[
-            text(c.id),
-            text(c.site_id),
-            text(channel_name(c.channel)),
-            num(c.at),
-            opt_text(c.contact_name),
+            channel.clone(),
             text(c.account_id),
             text(c.contact_id),
+            text(c.new_contact),
+            text(c.site_id),
+            opt_text(c.contact_name),
+            num(c.at),
         ],
     )?;
-    let contact = stmt(
+    // The person's one open conversation is unique (migration 0028): a second one is not
+    // inserted, and the sender keeps pointing at the first.
+    let conversation = stmt(
+        db,
+        &format!(
+            "INSERT OR IGNORE INTO conversations (id, site_id, visitor_id, channel, status, \
+             created_at, updated_at, last_seq, contact_name, meta_account_id, meta_contact_id, \
+             inbox_id, contact_id) \
+             SELECT ?4, ?5, NULL, ?1, 'open', ?6, ?6, 0, ?7, ?2, ?3, m.inbox_id, \
+                 COALESCE({known}, ?8) \
+             FROM meta_connections m WHERE m.channel = ?1 AND m.account_id = ?2"
+        ),
+        &[
+            channel.clone(),
+            text(c.account_id),
+            text(c.contact_id),
+            text(c.id),
+            text(c.site_id),
+            num(c.at),
+            opt_text(c.contact_name),
+            text(c.new_contact),
+        ],
+    )?;
+    let sender = stmt(
         db,
         "INSERT INTO meta_contacts (channel, account_id, contact_id, name, conversation_id, created_at) \
          SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?5) \
@@ -260,7 +293,7 @@ pub async fn insert_meta_conversation(
          DO UPDATE SET conversation_id = excluded.conversation_id, \
          name = COALESCE(excluded.name, meta_contacts.name)",
         &[
-            text(channel_name(c.channel)),
+            channel,
             text(c.account_id),
             text(c.contact_id),
             opt_text(c.contact_name),
@@ -268,8 +301,16 @@ pub async fn insert_meta_conversation(
             num(c.at),
         ],
     )?;
-    let results = db.batch(vec![conversation, contact]).await?;
-    Ok(results.first().map(changes) == Some(1))
+    let unused = stmt(
+        db,
+        "DELETE FROM contacts WHERE id = ?1 \
+         AND NOT EXISTS (SELECT 1 FROM conversations WHERE contact_id = ?1)",
+        &[text(c.new_contact)],
+    )?;
+    let results = db
+        .batch(vec![contact, conversation, sender, unused])
+        .await?;
+    Ok(results.get(1).map(changes) == Some(1))
 }
 
 /// Keeps an event for an account nobody connected (once per key).

@@ -39,8 +39,9 @@ pub fn insert_conversation(
         db,
         "INSERT INTO conversations (id, site_id, visitor_id, channel, status, page_url, referrer, \
          locale, created_at, updated_at, last_seq, consent_mode, consent_version, consent_at, \
-         inbox_id, user_agent) \
-         SELECT ?1, ?2, ?3, 'chat', 'open', ?4, ?5, ?6, ?7, ?7, 0, ?8, ?9, ?10, s.inbox_id, ?11 \
+         inbox_id, user_agent, contact_id) \
+         SELECT ?1, ?2, ?3, 'chat', 'open', ?4, ?5, ?6, ?7, ?7, 0, ?8, ?9, ?10, s.inbox_id, ?11, \
+             (SELECT contact_id FROM visitors WHERE id = ?3) \
          FROM sites s WHERE s.id = ?2",
         &[
             text(c.id),
@@ -217,8 +218,8 @@ pub async fn search_conversations(
         &format!(
             "SELECT {SUMMARY_COLUMNS} FROM conversations WHERE last_seq > 0 AND {} \
              AND (?6 IS NULL OR inbox_id = ?6) AND ({text_match} \
-             visitor_id IN (SELECT id FROM visitors WHERE name LIKE ?2 ESCAPE '\\' \
-                 OR email LIKE ?2 ESCAPE '\\') \
+             contact_id IN (SELECT id FROM contacts WHERE name LIKE ?2 ESCAPE '\\' \
+                 OR email LIKE ?2 ESCAPE '\\' OR phone LIKE ?2 ESCAPE '\\') \
              OR contact_name LIKE ?2 ESCAPE '\\') \
              ORDER BY last_message_at DESC, id DESC LIMIT ?3",
             viewer.sees("inbox_id", 4)

@@ -7,6 +7,9 @@
 //! - [`sites`]: each site's chat settings (`sites`).
 //! - [`setup`]: first-run setup, the first site and admin made together once.
 //! - [`visitors`]: visitors and the tokens they hold (`visitors`, `visitor_tokens`).
+//! - [`contacts`]: the people on every channel (`contacts`): the directory, a contact's page.
+//! - [`properties`]: a site's contact properties and contacts' values of them.
+//! - [`merges`]: two contacts merged into one, and undoing it (`contact_merges`).
 //! - [`identity`]: identified visitors: the site's identity secret, linking and merging.
 //! - [`conversations`]: the inbox index (`conversations`) and message text for search.
 //! - [`assignment`]: who routing may choose, routing a conversation, assigning by hand.
@@ -39,6 +42,7 @@ pub mod assignment;
 pub mod attachments;
 pub mod connections;
 pub mod consent;
+pub mod contacts;
 pub mod conversations;
 pub mod dead_letters;
 pub mod flow;
@@ -46,6 +50,8 @@ pub mod idempotency;
 pub mod identity;
 pub mod inboxes;
 pub mod mail;
+pub mod merges;
+pub mod properties;
 pub mod replies;
 pub mod reports;
 pub mod setup;
@@ -92,6 +98,10 @@ fn text(s: &str) -> JsValue {
 
 fn opt_text(s: Option<&str>) -> JsValue {
     s.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+fn opt_num(n: Option<i64>) -> JsValue {
+    n.map_or(JsValue::NULL, num)
 }
 
 fn stmt(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement> {

@@ -12,6 +12,7 @@
 //! - [`agent`]: the agent's own account: signing in, profile, role, status, chat limit.
 //! - [`conversations`]: the agents' inbox list and assigning conversations, replies by e-mail.
 //! - [`visitor`]: identified visitors, the details agents fill in, e-mails sent.
+//! - [`contacts`]: the directory of people on every channel, and the site's contact properties.
 //! - [`notes`]: internal notes and @mentions, and snippets (saved replies).
 //! - [`team`]: members, roles, invitations, changing one's password.
 //! - [`inboxes`]: inboxes and teams, and moving conversations and channels between inboxes.
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod agent;
 pub mod connections;
+pub mod contacts;
 pub mod conversations;
 pub mod inboxes;
 pub mod messages;
@@ -38,6 +40,11 @@ pub use crate::consent::{ConsentRecord, PublicConsent};
 pub use agent::{AgentProfile, AgentStatus, Login, Role, SetAgentStatus, SetChatLimit};
 pub use connections::{
     ChannelFlow, Connection, ConnectionList, NewConnection, NewToken, TokenState,
+};
+pub use contacts::{
+    ContactConsent, ContactConversation, ContactEdit, ContactFile, ContactList, ContactMerge,
+    ContactPage, ContactQuery, ContactSummary, MergeContacts, Property, PropertyInput,
+    PropertyKind, PropertyList, PropertyValue, MERGE_UNDO_MS,
 };
 pub use conversations::{
     Assign, AssignTeam, ConversationList, ConversationSummary, LastAuthor, ReplyBy, ReplyChannel,
@@ -147,6 +154,15 @@ pub enum ErrorCode {
     UnknownAgent,
     /// No snippet has that id.
     UnknownSnippet,
+    /// No contact the reader sees has that id.
+    UnknownContact,
+    /// The site has no contact property with that key.
+    UnknownProperty,
+    /// The site already has a contact property with that key.
+    PropertyExists,
+    /// No merge that can still be undone has that id (undone already, past 30 days, or the
+    /// contact it went into was merged again since: undo that one first).
+    UnknownMerge,
     /// Meta's window for this reply has closed (Messenger after 7 days, WhatsApp after 24 hours
     /// without a template); the message says what may still be sent.
     ReplyWindowClosed,

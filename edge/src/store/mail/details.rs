@@ -35,14 +35,14 @@ pub async fn visitor_details(
     let row: Option<Row> = stmt(
         db,
         &format!(
-            "SELECT v.name, v.email, v.identity AS verified_email, c.page_url, c.referrer, \
-             c.locale, c.user_agent, v.contact_at IS NOT NULL AS contact, v.owner_id, \
+            "SELECT ct.name, ct.email, v.identity AS verified_email, c.page_url, c.referrer, \
+             c.locale, c.user_agent, ct.listed_at IS NOT NULL AS contact, ct.owner_id, \
              (SELECT json_group_array(json_object('id', p.id, 'created_at', p.created_at, \
                  'status', p.status, 'preview', COALESCE(p.last_message_preview, ''))) FROM \
-                 (SELECT * FROM conversations p WHERE p.visitor_id = c.visitor_id AND p.id != c.id \
+                 (SELECT * FROM conversations p WHERE p.contact_id = c.contact_id AND p.id != c.id \
                   AND p.last_seq > 0 AND {} ORDER BY p.created_at DESC LIMIT 20) p) AS previous \
-             FROM conversations c \
-             JOIN visitors v ON v.id = c.visitor_id WHERE c.id = ?1",
+             FROM conversations c JOIN visitors v ON v.id = c.visitor_id \
+             JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = ?1",
             viewer.sees("p.inbox_id", 2)
         ),
         &[
@@ -70,7 +70,7 @@ pub async fn visitor_details(
     .transpose()
 }
 
-/// The contact owner of a chat's visitor, if they have one.
+/// The owner of a conversation's contact, if they have one.
 pub async fn contact_owner(db: &D1Database, conversation_id: &str) -> Result<Option<String>> {
     #[derive(Deserialize)]
     struct Row {
@@ -78,7 +78,7 @@ pub async fn contact_owner(db: &D1Database, conversation_id: &str) -> Result<Opt
     }
     let row: Option<Row> = stmt(
         db,
-        "SELECT v.owner_id FROM conversations c JOIN visitors v ON v.id = c.visitor_id \
+        "SELECT ct.owner_id FROM conversations c JOIN contacts ct ON ct.id = c.contact_id \
          WHERE c.id = ?1",
         &[text(conversation_id)],
     )?
@@ -93,7 +93,8 @@ pub async fn heading_owner(db: &D1Database, visitor_id: &str) -> Result<Option<A
     stmt(
         db,
         "SELECT a.id, a.name FROM visitors v JOIN sites s ON s.id = v.site_id \
-         JOIN agents a ON a.id = v.owner_id WHERE v.id = ?1 \
+         JOIN contacts ct ON ct.id = v.contact_id JOIN agents a ON a.id = ct.owner_id \
+         WHERE v.id = ?1 \
          AND json_extract(s.chat_settings, '$.heading_people.kind') = 'contact_owner'",
         &[text(visitor_id)],
     )?
@@ -101,8 +102,8 @@ pub async fn heading_owner(db: &D1Database, visitor_id: &str) -> Result<Option<A
     .await
 }
 
-/// Sets the chat visitor's name, e-mail and owner (`None` clears; the owner, already checked
-/// to be a member); false when there is no such chat.
+/// Sets the name, e-mail and owner of a chat's contact (`None` clears; the owner, already
+/// checked to be a member); false when there is no such chat.
 pub async fn set_visitor_details(
     db: &D1Database,
     conversation_id: &str,
@@ -112,13 +113,14 @@ pub async fn set_visitor_details(
 ) -> Result<bool> {
     let result = stmt(
         db,
-        "UPDATE visitors SET name = ?2, email = ?3, owner_id = ?4 \
-         WHERE id = (SELECT visitor_id FROM conversations WHERE id = ?1)",
+        "UPDATE contacts SET name = ?2, email = ?3, owner_id = ?4, updated_at = ?5 \
+         WHERE id = (SELECT contact_id FROM conversations WHERE id = ?1 AND visitor_id IS NOT NULL)",
         &[
             text(conversation_id),
             opt_text(name),
             opt_text(email),
             opt_text(owner_id),
+            num(crate::store::now()),
         ],
     )?
     .run()
@@ -126,13 +128,13 @@ pub async fn set_visitor_details(
     Ok(changes(&result) == 1)
 }
 
-/// Makes a chat's visitor a contact (once: the first time stands); false when there is no such
-/// chat.
+/// Lists a chat's contact in the directory (once: the first time stands); false when there is
+/// no such chat.
 pub async fn make_contact(db: &D1Database, conversation_id: &str, now: Millis) -> Result<bool> {
     let result = stmt(
         db,
-        "UPDATE visitors SET contact_at = COALESCE(contact_at, ?2) \
-         WHERE id = (SELECT visitor_id FROM conversations WHERE id = ?1)",
+        "UPDATE contacts SET listed_at = COALESCE(listed_at, ?2) \
+         WHERE id = (SELECT contact_id FROM conversations WHERE id = ?1 AND visitor_id IS NOT NULL)",
         &[text(conversation_id), num(now)],
     )?
     .run()

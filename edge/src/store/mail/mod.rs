@@ -45,9 +45,9 @@ pub async fn transcript_source(
 ) -> Result<Option<TranscriptSource>> {
     stmt(
         db,
-        "SELECT c.site_id, c.page_url, c.created_at, v.email AS visitor_email, \
-         COALESCE(v.name, c.contact_name) AS with_name, c.last_message_preview AS preview \
-         FROM conversations c LEFT JOIN visitors v ON v.id = c.visitor_id WHERE c.id = ?1",
+        "SELECT c.site_id, c.page_url, c.created_at, ct.email AS visitor_email, \
+         COALESCE(ct.name, c.contact_name) AS with_name, c.last_message_preview AS preview \
+         FROM conversations c LEFT JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = ?1",
         &[text(conversation_id)],
     )?
     .first(None)
@@ -67,8 +67,9 @@ pub struct ReplyTarget {
 pub async fn reply_target(db: &D1Database, conversation_id: &str) -> Result<Option<ReplyTarget>> {
     stmt(
         db,
-        "SELECT c.site_id, c.visitor_id, COALESCE(v.email, v.identity) AS email \
+        "SELECT c.site_id, c.visitor_id, COALESCE(ct.email, v.identity) AS email \
          FROM conversations c JOIN visitors v ON v.id = c.visitor_id \
+         LEFT JOIN contacts ct ON ct.id = c.contact_id \
          WHERE c.id = ?1 AND c.channel = 'chat'",
         &[text(conversation_id)],
     )?
