@@ -12,6 +12,7 @@
 //! - [`agent`]: the agent's own account: signing in, profile, role, status, chat limit.
 //! - [`conversations`]: the agents' inbox list and assigning conversations, replies by e-mail.
 //! - [`visitor`]: identified visitors, the details agents fill in, e-mails sent.
+//! - [`contacts`]: the directory of people on every channel, and the site's contact properties.
 //! - [`notes`]: internal notes and @mentions, and snippets (saved replies).
 //! - [`team`]: members, roles, invitations, changing one's password.
 //! - [`inboxes`]: inboxes and teams, and moving conversations and channels between inboxes.
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod agent;
 pub mod connections;
+pub mod contacts;
 pub mod conversations;
 pub mod inboxes;
 pub mod messages;
@@ -36,6 +38,10 @@ pub mod widget;
 
 pub use crate::consent::{ConsentRecord, PublicConsent};
 pub use agent::{AgentProfile, AgentStatus, Login, Role, SetAgentStatus, SetChatLimit};
+pub use contacts::{
+    ContactConsent, ContactConversation, ContactEdit, ContactFile, ContactList, ContactPage,
+    ContactQuery, ContactSummary, Property, PropertyInput, PropertyKind, PropertyList, PropertyValue,
+};
 pub use connections::{
     ChannelFlow, Connection, ConnectionList, NewConnection, NewToken, TokenState,
 };

@@ -233,6 +233,12 @@ routes! {
     AddNote { id } = Post ["api", "agent", "conversations", id, "notes"];
     /// A conversation's internal notes.
     Notes { id } = Get ["api", "agent", "conversations", id, "notes"];
+    /// The directory of contacts.
+    Contacts {} = Get ["api", "agent", "contacts"];
+    /// One contact's page.
+    Contact { id } = Get ["api", "agent", "contacts", id];
+    /// Edits a contact.
+    EditContact { id } = Put ["api", "agent", "contacts", id];
     /// The visitor's details.
     VisitorDetails { id } = Get ["api", "agent", "conversations", id, "visitor"];
     /// Sets the visitor's details.
@@ -307,6 +313,14 @@ routes! {
     SetConnectionInbox { site, id } = Put ["api", "admin", "sites", site, "connections", id, "inbox"];
     /// A site's chat settings.
     Settings { site } = Get ["api", "admin", "sites", site, "settings"];
+    /// The site's contact properties.
+    ContactProperties { site } = Get ["api", "admin", "sites", site, "contact-properties"];
+    /// Defines a contact property.
+    CreateContactProperty { site } = Post ["api", "admin", "sites", site, "contact-properties"];
+    /// Relabels a contact property (or changes a choice's options).
+    UpdateContactProperty { site, key } = Put ["api", "admin", "sites", site, "contact-properties", key];
+    /// Deletes a contact property and every contact's value of it.
+    DeleteContactProperty { site, key } = Delete ["api", "admin", "sites", site, "contact-properties", key];
     /// Replaces a site's chat settings.
     PutSettings { site } = Put ["api", "admin", "sites", site, "settings"];
     /// A site's identity secret.

@@ -1,0 +1,198 @@
+//! Contacts: the people the team talks to, one per person whatever the channel (the website's
+//! visitors, Messenger and WhatsApp senders), listed in the inbox's directory with the site's own
+//! contact properties.
+//!
+//! - `GET /api/agent/contacts` ([`ContactQuery`] as the query) → [`ContactList`]
+//! - `GET /api/agent/contacts/{id}` → [`ContactPage`]; `PUT` it with [`ContactEdit`]
+//! - `GET /api/admin/sites/{site}/contact-properties` → [`PropertyList`]; `POST` a
+//!   [`PropertyInput`]; `PUT`/`DELETE …/{key}` (admins; agents read the properties on each
+//!   contact's page)
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::consent::ConsentRecord;
+use crate::{Attachment, Channel, ConversationStatus, Millis};
+
+/// One row of the directory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContactSummary {
+    pub id: String,
+    pub site_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// The channels the person has written on, in [`Channel`] order.
+    pub channels: Vec<Channel>,
+    /// Their last message, on any channel; none before they wrote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<Millis>,
+    /// Whether one of their conversations is open.
+    pub open: bool,
+    /// When they entered the directory.
+    pub listed_at: Millis,
+}
+
+/// `GET /api/agent/contacts`: a page of the directory, most recently seen first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContactList {
+    pub contacts: Vec<ContactSummary>,
+    /// Pass as `after` for the next page; none on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// The directory's query parameters, all optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactQuery {
+    /// Only this site's contacts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// Words found in the name, e-mail, phone or any property's value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// A member's id, or `none` for contacts without an owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Only people who wrote on this channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// Only people seen since this time (milliseconds since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_since: Option<Millis>,
+    /// `true`: only people with an open conversation; `false`: only those without.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// The [`ContactList::next`] of the page before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+/// `GET /api/agent/contacts/{id}`: everything the team holds of one person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContactPage {
+    pub contact: ContactSummary,
+    /// The verified address, when the site's backend identified them (`docs/identity.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_email: Option<String>,
+    /// The site's properties, each with this contact's value when it has one.
+    pub properties: Vec<PropertyValue>,
+    /// Their conversations on every channel that the reader sees, newest first.
+    pub conversations: Vec<ContactConversation>,
+    /// The consent they gave, one record per conversation that asked, newest first.
+    pub consents: Vec<ContactConsent>,
+    /// The files in their conversations that the reader sees, newest first.
+    pub files: Vec<ContactFile>,
+    /// When the contact was made (their first visit or message).
+    pub created_at: Millis,
+}
+
+/// One of a contact's conversations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactConversation {
+    pub id: String,
+    pub channel: Channel,
+    pub status: ConversationStatus,
+    pub created_at: Millis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_message_at: Option<Millis>,
+    pub preview: String,
+}
+
+/// A consent record and the conversation it was given in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactConsent {
+    pub conversation_id: String,
+    #[serde(flatten)]
+    pub record: ConsentRecord,
+}
+
+/// A file from a contact's conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactFile {
+    pub conversation_id: String,
+    #[serde(flatten)]
+    pub file: Attachment,
+    pub created_at: Millis,
+}
+
+/// `PUT /api/agent/contacts/{id}`: the contact as edited. Blank or absent name, e-mail, phone
+/// and owner clear them; `properties` sets the values it names (`null` or `""` clears one) and
+/// leaves the others.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContactEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub properties: BTreeMap<String, Option<serde_json::Value>>,
+}
+
+/// What a property holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PropertyKind {
+    /// One line of text, at most 1,000 characters.
+    Text,
+    /// A finite number, sent as a JSON number.
+    Number,
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    /// One of the property's `options`.
+    Choice,
+}
+
+/// A contact property the site's admins defined.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Property {
+    /// Its name in the API and in chatflows (`plan`, `company_size`): lower-case letters,
+    /// digits and `_`, starting with a letter; fixed once made.
+    pub key: String,
+    /// Its name for people.
+    pub label: String,
+    pub kind: PropertyKind,
+    /// A choice's options, in the order they are offered; empty for the other kinds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+}
+
+/// `GET /api/admin/sites/{site}/contact-properties`: the site's properties, in the order admins
+/// made them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PropertyList {
+    pub properties: Vec<Property>,
+}
+
+/// `POST /api/admin/sites/{site}/contact-properties` (with `key` and `kind`) and `PUT …/{key}`
+/// (label and options; the key and kind stay as made).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PropertyInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<PropertyKind>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+}
+
+/// A property with one contact's value (none when unset). Numbers are JSON numbers; text,
+/// dates and choices are strings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PropertyValue {
+    #[serde(flatten)]
+    pub property: Property,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+}
