@@ -1,11 +1,22 @@
 //! The [`Directory`] every part of the signed-in app reads: the inboxes this agent sees (an
 //! inbox: a shared queue of conversations) and every team, read again whenever the list shows
-//! and whenever the server says access changed.
+//! and whenever the server says access changed. Also which site the inboxes serve
+//! ([`chat_site`]), for the pages that edit a site's settings.
 
 use leptos::prelude::*;
 use protocol::api::{AgentProfile, Inbox, Team};
+use protocol::Channel;
 
 use crate::api;
+
+/// The site whose chat delivers to one of these inboxes (the site the admin pages edit).
+pub fn chat_site(inboxes: &[Inbox]) -> Option<String> {
+    inboxes
+        .iter()
+        .flat_map(|i| &i.channels)
+        .find(|c| c.channel == Channel::Chat)
+        .map(|c| c.site_id.clone())
+}
 
 /// The inboxes the agent sees and every team, shared through the context.
 #[derive(Clone, Copy)]

@@ -4,7 +4,8 @@
 //! the app at the `#[wasm_split]` functions: see `xtask/src/apps.rs`), fetched the first time
 //! it shows:
 //!
-//! - each page under the bar: Team, Inboxes, Reports, Deliveries, Settings and Account (here);
+//! - each page under the bar: Contacts, Team, Inboxes, Reports, Deliveries, Settings and
+//!   Account (here);
 //! - the WhatsApp template picker, in the composer only past WhatsApp's 24-hour window
 //!   (`thread::composer`);
 //! - the Install panel, inside the Settings page (`settings`).
@@ -29,6 +30,7 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use protocol::api::AgentProfile;
 
 use crate::account::AccountPage;
+use crate::contacts::ContactsPage;
 use crate::deliveries::DeliveriesPage;
 use crate::inboxes::InboxesPage;
 use crate::reports::ReportsPage;
@@ -113,6 +115,12 @@ fn placeholder(place: Place, failed: Option<RwSignal<u32>>) -> AnyView {
     }
 }
 
+/// The Contacts page, given the signed-in agent (admins also edit the contact properties).
+#[wasm_split(contacts_page, fallible, preload(preload_contacts_page), wasm_split_path = ::leptos::wasm_split)]
+pub fn contacts_page() -> Result<Draw<AgentProfile>, Missing> {
+    Ok(|me| view! { <ContactsPage me /> }.into_any())
+}
+
 /// The Team page.
 #[wasm_split(team_page, fallible, preload(preload_team_page), wasm_split_path = ::leptos::wasm_split)]
 pub fn team_page() -> Result<Draw<AgentProfile>, Missing> {
@@ -150,11 +158,14 @@ pub fn account_page() -> Result<Draw<Callback<Option<String>>>, Missing> {
 }
 
 /// Loads the modules of the pages this agent can open (an admin: every page and Settings'
-/// Install panel; an agent: Team and Account) when the browser is next idle, or after
+/// Install panel; an agent: Contacts, Team and Account) when the browser is next idle, or after
 /// `client::idle::WITHOUT_IDLE_MS` where it cannot say, so that opening one does not wait on the
 /// network. A module that fails to load here is simply loaded again when its page opens.
 pub fn prefetch(admin: bool) {
     let load = move || {
+        spawn_local(async {
+            let _ = preload_contacts_page().await;
+        });
         spawn_local(async {
             let _ = preload_team_page().await;
         });

@@ -24,6 +24,8 @@
 //!   positions, its messages and the reply composer.
 //! - [`mentions`]: the agent's unseen @mentions, in the bar.
 //! - [`directory`]: the inboxes the agent sees and every team, shared by every part.
+//! - [`contacts`]: the Contacts page: the people on every channel, each one's page and edit,
+//!   and (admins) the site's contact properties.
 //! - [`team`]: the Team page: members, roles, invitations.
 //! - [`inboxes`]: the Inboxes page (admins): inboxes, where channels deliver, teams.
 //! - [`reports`]: the Reports page (admins).
@@ -46,6 +48,7 @@ pub mod account;
 pub mod alerts;
 pub mod api;
 pub mod availability;
+pub mod contacts;
 pub mod conversations;
 pub mod deliveries;
 pub mod directory;
@@ -145,10 +148,15 @@ fn App() -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct OpenConversation(pub RwSignal<Option<String>>);
 
+/// Opens a conversation by its id from any page: the Conversations section shows, with it open.
+#[derive(Clone, Copy)]
+pub struct ShowConversation(pub Callback<String>);
+
 /// What the signed-in page shows under its bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Section {
     Conversations,
+    Contacts,
     Team,
     Inboxes,
     Reports,
@@ -171,10 +179,13 @@ fn SignedIn(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl Into
     // Any part may open a conversation (the contact panel's earlier conversations do).
     provide_context(OpenConversation(selected));
     let section = RwSignal::new(Section::Conversations);
-    let alerts = alerts::Alerts::provide(Callback::new(move |id| {
+    let show = Callback::new(move |id| {
         section.set(Section::Conversations);
         selected.set(Some(id));
-    }));
+    });
+    // Pages open a conversation with it (a contact's page lists theirs).
+    provide_context(ShowConversation(show));
+    let alerts = alerts::Alerts::provide(show);
     // The socket opens with the view and closes when it goes (on sign-out).
     let conversations = ListSocket::open(
         me.id.clone(),
@@ -266,6 +277,7 @@ fn SignedIn(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl Into
                 <span class="brand">"Porchlight"</span>
                 <nav class="sections" aria-label="Sections">
                     {nav(Section::Conversations, "nav-conversations", "Conversations")}
+                    {nav(Section::Contacts, "nav-contacts", "Contacts")}
                     {nav(Section::Team, "nav-team", "Team")}
                     {(me.role == Role::Admin).then(|| nav(Section::Inboxes, "nav-inboxes", "Inboxes"))}
                     {(me.role == Role::Admin).then(|| nav(Section::Reports, "nav-reports", "Reports"))}
@@ -283,10 +295,7 @@ fn SignedIn(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl Into
                     {(me.role == Role::Admin).then(|| nav(Section::Settings, "nav-settings", "Settings"))}
                     {nav(Section::Account, "nav-account", "Account")}
                 </nav>
-                <MentionsMenu mentions open=Callback::new(move |id| {
-                    section.set(Section::Conversations);
-                    selected.set(Some(id));
-                }) />
+                <MentionsMenu mentions open=show />
                 <span class="who">{me.name.clone()}{(me.role == Role::Admin).then_some(" (admin)")}</span>
                 <ProfilePicture me=me.clone() error />
                 <AvailabilityToggle initial=me.status error />
@@ -321,6 +330,7 @@ fn SignedIn(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl Into
             // Each page is its own module, loaded when first opened (or prefetched): `lazy`.
             {move || match section.get() {
                 Section::Conversations => ().into_any(),
+                Section::Contacts => lazy(Place::Page, lazy::contacts_page, page_me.clone()),
                 Section::Team => lazy(Place::Page, lazy::team_page, page_me.clone()),
                 Section::Inboxes => lazy(Place::Page, lazy::inboxes_page, ()),
                 Section::Reports => lazy(Place::Page, lazy::reports_page, ()),

@@ -1,8 +1,25 @@
-//! Small pieces every page uses alike: the options of a select and a group of checkboxes, and
-//! the one way an async action or load shows what went wrong.
+//! Small pieces every page uses alike: the options of a select and a group of checkboxes, the
+//! channels in words, and the one way an async action or load shows what went wrong.
 
 use leptos::prelude::*;
 use protocol::api::AgentProfile;
+use protocol::Channel;
+
+/// The channels in their order, each in words, as the channel filters offer them.
+pub const CHANNELS: [(Channel, &str); 3] = [
+    (Channel::Chat, "Website chat"),
+    (Channel::Messenger, "Messenger"),
+    (Channel::WhatsApp, "WhatsApp"),
+];
+
+/// A channel in words.
+pub fn channel_label(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Chat => "Website chat",
+        Channel::Messenger => "Messenger",
+        Channel::WhatsApp => "WhatsApp",
+    }
+}
 
 /// The `<option>`s of a `<select>` of named things (`(id, name)`), the one whose id is `chosen`
 /// marked as selected.

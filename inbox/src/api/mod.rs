@@ -7,16 +7,20 @@
 //! - [`conversations`]: the list, a thread and what changes it, and the sockets' URLs.
 //! - [`team`]: members, invitations and snippets.
 //! - [`admin`]: inboxes and teams, sites' settings and connections, reports, dead letters.
+//! - [`contacts`]: the directory of contacts, one contact's page and edit, contact properties.
 
 use leptos::prelude::window;
+use protocol::Channel;
 
 mod account;
 mod admin;
+mod contacts;
 mod conversations;
 mod team;
 
 pub use account::*;
 pub use admin::*;
+pub use contacts::*;
 pub use conversations::*;
 pub use team::*;
 
@@ -24,6 +28,15 @@ pub use team::*;
 /// takes it, so the wasm carries no encoder of its own).
 fn encode(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))
+}
+
+/// A channel as the API's filters name it (`?channel=…`) and the filters' `<select>`s hold it.
+pub fn channel_value(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Chat => "chat",
+        Channel::Messenger => "messenger",
+        Channel::WhatsApp => "whatsapp",
+    }
 }
 
 /// `ws://` or `wss://` plus this page's host: the sockets live on our own origin.

@@ -2,25 +2,10 @@
 
 use leptos::prelude::*;
 use protocol::api::ConversationSummary;
-use protocol::Channel;
 
+use crate::api::channel_value;
 use crate::directory::Directory;
-
-/// The channels, as the channel filter offers them.
-const CHANNELS: [(Channel, &str); 3] = [
-    (Channel::Chat, "Website chat"),
-    (Channel::Messenger, "Messenger"),
-    (Channel::WhatsApp, "WhatsApp"),
-];
-
-/// A channel as the channel filter's value.
-fn channel_value(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Chat => "chat",
-        Channel::Messenger => "messenger",
-        Channel::WhatsApp => "whatsapp",
-    }
-}
+use crate::ui::CHANNELS;
 
 /// What the list is narrowed to: an inbox, a channel and a team, each by its filter's value
 /// (`""`: all); `Copy`.

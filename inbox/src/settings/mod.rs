@@ -37,11 +37,10 @@ mod targeting;
 
 use leptos::prelude::*;
 use leptos::wasm_split::wasm_split;
-use protocol::api::Inbox;
 use protocol::settings::ChatSettings;
-use protocol::Channel;
 
 use crate::api;
+use crate::directory::chat_site;
 use crate::lazy::{lazy, Draw, Missing, Place};
 use fields::Draft;
 
@@ -58,15 +57,6 @@ const INSTALL: Place = Place::Panel {
     failed: "The install guide could not be loaded.",
     retry: "install-retry",
 };
-
-/// The site whose chat delivers to one of these inboxes.
-fn chat_site(inboxes: &[Inbox]) -> Option<String> {
-    inboxes
-        .iter()
-        .flat_map(|i| &i.channels)
-        .find(|c| c.channel == Channel::Chat)
-        .map(|c| c.site_id.clone())
-}
 
 /// The site and its settings, or why they could not be had.
 async fn load_site() -> Result<(String, ChatSettings), String> {

@@ -1,0 +1,88 @@
+//! Contacts: the directory of people on every channel, one person's page and its edit, and (admins)
+//! the site's contact properties.
+
+use client::http::{self, HttpError};
+use protocol::api::{
+    ContactEdit, ContactList, ContactPage, ContactQuery, PropertyInput, PropertyList,
+};
+use protocol::routes as route;
+use serde::de::IgnoredAny;
+
+use super::{channel_value, encode};
+
+/// The directory query as URL parameters (`?site=…&q=…`; empty when none is set), each value
+/// percent-encoded by the browser.
+fn query_string(query: &ContactQuery) -> String {
+    let seen_since = query.seen_since.map(|at| at.to_string());
+    let params = [
+        ("site", query.site.as_deref()),
+        ("q", query.q.as_deref()),
+        ("owner", query.owner.as_deref()),
+        ("channel", query.channel.map(channel_value)),
+        ("seen_since", seen_since.as_deref()),
+        ("open", query.open.map(|o| if o { "true" } else { "false" })),
+        ("after", query.after.as_deref()),
+    ];
+    let joined = params
+        .iter()
+        .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode(v))))
+        .collect::<Vec<_>>()
+        .join("&");
+    if joined.is_empty() {
+        joined
+    } else {
+        format!("?{joined}")
+    }
+}
+
+/// `GET /api/agent/contacts`: a page of the directory, most recently seen first.
+pub async fn contacts(query: &ContactQuery) -> Result<ContactList, HttpError> {
+    let url = format!(
+        "{}{}",
+        route::Contacts::new().path_with(encode),
+        query_string(query)
+    );
+    http::get_fresh_json(&url, None).await
+}
+
+/// `GET /api/agent/contacts/{id}`: everything the team holds of one person.
+pub async fn contact(id: &str) -> Result<ContactPage, HttpError> {
+    http::get_fresh_json(&route::Contact::new(id).path_with(encode), None).await
+}
+
+/// `PUT /api/agent/contacts/{id}`: answered with the contact's page as stored.
+pub async fn edit_contact(id: &str, edit: &ContactEdit) -> Result<ContactPage, HttpError> {
+    http::put_json(&route::EditContact::new(id).path_with(encode), edit).await
+}
+
+/// `GET /api/admin/sites/{site}/contact-properties`: in the order admins made them.
+pub async fn contact_properties(site: &str) -> Result<PropertyList, HttpError> {
+    let url = route::ContactProperties::new(site).path_with(encode);
+    http::get_fresh_json(&url, None).await
+}
+
+/// `POST /api/admin/sites/{site}/contact-properties`: a new property (with its key and kind).
+/// The answer's body is not read: the panel reads the whole list again after every change.
+pub async fn create_property(site: &str, input: &PropertyInput) -> Result<(), HttpError> {
+    let url = route::CreateContactProperty::new(site).path_with(encode);
+    http::post_json::<_, IgnoredAny>(&url, input, None)
+        .await
+        .map(drop)
+}
+
+/// `PUT /api/admin/sites/{site}/contact-properties/{key}`: its label and options. Likewise
+/// the answer's body is not read.
+pub async fn update_property(
+    site: &str,
+    key: &str,
+    input: &PropertyInput,
+) -> Result<(), HttpError> {
+    let url = route::UpdateContactProperty::new(site, key).path_with(encode);
+    http::put_json::<_, IgnoredAny>(&url, input).await.map(drop)
+}
+
+/// `DELETE /api/admin/sites/{site}/contact-properties/{key}`, with every contact's value of it.
+pub async fn delete_property(site: &str, key: &str) -> Result<(), HttpError> {
+    let url = route::DeleteContactProperty::new(site, key).path_with(encode);
+    http::delete(&url, None).await
+}

@@ -1,0 +1,131 @@
+//! The Contacts page: the people the team talks to, one per person whatever the channel. The
+//! directory ([`list`]) searches and narrows them; a row opens the person's page ([`page`]),
+//! which can be edited ([`edit`]), and Back returns to the directory as it was left (it stays
+//! drawn, hidden, with its filters and the rows loaded). Admins also define the site's contact
+//! properties below the directory ([`properties`]).
+//!
+//! # Layout
+//! - this file: the page, switching between the directory and one contact, and the words the
+//!   parts share (a contact's name, a member's name, dates, a property's value).
+//! - [`list`]: the search box, the filters and the table, page by page.
+//! - [`page`]: one contact's details and properties; [`history`] their conversations, consent
+//!   records and files.
+//! - [`edit`]: the edit form.
+//! - [`properties`] and [`property_row`]: the admins' panel of contact properties.
+
+mod edit;
+mod history;
+mod list;
+mod page;
+mod properties;
+mod property_row;
+
+use leptos::prelude::*;
+use protocol::api::{AgentProfile, ContactSummary, Role};
+use protocol::Millis;
+use wasm_bindgen::JsValue;
+
+use crate::{api, last_ok};
+use list::ContactList;
+use page::ContactView;
+use properties::Properties;
+
+/// The Contacts page.
+///
+/// - `me`: the signed-in agent; an admin also gets the contact properties panel.
+#[component]
+pub fn ContactsPage(me: AgentProfile) -> impl IntoView {
+    let is_admin = me.role == Role::Admin;
+    // The members, for the owner filter, the owner column and the edit form's owner.
+    let team = LocalResource::new(|| async {
+        api::team()
+            .await
+            .map(|t| t.members)
+            .map_err(|e| e.to_string())
+    });
+    let members = Signal::derive({
+        let team = last_ok(team);
+        move || team.get().unwrap_or_default()
+    });
+    // The directory's rows: the list loads them, a saved edit updates its row in place.
+    let rows = RwSignal::new(Vec::<ContactSummary>::new());
+    let opened = RwSignal::new(None::<String>);
+    let open = Callback::new(move |id| opened.set(Some(id)));
+    let back = Callback::new(move |()| {
+        let Some(id) = opened.get_untracked() else {
+            return;
+        };
+        opened.set(None);
+        // Keyboard and screen-reader users land on the row they left from.
+        request_animation_frame(move || focus_row(&id));
+    });
+    let saved = Callback::new(move |contact: ContactSummary| {
+        rows.update(|rows| {
+            if let Some(row) = rows.iter_mut().find(|r| r.id == contact.id) {
+                *row = contact;
+            }
+        });
+    });
+    view! {
+        <main class="page contacts">
+            <section class="contacts-directory" aria-labelledby="contacts-title"
+                hidden=move || opened.with(Option::is_some)>
+                <h1 id="contacts-title">"Contacts"</h1>
+                <ContactList rows members open />
+                {is_admin.then(|| view! { <Properties /> })}
+            </section>
+            {move || opened.get().map(|id| view! { <ContactView id members back saved /> })}
+        </main>
+    }
+}
+
+/// Moves the focus to the open button of the directory's row for contact `id`.
+fn focus_row(id: &str) {
+    let selector = format!(".contact-row[data-id=\"{}\"] button", id.replace('"', ""));
+    if let Ok(Some(button)) = document().query_selector(&selector) {
+        if let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button) {
+            let _ = button.focus();
+        }
+    }
+}
+
+/// What to call a contact: their name, else their e-mail or phone, else "Unknown visitor".
+fn display_name(contact: &ContactSummary) -> String {
+    [&contact.name, &contact.email, &contact.phone]
+        .into_iter()
+        .flatten()
+        .map(|s| s.trim())
+        .find(|s| !s.is_empty())
+        .unwrap_or("Unknown visitor")
+        .to_owned()
+}
+
+/// Member `id`'s name, or a stand-in for someone no longer on the team.
+fn member_name(members: &[AgentProfile], id: &str) -> String {
+    members
+        .iter()
+        .find(|m| m.id == id)
+        .map_or_else(|| "A former member".to_owned(), |m| m.name.clone())
+}
+
+/// A day in the reader's own format (`3/14/2025`, `14/03/2025`, …).
+fn day(at: Millis) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at as f64));
+    String::from(date.to_locale_date_string("default", &JsValue::UNDEFINED))
+}
+
+/// A moment, date and time, in the reader's own format.
+fn moment(at: Millis) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at as f64));
+    String::from(date.to_locale_string("default", &JsValue::UNDEFINED))
+}
+
+/// A property's value as plain text: strings as they are (text, a date's `YYYY-MM-DD`, a
+/// choice), numbers as written; what an input shows too.
+fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}

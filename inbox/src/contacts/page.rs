@@ -1,0 +1,173 @@
+//! One contact's page: the heading with their name, their details (e-mail, marked when the
+//! site verified it, phone, owner, since when), the site's properties with their values, then
+//! their conversations, consent records and files ([`super::history`]). "Edit" swaps the
+//! details for the form ([`super::edit`]); what it saves is what the page shows next.
+
+use leptos::html;
+use leptos::prelude::*;
+use protocol::api::{AgentProfile, ContactPage, ContactSummary, PropertyKind, PropertyValue};
+
+use super::edit::EditForm;
+use super::history::{Consents, Conversations, Files};
+use super::{day, display_name, member_name, value_text};
+use crate::api;
+
+/// One contact's page.
+///
+/// - `id`: the contact's id.
+/// - `members`: the team, for the owner's name and the edit form.
+/// - `back`: returns to the directory.
+/// - `saved`: the contact as stored after an edit, for the directory's row.
+#[component]
+pub fn ContactView(
+    id: String,
+    members: Signal<Vec<AgentProfile>>,
+    back: Callback<()>,
+    saved: Callback<ContactSummary>,
+) -> impl IntoView {
+    let page = RwSignal::new(None::<ContactPage>);
+    let error = RwSignal::new(None::<String>);
+    let editing = RwSignal::new(false);
+    let status = RwSignal::new(None::<&'static str>);
+    // An action, not a resource: a save replaces the page with the server's answer.
+    let load = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            match api::contact(&id).await {
+                Ok(p) => {
+                    page.try_set(Some(p));
+                    error.try_set(None);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.to_string()));
+                }
+            }
+        }
+    });
+    load.dispatch(id.clone());
+    let retry = {
+        let id = id.clone();
+        move |_| {
+            load.dispatch(id.clone());
+        }
+    };
+    let stored = Callback::new(move |p: ContactPage| {
+        saved.run(p.contact.clone());
+        page.set(Some(p));
+        editing.set(false);
+        status.set(Some("Saved."));
+    });
+    let cancel = Callback::new(move |()| editing.set(false));
+    let heading = NodeRef::<html::H1>::new();
+    // The heading takes the focus once the page shows, so a screen reader starts there.
+    Effect::new(move |_| {
+        if let (Some(h), true) = (heading.get(), page.with(Option::is_some)) {
+            let _ = h.focus();
+        }
+    });
+    view! {
+        <section id="contact-page" class="contact-page" aria-labelledby="contact-title">
+            <button id="contact-back" type="button" class="back-link" on:click=move |_| back.run(())>
+                "← All contacts"
+            </button>
+            <p class="loading" role="status" hidden=move || page.with(Option::is_some) || error.with(Option::is_some)>
+                "Loading…"
+            </p>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button id="contact-retry" type="button" hidden=move || error.with(Option::is_none)
+                on:click=retry>
+                "Try again"
+            </button>
+            <p id="contact-status" class="ok" role="status">{move || status.get()}</p>
+            {move || page.get().map(|p| {
+                let editable = p.clone();
+                view! {
+                    <div class="contact-head">
+                        <h1 id="contact-title" node_ref=heading tabindex="-1">{display_name(&p.contact)}</h1>
+                        <button id="contact-edit" type="button" hidden=move || editing.get()
+                            on:click=move |_| {
+                                status.set(None);
+                                editing.set(true);
+                            }>
+                            "Edit"
+                        </button>
+                    </div>
+                    {move || if editing.get() {
+                        view! { <EditForm page=editable.clone() members saved=stored cancel /> }.into_any()
+                    } else {
+                        view! { <Details page=editable.clone() members /> }.into_any()
+                    }}
+                    <Conversations conversations=p.conversations.clone() />
+                    <Consents consents=p.consents.clone() />
+                    <Files files=p.files.clone() />
+                }
+            })}
+        </section>
+    }
+}
+
+/// The contact's details and properties, as stored.
+///
+/// - `page`: the contact's page.
+/// - `members`: the team, for the owner's name.
+#[component]
+fn Details(page: ContactPage, members: Signal<Vec<AgentProfile>>) -> impl IntoView {
+    let c = page.contact.clone();
+    let verified = page
+        .verified_email
+        .as_deref()
+        .is_some_and(|v| Some(v) == c.email.as_deref());
+    let owner = c.owner_id.clone();
+    let owner = move || match owner.as_deref() {
+        Some(o) => members.with(|m| member_name(m, o)),
+        None => "Nobody".to_owned(),
+    };
+    let unset = || view! { <span class="unset">"—"</span> };
+    view! {
+        <dl id="contact-details" class="contact-details">
+            <dt>"E-mail"</dt>
+            <dd id="contact-email">
+                {c.email.clone().map_or_else(|| unset().into_any(), |e| view! {
+                    {e}
+                    {verified.then(|| view! { " " <span class="badge-verified">"verified"</span> })}
+                }.into_any())}
+            </dd>
+            <dt>"Phone"</dt>
+            <dd id="contact-phone">{c.phone.clone().map_or_else(|| unset().into_any(), |p| p.into_any())}</dd>
+            <dt>"Owner"</dt>
+            <dd id="contact-owner">{owner}</dd>
+            <dt>"Contact since"</dt>
+            <dd>{day(page.created_at)}</dd>
+        </dl>
+        <section aria-labelledby="contact-props-title">
+            <h2 id="contact-props-title">"Properties"</h2>
+            <p class="empty" hidden=!page.properties.is_empty()>"The site has no contact properties."</p>
+            <dl id="contact-properties" class="contact-details" hidden=page.properties.is_empty()>
+                {page.properties.iter().map(|p| view! {
+                    <dt>{p.property.label.clone()}</dt>
+                    <dd data-key=p.property.key.clone()>{shown(p)}</dd>
+                }).collect_view()}
+            </dl>
+        </section>
+    }
+}
+
+/// A property's value for reading: a date in the reader's format, the rest as stored; "—"
+/// when unset.
+fn shown(p: &PropertyValue) -> String {
+    let Some(value) = p.value.as_ref().map(value_text).filter(|v| !v.is_empty()) else {
+        return "—".to_owned();
+    };
+    if p.property.kind != PropertyKind::Date {
+        return value;
+    }
+    // `YYYY-MM-DD` read as that day in the reader's own zone (not UTC midnight).
+    let parts: Vec<u32> = value.split('-').filter_map(|n| n.parse().ok()).collect();
+    match parts[..] {
+        [y, m, d] => {
+            let date = js_sys::Date::new_with_year_month_day(y, m as i32 - 1, d as i32);
+            String::from(date.to_locale_date_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+        }
+        _ => value,
+    }
+}
