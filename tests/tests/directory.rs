@@ -73,6 +73,11 @@ fn urlencoding(s: &str) -> String {
         .replace(' ', "%20")
 }
 
+/// A suffix no other test's property key has (keys take lower-case letters, digits and `_`).
+fn unique_key() -> String {
+    new_client_id().replace('-', "_").to_lowercase()
+}
+
 fn property_path(edge: &Edge) -> String {
     format!("/api/admin/sites/{}/contact-properties", edge.site_id)
 }
@@ -82,7 +87,7 @@ fn the_directory_lists_contacts_and_finds_them_by_what_is_known() {
     let edge = Edge::from_env();
     let admin = edge.sign_in();
     let (owner, _) = edge.new_member(&admin, "agent");
-    let tag = new_client_id()[..8].to_owned();
+    let tag = new_client_id();
     let ada_email = unique_email();
     let (ada, ada_chat) = website_contact(&edge, &admin, &format!("Ada {tag}"), &ada_email);
     let (sam, _) = website_contact(&edge, &admin, &format!("Sam {tag}"), &unique_email());
@@ -218,7 +223,7 @@ fn admins_define_properties_and_every_value_is_checked() {
     let edge = Edge::from_env();
     let admin = edge.sign_in();
     let (_, agent) = edge.new_member(&admin, "agent");
-    let suffix = new_client_id()[..6].to_owned();
+    let suffix = unique_key();
     let (plan, seats, renewal, note) = (
         format!("plan_{suffix}"),
         format!("seats_{suffix}"),
@@ -401,7 +406,7 @@ fn two_contacts_merged_by_hand_are_one_and_the_merge_can_be_undone() {
     let edge = Edge::from_env();
     let admin = edge.sign_in();
     let (_, agent) = edge.new_member(&admin, "agent");
-    let note = format!("note_{}", &new_client_id()[..6]);
+    let note = format!("note_{}", unique_key());
     let reply = edge.as_agent(
         &admin,
         "POST",

@@ -181,6 +181,21 @@ impl ConversationStub {
         Ok(self.0.fetch_with_request(req).await?)
     }
 
+    /// Every message of the conversation, page by page.
+    pub async fn all_messages(&self) -> ApiResult<Vec<protocol::Message>> {
+        let mut messages: Vec<protocol::Message> = Vec::new();
+        loop {
+            let after = messages.last().map_or(0, |m| m.seq);
+            let page: protocol::api::MessagePage =
+                self.call(&Call::History { after }).await?.json().await?;
+            let full = page.messages.len() >= protocol::limits::HISTORY_PAGE_MAX;
+            messages.extend(page.messages);
+            if !full {
+                return Ok(messages);
+            }
+        }
+    }
+
     /// Makes `call`, which answers nothing worth passing on: an answer outside 2xx is an error
     /// (its body says why).
     pub async fn tell(&self, call: &Call) -> ApiResult<()> {

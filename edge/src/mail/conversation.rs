@@ -1,11 +1,10 @@
-//! What e-mails read from their conversation's Durable Object when they are sent: every
-//! message (a transcript), and a reply with what the visitor last wrote before it and where
+//! What e-mails read from their conversation's Durable Object when they are sent (a
+//! transcript reads every message with `ConversationStub::all_messages`): a reply with what the visitor last wrote before it and where
 //! their answer goes (a reply by e-mail).
 
 use domain::email::inbound;
 use protocol::api::MessagePage;
-use protocol::limits::HISTORY_PAGE_MAX;
-use protocol::{Author, Message};
+use protocol::Author;
 
 use crate::config::App;
 use crate::contracts::conversation::{Call, ConversationStub};
@@ -76,21 +75,4 @@ pub async fn reply_email(
         earlier,
         address,
     }))
-}
-
-/// Every message of a conversation, page by page from its Durable Object.
-pub async fn all_messages(app: &App, conversation_id: &str) -> ApiResult<Vec<Message>> {
-    let mut messages = Vec::new();
-    loop {
-        let after = messages.last().map_or(0, |m: &Message| m.seq);
-        let mut page = ConversationStub::of(&app.conversations, conversation_id)?
-            .call(&Call::History { after })
-            .await?;
-        let page: MessagePage = page.json().await?;
-        let full = page.messages.len() >= HISTORY_PAGE_MAX;
-        messages.extend(page.messages);
-        if !full {
-            return Ok(messages);
-        }
-    }
 }

@@ -22,10 +22,11 @@ use protocol::settings::ChatSettings;
 use protocol::Millis;
 use worker::{MessageBatch, Queue, Result};
 
-use super::conversation::{all_messages, reply_email};
+use super::conversation::reply_email;
 use super::provider::{Provider, ProviderError};
 use super::{site_name, Job};
 use crate::config::App;
+use crate::contracts::conversation::ConversationStub;
 use crate::error::ApiResult;
 use crate::jobs::{self, Outcome, Take};
 use crate::store;
@@ -145,7 +146,9 @@ async fn deliver(app: &App, id: &str, email: &Attempt) -> ApiResult<Outcome> {
     let mut reply_to = None;
     let rendered = match email.kind {
         EmailKind::Transcript => {
-            let messages = all_messages(app, conversation_id).await?;
+            let messages = ConversationStub::of(&app.conversations, conversation_id)?
+                .all_messages()
+                .await?;
             transcript::render(
                 &Transcript {
                     site_name: &name,

@@ -147,6 +147,14 @@ pub async fn page(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     ))
 }
 
+/// `GET /api/admin/contacts/{id}/export` → a zip of everything stored of the contact
+/// (`crate::export`). Admins only.
+pub async fn export(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
+    let admin = signed_in_admin(app, req).await?;
+    let page = page_of(app, &Viewer::of(&admin), id).await?;
+    crate::export::contact(app, &page).await
+}
+
 /// An edited field: absent keeps `current`, blank clears it, anything else is `check`ed.
 fn edited(
     edit: Option<&str>,

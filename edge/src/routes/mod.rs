@@ -64,6 +64,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             widget::history(&app, req, id).await
         }
         Route::WidgetSend(routes::WidgetSend { id, .. }) => widget::send(&app, req, id).await,
+        Route::WidgetExport(routes::WidgetExport { id, .. }) => {
+            widget::export(&app, &req, id).await
+        }
         Route::WidgetSocket(routes::WidgetSocket { id, .. }) => widget::socket(&app, req, id).await,
         Route::WidgetUpload(_) => widget::upload(&app, req).await,
         Route::WidgetIdentify(_) => identity::identify(&app, req).await,
@@ -102,6 +105,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         Route::EditContact(routes::EditContact { id, .. }) => contacts::edit(&app, req, id).await,
         Route::MergeContact(routes::MergeContact { id, .. }) => merges::merge(&app, req, id).await,
         Route::UndoMerge(routes::UndoMerge { id, .. }) => merges::undo(&app, &req, id).await,
+        Route::ExportContact(routes::ExportContact { id, .. }) => {
+            contacts::export(&app, &req, id).await
+        }
         Route::VisitorDetails(routes::VisitorDetails { id, .. }) => {
             visitor::details(&app, &req, id).await
         }

@@ -347,3 +347,81 @@ pub async fn others_with(
     .results()?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
+
+/// A conversation as an export reads it from D1.
+#[derive(Deserialize)]
+pub struct ExportRow {
+    pub id: String,
+    pub site_id: String,
+    pub channel: Channel,
+    pub status: ConversationStatus,
+    pub created_at: Millis,
+    pub page_url: Option<String>,
+    consent_mode: Option<ConsentMode>,
+    consent_version: Option<u32>,
+    consent_at: Option<Millis>,
+}
+
+impl ExportRow {
+    /// The consent given in it, if the site asked.
+    pub fn consent(&self) -> Option<ConsentRecord> {
+        Some(ConsentRecord {
+            mode: self.consent_mode?,
+            version: self.consent_version?,
+            at: self.consent_at?,
+        })
+    }
+}
+
+/// Every conversation of `contact_id`, or conversation `conversation_id`, oldest first.
+pub async fn export_rows(
+    db: &D1Database,
+    contact_id: Option<&str>,
+    conversation_id: Option<&str>,
+) -> Result<Vec<ExportRow>> {
+    stmt(
+        db,
+        "SELECT id, site_id, channel, status, created_at, page_url, consent_mode, \
+         consent_version, consent_at FROM conversations \
+         WHERE (?1 IS NOT NULL AND contact_id = ?1) OR (?2 IS NOT NULL AND id = ?2) \
+         ORDER BY created_at",
+        &[opt_text(contact_id), opt_text(conversation_id)],
+    )?
+    .all()
+    .await?
+    .results()
+}
+
+/// The files of conversation `id`, oldest first.
+pub async fn conversation_files(db: &D1Database, id: &str) -> Result<Vec<ContactFile>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        name: String,
+        content_type: String,
+        size: u64,
+        created_at: Millis,
+    }
+    let rows: Vec<Row> = stmt(
+        db,
+        "SELECT id, name, content_type, size, created_at FROM attachments \
+         WHERE conversation_id = ?1 ORDER BY created_at",
+        &[text(id)],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ContactFile {
+            conversation_id: id.to_owned(),
+            file: Attachment {
+                id: r.id,
+                name: r.name,
+                content_type: r.content_type,
+                size: r.size,
+            },
+            created_at: r.created_at,
+        })
+        .collect())
+}

@@ -234,3 +234,38 @@ pub struct ContactMerge {
 
 /// How long a merge can be undone.
 pub const MERGE_UNDO_MS: Millis = 30 * 24 * 60 * 60 * 1000;
+
+/// One conversation in an export (`conversations/{id}.json` of the zip): everything stored of
+/// it. An admin's export of a contact also has the team's notes and the e-mails sent from it;
+/// a visitor's download of their own conversation has neither.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversationExport {
+    pub id: String,
+    pub channel: Channel,
+    pub status: ConversationStatus,
+    pub created_at: Millis,
+    /// Where a website chat started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+    pub messages: Vec<crate::Message>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<crate::api::Note>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<crate::api::EmailRecord>,
+    /// The consent given in it, when the site asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<ConsentRecord>,
+}
+
+/// `export.json` of a zip: what it is, when it was made, and the files it leaves out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportManifest {
+    /// `contact` (an admin's export of a person) or `conversation` (a visitor's download).
+    pub kind: String,
+    pub exported_at: Millis,
+    /// The conversations' files, as `files/{conversation}/{file id}/{name}` in the zip.
+    pub files: Vec<ContactFile>,
+    /// Files left out because the export had reached its size (ids; fetch them one by one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files_left_out: Vec<String>,
+}

@@ -183,6 +183,8 @@ routes! {
     WidgetCurrent {} = Get ["api", "widget", "conversations", "current"];
     /// A conversation's messages after a sequence number.
     WidgetHistory { id } = Get ["api", "widget", "conversations", id, "messages"];
+    /// The visitor's own conversation as a zip.
+    WidgetExport { id } = Get ["api", "widget", "conversations", id, "export"];
     /// Sends a message.
     WidgetSend { id } = Post ["api", "widget", "conversations", id, "messages"];
     /// The conversation's socket (a WebSocket upgrade).
@@ -243,6 +245,8 @@ routes! {
     MergeContact { id } = Post ["api", "agent", "contacts", id, "merge"];
     /// Undoes a merge.
     UndoMerge { id } = Post ["api", "agent", "contact-merges", id, "undo"];
+    /// A contact's data as a zip (admins).
+    ExportContact { id } = Get ["api", "admin", "contacts", id, "export"];
     /// The visitor's details.
     VisitorDetails { id } = Get ["api", "agent", "conversations", id, "visitor"];
     /// Sets the visitor's details.

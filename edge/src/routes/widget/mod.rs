@@ -89,6 +89,13 @@ pub async fn current(app: &App, req: &Request) -> ApiResult<Response> {
     ))
 }
 
+/// `GET /api/widget/conversations/{id}/export`: the visitor's own conversation as a zip (its
+/// messages and files; not the team's notes).
+pub async fn export(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
+    visitor_conversation(app, req, id).await?;
+    crate::export::visitor_conversation(app, id).await
+}
+
 pub async fn history(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     let after = http::after_param(&req)?;
     visitor_conversation(app, &req, id).await?;
