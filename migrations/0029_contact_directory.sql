@@ -130,3 +130,23 @@ CREATE TABLE contact_merges (
     undone_at     INTEGER
 );
 CREATE INDEX contact_merges_into ON contact_merges (into_id, merged_at DESC);
+
+-- A contact's erasure. While it runs, `plan` (JSON) says what is being erased: the contact, its
+-- visitors, conversations, Messenger and WhatsApp ids and files; each step can be done again, and
+-- the cron retries what failed (`next_at`, with growing delays) until it is complete. Once done,
+-- only what the accounts need stays: who asked, when, when it completed, and how much went
+-- (`plan` is emptied). No personal data stays.
+CREATE TABLE erasures (
+    id            TEXT PRIMARY KEY,
+    site_id       TEXT NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
+    requested_by  TEXT REFERENCES agents (id) ON DELETE SET NULL,
+    requested_at  INTEGER NOT NULL,
+    completed_at  INTEGER,
+    conversations INTEGER NOT NULL,
+    files         INTEGER NOT NULL,
+    plan          TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_at       INTEGER,
+    last_error    TEXT
+);
+CREATE INDEX erasures_due ON erasures (next_at) WHERE completed_at IS NULL;

@@ -9,6 +9,7 @@
 //!   that ran out of the queue's retries): queued again, or failed for good, visibly, once out
 //!   of attempts (`crate::replies::sweep`, `crate::mail::sweep`); and forgetting noted queue
 //!   failures that never died (`store::dead_letters`).
+//! - Finishing erasures whose last run stopped short (`crate::erasure::sweep`), when due.
 //!
 //! Each upload is first marked expired in D1, so no message can claim it from then on; then its
 //! bytes are deleted from R2; then its row. A run that fails between the steps leaves rows marked
@@ -57,6 +58,7 @@ pub async fn run_all(app: &App, now: Millis) -> ApiResult<HousekeepingDone> {
     store::idempotency::purge(&app.db, now).await?;
     let (replies_requeued, replies_failed) = crate::replies::sweep(app, now).await?;
     let (emails_requeued, emails_failed) = crate::mail::sweep(app, now).await?;
+    crate::erasure::sweep(app, now).await?;
     Ok(HousekeepingDone {
         uploads_deleted: sweep_uploads(app, now).await?,
         requeued: replies_requeued + emails_requeued,

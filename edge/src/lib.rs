@@ -20,6 +20,7 @@
 //! - [`replies`]: agents' replies on Messenger and WhatsApp: queued, sent, tracked.
 //! - [`jobs`]: the outbound job runner both senders share: attempts, leases, backoff, giving
 //!   up, and the sweep of jobs nobody works on.
+//! - [`erasure`]: erasing a person everywhere they are stored, retried until complete.
 //! - [`export`]: a contact's data, or a visitor's conversation, as a zip.
 //! - [`merging`]: two contacts found to be one person, merged by a member or on a verified
 //!   match.
@@ -48,6 +49,7 @@ mod alarms;
 mod config;
 mod contracts;
 mod edge_cache;
+mod erasure;
 mod error;
 mod export;
 mod floods;

@@ -27,7 +27,7 @@ mod site;
 mod socket;
 
 pub use api::{invitation_token, session_cookie, unique_email, MEMBER_PASSWORD};
-pub use database::{local_sql, try_local_sql};
+pub use database::{local_query, local_sql, local_state_holding, try_local_sql};
 pub use http::{Edge, Reply};
 pub use site::{site_lock, SiteSettings};
 pub use socket::{Socket, FRAME_TIMEOUT};

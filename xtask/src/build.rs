@@ -107,9 +107,14 @@ fn worker(tools: &Tools) -> Result<()> {
     ]);
     let build = root().join("edge/build");
     let stamp = build.join(".porchlight-key");
-    let done = ["index.js", "index_bg.wasm", "worker/shim.mjs"]
-        .iter()
-        .all(|f| build.join(f).is_file());
+    let done = [
+        "index.js",
+        "index_bg.wasm",
+        "worker/shim.mjs",
+        FUNCTION_NAMES,
+    ]
+    .iter()
+    .all(|f| build.join(f).is_file());
     if done && std::fs::read_to_string(&stamp).is_ok_and(|k| k == key) {
         println!("    its wasm is unchanged since edge/build was made; worker-build skipped");
         return Ok(());
@@ -122,13 +127,22 @@ fn worker(tools: &Tools) -> Result<()> {
         .env("WASM_OPT_BIN", &tools.wasm_opt);
     cargo_env(&mut worker_build)?;
     run(&mut worker_build)?;
-    let saved = crate::names::keep_function_names(&build.join("index_bg.wasm"))?;
-    println!("    names section: kept the functions' names, dropped {saved} B of the others'");
+    let saved = crate::names::move_function_names(
+        &build.join("index_bg.wasm"),
+        &build.join(FUNCTION_NAMES),
+    )?;
+    println!(
+        "    names section: {saved} B moved out of the upload into edge/build/{FUNCTION_NAMES} \
+         (`cargo xtask symbolize` reads a stack trace with it)"
+    );
     std::fs::write(&stamp, key)?;
     Ok(())
 }
 
 pub const WASM_RUSTFLAGS: &str = "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS";
+
+/// The Worker's function names, beside its build (`names::move_function_names`).
+pub const FUNCTION_NAMES: &str = "function-names.txt";
 
 /// Panics carry no file, line and column. Every panic site otherwise ships its location (a file
 /// name and a 16-byte record): 2.0 KB gzip of the widget, measured. A browser app's panic stops

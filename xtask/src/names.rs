@@ -1,10 +1,15 @@
-//! The Worker's names section trimmed to what a stack trace reads. worker-build keeps the whole
-//! section (`wasm-opt --debuginfo`) so that errors in production name the functions they passed
-//! through; besides the function names that holds the names of every data segment, global and
-//! table (`.rodata.1655`, `__stack_pointer`), which no stack trace shows: 22 KB gzip of the
-//! upload, measured. This keeps the module's and the functions' names and drops the rest. The
-//! apps' build uses it too, before wasm-opt, on modules whose names section wasm-opt cannot read
-//! whole (`apps.rs`).
+//! Names sections. worker-build keeps the Worker's whole (`wasm-opt --debuginfo`) so that errors
+//! name the functions they passed through.
+//!
+//! - [`move_function_names`] (the Worker): the functions' names leave the upload for a file
+//!   beside the build (`edge/build/function-names.txt`, one `index<TAB>name` per line), which
+//!   `cargo xtask symbolize` reads to put the names back into a stack trace
+//!   (`wasm-function[1234]`). Shipped, they cost 103 KB gzip of the 1 MiB budget (measured at
+//!   f07bd1f: 4,270 names, most of them std's, serde's and workers-rs's with a hash each); kept
+//!   aside, a production trace is still read in full, as native code is with its symbols.
+//! - [`keep_function_names`] (the apps, before wasm-opt, whose names section it cannot read
+//!   whole: `apps.rs`): keeps the module's and the functions' names and drops the rest (every
+//!   data segment's, global's and table's).
 
 use std::path::Path;
 
@@ -14,6 +19,87 @@ use wasmparser::{BinaryReader, Parser, Payload};
 
 /// The name section's subsections a stack trace reads: the module's name and the functions'.
 const KEPT: [u8; 2] = [0, 1];
+
+/// Rewrites the wasm file at `path` without its names section, and writes its functions' names
+/// to `names` (`index<TAB>name` lines); returns the bytes the module lost.
+pub fn move_function_names(path: &Path, names: &Path) -> Result<usize> {
+    let wasm = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut module = Module::new();
+    let mut listed = String::new();
+    for payload in Parser::new(0).parse_all(&wasm) {
+        let payload = payload?;
+        match &payload {
+            Payload::CustomSection(section) if section.name() == "name" => {
+                for (index, name) in function_name_list(section.data())? {
+                    listed.push_str(&format!("{index}\t{name}\n"));
+                }
+            }
+            _ => {
+                if let Some((id, range)) = payload.as_section() {
+                    module.section(&RawSection {
+                        id,
+                        data: &wasm[range],
+                    });
+                }
+            }
+        }
+    }
+    let stripped = module.finish();
+    std::fs::write(names, listed).with_context(|| format!("writing {}", names.display()))?;
+    std::fs::write(path, &stripped).with_context(|| format!("writing {}", path.display()))?;
+    Ok(wasm.len() - stripped.len())
+}
+
+/// The function names of a name section's `data`, by function index.
+fn function_name_list(data: &[u8]) -> Result<Vec<(u32, String)>> {
+    let mut reader = BinaryReader::new(data, 0);
+    let mut names = Vec::new();
+    while !reader.eof() {
+        let id = reader.read_u8()?;
+        let size = reader.read_var_u32()?;
+        let bytes = reader.read_bytes(size as usize)?;
+        if id == 1 {
+            let mut map = BinaryReader::new(bytes, 0);
+            for _ in 0..map.read_var_u32()? {
+                let index = map.read_var_u32()?;
+                names.push((index, map.read_string()?.to_owned()));
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// `trace` with every `wasm-function[N]` followed by the function's name from `names` (as
+/// [`move_function_names`] wrote them).
+pub fn symbolize(trace: &str, names: &str) -> String {
+    let by_index: std::collections::HashMap<&str, &str> = names
+        .lines()
+        .filter_map(|line| line.split_once('\t'))
+        .collect();
+    let mut out = String::with_capacity(trace.len());
+    let mut rest = trace;
+    const MARK: &str = "wasm-function[";
+    while let Some(at) = rest.find(MARK) {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let digits = &from[MARK.len()..];
+        let end = digits.find(']').unwrap_or(0);
+        let index = &digits[..end];
+        match by_index.get(index) {
+            Some(name) if end > 0 => {
+                out.push_str(&from[..MARK.len() + end + 1]);
+                out.push_str(&format!(" {name}"));
+                rest = &digits[end + 1..];
+            }
+            _ => {
+                out.push_str(MARK);
+                rest = digits;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
 
 /// Rewrites the wasm file at `path` with its names section trimmed; returns the bytes saved.
 pub fn keep_function_names(path: &Path) -> Result<usize> {
@@ -109,6 +195,28 @@ mod tests {
         names.data(&segments);
         module.section(&names);
         module.finish()
+    }
+
+    #[test]
+    fn the_workers_names_move_beside_it_and_read_back_into_a_trace() {
+        let dir = std::env::temp_dir().join(format!("porchlight-names-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (wasm, names) = (dir.join("m.wasm"), dir.join("names.txt"));
+        std::fs::write(&wasm, named_module()).unwrap();
+        assert!(move_function_names(&wasm, &names).unwrap() > 0);
+        let stripped = std::fs::read(&wasm).unwrap();
+        assert!(
+            !stripped.windows(4).any(|w| w == b"name"),
+            "no names section left"
+        );
+        let listed = std::fs::read_to_string(&names).unwrap();
+        assert_eq!(listed, "0\tf\n");
+        let trace = "Error: boom\n    at wasm-function[0]:0x2a\n    at wasm-function[7]:0x1";
+        assert_eq!(
+            symbolize(trace, &listed),
+            "Error: boom\n    at wasm-function[0] f:0x2a\n    at wasm-function[7]:0x1"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub enum Call {
     /// A conversation changed inbox: pushed to those who see the new one, `gone` to the others
     /// → 204.
     Moved(ConversationSummary),
+    /// These conversations were erased: every open inbox drops their rows → 204.
+    Erased(Vec<String>),
     /// Ends an agent's list sockets of `sessions`, telling them `why` → 204.
     SignOut {
         agent_id: String,
@@ -172,6 +174,11 @@ impl HubStub {
     /// holder lost access end.
     pub async fn access_changed(&self) -> ApiResult<()> {
         self.call(&Call::AccessChanged).await.map(drop)
+    }
+
+    /// These conversations were erased.
+    pub async fn erased(&self, ids: &[String]) -> ApiResult<()> {
+        self.call(&Call::Erased(ids.to_vec())).await.map(drop)
     }
 
     /// A conversation moved to another inbox.

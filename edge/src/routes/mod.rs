@@ -108,6 +108,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         Route::ExportContact(routes::ExportContact { id, .. }) => {
             contacts::export(&app, &req, id).await
         }
+        Route::EraseContact(routes::EraseContact { id, .. }) => {
+            contacts::erase(&app, &req, id).await
+        }
+        Route::Erasures(_) => contacts::erasures(&app, &req).await,
         Route::VisitorDetails(routes::VisitorDetails { id, .. }) => {
             visitor::details(&app, &req, id).await
         }

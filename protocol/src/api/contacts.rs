@@ -269,3 +269,30 @@ pub struct ExportManifest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files_left_out: Vec<String>,
 }
+
+/// `POST /api/admin/contacts/{id}/erase` (→ 200 when done at once, 202 while parts are retried)
+/// and `GET /api/admin/erasures`: a contact's erasure, as the accounts keep it. It names nobody:
+/// who asked, when, and how much went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Erasure {
+    pub id: String,
+    pub site_id: String,
+    /// The admin who erased; none once they left the team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_by: Option<String>,
+    pub requested_at: Millis,
+    /// None while a part is still being retried (by the cron, with growing delays).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<Millis>,
+    pub conversations: u32,
+    pub files: u32,
+    /// Why the last attempt stopped short, while it is being retried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
+/// `GET /api/admin/erasures`: the latest erasures, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureList {
+    pub erasures: Vec<Erasure>,
+}

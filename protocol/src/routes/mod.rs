@@ -247,6 +247,10 @@ routes! {
     UndoMerge { id } = Post ["api", "agent", "contact-merges", id, "undo"];
     /// A contact's data as a zip (admins).
     ExportContact { id } = Get ["api", "admin", "contacts", id, "export"];
+    /// Erases a contact and everything stored of them (admins).
+    EraseContact { id } = Post ["api", "admin", "contacts", id, "erase"];
+    /// The latest erasures (admins).
+    Erasures {} = Get ["api", "admin", "erasures"];
     /// The visitor's details.
     VisitorDetails { id } = Get ["api", "agent", "conversations", id, "visitor"];
     /// Sets the visitor's details.

@@ -39,6 +39,7 @@ use crate::{http, store};
 
 mod access;
 mod effects;
+mod erase;
 mod index;
 mod log;
 mod messages;
@@ -158,6 +159,10 @@ impl Conversation {
                     self.send_to_agents(&AgentFrame::Note(note.clone()));
                 }
                 Ok(http::json(&note, if duplicate { 200 } else { 201 }))
+            }
+            Call::Erase => {
+                self.erase().await?;
+                Ok(http::no_content())
             }
             Call::Notes => Ok(http::json(
                 &NoteList {

@@ -188,6 +188,15 @@ impl Hub {
                 self.end_lost_access().await?;
                 Ok(http::no_content())
             }
+            Call::Erased(ids) => {
+                for id in ids {
+                    let gone = serde_json::to_string(&ListFrame::Gone(id))?;
+                    for (ws, _) in self.viewers() {
+                        let _ = ws.send_with_str(&gone);
+                    }
+                }
+                Ok(http::no_content())
+            }
             Call::SignOut {
                 agent_id,
                 why,

@@ -1,0 +1,149 @@
+//! Erasing a contact against the running Worker: everything stored of the person goes — D1's
+//! rows (contact, properties, visitors and tokens, conversations, search text, files' rows,
+//! e-mails, merges), every conversation object's storage, the files in R2 — checked by reading
+//! each store itself, not the API; the browser loses access at once; what stays names nobody.
+//! Only admins erase.
+
+use porchlight_tests::{local_query, local_state_holding, new_client_id, Edge};
+use protocol::api::Erasure;
+use protocol::api::{ContactList, ErasureList, ErrorCode};
+use serde_json::json;
+
+fn upload(edge: &Edge, token: &str, name: &str, bytes: &[u8]) -> String {
+    let reply = edge.request_bytes(
+        "POST",
+        &format!("/api/widget/uploads?site={}&name={name}", edge.site_id),
+        &[("authorization", &format!("Bearer {token}"))],
+        Some(bytes),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply.json::<protocol::Attachment>().id
+}
+
+#[test]
+fn an_erased_contact_leaves_no_trace_in_d1_r2_the_search_index_or_the_conversations() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let (_, agent) = edge.new_member(&admin, "agent");
+    // A word only this person's data holds, in every place data goes.
+    let marker = format!("zq{}", new_client_id().replace('-', ""));
+    let email = format!("{marker}@erase.example");
+    let chat = edge.start_conversation(None, &format!("my secret is {marker}"));
+    let (id, token) = (&chat.conversation_id, &chat.visitor_token);
+    let reply = edge.as_agent(
+        &admin,
+        "PUT",
+        &format!("/api/agent/conversations/{id}/visitor"),
+        Some(&json!({ "name": format!("Erase {marker}"), "email": email })),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(
+        edge.as_agent(
+            &admin,
+            "POST",
+            &format!("/api/agent/conversations/{id}/contact"),
+            None
+        )
+        .status,
+        200
+    );
+    let picture: Vec<u8> = [&b"\x89PNG\r\n\x1a\n"[..], marker.as_bytes()].concat();
+    let file = upload(&edge, token, &format!("{marker}.png"), &picture);
+    let reply = edge.request(
+        "POST",
+        &format!("/api/widget/conversations/{id}/messages"),
+        &[
+            ("authorization", &format!("Bearer {token}")),
+            ("content-type", "application/json"),
+        ],
+        Some(&json!({ "client_id": new_client_id(), "body": "", "attachment": file }).to_string()),
+    );
+    assert!(matches!(reply.status, 200 | 201), "{}", reply.body);
+    let reply = edge.as_agent(
+        &admin,
+        "POST",
+        &format!("/api/agent/conversations/{id}/notes"),
+        Some(&json!({ "client_id": new_client_id(), "body": format!("note on {marker}") })),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let q = email.replace('@', "%40");
+    let found: ContactList = edge
+        .as_agent(&admin, "GET", &format!("/api/agent/contacts?q={q}"), None)
+        .json();
+    let contact = found.contacts[0].id.clone();
+    // Stored everywhere before: the check below can fail.
+    let before = local_state_holding(&[&marker]);
+    assert!(before.iter().any(|h| h.starts_with("d1/")), "{before:?}");
+    assert!(
+        before
+            .iter()
+            .any(|h| h.starts_with("do/porchlight-Conversation/")),
+        "{before:?}"
+    );
+    let file_key = format!("sites/{}/files/{file}", edge.site_id);
+    let in_r2 = |key: &str| {
+        !local_state_holding(&[key])
+            .iter()
+            .all(|h| !h.starts_with("r2/"))
+    };
+    assert!(in_r2(&file_key), "the file is in R2 before");
+
+    let path = format!("/api/admin/contacts/{contact}/erase");
+    edge.as_agent(&agent, "POST", &path, None)
+        .assert_error(403, ErrorCode::Forbidden);
+    let reply = edge.as_agent(&admin, "POST", &path, None);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let erasure: Erasure = reply.json();
+    assert!(erasure.completed_at.is_some());
+    assert_eq!((erasure.conversations, erasure.files), (1, 1));
+
+    // Nothing of them anywhere: D1, each conversation object, R2's records, the search index.
+    let after = local_state_holding(&[&marker, &email, &file_key]);
+    assert!(after.is_empty(), "still holding the person: {after:?}");
+    let matches = local_query(&format!(
+        "SELECT count(*) FROM message_search WHERE message_search MATCH '\"{marker}\"'"
+    ));
+    assert_eq!(matches[0][0], 0, "the search index forgot them");
+    // The browser's token opens nothing any more; the API knows neither contact nor chat.
+    let history = edge.request(
+        "GET",
+        &format!("/api/widget/conversations/{id}/messages?after=0"),
+        &[("authorization", &format!("Bearer {token}"))],
+        None,
+    );
+    assert!(matches!(history.status, 401 | 403), "{}", history.body);
+    edge.as_agent(
+        &admin,
+        "GET",
+        &format!("/api/agent/contacts/{contact}"),
+        None,
+    )
+    .assert_error(404, ErrorCode::UnknownContact);
+    edge.as_agent(
+        &admin,
+        "GET",
+        &format!("/api/agent/conversations/{id}/notes"),
+        None,
+    );
+    // What stays for the accounts: that it happened, when, by whom, how much; no one's data.
+    let list: ErasureList = edge
+        .as_agent(&admin, "GET", "/api/admin/erasures", None)
+        .json();
+    let kept = list
+        .erasures
+        .iter()
+        .find(|e| e.id == erasure.id)
+        .expect("the record");
+    assert_eq!(kept.completed_at, erasure.completed_at);
+    let rows = local_query(&format!(
+        "SELECT plan FROM erasures WHERE id = '{}'",
+        erasure.id
+    ));
+    assert_eq!(
+        rows[0][0],
+        serde_json::Value::Null,
+        "the plan, which named them, is gone"
+    );
+    edge.as_agent(&agent, "GET", "/api/admin/erasures", None)
+        .assert_error(403, ErrorCode::Forbidden);
+}
