@@ -169,7 +169,12 @@ fn Candidate(contact: ContactSummary, chosen: RwSignal<Option<String>>) -> impl 
         .join(" · ");
     view! {
         <button type="button" class="merge-candidate" data-id=contact.id.clone()
-            aria-pressed=pressed on:click=move |_| chosen.set(Some(id.clone()))>
+            aria-pressed=pressed on:click=move |_| {
+                // Chosen again, it stays as it is: its comparison keeps the choices made.
+                if chosen.with_untracked(|c| c.as_deref() != Some(id.as_str())) {
+                    chosen.set(Some(id.clone()));
+                }
+            }>
             <span class="contact-preview">{display_name(&contact)}</span>
             <span class="contact-meta">{details}</span>
         </button>
