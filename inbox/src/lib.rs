@@ -24,8 +24,8 @@
 //!   positions, its messages and the reply composer.
 //! - [`mentions`]: the agent's unseen @mentions, in the bar.
 //! - [`directory`]: the inboxes the agent sees and every team, shared by every part.
-//! - [`contacts`]: the Contacts page: the people on every channel, each one's page and edit,
-//!   and (admins) the site's contact properties.
+//! - [`contacts`]: the Contacts page: the people on every channel, each one's page, edit,
+//!   merges (and their undo) and (admins) export, and (admins) the site's contact properties.
 //! - [`team`]: the Team page: members, roles, invitations.
 //! - [`inboxes`]: the Inboxes page (admins): inboxes, where channels deliver, teams.
 //! - [`reports`]: the Reports page (admins).

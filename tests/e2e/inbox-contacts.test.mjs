@@ -5,6 +5,11 @@
 // also define a choice property, set it on the contact, and delete it after a confirm step. A
 // contact's conversation opens in the inbox. The page passes axe.
 //
+// A second journey merges two contacts of the website's visitors: from the first one's page,
+// the merge panel finds the other, the comparison keeps this contact's values unless told, and
+// the merge (taking the other's name) shows both conversations; Undo brings the first name back
+// and the merges section goes. As admin, the page links the contact's export.
+//
 // Written before the server's contacts routes were finished: not yet run.
 
 import assert from 'node:assert/strict';
@@ -124,6 +129,150 @@ test('contacts: found by e-mail, opened, edited; admins define properties', { ti
   } finally {
     // A property left by a failed run would show on every later contact's page.
     await api.api('DELETE', `${propertiesPath}/${key}`).catch(() => {});
+    await Promise.all([admin.close(), visitorBrowser.close()]);
+  }
+});
+
+/** The id of the only contact the directory finds for `q`, as seen through the agent API. */
+async function onlyContact(api, q) {
+  const { contacts } = await api.api('GET', `/api/agent/contacts?q=${encodeURIComponent(q)}`);
+  assert.equal(contacts.length, 1, `one contact for ${q}: ${JSON.stringify(contacts)}`);
+  return contacts[0].id;
+}
+
+/** Names a visitor's conversation's visitor and makes them a contact; returns its id. */
+async function makeContact(api, visitor, who) {
+  await api.api('PUT', `/api/agent/conversations/${visitor.id}/visitor`, who);
+  await api.api('POST', `/api/agent/conversations/${visitor.id}/contact`);
+  return onlyContact(api, who.email);
+}
+
+const focused = (page) => page.evaluate(() => document.activeElement?.id);
+
+test('contacts: another contact merged in, taking its name; the merge undone; an admin exports', { timeout: 180_000 }, async (t) => {
+  const env = requireEnv(ENV);
+  const edge = new URL(env.EDGE_URL).origin;
+  const api = await signInApi(env);
+  const admin = await launchBrowser();
+  const visitorBrowser = await launchBrowser();
+  const suffix = crypto.randomUUID().slice(0, 8);
+  // Both names hold the suffix, so a search for it finds both contacts.
+  const first = { name: `Grace ${suffix}`, email: `merge-a-${suffix}@visitors.example` };
+  const second = { name: `Grace Hopper ${suffix}`, email: `merge-b-${suffix}@visitors.example` };
+  try {
+    const chatA = await Visitor.start(visitorBrowser, env, 'A first chat from the same person');
+    const chatB = await Visitor.start(visitorBrowser, env, 'A second chat, as if from another browser');
+    const keptId = await makeContact(api, chatA, first);
+    const otherId = await makeContact(api, chatB, second);
+    assert.notEqual(keptId, otherId);
+    const page = await openInbox(admin, env);
+    const panel = page.locator('#contact-merge-panel');
+    const compare = page.locator('#merge-compare');
+    const nameChoice = compare.locator('fieldset[data-field="name"]');
+    const conversation = (id) => page.locator(`#contact-conversations li[data-id="${id}"]`);
+
+    await step("the first contact's page opens", async () => {
+      await page.locator('#nav-contacts').click();
+      await page.locator('#contacts-search').fill(first.email);
+      const row = page.locator(`.contact-row[data-id="${keptId}"]`);
+      await row.waitFor();
+      await row.locator('button.contact-open').click();
+      await waitFor('the heading', async () => (await page.locator('#contact-title').innerText()) === first.name);
+      await conversation(chatA.id).waitFor();
+      assert.equal(await page.locator('#contact-merges').count(), 0, 'no merges yet');
+    });
+
+    await step('an admin has the export link, and it downloads a zip', async () => {
+      const href = await page.locator('#contact-export').getAttribute('href');
+      assert.equal(href, `/api/admin/contacts/${encodeURIComponent(keptId)}/export`);
+      assert.notEqual(await page.locator('#contact-export').getAttribute('download'), null);
+      // A click downloads it with the page's own session cookie; the page stays.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#contact-export').click()]);
+      assert.match(download.suggestedFilename(), /\.zip$/);
+      assert.equal(await download.failure(), null);
+      assert.equal(await page.locator('#contact-title').innerText(), first.name);
+    });
+
+    await step('the merge panel opens with the focus on its heading, and Cancel closes it', async () => {
+      await page.locator('#contact-merge').click();
+      await panel.waitFor();
+      assert.equal(await page.locator('#contact-merge').getAttribute('aria-expanded'), 'true');
+      await waitFor('the focus on the heading', async () => (await focused(page)) === 'merge-title');
+      await page.locator('#merge-cancel').click();
+      await panel.waitFor({ state: 'detached' });
+      await waitFor('the focus back on the button', async () => (await focused(page)) === 'contact-merge');
+      assert.equal(await page.locator('#contact-merge').getAttribute('aria-expanded'), 'false');
+    });
+
+    await step('a search finds the other contact, not this one', async () => {
+      await page.locator('#contact-merge').click();
+      await panel.waitFor();
+      const searched = page.waitForResponse((r) =>
+        new URL(r.url()).pathname === '/api/agent/contacts' && new URL(r.url()).searchParams.get('q') === suffix);
+      await page.locator('#merge-search').fill(suffix);
+      assert.equal((await searched).status(), 200);
+      await page.locator(`.merge-candidate[data-id="${otherId}"]`).waitFor();
+      assert.equal(await page.locator(`.merge-candidate[data-id="${keptId}"]`).count(), 0, 'this contact is left out');
+    });
+
+    await step("the comparison offers the differing details, keeping this contact's by default", async () => {
+      await page.locator(`.merge-candidate[data-id="${otherId}"]`).click();
+      await nameChoice.waitFor();
+      assert.equal(await nameChoice.locator('legend').innerText(), 'Name');
+      assert.match(await nameChoice.innerText(), new RegExp(first.name));
+      assert.match(await nameChoice.innerText(), new RegExp(second.name));
+      assert.equal(await nameChoice.locator('input[value="keep"]').isChecked(), true);
+      assert.equal(await nameChoice.locator('input[value="take"]').isChecked(), false);
+      assert.equal(await compare.locator('fieldset[data-field="email"]').count(), 1, 'the e-mails differ too');
+      const explained = await page.locator('#merge-explain').innerText();
+      assert.match(explained, /conversations, visitors, consent records and files/);
+      assert.match(explained, /30 days/);
+      await assertAccessible(t, page, 'the merge comparison');
+    });
+
+    await step("the merge takes the other's name and shows both conversations", async () => {
+      await nameChoice.locator('input[value="take"]').check();
+      const merging = page.waitForResponse((r) => r.request().method() === 'POST' &&
+        new URL(r.url()).pathname === `/api/agent/contacts/${encodeURIComponent(keptId)}/merge`);
+      await page.locator('#merge-confirm').click();
+      const response = await merging;
+      assert.equal(response.status(), 200);
+      assert.deepEqual(response.request().postDataJSON(), { from: otherId, take: ['name'] });
+      await waitFor('the name taken', async () => (await page.locator('#contact-title').innerText()) === second.name);
+      await panel.waitFor({ state: 'detached' });
+      assert.equal(await page.locator('#contact-status').innerText(), 'Merged.');
+      assert.match(await page.locator('#contact-email').innerText(), new RegExp(first.email), 'the e-mail kept');
+      await conversation(chatA.id).waitFor();
+      await conversation(chatB.id).waitFor();
+    });
+
+    await step('the merge is listed, and Undo brings the first name back', async () => {
+      const merges = page.locator('#contact-merges');
+      const row = merges.locator('.contact-merge-row');
+      await row.waitFor();
+      assert.equal(await row.count(), 1);
+      const text = await row.innerText();
+      assert.match(text, new RegExp(`${second.name} — merged .+ by `));
+      assert.ok(!text.includes('Porchlight'), `merged by a member, not Porchlight: ${text}`);
+      assert.equal(await row.locator('.merge-undo').isEnabled(), true);
+      await assertAccessible(t, page, 'a contact with a merge to undo');
+      const undoing = page.waitForResponse((r) => r.request().method() === 'POST' &&
+        /^\/api\/agent\/contact-merges\/[^/]+\/undo$/.test(new URL(r.url()).pathname));
+      await row.locator('.merge-undo').click();
+      assert.equal((await undoing).status(), 200);
+      await waitFor('the first name back', async () => (await page.locator('#contact-title').innerText()) === first.name);
+      await merges.waitFor({ state: 'detached' });
+      assert.equal(await page.locator('#contact-status').innerText(), 'Merge undone.');
+      await conversation(chatA.id).waitFor();
+      assert.equal(await conversation(chatB.id).count(), 0, "the other's conversation went back");
+      const other = await api.api('GET', `/api/agent/contacts/${encodeURIComponent(otherId)}`);
+      assert.equal(other.contact.name, second.name, 'the other contact exists again');
+    });
+
+    await step('no console errors, uncaught exceptions or CSP violations', async () => {
+      assertInboxClean(admin, edge);
+    });
+  } finally {
     await Promise.all([admin.close(), visitorBrowser.close()]);
   }
 });

@@ -1,9 +1,9 @@
-//! Contacts: the directory of people on every channel, one person's page and its edit, and (admins)
-//! the site's contact properties.
+//! Contacts: the directory of people on every channel, one person's page and its edit, merges
+//! and their undo, an admin's export, and (admins) the site's contact properties.
 
 use client::http::{self, HttpError};
 use protocol::api::{
-    ContactEdit, ContactList, ContactPage, ContactQuery, PropertyInput, PropertyList,
+    ContactEdit, ContactList, ContactPage, ContactQuery, MergeContacts, PropertyInput, PropertyList,
 };
 use protocol::routes as route;
 use serde::de::IgnoredAny;
@@ -53,6 +53,24 @@ pub async fn contact(id: &str) -> Result<ContactPage, HttpError> {
 /// `PUT /api/agent/contacts/{id}`: answered with the contact's page as stored.
 pub async fn edit_contact(id: &str, edit: &ContactEdit) -> Result<ContactPage, HttpError> {
     http::put_json(&route::EditContact::new(id).path_with(encode), edit).await
+}
+
+/// `POST /api/agent/contacts/{id}/merge`: contact `merge.from` is merged into `id` (and is
+/// gone); answered with `id`'s page as merged.
+pub async fn merge_contact(id: &str, merge: &MergeContacts) -> Result<ContactPage, HttpError> {
+    http::post_json(&route::MergeContact::new(id).path_with(encode), merge, None).await
+}
+
+/// `POST /api/agent/contact-merges/{merge}/undo`: answered with the page of the contact merged
+/// into (the other one exists again under its old id).
+pub async fn undo_merge(merge: &str) -> Result<ContactPage, HttpError> {
+    http::post_action(&route::UndoMerge::new(merge).path_with(encode)).await
+}
+
+/// `GET /api/admin/contacts/{id}/export`, for a plain download link: the session cookie goes
+/// with a same-origin link, and the server answers with the zip as an attachment.
+pub fn export_url(id: &str) -> String {
+    route::ExportContact::new(id).path_with(encode)
 }
 
 /// `GET /api/admin/sites/{site}/contact-properties`: in the order admins made them.

@@ -14,7 +14,7 @@ use crate::ui::{channel_label, CHANNELS};
 use crate::{id_options, member_options};
 
 /// How long after the last keystroke a search goes out.
-const SEARCH_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
+pub(super) const SEARCH_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 
 const DAY_MS: Millis = 24 * 60 * 60 * 1000;
 
@@ -66,11 +66,13 @@ impl Criteria {
 /// - `rows`: the contacts loaded so far (shared with the page, which updates a saved one).
 /// - `members`: the team, for the owner filter and column.
 /// - `open`: opens a contact's page, given its id.
+/// - `reloads`: a count that loads the first page again each time it goes up.
 #[component]
 pub fn ContactList(
     rows: RwSignal<Vec<ContactSummary>>,
     members: Signal<Vec<AgentProfile>>,
     open: Callback<String>,
+    reloads: RwSignal<u32>,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let q = RwSignal::new(String::new());
@@ -118,8 +120,8 @@ pub fn ContactList(
         }
     });
     Effect::watch(
-        move || criteria.get(),
-        move |wanted, _, _| {
+        move || (criteria.get(), reloads.get()),
+        move |(wanted, _), _, _| {
             load.dispatch((wanted.clone(), None));
         },
         true,

@@ -11,11 +11,16 @@
 //! - [`page`]: one contact's details and properties; [`history`] their conversations, consent
 //!   records and files.
 //! - [`edit`]: the edit form.
+//! - [`merge`] and [`merge_compare`]: merging another contact into this one; [`merges`] the
+//!   merges that can still be undone.
 //! - [`properties`] and [`property_row`]: the admins' panel of contact properties.
 
 mod edit;
 mod history;
 mod list;
+mod merge;
+mod merge_compare;
+mod merges;
 mod page;
 mod properties;
 mod property_row;
@@ -66,15 +71,20 @@ pub fn ContactsPage(me: AgentProfile) -> impl IntoView {
             }
         });
     });
+    // A contact merged away leaves the directory; an undone merge brings one back, wherever
+    // it falls in the order, so the directory loads again.
+    let gone = Callback::new(move |id: String| rows.update(|rows| rows.retain(|r| r.id != id)));
+    let reloads = RwSignal::new(0_u32);
+    let restored = Callback::new(move |()| reloads.update(|n| *n += 1));
     view! {
         <main class="page contacts">
             <section class="contacts-directory" aria-labelledby="contacts-title"
                 hidden=move || opened.with(Option::is_some)>
                 <h1 id="contacts-title">"Contacts"</h1>
-                <ContactList rows members open />
+                <ContactList rows members open reloads />
                 {is_admin.then(|| view! { <Properties /> })}
             </section>
-            {move || opened.get().map(|id| view! { <ContactView id members back saved /> })}
+            {move || opened.get().map(|id| view! { <ContactView id is_admin members back saved gone restored /> })}
         </main>
     }
 }

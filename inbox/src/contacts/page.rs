@@ -1,7 +1,9 @@
 //! One contact's page: the heading with their name, their details (e-mail, marked when the
 //! site verified it, phone, owner, since when), the site's properties with their values, then
 //! their conversations, consent records and files ([`super::history`]). "Edit" swaps the
-//! details for the form ([`super::edit`]); what it saves is what the page shows next.
+//! details for the form ([`super::edit`]); what it saves is what the page shows next. "Merge
+//! with another contact…" opens the merge panel ([`super::merge`]), the merges that can still
+//! be undone are listed ([`super::merges`]), and admins get a link to the contact's export.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -9,25 +11,34 @@ use protocol::api::{AgentProfile, ContactPage, ContactSummary, PropertyKind, Pro
 
 use super::edit::EditForm;
 use super::history::{Consents, Conversations, Files};
+use super::merge::MergePanel;
+use super::merges::Merges;
 use super::{day, display_name, member_name, value_text};
 use crate::api;
 
 /// One contact's page.
 ///
 /// - `id`: the contact's id.
+/// - `is_admin`: whether the reader is an admin (who may export the contact).
 /// - `members`: the team, for the owner's name and the edit form.
 /// - `back`: returns to the directory.
-/// - `saved`: the contact as stored after an edit, for the directory's row.
+/// - `saved`: the contact as stored after an edit or a merge, for the directory's row.
+/// - `gone`: the id of a contact merged into this one, for the directory to drop.
+/// - `restored`: a merge was undone (the directory reloads: the other contact is back).
 #[component]
 pub fn ContactView(
     id: String,
+    is_admin: bool,
     members: Signal<Vec<AgentProfile>>,
     back: Callback<()>,
     saved: Callback<ContactSummary>,
+    gone: Callback<String>,
+    restored: Callback<()>,
 ) -> impl IntoView {
     let page = RwSignal::new(None::<ContactPage>);
     let error = RwSignal::new(None::<String>);
     let editing = RwSignal::new(false);
+    let merging = RwSignal::new(false);
     let status = RwSignal::new(None::<&'static str>);
     // An action, not a resource: a save replaces the page with the server's answer.
     let load = Action::new_local(move |id: &String| {
@@ -58,6 +69,30 @@ pub fn ContactView(
         status.set(Some("Saved."));
     });
     let cancel = Callback::new(move |()| editing.set(false));
+    let merge_button = NodeRef::<html::Button>::new();
+    let close_merge = Callback::new(move |()| {
+        merging.set(false);
+        // Back to the button that opened the panel.
+        request_animation_frame(move || {
+            if let Some(b) = merge_button.get_untracked() {
+                let _ = b.focus();
+            }
+        });
+    });
+    // The page as merged replaces this one; its heading takes the focus, as when it opened.
+    let merged = Callback::new(move |(p, from): (ContactPage, String)| {
+        saved.run(p.contact.clone());
+        gone.run(from);
+        merging.set(false);
+        page.set(Some(p));
+        status.set(Some("Merged."));
+    });
+    let undone = Callback::new(move |p: ContactPage| {
+        saved.run(p.contact.clone());
+        restored.run(());
+        page.set(Some(p));
+        status.set(Some("Merge undone."));
+    });
     let heading = NodeRef::<html::H1>::new();
     // The heading takes the focus once the page shows, so a screen reader starts there.
     Effect::new(move |_| {
@@ -81,22 +116,44 @@ pub fn ContactView(
             <p id="contact-status" class="ok" role="status">{move || status.get()}</p>
             {move || page.get().map(|p| {
                 let editable = p.clone();
+                let mergeable = p.clone();
+                let export = is_admin.then(|| api::export_url(&p.contact.id));
                 view! {
                     <div class="contact-head">
                         <h1 id="contact-title" node_ref=heading tabindex="-1">{display_name(&p.contact)}</h1>
-                        <button id="contact-edit" type="button" hidden=move || editing.get()
+                        <button id="contact-edit" type="button" hidden=move || editing.get() || merging.get()
                             on:click=move |_| {
                                 status.set(None);
                                 editing.set(true);
                             }>
                             "Edit"
                         </button>
+                        <button id="contact-merge" type="button" node_ref=merge_button
+                            hidden=move || editing.get() aria-expanded=move || merging.get().to_string()
+                            aria-controls=move || merging.get().then_some("contact-merge-panel")
+                            on:click=move |_| {
+                                if merging.get_untracked() {
+                                    close_merge.run(());
+                                } else {
+                                    status.set(None);
+                                    merging.set(true);
+                                }
+                            }>
+                            "Merge with another contact…"
+                        </button>
+                        {export.map(|href| view! {
+                            <a id="contact-export" class="button-link" href=href download="">"Export (zip)"</a>
+                        })}
                     </div>
+                    {move || merging.get().then(|| view! {
+                        <MergePanel page=mergeable.clone() members merged close=close_merge />
+                    })}
                     {move || if editing.get() {
                         view! { <EditForm page=editable.clone() members saved=stored cancel /> }.into_any()
                     } else {
                         view! { <Details page=editable.clone() members /> }.into_any()
                     }}
+                    <Merges merges=p.merges.clone() members undone />
                     <Conversations conversations=p.conversations.clone() />
                     <Consents consents=p.consents.clone() />
                     <Files files=p.files.clone() />
@@ -154,7 +211,7 @@ fn Details(page: ContactPage, members: Signal<Vec<AgentProfile>>) -> impl IntoVi
 
 /// A property's value for reading: a date in the reader's format, the rest as stored; "—"
 /// when unset.
-fn shown(p: &PropertyValue) -> String {
+pub(super) fn shown(p: &PropertyValue) -> String {
     let Some(value) = p.value.as_ref().map(value_text).filter(|v| !v.is_empty()) else {
         return "—".to_owned();
     };
