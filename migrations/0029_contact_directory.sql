@@ -150,3 +150,18 @@ CREATE TABLE erasures (
     last_error    TEXT
 );
 CREATE INDEX erasures_due ON erasures (next_at) WHERE completed_at IS NULL;
+
+-- A visitor's request, from the widget, that their data be erased: it waits for an admin, who
+-- erases the contact (the request goes with them) or declines it (kept, with who and when).
+-- One waiting request per contact.
+CREATE TABLE erasure_requests (
+    id              TEXT PRIMARY KEY,
+    site_id         TEXT NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
+    contact_id      TEXT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    conversation_id TEXT NOT NULL,
+    requested_at    INTEGER NOT NULL,
+    declined_at     INTEGER,
+    declined_by     TEXT REFERENCES agents (id) ON DELETE SET NULL
+);
+CREATE UNIQUE INDEX erasure_requests_waiting ON erasure_requests (contact_id)
+    WHERE declined_at IS NULL;

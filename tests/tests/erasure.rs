@@ -5,8 +5,9 @@
 //! Only admins erase.
 
 use porchlight_tests::{local_query, local_state_holding, new_client_id, Edge};
-use protocol::api::Erasure;
-use protocol::api::{ContactList, ErasureList, ErrorCode};
+use protocol::api::{
+    ContactList, Erasure, ErasureList, ErasureRequest, ErasureRequestList, ErrorCode,
+};
 use serde_json::json;
 
 fn upload(edge: &Edge, token: &str, name: &str, bytes: &[u8]) -> String {
@@ -146,4 +147,87 @@ fn an_erased_contact_leaves_no_trace_in_d1_r2_the_search_index_or_the_conversati
     );
     edge.as_agent(&agent, "GET", "/api/admin/erasures", None)
         .assert_error(403, ErrorCode::Forbidden);
+}
+
+#[test]
+fn a_visitor_asks_to_be_erased_and_an_admin_declines_or_confirms() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let (_, agent) = edge.new_member(&admin, "agent");
+    let mine = edge.start_conversation(None, "please forget me");
+    let other = edge.start_conversation(None, "someone else");
+    let ask = |token: &str, conversation: &str| {
+        edge.request(
+            "POST",
+            &format!("/api/widget/conversations/{conversation}/erasure"),
+            &[
+                ("authorization", &format!("Bearer {token}")),
+                ("content-type", "application/json"),
+            ],
+            Some("{}"),
+        )
+    };
+    // Only for one's own conversation.
+    let refused = ask(&mine.visitor_token, &other.conversation_id);
+    assert!(matches!(refused.status, 403 | 404), "{}", refused.body);
+    for _ in 0..2 {
+        let reply = ask(&mine.visitor_token, &mine.conversation_id);
+        assert_eq!(reply.status, 202, "{}", reply.body);
+    }
+    let waiting = |cookie: &str| -> Vec<ErasureRequest> {
+        let list: ErasureRequestList = edge
+            .as_agent(cookie, "GET", "/api/admin/erasure-requests", None)
+            .json();
+        list.requests
+            .into_iter()
+            .filter(|r| r.conversation_id == mine.conversation_id)
+            .collect()
+    };
+    let requests = waiting(&admin);
+    assert_eq!(
+        requests.len(),
+        1,
+        "asking twice is one request: {requests:?}"
+    );
+    edge.as_agent(&agent, "GET", "/api/admin/erasure-requests", None)
+        .assert_error(403, ErrorCode::Forbidden);
+
+    // Declined: the person stays; asked again, the admins see it again.
+    let decline = format!("/api/admin/erasure-requests/{}/decline", requests[0].id);
+    edge.as_agent(&agent, "POST", &decline, None)
+        .assert_error(403, ErrorCode::Forbidden);
+    assert_eq!(edge.as_agent(&admin, "POST", &decline, None).status, 204);
+    assert!(waiting(&admin).is_empty());
+    assert_eq!(
+        edge.as_agent(
+            &admin,
+            "GET",
+            &format!("/api/agent/contacts/{}", requests[0].contact_id),
+            None
+        )
+        .status,
+        200
+    );
+    assert_eq!(ask(&mine.visitor_token, &mine.conversation_id).status, 202);
+    let again = waiting(&admin);
+    assert_eq!(again.len(), 1);
+
+    // Confirmed: erased, and the request goes with them.
+    let reply = edge.as_agent(
+        &admin,
+        "POST",
+        &format!("/api/admin/erasure-requests/{}/confirm", again[0].id),
+        None,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(reply.json::<Erasure>().completed_at.is_some());
+    assert!(waiting(&admin).is_empty());
+    edge.as_agent(
+        &admin,
+        "GET",
+        &format!("/api/agent/contacts/{}", again[0].contact_id),
+        None,
+    )
+    .assert_error(404, ErrorCode::UnknownContact);
+    assert!(local_state_holding(&["please forget me"]).is_empty());
 }

@@ -7,8 +7,7 @@ use domain::credentials::{normalise_email, validate_display_name};
 use domain::search::like_pattern;
 use domain::Rejection;
 use protocol::api::{
-    ContactEdit, ContactList, ContactPage, ContactQuery, ErasureList, ErrorCode, PropertyInput,
-    PropertyList,
+    ContactEdit, ContactList, ContactPage, ContactQuery, ErrorCode, PropertyInput, PropertyList,
 };
 use protocol::Channel;
 use worker::{Request, Response};
@@ -154,31 +153,6 @@ pub async fn export(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     let admin = signed_in_admin(app, req).await?;
     let page = page_of(app, &Viewer::of(&admin), id).await?;
     crate::export::contact(app, &page).await
-}
-
-/// `POST /api/admin/contacts/{id}/erase` → 200 `Erasure` when everything went at once, 202
-/// while a part is retried (`crate::erasure`). Admins only.
-pub async fn erase(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
-    http::require_same_origin(req)?;
-    let admin = signed_in_admin(app, req).await?;
-    let found = store::contacts::contact(&app.db, &Viewer::of(&admin), id)
-        .await?
-        .ok_or_else(unknown_contact)?;
-    let erasure = crate::erasure::start(app, id, &found.summary.site_id, &admin.id).await?;
-    let status = if erasure.completed_at.is_some() {
-        200
-    } else {
-        202
-    };
-    Ok(http::json(&erasure, status))
-}
-
-/// `GET /api/admin/erasures` (`?site=`): the latest 100, newest first. Admins only.
-pub async fn erasures(app: &App, req: &Request) -> ApiResult<Response> {
-    signed_in_admin(app, req).await?;
-    let site = http::query_param(req, "site").filter(|s| !s.is_empty());
-    let erasures = store::erasures::list(&app.db, site.as_deref(), 100).await?;
-    Ok(http::json(&ErasureList { erasures }, 200))
 }
 
 /// An edited field: absent keeps `current`, blank clears it, anything else is `check`ed.

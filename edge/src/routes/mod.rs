@@ -8,6 +8,7 @@ mod agent;
 mod avatars;
 mod contacts;
 mod dead_letters;
+mod erasures;
 mod files;
 mod identity;
 mod inboxes;
@@ -67,6 +68,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         Route::WidgetExport(routes::WidgetExport { id, .. }) => {
             widget::export(&app, &req, id).await
         }
+        Route::WidgetErasure(routes::WidgetErasure { id, .. }) => {
+            widget::request_erasure(&app, &req, id).await
+        }
         Route::WidgetSocket(routes::WidgetSocket { id, .. }) => widget::socket(&app, req, id).await,
         Route::WidgetUpload(_) => widget::upload(&app, req).await,
         Route::WidgetIdentify(_) => identity::identify(&app, req).await,
@@ -109,9 +113,16 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             contacts::export(&app, &req, id).await
         }
         Route::EraseContact(routes::EraseContact { id, .. }) => {
-            contacts::erase(&app, &req, id).await
+            erasures::erase(&app, &req, id).await
         }
-        Route::Erasures(_) => contacts::erasures(&app, &req).await,
+        Route::Erasures(_) => erasures::list(&app, &req).await,
+        Route::ErasureRequests(_) => erasures::requests(&app, &req).await,
+        Route::ConfirmErasure(routes::ConfirmErasure { id, .. }) => {
+            erasures::confirm(&app, &req, id).await
+        }
+        Route::DeclineErasure(routes::DeclineErasure { id, .. }) => {
+            erasures::decline(&app, &req, id).await
+        }
         Route::VisitorDetails(routes::VisitorDetails { id, .. }) => {
             visitor::details(&app, &req, id).await
         }

@@ -180,6 +180,13 @@ pub async fn merge(db: &D1Database, m: &NewMerge<'_>) -> Result<()> {
             &[text(m.from_id), text(m.into_id)],
         )?);
     }
+    // A waiting erasure request is the person's: it follows them (unless the kept contact has
+    // one waiting already).
+    batch.push(stmt(
+        db,
+        "UPDATE OR IGNORE erasure_requests SET contact_id = ?2 WHERE contact_id = ?1",
+        &[text(m.from_id), text(m.into_id)],
+    )?);
     batch.push(stmt(
         db,
         "DELETE FROM contacts WHERE id = ?1",

@@ -9,6 +9,7 @@
 //! - [`visitors`]: visitors and the tokens they hold (`visitors`, `visitor_tokens`).
 //! - [`contacts`]: the people on every channel (`contacts`): the directory, a contact's page.
 //! - [`properties`]: a site's contact properties and contacts' values of them.
+//! - [`erasure_requests`]: visitors' requests to be erased, waiting for an admin.
 //! - [`erasures`]: erasing a contact's rows, and the record the accounts keep.
 //! - [`merges`]: two contacts merged into one, and undoing it (`contact_merges`).
 //! - [`identity`]: identified visitors: the site's identity secret, linking and merging.
@@ -46,6 +47,7 @@ pub mod consent;
 pub mod contacts;
 pub mod conversations;
 pub mod dead_letters;
+pub mod erasure_requests;
 pub mod erasures;
 pub mod flow;
 pub mod idempotency;

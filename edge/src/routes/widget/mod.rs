@@ -96,6 +96,13 @@ pub async fn export(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
     crate::export::visitor_conversation(app, id).await
 }
 
+/// `POST /api/widget/conversations/{id}/erasure`: the visitor asks for their data to be erased
+/// (`routes::erasures::request`).
+pub async fn request_erasure(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
+    visitor_conversation(app, req, id).await?;
+    super::erasures::request(app, id).await
+}
+
 pub async fn history(app: &App, req: Request, id: &str) -> ApiResult<Response> {
     let after = http::after_param(&req)?;
     visitor_conversation(app, &req, id).await?;
