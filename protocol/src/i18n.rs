@@ -170,4 +170,11 @@ ui_strings! {
     file_too_large,
     /// A file link's label: `{}` is the file's name.
     download,
+    /// The button and panel of what the visitor may do with their data.
+    your_data,
+    download_conversation,
+    erase_request,
+    /// Says what asking for erasure does, before the visitor confirms it.
+    erase_confirm,
+    erase_requested,
 }

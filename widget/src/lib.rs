@@ -28,6 +28,7 @@ pub mod frame;
 pub mod host;
 pub mod notices;
 pub mod parts;
+pub mod privacy;
 pub mod view;
 pub mod visitor;
 

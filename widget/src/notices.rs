@@ -21,6 +21,15 @@ pub fn draw_consent(chat: Chat) {
     draw_part("pl-consent-part", chat, || view! { <Consent /> });
 }
 
+/// Installs the `privacy` part (`crate::parts`): draws the "Your data" panel into its place.
+pub fn draw_privacy(chat: Chat) {
+    draw_part(
+        "pl-privacy-part",
+        chat,
+        || view! { <crate::privacy::Privacy /> },
+    );
+}
+
 /// Mounts a part's view into its place, with the chat and its words as context, for the life
 /// of the page. Parts load once the chat is drawn, so its words and places exist.
 fn draw_part<V: IntoView + 'static>(place: &str, chat: Chat, view: impl FnOnce() -> V + 'static) {

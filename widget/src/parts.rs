@@ -7,7 +7,8 @@
 //! - `files`: uploading what the visitor picks or drops, and drawing the conversation's files;
 //! - `consent`: the site's consent text and "I agree";
 //! - `closed`: the conversation having ended, and starting a new one;
-//! - `chime`: the new-message tone.
+//! - `chime`: the new-message tone;
+//! - `privacy`: the "Your data" panel (download the conversation, ask to be erased).
 //!
 //! A part's module hands out one function, its [`Install`]: called once, with the chat, when
 //! the part has loaded, it draws the part's view into its place in the chat or leaves the
@@ -158,6 +159,7 @@ pub struct Parts {
     pub consent: Part,
     pub closed: Part,
     pub chime: Part,
+    pub privacy: Part,
     /// What the installed parts left for the core to call.
     pub loaded: StoredValue<Loaded>,
 }
@@ -169,12 +171,19 @@ impl Parts {
             consent: Part::new(|| Box::pin(consent())),
             closed: Part::new(|| Box::pin(closed())),
             chime: Part::new(|| Box::pin(chime())),
+            privacy: Part::new(|| Box::pin(privacy())),
             loaded: StoredValue::new(Loaded::default()),
         }
     }
 
-    fn all(self) -> [Part; 4] {
-        [self.files, self.consent, self.closed, self.chime]
+    fn all(self) -> [Part; 5] {
+        [
+            self.files,
+            self.consent,
+            self.closed,
+            self.chime,
+            self.privacy,
+        ]
     }
 
     /// Whether a part the chat needed could not be loaded (tracked).
@@ -247,6 +256,11 @@ fn consent() -> Result<Install, Missing> {
 #[wasm_split(closed, fallible, wasm_split_path = ::leptos::wasm_split)]
 fn closed() -> Result<Install, Missing> {
     Ok(crate::notices::draw_closed)
+}
+
+#[wasm_split(privacy, fallible, wasm_split_path = ::leptos::wasm_split)]
+fn privacy() -> Result<Install, Missing> {
+    Ok(crate::notices::draw_privacy)
 }
 
 #[wasm_split(chime, fallible, wasm_split_path = ::leptos::wasm_split)]

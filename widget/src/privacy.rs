@@ -1,0 +1,72 @@
+//! The "Your data" panel (the `privacy` part, `crate::parts`): download this conversation, and
+//! ask the team to erase everything stored about the visitor, after saying what that means.
+//! Drawn into `#pl-privacy-part` while the header's "Your data" button has it open.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::chat::{Chat, Words};
+
+/// Where a step of the panel stands.
+#[derive(Clone, Copy, PartialEq)]
+enum Step {
+    Idle,
+    Confirming,
+    Working,
+    Requested,
+    Failed,
+}
+
+#[component]
+pub fn Privacy() -> impl IntoView {
+    let chat = expect_context::<Chat>();
+    let t = expect_context::<Words>();
+    let erase = RwSignal::new(Step::Idle);
+    let download = RwSignal::new(Step::Idle);
+    let get = move |_| {
+        download.set(Step::Working);
+        spawn_local(async move {
+            let saved = chat.download_conversation().await;
+            download.set(if saved { Step::Idle } else { Step::Failed });
+        });
+    };
+    let ask = move |_| {
+        erase.set(Step::Working);
+        spawn_local(async move {
+            let taken = chat.request_erasure().await;
+            erase.set(if taken { Step::Requested } else { Step::Failed });
+        });
+    };
+    view! {
+        <Show when=move || chat.privacy.get()>
+            <section id="pl-privacy" class="pl-privacy" aria-labelledby="pl-privacy-title">
+                <h2 id="pl-privacy-title">{t.your_data.as_str()}</h2>
+                <button id="pl-download" type="button" on:click=get
+                    disabled=move || download.get() == Step::Working>
+                    {t.download_conversation.as_str()}
+                </button>
+                <Show when=move || download.get() == Step::Failed>
+                    <p role="alert">{t.network_error.as_str()}</p>
+                </Show>
+                <Show when=move || erase.get() == Step::Idle>
+                    <button id="pl-erase" type="button" on:click=move |_| erase.set(Step::Confirming)>
+                        {t.erase_request.as_str()}
+                    </button>
+                </Show>
+                <Show when=move || matches!(erase.get(), Step::Confirming | Step::Working)>
+                    <p id="pl-erase-what">{t.erase_confirm.as_str()}</p>
+                    <button id="pl-erase-confirm" type="button" on:click=ask
+                        disabled=move || erase.get() == Step::Working>
+                        {t.erase_request.as_str()}
+                    </button>
+                </Show>
+                <Show when=move || erase.get() == Step::Requested>
+                    <p id="pl-erase-requested" role="status">{t.erase_requested.as_str()}</p>
+                </Show>
+                <Show when=move || erase.get() == Step::Failed>
+                    <p role="alert">{t.network_error.as_str()}</p>
+                </Show>
+            </section>
+        </Show>
+    }
+}
