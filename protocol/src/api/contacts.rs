@@ -296,3 +296,26 @@ pub struct Erasure {
 pub struct ErasureList {
     pub erasures: Vec<Erasure>,
 }
+
+/// A visitor's request that their data be erased (`POST /api/widget/conversations/{id}/erasure`
+/// from the widget), waiting for an admin: `GET /api/admin/erasure-requests` lists them;
+/// `POST …/{id}/confirm` erases the contact (→ [`Erasure`]); `POST …/{id}/decline` keeps it,
+/// recorded with who declined and when (→ 204).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureRequest {
+    pub id: String,
+    pub site_id: String,
+    pub contact_id: String,
+    /// The contact's name (or e-mail, or phone) when the request was listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
+    /// The conversation the visitor asked from.
+    pub conversation_id: String,
+    pub requested_at: Millis,
+}
+
+/// `GET /api/admin/erasure-requests`: the requests waiting, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureRequestList {
+    pub requests: Vec<ErasureRequest>,
+}

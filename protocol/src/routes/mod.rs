@@ -185,6 +185,8 @@ routes! {
     WidgetHistory { id } = Get ["api", "widget", "conversations", id, "messages"];
     /// The visitor's own conversation as a zip.
     WidgetExport { id } = Get ["api", "widget", "conversations", id, "export"];
+    /// The visitor asks for their data to be erased.
+    WidgetErasure { id } = Post ["api", "widget", "conversations", id, "erasure"];
     /// Sends a message.
     WidgetSend { id } = Post ["api", "widget", "conversations", id, "messages"];
     /// The conversation's socket (a WebSocket upgrade).
@@ -251,6 +253,12 @@ routes! {
     EraseContact { id } = Post ["api", "admin", "contacts", id, "erase"];
     /// The latest erasures (admins).
     Erasures {} = Get ["api", "admin", "erasures"];
+    /// Visitors' requests to be erased, waiting (admins).
+    ErasureRequests {} = Get ["api", "admin", "erasure-requests"];
+    /// Erases the contact a request is for (admins).
+    ConfirmErasure { id } = Post ["api", "admin", "erasure-requests", id, "confirm"];
+    /// Keeps the contact a request is for, recorded (admins).
+    DeclineErasure { id } = Post ["api", "admin", "erasure-requests", id, "decline"];
     /// The visitor's details.
     VisitorDetails { id } = Get ["api", "agent", "conversations", id, "visitor"];
     /// Sets the visitor's details.
