@@ -2,8 +2,8 @@
 //! directory ([`list`]) searches and narrows them; a row opens the person's page ([`page`]),
 //! which can be edited ([`edit`]), and Back returns to the directory as it was left (it stays
 //! drawn, hidden, with its filters and the rows loaded). Admins also define the site's contact
-//! properties below the directory ([`properties`]), and erase a contact from their page
-//! ([`erase`]).
+//! properties below the directory ([`properties`]), answer visitors' requests to be erased and
+//! see the erasures made ([`privacy`]), and erase a contact from their page ([`erase`]).
 //!
 //! # Layout
 //! - this file: the page, switching between the directory and one contact, and the words the
@@ -16,15 +16,19 @@
 //!   merges that can still be undone.
 //! - [`properties`] and [`property_row`]: the admins' panel of contact properties.
 //! - [`erase`]: erasing a contact from their page, once their name is typed.
+//! - [`privacy`] and [`erasure_request`]: the admins' panel of visitors' requests to be erased
+//!   and of the latest erasures.
 
 mod edit;
 mod erase;
+mod erasure_request;
 mod history;
 mod list;
 mod merge;
 mod merge_compare;
 mod merges;
 mod page;
+mod privacy;
 mod properties;
 mod property_row;
 
@@ -36,6 +40,7 @@ use wasm_bindgen::JsValue;
 use crate::{api, last_ok};
 use list::ContactList;
 use page::ContactView;
+use privacy::Privacy;
 use properties::Properties;
 
 /// The Contacts page.
@@ -84,9 +89,12 @@ pub fn ContactsPage(me: AgentProfile) -> impl IntoView {
     let gone = Callback::new(move |id: String| rows.update(|rows| rows.retain(|r| r.id != id)));
     let reloads = RwSignal::new(0_u32);
     let restored = Callback::new(move |()| reloads.update(|n| *n += 1));
+    // Goes up after each erasure, for the privacy panel to load its lists again.
+    let erasures = RwSignal::new(0_u32);
     let erased = Callback::new(move |(id, erasure): (String, Erasure)| {
         gone.run(id);
         notice.set(Some(erasure_outcome(&erasure)));
+        erasures.update(|n| *n += 1);
         opened.set(None);
         // The contact's row is gone: the focus goes to the directory's heading.
         request_animation_frame(|| focus("#contacts-title"));
@@ -100,6 +108,7 @@ pub fn ContactsPage(me: AgentProfile) -> impl IntoView {
                 <ContactList rows members open reloads />
                 {is_admin.then(|| view! {
                     <Properties />
+                    <Privacy members open gone changes=erasures />
                 })}
             </section>
             {move || opened.get().map(|id| view! {
