@@ -115,7 +115,8 @@ fn placeholder(place: Place, failed: Option<RwSignal<u32>>) -> AnyView {
     }
 }
 
-/// The Contacts page, given the signed-in agent (admins also edit the contact properties).
+/// The Contacts page, given the signed-in agent (admins also edit the contact properties and
+/// answer visitors' requests to be erased).
 #[wasm_split(contacts_page, fallible, preload(preload_contacts_page), wasm_split_path = ::leptos::wasm_split)]
 pub fn contacts_page() -> Result<Draw<AgentProfile>, Missing> {
     Ok(|me| view! { <ContactsPage me /> }.into_any())

@@ -1,9 +1,11 @@
 //! Contacts: the directory of people on every channel, one person's page and its edit, merges
-//! and their undo, an admin's export, and (admins) the site's contact properties.
+//! and their undo, an admin's export and erasure, visitors' requests to be erased, and (admins)
+//! the site's contact properties.
 
 use client::http::{self, HttpError};
 use protocol::api::{
-    ContactEdit, ContactList, ContactPage, ContactQuery, MergeContacts, PropertyInput, PropertyList,
+    ContactEdit, ContactList, ContactPage, ContactQuery, Erasure, ErasureList, ErasureRequestList,
+    MergeContacts, PropertyInput, PropertyList,
 };
 use protocol::routes as route;
 use serde::de::IgnoredAny;
@@ -71,6 +73,33 @@ pub async fn undo_merge(merge: &str) -> Result<ContactPage, HttpError> {
 /// with a same-origin link, and the server answers with the zip as an attachment.
 pub fn export_url(id: &str) -> String {
     route::ExportContact::new(id).path_with(encode)
+}
+
+/// `POST /api/admin/contacts/{id}/erase`: the contact and everything stored of them go. The
+/// erasure's `completed_at` says whether it is done (200) or a part is being retried (202).
+pub async fn erase_contact(id: &str) -> Result<Erasure, HttpError> {
+    http::post_action(&route::EraseContact::new(id).path_with(encode)).await
+}
+
+/// `GET /api/admin/erasures`: the latest erasures, newest first.
+pub async fn erasures() -> Result<ErasureList, HttpError> {
+    http::get_fresh_json(&route::Erasures::new().path_with(encode), None).await
+}
+
+/// `GET /api/admin/erasure-requests`: visitors' requests to be erased, oldest first.
+pub async fn erasure_requests() -> Result<ErasureRequestList, HttpError> {
+    http::get_fresh_json(&route::ErasureRequests::new().path_with(encode), None).await
+}
+
+/// `POST /api/admin/erasure-requests/{id}/confirm`: erases the contact the request is for,
+/// answered as [`erase_contact`] is.
+pub async fn confirm_erasure(id: &str) -> Result<Erasure, HttpError> {
+    http::post_action(&route::ConfirmErasure::new(id).path_with(encode)).await
+}
+
+/// `POST /api/admin/erasure-requests/{id}/decline`: the contact stays (204).
+pub async fn decline_erasure(id: &str) -> Result<(), HttpError> {
+    http::post_no_content(&route::DeclineErasure::new(id).path_with(encode)).await
 }
 
 /// `GET /api/admin/sites/{site}/contact-properties`: in the order admins made them.

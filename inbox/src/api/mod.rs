@@ -7,7 +7,8 @@
 //! - [`conversations`]: the list, a thread and what changes it, and the sockets' URLs.
 //! - [`team`]: members, invitations and snippets.
 //! - [`admin`]: inboxes and teams, sites' settings and connections, reports, dead letters.
-//! - [`contacts`]: the directory of contacts, one contact's page and edit, contact properties.
+//! - [`contacts`]: the directory of contacts, one contact's page and edit, contact properties,
+//!   erasures and visitors' requests for one.
 
 use leptos::prelude::window;
 use protocol::Channel;

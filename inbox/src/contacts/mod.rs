@@ -2,7 +2,8 @@
 //! directory ([`list`]) searches and narrows them; a row opens the person's page ([`page`]),
 //! which can be edited ([`edit`]), and Back returns to the directory as it was left (it stays
 //! drawn, hidden, with its filters and the rows loaded). Admins also define the site's contact
-//! properties below the directory ([`properties`]).
+//! properties below the directory ([`properties`]), answer visitors' requests to be erased and
+//! see the erasures made ([`privacy`]), and erase a contact from their page ([`erase`]).
 //!
 //! # Layout
 //! - this file: the page, switching between the directory and one contact, and the words the
@@ -14,30 +15,37 @@
 //! - [`merge`] and [`merge_compare`]: merging another contact into this one; [`merges`] the
 //!   merges that can still be undone.
 //! - [`properties`] and [`property_row`]: the admins' panel of contact properties.
+//! - [`erase`]: erasing a contact from their page, once their name is typed.
+//! - [`privacy`] and [`erasure_request`]: the admins' panel of visitors' requests to be erased
+//!   and of the latest erasures.
 
 mod edit;
+mod erase;
+mod erasure_request;
 mod history;
 mod list;
 mod merge;
 mod merge_compare;
 mod merges;
 mod page;
+mod privacy;
 mod properties;
 mod property_row;
 
 use leptos::prelude::*;
-use protocol::api::{AgentProfile, ContactSummary, Role};
+use protocol::api::{AgentProfile, ContactSummary, Erasure, Role};
 use protocol::Millis;
 use wasm_bindgen::JsValue;
 
 use crate::{api, last_ok};
 use list::ContactList;
 use page::ContactView;
+use privacy::Privacy;
 use properties::Properties;
 
 /// The Contacts page.
 ///
-/// - `me`: the signed-in agent; an admin also gets the contact properties panel.
+/// - `me`: the signed-in agent; an admin also gets the contact properties and privacy panels.
 #[component]
 pub fn ContactsPage(me: AgentProfile) -> impl IntoView {
     let is_admin = me.role == Role::Admin;
@@ -55,7 +63,12 @@ pub fn ContactsPage(me: AgentProfile) -> impl IntoView {
     // The directory's rows: the list loads them, a saved edit updates its row in place.
     let rows = RwSignal::new(Vec::<ContactSummary>::new());
     let opened = RwSignal::new(None::<String>);
-    let open = Callback::new(move |id| opened.set(Some(id)));
+    // What became of the last contact erased from their page, said above the directory.
+    let notice = RwSignal::new(None::<String>);
+    let open = Callback::new(move |id| {
+        notice.set(None);
+        opened.set(Some(id));
+    });
     let back = Callback::new(move |()| {
         let Some(id) = opened.get_untracked() else {
             return;
@@ -76,26 +89,58 @@ pub fn ContactsPage(me: AgentProfile) -> impl IntoView {
     let gone = Callback::new(move |id: String| rows.update(|rows| rows.retain(|r| r.id != id)));
     let reloads = RwSignal::new(0_u32);
     let restored = Callback::new(move |()| reloads.update(|n| *n += 1));
+    // Goes up after each erasure, for the privacy panel to load its lists again.
+    let erasures = RwSignal::new(0_u32);
+    let erased = Callback::new(move |(id, erasure): (String, Erasure)| {
+        gone.run(id);
+        notice.set(Some(erasure_outcome(&erasure)));
+        erasures.update(|n| *n += 1);
+        opened.set(None);
+        // The contact's row is gone: the focus goes to the directory's heading.
+        request_animation_frame(|| focus("#contacts-title"));
+    });
     view! {
         <main class="page contacts">
             <section class="contacts-directory" aria-labelledby="contacts-title"
                 hidden=move || opened.with(Option::is_some)>
-                <h1 id="contacts-title">"Contacts"</h1>
+                <h1 id="contacts-title" tabindex="-1">"Contacts"</h1>
+                <p id="contacts-status" class="ok" role="status">{move || notice.get()}</p>
                 <ContactList rows members open reloads />
-                {is_admin.then(|| view! { <Properties /> })}
+                {is_admin.then(|| view! {
+                    <Properties />
+                    <Privacy members open gone changes=erasures />
+                })}
             </section>
-            {move || opened.get().map(|id| view! { <ContactView id is_admin members back saved gone restored /> })}
+            {move || opened.get().map(|id| view! {
+                <ContactView id is_admin members back saved gone restored erased />
+            })}
         </main>
     }
 }
 
 /// Moves the focus to the open button of the directory's row for contact `id`.
 fn focus_row(id: &str) {
-    let selector = format!(".contact-row[data-id=\"{}\"] button", id.replace('"', ""));
-    if let Ok(Some(button)) = document().query_selector(&selector) {
-        if let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button) {
-            let _ = button.focus();
+    focus(&format!(
+        ".contact-row[data-id=\"{}\"] button",
+        id.replace('"', "")
+    ));
+}
+
+/// Moves the focus to the element `selector` finds, if any.
+fn focus(selector: &str) {
+    if let Ok(Some(element)) = document().query_selector(selector) {
+        if let Ok(element) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element) {
+            let _ = element.focus();
         }
+    }
+}
+
+/// What became of an erasure, for a status line: done, or a part being retried and why.
+fn erasure_outcome(erasure: &Erasure) -> String {
+    match (erasure.completed_at, erasure.last_error.as_deref()) {
+        (Some(_), _) => "Erased.".to_owned(),
+        (None, Some(why)) => format!("Erasing: part of it is being retried ({why})."),
+        (None, None) => "Erasing: part of it is being retried.".to_owned(),
     }
 }
 

@@ -3,13 +3,17 @@
 //! their conversations, consent records and files ([`super::history`]). "Edit" swaps the
 //! details for the form ([`super::edit`]); what it saves is what the page shows next. "Merge
 //! with another contact…" opens the merge panel ([`super::merge`]), the merges that can still
-//! be undone are listed ([`super::merges`]), and admins get a link to the contact's export.
+//! be undone are listed ([`super::merges`]), and admins get a link to the contact's export and
+//! "Erase…", which opens the erase panel ([`super::erase`]).
 
 use leptos::html;
 use leptos::prelude::*;
-use protocol::api::{AgentProfile, ContactPage, ContactSummary, PropertyKind, PropertyValue};
+use protocol::api::{
+    AgentProfile, ContactPage, ContactSummary, Erasure, PropertyKind, PropertyValue,
+};
 
 use super::edit::EditForm;
+use super::erase::ErasePanel;
 use super::history::{Consents, Conversations, Files};
 use super::merge::MergePanel;
 use super::merges::Merges;
@@ -19,12 +23,14 @@ use crate::api;
 /// One contact's page.
 ///
 /// - `id`: the contact's id.
-/// - `is_admin`: whether the reader is an admin (who may export the contact).
+/// - `is_admin`: whether the reader is an admin (who may export and erase the contact).
 /// - `members`: the team, for the owner's name and the edit form.
 /// - `back`: returns to the directory.
 /// - `saved`: the contact as stored after an edit or a merge, for the directory's row.
 /// - `gone`: the id of a contact merged into this one, for the directory to drop.
 /// - `restored`: a merge was undone (the directory reloads: the other contact is back).
+/// - `erased`: the contact's id and the server's answer once an admin erased them (the page
+///   returns to the directory, which says how it went).
 #[component]
 pub fn ContactView(
     id: String,
@@ -34,11 +40,13 @@ pub fn ContactView(
     saved: Callback<ContactSummary>,
     gone: Callback<String>,
     restored: Callback<()>,
+    erased: Callback<(String, Erasure)>,
 ) -> impl IntoView {
     let page = RwSignal::new(None::<ContactPage>);
     let error = RwSignal::new(None::<String>);
     let editing = RwSignal::new(false);
     let merging = RwSignal::new(false);
+    let erasing = RwSignal::new(false);
     let status = RwSignal::new(None::<&'static str>);
     // An action, not a resource: a save replaces the page with the server's answer.
     let load = Action::new_local(move |id: &String| {
@@ -93,6 +101,19 @@ pub fn ContactView(
         page.set(Some(p));
         status.set(Some("Merge undone."));
     });
+    let erase_button = NodeRef::<html::Button>::new();
+    let close_erase = Callback::new(move |()| {
+        erasing.set(false);
+        request_animation_frame(move || {
+            if let Some(b) = erase_button.get_untracked() {
+                let _ = b.focus();
+            }
+        });
+    });
+    let gone_for_good = {
+        let id = id.clone();
+        Callback::new(move |erasure: Erasure| erased.run((id.clone(), erasure)))
+    };
     let heading = NodeRef::<html::H1>::new();
     // The heading takes the focus once the page shows, so a screen reader starts there.
     Effect::new(move |_| {
@@ -117,11 +138,13 @@ pub fn ContactView(
             {move || page.get().map(|p| {
                 let editable = p.clone();
                 let mergeable = p.clone();
+                let erasable = p.contact.clone();
                 let export = is_admin.then(|| api::export_url(&p.contact.id));
                 view! {
                     <div class="contact-head">
                         <h1 id="contact-title" node_ref=heading tabindex="-1">{display_name(&p.contact)}</h1>
-                        <button id="contact-edit" type="button" hidden=move || editing.get() || merging.get()
+                        <button id="contact-edit" type="button"
+                            hidden=move || editing.get() || merging.get() || erasing.get()
                             on:click=move |_| {
                                 status.set(None);
                                 editing.set(true);
@@ -129,7 +152,8 @@ pub fn ContactView(
                             "Edit"
                         </button>
                         <button id="contact-merge" type="button" node_ref=merge_button
-                            hidden=move || editing.get() aria-expanded=move || merging.get().to_string()
+                            hidden=move || editing.get() || erasing.get()
+                            aria-expanded=move || merging.get().to_string()
                             aria-controls=move || merging.get().then_some("contact-merge-panel")
                             on:click=move |_| {
                                 if merging.get_untracked() {
@@ -144,7 +168,26 @@ pub fn ContactView(
                         {export.map(|href| view! {
                             <a id="contact-export" class="button-link" href=href download="">"Export (zip)"</a>
                         })}
+                        {is_admin.then(|| view! {
+                            <button id="contact-erase" type="button" class="danger" node_ref=erase_button
+                                hidden=move || editing.get() || merging.get()
+                                aria-expanded=move || erasing.get().to_string()
+                                aria-controls=move || erasing.get().then_some("contact-erase-panel")
+                                on:click=move |_| {
+                                    if erasing.get_untracked() {
+                                        close_erase.run(());
+                                    } else {
+                                        status.set(None);
+                                        erasing.set(true);
+                                    }
+                                }>
+                                "Erase…"
+                            </button>
+                        })}
                     </div>
+                    {move || erasing.get().then(|| view! {
+                        <ErasePanel contact=erasable.clone() erased=gone_for_good close=close_erase />
+                    })}
                     {move || merging.get().then(|| view! {
                         <MergePanel page=mergeable.clone() members merged close=close_merge />
                     })}
