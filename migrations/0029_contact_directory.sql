@@ -139,6 +139,9 @@ CREATE INDEX contact_merges_into ON contact_merges (into_id, merged_at DESC);
 CREATE TABLE erasures (
     id            TEXT PRIMARY KEY,
     site_id       TEXT NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
+    -- `contact`: an admin erased a person; `retention`: the site's retention erased closed
+    -- conversations past their time (`requested_by` NULL).
+    kind          TEXT NOT NULL DEFAULT 'contact' CHECK (kind IN ('contact', 'retention')),
     requested_by  TEXT REFERENCES agents (id) ON DELETE SET NULL,
     requested_at  INTEGER NOT NULL,
     completed_at  INTEGER,

@@ -40,6 +40,15 @@ pub fn validate_chat_settings(settings: &ChatSettings) -> Result<ChatSettings, R
     validate_email(&mut s.email)?;
     crate::targeting::validate(&mut s.targeting)?;
     s.allowed_domains = crate::origins::validate(&s.allowed_domains)?;
+    if s.retention
+        .closed_days
+        .is_some_and(|d| !(1..=protocol::settings::RETENTION_MAX_DAYS).contains(&d))
+    {
+        return Err(Rejection::field(
+            "retention.closed_days",
+            "must be 1 to 3,650 days, or none to keep conversations",
+        ));
+    }
     s.availability.validate().map_err(|r| Rejection {
         message: r.message.replacen('`', "`availability.", 1),
         ..r

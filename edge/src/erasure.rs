@@ -37,7 +37,7 @@ pub async fn start(app: &App, contact_id: &str, site_id: &str, by: &str) -> ApiR
     let now = store::now();
     let plan = erasures::plan(&app.db, contact_id).await?;
     let id = secrets::new_id("er")?;
-    erasures::insert(&app.db, &id, site_id, by, &plan, now).await?;
+    erasures::insert(&app.db, &id, site_id, Some(by), &plan, now).await?;
     erasures::revoke_tokens(&app.db, &plan).await?;
     run(app, &id, &plan, 0).await;
     Ok(erasures::erasure(&app.db, &id)
@@ -80,6 +80,32 @@ async fn steps(app: &App, plan: &Plan) -> ApiResult<()> {
         files.delete_multiple(keys.to_vec()).await?;
     }
     Ok(erasures::delete_rows(&app.db, plan).await?)
+}
+
+/// Conversations erased per cron run for retention; the rest wait for the next run.
+const RETENTION_BATCH: u32 = 100;
+
+/// Erases the closed conversations past their site's retention at `now` (the cron): one
+/// erasure per site, recorded as `retention`, run as a contact's is (and retried the same
+/// way). How many conversations it took up.
+pub async fn retention(app: &App, now: Millis) -> ApiResult<usize> {
+    let due = erasures::past_retention(&app.db, now, RETENTION_BATCH).await?;
+    let mut by_site: std::collections::BTreeMap<String, Plan> = Default::default();
+    for conversation in &due {
+        let plan = by_site.entry(conversation.site_id.clone()).or_default();
+        plan.conversations.push(conversation.id.clone());
+        let files: Vec<String> = serde_json::from_str(&conversation.files)?;
+        plan.files.extend(files);
+    }
+    for (site_id, plan) in &by_site {
+        let id = secrets::new_id("er")?;
+        erasures::insert(&app.db, &id, site_id, None, plan, now).await?;
+        run(app, &id, plan, 0).await;
+    }
+    if !due.is_empty() {
+        worker::console_log!("retention: {} closed conversations taken up", due.len());
+    }
+    Ok(due.len())
 }
 
 /// Takes up the erasures due at `now` (the cron); how many completed.

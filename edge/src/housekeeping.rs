@@ -9,7 +9,8 @@
 //!   that ran out of the queue's retries): queued again, or failed for good, visibly, once out
 //!   of attempts (`crate::replies::sweep`, `crate::mail::sweep`); and forgetting noted queue
 //!   failures that never died (`store::dead_letters`).
-//! - Finishing erasures whose last run stopped short (`crate::erasure::sweep`), when due.
+//! - Finishing erasures whose last run stopped short (`crate::erasure::sweep`), when due; and
+//!   erasing closed conversations past their site's retention (`crate::erasure::retention`).
 //!
 //! Each upload is first marked expired in D1, so no message can claim it from then on; then its
 //! bytes are deleted from R2; then its row. A run that fails between the steps leaves rows marked
@@ -59,10 +60,12 @@ pub async fn run_all(app: &App, now: Millis) -> ApiResult<HousekeepingDone> {
     let (replies_requeued, replies_failed) = crate::replies::sweep(app, now).await?;
     let (emails_requeued, emails_failed) = crate::mail::sweep(app, now).await?;
     crate::erasure::sweep(app, now).await?;
+    let conversations_erased = crate::erasure::retention(app, now).await?;
     Ok(HousekeepingDone {
         uploads_deleted: sweep_uploads(app, now).await?,
         requeued: replies_requeued + emails_requeued,
         failed: replies_failed + emails_failed,
+        conversations_erased,
     })
 }
 

@@ -73,8 +73,6 @@ pub struct Chat {
     pub seen: RwSignal<Option<String>>,
     /// Agents' messages chime while the chat is out of sight (the visitor's choice).
     pub sound: RwSignal<bool>,
-    /// The "Your data" panel is open (`crate::privacy`).
-    pub privacy: RwSignal<bool>,
     hidden: RwSignal<bool>,
     /// The unread count the host page was last told.
     unread: StoredValue<u32>,
@@ -122,7 +120,6 @@ impl Chat {
             seed: client::heading::seed(js_sys::Math::random()),
             seen: RwSignal::new(None),
             sound: RwSignal::new(visitor::sound_on(&params.site)),
-            privacy: RwSignal::new(false),
             // Hidden until the loader says the panel is open: unread counts start at once.
             hidden: RwSignal::new(true),
             unread: StoredValue::new(0),

@@ -1,6 +1,8 @@
-//! The "Your data" panel (the `privacy` part, `crate::parts`): download this conversation, and
-//! ask the team to erase everything stored about the visitor, after saying what that means.
-//! Drawn into `#pl-privacy-part` while the header's "Your data" button has it open.
+//! "Your data" (the `privacy` part, `crate::parts`): a button in the chat's header, once the
+//! visitor has said something, opening a panel to download this conversation and to ask the
+//! team to erase everything stored about them, after saying what that means. The part draws
+//! both into `#pl-privacy-part` when it has loaded (the parts load when the browser is idle),
+//! so the core chat carries none of it.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,6 +23,7 @@ enum Step {
 pub fn Privacy() -> impl IntoView {
     let chat = expect_context::<Chat>();
     let t = expect_context::<Words>();
+    let open = RwSignal::new(false);
     let erase = RwSignal::new(Step::Idle);
     let download = RwSignal::new(Step::Idle);
     let get = move |_| {
@@ -38,7 +41,15 @@ pub fn Privacy() -> impl IntoView {
         });
     };
     view! {
-        <Show when=move || chat.privacy.get()>
+        <Show when=move || chat.has_data()>
+            <button id="pl-privacy-open" class="pl-icon" type="button"
+                aria-label=t.your_data.as_str()
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>
+                <span aria-hidden="true">"⋯"</span>
+            </button>
+        </Show>
+        <Show when=move || open.get()>
             <section id="pl-privacy" class="pl-privacy" aria-labelledby="pl-privacy-title">
                 <h2 id="pl-privacy-title">{t.your_data.as_str()}</h2>
                 <button id="pl-download" type="button" on:click=get

@@ -64,7 +64,6 @@ fn chat_view(chat: Chat, words: Words) -> impl IntoView {
             <Log />
             <Typing />
             <AvailabilityNotice />
-            <div id="pl-privacy-part"></div>
             <div id="pl-closed-part"></div>
             <div id="pl-consent-part"></div>
             <PartFailed />
@@ -143,17 +142,8 @@ fn Header() -> impl IntoView {
                 <p class="pl-status" role="status">{status}</p>
             </div>
             <AwayMarker />
-            <Show when=move || chat.has_data()>
-                <button id="pl-privacy-open" class="pl-icon" type="button"
-                    aria-label=t.your_data.as_str() aria-controls="pl-privacy-part"
-                    aria-expanded=move || chat.privacy.get().to_string()
-                    on:click=move |_| {
-                        chat.privacy.update(|open| *open = !*open);
-                        chat.parts.privacy.load(chat);
-                    }>
-                    <span aria-hidden="true">"⋯"</span>
-                </button>
-            </Show>
+            // "Your data" (button and panel) draws itself here once its part has loaded.
+            <div id="pl-privacy-part"></div>
             <button id="pl-sound" class="pl-icon" type="button" aria-label=t.sound.as_str()
                 aria-pressed=move || chat.sound.get().to_string()
                 on:click=move |_| chat.toggle_sound()>

@@ -19,7 +19,8 @@ pub struct Sender {
 /// What an erasure erases, fixed when it starts.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
-    pub contact_id: String,
+    /// The person erased; none for a retention run (conversations only).
+    pub contact_id: Option<String>,
     pub visitors: Vec<String>,
     pub conversations: Vec<String>,
     /// R2 keys of the files.
@@ -58,12 +59,12 @@ pub async fn plan(db: &D1Database, contact_id: &str) -> Result<Plan> {
     .await?;
     let Some(row) = row else {
         return Ok(Plan {
-            contact_id: contact_id.to_owned(),
+            contact_id: Some(contact_id.to_owned()),
             ..Plan::default()
         });
     };
     Ok(Plan {
-        contact_id: contact_id.to_owned(),
+        contact_id: Some(contact_id.to_owned()),
         visitors: serde_json::from_str(&row.visitors)?,
         conversations: serde_json::from_str(&row.conversations)?,
         files: serde_json::from_str(&row.files)?,
@@ -71,23 +72,26 @@ pub async fn plan(db: &D1Database, contact_id: &str) -> Result<Plan> {
     })
 }
 
-/// Records a new erasure with its plan.
+/// Records a new erasure with its plan: an admin's (`by`) of a contact, or, without `by`, a
+/// retention run's.
 pub async fn insert(
     db: &D1Database,
     id: &str,
     site_id: &str,
-    by: &str,
+    by: Option<&str>,
     plan: &Plan,
     at: Millis,
 ) -> Result<()> {
     stmt(
         db,
-        "INSERT INTO erasures (id, site_id, requested_by, requested_at, conversations, files, \
-         plan, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?4)",
+        "INSERT INTO erasures (id, site_id, kind, requested_by, requested_at, conversations, \
+         files, plan, next_at) \
+         VALUES (?1, ?2, CASE WHEN ?3 IS NULL THEN 'retention' ELSE 'contact' END, ?3, ?4, ?5, \
+         ?6, ?7, ?4)",
         &[
             text(id),
             text(site_id),
-            text(by),
+            opt_text(by),
             num(at),
             num(plan.conversations.len() as i64),
             num(plan.files.len() as i64),
@@ -150,6 +154,7 @@ pub async fn delete_rows(db: &D1Database, plan: &Plan) -> Result<()> {
         by_sender("meta_held")?,
         by_sender("meta_consent")?,
         by_sender("meta_contacts")?,
+        by_conversation("meta_contacts")?,
         by_conversation("meta_events_taken")?,
         by_conversation("thread_sockets")?,
         stmt(
@@ -176,12 +181,12 @@ pub async fn delete_rows(db: &D1Database, plan: &Plan) -> Result<()> {
         stmt(
             db,
             "DELETE FROM contact_merges WHERE into_id = ?1 OR from_id = ?1",
-            &[text(&plan.contact_id)],
+            &[opt_text(plan.contact_id.as_deref())],
         )?,
         stmt(
             db,
             "DELETE FROM contacts WHERE id = ?1",
-            &[text(&plan.contact_id)],
+            &[opt_text(plan.contact_id.as_deref())],
         )?,
     ])
     .await?;
@@ -236,8 +241,8 @@ pub async fn due(db: &D1Database, now: Millis, limit: u32) -> Result<Vec<Pending
     .results()
 }
 
-const COLUMNS: &str =
-    "id, site_id, requested_by, requested_at, completed_at, conversations, files, last_error";
+const COLUMNS: &str = "id, site_id, kind, requested_by, requested_at, completed_at, \
+     conversations, files, last_error";
 
 /// Erasure `id` as the accounts keep it.
 pub async fn erasure(db: &D1Database, id: &str) -> Result<Option<Erasure>> {
@@ -263,4 +268,36 @@ pub async fn list(db: &D1Database, site_id: Option<&str>, limit: u32) -> Result<
     .all()
     .await?
     .results()
+}
+
+/// Closed conversations past their site's retention at `now`, oldest first, at most `limit`,
+/// with their sites and the R2 keys of their files; not those an unfinished erasure already
+/// holds (the sweep finishes those).
+pub async fn past_retention(db: &D1Database, now: Millis, limit: u32) -> Result<Vec<Retained>> {
+    stmt(
+        db,
+        "SELECT c.id, c.site_id, (SELECT json_group_array('sites/' || a.site_id || '/files/' || \
+             a.id) FROM attachments a WHERE a.conversation_id = c.id) AS files \
+         FROM conversations c JOIN sites s ON s.id = c.site_id \
+         WHERE c.status = 'closed' AND c.closed_at IS NOT NULL \
+           AND json_extract(s.chat_settings, '$.retention.closed_days') IS NOT NULL \
+           AND c.closed_at < ?1 - json_extract(s.chat_settings, '$.retention.closed_days') * 86400000 \
+           AND NOT EXISTS (SELECT 1 FROM erasures e, \
+                 json_each(json_extract(e.plan, '$.conversations')) j \
+               WHERE e.completed_at IS NULL AND j.value = c.id) \
+         ORDER BY c.closed_at LIMIT ?2",
+        &[num(now), num(i64::from(limit))],
+    )?
+    .all()
+    .await?
+    .results()
+}
+
+/// A conversation past its site's retention.
+#[derive(Deserialize)]
+pub struct Retained {
+    pub id: String,
+    pub site_id: String,
+    /// A JSON array of R2 keys.
+    pub files: String,
 }

@@ -277,6 +277,9 @@ pub struct ExportManifest {
 pub struct Erasure {
     pub id: String,
     pub site_id: String,
+    /// `contact` (an admin erased a person) or `retention` (closed conversations past the
+    /// site's retention, erased by the cron).
+    pub kind: String,
     /// The admin who erased; none once they left the team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_by: Option<String>,

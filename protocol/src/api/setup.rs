@@ -39,4 +39,7 @@ pub struct HousekeepingDone {
     /// Replies and e-mails stuck after their last attempt, failed for good.
     #[serde(default)]
     pub failed: usize,
+    /// Closed conversations erased because they were past their site's retention.
+    #[serde(default)]
+    pub conversations_erased: usize,
 }

@@ -87,7 +87,22 @@ pub struct ChatSettings {
     pub allowed_domains: Vec<String>,
     #[serde(default)]
     pub identity: IdentitySettings,
+    #[serde(default)]
+    pub retention: RetentionSettings,
 }
+
+/// How long closed conversations are kept. Older ones are erased by the cron, everywhere they
+/// are stored (as a contact's erasure is, `edge::erasure`), and each run's count shows among
+/// the erasures (`GET /api/admin/erasures`, kind `retention`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionSettings {
+    /// Days a conversation is kept after it closed (1 to [`RETENTION_MAX_DAYS`]); none: kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_days: Option<u32>,
+}
+
+/// The longest retention a site may set: ten years.
+pub const RETENTION_MAX_DAYS: u32 = 3_650;
 
 /// Signed-in users of the site (docs/identity.md). The identity secret itself is not a setting:
 /// it is sealed apart and shown only through `/api/admin/sites/{site}/identity`.
@@ -161,6 +176,7 @@ impl ChatSettings {
             targeting: TargetingSettings::default(),
             allowed_domains: Vec::new(),
             identity: IdentitySettings::default(),
+            retention: RetentionSettings::default(),
         }
     }
 }
