@@ -4,9 +4,12 @@
 //! each store itself, not the API; the browser loses access at once; what stays names nobody.
 //! Only admins erase.
 
-use porchlight_tests::{local_query, local_state_holding, new_client_id, Edge};
+use porchlight_tests::{
+    local_query, local_sql, local_state_holding, new_client_id, Edge, SiteSettings,
+};
 use protocol::api::{
     ContactList, Erasure, ErasureList, ErasureRequest, ErasureRequestList, ErrorCode,
+    HousekeepingDone,
 };
 use serde_json::json;
 
@@ -230,4 +233,80 @@ fn a_visitor_asks_to_be_erased_and_an_admin_declines_or_confirms() {
     )
     .assert_error(404, ErrorCode::UnknownContact);
     assert!(local_state_holding(&["please forget me"]).is_empty());
+}
+
+#[test]
+fn closed_conversations_past_the_sites_retention_are_erased_by_the_cron() {
+    let s = SiteSettings::hold();
+    let edge = &s.edge;
+    let mut settings = s.original.clone();
+    settings.retention.closed_days = Some(0);
+    s.put(&settings).assert_error(400, ErrorCode::InvalidField);
+    settings.retention.closed_days = Some(30);
+    let reply = s.put(&settings);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    let marker = format!("zr{}", new_client_id().replace('-', ""));
+    let old = edge.start_conversation(None, &format!("long ago {marker}"));
+    let recent = edge.start_conversation(None, &format!("just now {marker}"));
+    let open = edge.start_conversation(None, &format!("still open {marker}"));
+    for chat in [&old, &recent] {
+        let reply = edge.as_agent(
+            &s.cookie,
+            "POST",
+            &format!("/api/agent/conversations/{}/close", chat.conversation_id),
+            None,
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    // Closed 31 days ago; and the open one last wrote long ago too, which is no reason.
+    let day = 86_400_000_i64;
+    local_sql(&format!(
+        "UPDATE conversations SET closed_at = closed_at - {} WHERE id = '{}'; \
+         UPDATE conversations SET last_message_at = last_message_at - {} WHERE id = '{}';",
+        31 * day,
+        old.conversation_id,
+        400 * day,
+        open.conversation_id
+    ));
+    let reply = edge.request(
+        "POST",
+        "/api/admin/housekeeping",
+        &[("cookie", &s.cookie), ("origin", &edge.url)],
+        None,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let done: HousekeepingDone = reply.json();
+    assert!(done.conversations_erased >= 1, "{done:?}");
+
+    let found = |id: &str| {
+        edge.as_agent(
+            &s.cookie,
+            "GET",
+            &format!("/api/agent/conversations/{id}/notes"),
+            None,
+        )
+        .status
+    };
+    assert_eq!(found(&old.conversation_id), 404, "past retention: erased");
+    assert_eq!(
+        found(&recent.conversation_id),
+        200,
+        "closed a moment ago: kept"
+    );
+    assert_eq!(found(&open.conversation_id), 200, "open: kept");
+    let left = local_state_holding(&[&format!("long ago {marker}")]);
+    assert!(left.is_empty(), "{left:?}");
+    assert!(!local_state_holding(&[&format!("just now {marker}")]).is_empty());
+    // The report: a retention erasure, by nobody, counting what went.
+    let list: ErasureList = edge
+        .as_agent(&s.cookie, "GET", "/api/admin/erasures", None)
+        .json();
+    let run = list
+        .erasures
+        .iter()
+        .find(|e| e.kind == "retention" && e.completed_at.is_some())
+        .expect("the retention run is reported");
+    assert_eq!(run.requested_by, None);
+    assert!(run.conversations >= 1);
 }

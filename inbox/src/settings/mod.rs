@@ -32,6 +32,7 @@ mod identity;
 mod install;
 mod languages;
 mod people;
+mod retention;
 mod routing;
 mod targeting;
 
@@ -91,7 +92,7 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 /// The sections in the order the page shows them: (id, title).
-const CONTENTS: [(&str, &str); 11] = [
+const CONTENTS: [(&str, &str); 12] = [
     ("set-branding", "Branding and greeting"),
     ("set-availability", "Availability"),
     ("set-consent", "Consent"),
@@ -101,6 +102,7 @@ const CONTENTS: [(&str, &str); 11] = [
     ("set-email", "E-mail"),
     ("set-targeting", "Where the widget shows"),
     ("set-identity", "Identity"),
+    ("set-retention", "Retention"),
     ("set-install", "Install"),
     ("set-connections", "Messenger and WhatsApp"),
 ];
@@ -180,6 +182,7 @@ fn SiteSettings(site: String, settings: ChatSettings) -> impl IntoView {
                 <email::Email draft />
                 <targeting::Targeting draft />
                 <identity::Identity draft site=site.clone() />
+                <retention::Retention draft />
             </For>
         }
     };
