@@ -51,7 +51,7 @@ const WIDGET_PARTS: &[(&str, usize)] = &[
     ("split_consent.wasm", 2_560),
     ("split_closed.wasm", 2_304),
     ("split_chime.wasm", 1_024),
-    ("split_privacy.wasm", 12_288),
+    ("split_privacy.wasm", 14_336),
     ("chunk_", 1_024),
 ];
 

@@ -502,3 +502,53 @@ fn two_contacts_merged_by_hand_are_one_and_the_merge_can_be_undone() {
     edge.as_agent(&agent, "POST", &undo, None)
         .assert_error(404, ErrorCode::UnknownMerge);
 }
+
+#[test]
+fn a_whatsapp_number_the_team_had_typed_in_joins_that_contact() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let number = unique_id();
+    connect(&edge, &admin, "whatsapp", &number);
+    let wa_id = format!("4673{}", &unique_id()[..7]);
+    // The team knew this person from the website, with their number typed in.
+    let (known, chat) = website_contact(&edge, &admin, "Known by phone", &unique_email());
+    let reply = edit(
+        &edge,
+        &admin,
+        &known,
+        json!({ "phone": format!("+{wa_id}") }),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // Then they write on WhatsApp, from that number (which WhatsApp verified).
+    let marker = format!("from whatsapp {}", new_client_id());
+    deliver(
+        &edge,
+        "whatsapp",
+        &whatsapp_text(&number, &wa_id, &marker, now_ms() - 1_000),
+    );
+    let conversation = conversation_where(&edge, &admin, |c| c.last_message_preview == marker);
+
+    let found = directory(&edge, &admin, &format!("q={wa_id}"));
+    assert_eq!(
+        ids(&found),
+        [known.as_str()],
+        "one person, under the id the team knew"
+    );
+    assert_eq!(
+        found.contacts[0].channels,
+        [Channel::Chat, Channel::WhatsApp]
+    );
+    let merged: ContactPage = page(&edge, &admin, &known).json();
+    let mut chats: Vec<&str> = merged.conversations.iter().map(|c| c.id.as_str()).collect();
+    chats.sort_unstable();
+    let mut expected = [chat.as_str(), conversation.id.as_str()];
+    expected.sort_unstable();
+    assert_eq!(chats, expected);
+    assert_eq!(
+        merged.contact.name.as_deref(),
+        Some("Known by phone"),
+        "the team's name stays"
+    );
+    assert_eq!(merged.merges.len(), 1, "recorded, undoable");
+    assert_eq!(merged.merges[0].merged_by, None);
+}

@@ -21,13 +21,9 @@ pub fn draw_consent(chat: Chat) {
     draw_part("pl-consent-part", chat, || view! { <Consent /> });
 }
 
-/// Installs the `privacy` part (`crate::parts`): draws the "Your data" panel into its place.
+/// Installs the `privacy` part (`crate::parts`): draws "Your data" at the end of the header.
 pub fn draw_privacy(chat: Chat) {
-    draw_part(
-        "pl-privacy-part",
-        chat,
-        || view! { <crate::privacy::Privacy /> },
-    );
+    draw_part("pl-header", chat, || view! { <crate::privacy::Privacy /> });
 }
 
 /// Mounts a part's view into its place, with the chat and its words as context, for the life

@@ -1,8 +1,8 @@
 //! "Your data" (the `privacy` part, `crate::parts`): a button in the chat's header, once the
 //! visitor has said something, opening a panel to download this conversation and to ask the
 //! team to erase everything stored about them, after saying what that means. The part draws
-//! both into `#pl-privacy-part` when it has loaded (the parts load when the browser is idle),
-//! so the core chat carries none of it.
+//! both at the end of the header (`#pl-header`) when it has loaded (the parts load when the
+//! browser is idle), so the core chat carries none of it.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -134,7 +134,9 @@ fn Header() -> impl IntoView {
         _ => "",
     };
     view! {
-        <header class="pl-header">
+        // "Your data" (its button and panel) draws itself at the end of the header once its
+        // part has loaded (`crate::privacy`).
+        <header id="pl-header" class="pl-header">
             <div class="pl-people" aria-hidden="true">{picture(0)}{picture(1)}{picture(2)}</div>
             <div class="pl-titles">
                 <h1 id="pl-heading" class="pl-heading">{heading}</h1>
@@ -142,8 +144,6 @@ fn Header() -> impl IntoView {
                 <p class="pl-status" role="status">{status}</p>
             </div>
             <AwayMarker />
-            // "Your data" (button and panel) draws itself here once its part has loaded.
-            <div id="pl-privacy-part"></div>
             <button id="pl-sound" class="pl-icon" type="button" aria-label=t.sound.as_str()
                 aria-pressed=move || chat.sound.get().to_string()
                 on:click=move |_| chat.toggle_sound()>
