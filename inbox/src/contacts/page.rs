@@ -185,12 +185,12 @@ pub fn ContactView(
                         })}
                     </div>
                     {move || erasing.get().then(|| {
-                        let erasing = Erasing { contact: erasable.clone(), erased: gone_for_good, close: close_erase };
-                        lazy(ERASE, erase_panel, erasing)
+                        let panel = Erasing { contact: erasable.clone(), erased: gone_for_good, close: close_erase };
+                        lazy(ERASE, erase_panel, panel)
                     })}
                     {move || merging.get().then(|| {
-                        let merging = Merging { page: mergeable.clone(), members, merged, close: close_merge };
-                        lazy(MERGE, contact_merge, merging)
+                        let panel = Merging { page: mergeable.clone(), members, merged, close: close_merge };
+                        lazy(MERGE, contact_merge, panel)
                     })}
                     {move || if editing.get() {
                         view! { <EditForm page=editable.clone() members saved=stored cancel /> }.into_any()
