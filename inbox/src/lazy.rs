@@ -8,7 +8,9 @@
 //!   Account (here);
 //! - the WhatsApp template picker, in the composer only past WhatsApp's 24-hour window
 //!   (`thread::composer`);
-//! - the Install panel, inside the Settings page (`settings`).
+//! - the Install panel, inside the Settings page (`settings`);
+//! - inside the Contacts page, a contact's page, the merge panel, and the admins' panels with
+//!   the erase panel (`contacts::parts`).
 //!
 //! Why: most of an agent's day is the list and a thread, and the pages are most of the code
 //! (Settings alone is a large form); loaded at open, they made every sign-in wait for code
@@ -158,14 +160,19 @@ pub fn account_page() -> Result<Draw<Callback<Option<String>>>, Missing> {
     Ok(|signed_out| view! { <AccountPage signed_out /> }.into_any())
 }
 
-/// Loads the modules of the pages this agent can open (an admin: every page and Settings'
-/// Install panel; an agent: Contacts, Team and Account) when the browser is next idle, or after
+/// Loads the modules of the pages this agent can open (an admin: every page, Settings' Install
+/// panel and the Contacts page's admin panels; an agent: Contacts, Team and Account), with a
+/// contact's page for everyone, when the browser is next idle, or after
 /// `client::idle::WITHOUT_IDLE_MS` where it cannot say, so that opening one does not wait on the
 /// network. A module that fails to load here is simply loaded again when its page opens.
 pub fn prefetch(admin: bool) {
     let load = move || {
-        spawn_local(async {
+        spawn_local(async move {
             let _ = preload_contacts_page().await;
+            let _ = crate::contacts::preload_contact_view().await;
+            if admin {
+                let _ = crate::contacts::preload_contacts_admin().await;
+            }
         });
         spawn_local(async {
             let _ = preload_team_page().await;

@@ -36,7 +36,8 @@
 //! - [`account`]: the Account page: password, alerts, signing out everywhere.
 //! - [`api`]: the agent API's paths and socket URLs.
 //! - [`lazy`]: what loads when first needed (each page, the WhatsApp template picker, Settings'
-//!   Install panel), with "Loading…", a retry when it cannot load, and the idle prefetch.
+//!   Install panel, the Contacts page's parts), with "Loading…", a retry when it cannot load,
+//!   and the idle prefetch.
 
 /// The allocator (see Cargo.toml): the app is single-threaded wasm, which is what talc's wasm
 /// allocator requires.

@@ -8,8 +8,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use protocol::api::{AgentProfile, ContactPage, MergeContacts, PropertyValue};
 
-use super::page::shown;
-use super::{display_name, member_name, value_text};
+use super::{display_name, member_name, shown, value_text};
 use crate::{api, failure};
 
 /// A detail or property as each contact holds it, shown as a person reads it.

@@ -18,6 +18,8 @@
 //! - [`erase`]: erasing a contact from their page, once their name is typed.
 //! - [`privacy`] and [`erasure_request`]: the admins' panel of visitors' requests to be erased
 //!   and of the latest erasures.
+//! - [`parts`]: what loads when first shown: this file and [`list`] are the page's own
+//!   module; a contact's page, the merge panel and the admins' panels are modules of their own.
 
 mod edit;
 mod erase;
@@ -28,20 +30,21 @@ mod merge;
 mod merge_compare;
 mod merges;
 mod page;
+mod parts;
 mod privacy;
 mod properties;
 mod property_row;
 
 use leptos::prelude::*;
-use protocol::api::{AgentProfile, ContactSummary, Erasure, Role};
+use protocol::api::{AgentProfile, ContactSummary, Erasure, PropertyKind, PropertyValue, Role};
 use protocol::Millis;
 use wasm_bindgen::JsValue;
 
+use crate::lazy::lazy;
 use crate::{api, last_ok};
 use list::ContactList;
-use page::ContactView;
-use privacy::Privacy;
-use properties::Properties;
+use parts::{admin_panels, contact_view, AdminPanels, OneContact, ADMIN, CONTACT};
+pub(crate) use parts::{preload_contact_view, preload_contacts_admin};
 
 /// The Contacts page.
 ///
@@ -106,13 +109,14 @@ pub fn ContactsPage(me: AgentProfile) -> impl IntoView {
                 <h1 id="contacts-title" tabindex="-1">"Contacts"</h1>
                 <p id="contacts-status" class="ok" role="status">{move || notice.get()}</p>
                 <ContactList rows members open reloads />
-                {is_admin.then(|| view! {
-                    <Properties />
-                    <Privacy members open gone changes=erasures />
+                {is_admin.then(|| {
+                    let panels = AdminPanels { members, open, gone, changes: erasures };
+                    lazy(ADMIN, admin_panels, panels)
                 })}
             </section>
-            {move || opened.get().map(|id| view! {
-                <ContactView id is_admin members back saved gone restored erased />
+            {move || opened.get().map(|id| {
+                let contact = OneContact { id, is_admin, members, back, saved, gone, restored, erased };
+                lazy(CONTACT, contact_view, contact)
             })}
         </main>
     }
@@ -173,6 +177,26 @@ fn day(at: Millis) -> String {
 fn moment(at: Millis) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(at as f64));
     String::from(date.to_locale_string("default", &JsValue::UNDEFINED))
+}
+
+/// A property's value for reading: a date in the reader's format, the rest as stored; "—"
+/// when unset.
+fn shown(p: &PropertyValue) -> String {
+    let Some(value) = p.value.as_ref().map(value_text).filter(|v| !v.is_empty()) else {
+        return "—".to_owned();
+    };
+    if p.property.kind != PropertyKind::Date {
+        return value;
+    }
+    // `YYYY-MM-DD` read as that day in the reader's own zone (not UTC midnight).
+    let parts: Vec<u32> = value.split('-').filter_map(|n| n.parse().ok()).collect();
+    match parts[..] {
+        [y, m, d] => {
+            let date = js_sys::Date::new_with_year_month_day(y, m as i32 - 1, d as i32);
+            String::from(date.to_locale_date_string("default", &JsValue::UNDEFINED))
+        }
+        _ => value,
+    }
 }
 
 /// A property's value as plain text: strings as they are (text, a date's `YYYY-MM-DD`, a

@@ -4,21 +4,20 @@
 //! details for the form ([`super::edit`]); what it saves is what the page shows next. "Merge
 //! with another contact…" opens the merge panel ([`super::merge`]), the merges that can still
 //! be undone are listed ([`super::merges`]), and admins get a link to the contact's export and
-//! "Erase…", which opens the erase panel ([`super::erase`]).
+//! "Erase…", which opens the erase panel ([`super::erase`]). Both panels are modules of their
+//! own, loaded when first opened ([`super::parts`]).
 
 use leptos::html;
 use leptos::prelude::*;
-use protocol::api::{
-    AgentProfile, ContactPage, ContactSummary, Erasure, PropertyKind, PropertyValue,
-};
+use protocol::api::{AgentProfile, ContactPage, ContactSummary, Erasure};
 
 use super::edit::EditForm;
-use super::erase::ErasePanel;
 use super::history::{Consents, Conversations, Files};
-use super::merge::MergePanel;
 use super::merges::Merges;
-use super::{day, display_name, member_name, value_text};
+use super::parts::{contact_merge, erase_panel, Erasing, Merging, ERASE, MERGE};
+use super::{day, display_name, member_name, shown};
 use crate::api;
+use crate::lazy::lazy;
 
 /// One contact's page.
 ///
@@ -185,11 +184,13 @@ pub fn ContactView(
                             </button>
                         })}
                     </div>
-                    {move || erasing.get().then(|| view! {
-                        <ErasePanel contact=erasable.clone() erased=gone_for_good close=close_erase />
+                    {move || erasing.get().then(|| {
+                        let panel = Erasing { contact: erasable.clone(), erased: gone_for_good, close: close_erase };
+                        lazy(ERASE, erase_panel, panel)
                     })}
-                    {move || merging.get().then(|| view! {
-                        <MergePanel page=mergeable.clone() members merged close=close_merge />
+                    {move || merging.get().then(|| {
+                        let panel = Merging { page: mergeable.clone(), members, merged, close: close_merge };
+                        lazy(MERGE, contact_merge, panel)
                     })}
                     {move || if editing.get() {
                         view! { <EditForm page=editable.clone() members saved=stored cancel /> }.into_any()
@@ -249,25 +250,5 @@ fn Details(page: ContactPage, members: Signal<Vec<AgentProfile>>) -> impl IntoVi
                 }).collect_view()}
             </dl>
         </section>
-    }
-}
-
-/// A property's value for reading: a date in the reader's format, the rest as stored; "—"
-/// when unset.
-pub(super) fn shown(p: &PropertyValue) -> String {
-    let Some(value) = p.value.as_ref().map(value_text).filter(|v| !v.is_empty()) else {
-        return "—".to_owned();
-    };
-    if p.property.kind != PropertyKind::Date {
-        return value;
-    }
-    // `YYYY-MM-DD` read as that day in the reader's own zone (not UTC midnight).
-    let parts: Vec<u32> = value.split('-').filter_map(|n| n.parse().ok()).collect();
-    match parts[..] {
-        [y, m, d] => {
-            let date = js_sys::Date::new_with_year_month_day(y, m as i32 - 1, d as i32);
-            String::from(date.to_locale_date_string("default", &wasm_bindgen::JsValue::UNDEFINED))
-        }
-        _ => value,
     }
 }
