@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// A language of the interface, by its ISO 639-1 code.
@@ -63,13 +63,16 @@ impl Language {
 macro_rules! ui_strings {
     ($($(#[doc = $doc:literal])* $field:ident,)*) => {
         /// Every word the loader and the widget show or announce, in one language. `{}` marks
-        /// a placeholder. Read leniently: a string the config lacks is empty and an unknown one
-        /// is ignored, so a widget already in a browser reads a config that gained or lost a
+        /// a placeholder. Read leniently: a string the config lacks is empty and one without a
+        /// field is kept as a part's word ([`part`]), so a widget already in a browser reads a config that gained or lost a
         /// string; that every language file has every string is checked by `domain::i18n`'s
         /// tests.
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
         pub struct UiStrings {
             $($(#[doc = $doc])* pub $field: String,)*
+            /// The words of the widget's parts ([`part`]).
+            #[serde(flatten)]
+            pub more: PartWords,
         }
 
         impl UiStrings {
@@ -104,8 +107,11 @@ impl<'de> Visitor<'de> for StringsVisitor {
         while let Some(name) = map.next_key::<String>()? {
             match strings.slot(&name) {
                 Some(slot) => *slot = map.next_value()?,
+                // A name the core has no field for: a part's word (`part`).
                 None => {
-                    map.next_value::<IgnoredAny>()?;
+                    if let Some(text) = map.next_value::<Option<String>>()? {
+                        strings.more.0.push((name, text));
+                    }
                 }
             }
         }
@@ -170,11 +176,53 @@ ui_strings! {
     file_too_large,
     /// A file link's label: `{}` is the file's name.
     download,
-    /// The button and panel of what the visitor may do with their data.
-    your_data,
-    download_conversation,
-    erase_request,
+}
+
+/// The words only the widget's parts show (`widget/src/parts.rs`), by name. The core reads them
+/// as name–value pairs ([`UiStrings::part`]) without a field each, so a part's words cost the
+/// core chat nothing; `domain::i18n`'s tests check that every language has each of these.
+pub mod part {
+    /// The "Your data" button and panel.
+    pub const YOUR_DATA: &str = "your_data";
+    pub const DOWNLOAD_CONVERSATION: &str = "download_conversation";
+    pub const ERASE_REQUEST: &str = "erase_request";
     /// Says what asking for erasure does, before the visitor confirms it.
-    erase_confirm,
-    erase_requested,
+    pub const ERASE_CONFIRM: &str = "erase_confirm";
+    pub const ERASE_REQUESTED: &str = "erase_requested";
+
+    /// Every part word, for the tests.
+    pub const ALL: [&str; 5] = [
+        YOUR_DATA,
+        DOWNLOAD_CONVERSATION,
+        ERASE_REQUEST,
+        ERASE_CONFIRM,
+        ERASE_REQUESTED,
+    ];
+}
+
+/// The words of the parts, in the order the config gave them (see [`part`]); serialized as
+/// more of the object's entries.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PartWords(pub Vec<(String, String)>);
+
+impl Serialize for PartWords {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, text) in &self.0 {
+            map.serialize_entry(name, text)?;
+        }
+        map.end()
+    }
+}
+
+impl UiStrings {
+    /// The part word `name` ([`part`]); empty when the config lacks it.
+    pub fn part(&self, name: &str) -> &str {
+        self.more
+            .0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, text)| text.as_str())
+    }
 }

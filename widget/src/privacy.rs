@@ -7,6 +7,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use protocol::i18n::part;
+
 use crate::chat::{Chat, Words};
 
 /// Where a step of the panel stands.
@@ -43,7 +45,7 @@ pub fn Privacy() -> impl IntoView {
     view! {
         <Show when=move || chat.has_data()>
             <button id="pl-privacy-open" class="pl-icon" type="button"
-                aria-label=t.your_data.as_str()
+                aria-label=t.part(part::YOUR_DATA)
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>
                 <span aria-hidden="true">"⋯"</span>
@@ -51,28 +53,28 @@ pub fn Privacy() -> impl IntoView {
         </Show>
         <Show when=move || open.get()>
             <section id="pl-privacy" class="pl-privacy" aria-labelledby="pl-privacy-title">
-                <h2 id="pl-privacy-title">{t.your_data.as_str()}</h2>
+                <h2 id="pl-privacy-title">{t.part(part::YOUR_DATA)}</h2>
                 <button id="pl-download" type="button" on:click=get
                     disabled=move || download.get() == Step::Working>
-                    {t.download_conversation.as_str()}
+                    {t.part(part::DOWNLOAD_CONVERSATION)}
                 </button>
                 <Show when=move || download.get() == Step::Failed>
                     <p role="alert">{t.network_error.as_str()}</p>
                 </Show>
                 <Show when=move || erase.get() == Step::Idle>
                     <button id="pl-erase" type="button" on:click=move |_| erase.set(Step::Confirming)>
-                        {t.erase_request.as_str()}
+                        {t.part(part::ERASE_REQUEST)}
                     </button>
                 </Show>
                 <Show when=move || matches!(erase.get(), Step::Confirming | Step::Working)>
-                    <p id="pl-erase-what">{t.erase_confirm.as_str()}</p>
+                    <p id="pl-erase-what">{t.part(part::ERASE_CONFIRM)}</p>
                     <button id="pl-erase-confirm" type="button" on:click=ask
                         disabled=move || erase.get() == Step::Working>
-                        {t.erase_request.as_str()}
+                        {t.part(part::ERASE_REQUEST)}
                     </button>
                 </Show>
                 <Show when=move || erase.get() == Step::Requested>
-                    <p id="pl-erase-requested" role="status">{t.erase_requested.as_str()}</p>
+                    <p id="pl-erase-requested" role="status">{t.part(part::ERASE_REQUESTED)}</p>
                 </Show>
                 <Show when=move || erase.get() == Step::Failed>
                     <p role="alert">{t.network_error.as_str()}</p>

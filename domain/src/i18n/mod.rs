@@ -172,6 +172,15 @@ mod tests {
             let parsed: UiStrings = serde_json::from_str(source(language)).expect("parses");
             assert_eq!(ui_strings(language), &parsed);
         }
+        for language in Language::ALL {
+            for word in protocol::i18n::part::ALL {
+                assert!(
+                    !ui_strings(language).part(word).is_empty(),
+                    "{} {word}",
+                    language.tag()
+                );
+            }
+        }
         assert_eq!(ui_strings(Language::Sv).send, "Skicka");
         assert_eq!(ui_strings(Language::De).open_chat, "Chat öffnen");
     }
