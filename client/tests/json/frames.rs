@@ -154,10 +154,24 @@ fn the_widget_config_reads_whole_and_with_every_optional_field_missing() {
 #[wasm_bindgen_test]
 fn the_words_are_read_leniently_but_only_as_strings() {
     reads(
-        r#"{"chat":"Chatt","send":"Skicka","typing_one":"{} skriver…","from_a_newer_server":"x"}"#,
+        r#"{"chat":"Chatt","send":"Skicka","typing_one":"{} skriver…"}"#,
         strings(),
     );
     reads(r#"{}"#, UiStrings::default());
+    // A name the core has no field for is a part's word (`protocol::i18n::part`): kept, by
+    // name, for the part that shows it.
+    let with_part = UiStrings {
+        more: PartWords(vec![("your_data".into(), "Dina uppgifter".into())]),
+        ..strings()
+    };
+    reads(
+        r#"{"chat":"Chatt","send":"Skicka","typing_one":"{} skriver…","your_data":"Dina uppgifter"}"#,
+        with_part.clone(),
+    );
+    assert_eq!(with_part.part("your_data"), "Dina uppgifter");
+    assert_eq!(with_part.part("not_sent_by_this_server"), "");
+    reads(r#"{"from_a_newer_server":null}"#, UiStrings::default());
+    refused::<UiStrings>(r#"{"from_a_newer_server":1}"#);
     refused::<UiStrings>(r#"{"chat":1}"#);
     refused::<UiStrings>(r#"{"chat":null}"#);
     refused::<UiStrings>(r#"["Chatt"]"#);

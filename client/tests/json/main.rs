@@ -25,7 +25,7 @@ use protocol::api::{
 };
 use protocol::embed::{FrameToHost, HostToFrame, SdkEvent};
 use protocol::frame::{AgentRef, ClientFrame, ListFrame, ServerFrame, SignedOut, ToAgent};
-use protocol::i18n::{Language, UiStrings};
+use protocol::i18n::{Language, PartWords, UiStrings};
 use protocol::reply::{Delivery, DeliveryState, TemplateHeader};
 use protocol::settings::availability::{AvailabilityMode, TimeRange};
 use protocol::settings::texts::{LanguageSettings, Translation};
