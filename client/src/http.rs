@@ -101,9 +101,18 @@ pub async fn put_json<B: Serialize + ?Sized, T: DeserializeOwned>(
     url: &str,
     body: &B,
 ) -> Result<T, HttpError> {
+    put_json_as(url, body, None).await
+}
+
+/// [`put_json`] with a bearer token (the visitor's).
+pub async fn put_json_as<B: Serialize + ?Sized, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    bearer: Option<&str>,
+) -> Result<T, HttpError> {
     let body = json::stringify(body).ok_or(HttpError::Decode)?;
     let body = (JsValue::from_str(&body), "application/json");
-    decode(request("PUT", url, Some(body), None, false).await?).await
+    decode(request("PUT", url, Some(body), bearer, false).await?).await
 }
 
 /// `POST url` without a body, for an answer without one (204).

@@ -27,12 +27,14 @@
 //! - [`text`]: a message body as the apps draw it: plain text with the links the edge found.
 //!   Pure.
 //! - [`heading`]: who heads the visitor's chat. Pure.
+//! - [`ask_email`]: when the widget asks the visitor for their e-mail. Pure.
 //! - [`undecoded`]: the frames a socket could not read, counted, and the first named in the
 //!   console. Pure but for that.
 
 pub mod access;
 pub mod activity;
 pub mod alerts;
+pub mod ask_email;
 pub mod availability;
 pub mod backoff;
 pub mod conversations;

@@ -5,8 +5,8 @@
 //! [`crate::consent`]'s.
 
 use protocol::settings::{
-    ChatSettings, ConsentMode, EmailSettings, Translation, HEADING_MAX_CHARS, NOTICE_MAX_CHARS,
-    PROMPT_DELAY_MAX_S,
+    ChatSettings, ConsentMode, EmailSettings, Translation, ASK_EMAIL_MAX_MINUTES,
+    HEADING_MAX_CHARS, NOTICE_MAX_CHARS, PROMPT_DELAY_MAX_S,
 };
 
 use crate::availability::ValidateSettings;
@@ -47,6 +47,15 @@ pub fn validate_chat_settings(settings: &ChatSettings) -> Result<ChatSettings, R
         return Err(Rejection::field(
             "retention.closed_days",
             "must be 1 to 3,650 days, or none to keep conversations",
+        ));
+    }
+    if s.ask_email
+        .unanswered_minutes
+        .is_some_and(|m| m > ASK_EMAIL_MAX_MINUTES)
+    {
+        return Err(Rejection::field(
+            "ask_email.unanswered_minutes",
+            &format!("must be 0 to {ASK_EMAIL_MAX_MINUTES} minutes, or none not to ask for that"),
         ));
     }
     s.availability.validate().map_err(|r| Rejection {
@@ -215,6 +224,14 @@ mod tests {
             team_ids: Vec::new(),
         };
         assert!(refused(&s).contains("`heading_people.agent_ids[1]`"));
+        let mut s = base.clone();
+        s.ask_email.unanswered_minutes = Some(ASK_EMAIL_MAX_MINUTES + 1);
+        assert!(refused(&s).contains("`ask_email.unanswered_minutes`"));
+        s.ask_email.unanswered_minutes = Some(0);
+        assert!(
+            validate_chat_settings(&s).is_ok(),
+            "0: as soon as they have written"
+        );
         let mut s = base;
         s.availability.mode = AvailabilityMode::BusinessHours(Box::new(BusinessHours {
             time_zone: "Mars/Olympus".into(),

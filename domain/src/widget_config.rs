@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use protocol::api::{PublicAvailability, PublicConsent, WidgetConfig};
 use protocol::i18n::Language;
-use protocol::settings::{ChatSettings, ConsentMode};
+use protocol::settings::{AskEmailSettings, ChatSettings, ConsentMode, ASK_EMAIL_MAX_MINUTES};
 use protocol::Millis;
 
 use crate::availability::{
@@ -55,6 +55,7 @@ pub fn public_config(
             message: texts.waiting_message.to_owned(),
         },
     };
+    let ask_email_after_ms = ask_email_after_ms(&s.ask_email, &public);
     WidgetConfig {
         site_id: site_id.to_owned(),
         heading: s.heading.clone(),
@@ -83,7 +84,23 @@ pub fn public_config(
         off_page: false,
         attachments: crate::files::public_attachments(&s.attachments),
         strings: ui_strings(language).clone(),
+        ask_email_after_ms,
     }
+}
+
+/// How long a visitor's message waits unanswered before the chat asks for their e-mail, with
+/// the team's availability as it is now: at once while the team is away or outside its hours
+/// (when the site asks then), else the site's wait, if it has one.
+fn ask_email_after_ms(ask: &AskEmailSettings, now: &PublicAvailability) -> Option<u32> {
+    let away = matches!(
+        now,
+        PublicAvailability::Away { .. } | PublicAvailability::Offline { .. }
+    );
+    if ask.when_away && away {
+        return Some(0);
+    }
+    ask.unanswered_minutes
+        .map(|m| m.min(ASK_EMAIL_MAX_MINUTES) * 60_000)
 }
 
 #[cfg(test)]
@@ -122,6 +139,31 @@ mod tests {
         assert_eq!(c.heading, "Bakery");
         assert_eq!(c.accent_text_color, "#ffffff", "white on the default blue");
         assert_eq!(c.refresh_at, None);
+    }
+
+    #[test]
+    fn the_email_is_asked_for_at_once_when_away_else_after_the_sites_wait() {
+        let mut s = ChatSettings::new("Bakery");
+        let away = public_config("s1", &s, Language::En, &[], NOW);
+        assert_eq!(away.ask_email_after_ms, Some(0), "nobody present");
+        let there = public_config("s1", &s, Language::En, &present(), NOW);
+        assert_eq!(
+            there.ask_email_after_ms,
+            Some(5 * 60_000),
+            "the default wait"
+        );
+        s.ask_email.when_away = false;
+        let away = public_config("s1", &s, Language::En, &[], NOW);
+        assert_eq!(away.ask_email_after_ms, Some(5 * 60_000), "only the wait");
+        s.ask_email.unanswered_minutes = None;
+        let there = public_config("s1", &s, Language::En, &present(), NOW);
+        assert_eq!(there.ask_email_after_ms, None);
+        s.ask_email.when_away = true;
+        let there = public_config("s1", &s, Language::En, &present(), NOW);
+        assert_eq!(
+            there.ask_email_after_ms, None,
+            "away only, and someone is there"
+        );
     }
 
     #[test]

@@ -189,14 +189,28 @@ pub mod part {
     /// Says what asking for erasure does, before the visitor confirms it.
     pub const ERASE_CONFIRM: &str = "erase_confirm";
     pub const ERASE_REQUESTED: &str = "erase_requested";
+    /// Asking for the visitor's e-mail: why, the field, its buttons, a refusal, and thanks
+    /// naming the address (`{}`).
+    pub const ASK_EMAIL: &str = "ask_email";
+    pub const EMAIL_LABEL: &str = "email_label";
+    pub const EMAIL_SAVE: &str = "email_save";
+    pub const EMAIL_SKIP: &str = "email_skip";
+    pub const EMAIL_INVALID: &str = "email_invalid";
+    pub const EMAIL_SAVED: &str = "email_saved";
 
     /// Every part word, for the tests.
-    pub const ALL: [&str; 5] = [
+    pub const ALL: [&str; 11] = [
         YOUR_DATA,
         DOWNLOAD_CONVERSATION,
         ERASE_REQUEST,
         ERASE_CONFIRM,
         ERASE_REQUESTED,
+        ASK_EMAIL,
+        EMAIL_LABEL,
+        EMAIL_SAVE,
+        EMAIL_SKIP,
+        EMAIL_INVALID,
+        EMAIL_SAVED,
     ];
 }
 

@@ -52,7 +52,10 @@ const WIDGET_PARTS: &[(&str, usize)] = &[
     ("split_closed.wasm", 2_304),
     ("split_chime.wasm", 1_024),
     ("split_privacy.wasm", 14_336),
-    ("chunk_", 1_024),
+    ("split_ask_email.wasm", 14_336),
+    // Code two parts share: the views "Your data" and the e-mail ask both draw (2,424 B
+    // measured at the commit that added the ask).
+    ("chunk_", 3_072),
 ];
 
 /// The inbox at first load: the sign-in form, the conversation list and the thread (issue 22:

@@ -8,6 +8,7 @@
 //! and again whenever it may have changed; see [`config`] and [`consent`].
 
 mod activity;
+mod ask_email;
 mod config;
 mod consent;
 mod conversation;
@@ -23,6 +24,8 @@ use protocol::embed::{FrameToHost, HostToFrame};
 use protocol::frame::AgentRef;
 use protocol::i18n::UiStrings;
 use protocol::{Attachment, Author};
+
+pub use ask_email::NotSaved;
 
 use crate::frame::FrameParams;
 use crate::host::Host;

@@ -14,6 +14,8 @@
 //! - [`visitor`]: the visitor's token and conversation in `localStorage`, written only after a
 //!   first message; the chime choice, written only once turned on.
 //! - [`branding`]: the site's accent colour and font applied to the frame.
+//! - [`parts`]: what loads when first needed, each its own wasm module: [`privacy`] ("Your
+//!   data") and [`ask_email`] (the visitor's e-mail) among them.
 
 /// The allocator (see Cargo.toml): the app is single-threaded wasm, which is what talc's wasm
 /// allocator requires.
@@ -21,6 +23,7 @@
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+pub mod ask_email;
 pub mod availability;
 pub mod branding;
 pub mod chat;

@@ -26,6 +26,15 @@ pub fn draw_privacy(chat: Chat) {
     draw_part("pl-header", chat, || view! { <crate::privacy::Privacy /> });
 }
 
+/// Installs the `ask_email` part (`crate::parts`): draws it into its place.
+pub fn draw_ask_email(chat: Chat) {
+    draw_part(
+        "pl-email-part",
+        chat,
+        || view! { <crate::ask_email::AskEmail /> },
+    );
+}
+
 /// Mounts a part's view into its place, with the chat and its words as context, for the life
 /// of the page. Parts load once the chat is drawn, so its words and places exist.
 fn draw_part<V: IntoView + 'static>(place: &str, chat: Chat, view: impl FnOnce() -> V + 'static) {

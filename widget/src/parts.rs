@@ -8,7 +8,8 @@
 //! - `consent`: the site's consent text and "I agree";
 //! - `closed`: the conversation having ended, and starting a new one;
 //! - `chime`: the new-message tone;
-//! - `privacy`: the "Your data" panel (download the conversation, ask to be erased).
+//! - `privacy`: the "Your data" panel (download the conversation, ask to be erased);
+//! - `ask_email`: asking the visitor for their e-mail when the team is away or slow to answer.
 //!
 //! A part's module hands out one function, its [`Install`]: called once, with the chat, when
 //! the part has loaded, it draws the part's view into its place in the chat or leaves the
@@ -100,8 +101,9 @@ impl Part {
         }
     }
 
-    /// Loads the part ahead of need, unless it has loaded or is loading; a failure here leaves
-    /// it as it was (nothing waited on it; the need, when it comes, tries again and says so).
+    /// Loads the part ahead of need, or for a need nobody waits on, unless it has loaded or is
+    /// loading; a failure here leaves it as it was and says nothing (a need the visitor waits
+    /// on, when it comes, tries again and says so).
     fn prefetch(self, chat: Chat) {
         if self.state.get_untracked() == State::Idle {
             spawn_local(async move {
@@ -160,6 +162,7 @@ pub struct Parts {
     pub closed: Part,
     pub chime: Part,
     pub privacy: Part,
+    pub ask_email: Part,
     /// What the installed parts left for the core to call.
     pub loaded: StoredValue<Loaded>,
 }
@@ -172,17 +175,19 @@ impl Parts {
             closed: Part::new(|| Box::pin(closed())),
             chime: Part::new(|| Box::pin(chime())),
             privacy: Part::new(|| Box::pin(privacy())),
+            ask_email: Part::new(|| Box::pin(ask_email())),
             loaded: StoredValue::new(Loaded::default()),
         }
     }
 
-    fn all(self) -> [Part; 5] {
+    fn all(self) -> [Part; 6] {
         [
             self.files,
             self.consent,
             self.closed,
             self.chime,
             self.privacy,
+            self.ask_email,
         ]
     }
 
@@ -217,9 +222,10 @@ impl Default for Parts {
 }
 
 impl Chat {
-    /// Loads the consent part while the site asks for consent before a first message, and the
-    /// closed part once the conversation has ended (each draws itself into its place once
-    /// loaded); and loads every part when the browser is next idle.
+    /// Loads the consent part while the site asks for consent before a first message, the
+    /// closed part once the conversation has ended, and the e-mail part once there is a
+    /// conversation on a site that asks for it (each draws itself into its place once loaded);
+    /// and loads every part when the browser is next idle.
     pub fn draw_parts(self) {
         let parts = self.parts;
         let asks_consent = move || {
@@ -232,6 +238,11 @@ impl Chat {
             }
             if self.closed.get() {
                 parts.closed.load(self);
+            }
+            // Quietly: nothing the visitor does waits on it, so a failure says nothing (the
+            // next change here, or the idle prefetch, tries again).
+            if self.started.get() && self.ask_email_after_ms().is_some() {
+                parts.ask_email.prefetch(self);
             }
         });
         parts.prefetch(self);
@@ -261,6 +272,11 @@ fn closed() -> Result<Install, Missing> {
 #[wasm_split(privacy, fallible, wasm_split_path = ::leptos::wasm_split)]
 fn privacy() -> Result<Install, Missing> {
     Ok(crate::notices::draw_privacy)
+}
+
+#[wasm_split(ask_email, fallible, wasm_split_path = ::leptos::wasm_split)]
+fn ask_email() -> Result<Install, Missing> {
+    Ok(crate::notices::draw_ask_email)
 }
 
 #[wasm_split(chime, fallible, wasm_split_path = ::leptos::wasm_split)]

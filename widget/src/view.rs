@@ -66,6 +66,7 @@ fn chat_view(chat: Chat, words: Words) -> impl IntoView {
             <AvailabilityNotice />
             <div id="pl-closed-part"></div>
             <div id="pl-consent-part"></div>
+            <div id="pl-email-part"></div>
             <PartFailed />
             <Notice />
             <Composer />

@@ -1,8 +1,9 @@
 //! What the widget keeps on the visitor's device, in the frame origin's `localStorage`: their
 //! token and current conversation under `porchlight.visitor.<site>`, written only once the
 //! visitor has sent a first message (nothing is stored before they interact) and forgotten when
-//! the server says the token is no longer valid; and `porchlight.sound.<site>` once they turn
-//! the new-message chime on.
+//! the server says the token is no longer valid; `porchlight.sound.<site>` once they turn
+//! the new-message chime on; and `porchlight.email-skipped.<site>`, the conversation in which
+//! they said "Not now" to leaving their e-mail.
 //!
 //! Storage can be missing or refused (privacy modes, blocked third-party storage); the chat
 //! then still works for the life of the page, it just is not remembered.
@@ -65,6 +66,22 @@ pub fn remember_sound(site: &str, on: bool) {
 
 fn sound_key(site: &str) -> String {
     format!("porchlight.sound.{site}")
+}
+
+/// The conversation in which the visitor said "Not now" to leaving their e-mail, on `site`.
+pub fn email_skipped_in(site: &str) -> Option<String> {
+    storage()?.get_item(&skip_key(site)).ok().flatten()
+}
+
+/// Remembers "Not now" to leaving their e-mail, for `conversation` (best effort).
+pub fn remember_email_skipped(site: &str, conversation: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(&skip_key(site), conversation);
+    }
+}
+
+fn skip_key(site: &str) -> String {
+    format!("porchlight.email-skipped.{site}")
 }
 
 /// Forgets the session for `site`.

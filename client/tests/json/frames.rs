@@ -31,6 +31,7 @@ fn agent_kind(frame: &ToAgent) -> &'static str {
         ToAgent::Note(_) => "note",
         ToAgent::Delivery(_) => "delivery",
         ToAgent::Reach { .. } => "reach",
+        ToAgent::VisitorChanged {} => "visitor_changed",
     }
 }
 
@@ -70,7 +71,7 @@ fn every_frame_to_an_agent_reads_as_the_worker_writes_it() {
         round_trips(&frame);
         kinds.insert(agent_kind(&frame));
     }
-    assert_eq!(kinds.len(), 11, "{kinds:?}");
+    assert_eq!(kinds.len(), 12, "{kinds:?}");
 }
 
 #[wasm_bindgen_test]

@@ -256,6 +256,7 @@ fn agent_frames() -> Vec<(&'static str, ToAgent)> {
                 reply_by: ReplyChannel::Email,
             },
         ),
+        (r#"{"visitor_changed":{}}"#, ToAgent::VisitorChanged {}),
     ]
 }
 
@@ -338,6 +339,7 @@ fn config() -> WidgetConfig {
         refresh_at: Some(1_700_000_360_000),
         language: Language::Sv,
         strings: strings(),
+        ask_email_after_ms: Some(300_000),
         attachments: Some(PublicAttachments {
             max_bytes: 10_485_760,
             accept: "image/*,.pdf".into(),
@@ -346,7 +348,7 @@ fn config() -> WidgetConfig {
     }
 }
 
-const CONFIG: &str = r##"{"site_id":"s1","heading":"Acme \"Support\"","people":[{"id":"ag","name":"Ada"}],"welcome_message":"Hej! \ud83d\udc4b\nHur kan vi hj\u00e4lpa dig?","accent_color":"#112233","accent_text_color":"#ffffff","font":"rounded","launcher_position":"left","prompt_after_ms":5000,"availability":{"available":{"typical_reply":"an_hour"}},"launcher_visible":true,"consent":{"mode":"explicit","text":"We keep what you write.","version":3},"refresh_at":1700000360000,"language":"sv","strings":{"chat":"Chatt","send":"Skicka","typing_one":"{} skriver…"},"attachments":{"max_bytes":10485760,"accept":"image/*,.pdf"}}"##;
+const CONFIG: &str = r##"{"site_id":"s1","heading":"Acme \"Support\"","people":[{"id":"ag","name":"Ada"}],"welcome_message":"Hej! \ud83d\udc4b\nHur kan vi hj\u00e4lpa dig?","accent_color":"#112233","accent_text_color":"#ffffff","font":"rounded","launcher_position":"left","prompt_after_ms":5000,"availability":{"available":{"typical_reply":"an_hour"}},"launcher_visible":true,"consent":{"mode":"explicit","text":"We keep what you write.","version":3},"refresh_at":1700000360000,"language":"sv","strings":{"chat":"Chatt","send":"Skicka","typing_one":"{} skriver…"},"ask_email_after_ms":300000,"attachments":{"max_bytes":10485760,"accept":"image/*,.pdf"}}"##;
 
 const MINIMAL_CONFIG: &str = r##"{"site_id":"s1","heading":"Acme","welcome_message":"Hi","accent_color":"#112233","accent_text_color":"#000000","font":"system","launcher_position":"right","availability":{"offline":{}},"launcher_visible":false,"language":"en","strings":{}}"##;
 
@@ -370,6 +372,7 @@ fn minimal_config() -> WidgetConfig {
         refresh_at: None,
         language: Language::En,
         strings: UiStrings::default(),
+        ask_email_after_ms: None,
         attachments: None,
         off_page: false,
     }

@@ -64,6 +64,9 @@ pub enum Call {
     ReplyBy(ReplyBy),
     /// Closes or reopens → the inbox row (`ConversationSummary`).
     Status { status: ConversationStatus },
+    /// What the team knows of the visitor changed (`AgentFrame::VisitorChanged`, told to the
+    /// agents' sockets) → 204.
+    VisitorChanged,
     /// Erases everything the object holds (its person's erasure): every socket is closed, the
     /// alarm cancelled and the storage deleted → 204. Safe to repeat.
     Erase,

@@ -64,6 +64,10 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         Route::WidgetHistory(routes::WidgetHistory { id, .. }) => {
             widget::history(&app, req, id).await
         }
+        Route::WidgetEmail(routes::WidgetEmail { id, .. }) => widget::email(&app, &req, id).await,
+        Route::SetWidgetEmail(routes::SetWidgetEmail { id, .. }) => {
+            widget::set_email(&app, req, id).await
+        }
         Route::WidgetSend(routes::WidgetSend { id, .. }) => widget::send(&app, req, id).await,
         Route::WidgetExport(routes::WidgetExport { id, .. }) => {
             widget::export(&app, &req, id).await

@@ -80,6 +80,8 @@ pub async fn set_details(app: &App, mut req: Request, id: &str) -> ApiResult<Res
     {
         return Err(not_a_chat());
     }
+    // Other agents with it open see the new details.
+    super::widget::tell_agents(app, id).await;
     let details = store::mail::visitor_details(&app.db, id, &store::Viewer::of(&agent))
         .await?
         .ok_or_else(not_a_chat)?;

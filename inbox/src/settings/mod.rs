@@ -13,13 +13,15 @@
 //! - [`people`]: the form of a rule choosing people, for routing and the heading.
 //! - [`availability`]: when the chat is available and what visitors see when it is not;
 //!   [`hours`] the business-hours editor.
-//! - [`consent`], [`languages`], [`attachments`], [`routing`], [`email`]: one section each.
+//! - [`consent`], [`languages`], [`attachments`], [`routing`], [`email`], [`ask_email`],
+//!   [`retention`]: one section each.
 //! - [`targeting`]: where the widget shows (page rules, devices, allowed domains).
 //! - [`identity`]: identified visitors, and the identity secret.
 //! - [`install`]: the snippet, the guides and the preview; its own module, loaded when the
 //!   page draws it ([`install_panel`], see [`crate::lazy`]).
 //! - [`connections`]: Messenger Pages and WhatsApp numbers.
 
+mod ask_email;
 mod attachments;
 mod availability;
 mod branding;
@@ -92,7 +94,7 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 /// The sections in the order the page shows them: (id, title).
-const CONTENTS: [(&str, &str); 12] = [
+const CONTENTS: [(&str, &str); 13] = [
     ("set-branding", "Branding and greeting"),
     ("set-availability", "Availability"),
     ("set-consent", "Consent"),
@@ -100,6 +102,7 @@ const CONTENTS: [(&str, &str); 12] = [
     ("set-attachments", "Attachments"),
     ("set-routing", "Routing"),
     ("set-email", "E-mail"),
+    ("set-ask-email", "Asking for e-mail"),
     ("set-targeting", "Where the widget shows"),
     ("set-identity", "Identity"),
     ("set-retention", "Retention"),
@@ -180,6 +183,7 @@ fn SiteSettings(site: String, settings: ChatSettings) -> impl IntoView {
                 <attachments::Attachments draft />
                 <routing::Routing draft members />
                 <email::Email draft />
+                <ask_email::AskEmail draft />
                 <targeting::Targeting draft />
                 <identity::Identity draft site=site.clone() />
                 <retention::Retention draft />

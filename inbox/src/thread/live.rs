@@ -90,7 +90,8 @@ impl Live {
             | ToAgent::Error { .. }
             | ToAgent::Note(_)
             | ToAgent::Delivery(_)
-            | ToAgent::Reach { .. } => {}
+            | ToAgent::Reach { .. }
+            | ToAgent::VisitorChanged {} => {}
         }
     }
 

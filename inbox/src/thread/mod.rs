@@ -119,6 +119,8 @@ pub fn Thread(
             notice.try_set(Some(message));
         }
     };
+    // Counts the visitor's details changing elsewhere (`VisitorPanel` reads them again).
+    let visitor_changed = RwSignal::new(0u32);
     let on_frame = move |frame: &ToAgent| match frame {
         ToAgent::Note(note) => {
             notes.try_update(|n| n.add([note.clone()]));
@@ -132,6 +134,9 @@ pub fn Thread(
             reply_by,
         } => {
             live.reach.try_set(Some((*visitor_present, *reply_by)));
+        }
+        ToAgent::VisitorChanged {} => {
+            visitor_changed.try_update(|n| *n += 1);
         }
         // Messages, acks and refusals are the outbox's; the rest is the live state's.
         frame => live.apply(frame),
@@ -179,7 +184,7 @@ pub fn Thread(
         <section class="thread" aria-label="Conversation">
             <ThreadHeader id=id.clone() me=my_id live assignee inbox team members changed />
             <VisitorPanel id=id.clone() status=live.status chat=!on_meta members
-                reach=live.reach last_agent />
+                reach=live.reach last_agent changed=visitor_changed />
             <p class="status" role="status">{connection}</p>
             // The live region wraps the list: on the `ol` itself, `role="log"` would leave its
             // items outside any list. It takes the focus, so a keyboard can scroll it.

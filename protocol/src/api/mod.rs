@@ -68,7 +68,9 @@ pub use visitor::{
     EmailKind, EmailList, EmailRecord, EmailStatus, Identified, Identify, IdentitySecret,
     PastConversation, SendTranscript, VisitorDetails,
 };
-pub use widget::{ConversationCreated, ConversationRef, CreateConversation, CurrentConversation};
+pub use widget::{
+    ConversationCreated, ConversationRef, CreateConversation, CurrentConversation, VisitorEmail,
+};
 
 /// The one shape of every error response: `{"error": {"code": "...", "message": "..."}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -47,6 +47,11 @@ pub struct WidgetConfig {
     pub language: Language,
     /// The interface's words in `language`.
     pub strings: UiStrings,
+    /// Ask the visitor for their e-mail once their message has waited this long unanswered (0:
+    /// as soon as they have written, the team being away now); none: the site does not ask
+    /// now. Decided for this moment, like `availability` (`settings::AskEmailSettings`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_email_after_ms: Option<u32>,
     /// What the visitor may attach; none when the site takes no attachments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<PublicAttachments>,

@@ -55,6 +55,15 @@ pub struct ConversationRef {
     pub last_seq: Seq,
 }
 
+/// `GET`/`PUT /api/widget/conversations/{id}/email`: the e-mail the team has for the visitor
+/// (read), or the one they leave in the chat (written, then answered with the address as
+/// stored). A visitor with an address is not asked for one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorEmail {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

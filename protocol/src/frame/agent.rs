@@ -41,6 +41,9 @@ pub enum AgentFrame {
         visitor_present: bool,
         reply_by: crate::api::ReplyChannel,
     },
+    /// What the team knows of the visitor changed (they left their e-mail in the chat, or an
+    /// agent edited their details): read `VisitorDetails` again.
+    VisitorChanged {},
 }
 
 /// Everything the server sends down an agent's conversation socket, as one closed type: the
@@ -90,6 +93,8 @@ pub enum ToAgent {
         visitor_present: bool,
         reply_by: crate::api::ReplyChannel,
     },
+    /// [`AgentFrame::VisitorChanged`].
+    VisitorChanged {},
 }
 
 impl ToAgent {
@@ -121,7 +126,9 @@ impl ToAgent {
                 message,
                 client_id,
             },
-            Self::Note(_) | Self::Delivery(_) | Self::Reach { .. } => return None,
+            Self::Note(_) | Self::Delivery(_) | Self::Reach { .. } | Self::VisitorChanged {} => {
+                return None
+            }
         })
     }
 }
@@ -169,6 +176,7 @@ impl From<AgentFrame> for ToAgent {
                 visitor_present,
                 reply_by,
             },
+            AgentFrame::VisitorChanged {} => Self::VisitorChanged {},
         }
     }
 }
@@ -364,6 +372,10 @@ mod tests {
                 }
                 .into(),
             ),
+            (
+                r#"{"visitor_changed":{}}"#,
+                AgentFrame::VisitorChanged {}.into(),
+            ),
         ]
     }
 
@@ -405,9 +417,10 @@ mod tests {
                 Sent::Agent(AgentFrame::Note(_)) => "note",
                 Sent::Agent(AgentFrame::Delivery(_)) => "delivery",
                 Sent::Agent(AgentFrame::Reach { .. }) => "reach",
+                Sent::Agent(AgentFrame::VisitorChanged {}) => "visitor_changed",
             });
         }
-        assert_eq!(seen.len(), 11);
+        assert_eq!(seen.len(), 12);
     }
 
     #[test]

@@ -187,6 +187,10 @@ routes! {
     WidgetExport { id } = Get ["api", "widget", "conversations", id, "export"];
     /// The visitor asks for their data to be erased.
     WidgetErasure { id } = Post ["api", "widget", "conversations", id, "erasure"];
+    /// The e-mail the team has for the visitor, if any.
+    WidgetEmail { id } = Get ["api", "widget", "conversations", id, "email"];
+    /// The visitor leaves their e-mail, for replies after they have left.
+    SetWidgetEmail { id } = Put ["api", "widget", "conversations", id, "email"];
     /// Sends a message.
     WidgetSend { id } = Post ["api", "widget", "conversations", id, "messages"];
     /// The conversation's socket (a WebSocket upgrade).

@@ -16,12 +16,14 @@
 //! - [`texts`]: the welcome, the limits of the site's texts, and their translations.
 //! - [`attachments`]: whether visitors may attach files, how large, and of which kinds.
 //! - [`targeting`]: on which pages and devices the widget shows.
+//! - [`ask_email`]: when the chat asks the visitor for their e-mail.
 
 use serde::{Deserialize, Serialize};
 
 pub use crate::consent::{ConsentMode, ConsentSettings};
 pub use crate::i18n::Language;
 
+pub mod ask_email;
 pub mod attachments;
 pub mod availability;
 pub mod branding;
@@ -29,6 +31,7 @@ pub mod routing;
 pub mod targeting;
 pub mod texts;
 
+pub use ask_email::{AskEmailSettings, ASK_EMAIL_MAX_MINUTES};
 pub use attachments::{AttachmentSettings, FileKind};
 pub use availability::{
     AvailabilityMode, AvailabilitySettings, AwayBehaviour, BusinessHours, CapacityBehaviour,
@@ -89,6 +92,9 @@ pub struct ChatSettings {
     pub identity: IdentitySettings,
     #[serde(default)]
     pub retention: RetentionSettings,
+    /// When the chat asks the visitor for their e-mail.
+    #[serde(default)]
+    pub ask_email: AskEmailSettings,
 }
 
 /// How long closed conversations are kept. Older ones are erased by the cron, everywhere they
@@ -177,6 +183,7 @@ impl ChatSettings {
             allowed_domains: Vec::new(),
             identity: IdentitySettings::default(),
             retention: RetentionSettings::default(),
+            ask_email: AskEmailSettings::default(),
         }
     }
 }

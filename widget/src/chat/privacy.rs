@@ -17,7 +17,7 @@ struct Nothing {}
 
 impl Chat {
     /// The conversation's id and the visitor's token, once there is a conversation.
-    fn conversation_and_token(self) -> Option<(String, String)> {
+    pub(super) fn conversation_and_token(self) -> Option<(String, String)> {
         self.session.with_value(|s| {
             s.as_ref()
                 .filter(|s| !s.conversation_id.is_empty())

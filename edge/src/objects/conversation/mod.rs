@@ -179,6 +179,10 @@ impl Conversation {
                 self.send_to_agents(&AgentFrame::Delivery(delivery));
                 Ok(http::no_content())
             }
+            Call::VisitorChanged => {
+                self.send_to_agents(&AgentFrame::VisitorChanged {});
+                Ok(http::no_content())
+            }
             Call::Inbound(inbound) => self.inbound(inbound).await,
             Call::ReplyBy(change) => {
                 if self.log.set_reply_by(change.channel)? {

@@ -6,8 +6,10 @@
 //! Starting a conversation, with its first message and the visitor's consent, is [`start`]'s;
 //! this module has the visitor's token and what a visitor does in a conversation of theirs.
 
+mod email;
 mod start;
 
+pub use email::{email, set_email, tell_agents};
 pub use start::create;
 
 use domain::credentials::{bearer_token, token_digest};

@@ -128,6 +128,26 @@ pub async fn set_visitor_details(
     Ok(changes(&result) == 1)
 }
 
+/// Sets the e-mail the visitor of chat `conversation_id` left in the chat as their contact's,
+/// listing the contact in the directory (a lead the team can answer); false when there is no
+/// such chat.
+pub async fn set_left_email(
+    db: &D1Database,
+    conversation_id: &str,
+    email: &str,
+    now: Millis,
+) -> Result<bool> {
+    let result = stmt(
+        db,
+        "UPDATE contacts SET email = ?2, updated_at = ?3, listed_at = COALESCE(listed_at, ?3) \
+         WHERE id = (SELECT contact_id FROM conversations WHERE id = ?1 AND visitor_id IS NOT NULL)",
+        &[text(conversation_id), text(email), num(now)],
+    )?
+    .run()
+    .await?;
+    Ok(changes(&result) == 1)
+}
+
 /// Lists a chat's contact in the directory (once: the first time stands); false when there is
 /// no such chat.
 pub async fn make_contact(db: &D1Database, conversation_id: &str, now: Millis) -> Result<bool> {

@@ -24,7 +24,8 @@ pub use attempts::{
     attempt_email, finish_email, note_email_error, overdue_emails, touch_email, Attempt, Overdue,
 };
 pub use details::{
-    contact_owner, heading_owner, make_contact, set_visitor_details, visitor_details,
+    contact_owner, heading_owner, make_contact, set_left_email, set_visitor_details,
+    visitor_details,
 };
 
 /// What a transcript needs of its conversation.

@@ -34,6 +34,8 @@ const EMAILS_REFRESH_MS: u64 = 2_000;
 /// - `members`: the team, for the visitor's owner.
 /// - `reach` and `last_agent` (the newest stored agent message): tell it when a reply went by
 ///   e-mail, to list it.
+/// - `changed`: counts the details changing elsewhere (the visitor left their e-mail in the
+///   chat, another agent saved them): each change reads them again.
 #[component]
 pub fn VisitorPanel(
     id: String,
@@ -42,6 +44,7 @@ pub fn VisitorPanel(
     members: RwSignal<Vec<AgentProfile>>,
     reach: RwSignal<Option<(bool, ReplyChannel)>>,
     last_agent: RwSignal<Option<(String, Seq)>>,
+    changed: RwSignal<u32>,
 ) -> impl IntoView {
     let id = StoredValue::new(id);
     let details = RwSignal::new(None::<VisitorDetails>);
@@ -67,6 +70,13 @@ pub fn VisitorPanel(
     // Messenger and WhatsApp conversations have no visitor details: only e-mail shows.
     if chat {
         load_details.dispatch(());
+        Effect::new(move |before: Option<u32>| {
+            let now = changed.get();
+            if before.is_some_and(|b| b != now) {
+                load_details.dispatch(());
+            }
+            now
+        });
     }
     load_emails();
     // A close may have queued the transcript: read the list again (the refresh below then
