@@ -38,9 +38,12 @@
 //! - [`sealed`]: secrets sealed at rest (AES-256-GCM) with a key from a Worker secret.
 //! - [`rejection`]: the error every rule returns, carrying the wire error code.
 //! - [`backoff`]: how long a queued job's retry waits, and when a job is overdue.
+//! - [`bot`]: chatflow bots: checking a script before it is published, and the engine that
+//!   runs it one event at a time.
 
 pub mod availability;
 pub mod backoff;
+pub mod bot;
 pub mod branding;
 pub mod chat_settings;
 pub mod connections;

@@ -3,6 +3,7 @@
 //!
 //! # Layout
 //! - [`api`]: HTTP request and response bodies, including the one error shape.
+//! - [`bot`]: a chatflow bot's script: its actions, questions, branches and handovers.
 //! - [`frame`]: WebSocket frames on a conversation socket and on an agent's list socket.
 //! - [`consent`]: GDPR consent to a website chat: the setting, the step shown, the record kept.
 //! - [`i18n`]: the languages the chat speaks and the words of its interface.
@@ -19,6 +20,7 @@
 //! The crate does no IO and knows nothing of its callers; it compiles natively and to wasm.
 
 pub mod api;
+pub mod bot;
 pub mod consent;
 pub mod embed;
 pub mod frame;
