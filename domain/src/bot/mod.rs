@@ -7,12 +7,14 @@
 //! - [`program`]: the script as nodes that know where they go next.
 //! - [`check`]: publishing's checks, each problem named by its path in the script.
 //! - [`answers`]: reading an answer as its question's input asks, and the branches' tests.
-//! - [`engine`]: the session, the events, the outputs and [`step`].
+//! - [`engine`]: the session, the events, the outputs and [`step`]; `run` carries one event
+//!   through the script.
 
 pub mod answers;
 pub mod check;
 pub mod engine;
 pub mod program;
+mod run;
 
 pub use check::{check, Known, Problem};
 pub use engine::{step, Context, Event, Outcome, Output, Session, Status, Stepped};
