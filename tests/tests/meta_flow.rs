@@ -9,9 +9,9 @@ use porchlight_tests::meta::{
     connect, conversation_where, deliver, messages, messenger_events, messenger_text, unique_id,
     whatsapp_text, FakeGraph,
 };
-use porchlight_tests::{Edge, Reply};
-use protocol::api::{Connection, ConnectionList, ErrorCode};
-use protocol::Author;
+use porchlight_tests::{local_query, Edge, Reply};
+use protocol::api::{Connection, ConnectionList, ContactPage, ErrorCode};
+use protocol::{Author, Channel};
 use serde_json::{json, Value};
 
 const AT: i64 = 1_795_000_000_000;
@@ -167,6 +167,45 @@ fn explicit_consent_holds_messages_until_the_person_agrees() {
     );
     conversation_where(&edge, &cookie, |c| c.last_message_preview == later);
     assert_eq!(fake.wait_for(&sends, 2).len(), 2, "nothing more sent");
+
+    // The consent is on the person's contact page, and in their export, with its words.
+    let found = local_query(&format!(
+        "SELECT contact_id FROM conversations WHERE id = '{}'",
+        row.id
+    ));
+    let contact = found[0][0].as_str().expect("the conversation's contact");
+    let shown: ContactPage = edge
+        .as_agent(
+            &cookie,
+            "GET",
+            &format!("/api/agent/contacts/{contact}"),
+            None,
+        )
+        .json();
+    assert_eq!(shown.meta_consents.len(), 1, "{:?}", shown.meta_consents);
+    let consent = &shown.meta_consents[0];
+    assert_eq!(
+        (consent.channel, consent.account_id.as_str()),
+        (Channel::Messenger, page.as_str())
+    );
+    assert!(consent
+        .asked_at
+        .is_some_and(|asked| consent.agreed_at.is_some_and(|agreed| asked <= agreed)));
+    assert_eq!(
+        consent.text.as_deref(),
+        Some("We keep this conversation to answer you. Do you agree?")
+    );
+    let export = edge.as_agent(
+        &cookie,
+        "GET",
+        &format!("/api/admin/contacts/{contact}/export"),
+        None,
+    );
+    assert_eq!(export.status, 200);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&export.bytes)).expect("a zip");
+    let exported: ContactPage =
+        serde_json::from_reader(zip.by_name("contact.json").expect("contact.json")).expect("JSON");
+    assert_eq!(exported.meta_consents, shown.meta_consents);
 }
 
 /// The conversation's messages once it has at least `count` (the instant reply is stored just

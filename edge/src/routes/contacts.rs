@@ -130,6 +130,7 @@ pub(super) async fn page_of(app: &App, viewer: &Viewer<'_>, id: &str) -> ApiResu
         properties: store::properties::values(&app.db, site, id).await?,
         conversations: store::contacts::conversations(&app.db, viewer, id).await?,
         consents: store::contacts::consents(&app.db, id).await?,
+        meta_consents: store::consent::meta_consents_of(&app.db, id).await?,
         files: store::contacts::files(&app.db, viewer, id).await?,
         verified_email: found.verified_email,
         created_at: found.created_at,

@@ -5,7 +5,7 @@
 //! 0019). The rules (what a new conversation records, when the version rises) are
 //! `domain::consent`'s, and what a person's consent holds back is `domain::meta::flow`'s.
 
-use protocol::api::ConsentRecord;
+use protocol::api::{ConsentRecord, MetaConsent};
 use protocol::settings::{ConsentMode, ConsentSettings};
 use protocol::Millis;
 use serde::Deserialize;
@@ -124,4 +124,21 @@ pub async fn agreed(
     .run()
     .await?;
     Ok(())
+}
+
+/// Where contact `id`'s explicit consent on Meta channels stands, per account they wrote to
+/// (through their conversations, so it follows a merge), newest first.
+pub async fn meta_consents_of(db: &D1Database, id: &str) -> Result<Vec<MetaConsent>> {
+    stmt(
+        db,
+        "SELECT m.channel, m.account_id, m.asked_at, m.consented_at AS agreed_at, \
+         m.consent_text AS text FROM meta_consent m WHERE EXISTS (SELECT 1 FROM conversations c \
+         WHERE c.contact_id = ?1 AND c.channel = m.channel AND c.meta_account_id = m.account_id \
+         AND c.meta_contact_id = m.contact_id) \
+         ORDER BY COALESCE(m.consented_at, m.asked_at) DESC",
+        &[text(id)],
+    )?
+    .all()
+    .await?
+    .results()
 }

@@ -2,7 +2,7 @@
 //! opening in the inbox), the consent they gave, and the files in their conversations.
 
 use leptos::prelude::*;
-use protocol::api::{ContactConsent, ContactConversation, ContactFile};
+use protocol::api::{ContactConsent, ContactConversation, ContactFile, MetaConsent};
 use protocol::consent::ConsentMode;
 use protocol::ConversationStatus;
 
@@ -60,18 +60,41 @@ fn mode_name(mode: ConsentMode) -> &'static str {
     }
 }
 
-/// The consent records, newest first: mode, text version, when, and in which conversation.
+/// The consent records, newest first: on the website, mode, text version, when, and in which
+/// conversation; on Messenger, per Page, when they were asked and agreed, to which words.
 ///
-/// - `consents`: as the contact's page lists them.
+/// - `consents`, `meta`: as the contact's page lists them.
 #[component]
-pub fn Consents(consents: Vec<ContactConsent>) -> impl IntoView {
+pub fn Consents(consents: Vec<ContactConsent>, meta: Vec<MetaConsent>) -> impl IntoView {
     let show = use_context::<ShowConversation>();
     let empty = consents.is_empty();
+    let meta_empty = meta.is_empty();
+    let when = |at: Option<i64>| at.map_or_else(|| "—".to_owned(), moment);
     view! {
         <section aria-labelledby="contact-consents-title">
             <h2 id="contact-consents-title">"Consent"</h2>
-            <p class="empty" hidden=!empty>"No consent records."</p>
+            <p class="empty" hidden=!(empty && meta_empty)>"No consent records."</p>
+            <table id="contact-meta-consents" class="report-table" hidden=meta_empty>
+                <caption>"On Messenger"</caption>
+                <thead><tr>
+                    <th scope="col">"Page"</th>
+                    <th scope="col">"Asked"</th>
+                    <th scope="col">"Agreed"</th>
+                    <th scope="col">"To the words"</th>
+                </tr></thead>
+                <tbody>
+                    {meta.into_iter().map(|m| view! {
+                        <tr>
+                            <td>{format!("{} {}", channel_label(m.channel), m.account_id)}</td>
+                            <td>{when(m.asked_at)}</td>
+                            <td>{when(m.agreed_at)}</td>
+                            <td>{m.text.unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
             <table id="contact-consents" class="report-table" hidden=empty>
+                <caption>"On the website"</caption>
                 <thead><tr>
                     <th scope="col">"Mode"</th>
                     <th scope="col">"Text version"</th>

@@ -199,7 +199,7 @@ pub fn ContactView(
                     }}
                     <Merges merges=p.merges.clone() members undone />
                     <Conversations conversations=p.conversations.clone() />
-                    <Consents consents=p.consents.clone() />
+                    <Consents consents=p.consents.clone() meta=p.meta_consents.clone() />
                     <Files files=p.files.clone() />
                 }
             })}

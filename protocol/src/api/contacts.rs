@@ -89,6 +89,10 @@ pub struct ContactPage {
     pub conversations: Vec<ContactConversation>,
     /// The consent they gave, one record per conversation that asked, newest first.
     pub consents: Vec<ContactConsent>,
+    /// Where their explicit consent on Messenger stands, per Page they wrote to (a Page with
+    /// explicit consent asks once, and holds their messages until they agree).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meta_consents: Vec<MetaConsent>,
     /// The files in their conversations that the reader sees, newest first.
     pub files: Vec<ContactFile>,
     /// When the contact was made (their first visit or message).
@@ -116,6 +120,22 @@ pub struct ContactConsent {
     pub conversation_id: String,
     #[serde(flatten)]
     pub record: ConsentRecord,
+}
+
+/// A person's explicit consent on a Meta channel, per account (Page) they wrote to: when they
+/// were asked, and when they agreed, to which words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaConsent {
+    pub channel: Channel,
+    /// The Page (or number) id.
+    pub account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked_at: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreed_at: Option<Millis>,
+    /// The consent text as they saw it when they agreed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// A file from a contact's conversation.

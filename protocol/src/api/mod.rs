@@ -44,8 +44,8 @@ pub use connections::{
 pub use contacts::{
     ContactConsent, ContactConversation, ContactEdit, ContactFile, ContactList, ContactMerge,
     ContactPage, ContactQuery, ContactSummary, ConversationExport, Erasure, ErasureList,
-    ErasureRequest, ErasureRequestList, ExportManifest, MergeContacts, Property, PropertyInput,
-    PropertyKind, PropertyList, PropertyValue, MERGE_UNDO_MS,
+    ErasureRequest, ErasureRequestList, ExportManifest, MergeContacts, MetaConsent, Property,
+    PropertyInput, PropertyKind, PropertyList, PropertyValue, MERGE_UNDO_MS,
 };
 pub use conversations::{
     Assign, AssignTeam, ConversationList, ConversationSummary, LastAuthor, ReplyBy, ReplyChannel,
