@@ -38,6 +38,7 @@
 //! - [`sealed`]: secrets sealed at rest (AES-256-GCM) with a key from a Worker secret.
 //! - [`rejection`]: the error every rule returns, carrying the wire error code.
 //! - [`backoff`]: how long a queued job's retry waits, and when a job is overdue.
+//! - [`flows`]: which chatflow a visitor meets on a page.
 //! - [`bot`]: chatflow bots: checking a script before it is published, and the engine that
 //!   runs it one event at a time.
 
@@ -52,6 +53,7 @@ pub mod contacts;
 pub mod credentials;
 pub mod email;
 pub mod files;
+pub mod flows;
 pub mod i18n;
 pub mod identity;
 pub mod message;

@@ -4,6 +4,7 @@
 //! # Layout
 //! - [`api`]: HTTP request and response bodies, including the one error shape.
 //! - [`bot`]: a chatflow bot's script: its actions, questions, branches and handovers.
+//! - [`flows`]: chatflows: what a visitor meets on a page (live chat or bot), and versions.
 //! - [`frame`]: WebSocket frames on a conversation socket and on an agent's list socket.
 //! - [`consent`]: GDPR consent to a website chat: the setting, the step shown, the record kept.
 //! - [`i18n`]: the languages the chat speaks and the words of its interface.
@@ -23,6 +24,7 @@ pub mod api;
 pub mod bot;
 pub mod consent;
 pub mod embed;
+pub mod flows;
 pub mod frame;
 pub mod i18n;
 pub mod limits;
