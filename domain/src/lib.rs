@@ -33,6 +33,8 @@
 //!   JSON file per language), and the site's own texts in it.
 //! - [`text`]: the links in a message body, found once at the edge and sent with the message.
 //! - [`widget_config`]: the public widget config: settings plus availability for a moment.
+//! - [`zone`]: time zones by IANA name: chrono-tz's rules natively, the platform's in the
+//!   Worker.
 //! - [`meta`]: Messenger and WhatsApp webhooks: the handshake, the signature check, and parsing
 //!   both channels' batches into one ordered event type.
 //! - [`sealed`]: secrets sealed at rest (AES-256-GCM) with a key from a Worker secret.
@@ -69,5 +71,6 @@ pub mod team;
 pub mod text;
 pub mod throttle;
 pub mod widget_config;
+pub mod zone;
 
 pub use rejection::Rejection;

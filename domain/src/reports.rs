@@ -2,19 +2,19 @@
 //! happened), the period's days in the site's time zone, and conversations counted per day.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
 use protocol::api::{DayCount, Durations};
 use protocol::settings::ChatSettings;
 use protocol::Millis;
 
+use crate::zone::Zone;
 use crate::Rejection;
 
 /// The longest period a report covers.
 pub const MAX_PERIOD_MS: Millis = 366 * 24 * 60 * 60 * 1000;
 
 /// The zone a site's reports count days in: its business hours' zone, else UTC.
-pub fn zone(settings: Option<&ChatSettings>) -> Tz {
-    settings.map_or(Tz::UTC, crate::email::transcript::time_zone)
+pub fn zone(settings: Option<&ChatSettings>) -> Zone {
+    settings.map_or_else(Zone::utc, crate::email::transcript::time_zone)
 }
 
 /// Checks a report's period.
@@ -66,13 +66,13 @@ pub fn human_duration(ms: Millis) -> String {
     }
 }
 
-fn day_of(at: Millis, tz: Tz) -> NaiveDate {
+fn day_of(at: Millis, tz: &Zone) -> NaiveDate {
     let utc: DateTime<Utc> = Utc.timestamp_millis_opt(at).single().unwrap_or_default();
-    utc.with_timezone(&tz).date_naive()
+    utc.with_timezone(tz).date_naive()
 }
 
 /// Every day of `[from, to)` in `tz`, with how many of `started` (times) fall on each.
-pub fn per_day(from: Millis, to: Millis, tz: Tz, started: &[Millis]) -> Vec<DayCount> {
+pub fn per_day(from: Millis, to: Millis, tz: &Zone, started: &[Millis]) -> Vec<DayCount> {
     let first = day_of(from, tz);
     let last = day_of(to - 1, tz);
     let mut days = Vec::new();
@@ -121,14 +121,14 @@ mod tests {
         // 2026-06-01T00:00:00Z .. 2026-06-04T00:00:00Z, in Stockholm (UTC+2 in June).
         let from = 1_780_272_000_000;
         let to = from + 3 * 24 * 60 * MIN;
-        let tz: Tz = "Europe/Stockholm".parse().unwrap();
+        let tz = Zone::named("Europe/Stockholm").unwrap();
         let started = [
             from + 30 * MIN,      // 02:30 on the 1st in Stockholm
             from + 23 * 60 * MIN, // 01:00 on the 2nd in Stockholm
             from + 24 * 60 * MIN, // 02:00 on the 2nd
             to + MIN,             // outside
         ];
-        let days = per_day(from, to, tz, &started);
+        let days = per_day(from, to, &tz, &started);
         let counted: Vec<(&str, u32)> = days.iter().map(|d| (d.day.as_str(), d.started)).collect();
         assert_eq!(
             counted,

@@ -11,8 +11,9 @@
 //! touch (`…–24:00` then `00:00–…`) stay one continuous opening whatever the clocks do.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
-use chrono_tz::Tz;
 use protocol::settings::{BusinessHours, TimeRange, MAX_HOLIDAYS, MINUTES_PER_DAY, WEEK};
+
+use crate::zone::Zone;
 
 /// Where an instant falls in a schedule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,14 +34,14 @@ const LOOKAHEAD_DAYS: u64 = 7 * (MAX_HOLIDAYS as u64 + 1);
 /// Reading business hours: the zone and where an instant falls.
 pub trait Schedule {
     /// The time zone, if `time_zone` names one.
-    fn zone(&self) -> Option<Tz>;
+    fn zone(&self) -> Option<Zone>;
     /// Whether the hours are open at `now`, and the next instant that changes it.
     fn opening_at(&self, now: DateTime<Utc>) -> OpeningState;
 }
 
 impl Schedule for BusinessHours {
-    fn zone(&self) -> Option<Tz> {
-        self.time_zone.parse().ok()
+    fn zone(&self) -> Option<Zone> {
+        Zone::named(&self.time_zone)
     }
 
     /// Whether the hours are open at `now`, and the next instant that changes it. Total on any
@@ -54,7 +55,7 @@ impl Schedule for BusinessHours {
         {
             return NEVER;
         }
-        let tz = self.zone().unwrap_or(Tz::UTC);
+        let tz = self.zone().unwrap_or_else(Zone::utc);
         let today = now.with_timezone(&tz).date_naive();
         let last_holiday = self.holidays.range(today..).next_back().copied();
         let horizon = last_holiday
@@ -67,7 +68,7 @@ impl Schedule for BusinessHours {
         let mut run: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
         let mut day = today.pred_opt().unwrap_or(today);
         while day <= horizon {
-            for (open, close) in day_intervals(self, tz, day) {
+            for (open, close) in day_intervals(self, &tz, day) {
                 run = match run {
                     Some((start, end)) if open <= end => Some((start, end.max(close))),
                     Some((start, end)) if end > now => return state(start, Some(end), now),
@@ -81,7 +82,7 @@ impl Schedule for BusinessHours {
         }
         // The last run may go on past the horizon, where only the weekly pattern is left: still
         // open at its end means open every minute of the week, so it never closes.
-        let horizon_end = wall_clock(horizon, MINUTES_PER_DAY).map(|t| instant(tz, t));
+        let horizon_end = wall_clock(horizon, MINUTES_PER_DAY).map(|t| instant(&tz, t));
         match run {
             Some((start, end)) if end > now => {
                 let closes = (Some(end) < horizon_end).then_some(end);
@@ -95,7 +96,7 @@ impl Schedule for BusinessHours {
 /// The opening intervals of one local date, in order: none on a holiday.
 fn day_intervals(
     hours: &BusinessHours,
-    tz: Tz,
+    tz: &Zone,
     date: NaiveDate,
 ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     if hours.holidays.contains(&date) {
@@ -155,7 +156,7 @@ fn wall_clock(date: NaiveDate, minute: u16) -> Option<NaiveDateTime> {
 const GAP_SEARCH_MINUTES: i64 = 48 * 60;
 
 /// The first instant at which clocks in `tz` show `local` or later (see the module doc).
-fn instant(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+fn instant(tz: &Zone, local: NaiveDateTime) -> DateTime<Utc> {
     let resolve = |t: NaiveDateTime| tz.from_local_datetime(&t).earliest();
     // In a gap, the first wall-clock minute that exists is the one the clocks jumped to, and the
     // instant it names is the change itself. Changes fall on whole minutes.
@@ -178,7 +179,7 @@ mod tests {
 
     #[test]
     fn skipped_times_mean_the_jump_and_repeated_times_their_first_showing() {
-        let sthlm = chrono_tz::Europe::Stockholm;
+        let sthlm = &Zone::named("Europe/Stockholm").unwrap();
         assert_eq!(
             instant(sthlm, local("2025-03-30 02:30")),
             at("2025-03-30T01:00:00Z")
@@ -187,7 +188,7 @@ mod tests {
             instant(sthlm, local("2025-10-26 02:30")),
             at("2025-10-26T00:30:00Z")
         );
-        let ny = chrono_tz::America::New_York;
+        let ny = &Zone::named("America/New_York").unwrap();
         assert_eq!(
             instant(ny, local("2025-03-09 02:00")),
             at("2025-03-09T07:00:00Z")

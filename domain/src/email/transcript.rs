@@ -2,9 +2,8 @@
 //! the page where the chat started, and times in the site's time zone (its business hours'
 //! zone, else UTC).
 
+use crate::zone::{offset_label, Zone};
 use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
-use chrono_tz::OffsetName;
-use chrono_tz::Tz;
 use protocol::settings::{AvailabilityMode, ChatSettings};
 use protocol::{Author, Message, Millis};
 
@@ -16,7 +15,7 @@ pub struct Transcript<'a> {
     pub site_name: &'a str,
     pub page_url: Option<&'a str>,
     pub started_at: Millis,
-    pub time_zone: Tz,
+    pub time_zone: Zone,
     pub messages: &'a [Message],
 }
 
@@ -26,10 +25,12 @@ pub fn default_subject(site_name: &str) -> String {
 }
 
 /// The zone a site's transcripts show times in.
-pub fn time_zone(settings: &ChatSettings) -> Tz {
+pub fn time_zone(settings: &ChatSettings) -> Zone {
     match &settings.availability.mode {
-        AvailabilityMode::BusinessHours(hours) => hours.time_zone.parse().unwrap_or(Tz::UTC),
-        _ => Tz::UTC,
+        AvailabilityMode::BusinessHours(hours) => {
+            Zone::named(&hours.time_zone).unwrap_or_else(Zone::utc)
+        }
+        _ => Zone::utc(),
     }
 }
 
@@ -41,11 +42,11 @@ pub fn agent_took_part(messages: &[Message]) -> bool {
         .any(|m| matches!(m.author, Author::Agent { .. }))
 }
 
-/// `2026-06-01 14:00 CEST`. Written out field by field: chrono's `format` would bring its
+/// `2026-06-01 14:00 UTC+2`. Written out field by field: chrono's `format` would bring its
 /// pattern parser into the Worker (about 16 KB of wasm) for this one line.
-fn when(at: Millis, tz: Tz) -> String {
+fn when(at: Millis, tz: &Zone) -> String {
     let utc: DateTime<Utc> = Utc.timestamp_millis_opt(at).single().unwrap_or_default();
-    let local = utc.with_timezone(&tz);
+    let local = utc.with_timezone(tz);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02} {}",
         local.year(),
@@ -53,7 +54,7 @@ fn when(at: Millis, tz: Tz) -> String {
         local.day(),
         local.hour(),
         local.minute(),
-        local.offset().abbreviation().unwrap_or("UTC")
+        offset_label(&local)
     )
 }
 
@@ -66,7 +67,7 @@ fn author(m: &Message) -> &str {
 
 /// The transcript with `subject`.
 pub fn render(t: &Transcript<'_>, subject: &str) -> Rendered {
-    let started = when(t.started_at, t.time_zone);
+    let started = when(t.started_at, &t.time_zone);
     let mut text = format!("{subject}\n\nStarted {started}");
     if let Some(url) = t.page_url {
         text.push_str(&format!(" on {url}"));
@@ -86,7 +87,7 @@ pub fn render(t: &Transcript<'_>, subject: &str) -> Rendered {
     }
     html.push_str(".</p><table cellpadding=\"6\" style=\"border-collapse:collapse\">");
     for m in t.messages {
-        let at = when(m.sent_at, t.time_zone);
+        let at = when(m.sent_at, &t.time_zone);
         let file = m.attachment.as_ref().map(|f| format!("[file: {}]", f.name));
         let body: Vec<&str> = [Some(m.body.as_str()), file.as_deref()]
             .into_iter()
@@ -160,14 +161,14 @@ mod tests {
             site_name: "Larkspur & Co",
             page_url: Some("https://shop.example/p?a=1&b=\"2\""),
             started_at: NOON,
-            time_zone: "Europe/Stockholm".parse().unwrap(),
+            time_zone: Zone::named("Europe/Stockholm").unwrap(),
             messages: &messages,
         };
         let mail = render(&t, &default_subject("Larkspur & Co"));
         assert_eq!(mail.subject, "Your conversation with Larkspur & Co");
         assert!(mail
             .text
-            .contains("[2026-06-01 14:00 CEST] You:\nIs <b>this</b> & that \"ok\"?"));
+            .contains("[2026-06-01 14:00 UTC+2] You:\nIs <b>this</b> & that \"ok\"?"));
         assert!(mail.text.contains("Dana <Support>:\nYes.\nSecond line."));
         assert!(mail.text.contains("[file: receipt <1>.pdf]"));
         assert!(mail.text.contains("on https://shop.example/p?a=1&b=\"2\""));
@@ -186,15 +187,18 @@ mod tests {
     #[test]
     fn times_are_in_the_sites_zone_or_utc() {
         let mut settings = ChatSettings::new("S");
-        assert_eq!(time_zone(&settings), Tz::UTC);
+        assert_eq!(time_zone(&settings), Zone::utc());
         settings.availability.mode =
             AvailabilityMode::BusinessHours(Box::new(protocol::settings::BusinessHours {
                 time_zone: "America/New_York".into(),
                 weekly: Default::default(),
                 holidays: Default::default(),
             }));
-        assert_eq!(time_zone(&settings), Tz::America__New_York);
-        assert_eq!(when(NOON, Tz::UTC), "2026-06-01 12:00 UTC");
+        assert_eq!(
+            time_zone(&settings),
+            Zone::named("America/New_York").unwrap()
+        );
+        assert_eq!(when(NOON, &Zone::utc()), "2026-06-01 12:00 UTC");
     }
 
     #[test]

@@ -50,9 +50,9 @@ pub async fn report(app: &App, req: &Request) -> ApiResult<Response> {
     let report = Report {
         from,
         to,
-        time_zone: tz.name().to_owned(),
+        time_zone: tz.name(),
         started: u32::try_from(started.len()).unwrap_or(u32::MAX),
-        per_day: per_day(from, to, tz, &created),
+        per_day: per_day(from, to, &tz, &created),
         first_response: durations(
             started
                 .iter()
