@@ -3,15 +3,20 @@
 //! hold, the most specific runs (the one with the most rules: a flow for `/pricing` and
 //! returning contacts beats one for every page), then the lower `priority`, then the older
 //! flow. One flow at a time; a single-page app's route change asks again, as targeting does.
+//! Also a flow's checks: its draft's when it is saved ([`validate`]), and the whole flow's,
+//! its bot's script included, when it is published ([`check_to_publish`]).
 
 use std::collections::BTreeMap;
 
 use percent_encoding::percent_decode_str;
-use protocol::flows::{Chatflow, VisitorRule};
+use protocol::bot::Bot;
+use protocol::flows::{Chatflow, FlowKind, Prompt, VisitorRule};
 use protocol::i18n::Language;
+use protocol::settings::{NOTICE_MAX_CHARS, PROMPT_DELAY_MAX_S};
 
 use crate::bot::answers::holds;
 use crate::targeting::{shows_on, Device};
+use crate::Rejection;
 
 /// What the edge knows of the visitor when it picks a flow.
 #[derive(Clone, Copy, Debug)]
@@ -91,6 +96,111 @@ fn utm(page: &str, name: &str) -> Option<String> {
             percent_decode_str(&value).decode_utf8_lossy().into_owned()
         })
     })
+}
+
+/// Longest flow name, in characters.
+pub const NAME_MAX_CHARS: usize = 100;
+/// Most visitor rules a flow may have.
+pub const VISITOR_RULES_MAX: usize = 20;
+/// The UTM parameters a rule may test.
+pub const UTM_PARAMETERS: [&str; 5] = ["source", "medium", "campaign", "term", "content"];
+
+/// Checks and normalises a flow's draft: its name, an inbox of the site's, its priority, its
+/// display and its targeting. A bot's script is checked whole only when it is published
+/// ([`check_to_publish`]), so a draft can be saved half made. The error names the field.
+pub fn validate(flow: &Chatflow, inboxes: &[&str]) -> Result<Chatflow, Rejection> {
+    let mut f = flow.clone();
+    f.name = f.name.trim().to_owned();
+    if f.name.is_empty() || f.name.chars().count() > NAME_MAX_CHARS {
+        return Err(Rejection::field("name", "must be 1 to 100 characters"));
+    }
+    if !inboxes.contains(&f.inbox_id.as_str()) {
+        return Err(Rejection::field("inbox_id", "is not an inbox of this site"));
+    }
+    if !(1..=1_000).contains(&f.priority) {
+        return Err(Rejection::field("priority", "must be 1 to 1,000"));
+    }
+    f.display.welcome = f.display.welcome.trim().to_owned();
+    if f.display.welcome.chars().count() > NOTICE_MAX_CHARS {
+        return Err(Rejection::field(
+            "display.welcome",
+            "must be at most 500 characters",
+        ));
+    }
+    match f.display.prompt {
+        Prompt::AfterSeconds { seconds } if seconds > PROMPT_DELAY_MAX_S => {
+            return Err(Rejection::field(
+                "display.prompt.seconds",
+                "must be at most 600 seconds",
+            ))
+        }
+        Prompt::AtScroll { percent } if !(1..=100).contains(&percent) => {
+            return Err(Rejection::field(
+                "display.prompt.percent",
+                "must be 1 to 100",
+            ))
+        }
+        _ => {}
+    }
+    crate::targeting::validate(&mut f.targeting.pages).map_err(|r| Rejection {
+        message: r.message.replacen("`targeting.", "`targeting.pages.", 1),
+        ..r
+    })?;
+    if f.targeting.visitors.len() > VISITOR_RULES_MAX {
+        return Err(Rejection::field(
+            "targeting.visitors",
+            "may have at most 20 rules",
+        ));
+    }
+    for (i, rule) in f.targeting.visitors.iter_mut().enumerate() {
+        if let VisitorRule::Utm { parameter, .. } = rule {
+            *parameter = parameter.trim().trim_start_matches("utm_").to_lowercase();
+            if !UTM_PARAMETERS.contains(&parameter.as_str()) {
+                return Err(Rejection::field(
+                    &format!("targeting.visitors[{i}].parameter"),
+                    "must be source, medium, campaign, term or content",
+                ));
+            }
+        }
+        if let VisitorRule::Property { key, .. } = rule {
+            if key.trim().is_empty() {
+                return Err(Rejection::field(
+                    &format!("targeting.visitors[{i}].key"),
+                    "is empty",
+                ));
+            }
+        }
+    }
+    match (f.kind, &f.bot) {
+        (FlowKind::Bot, None) => f.bot = Some(Bot::default()),
+        (FlowKind::LiveChat, Some(_)) => f.bot = None,
+        _ => {}
+    }
+    Ok(f)
+}
+
+/// What stops a flow's draft from being published: its own checks ([`validate`]), then a bot's
+/// whole script (`crate::bot::check`), every problem named by its path (`bot.actions[2].…`).
+pub fn check_to_publish(
+    flow: &Chatflow,
+    inboxes: &[&str],
+    known: crate::bot::Known<'_>,
+) -> Result<Chatflow, Rejection> {
+    let f = validate(flow, inboxes)?;
+    if let Some(bot) = &f.bot {
+        let problems = crate::bot::check(bot, known);
+        if !problems.is_empty() {
+            let all: Vec<String> = problems
+                .iter()
+                .map(|p| format!("`bot.{}` {}", p.path, p.message))
+                .collect();
+            return Err(Rejection::new(
+                protocol::api::ErrorCode::InvalidField,
+                format!("The bot cannot be published yet: {}.", all.join("; ")),
+            ));
+        }
+    }
+    Ok(f)
 }
 
 #[cfg(test)]
@@ -242,5 +352,56 @@ mod tests {
         let mut direct = visitor(&pro, true);
         direct.referrer = None;
         assert_eq!(choose(&flows, page, &direct), None);
+    }
+
+    #[test]
+    fn a_draft_is_checked_for_what_it_is_made_of_and_a_bot_whole_when_published() {
+        let inboxes = ["in_1"];
+        let mut draft = flow(1, FlowTargeting::default());
+        draft.name = "  Pricing  ".into();
+        draft.display.welcome = " Hi! ".into();
+        let ok = validate(&draft, &inboxes).unwrap();
+        assert_eq!(
+            (ok.name.as_str(), ok.display.welcome.as_str()),
+            ("Pricing", "Hi!")
+        );
+        let refused = |f: &Chatflow| validate(f, &inboxes).unwrap_err().message;
+        let mut bad = draft.clone();
+        bad.inbox_id = "in_9".into();
+        assert!(refused(&bad).contains("`inbox_id`"));
+        let mut bad = draft.clone();
+        bad.priority = 0;
+        assert!(refused(&bad).contains("`priority`"));
+        let mut bad = draft.clone();
+        bad.display.prompt = Prompt::AtScroll { percent: 0 };
+        assert!(refused(&bad).contains("`display.prompt.percent`"));
+        let mut bad = draft.clone();
+        bad.targeting.visitors = vec![VisitorRule::Utm {
+            parameter: "utm_gclid".into(),
+            test: protocol::bot::Test::Known,
+        }];
+        assert!(refused(&bad).contains("`targeting.visitors[0].parameter`"));
+
+        // A bot's half-made script saves; it publishes only whole.
+        let mut bot = draft.clone();
+        bot.kind = FlowKind::Bot;
+        bot.bot = Some(
+            serde_json::from_value(json!({ "actions": [
+            { "id": "q", "kind": "question", "text": "E-mail?", "input": { "kind": "email" } },
+        ] }))
+            .unwrap(),
+        );
+        assert!(validate(&bot, &inboxes).is_ok());
+        let why = check_to_publish(&bot, &inboxes, crate::bot::Known::default())
+            .unwrap_err()
+            .message;
+        assert!(why.contains("`bot.actions[0].save_to`"), "{why}");
+        // A live chat keeps no script; a bot always has one.
+        let mut live = bot.clone();
+        live.kind = FlowKind::LiveChat;
+        assert_eq!(validate(&live, &inboxes).unwrap().bot, None);
+        let mut empty = bot;
+        empty.bot = None;
+        assert!(validate(&empty, &inboxes).unwrap().bot.is_some());
     }
 }

@@ -61,6 +61,15 @@ impl Entry {
         }
     }
 
+    /// The chatflows of `site_id` that run (their published versions), dropped whenever one is
+    /// published, rolled back or deleted.
+    pub fn flows(origin: &str, site_id: &str) -> Self {
+        Self {
+            key: format!("{origin}{PREFIX}/sites/{site_id}/flows"),
+            ttl_s: SETTINGS_TTL_S,
+        }
+    }
+
     /// Every member as routing and availability see them (`domain::routing::Candidate`).
     pub fn presence(origin: &str) -> Self {
         Self {

@@ -65,6 +65,7 @@ impl ApiError {
             | ErrorCode::UnknownContact
             | ErrorCode::UnknownProperty
             | ErrorCode::UnknownMerge
+            | ErrorCode::UnknownChatflow
             | ErrorCode::UnknownTemplate
             | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,

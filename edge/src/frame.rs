@@ -33,6 +33,15 @@ impl FrameUrl {
         self.param(frame_param::LOCALE)
     }
 
+    /// The host page's path and query, as targeting reads a page (`/pricing?plan=pro`).
+    pub fn page(&self) -> Option<String> {
+        let page = Url::parse(&self.param(frame_param::PAGE)?).ok()?;
+        Some(match page.query() {
+            Some(query) => format!("{}?{query}", page.path()),
+            None => page.path().to_owned(),
+        })
+    }
+
     /// The page before the host page (`document.referrer`).
     pub fn referrer(&self) -> Option<String> {
         self.param(frame_param::REFERRER)

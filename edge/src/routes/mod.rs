@@ -6,6 +6,7 @@
 mod admin;
 mod agent;
 mod avatars;
+mod chatflows;
 mod contacts;
 mod dead_letters;
 mod erasures;
@@ -194,6 +195,26 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
             inboxes::set_connection_inbox(&app, req, site, id).await
         }
 
+        Route::Chatflows(routes::Chatflows { site, .. }) => chatflows::list(&app, &req, site).await,
+        Route::CreateChatflow(routes::CreateChatflow { site, .. }) => {
+            chatflows::create(&app, req, site).await
+        }
+        Route::Chatflow(routes::Chatflow { id, .. }) => chatflows::get(&app, &req, id).await,
+        Route::SaveChatflow(routes::SaveChatflow { id, .. }) => {
+            chatflows::save(&app, req, id).await
+        }
+        Route::DeleteChatflow(routes::DeleteChatflow { id, .. }) => {
+            chatflows::delete(&app, &req, id).await
+        }
+        Route::PublishChatflow(routes::PublishChatflow { id, .. }) => {
+            chatflows::publish(&app, &req, id).await
+        }
+        Route::ChatflowVersions(routes::ChatflowVersions { id, .. }) => {
+            chatflows::versions(&app, &req, id).await
+        }
+        Route::RollBackChatflow(routes::RollBackChatflow { id, .. }) => {
+            chatflows::roll_back(&app, req, id).await
+        }
         Route::Settings(routes::Settings { site, .. }) => admin::settings(&app, &req, site).await,
         Route::ContactProperties(routes::ContactProperties { site, .. }) => {
             contacts::properties(&app, &req, site).await

@@ -14,6 +14,7 @@
 
 use domain::availability::AgentPresence;
 use domain::consent::asked;
+use domain::flows;
 use domain::i18n;
 use domain::origins;
 use domain::routing::{routed, Candidate};
@@ -102,14 +103,28 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     if frame.as_ref().is_some_and(FrameUrl::attachments_off) {
         config.attachments = None;
     }
+    let headers = req.headers();
+    let device = Device::of(
+        headers.get("sec-ch-ua-mobile")?.as_deref(),
+        headers.get("user-agent")?.as_deref(),
+    );
     // The loader names the page it runs on; the widget frame does not, and is never targeted.
-    if let Some(page) = http::query_param(req, "page") {
-        let headers = req.headers();
-        let device = Device::of(
-            headers.get("sec-ch-ua-mobile")?.as_deref(),
-            headers.get("user-agent")?.as_deref(),
-        );
-        config.off_page = !targeting::shows_on(&settings.targeting, &page, device);
+    let named = http::query_param(req, "page");
+    if let Some(page) = &named {
+        config.off_page = !targeting::shows_on(&settings.targeting, page, device);
+    }
+    // The chatflow for the page: the loader's, or the host page the frame was opened on.
+    let page = named.or_else(|| frame.as_ref().and_then(FrameUrl::page));
+    if let Some(page) = page {
+        let referrer = frame.as_ref().and_then(FrameUrl::referrer);
+        let visitor = flows::Visitor {
+            known: false,
+            contact: &Default::default(),
+            language,
+            referrer: referrer.as_deref(),
+            device,
+        };
+        super::chatflows::apply(app, &origin, site_id, &page, &visitor, &mut config).await?;
     }
     let max_age = config
         .refresh_at

@@ -23,6 +23,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod agent;
+pub mod chatflows;
 pub mod connections;
 pub mod contacts;
 pub mod conversations;
@@ -38,6 +39,7 @@ pub mod widget;
 
 pub use crate::consent::{ConsentRecord, PublicConsent};
 pub use agent::{AgentProfile, AgentStatus, Login, Role, SetAgentStatus, SetChatLimit};
+pub use chatflows::{ChatflowEntry, ChatflowList, FlowVersionList, Rollback};
 pub use connections::{
     ChannelFlow, Connection, ConnectionList, NewConnection, NewToken, TokenState,
 };
@@ -166,6 +168,8 @@ pub enum ErrorCode {
     /// No merge that can still be undone has that id (undone already, past 30 days, or the
     /// contact it went into was merged again since: undo that one first).
     UnknownMerge,
+    /// No chatflow has that id (or no published version has that number).
+    UnknownChatflow,
     /// Meta's window for this reply has closed (Messenger after 7 days, WhatsApp after 24 hours
     /// without a template); the message says what may still be sent.
     ReplyWindowClosed,

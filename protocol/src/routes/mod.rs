@@ -335,6 +335,25 @@ routes! {
     SetFlow { site, id } = Put ["api", "admin", "sites", site, "connections", id, "flow"];
     /// The inbox a Meta connection's chats go to.
     SetConnectionInbox { site, id } = Put ["api", "admin", "sites", site, "connections", id, "inbox"];
+
+    // ---- chatflows (admins) ----
+    /// The site's chatflows.
+    Chatflows { site } = Get ["api", "admin", "sites", site, "chatflows"];
+    /// Makes a chatflow (a draft).
+    CreateChatflow { site } = Post ["api", "admin", "sites", site, "chatflows"];
+    /// One chatflow.
+    Chatflow { id } = Get ["api", "admin", "chatflows", id];
+    /// Saves a chatflow's draft.
+    SaveChatflow { id } = Put ["api", "admin", "chatflows", id];
+    /// Deletes a chatflow and its versions.
+    DeleteChatflow { id } = Delete ["api", "admin", "chatflows", id];
+    /// Publishes the draft as the next version.
+    PublishChatflow { id } = Post ["api", "admin", "chatflows", id, "publish"];
+    /// The published versions.
+    ChatflowVersions { id } = Get ["api", "admin", "chatflows", id, "versions"];
+    /// Publishes an earlier version again.
+    RollBackChatflow { id } = Post ["api", "admin", "chatflows", id, "rollback"];
+
     /// A site's chat settings.
     Settings { site } = Get ["api", "admin", "sites", site, "settings"];
     /// The site's contact properties.
