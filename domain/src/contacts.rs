@@ -168,7 +168,7 @@ pub fn json_value(kind: PropertyKind, stored: &str) -> Value {
 }
 
 /// A number in its shortest form: whole numbers without a fraction (`3`, not `3.0`).
-fn number_text(n: f64) -> String {
+pub(crate) fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use protocol::bot::{Input, Test};
 
-use crate::contacts::normalise_phone;
+use crate::contacts::{normalise_phone, number_text};
 use crate::credentials::normalise_email;
 
 /// Longest free-text answer kept, in characters (a contact property's text).
@@ -45,7 +45,7 @@ pub fn read(input: &Input, answer: &str) -> Option<String> {
         }
         Input::Email => normalise_email(answer).ok(),
         Input::Phone => normalise_phone(answer).ok(),
-        Input::Number => number(answer).map(shortest),
+        Input::Number => number(answer).map(number_text),
         Input::Date => date(answer).map(|d| d.format("%Y-%m-%d").to_string()),
     }
 }
@@ -73,14 +73,6 @@ fn number(text: &str) -> Option<f64> {
         compact.replacen(',', ".", 1)
     };
     compact.parse::<f64>().ok().filter(|n| n.is_finite())
-}
-
-fn shortest(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
 }
 
 /// A date as `YYYY-MM-DD`, or day first with dots or slashes (`24.12.2026`, `24/12/2026`).

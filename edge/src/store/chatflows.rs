@@ -145,6 +145,17 @@ struct VersionRow {
     published_by: String,
 }
 
+impl VersionRow {
+    fn version(self) -> Result<FlowVersion> {
+        Ok(FlowVersion {
+            version: self.version,
+            flow: serde_json::from_str(&self.flow)?,
+            published_at: self.published_at,
+            published_by: self.published_by,
+        })
+    }
+}
+
 /// Flow `id`'s published versions, newest first.
 pub async fn versions(db: &D1Database, id: &str) -> Result<Vec<FlowVersion>> {
     let rows: Vec<VersionRow> = stmt(
@@ -156,16 +167,7 @@ pub async fn versions(db: &D1Database, id: &str) -> Result<Vec<FlowVersion>> {
     .all()
     .await?
     .results()?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(FlowVersion {
-                version: r.version,
-                flow: serde_json::from_str(&r.flow)?,
-                published_at: r.published_at,
-                published_by: r.published_by,
-            })
-        })
-        .collect()
+    rows.into_iter().map(VersionRow::version).collect()
 }
 
 /// The site's flows that run: each one's id and published version, oldest flow first.
@@ -187,16 +189,6 @@ pub async fn running(db: &D1Database, site_id: &str) -> Result<Vec<(String, Flow
     .await?
     .results()?;
     rows.into_iter()
-        .map(|r| {
-            Ok((
-                r.id,
-                FlowVersion {
-                    version: r.version.version,
-                    flow: serde_json::from_str(&r.version.flow)?,
-                    published_at: r.version.published_at,
-                    published_by: r.version.published_by,
-                },
-            ))
-        })
+        .map(|r| Ok((r.id, r.version.version()?)))
         .collect()
 }

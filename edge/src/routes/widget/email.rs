@@ -8,11 +8,10 @@ use domain::Rejection;
 use protocol::api::VisitorEmail;
 use worker::{console_error, Request, Response};
 
-use super::visitor_conversation;
+use super::{visitor_conversation, visitor_writing};
 use crate::config::App;
 use crate::contracts::conversation::{Call, ConversationStub};
 use crate::error::{ApiError, ApiResult};
-use crate::floods::{self, Flood};
 use crate::{http, store};
 
 /// `GET /api/widget/conversations/{id}/email` → [`VisitorEmail`].
@@ -26,15 +25,7 @@ pub async fn email(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
 
 /// `PUT /api/widget/conversations/{id}/email` with a [`VisitorEmail`] → the address as stored.
 pub async fn set_email(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
-    http::refuse_cross_origin(&req)?;
-    let visitor = visitor_conversation(app, &req, id).await?;
-    floods::count_visitor(
-        app.env(),
-        Flood::Messages,
-        &visitor.id,
-        &floods::address(&req),
-    )
-    .await?;
+    visitor_writing(app, &req, id).await?;
     let body: VisitorEmail = http::read_json(&mut req).await?;
     let email = body
         .email

@@ -113,16 +113,23 @@ pub async fn history(app: &App, req: Request, id: &str) -> ApiResult<Response> {
         .await
 }
 
-pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
-    http::refuse_cross_origin(&req)?;
-    let visitor = visitor_conversation(app, &req, id).await?;
+/// A visitor writing to conversation `id`: from a page of ours, theirs, and within the flood
+/// limit of their messages (which their other writes count against too).
+async fn visitor_writing(app: &App, req: &Request, id: &str) -> ApiResult<VisitorRow> {
+    http::refuse_cross_origin(req)?;
+    let visitor = visitor_conversation(app, req, id).await?;
     floods::count_visitor(
         app.env(),
         Flood::Messages,
         &visitor.id,
-        &floods::address(&req),
+        &floods::address(req),
     )
     .await?;
+    Ok(visitor)
+}
+
+pub async fn send(app: &App, mut req: Request, id: &str) -> ApiResult<Response> {
+    let visitor = visitor_writing(app, &req, id).await?;
     let body: SendMessage = http::read_json(&mut req).await?;
     let body = validate_send(&body)?;
     let who = Participant::Visitor {
