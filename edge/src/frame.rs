@@ -10,6 +10,15 @@ use worker::{Request, Url};
 
 use crate::http;
 
+/// A page's path and query, as targeting reads a page (`/pricing?plan=pro`), from its URL.
+pub fn path_and_query(url: &str) -> Option<String> {
+    let page = Url::parse(url).ok()?;
+    Some(match page.query() {
+        Some(query) => format!("{}?{query}", page.path()),
+        None => page.path().to_owned(),
+    })
+}
+
 /// The widget frame's URL, as a request from the frame names it.
 pub struct FrameUrl(Url);
 
@@ -35,11 +44,7 @@ impl FrameUrl {
 
     /// The host page's path and query, as targeting reads a page (`/pricing?plan=pro`).
     pub fn page(&self) -> Option<String> {
-        let page = Url::parse(&self.param(frame_param::PAGE)?).ok()?;
-        Some(match page.query() {
-            Some(query) => format!("{}?{query}", page.path()),
-            None => page.path().to_owned(),
-        })
+        path_and_query(&self.param(frame_param::PAGE)?)
     }
 
     /// The page before the host page (`document.referrer`).

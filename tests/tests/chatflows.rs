@@ -2,9 +2,10 @@
 //! versions (a bot's script checked whole, every problem named), list the versions and roll
 //! back to any (published again, as a new version); agents may not; bad input changes nothing.
 //! A published live-chat flow decides the widget config's welcome and prompt on the pages it
-//! targets, and nothing elsewhere; a draft does not, and a deleted flow stops at once.
+//! targets, and nothing elsewhere; a draft does not, and a deleted flow stops at once; and a
+//! conversation started on its pages goes to its inbox.
 
-use porchlight_tests::{new_client_id, Edge, Reply};
+use porchlight_tests::{local_query, new_client_id, Edge, Reply};
 use protocol::api::{
     ChatflowEntry, ChatflowList, ErrorCode, FlowVersionList, InboxList, WidgetConfig,
 };
@@ -250,5 +251,67 @@ fn a_published_live_chat_flow_greets_on_its_pages_only() {
         config_on(&edge, &path).welcome_message,
         site_welcome,
         "deleted: gone at once"
+    );
+}
+
+/// Starts a conversation on `page` (a full URL); its id.
+fn start_on(edge: &Edge, page: &str) -> String {
+    let body = json!({
+        "site_id": edge.site_id,
+        "first_message": { "client_id": new_client_id(), "body": "hello" },
+        "page_url": page,
+    });
+    let reply = edge.request(
+        "POST",
+        "/api/widget/conversations",
+        &[("content-type", "application/json")],
+        Some(&body.to_string()),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply
+        .json::<protocol::api::ConversationCreated>()
+        .conversation_id
+}
+
+fn inbox_of(conversation: &str) -> String {
+    let rows = local_query(&format!(
+        "SELECT inbox_id FROM conversations WHERE id = '{conversation}'"
+    ));
+    rows[0][0].as_str().expect("an inbox").to_owned()
+}
+
+#[test]
+fn a_conversation_started_in_a_flow_goes_to_the_flows_inbox() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let made = edge.as_agent(
+        &admin,
+        "POST",
+        "/api/admin/inboxes",
+        Some(&json!({ "name": format!("Sales {}", new_client_id()), "member_ids": [], "team_ids": [] })),
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    let sales: protocol::api::Inbox = made.json();
+    let path = format!("/sales-{}", new_client_id());
+    let flow: ChatflowEntry =
+        make(&edge, &admin, &live_chat(&sales.id, &path, "Sales here")).json();
+    assert_eq!(publish(&edge, &admin, &flow.id).status, 201);
+
+    let in_flow = start_on(
+        &edge,
+        &format!("https://shop.example{path}/plans?utm_source=ad"),
+    );
+    assert_eq!(inbox_of(&in_flow), sales.id);
+    let elsewhere = start_on(&edge, "https://shop.example/about");
+    assert_ne!(
+        inbox_of(&elsewhere),
+        sales.id,
+        "the site's own inbox off the flow's pages"
+    );
+    edge.as_agent(
+        &admin,
+        "DELETE",
+        &format!("/api/admin/chatflows/{}", flow.id),
+        None,
     );
 }

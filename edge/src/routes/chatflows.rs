@@ -7,7 +7,7 @@
 use domain::bot::Known;
 use domain::flows::{self, check_to_publish, validate};
 use protocol::api::{ChatflowList, ErrorCode, FlowVersionList, Rollback, WidgetConfig};
-use protocol::flows::{Chatflow, FlowKind, Prompt};
+use protocol::flows::{Chatflow, FlowKind, FlowVersion, Prompt};
 use worker::{Request, Response};
 
 use super::agent::signed_in_admin;
@@ -177,17 +177,15 @@ async fn publish_flow(
     Ok(http::json(&version, 201))
 }
 
-/// Applies the chatflow that runs for `visitor` on `page` to the widget's `config`: a live-chat
-/// flow's welcome and prompt. (A bot flow runs once the conversation object runs bots; until
-/// then only live-chat flows are chosen.)
-pub async fn apply(
+/// The chatflow that runs for `visitor` on `page` (a path with its query), with its published
+/// version: among live-chat flows only, until the conversation object runs bots.
+pub async fn chosen(
     app: &App,
     origin: &str,
     site: &str,
     page: &str,
     visitor: &flows::Visitor<'_>,
-    config: &mut WidgetConfig,
-) -> ApiResult<()> {
+) -> ApiResult<Option<(String, FlowVersion)>> {
     let (running, _) = Entry::flows(origin, site)
         .get_or_load(async { store::chatflows::running(&app.db, site).await.map(Some) })
         .await?;
@@ -197,10 +195,23 @@ pub async fn apply(
         .filter(|(_, v)| v.flow.kind == FlowKind::LiveChat)
         .map(|(id, v)| flows::Candidate { id, flow: &v.flow })
         .collect();
-    let Some(chosen) = flows::choose(&candidates, page, visitor) else {
-        return Ok(());
+    let Some(chosen) = flows::choose(&candidates, page, visitor).map(str::to_owned) else {
+        return Ok(None);
     };
-    let Some((_, version)) = running.iter().find(|(id, _)| id == chosen) else {
+    Ok(running.into_iter().find(|(id, _)| *id == chosen))
+}
+
+/// Applies the chatflow chosen for `visitor` on `page` to the widget's `config`: its welcome
+/// and its prompt.
+pub async fn apply(
+    app: &App,
+    origin: &str,
+    site: &str,
+    page: &str,
+    visitor: &flows::Visitor<'_>,
+    config: &mut WidgetConfig,
+) -> ApiResult<()> {
+    let Some((_, version)) = chosen(app, origin, site, page, visitor).await? else {
         return Ok(());
     };
     let display = &version.flow.display;

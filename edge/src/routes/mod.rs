@@ -6,7 +6,7 @@
 mod admin;
 mod agent;
 mod avatars;
-mod chatflows;
+pub(crate) mod chatflows;
 mod contacts;
 mod dead_letters;
 mod erasures;

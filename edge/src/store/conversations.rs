@@ -27,6 +27,8 @@ pub struct NewConversation<'a> {
     pub at: Millis,
     /// The browser's `User-Agent`.
     pub user_agent: Option<&'a str>,
+    /// The inbox of the chatflow it started in; none: the site's.
+    pub inbox_id: Option<&'a str>,
 }
 
 pub fn insert_conversation(
@@ -40,7 +42,8 @@ pub fn insert_conversation(
         "INSERT INTO conversations (id, site_id, visitor_id, channel, status, page_url, referrer, \
          locale, created_at, updated_at, last_seq, consent_mode, consent_version, consent_at, \
          inbox_id, user_agent, contact_id) \
-         SELECT ?1, ?2, ?3, 'chat', 'open', ?4, ?5, ?6, ?7, ?7, 0, ?8, ?9, ?10, s.inbox_id, ?11, \
+         SELECT ?1, ?2, ?3, 'chat', 'open', ?4, ?5, ?6, ?7, ?7, 0, ?8, ?9, ?10, \
+             COALESCE(?12, s.inbox_id), ?11, \
              (SELECT contact_id FROM visitors WHERE id = ?3) \
          FROM sites s WHERE s.id = ?2",
         &[
@@ -55,6 +58,7 @@ pub fn insert_conversation(
             consent_version,
             consent_at,
             opt_text(c.user_agent),
+            opt_text(c.inbox_id),
         ],
     )
 }

@@ -7,7 +7,8 @@
 use domain::consent::{asked, consent_for};
 use domain::credentials::{bearer_token, token_digest};
 use domain::message::{clamp_page_url, validate_send};
-use domain::Rejection;
+use domain::targeting::Device;
+use domain::{flows, i18n, Rejection};
 use protocol::api::{
     ConversationCreated, CreateConversation, ErrorCode, MessageAccepted, SendMessage,
 };
@@ -18,8 +19,9 @@ use crate::config::App;
 use crate::contracts::conversation::{Call, ConversationStub, Init};
 use crate::error::{ApiError, ApiResult};
 use crate::floods::{self, Flood};
-use crate::frame::FrameUrl;
+use crate::frame::{path_and_query, FrameUrl};
 use crate::participant::Participant;
+use crate::routes::chatflows;
 use crate::store::{self, NewConversation};
 use crate::{http, secrets};
 
@@ -110,6 +112,26 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
         .headers()
         .get("user-agent")?
         .map(|ua| ua.chars().take(USER_AGENT_MAX_CHARS).collect::<String>());
+    // The chatflow running on the page it starts on decides its inbox.
+    let flow = match page_url.as_deref().and_then(path_and_query) {
+        Some(page) => {
+            let language = i18n::choose(&settings.language, browser.as_deref());
+            let headers = req.headers();
+            let visitor = flows::Visitor {
+                known: false,
+                contact: &Default::default(),
+                language,
+                referrer: referrer.as_deref(),
+                device: Device::of(
+                    headers.get("sec-ch-ua-mobile")?.as_deref(),
+                    headers.get("user-agent")?.as_deref(),
+                ),
+            };
+            let origin = http::own_origin(&req)?;
+            chatflows::chosen(app, &origin, &body.site_id, &page, &visitor).await?
+        }
+        None => None,
+    };
     batch.push(store::insert_conversation(
         &app.db,
         &NewConversation {
@@ -122,6 +144,7 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
             consent,
             at: now,
             user_agent: user_agent.as_deref(),
+            inbox_id: flow.as_ref().map(|(_, v)| v.flow.inbox_id.as_str()),
         },
     )?);
     batch.push(store::idempotency::insert_creation(
