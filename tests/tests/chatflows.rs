@@ -1,15 +1,16 @@
 //! Chatflows against the running Worker: admins make a flow's draft, publish it as numbered
 //! versions (a bot's script checked whole, every problem named), list the versions and roll
 //! back to any (published again, as a new version); agents may not; bad input changes nothing.
-//! A published live-chat flow decides the widget config's welcome and prompt on the pages it
-//! targets, and nothing elsewhere; a draft does not, and a deleted flow stops at once; and a
-//! conversation started on its pages goes to its inbox.
+//! A published live-chat flow decides the widget config's language, welcome and prompt on the
+//! pages it targets, and nothing elsewhere; a draft does not, and a deleted flow stops at once;
+//! and a conversation started on its pages goes to its inbox.
 
 use porchlight_tests::{local_query, new_client_id, Edge, Reply};
 use protocol::api::{
     ChatflowEntry, ChatflowList, ErrorCode, FlowVersionList, InboxList, WidgetConfig,
 };
 use protocol::flows::FlowVersion;
+use protocol::i18n::Language;
 use serde_json::{json, Value};
 
 fn inbox(edge: &Edge, admin: &str) -> String {
@@ -228,7 +229,10 @@ fn a_published_live_chat_flow_greets_on_its_pages_only() {
     let welcome = format!("Questions about pricing? {}", new_client_id());
     let site_welcome = config_on(&edge, "/").welcome_message;
 
-    let made: ChatflowEntry = make(&edge, &admin, &live_chat(&inbox, &path, &welcome)).json();
+    // Written in Swedish: the chat speaks it there, whatever the visitor's browser asks for.
+    let mut swedish = live_chat(&inbox, &path, &welcome);
+    swedish["language"] = json!("sv");
+    let made: ChatflowEntry = make(&edge, &admin, &swedish).json();
     assert_eq!(
         config_on(&edge, &path).welcome_message,
         site_welcome,
@@ -238,7 +242,11 @@ fn a_published_live_chat_flow_greets_on_its_pages_only() {
     let on_pricing = config_on(&edge, &format!("{path}/enterprise"));
     assert_eq!(on_pricing.welcome_message, welcome);
     assert_eq!(on_pricing.prompt_after_ms, Some(5_000));
-    assert_eq!(config_on(&edge, "/blog").welcome_message, site_welcome);
+    assert_eq!(on_pricing.language, Language::Sv);
+    assert_eq!(on_pricing.strings.send, "Skicka");
+    let elsewhere = config_on(&edge, "/blog");
+    assert_eq!(elsewhere.welcome_message, site_welcome);
+    assert_ne!(elsewhere.language, Language::Sv);
 
     let gone = edge.as_agent(
         &admin,

@@ -201,29 +201,16 @@ pub async fn chosen(
     Ok(running.into_iter().find(|(id, _)| *id == chosen))
 }
 
-/// Applies the chatflow chosen for `visitor` on `page` to the widget's `config`: its welcome
-/// and its prompt.
-pub async fn apply(
-    app: &App,
-    origin: &str,
-    site: &str,
-    page: &str,
-    visitor: &flows::Visitor<'_>,
-    config: &mut WidgetConfig,
-) -> ApiResult<()> {
-    let Some((_, version)) = chosen(app, origin, site, page, visitor).await? else {
-        return Ok(());
-    };
-    let display = &version.flow.display;
-    if !display.welcome.is_empty() {
-        config.welcome_message = display.welcome.clone();
+/// Applies a chosen flow's display to the widget's `config`: its welcome and its prompt.
+pub fn display(flow: &Chatflow, config: &mut WidgetConfig) {
+    if !flow.display.welcome.is_empty() {
+        config.welcome_message = flow.display.welcome.clone();
     }
-    config.prompt_after_ms = match display.prompt {
+    config.prompt_after_ms = match flow.display.prompt {
         Prompt::AfterSeconds { seconds } => Some(seconds.saturating_mul(1000)),
         // Scroll and exit intent need the loader's help, which it does not give yet.
         Prompt::Never | Prompt::AtScroll { .. } | Prompt::ExitIntent => None,
     };
-    Ok(())
 }
 
 /// Forgets the site's running flows in this data centre's cache (they changed).

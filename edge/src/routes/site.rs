@@ -94,7 +94,36 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     if frame.as_ref().is_some_and(FrameUrl::asks_consent) {
         settings.consent = asked(&settings.consent);
     }
+    let headers = req.headers();
+    let device = Device::of(
+        headers.get("sec-ch-ua-mobile")?.as_deref(),
+        headers.get("user-agent")?.as_deref(),
+    );
+    // The loader names the page it runs on (`?page=`); the frame, the host page it was opened
+    // on. The chatflow running there speaks its own language, and says its own welcome.
+    let named = http::query_param(req, "page");
+    let page = named
+        .clone()
+        .or_else(|| frame.as_ref().and_then(FrameUrl::page));
+    let flow = match &page {
+        Some(page) => {
+            let referrer = frame.as_ref().and_then(FrameUrl::referrer);
+            let visitor = flows::Visitor {
+                known: false,
+                contact: &Default::default(),
+                language,
+                referrer: referrer.as_deref(),
+                device,
+            };
+            super::chatflows::chosen(app, &origin, site_id, page, &visitor).await?
+        }
+        None => None,
+    };
+    let language = flow.as_ref().map_or(language, |(_, v)| v.flow.language);
     let mut config = public_config(site_id, &settings, language, &agents, now_ms);
+    if let Some((_, version)) = &flow {
+        super::chatflows::display(&version.flow, &mut config);
+    }
     // The heading's people (a known contact's owner comes with their conversation instead).
     if let Some((agent_ids, team_ids)) = settings.heading_people.named() {
         config.people = store::inboxes::heading_people(&app.db, agent_ids, team_ids).await?;
@@ -103,28 +132,9 @@ pub async fn widget_config(app: &App, req: &Request, site_id: &str) -> ApiResult
     if frame.as_ref().is_some_and(FrameUrl::attachments_off) {
         config.attachments = None;
     }
-    let headers = req.headers();
-    let device = Device::of(
-        headers.get("sec-ch-ua-mobile")?.as_deref(),
-        headers.get("user-agent")?.as_deref(),
-    );
-    // The loader names the page it runs on; the widget frame does not, and is never targeted.
-    let named = http::query_param(req, "page");
+    // Only the loader's page is targeted: the widget frame's requests are never kept off.
     if let Some(page) = &named {
         config.off_page = !targeting::shows_on(&settings.targeting, page, device);
-    }
-    // The chatflow for the page: the loader's, or the host page the frame was opened on.
-    let page = named.or_else(|| frame.as_ref().and_then(FrameUrl::page));
-    if let Some(page) = page {
-        let referrer = frame.as_ref().and_then(FrameUrl::referrer);
-        let visitor = flows::Visitor {
-            known: false,
-            contact: &Default::default(),
-            language,
-            referrer: referrer.as_deref(),
-            device,
-        };
-        super::chatflows::apply(app, &origin, site_id, &page, &visitor, &mut config).await?;
     }
     let max_age = config
         .refresh_at
