@@ -16,34 +16,9 @@ import { test } from 'node:test';
 import { assertClean, launchBrowser, requireEnv, step, waitFor } from './support.mjs';
 import { assertAccessible } from './axe.mjs';
 import { signIn as signInApi } from './site.mjs';
-import { newMember, openInbox, signIn, signInNoise } from './inbox-session.mjs';
+import { newMember, openInbox, signIn, signInNoise, startChat } from './inbox-session.mjs';
 
 const ENV = ['EDGE_URL', 'SITE_ID', 'AGENT_EMAIL', 'AGENT_PASSWORD'];
-
-/**
- * A visitor's conversation started through the widget API from a page of the Worker's origin
- * (as `Visitor.start` does, without the socket): `{ page, id, token }`, the token being the
- * visitor's bearer token, which the widget's erasure request needs.
- */
-async function startChat(browser, env, body) {
-  const edge = new URL(env.EDGE_URL).origin;
-  const page = await browser.context.newPage();
-  await page.goto(`${edge}/inbox`);
-  await page.locator('input#login-email').waitFor();
-  const created = await page.evaluate(
-    async ({ site, body }) => {
-      const response = await fetch('/api/widget/conversations', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ site_id: site, first_message: { client_id: crypto.randomUUID(), body } }),
-      });
-      return { status: response.status, body: await response.json() };
-    },
-    { site: env.SITE_ID, body },
-  );
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  return { page, id: created.body.conversation_id, token: created.body.visitor_token };
-}
 
 /** Names a conversation's visitor and makes them a contact; returns the contact's id. */
 async function makeContact(api, chat, who) {

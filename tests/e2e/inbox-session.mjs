@@ -78,6 +78,33 @@ export function listReady(page) {
 }
 
 /**
+ * A visitor's conversation started through the widget API from a page of the Worker's origin:
+ * `{ page, id, token }`, the token being the visitor's bearer token.
+ */
+export async function startChat(browser, env, firstMessage) {
+  const edge = new URL(env.EDGE_URL).origin;
+  const page = await browser.context.newPage();
+  await page.goto(`${edge}/inbox`);
+  await page.locator('input#login-email').waitFor();
+  const created = await page.evaluate(
+    async ({ site, body }) => {
+      const response = await fetch('/api/widget/conversations', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          site_id: site,
+          first_message: { client_id: crypto.randomUUID(), body },
+        }),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    { site: env.SITE_ID, body: firstMessage },
+  );
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return { page, id: created.body.conversation_id, token: created.body.visitor_token };
+}
+
+/**
  * A visitor holding one conversation and its socket, speaking from a page of the Worker's own
  * origin as the widget frame does. The page is the inbox's sign-in screen: its CSP allows
  * same-origin sockets, it is ours, and it sends nothing a visitor would not (its one request,
@@ -86,26 +113,7 @@ export function listReady(page) {
  */
 export class Visitor {
   static async start(browser, env, firstMessage) {
-    const edge = new URL(env.EDGE_URL).origin;
-    const page = await browser.context.newPage();
-    await page.goto(`${edge}/inbox`);
-    await page.locator('input#login-email').waitFor();
-    const created = await page.evaluate(
-      async ({ site, body }) => {
-        const response = await fetch('/api/widget/conversations', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            site_id: site,
-            first_message: { client_id: crypto.randomUUID(), body },
-          }),
-        });
-        return { status: response.status, body: await response.json() };
-      },
-      { site: env.SITE_ID, body: firstMessage },
-    );
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    const { conversation_id: id, visitor_token: token } = created.body;
+    const { page, id, token } = await startChat(browser, env, firstMessage);
     await page.evaluate(
       ({ id, token }) =>
         new Promise((resolve, reject) => {

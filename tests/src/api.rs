@@ -29,6 +29,18 @@ impl Edge {
         reply.json()
     }
 
+    /// Uploads a file as `token`'s visitor, to send in their conversation; its id.
+    pub fn upload(&self, token: &str, name: &str, bytes: &[u8]) -> String {
+        let reply = self.request_bytes(
+            "POST",
+            &format!("/api/widget/uploads?site={}&name={name}", self.site_id),
+            &[("authorization", &format!("Bearer {token}"))],
+            Some(bytes),
+        );
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.json::<protocol::Attachment>().id
+    }
+
     /// The visitor's view of the conversation's messages after `after`.
     pub fn visitor_history(&self, token: &str, conversation: &str, after: u64) -> Vec<Message> {
         let reply = self.request(

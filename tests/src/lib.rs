@@ -14,8 +14,10 @@
 //! - `socket`: a socket speaking the conversation protocol ([`Socket`]).
 //! - `site`: holding the demo site's settings for one test ([`SiteSettings`]).
 //! - `database`: running SQL on the Worker's local D1 database ([`local_sql`]).
+//! - [`contacts`]: the directory's common steps (listing, a contact's page, editing one).
 //! - [`mail`] and [`meta`]: playing the e-mail provider and Meta.
 
+pub mod contacts;
 pub mod mail;
 pub mod meta;
 

@@ -13,17 +13,6 @@ use protocol::api::{
 };
 use serde_json::json;
 
-fn upload(edge: &Edge, token: &str, name: &str, bytes: &[u8]) -> String {
-    let reply = edge.request_bytes(
-        "POST",
-        &format!("/api/widget/uploads?site={}&name={name}", edge.site_id),
-        &[("authorization", &format!("Bearer {token}"))],
-        Some(bytes),
-    );
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply.json::<protocol::Attachment>().id
-}
-
 #[test]
 fn an_erased_contact_leaves_no_trace_in_d1_r2_the_search_index_or_the_conversations() {
     let edge = Edge::from_env();
@@ -52,7 +41,7 @@ fn an_erased_contact_leaves_no_trace_in_d1_r2_the_search_index_or_the_conversati
         200
     );
     let picture: Vec<u8> = [&b"\x89PNG\r\n\x1a\n"[..], marker.as_bytes()].concat();
-    let file = upload(&edge, token, &format!("{marker}.png"), &picture);
+    let file = edge.upload(token, &format!("{marker}.png"), &picture);
     let reply = edge.request(
         "POST",
         &format!("/api/widget/conversations/{id}/messages"),

@@ -23,17 +23,6 @@ fn entries(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
     all
 }
 
-fn upload(edge: &Edge, token: &str, name: &str, bytes: &[u8]) -> String {
-    let reply = edge.request_bytes(
-        "POST",
-        &format!("/api/widget/uploads?site={}&name={name}", edge.site_id),
-        &[("authorization", &format!("Bearer {token}"))],
-        Some(bytes),
-    );
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply.json::<protocol::Attachment>().id
-}
-
 #[test]
 fn an_admins_export_holds_everything_stored_of_the_contact() {
     let edge = Edge::from_env();
@@ -61,7 +50,7 @@ fn an_admins_export_holds_everything_stored_of_the_contact() {
         200
     );
     let picture: Vec<u8> = [&b"\x89PNG\r\n\x1a\n"[..], &[0u8; 64]].concat();
-    let file = upload(&edge, token, "holiday.png", &picture);
+    let file = edge.upload(token, "holiday.png", &picture);
     let reply = edge.request(
         "POST",
         &format!("/api/widget/conversations/{id}/messages"),
