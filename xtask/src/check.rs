@@ -5,9 +5,13 @@
 //!    client's wasm tests in Node (its JSON reader), and the WordPress plugin's (PHP).
 //! 3. Build the widget, inbox, loader and Worker once; `wrangler deploy --dry-run` proves the
 //!    Worker still packages for Cloudflare.
-//! 4. Start a fresh local stack (workerd via `wrangler dev`, a new state folder, the demo host).
-//! 5. Black-box tests (`tests/`, Rust) and end-to-end journeys (`tests/e2e/`, Chromium) against it.
-//! 6. Restart the Worker on the same state and check nothing acknowledged was lost.
+//! 4. Start fresh local stacks side by side (workerd via `wrangler dev`, each with a new state
+//!    folder and demo host): one for the black-box tests, two for the end-to-end journeys
+//!    (`lanes`).
+//! 5. Black-box tests (`tests/`, Rust) and end-to-end journeys (`tests/e2e/`, Chromium), each
+//!    on its own stacks, at the same time.
+//! 6. Restart the black-box stack's Worker on the same state and check nothing acknowledged was
+//!    lost.
 //!
 //! Every phase runs even when an earlier test phase failed, so one run shows all failures.
 
@@ -16,9 +20,8 @@ use std::time::Instant;
 
 use anyhow::{bail, Result};
 
-use crate::stack::{self, DEMO_EMAIL, DEMO_PASSWORD};
 use crate::tools::{self, root, run, step};
-use crate::{build, wordpress};
+use crate::{build, lanes, wordpress};
 
 /// Crates that only build for wasm32 (linted with that target, tested black-box).
 const WASM_CRATES: [&str; 3] = ["porchlight-edge", "porchlight-widget", "porchlight-inbox"];
@@ -68,95 +71,129 @@ pub fn all(only: Option<&str>) -> Result<()> {
     build::package_worker(&tools)?;
 
     let work = tools::target_dir().join("porchlight-test");
-    let state = work.join(format!("state-{}", std::process::id()));
     if work.exists() {
-        // Old runs' state folders; each run starts from an empty database.
+        // Old runs' state folders; each run starts from empty databases.
         let _ = std::fs::remove_dir_all(&work);
     }
     std::fs::create_dir_all(&work)?;
-    let log = work.join("wrangler.log");
-    let (mut stack, graph, meta) = stack::start_with_fakes(&tools, &state, &log)?;
-    let env = [
-        ("EDGE_URL", stack.edge_url.clone()),
-        ("HOST_URL", stack.host.url.clone()),
-        ("SITE_ID", stack.site_id.clone()),
-        ("SETUP_TOKEN", stack.setup_token.clone()),
-        ("AGENT_EMAIL", DEMO_EMAIL.to_owned()),
-        ("AGENT_PASSWORD", DEMO_PASSWORD.to_owned()),
-        ("DIST_DIR", root().join("dist").display().to_string()),
-        ("FAKE_GRAPH_URL", graph.url.clone()),
-        ("META_APP_SECRET", meta.app_secret),
-        ("META_VERIFY_TOKEN", meta.verify_token),
-        ("MAIL_WEBHOOK_SECRET", meta.mail_webhook_secret),
-        (
-            "MAIL_INBOUND_DOMAIN",
-            crate::fake_graph::MAIL_INBOUND_DOMAIN.to_owned(),
-        ),
-        // For tests that must set the clock back on a row (`Edge::local_sql`).
-        ("WRANGLER", tools.wrangler.display().to_string()),
-        ("STATE_DIR", state.display().to_string()),
-    ];
-
-    let mut failed = Vec::new();
-    let (blackbox_files, e2e_files) = match &chosen {
-        Some((rust, js)) => (Some(rust.as_slice()), Some(js.as_slice())),
-        None => (None, None),
+    let (blackbox_files, e2e_files) = match chosen {
+        Some((rust, js)) => (Some(rust), js),
+        None => (None, lanes::e2e_files()?),
     };
-    if blackbox_files.is_none_or(|files| !files.is_empty()) {
-        step("black-box tests against the Worker on workerd");
-        // Every test binary runs even when one fails, so one run shows every failure.
-        let mut blackbox = cargo(&["test", "--no-fail-fast", "-p", "porchlight-tests"]);
-        for file in blackbox_files.unwrap_or_default() {
-            blackbox.args(["--test", file]);
-        }
-        blackbox
-            .args(["--", "--test-threads=4"])
-            .envs(env.iter().map(|(k, v)| (k, v)));
-        if run(&mut blackbox).is_err() {
-            failed.push("black-box tests");
-        }
+    let blackbox = blackbox_files
+        .as_ref()
+        .is_none_or(|files| !files.is_empty());
+    let mut names: Vec<String> = Vec::new();
+    if blackbox {
+        names.push("blackbox".into());
     }
-    if e2e_files.is_none_or(|files| !files.is_empty()) {
-        step("end-to-end journeys in headless Chromium");
-        let mut e2e = Command::new("node");
-        e2e.args(["--test", "--test-concurrency=1"])
-            .args(e2e_files.map_or(vec!["tests/e2e/".to_owned()], <[String]>::to_vec))
-            .current_dir(root())
-            .envs(env.iter().map(|(k, v)| (k, v)));
-        if run(&mut e2e).is_err() {
-            failed.push("end-to-end journeys");
-        }
+    names.extend((1..=lanes::E2E_LANES.min(e2e_files.len())).map(|n| format!("e2e-{n}")));
+    if blackbox {
+        // Built before any test runs, so its compiling does not slow the journeys' browsers.
+        step("building the black-box tests");
+        run(&mut cargo(&["test", "--no-run", "-p", "porchlight-tests"]))?;
     }
+    step(&format!(
+        "starting {} local stacks side by side ({})",
+        names.len(),
+        names.join(", ")
+    ));
+    let mut stacks = lanes::start(&tools, &work, &names)?;
+    let blackbox_lane = if blackbox {
+        Some(stacks.remove(0))
+    } else {
+        None
+    };
 
-    if chosen.is_none() {
-        step("durability across a Worker restart");
-        let record = work.join("restart.json");
-        let phase = |name: &str| {
-            let mut cmd = cargo(&["test", "-p", "porchlight-tests", "--test", "restart", "--"]);
-            cmd.args(["--ignored", "--exact", name])
-                .envs(env.iter().map(|(k, v)| (k, v)))
-                .env("RESTART_FILE", &record);
-            run(&mut cmd)
-        };
-        let durable = phase("before_restart")
-            .and_then(|()| stack.restart_worker())
-            .and_then(|()| phase("after_restart"));
-        if durable.is_err() {
-            failed.push("durability across a restart");
-        }
+    let queue = lanes::E2eQueue::new(&e2e_files);
+    let mut failed = Vec::new();
+    if !e2e_files.is_empty() {
+        step(&format!(
+            "end-to-end journeys in headless Chromium: {} files, taken by {} lanes",
+            e2e_files.len(),
+            stacks.len() + usize::from(blackbox_lane.is_some())
+        ));
     }
-    drop(stack);
+    std::thread::scope(|scope| {
+        let blackbox = blackbox_lane.map(|mut lane| {
+            let (files, queue) = (blackbox_files.as_deref(), &queue);
+            let restart = only.is_none();
+            scope.spawn(move || {
+                let failed = blackbox_and_restart(&mut lane, files, restart);
+                queue.drain(&lane);
+                failed
+            })
+        });
+        std::thread::scope(|lanes| {
+            for lane in &stacks {
+                let queue = &queue;
+                lanes.spawn(move || queue.drain(lane));
+            }
+        });
+        if let Some(handle) = blackbox {
+            match handle.join() {
+                Ok(broken) => failed.extend(broken),
+                Err(_) => failed.push("black-box tests (the lane panicked)".into()),
+            }
+        }
+    });
+    let broken = queue.failed();
+    if !broken.is_empty() {
+        failed.push(format!("end-to-end journeys ({})", broken.join(", ")));
+    }
+    drop(stacks);
 
     println!(
-        "\nbuild {build_secs:.0} s, whole run {:.0} s; Worker log: {}",
+        "\nbuild {build_secs:.0} s, whole run {:.0} s; the Workers' logs: {}/*/wrangler.log",
         started.elapsed().as_secs_f64(),
-        log.display()
+        work.display()
     );
     if !failed.is_empty() {
         bail!("failed: {}", failed.join(", "));
     }
     println!("all tests passed");
     Ok(())
+}
+
+/// The black-box tests (all, or `files`) on their lane, then, with `restart`, whether nothing
+/// acknowledged is lost across a restart of its Worker; what failed.
+fn blackbox_and_restart(
+    lane: &mut lanes::Lane,
+    files: Option<&[String]>,
+    restart: bool,
+) -> Vec<String> {
+    let mut failed = Vec::new();
+    // Every test binary runs even when one fails, so one run shows every failure.
+    let mut tests = lane.command("cargo");
+    tests.args(["test", "--no-fail-fast", "-p", "porchlight-tests"]);
+    for file in files.unwrap_or_default() {
+        tests.args(["--test", file]);
+    }
+    tests.args(["--", "--test-threads=4"]);
+    if !lanes::run_whole("black-box tests against the Worker on workerd", &mut tests) {
+        failed.push("black-box tests".to_owned());
+    }
+    if !restart {
+        return failed;
+    }
+    let record = lane.log.with_file_name("restart.json");
+    let phase = |lane: &lanes::Lane, name: &str| {
+        let mut cmd = lane.command("cargo");
+        cmd.args(["test", "-p", "porchlight-tests", "--test", "restart", "--"])
+            .args(["--ignored", "--exact", name])
+            .env("RESTART_FILE", &record);
+        lanes::run_whole(
+            &format!("durability across a Worker restart: {name}"),
+            &mut cmd,
+        )
+    };
+    let durable = phase(lane, "before_restart")
+        && lane.stack.restart_worker().is_ok()
+        && phase(lane, "after_restart");
+    if !durable {
+        failed.push("durability across a restart".to_owned());
+    }
+    failed
 }
 
 fn lint_and_unit_tests(tools: &tools::Tools) -> Result<()> {

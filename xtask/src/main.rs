@@ -29,6 +29,7 @@ mod check;
 mod fake_graph;
 mod glue;
 mod host;
+mod lanes;
 mod names;
 mod stack;
 mod tools;

@@ -188,6 +188,8 @@ impl Launch {
             .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
             .stdin(Stdio::null())
             .args(["dev", "--ip", "127.0.0.1", "--port", &self.port.to_string()])
+            // Its own inspector port: with the default (9229) a second stack would not start.
+            .args(["--inspector-port", &free_port()?.to_string()])
             .args(["--show-interactive-dev-session=false", "--persist-to"])
             .arg(&self.persist)
             .args(["--var", &format!("SETUP_TOKEN:{}", self.setup_token)]);
