@@ -104,7 +104,7 @@ impl Activity {
     fn agents(&mut self, present: &[AgentRef], last_seq: Seq) {
         let me = match &self.me {
             Author::Agent { id, .. } => Some(id.as_str()),
-            Author::Visitor => None,
+            Author::Visitor | Author::Bot { .. } => None,
         };
         self.present = present
             .iter()
@@ -153,13 +153,13 @@ impl Activity {
         self.handler.as_ref()
     }
 
-    /// Who is typing at `now`: agents by name, the visitor as `None`.
+    /// Who is typing at `now`: agents and bots by name, the visitor as `None`.
     pub fn typing(&self, now: Millis) -> Vec<Option<&str>> {
         self.typing
             .iter()
             .filter(|(_, until)| *until > now)
             .map(|(author, _)| match author {
-                Author::Agent { name, .. } => Some(name.as_str()),
+                Author::Agent { name, .. } | Author::Bot { name, .. } => Some(name.as_str()),
                 Author::Visitor => None,
             })
             .collect()

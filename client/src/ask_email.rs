@@ -18,7 +18,8 @@ pub fn ask_at(lines: &[Line], after_ms: u32) -> Option<Millis> {
         let Some(at) = entry.sent_at else { continue };
         match entry.author {
             Author::Visitor => waiting = waiting.or(Some(at)),
-            Author::Agent { .. } => waiting = None,
+            // A bot's answer too: a bot asks for the address itself when it hands over.
+            Author::Agent { .. } | Author::Bot { .. } => waiting = None,
         }
     }
     waiting.map(|at| at + Millis::from(after_ms))

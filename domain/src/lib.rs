@@ -43,6 +43,8 @@
 //! - [`flows`]: which chatflow a visitor meets on a page.
 //! - [`bot`]: chatflow bots: checking a script before it is published, and the engine that
 //!   runs it one event at a time.
+//! - [`webhooks`]: Standard Webhooks signatures: checking the e-mail provider's, signing the
+//!   bots' calls to a site's own system.
 
 pub mod availability;
 pub mod backoff;
@@ -70,6 +72,7 @@ pub mod targeting;
 pub mod team;
 pub mod text;
 pub mod throttle;
+pub mod webhooks;
 pub mod widget_config;
 pub mod zone;
 

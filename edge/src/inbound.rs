@@ -241,6 +241,7 @@ async fn take(
             account: event.account.clone(),
             contact: event.contact.clone(),
         }),
+        bot: None,
     };
     let inbound = Inbound {
         key: key.clone(),

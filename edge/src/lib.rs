@@ -46,6 +46,7 @@
 //! decisions are plain functions with native unit tests (`cargo test -p porchlight-edge --lib`).
 
 mod alarms;
+mod bot_calls;
 mod config;
 mod contracts;
 mod edge_cache;
@@ -68,6 +69,7 @@ mod replies;
 mod respond;
 mod routes;
 mod secrets;
+mod site_secrets;
 mod store;
 
 use worker::{

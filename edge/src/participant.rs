@@ -13,8 +13,18 @@ pub const AUTOMATED_PREFIX: &str = "bot:";
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Participant {
-    Visitor { visitor_id: String },
-    Agent { id: String, name: String },
+    Visitor {
+        visitor_id: String,
+    },
+    Agent {
+        id: String,
+        name: String,
+    },
+    /// A website chatflow's bot (`flow_id`: its flow), speaking in the conversation's object.
+    Bot {
+        flow_id: String,
+        name: String,
+    },
 }
 
 impl Participant {
@@ -26,6 +36,10 @@ impl Participant {
                 id: id.clone(),
                 name: name.clone(),
             },
+            Self::Bot { flow_id, name } => Author::Bot {
+                id: flow_id.clone(),
+                name: name.clone(),
+            },
         }
     }
 
@@ -35,6 +49,7 @@ impl Participant {
         match self {
             Self::Visitor { visitor_id } => ("visitor", visitor_id),
             Self::Agent { id, .. } => ("agent", id),
+            Self::Bot { flow_id, .. } => ("bot", flow_id),
         }
     }
 

@@ -23,6 +23,9 @@ pub struct Bot {
 /// How a bot behaves around its actions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BotOptions {
+    /// The name the visitor sees on the bot's messages; empty: the site's name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
     /// The pause before each bot message, while the widget shows the bot typing (0 to
     /// [`TYPING_DELAY_MAX_MS`]).
     #[serde(default = "default_typing_delay")]
@@ -58,6 +61,7 @@ fn default_error_message() -> String {
 impl Default for BotOptions {
     fn default() -> Self {
         Self {
+            name: String::new(),
             typing_delay_ms: default_typing_delay(),
             session_timeout_minutes: default_session_timeout(),
             error_message: default_error_message(),

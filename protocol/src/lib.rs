@@ -42,7 +42,8 @@ pub type Millis = i64;
 /// "before the first message".
 pub type Seq = u64;
 
-/// Who wrote a message: `"visitor"` or `{"agent": {"id": …, "name": …}}`.
+/// Who wrote a message: `"visitor"`, `{"agent": {"id": …, "name": …}}` or
+/// `{"bot": {"id": …, "name": …}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Author {
@@ -50,6 +51,9 @@ pub enum Author {
     Visitor,
     /// A member of the team, with the name the visitor sees.
     Agent { id: String, name: String },
+    /// A chatflow's bot (`id`: the flow's), with the name the visitor sees. Never a member's
+    /// reply: it answers nobody's wait for the team.
+    Bot { id: String, name: String },
 }
 
 /// One stored message of a conversation, as every participant sees it.
@@ -70,6 +74,10 @@ pub struct Message {
     /// A file sent with the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<Attachment>,
+    /// The answers a bot's question offers as buttons (the visitor may type instead); empty
+    /// for every other message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
     /// When the server stored it; never earlier than the previous message's time.
     pub sent_at: Millis,
 }

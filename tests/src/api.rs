@@ -10,10 +10,21 @@ use crate::{new_client_id, Edge, Reply};
 impl Edge {
     /// Starts a conversation as a new visitor (or `token`'s visitor) with `text`.
     pub fn start_conversation(&self, token: Option<&str>, text: &str) -> ConversationCreated {
+        self.start_conversation_on(token, text, "https://shop.example/pricing")
+    }
+
+    /// Starts a conversation on `page` (a full URL) as a new visitor (or `token`'s visitor)
+    /// with `text`.
+    pub fn start_conversation_on(
+        &self,
+        token: Option<&str>,
+        text: &str,
+        page: &str,
+    ) -> ConversationCreated {
         let body = serde_json::json!({
             "site_id": self.site_id,
             "first_message": { "client_id": new_client_id(), "body": text },
-            "page_url": "https://shop.example/pricing",
+            "page_url": page,
         })
         .to_string();
         let auth = token.map(|t| format!("Bearer {t}"));

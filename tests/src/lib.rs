@@ -15,9 +15,11 @@
 //! - `site`: holding the demo site's settings for one test ([`SiteSettings`]).
 //! - `database`: running SQL on the Worker's local D1 database ([`local_sql`]).
 //! - [`contacts`]: the directory's common steps (listing, a contact's page, editing one).
+//! - [`flows`]: chatflows' common steps (making and publishing one, a page's config).
 //! - [`mail`] and [`meta`]: playing the e-mail provider and Meta.
 
 pub mod contacts;
+pub mod flows;
 pub mod mail;
 pub mod meta;
 
@@ -38,6 +40,26 @@ fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| {
         panic!("{name} is not set: these tests run against a live Worker; use `cargo xtask test`")
     })
+}
+
+/// Waits until `check` finds what it looks for (checking every 100 ms), at most `timeout`;
+/// fails naming `what` if it never does.
+pub fn eventually<T>(
+    what: &str,
+    timeout: std::time::Duration,
+    mut check: impl FnMut() -> Option<T>,
+) -> T {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if let Some(found) = check() {
+            return found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} never happened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 /// Now, in milliseconds since the Unix epoch (the Worker's clock is this machine's).

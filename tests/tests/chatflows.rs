@@ -5,24 +5,14 @@
 //! pages it targets, and nothing elsewhere; a draft does not, and a deleted flow stops at once;
 //! and a conversation started on its pages goes to its inbox.
 
-use porchlight_tests::{local_query, new_client_id, Edge, Reply};
-use protocol::api::{
-    ChatflowEntry, ChatflowList, ErrorCode, FlowVersionList, InboxList, WidgetConfig,
+use porchlight_tests::flows::{
+    config_on, first_inbox as inbox, flows_path, make, publish, start_on,
 };
+use porchlight_tests::{local_query, new_client_id, Edge};
+use protocol::api::{ChatflowEntry, ChatflowList, ErrorCode, FlowVersionList};
 use protocol::flows::FlowVersion;
 use protocol::i18n::Language;
 use serde_json::{json, Value};
-
-fn inbox(edge: &Edge, admin: &str) -> String {
-    let list: InboxList = edge
-        .as_agent(admin, "GET", "/api/agent/inboxes", None)
-        .json();
-    list.inboxes[0].id.clone()
-}
-
-fn flows_path(edge: &Edge) -> String {
-    format!("/api/admin/sites/{}/chatflows", edge.site_id)
-}
 
 /// A live-chat flow for pages under `path`.
 fn live_chat(inbox: &str, path: &str, welcome: &str) -> Value {
@@ -35,30 +25,6 @@ fn live_chat(inbox: &str, path: &str, welcome: &str) -> Value {
         "display": { "welcome": welcome, "prompt": { "kind": "after_seconds", "seconds": 5 } },
         "targeting": { "pages": { "include": [{ "part": "path", "test": "starts_with", "value": path }] } },
     })
-}
-
-fn make(edge: &Edge, admin: &str, flow: &Value) -> Reply {
-    edge.as_agent(admin, "POST", &flows_path(edge), Some(flow))
-}
-
-fn publish(edge: &Edge, admin: &str, id: &str) -> Reply {
-    edge.as_agent(
-        admin,
-        "POST",
-        &format!("/api/admin/chatflows/{id}/publish"),
-        None,
-    )
-}
-
-fn config_on(edge: &Edge, page: &str) -> WidgetConfig {
-    let reply = edge.request(
-        "GET",
-        &format!("/api/sites/{}/widget-config?page={page}", edge.site_id),
-        &[],
-        None,
-    );
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    reply.json()
 }
 
 #[test]
@@ -262,25 +228,6 @@ fn a_published_live_chat_flow_greets_on_its_pages_only() {
     );
 }
 
-/// Starts a conversation on `page` (a full URL); its id.
-fn start_on(edge: &Edge, page: &str) -> String {
-    let body = json!({
-        "site_id": edge.site_id,
-        "first_message": { "client_id": new_client_id(), "body": "hello" },
-        "page_url": page,
-    });
-    let reply = edge.request(
-        "POST",
-        "/api/widget/conversations",
-        &[("content-type", "application/json")],
-        Some(&body.to_string()),
-    );
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply
-        .json::<protocol::api::ConversationCreated>()
-        .conversation_id
-}
-
 fn inbox_of(conversation: &str) -> String {
     let rows = local_query(&format!(
         "SELECT inbox_id FROM conversations WHERE id = '{conversation}'"
@@ -308,9 +255,11 @@ fn a_conversation_started_in_a_flow_goes_to_the_flows_inbox() {
     let in_flow = start_on(
         &edge,
         &format!("https://shop.example{path}/plans?utm_source=ad"),
-    );
+        "hello",
+    )
+    .conversation_id;
     assert_eq!(inbox_of(&in_flow), sales.id);
-    let elsewhere = start_on(&edge, "https://shop.example/about");
+    let elsewhere = start_on(&edge, "https://shop.example/about", "hello").conversation_id;
     assert_ne!(
         inbox_of(&elsewhere),
         sales.id,

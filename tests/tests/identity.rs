@@ -8,7 +8,7 @@
 
 use hmac::{Hmac, Mac};
 use porchlight_tests::{new_client_id, Edge, Reply, SiteSettings};
-use protocol::api::{CurrentConversation, ErrorCode, Identified, IdentitySecret, VisitorDetails};
+use protocol::api::{CurrentConversation, ErrorCode, Identified, SiteSecret, VisitorDetails};
 use sha2::Sha256;
 
 /// The token a site's backend computes (docs/identity.md), independently of the Worker's code.
@@ -30,7 +30,7 @@ fn new_secret(s: &SiteSettings) -> String {
         None,
     );
     assert_eq!(reply.status, 201, "{}", reply.body);
-    let made: IdentitySecret = reply.json();
+    let made: SiteSecret = reply.json();
     made.secret.expect("a secret")
 }
 
@@ -83,7 +83,7 @@ fn a_verified_user_is_one_contact_on_every_device() {
     assert_eq!(secret.len(), 64);
     // Admins read it back for their backend; nobody else does.
     let path = format!("/api/admin/sites/{}/identity", s.edge.site_id);
-    let shown: IdentitySecret = s.edge.as_agent(&s.cookie, "GET", &path, None).json();
+    let shown: SiteSecret = s.edge.as_agent(&s.cookie, "GET", &path, None).json();
     assert_eq!(shown.secret.as_deref(), Some(secret.as_str()));
     s.edge
         .request("GET", &path, &[], None)

@@ -200,6 +200,7 @@ fn Bubble(entry: Entry) -> impl IntoView {
     let (author, name) = match &entry.author {
         Author::Visitor => ("visitor", None),
         Author::Agent { name, .. } => ("agent", Some(name.clone())),
+        Author::Bot { name, .. } => ("bot", Some(name.clone())),
     };
     let state = match entry.delivery {
         Delivery::Sent => "sent",

@@ -25,6 +25,7 @@ fn msg(seq: Seq, author: Author) -> Message {
         body: format!("m{seq}"),
         links: Vec::new(),
         attachment: None,
+        choices: Vec::new(),
         sent_at: 1_000 + seq as Millis,
     }
 }

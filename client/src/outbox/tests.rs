@@ -11,6 +11,7 @@ fn visitor_msg(seq: Seq, client_id: &str, body: &str) -> Message {
         body: body.into(),
         links: Vec::new(),
         attachment: None,
+        choices: Vec::new(),
         sent_at: 1_700_000_000_000 + seq as Millis,
     }
 }
@@ -26,6 +27,7 @@ fn agent_msg(seq: Seq, body: &str) -> Message {
         body: body.into(),
         links: Vec::new(),
         attachment: None,
+        choices: Vec::new(),
         sent_at: 1_700_000_000_000 + seq as Millis,
     }
 }

@@ -100,6 +100,7 @@ fn message() -> Message {
             content_type: "image/png".into(),
             size: 68,
         }),
+        choices: Vec::new(),
         sent_at: 1_700_000_000_000,
     }
 }
@@ -158,6 +159,7 @@ fn server_frames() -> Vec<(&'static str, ServerFrame)> {
                 body: "hi".into(),
                 links: Vec::new(),
                 attachment: None,
+                choices: Vec::new(),
                 sent_at: 1_700_000_000_001,
             }),
         ),

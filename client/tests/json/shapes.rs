@@ -260,6 +260,7 @@ fn strings_keep_every_character_and_escape() {
             body: body.into(),
             links: Vec::new(),
             attachment: None,
+            choices: Vec::new(),
             sent_at: 1,
         })
     };

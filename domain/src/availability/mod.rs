@@ -158,3 +158,31 @@ pub fn availability(
     };
     Availability { status, changes_at }
 }
+
+/// Whether someone can answer the site's chat at `now_ms`, and, when nobody can, when the team
+/// is back as a bot's handover says it: the next opening in the business hours' zone
+/// (`2026-12-08 09:00 UTC+1`, the transcripts' form, which reads the same in every language),
+/// else "soon". A team at capacity can answer (later): the visitor waits in its queue.
+pub fn team_now(
+    settings: &protocol::settings::ChatSettings,
+    agents: &[AgentPresence],
+    now_ms: protocol::Millis,
+) -> (bool, String) {
+    let now = DateTime::<Utc>::from_timestamp_millis(now_ms).unwrap_or_default();
+    match availability(&settings.availability, agents, now).status {
+        AvailabilityStatus::Available { .. } | AvailabilityStatus::AtCapacity { .. } => {
+            (true, String::new())
+        }
+        AvailabilityStatus::Offline {
+            next_opening: Some(at),
+            ..
+        } => {
+            let zone = crate::email::transcript::time_zone(settings);
+            (
+                false,
+                crate::email::transcript::when(at.timestamp_millis(), &zone),
+            )
+        }
+        _ => (false, "soon".to_owned()),
+    }
+}

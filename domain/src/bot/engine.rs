@@ -109,8 +109,9 @@ pub struct Context<'a> {
     pub meeting_links: &'a BTreeMap<String, String>,
 }
 
-/// What the caller carries out, in order.
-#[derive(Clone, Debug, PartialEq)]
+/// What the caller carries out, in order (kept as JSON in the conversation's queue until done).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Output {
     /// A bot message (after the typing delay): text, a file from the site's uploads, and the
     /// quick replies offered (a question's choices).
@@ -146,8 +147,15 @@ pub struct Stepped {
     pub outputs: Vec<Output>,
 }
 
+fn abandoned() -> Status {
+    Status::Over {
+        outcome: Outcome::Abandoned,
+    }
+}
+
 /// Runs `event` through `program` (published as `version`) for `session` (none yet: the event
-/// starts one).
+/// starts one). The caller passes the version published now: a session that starts again
+/// after it was abandoned runs that one.
 pub fn step(
     program: &Program,
     version: u32,
@@ -190,6 +198,12 @@ pub fn step(
         // Back after the timeout: the abandoned session is over, and a new one starts.
         Event::Start | Event::Answer(_) if idle => {
             run.finish(&mut session, Outcome::Abandoned);
+            let mut again = fresh();
+            run.from(&mut again, program.start);
+            return run.done(again);
+        }
+        // Back after the alarm found it abandoned: a new one starts.
+        Event::Start | Event::Answer(_) if session.status == abandoned() => {
             let mut again = fresh();
             run.from(&mut again, program.start);
             return run.done(again);

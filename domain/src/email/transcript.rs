@@ -44,7 +44,7 @@ pub fn agent_took_part(messages: &[Message]) -> bool {
 
 /// `2026-06-01 14:00 UTC+2`. Written out field by field: chrono's `format` would bring its
 /// pattern parser into the Worker (about 16 KB of wasm) for this one line.
-fn when(at: Millis, tz: &Zone) -> String {
+pub fn when(at: Millis, tz: &Zone) -> String {
     let utc: DateTime<Utc> = Utc.timestamp_millis_opt(at).single().unwrap_or_default();
     let local = utc.with_timezone(tz);
     format!(
@@ -61,7 +61,7 @@ fn when(at: Millis, tz: &Zone) -> String {
 fn author(m: &Message) -> &str {
     match &m.author {
         Author::Visitor => "You",
-        Author::Agent { name, .. } => name,
+        Author::Agent { name, .. } | Author::Bot { name, .. } => name,
     }
 }
 
@@ -129,6 +129,7 @@ mod tests {
             body: body.into(),
             links: Vec::new(),
             attachment: None,
+            choices: Vec::new(),
             sent_at: at,
         }
     }

@@ -67,6 +67,9 @@ pub enum Call {
     /// What the team knows of the visitor changed (`AgentFrame::VisitorChanged`, told to the
     /// agents' sockets) → 204.
     VisitorChanged,
+    /// A member was given the conversation (or took it): a bot running in it goes silent →
+    /// 204.
+    Assigned,
     /// Erases everything the object holds (its person's erasure): every socket is closed, the
     /// alarm cancelled and the storage deleted → 204. Safe to repeat.
     Erase,
@@ -94,6 +97,16 @@ pub struct Init {
     /// Who the conversation is with on Messenger or WhatsApp; none for a website chat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<MetaParty>,
+    /// The chatflow bot a website chat starts with (it was started on the bot's pages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot: Option<BotRef>,
+}
+
+/// A published version of a bot chatflow.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BotRef {
+    pub flow_id: String,
+    pub version: u32,
 }
 
 /// The two ends of a Meta conversation, as Meta names them.
@@ -290,6 +303,7 @@ mod tests {
             conversation_id: "c_1".into(),
             site_id: "s_1".into(),
             meta: None,
+            bot: None,
         });
         let json = serde_json::to_string(&call).unwrap();
         assert!(json.starts_with(r#"{"init":{"#), "{json}");

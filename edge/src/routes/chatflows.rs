@@ -7,7 +7,7 @@
 use domain::bot::Known;
 use domain::flows::{self, check_to_publish, validate};
 use protocol::api::{ChatflowList, ErrorCode, FlowVersionList, Rollback, WidgetConfig};
-use protocol::flows::{Chatflow, FlowKind, FlowVersion, Prompt};
+use protocol::flows::{Chatflow, FlowVersion, Prompt};
 use worker::{Request, Response};
 
 use super::agent::signed_in_admin;
@@ -178,7 +178,7 @@ async fn publish_flow(
 }
 
 /// The chatflow that runs for `visitor` on `page` (a path with its query), with its published
-/// version: among live-chat flows only, until the conversation object runs bots.
+/// version.
 pub async fn chosen(
     app: &App,
     origin: &str,
@@ -192,7 +192,6 @@ pub async fn chosen(
     let running = running.unwrap_or_default();
     let candidates: Vec<flows::Candidate<'_>> = running
         .iter()
-        .filter(|(_, v)| v.flow.kind == FlowKind::LiveChat)
         .map(|(id, v)| flows::Candidate { id, flow: &v.flow })
         .collect();
     let Some(chosen) = flows::choose(&candidates, page, visitor).map(str::to_owned) else {

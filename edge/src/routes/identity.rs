@@ -5,48 +5,26 @@
 //! so their conversation follows them. An anonymous visitor's chats on this device merge into
 //! the contact, and only on a verified address; a forged or stale claim changes nothing.
 //!
-//! The secret is per site, made and replaced by admins (`/api/admin/sites/{site}/identity`),
-//! sealed at rest under `TOKEN_KEY` with the site id as associated data.
+//! The secret is per site, made and replaced by admins (`/api/admin/sites/{site}/identity`,
+//! `crate::site_secrets`).
 
 use domain::credentials::{bearer_token, token_digest};
-use domain::identity::{self, IdentityError, SECRET_BYTES};
-use domain::sealed::{open, seal, NONCE_BYTES};
-use protocol::api::{ErrorCode, Identified, Identify, IdentitySecret};
+use domain::identity::{self, IdentityError};
+use protocol::api::{ErrorCode, Identified, Identify};
 use worker::{Request, Response};
 
-use super::agent::signed_in_admin;
 use crate::config::App;
 use crate::error::{ApiError, ApiResult};
+use crate::site_secrets::{self, Purpose};
 use crate::store::{self, identity as ids, VisitorRow};
 use crate::{http, merging, secrets};
-
-fn unknown_site() -> ApiError {
-    ApiError::new(ErrorCode::UnknownSite, "No such site.")
-}
-
-fn no_key() -> ApiError {
-    ApiError::new(
-        ErrorCode::NotConfigured,
-        "Identity secrets need the TOKEN_KEY secret (openssl rand -base64 32).",
-    )
-}
-
-/// Associated data binding a sealed secret to its site's row.
-fn aad(site_id: &str) -> Vec<u8> {
-    format!("identity:{site_id}").into_bytes()
-}
 
 /// `POST /api/widget/identify` ([`Identify`], optional `Authorization: Bearer` with this device's
 /// visitor token) → [`Identified`].
 pub async fn identify(app: &App, mut req: Request) -> ApiResult<Response> {
     http::refuse_cross_origin(&req)?;
     let body: Identify = http::read_json(&mut req).await?;
-    let row = ids::secret(&app.db, &body.site)
-        .await?
-        .ok_or_else(unknown_site)?;
-    let secret = row
-        .identity_secret
-        .and_then(|sealed| open(&app.token_key()?, &aad(&body.site), &sealed).ok());
+    let secret = site_secrets::usable(app, &body.site, Purpose::Identity).await?;
     let expiry_required = store::chat_settings(&app.db, &body.site)
         .await?
         .is_some_and(|s| s.identity.expiring_tokens);
@@ -55,7 +33,7 @@ pub async fn identify(app: &App, mut req: Request) -> ApiResult<Response> {
         expiry_required,
     };
     let verified = match secret {
-        Some(secret) => identity::verify(&secret, &body.email, &body.token, checked),
+        Some(secret) => identity::verify(secret.as_bytes(), &body.email, &body.token, checked),
         // A site without a secret has no way to vouch for anyone.
         None => Err(IdentityError::Mismatch),
     };
@@ -152,54 +130,4 @@ pub async fn identify(app: &App, mut req: Request) -> ApiResult<Response> {
         }
     };
     Ok(http::json(&answer, 200))
-}
-
-/// `GET /api/admin/sites/{site}/identity`: the secret, for the site's backend. Admins only.
-pub async fn secret(app: &App, req: &Request, site_id: &str) -> ApiResult<Response> {
-    signed_in_admin(app, req).await?;
-    let row = ids::secret(&app.db, site_id)
-        .await?
-        .ok_or_else(unknown_site)?;
-    let secret = match row.identity_secret {
-        Some(sealed) => {
-            let key = app.token_key().ok_or_else(no_key)?;
-            let bytes = open(&key, &aad(site_id), &sealed).map_err(|_| {
-                ApiError::from(worker::Error::RustError(
-                    "the identity secret does not open".into(),
-                ))
-            })?;
-            Some(String::from_utf8_lossy(&bytes).into_owned())
-        }
-        None => None,
-    };
-    let answer = IdentitySecret {
-        secret,
-        created_at: row.identity_secret_at,
-    };
-    Ok(http::json(&answer, 200))
-}
-
-/// `POST /api/admin/sites/{site}/identity/secret`: a new secret, which replaces the old one at
-/// once (tokens made with the old one stop verifying: the remedy for a leaked secret).
-pub async fn rotate(app: &App, req: &Request, site_id: &str) -> ApiResult<Response> {
-    http::require_same_origin(req)?;
-    signed_in_admin(app, req).await?;
-    let key = app.token_key().ok_or_else(no_key)?;
-    let random: [u8; SECRET_BYTES] = secrets::random_bytes(SECRET_BYTES)?
-        .try_into()
-        .map_err(|_| ApiError::from(worker::Error::RustError("randomness failed".into())))?;
-    let nonce: [u8; NONCE_BYTES] = secrets::random_bytes(NONCE_BYTES)?
-        .try_into()
-        .map_err(|_| ApiError::from(worker::Error::RustError("randomness failed".into())))?;
-    let secret = identity::secret_text(&random);
-    let sealed = seal(&key, &nonce, &aad(site_id), secret.as_bytes());
-    let now = store::now();
-    if !ids::set_secret(&app.db, site_id, &sealed, now).await? {
-        return Err(unknown_site());
-    }
-    let answer = IdentitySecret {
-        secret: Some(secret),
-        created_at: Some(now),
-    };
-    Ok(http::json(&answer, 201))
 }

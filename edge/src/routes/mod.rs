@@ -4,7 +4,7 @@
 //! cannot be added without one (see docs/api.md for bodies).
 
 mod admin;
-mod agent;
+pub(crate) mod agent;
 mod avatars;
 pub(crate) mod chatflows;
 mod contacts;
@@ -18,7 +18,7 @@ mod merges;
 mod pages;
 mod reports;
 mod setup;
-mod site;
+pub(crate) mod site;
 mod snippets;
 mod team;
 mod templates;
@@ -34,6 +34,7 @@ use worker::{Env, Method, Request, Response, Result};
 
 use crate::config::App;
 use crate::error::{ApiError, ApiResult};
+use crate::site_secrets::{self, Purpose};
 
 pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let app = App::new(env)?;
@@ -233,10 +234,16 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         }
 
         Route::IdentitySecret(routes::IdentitySecret { site, .. }) => {
-            identity::secret(&app, &req, site).await
+            site_secrets::show(&app, &req, site, Purpose::Identity).await
         }
         Route::RotateIdentitySecret(routes::RotateIdentitySecret { site, .. }) => {
-            identity::rotate(&app, &req, site).await
+            site_secrets::rotate(&app, &req, site, Purpose::Identity).await
+        }
+        Route::WebhookSecret(routes::WebhookSecret { site, .. }) => {
+            site_secrets::show(&app, &req, site, Purpose::Webhooks).await
+        }
+        Route::RotateWebhookSecret(routes::RotateWebhookSecret { site, .. }) => {
+            site_secrets::rotate(&app, &req, site, Purpose::Webhooks).await
         }
 
         Route::Connections(routes::Connections { site, .. }) => {

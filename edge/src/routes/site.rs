@@ -191,3 +191,24 @@ async fn presence(app: &App) -> worker::Result<Presence> {
         site_inboxes: store::inboxes::site_inboxes(&app.db).await?,
     })
 }
+
+/// Whether someone can answer site `site_id`'s chat now, and when the team is back (see
+/// `domain::availability::team_now`): what a chatflow bot's branches and handover need. Read
+/// afresh, without the edge cache: a bot asks once per step, and must not act on a stale team.
+pub async fn team_now(app: &App, site_id: &str) -> ApiResult<(bool, String)> {
+    let Some(settings) = store::chat_settings(&app.db, site_id).await? else {
+        return Ok((false, "soon".to_owned()));
+    };
+    let candidates = match settings.availability.mode {
+        AvailabilityMode::AlwaysOn => Vec::new(),
+        _ => presence(app).await?.of_site(site_id),
+    };
+    let agents: Vec<AgentPresence> = routed(&settings.routing.rule, &candidates)
+        .map(Candidate::presence)
+        .collect();
+    Ok(domain::availability::team_now(
+        &settings,
+        &agents,
+        store::now(),
+    ))
+}

@@ -272,7 +272,11 @@ pub async fn publish_message(
             batch.extend(reports::agent_reply(db, id, agent, name, message.sent_at)?);
         }
     }
-    let by_agent = matches!(message.author, Author::Agent { .. });
+    let last_author = match message.author {
+        Author::Visitor => "visitor",
+        Author::Agent { .. } => "agent",
+        Author::Bot { .. } => "bot",
+    };
     batch.push(stmt(
         db,
         &format!(
@@ -285,7 +289,7 @@ pub async fn publish_message(
             num(message.seq as i64),
             num(message.sent_at),
             text(preview),
-            text(if by_agent { "agent" } else { "visitor" }),
+            text(last_author),
         ],
     )?);
     let results = db.batch(batch).await?;

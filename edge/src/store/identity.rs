@@ -1,41 +1,10 @@
-//! Identified visitors: the site's sealed identity secret, the one visitor per verified address,
-//! and linking or merging a device's visitor into it (routes/identity.rs decides which).
+//! Identified visitors: the one visitor per verified address, and linking or merging a device's
+//! visitor into it (routes/identity.rs decides which). The site's identity secret is
+//! `crate::site_secrets`'.
 
-use protocol::Millis;
-use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement, Result};
 
 use super::{changes, num, stmt, text, VisitorRow};
-
-#[derive(Deserialize)]
-pub struct SecretRow {
-    /// Sealed (`domain::sealed`, the site id as associated data); `None` until made.
-    pub identity_secret: Option<String>,
-    pub identity_secret_at: Option<Millis>,
-}
-
-/// The site's sealed identity secret; `None` when there is no such site.
-pub async fn secret(db: &D1Database, site_id: &str) -> Result<Option<SecretRow>> {
-    stmt(
-        db,
-        "SELECT identity_secret, identity_secret_at FROM sites WHERE id = ?1",
-        &[text(site_id)],
-    )?
-    .first(None)
-    .await
-}
-
-/// Replaces the site's identity secret; false when there is no such site.
-pub async fn set_secret(db: &D1Database, site_id: &str, sealed: &str, at: Millis) -> Result<bool> {
-    let result = stmt(
-        db,
-        "UPDATE sites SET identity_secret = ?2, identity_secret_at = ?3 WHERE id = ?1",
-        &[text(site_id), text(sealed), num(at)],
-    )?
-    .run()
-    .await?;
-    Ok(changes(&result) == 1)
-}
 
 /// The visitor of `site_id` with this verified address.
 pub async fn visitor_by_identity(

@@ -42,6 +42,7 @@ pub mod access;
 pub mod agents;
 pub mod assignment;
 pub mod attachments;
+pub mod bots;
 pub mod chatflows;
 pub mod connections;
 pub mod consent;

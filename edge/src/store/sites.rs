@@ -3,10 +3,11 @@
 //! ([`super::consent`]).
 
 use protocol::settings::ChatSettings;
+use protocol::Millis;
 use serde::Deserialize;
 use worker::{D1Database, Result};
 
-use super::{changes, consent, now, stmt, text};
+use super::{changes, consent, now, num, stmt, text};
 
 #[derive(Deserialize)]
 struct SettingsRow {
@@ -57,4 +58,48 @@ pub async fn put_chat_settings(
     }
     let results = db.batch(batch).await?;
     Ok(results.first().map(changes) == Some(1))
+}
+
+/// One of a site's secrets, sealed (`crate::site_secrets`), and when it was made.
+#[derive(Deserialize)]
+pub struct SecretRow {
+    /// None until made.
+    pub secret: Option<String>,
+    pub made_at: Option<Millis>,
+}
+
+/// The site's sealed secret kept in `columns` (the secret's and its time's: fixed names from
+/// `site_secrets::Purpose`, never input); none when there is no such site.
+pub async fn secret(
+    db: &D1Database,
+    site_id: &str,
+    columns: (&str, &str),
+) -> Result<Option<SecretRow>> {
+    let (secret, made_at) = columns;
+    stmt(
+        db,
+        &format!("SELECT {secret} AS secret, {made_at} AS made_at FROM sites WHERE id = ?1"),
+        &[text(site_id)],
+    )?
+    .first(None)
+    .await
+}
+
+/// Replaces the site's sealed secret kept in `columns`; false when there is no such site.
+pub async fn set_secret(
+    db: &D1Database,
+    site_id: &str,
+    columns: (&str, &str),
+    sealed: &str,
+    at: Millis,
+) -> Result<bool> {
+    let (secret, made_at) = columns;
+    let result = stmt(
+        db,
+        &format!("UPDATE sites SET {secret} = ?2, {made_at} = ?3 WHERE id = ?1"),
+        &[text(site_id), text(sealed), num(at)],
+    )?
+    .run()
+    .await?;
+    Ok(changes(&result) == 1)
 }

@@ -2,8 +2,8 @@
 
 use client::http::{self, HttpError};
 use protocol::api::{
-    Connection, ConnectionList, IdentitySecret, Inbox, InboxChoice, InboxInput, InboxList,
-    NewConnection, Report, Team, TeamInput, TeamList, WidgetConfig,
+    Connection, ConnectionList, Inbox, InboxChoice, InboxInput, InboxList, NewConnection, Report,
+    SiteSecret, Team, TeamInput, TeamList, WidgetConfig,
 };
 use protocol::routes as route;
 use protocol::settings::ChatSettings;
@@ -114,12 +114,12 @@ pub async fn widget_config(site: &str) -> Result<WidgetConfig, HttpError> {
 
 /// `GET /api/admin/sites/{site}/identity`: whether the site has an identity secret, and since
 /// when.
-pub async fn identity_secret(site: &str) -> Result<IdentitySecret, HttpError> {
+pub async fn identity_secret(site: &str) -> Result<SiteSecret, HttpError> {
     http::get_fresh_json(&route::IdentitySecret::new(site).path_with(encode), None).await
 }
 
 /// `POST /api/admin/sites/{site}/identity/secret`: a new secret, replacing the old one at once.
-pub async fn new_identity_secret(site: &str) -> Result<IdentitySecret, HttpError> {
+pub async fn new_identity_secret(site: &str) -> Result<SiteSecret, HttpError> {
     http::post_action(&route::RotateIdentitySecret::new(site).path_with(encode)).await
 }
 

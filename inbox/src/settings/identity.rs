@@ -5,7 +5,7 @@
 //! copy button.
 
 use leptos::prelude::*;
-use protocol::api::IdentitySecret;
+use protocol::api::SiteSecret;
 
 use super::fields::{checkbox, Draft};
 use crate::{api, clipboard, copied};
@@ -18,7 +18,7 @@ use crate::{api, clipboard, copied};
 pub fn Identity(draft: Draft, site: String) -> impl IntoView {
     let site = StoredValue::new(site);
     // Whether the site has a secret and since when; replaced by a new secret's answer.
-    let current = RwSignal::new(None::<IdentitySecret>);
+    let current = RwSignal::new(None::<SiteSecret>);
     let shown = RwSignal::new(None::<String>);
     // Both actions' failures show in the section's one error line.
     let error = RwSignal::new(None::<String>);
@@ -67,10 +67,10 @@ pub fn Identity(draft: Draft, site: String) -> impl IntoView {
     let state = move || {
         current.with(|c| match c {
             None => String::new(),
-            Some(IdentitySecret { secret: None, .. }) => {
+            Some(SiteSecret { secret: None, .. }) => {
                 "The site has no identity secret yet.".to_owned()
             }
-            Some(IdentitySecret { created_at, .. }) => match created_at {
+            Some(SiteSecret { created_at, .. }) => match created_at {
                 Some(at) => {
                     let made = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(*at as f64));
                     let made = made.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED);

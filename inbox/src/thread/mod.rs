@@ -264,6 +264,7 @@ fn Bubble(
     let (author, name) = match &entry.author {
         Author::Visitor => ("visitor", "Visitor".to_owned()),
         Author::Agent { name, .. } => ("agent", name.clone()),
+        Author::Bot { name, .. } => ("bot", format!("{name} (bot)")),
     };
     let (state, note) = match &entry.delivery {
         Delivery::Sent => ("sent", None),

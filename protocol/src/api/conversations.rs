@@ -46,6 +46,8 @@ pub struct ConversationSummary {
 pub enum LastAuthor {
     Visitor,
     Agent,
+    /// A chatflow's bot: the team is not waited on.
+    Bot,
 }
 
 /// `PUT /api/agent/conversations/{id}/assignee`: assign to a member, or unassign with `null`.

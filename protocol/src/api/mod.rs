@@ -67,8 +67,8 @@ pub use team::{
     InvitationPreview, Members, NewInvitation, SetRole,
 };
 pub use visitor::{
-    EmailKind, EmailList, EmailRecord, EmailStatus, Identified, Identify, IdentitySecret,
-    PastConversation, SendTranscript, VisitorDetails,
+    EmailKind, EmailList, EmailRecord, EmailStatus, Identified, Identify, PastConversation,
+    SendTranscript, SiteSecret, VisitorDetails,
 };
 pub use widget::{
     ConversationCreated, ConversationRef, CreateConversation, CurrentConversation, VisitorEmail,

@@ -31,11 +31,13 @@ pub struct Identified {
     pub associated: bool,
 }
 
-/// `GET /api/admin/sites/{site}/identity` and `POST …/identity/secret` (a new secret, which
-/// replaces the old one at once): the site's identity secret, for its backend. Admins only.
+/// `GET /api/admin/sites/{site}/identity` (or `…/webhooks`) and `POST …/secret` (a new
+/// secret, which replaces the old one at once): one of the site's secrets for its backend, the
+/// identity secret or the webhook secret. Admins only.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IdentitySecret {
-    /// 64 hex digits; none until an admin makes one.
+pub struct SiteSecret {
+    /// The identity secret: 64 hex digits; the webhook secret: `whsec_` and base64 (Standard
+    /// Webhooks). None until an admin makes one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

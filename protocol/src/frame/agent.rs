@@ -262,6 +262,7 @@ mod tests {
                         content_type: "image/png".into(),
                         size: 68,
                     }),
+                    choices: Vec::new(),
                     sent_at: 1_700_000_000_000,
                 })
                 .into(),
@@ -275,6 +276,7 @@ mod tests {
                     body: "hi".into(),
                     links: Vec::new(),
                     attachment: None,
+                    choices: Vec::new(),
                     sent_at: 1_700_000_000_001,
                 })
                 .into(),

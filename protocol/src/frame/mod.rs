@@ -117,6 +117,7 @@ mod tests {
                     content_type: "image/png".into(),
                     size: 68,
                 }),
+                choices: Vec::new(),
                 sent_at: 1_700_000_000_000,
             }),
             ServerFrame::Ack {

@@ -370,6 +370,10 @@ routes! {
     IdentitySecret { site } = Get ["api", "admin", "sites", site, "identity"];
     /// Rotates a site's identity secret.
     RotateIdentitySecret { site } = Post ["api", "admin", "sites", site, "identity", "secret"];
+    /// A site's webhook secret (signs its chatflow bots' calls).
+    WebhookSecret { site } = Get ["api", "admin", "sites", site, "webhooks"];
+    /// Rotates a site's webhook secret.
+    RotateWebhookSecret { site } = Post ["api", "admin", "sites", site, "webhooks", "secret"];
     /// A site's Meta connections.
     Connections { site } = Get ["api", "admin", "sites", site, "connections"];
     /// Connects a Messenger page or WhatsApp number.

@@ -354,6 +354,20 @@ fn an_idle_session_is_abandoned_and_the_next_visit_starts_again_on_the_new_versi
             outcome: Outcome::Abandoned
         }]
     );
+    // Back after the alarm found it abandoned: again from the start, and nothing more ends.
+    let again = step(
+        &program,
+        2,
+        late.session,
+        Event::Answer("hello".into()),
+        &world.ctx(40 * 60_000),
+    );
+    assert_eq!(said(&again.outputs), ["Name?"]);
+    assert!(!again
+        .outputs
+        .iter()
+        .any(|o| matches!(o, Output::Finished { .. })));
+    assert_eq!(again.session.unwrap().version, 2);
     // Back after the timeout: over, and again from the start on what is published now.
     let back = step(&program, 2, session, Event::Start, &world.ctx(31 * 60_000));
     assert_eq!(

@@ -19,7 +19,8 @@
 //! submodules, their items re-exported here so `domain::email::inbound::x` works for every
 //! caller:
 //!
-//! - `webhook`: the inbound webhook's signature.
+//! - the inbound webhook's signature is `crate::webhooks`' (the bots' calls are signed there
+//!   too).
 //! - `text`: what the visitor wrote, above the quoted e-mail, from the text or the HTML.
 
 use hmac::{Hmac, Mac};
@@ -27,10 +28,9 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 mod text;
-mod webhook;
 
+pub use crate::webhooks::{verify_webhook, Signed, WebhookError, TOLERANCE_SECS};
 pub use text::{html_text, new_text, REPLY_ABOVE};
-pub use webhook::{verify_webhook, Signed, WebhookError, TOLERANCE_SECS};
 
 /// Bytes of MAC in a reply address (64 bits: guessing is hopeless, the address stays short).
 pub const TAG_BYTES: usize = 8;

@@ -33,12 +33,11 @@ impl Conversation {
     /// alarm as the backstop.
     pub(super) async fn publish_later(&self, init: Init, message: Message) -> Result<()> {
         let effects = self.effects(init);
+        // A bot's conversation is routed when the bot hands it over, not by its first message.
+        let route = message.seq == 1 && !self.log.has_bot()?;
         self.state.wait_until(async move {
             let seq = message.seq;
-            let publish = Effect::Publish {
-                route: seq == 1,
-                message,
-            };
+            let publish = Effect::Publish { route, message };
             if let Err(e) = effects.run(publish).await {
                 console_error!(
                     "publishing message {seq} failed, the alarm will: {}",
@@ -93,7 +92,7 @@ impl Conversation {
         let Some(message) = self.log.after(last - 1, 1)?.into_iter().next() else {
             return Ok(());
         };
-        let route = published == 0;
+        let route = published == 0 && !self.log.has_bot()?;
         effects.run(Effect::Publish { message, route }).await?;
         Ok(())
     }

@@ -47,8 +47,27 @@ impl Conversation {
         };
         if !accepted.duplicate {
             self.follow_reply_by(who, &accepted.message, origin).await?;
+            self.tell_bot(who, &accepted.message).await;
         }
         Ok(accepted)
+    }
+
+    /// A new message, told to the conversation's bot (if it has one): the visitor's words are
+    /// its answers; a member writing takes the conversation over. The message is stored and
+    /// acknowledged whatever the bot makes of it: a bot step that fails is said in the log.
+    async fn tell_bot(&self, who: &Participant, message: &Message) {
+        let event = match who {
+            Participant::Visitor { .. } => domain::bot::Event::Answer(message.body.clone()),
+            Participant::Agent { .. } if !who.is_automated() => domain::bot::Event::TakenOver,
+            _ => return,
+        };
+        if let Err(e) = self.bot_event(event).await {
+            console_error!(
+                "the bot did not take message {}: {}",
+                message.seq,
+                e.message
+            );
+        }
     }
 
     /// After a new message in a website chat that replies by e-mail (see [`rules::follow_up`]):
@@ -144,7 +163,28 @@ impl Conversation {
         at: Option<protocol::Millis>,
     ) -> std::result::Result<MessageAccepted, ApiError> {
         let init = self.open_identity()?;
-        let (message, duplicate) = self.log.append(who, send, attachment, at)?;
+        let (message, duplicate) = self.log.append(who, send, attachment, at, Vec::new())?;
+        self.delivered(init, message, duplicate).await
+    }
+
+    /// A bot's message, with the answers it offers as buttons, stored and delivered as any.
+    pub(super) async fn deliver_bot(
+        &self,
+        who: &Participant,
+        send: &SendMessage,
+        choices: Vec<String>,
+    ) -> std::result::Result<MessageAccepted, ApiError> {
+        let init = self.open_identity()?;
+        let (message, duplicate) = self.log.append(who, send, None, None, choices)?;
+        self.delivered(init, message, duplicate).await
+    }
+
+    async fn delivered(
+        &self,
+        init: Init,
+        message: Message,
+        duplicate: bool,
+    ) -> std::result::Result<MessageAccepted, ApiError> {
         if !duplicate {
             self.broadcast(&ServerFrame::Message(message.clone()));
             self.publish_later(init, message.clone()).await?;

@@ -19,8 +19,9 @@
 //! - `rules`: the decisions (windows, reply-by, presence, when to look again), plain and
 //!   tested natively.
 //! - `effects`: what a change sets off elsewhere, as values, carried out in one place.
+//! - `bot`: the chatflow bot a website chat may start with, run one event at a time.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use protocol::api::{ErrorCode, MessageAccepted, MessagePage, NoteList};
 use protocol::frame::{AgentFrame, AgentRef};
@@ -38,6 +39,7 @@ use crate::participant::Participant;
 use crate::{http, store};
 
 mod access;
+mod bot;
 mod effects;
 mod erase;
 mod index;
@@ -60,6 +62,8 @@ pub struct Conversation {
     log: Log,
     /// Visitors' frames on this conversation's sockets, for their flood limit.
     frames: RefCell<SocketFrames>,
+    /// Whether the bot's queue is being carried out (`bot::run_bot_queue`, one run at a time).
+    bot_running: Cell<bool>,
 }
 
 impl DurableObject for Conversation {
@@ -71,6 +75,7 @@ impl DurableObject for Conversation {
             env,
             log,
             frames,
+            bot_running: Cell::new(false),
         }
     }
 
@@ -82,17 +87,25 @@ impl DurableObject for Conversation {
         Ok(answer.unwrap_or_else(ApiError::into_response))
     }
 
-    /// Ends agent sockets whose session expired, catches the inbox index up (see [`index`]),
-    /// and hands the outbox to the REPLIES queue; whatever failed is tried again later. Then
-    /// sleeps until the next of these is due.
+    /// Ends agent sockets whose session expired, carries out what the bot has due (see
+    /// [`bot`]), catches the inbox index up (see [`index`]), and hands the outbox to the
+    /// REPLIES queue; whatever failed is tried again later. Then sleeps until the next of
+    /// these is due.
     async fn alarm(&self) -> Result<Response> {
         let now = store::now();
         self.end_expired(now).await;
+        let bot = match self.bot_alarm(now).await {
+            Ok(next) => next,
+            Err(e) => {
+                worker::console_error!("the bot's turn failed: {}", e.message);
+                Some(now + rules::RETRY_MS)
+            }
+        };
         let behind = self.catch_up(now).await?;
         let outbox = self.hand_off(now).await?;
         // Messages stored while this ran are published by the next run, soon.
         let index = behind.or_else(|| self.still_behind(now));
-        let due = [outbox, index, self.next_expiry()];
+        let due = [outbox, index, self.next_expiry(), bot];
         crate::alarms::sleep_until(&self.state.storage(), due).await?;
         Response::empty()
     }
@@ -130,6 +143,13 @@ impl Conversation {
         match call {
             Call::Init(init) => {
                 self.log.init(&init)?;
+                if let Some(bot) = &init.bot {
+                    self.adopt_bot(bot).await?;
+                }
+                Ok(http::no_content())
+            }
+            Call::Assigned => {
+                self.bot_event(domain::bot::Event::TakenOver).await?;
                 Ok(http::no_content())
             }
             Call::Send { who, origin, send } => {

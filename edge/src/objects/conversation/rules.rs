@@ -81,6 +81,8 @@ pub fn follow_up(reply_by: ReplyChannel, who: &Participant) -> FollowUp {
         (ReplyChannel::Chat, _) => FollowUp::Nothing,
         (ReplyChannel::Email, Participant::Agent { .. }) => FollowUp::EmailReply,
         (ReplyChannel::Email, Participant::Visitor { .. }) => FollowUp::BackToChat,
+        // A bot speaks only in the chat, to a visitor who is there.
+        (ReplyChannel::Email, Participant::Bot { .. }) => FollowUp::Nothing,
     }
 }
 

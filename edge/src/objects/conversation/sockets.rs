@@ -245,6 +245,11 @@ impl Conversation {
                 }
             },
             Participant::Visitor { .. } => None,
+            Participant::Bot { .. } => {
+                return Ok(
+                    ApiError::new(ErrorCode::Forbidden, "A bot has no socket.").into_response()
+                );
+            }
         };
         let WebSocketPair { client, server } = WebSocketPair::new()?;
         let (kind, id) = who.scope();

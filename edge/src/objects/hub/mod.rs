@@ -226,7 +226,7 @@ impl Hub {
         }
         let inboxes = match &who {
             Participant::Agent { id, .. } => self.access_of(id).await?,
-            Participant::Visitor { .. } => Vec::new(),
+            Participant::Visitor { .. } | Participant::Bot { .. } => Vec::new(),
         };
         let db = self.env.d1(config::DB)?;
         let expires_at = store::session_expiry(&db, &session).await?;

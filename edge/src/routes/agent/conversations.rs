@@ -117,6 +117,12 @@ pub async fn assign(app: &App, mut req: Request, id: &str) -> ApiResult<Response
         });
     };
     HubStub::of(&app.hub)?.notify(&summary).await?;
+    if summary.assignee_id.is_some() {
+        // A member has it now: a chatflow bot running in it goes silent.
+        ConversationStub::of(&app.conversations, id)?
+            .tell(&Call::Assigned)
+            .await?;
+    }
     let origin = http::own_origin(&req)?;
     Entry::presence(&origin).forget().await;
     if let Some(to) = summary.assignee_id.as_deref().filter(|to| *to != me.id) {

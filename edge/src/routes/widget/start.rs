@@ -12,11 +12,12 @@ use domain::{flows, i18n, Rejection};
 use protocol::api::{
     ConversationCreated, CreateConversation, ErrorCode, MessageAccepted, SendMessage,
 };
+use protocol::flows::FlowKind;
 use worker::{Request, Response};
 
 use super::{forbidden, identity_required};
 use crate::config::App;
-use crate::contracts::conversation::{Call, ConversationStub, Init};
+use crate::contracts::conversation::{BotRef, Call, ConversationStub, Init};
 use crate::error::{ApiError, ApiResult};
 use crate::floods::{self, Flood};
 use crate::frame::{path_and_query, FrameUrl};
@@ -147,6 +148,22 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
             inbox_id: flow.as_ref().map(|(_, v)| v.flow.inbox_id.as_str()),
         },
     )?);
+    // A bot flow's conversation starts with its bot, on the version published now.
+    let bot = flow
+        .as_ref()
+        .filter(|(_, v)| v.flow.kind == FlowKind::Bot)
+        .map(|(flow_id, v)| BotRef {
+            flow_id: flow_id.clone(),
+            version: v.version,
+        });
+    if let Some(bot) = &bot {
+        batch.push(store::bots::set_of_conversation(
+            &app.db,
+            &conversation_id,
+            &bot.flow_id,
+            bot.version,
+        )?);
+    }
     batch.push(store::idempotency::insert_creation(
         &app.db,
         &store::idempotency::Creation {
@@ -167,7 +184,7 @@ pub async fn create(app: &App, mut req: Request) -> ApiResult<Response> {
         requester: String::new(),
         created_at: now,
     };
-    open(app, &req, &creation, visitor_token, &first).await
+    open(app, &req, &creation, visitor_token, &first, bot).await
 }
 
 /// How long after a conversation was created a retry of its creation finds it.
@@ -219,7 +236,11 @@ async fn again(
             token
         }
     };
-    open(app, req, &prior, token, first).await
+    // The bot it started with, if any, is taken on again (idempotently) with the first message.
+    let bot = store::bots::of_conversation(&app.db, &prior.conversation_id)
+        .await?
+        .map(|(flow_id, version)| BotRef { flow_id, version });
+    open(app, req, &prior, token, first, bot).await
 }
 
 /// Makes sure the conversation's object knows it and holds the first message (both
@@ -230,12 +251,14 @@ async fn open(
     creation: &store::idempotency::Creation,
     visitor_token: String,
     first: &SendMessage,
+    bot: Option<BotRef>,
 ) -> ApiResult<Response> {
     let conversation = ConversationStub::of(&app.conversations, &creation.conversation_id)?;
     let init = Init {
         conversation_id: creation.conversation_id.clone(),
         site_id: creation.site_id.clone(),
         meta: None,
+        bot,
     };
     conversation.tell(&Call::Init(init)).await?;
     let send = Call::Send {

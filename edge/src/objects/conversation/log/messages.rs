@@ -19,6 +19,7 @@ struct MessageRow {
     author_name: String,
     body: String,
     attachment: Option<String>,
+    choices: Option<String>,
     sent_at: i64,
 }
 
@@ -26,6 +27,10 @@ impl MessageRow {
     fn into_message(self) -> Message {
         let author = match self.author_kind.as_str() {
             "agent" => Author::Agent {
+                id: self.author_id,
+                name: self.author_name,
+            },
+            "bot" => Author::Bot {
                 id: self.author_id,
                 name: self.author_name,
             },
@@ -40,6 +45,10 @@ impl MessageRow {
             attachment: self
                 .attachment
                 .and_then(|json| serde_json::from_str(&json).ok()),
+            choices: self
+                .choices
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default(),
             sent_at: self.sent_at,
         }
     }
@@ -52,7 +61,7 @@ struct MaxRow {
 }
 
 const MESSAGE_COLUMNS: &str =
-    "seq, client_id, author_kind, author_id, author_name, body, attachment, sent_at";
+    "seq, client_id, author_kind, author_id, author_name, body, attachment, choices, sent_at";
 
 #[derive(Deserialize)]
 struct AtRow {
@@ -98,14 +107,16 @@ impl Log {
         Ok(existing.into_iter().next().map(MessageRow::into_message))
     }
 
-    /// Stores the message (with its already claimed file) unless this participant already sent
-    /// this client id; returns the stored message and whether it was already there.
+    /// Stores the message (with its already claimed file, and a bot's offered answers) unless
+    /// this participant already sent this client id; returns the stored message and whether it
+    /// was already there.
     pub fn append(
         &self,
         who: &Participant,
         send: &SendMessage,
         attachment: Option<Attachment>,
         at: Option<Millis>,
+        choices: Vec<String>,
     ) -> Result<(Message, bool)> {
         if let Some(existing) = self.find(who, &send.client_id)? {
             return Ok((existing, true));
@@ -119,21 +130,26 @@ impl Log {
             body: send.body.clone(),
             links: domain::text::links(&send.body),
             attachment,
+            choices,
             // Times only move forward, even if the clock steps back or Meta delivers late.
             sent_at: at.unwrap_or_else(store::now).max(last_at),
         };
         let name = match &message.author {
-            Author::Agent { name, .. } => name.as_str(),
+            Author::Agent { name, .. } | Author::Bot { name, .. } => name.as_str(),
             Author::Visitor => "",
         };
         let attachment = match &message.attachment {
             Some(file) => SqlStorageValue::from(serde_json::to_string(file)?),
             None => SqlStorageValue::Null,
         };
+        let choices = if message.choices.is_empty() {
+            SqlStorageValue::Null
+        } else {
+            SqlStorageValue::from(serde_json::to_string(&message.choices)?)
+        };
         self.sql.exec(
-            "INSERT INTO messages \
-             (seq, client_id, author_kind, author_id, author_name, body, attachment, sent_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO messages (seq, client_id, author_kind, author_id, author_name, body, \
+             attachment, choices, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 SqlStorageValue::Integer(message.seq as i64),
                 message.client_id.as_str().into(),
@@ -142,6 +158,7 @@ impl Log {
                 name.into(),
                 message.body.as_str().into(),
                 attachment,
+                choices,
                 SqlStorageValue::Integer(message.sent_at),
             ],
         )?;

@@ -13,6 +13,7 @@
 //! - `notes`: the team's internal notes.
 //! - `reads`: how far each participant has read.
 //! - `outbox`: replies on Meta channels waiting to be handed off.
+//! - `bot`: the chatflow bot the conversation runs, its session, and what it has yet to do.
 
 use protocol::api::ReplyChannel;
 use protocol::{ConversationStatus, Seq};
@@ -21,6 +22,9 @@ use worker::{Result, SqlStorage, SqlStorageValue};
 
 use crate::contracts::conversation::Init;
 
+pub use bot::{BotRun, Queued};
+
+mod bot;
 mod messages;
 mod notes;
 mod outbox;

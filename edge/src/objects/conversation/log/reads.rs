@@ -23,7 +23,7 @@ impl Log {
         let seq = seq.min(self.last_seq()?);
         let (kind, id) = who.scope();
         let name = match who.author() {
-            Author::Agent { name, .. } => name,
+            Author::Agent { name, .. } | Author::Bot { name, .. } => name,
             Author::Visitor => String::new(),
         };
         let cursor = self.sql.exec(

@@ -25,6 +25,25 @@ const MIGRATIONS: &[&str] = &[
     // 3: agents' replies on a Meta channel waiting to be handed to the REPLIES queue (the
     // object's alarm hands them off; `requests`: the Send API bodies as a JSON array).
     "CREATE TABLE outbox (seq INTEGER PRIMARY KEY, requests TEXT NOT NULL)",
+    // 4: the chatflow bot the conversation runs, its version's script kept whole, and its
+    // session (`domain::bot::Session` as JSON); what the bot has yet to do, in order, each at
+    // its time (`domain::bot::Output` as JSON; see `super::bot`).
+    "CREATE TABLE bot (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         flow_id TEXT NOT NULL,
+         version INTEGER NOT NULL,
+         name TEXT NOT NULL,
+         language TEXT NOT NULL,
+         script TEXT NOT NULL,
+         session TEXT
+     );
+     CREATE TABLE bot_queue (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         due INTEGER NOT NULL,
+         output TEXT NOT NULL
+     )",
+    // 5: the answers a bot's question offers (`Message::choices` as a JSON array).
+    "ALTER TABLE messages ADD COLUMN choices TEXT",
 ];
 
 impl Log {

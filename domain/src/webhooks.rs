@@ -1,5 +1,9 @@
-//! The inbound webhook's signature, the Standard Webhooks way (Svix, as Resend sends it):
-//! checked over the raw body within [`TOLERANCE_SECS`] of now, before anything is parsed.
+//! Webhook signatures the Standard Webhooks way (standardwebhooks.com; Svix's, as Resend sends
+//! it): HMAC-SHA256 under a `whsec_…` secret over `{id}.{timestamp}.{body}`, as `v1,{base64}`.
+//! Both ways: the e-mail provider's inbound webhook is checked here over its raw body within
+//! [`TOLERANCE_SECS`] of now, before anything is parsed ([`verify_webhook`]); a chatflow bot's
+//! call to a site's own system is signed with the site's secret ([`sign_webhook`]), so the
+//! site checks it with any Standard Webhooks library.
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
@@ -28,6 +32,35 @@ pub struct Signed<'a> {
     pub signatures: Option<&'a str>,
 }
 
+/// A new secret from `random` bytes (the caller draws them from a CSPRNG): `whsec_` and the
+/// bytes in base64, as Standard Webhooks libraries take it.
+pub fn new_secret(random: &[u8; 32]) -> String {
+    format!("whsec_{}", B64.encode(random))
+}
+
+/// The `webhook-signature` of a delivery: `v1,` and the HMAC of `{id}.{timestamp}.{body}`
+/// under `secret` (`whsec_…`) in base64; none for an undecodable or empty secret.
+pub fn sign_webhook(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Option<String> {
+    let mac = mac(secret, id, &timestamp.to_string(), body)?;
+    Some(format!("v1,{}", B64.encode(mac)))
+}
+
+fn mac(secret: &str, id: &str, timestamp: &str, body: &[u8]) -> Option<Vec<u8>> {
+    let key = B64
+        .decode(secret.trim().trim_start_matches("whsec_"))
+        .ok()?;
+    if key.is_empty() {
+        return None;
+    }
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).ok()?;
+    mac.update(id.as_bytes());
+    mac.update(b".");
+    mac.update(timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    Some(mac.finalize().into_bytes().to_vec())
+}
+
 /// Checks a delivery's signature over its raw `body` under `secret` (`whsec_…`), at `now_secs`.
 /// An empty or undecodable secret never verifies.
 pub fn verify_webhook(
@@ -45,19 +78,7 @@ pub fn verify_webhook(
     if (now_secs - at).abs() > TOLERANCE_SECS {
         return Err(WebhookError::Stale);
     }
-    let key = B64
-        .decode(secret.trim().trim_start_matches("whsec_"))
-        .map_err(|_| WebhookError::Mismatch)?;
-    if key.is_empty() {
-        return Err(WebhookError::Mismatch);
-    }
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|_| WebhookError::Mismatch)?;
-    mac.update(id.as_bytes());
-    mac.update(b".");
-    mac.update(timestamp.as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    let expected = mac.finalize().into_bytes();
+    let expected = mac(secret, id, timestamp, body).ok_or(WebhookError::Mismatch)?;
     let matches = signatures
         .split_whitespace()
         .filter_map(|s| s.strip_prefix("v1,"))
@@ -79,6 +100,25 @@ mod tests {
         mac.update(format!("{id}.{ts}.").as_bytes());
         mac.update(body);
         format!("v1,{}", B64.encode(mac.finalize().into_bytes()))
+    }
+
+    #[test]
+    fn what_is_signed_verifies_and_a_new_secret_is_a_standard_one() {
+        let secret = new_secret(&[7; 32]);
+        assert!(secret.starts_with("whsec_"), "{secret}");
+        let body = br#"{"action":"q"}"#;
+        let signature = sign_webhook(&secret, "bot_1", 1_700_000_000, body).unwrap();
+        assert_eq!(signature, sign(&[7; 32], "bot_1", "1700000000", body));
+        let signed = Signed {
+            id: Some("bot_1"),
+            timestamp: Some("1700000000"),
+            signatures: Some(&signature),
+        };
+        assert_eq!(
+            verify_webhook(&secret, &signed, body, 1_700_000_000),
+            Ok(())
+        );
+        assert_eq!(sign_webhook("whsec_", "bot_1", 1, body), None);
     }
 
     #[test]
