@@ -4,6 +4,8 @@
 -- action and how each ended, is kept for the reports per flow and version.
 ALTER TABLE conversations ADD COLUMN bot_flow_id TEXT;
 ALTER TABLE conversations ADD COLUMN bot_version INTEGER;
+-- 1 while its bot's session runs (the bot holds the conversation; the inbox offers "Take over").
+ALTER TABLE conversations ADD COLUMN bot_active INTEGER NOT NULL DEFAULT 0;
 
 -- `action`: an action the session reached; `outcome`: how a session ended
 -- (domain::bot::Outcome), one of the two per row.

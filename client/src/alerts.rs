@@ -63,6 +63,7 @@ mod tests {
             last_author: by,
             inbox_id: "default".into(),
             team_id: None,
+            bot_active: false,
         }
     }
 

@@ -39,6 +39,7 @@ mod tests {
             body: "hi".into(),
             links: Vec::new(),
             attachment: None,
+            choices: Vec::new(),
             sent_at,
             delivery: Delivery::Sent,
         })

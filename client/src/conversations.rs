@@ -121,6 +121,7 @@ mod tests {
             last_author: None,
             inbox_id: "default".into(),
             team_id: None,
+            bot_active: false,
         }
     }
 

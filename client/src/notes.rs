@@ -111,6 +111,7 @@ mod tests {
             body: String::new(),
             links: Vec::new(),
             attachment: None,
+            choices: Vec::new(),
             sent_at: seq.map(|_| 0),
             delivery: if seq.is_some() {
                 Delivery::Sent

@@ -76,6 +76,8 @@ pub struct Entry {
     /// The links in `body` (once stored; the edge finds them).
     pub links: Vec<TextLink>,
     pub attachment: Option<Attachment>,
+    /// A bot's question's offered answers (`Message::choices`).
+    pub choices: Vec<String>,
     /// When the server stored it; `None` while in flight.
     pub sent_at: Option<Millis>,
     pub delivery: Delivery,
@@ -294,6 +296,7 @@ impl Outbox {
             body: m.body.clone(),
             links: m.links.clone(),
             attachment: m.attachment.clone(),
+            choices: m.choices.clone(),
             sent_at: Some(m.sent_at),
             delivery: Delivery::Sent,
         });
@@ -316,6 +319,7 @@ impl Outbox {
                 body: p.body.clone(),
                 links: Vec::new(),
                 attachment: p.attachment.clone(),
+                choices: Vec::new(),
                 sent_at: None,
                 delivery,
             }

@@ -5,7 +5,6 @@
 //! Values travel as JSON (`serde_json::Value`: numbers as numbers, the rest as strings) and are
 //! stored as text ([`stored_value`]); [`json_value`] reads them back.
 
-use chrono::NaiveDate;
 use protocol::api::{Property, PropertyInput, PropertyKind};
 use serde_json::Value;
 
@@ -135,10 +134,8 @@ pub fn stored_value(property: &Property, value: &Value) -> Result<Option<String>
         }
         PropertyKind::Date => {
             let text = text.ok_or_else(|| bad("must be a date (YYYY-MM-DD)"))?;
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .ok()
-                .filter(|_| text.len() == 10)
-                .map(|date| Some(date.format("%Y-%m-%d").to_string()))
+            crate::dates::parse_ymd(text)
+                .map(|date| Some(crate::dates::ymd(date)))
                 .ok_or_else(|| bad("must be a date (YYYY-MM-DD)"))
         }
         PropertyKind::Choice => {

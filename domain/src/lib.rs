@@ -13,6 +13,7 @@
 //! - [`consent`]: a website chat's consent step: the text version, the step a page asks for,
 //!   and what consent a new conversation records.
 //! - [`contacts`]: a site's contact properties and their values, and phone numbers.
+//! - [`dates`]: calendar dates in the few fixed forms Porchlight writes and reads.
 //! - [`credentials`]: bearer-token digests, the stored password-hash format, password and
 //!   e-mail rules.
 //! - [`identity`]: verifying a site's signed-in user (HMAC of their e-mail).
@@ -55,6 +56,7 @@ pub mod connections;
 pub mod consent;
 pub mod contacts;
 pub mod credentials;
+pub mod dates;
 pub mod email;
 pub mod files;
 pub mod flows;

@@ -316,8 +316,9 @@ fn SignedIn(me: AgentProfile, signed_out: Callback<Option<String>>) -> impl Into
                             let assignee = conversations.assignee(id.clone());
                             let inbox = conversations.inbox(id.clone());
                             let team = conversations.team(id.clone());
+                            let bot = conversations.bot_active(id.clone());
                             view! {
-                                <Thread id me=thread_me.clone() status channel assignee inbox team members changed />
+                                <Thread id me=thread_me.clone() status channel assignee inbox team bot members changed />
                             }
                             .into_any()
                         }

@@ -197,9 +197,11 @@ pub mod part {
     pub const EMAIL_SKIP: &str = "email_skip";
     pub const EMAIL_INVALID: &str = "email_invalid";
     pub const EMAIL_SAVED: &str = "email_saved";
+    /// Names the buttons of a bot's question (the quick replies), for screen readers.
+    pub const QUICK_REPLIES: &str = "quick_replies";
 
     /// Every part word, for the tests.
-    pub const ALL: [&str; 11] = [
+    pub const ALL: [&str; 12] = [
         YOUR_DATA,
         DOWNLOAD_CONVERSATION,
         ERASE_REQUEST,
@@ -211,6 +213,7 @@ pub mod part {
         EMAIL_SKIP,
         EMAIL_INVALID,
         EMAIL_SAVED,
+        QUICK_REPLIES,
     ];
 }
 

@@ -10,7 +10,10 @@ use std::time::Duration;
 use porchlight_tests::contacts::{page, property_path, unique_key};
 use porchlight_tests::flows::{first_inbox, make_published, start_on};
 use porchlight_tests::{eventually, local_query, new_client_id, Edge, SiteSettings};
-use protocol::api::{ContactPage, ConversationCreated, SiteSecret, VisitorDetails};
+use protocol::api::{
+    ContactPage, ConversationCreated, ConversationList, ConversationSummary, SiteSecret,
+    VisitorDetails,
+};
 use protocol::settings::{AvailabilityMode, BusinessHours};
 use protocol::{Author, Message};
 use serde_json::{json, Value};
@@ -262,6 +265,38 @@ fn a_session_keeps_its_version_and_a_member_writing_silences_the_bot() {
     assert_eq!(log.last().map(|m| m.body.as_str()), Some("Bob"));
     let (_, ended) = report(&second.conversation_id);
     assert_eq!(ended, ["taken_over"]);
+
+    // A member takes a conversation the bot holds: the row says the bot holds it until then,
+    // and the bot goes silent.
+    let third = start_on(&edge, &page, "hello there");
+    let row = |id: &str| -> ConversationSummary {
+        let found: ConversationList = edge
+            .as_agent(&admin, "GET", "/api/agent/conversations", None)
+            .json();
+        found
+            .conversations
+            .into_iter()
+            .find(|c| c.id == id)
+            .expect("listed")
+    };
+    assert!(row(&third.conversation_id).bot_active, "the bot holds it");
+    let me: protocol::api::AgentProfile =
+        edge.as_agent(&admin, "GET", "/api/agent/me", None).json();
+    let taken = edge.as_agent(
+        &admin,
+        "PUT",
+        &format!(
+            "/api/agent/conversations/{}/assignee",
+            third.conversation_id
+        ),
+        Some(&json!({ "agent_id": me.id })),
+    );
+    assert_eq!(taken.status, 200, "{}", taken.body);
+    let taken: ConversationSummary = taken.json();
+    assert!(!taken.bot_active, "the answer says the bot let go");
+    send(&edge, &third, "Carol");
+    assert_eq!(said(&history(&edge, &third)), ["Your name? (v2)"]);
+    assert_eq!(report(&third.conversation_id).1, ["taken_over"]);
     let (reached, ended) = report(&first.conversation_id);
     assert_eq!(
         (reached, ended),

@@ -53,6 +53,8 @@ const WIDGET_PARTS: &[(&str, usize)] = &[
     ("split_chime.wasm", 1_024),
     ("split_privacy.wasm", 14_336),
     ("split_ask_email.wasm", 14_336),
+    // A bot's quick replies: a list of buttons (7,544 B measured at the commit that added it).
+    ("split_replies.wasm", 8_192),
     // Code two parts share: the views "Your data" and the e-mail ask both draw (2,424 B
     // measured at the commit that added the ask).
     ("chunk_", 3_072),

@@ -239,6 +239,24 @@ impl Chat {
         true
     }
 
+    /// Sends `answer` to a bot's question (a quick reply), as if typed; the composer keeps
+    /// what was being typed.
+    pub fn reply_with(self, answer: String) {
+        if !self.busy.get_untracked() && self.may_write() {
+            self.submit(answer, None);
+        }
+    }
+
+    /// The answers the bot's question offers, while it is the last word (tracked).
+    pub fn offered_choices(self) -> Vec<String> {
+        self.lines.with(|lines| match lines.last() {
+            Some(Line::Message(entry)) if matches!(entry.author, Author::Bot { .. }) => {
+                entry.choices.clone()
+            }
+            _ => Vec::new(),
+        })
+    }
+
     /// Retries a failed send.
     pub fn retry(self, client_id: String) {
         if self.socket.with_value(|s| s.is_some()) {

@@ -32,6 +32,7 @@ pub mod host;
 pub mod notices;
 pub mod parts;
 pub mod privacy;
+pub mod replies;
 pub mod view;
 pub mod visitor;
 

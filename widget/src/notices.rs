@@ -35,6 +35,15 @@ pub fn draw_ask_email(chat: Chat) {
     );
 }
 
+/// Installs the `replies` part (`crate::parts`): draws it into its place.
+pub fn draw_replies(chat: Chat) {
+    draw_part(
+        "pl-replies-part",
+        chat,
+        || view! { <crate::replies::QuickReplies /> },
+    );
+}
+
 /// Mounts a part's view into its place, with the chat and its words as context, for the life
 /// of the page. Parts load once the chat is drawn, so its words and places exist.
 fn draw_part<V: IntoView + 'static>(place: &str, chat: Chat, view: impl FnOnce() -> V + 'static) {

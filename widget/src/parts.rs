@@ -9,7 +9,8 @@
 //! - `closed`: the conversation having ended, and starting a new one;
 //! - `chime`: the new-message tone;
 //! - `privacy`: the "Your data" panel (download the conversation, ask to be erased);
-//! - `ask_email`: asking the visitor for their e-mail when the team is away or slow to answer.
+//! - `ask_email`: asking the visitor for their e-mail when the team is away or slow to answer;
+//! - `replies`: a bot's question's quick replies.
 //!
 //! A part's module hands out one function, its [`Install`]: called once, with the chat, when
 //! the part has loaded, it draws the part's view into its place in the chat or leaves the
@@ -163,6 +164,7 @@ pub struct Parts {
     pub chime: Part,
     pub privacy: Part,
     pub ask_email: Part,
+    pub replies: Part,
     /// What the installed parts left for the core to call.
     pub loaded: StoredValue<Loaded>,
 }
@@ -176,11 +178,12 @@ impl Parts {
             chime: Part::new(|| Box::pin(chime())),
             privacy: Part::new(|| Box::pin(privacy())),
             ask_email: Part::new(|| Box::pin(ask_email())),
+            replies: Part::new(|| Box::pin(replies())),
             loaded: StoredValue::new(Loaded::default()),
         }
     }
 
-    fn all(self) -> [Part; 6] {
+    fn all(self) -> [Part; 7] {
         [
             self.files,
             self.consent,
@@ -188,6 +191,7 @@ impl Parts {
             self.chime,
             self.privacy,
             self.ask_email,
+            self.replies,
         ]
     }
 
@@ -223,9 +227,10 @@ impl Default for Parts {
 
 impl Chat {
     /// Loads the consent part while the site asks for consent before a first message, the
-    /// closed part once the conversation has ended, and the e-mail part once there is a
-    /// conversation on a site that asks for it (each draws itself into its place once loaded);
-    /// and loads every part when the browser is next idle.
+    /// closed part once the conversation has ended, the quick replies while a bot's question
+    /// offers answers, and the e-mail part once there is a conversation on a site that asks
+    /// for it (each draws itself into its place once loaded); and loads every part when the
+    /// browser is next idle.
     pub fn draw_parts(self) {
         let parts = self.parts;
         let asks_consent = move || {
@@ -238,6 +243,9 @@ impl Chat {
             }
             if self.closed.get() {
                 parts.closed.load(self);
+            }
+            if !self.offered_choices().is_empty() {
+                parts.replies.load(self);
             }
             // Quietly: nothing the visitor does waits on it, so a failure says nothing (the
             // next change here, or the idle prefetch, tries again).
@@ -277,6 +285,11 @@ fn privacy() -> Result<Install, Missing> {
 #[wasm_split(ask_email, fallible, wasm_split_path = ::leptos::wasm_split)]
 fn ask_email() -> Result<Install, Missing> {
     Ok(crate::notices::draw_ask_email)
+}
+
+#[wasm_split(replies, fallible, wasm_split_path = ::leptos::wasm_split)]
+fn replies() -> Result<Install, Missing> {
+    Ok(crate::notices::draw_replies)
 }
 
 #[wasm_split(chime, fallible, wasm_split_path = ::leptos::wasm_split)]

@@ -64,6 +64,7 @@ fn chat_view(chat: Chat, words: Words) -> impl IntoView {
             <Log />
             <Typing />
             <AvailabilityNotice />
+            <div id="pl-replies-part"></div>
             <div id="pl-closed-part"></div>
             <div id="pl-consent-part"></div>
             <div id="pl-email-part"></div>

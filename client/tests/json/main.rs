@@ -143,6 +143,7 @@ fn summary() -> ConversationSummary {
         last_author: Some(LastAuthor::Visitor),
         inbox_id: "support".into(),
         team_id: Some("t1".into()),
+        bot_active: true,
     }
 }
 
@@ -280,10 +281,11 @@ fn list_frames() -> Vec<(String, ListFrame)> {
         last_author: None,
         inbox_id: "default".into(),
         team_id: None,
+        bot_active: false,
     };
     vec![
         (
-            r#"{"conversation":{"id":"c1","site_id":"s1","channel":"whatsapp","status":"open","created_at":1700000000000,"last_message_at":1700000000500,"last_message_preview":"Hej då","last_seq":4,"page_url":"https://shop.example/","consent":{"mode":"explicit","version":2,"at":1700000000000},"contact_name":"Åsa","assignee_id":"ag","last_author":"visitor","inbox_id":"support","team_id":"t1"}}"#.into(),
+            r#"{"conversation":{"id":"c1","site_id":"s1","channel":"whatsapp","status":"open","created_at":1700000000000,"last_message_at":1700000000500,"last_message_preview":"Hej då","last_seq":4,"page_url":"https://shop.example/","consent":{"mode":"explicit","version":2,"at":1700000000000},"contact_name":"Åsa","assignee_id":"ag","last_author":"visitor","inbox_id":"support","team_id":"t1","bot_active":true}}"#.into(),
             ListFrame::Conversation(summary()),
         ),
         (

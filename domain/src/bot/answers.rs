@@ -46,7 +46,7 @@ pub fn read(input: &Input, answer: &str) -> Option<String> {
         Input::Email => normalise_email(answer).ok(),
         Input::Phone => normalise_phone(answer).ok(),
         Input::Number => number(answer).map(number_text),
-        Input::Date => date(answer).map(|d| d.format("%Y-%m-%d").to_string()),
+        Input::Date => date(answer).map(crate::dates::ymd),
     }
 }
 
@@ -78,9 +78,7 @@ fn number(text: &str) -> Option<f64> {
 /// A date as `YYYY-MM-DD`, or day first with dots or slashes (`24.12.2026`, `24/12/2026`).
 /// Month first (`12/24/2026`) is not read: `03/04` means two dates, so the re-ask shows the form.
 fn date(text: &str) -> Option<NaiveDate> {
-    ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
-        .iter()
-        .find_map(|form| NaiveDate::parse_from_str(text, form).ok())
+    crate::dates::parse_ymd(text).or_else(|| crate::dates::parse_dmy(text))
 }
 
 /// Whether `value` (none: unknown) passes `test`.

@@ -57,7 +57,7 @@ pub enum Status {
     Over { outcome: Outcome },
 }
 
-/// How a session ended, for the reports.
+/// How a session ended, for the reports (named as [`Outcome::as_str`] says).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -75,6 +75,35 @@ pub enum Outcome {
     TakenOver,
     /// The visitor went quiet past the timeout.
     Abandoned,
+}
+
+impl Outcome {
+    pub const ALL: [Self; 7] = [
+        Self::Completed,
+        Self::HandedOver,
+        Self::MessageTaken,
+        Self::NoAnswerMatched,
+        Self::Error,
+        Self::TakenOver,
+        Self::Abandoned,
+    ];
+
+    /// Its name in JSON and in the reports' rows.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Completed => "completed",
+            Self::HandedOver => "handed_over",
+            Self::MessageTaken => "message_taken",
+            Self::NoAnswerMatched => "no_answer_matched",
+            Self::Error => "error",
+            Self::TakenOver => "taken_over",
+            Self::Abandoned => "abandoned",
+        }
+    }
+
+    pub fn of_str(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == name)
+    }
 }
 
 /// What happened.
@@ -109,9 +138,8 @@ pub struct Context<'a> {
     pub meeting_links: &'a BTreeMap<String, String>,
 }
 
-/// What the caller carries out, in order (kept as JSON in the conversation's queue until done).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// What the caller carries out, in order.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Output {
     /// A bot message (after the typing delay): text, a file from the site's uploads, and the
     /// quick replies offered (a question's choices).

@@ -33,7 +33,7 @@ pub fn render_invitation(n: &InvitationNotice<'_>) -> Rendered {
         n.name, n.site_name
     );
     let expires = DateTime::<Utc>::from_timestamp_millis(n.expires_at)
-        .map(|t| t.format("%-d %B %Y, %H:%M UTC").to_string())
+        .map(crate::dates::long_utc)
         .unwrap_or_default();
     let how = format!(
         "Open the link to choose your password and sign in. It works once, until {expires}."

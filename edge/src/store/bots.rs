@@ -176,7 +176,8 @@ pub enum BotEvent<'a> {
 }
 
 /// Records what conversation `id`'s session on `flow_id`'s `version` did, at `at`, in one
-/// batch.
+/// batch, with whether the bot holds the conversation now: it does after an action reached,
+/// until its session ends.
 pub async fn record(
     db: &D1Database,
     id: &str,
@@ -193,10 +194,7 @@ pub async fn record(
         .map(|event| {
             let (action, outcome) = match event {
                 BotEvent::Reached(action) => (Some((*action).to_owned()), None),
-                BotEvent::Finished(outcome) => (
-                    None,
-                    serde_json::to_value(outcome)?.as_str().map(str::to_owned),
-                ),
+                BotEvent::Finished(outcome) => (None, Some(outcome.as_str().to_owned())),
             };
             stmt(
                 db,
@@ -213,6 +211,13 @@ pub async fn record(
             )
         })
         .collect::<Result<Vec<_>>>()?;
+    let mut statements = statements;
+    let holds = !matches!(events.last(), Some(BotEvent::Finished(_)));
+    statements.push(stmt(
+        db,
+        "UPDATE conversations SET bot_active = ?2 WHERE id = ?1",
+        &[text(id), num(i64::from(holds))],
+    )?);
     db.batch(statements).await?;
     Ok(())
 }

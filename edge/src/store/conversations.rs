@@ -142,6 +142,7 @@ pub(super) struct SummaryRow {
     last_author: Option<LastAuthor>,
     inbox_id: String,
     team_id: Option<String>,
+    bot_active: i64,
 }
 
 impl From<SummaryRow> for ConversationSummary {
@@ -162,6 +163,7 @@ impl From<SummaryRow> for ConversationSummary {
             last_author: r.last_author,
             inbox_id: r.inbox_id,
             team_id: r.team_id,
+            bot_active: r.bot_active == 1,
         }
     }
 }
@@ -169,7 +171,7 @@ impl From<SummaryRow> for ConversationSummary {
 pub(super) const SUMMARY_COLUMNS: &str = "id, site_id, channel, status, created_at, last_message_at, \
                                last_message_preview, last_seq, page_url, consent_mode, \
                                consent_version, consent_at, contact_name, assignee_id, last_author, \
-                               inbox_id, team_id";
+                               inbox_id, team_id, bot_active";
 
 /// Conversations with at least one message in the inboxes `viewer` sees (only `inbox` when
 /// given), newest activity first.

@@ -123,6 +123,18 @@ pub async fn new_identity_secret(site: &str) -> Result<SiteSecret, HttpError> {
     http::post_action(&route::RotateIdentitySecret::new(site).path_with(encode)).await
 }
 
+/// `GET /api/admin/sites/{site}/webhooks`: whether the site has a webhook secret, and since
+/// when.
+pub async fn webhook_secret(site: &str) -> Result<SiteSecret, HttpError> {
+    http::get_fresh_json(&route::WebhookSecret::new(site).path_with(encode), None).await
+}
+
+/// `POST /api/admin/sites/{site}/webhooks/secret`: a new webhook secret, replacing the old one
+/// at once.
+pub async fn new_webhook_secret(site: &str) -> Result<SiteSecret, HttpError> {
+    http::post_action(&route::RotateWebhookSecret::new(site).path_with(encode)).await
+}
+
 /// `GET /api/admin/sites/{site}/connections`: the site's Pages and numbers (never tokens).
 pub async fn connections(site: &str) -> Result<ConnectionList, HttpError> {
     http::get_fresh_json(&route::Connections::new(site).path_with(encode), None).await

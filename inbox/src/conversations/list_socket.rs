@@ -128,6 +128,12 @@ impl ListSocket {
         Signal::derive(move || index.with(|i| i.get(&id).and_then(|r| r.assignee_id.clone())))
     }
 
+    /// Whether a chatflow bot holds conversation `id`, as the list has it now.
+    pub fn bot_active(&self, id: String) -> Signal<bool> {
+        let index = self.index;
+        Signal::derive(move || index.with(|i| i.get(&id).is_some_and(|r| r.bot_active)))
+    }
+
     /// The team conversation `id` is given to, as the list has it now.
     pub fn team(&self, id: String) -> Signal<Option<String>> {
         let index = self.index;

@@ -106,7 +106,7 @@ pub fn ConversationList(
             <ul>
                 // Keyed by content too, so a changed row is redrawn.
                 <For each=shown
-                    key=|r| (r.id.clone(), r.last_seq, r.status == ConversationStatus::Open, r.assignee_id.clone(), r.inbox_id.clone(), r.team_id.clone())
+                    key=|r| (r.id.clone(), r.last_seq, r.status == ConversationStatus::Open, r.assignee_id.clone(), r.inbox_id.clone(), r.team_id.clone(), r.bot_active)
                     let(row)>
                     {
                         let assignee = row.assignee_id.as_deref().and_then(name_of);

@@ -40,6 +40,7 @@ pub fn Row(
                     {inbox_name.map(|name| view! { <span class="row-inbox">{name}</span> })}
                     {team_name.map(|name| view! { <span class="row-team">{name}</span> })}
                     {assignee.map(|name| view! { <span class="row-assignee">{name}</span> })}
+                    {row.bot_active.then(|| view! { <span class="row-bot">"Bot"</span> })}
                 </span>
             </button>
         </li>

@@ -36,7 +36,9 @@ mod languages;
 mod people;
 mod retention;
 mod routing;
+mod secret;
 mod targeting;
+mod webhooks;
 
 use leptos::prelude::*;
 use leptos::wasm_split::wasm_split;
@@ -94,7 +96,7 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 /// The sections in the order the page shows them: (id, title).
-const CONTENTS: [(&str, &str); 13] = [
+const CONTENTS: [(&str, &str); 14] = [
     ("set-branding", "Branding and greeting"),
     ("set-availability", "Availability"),
     ("set-consent", "Consent"),
@@ -108,6 +110,7 @@ const CONTENTS: [(&str, &str); 13] = [
     ("set-retention", "Retention"),
     ("set-install", "Install"),
     ("set-connections", "Messenger and WhatsApp"),
+    ("set-webhooks", "Chatflow webhooks"),
 ];
 
 /// The site's settings once loaded: the form, its Save, the install guide and connections.
@@ -215,5 +218,6 @@ fn SiteSettings(site: String, settings: ChatSettings) -> impl IntoView {
         </form>
         {lazy(INSTALL, install_panel, (site.get_value(), preview))}
         <connections::Connections site=site.get_value() />
+        <webhooks::Webhooks site=site.get_value() />
     }
 }

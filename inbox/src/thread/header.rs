@@ -2,7 +2,9 @@
 //! reopens it, the inbox it is in (movable to another the agent sees), who it is assigned to
 //! (any member who sees it may reassign it, to a member who sees it) and the team it is given
 //! to (one that sees its inbox; routing then gives it to a free member of the team), and which
-//! other agents are viewing it (so two people do not answer at once).
+//! other agents are viewing it (so two people do not answer at once). While a chatflow bot holds
+//! it, the header says so and offers "Take over": the agent takes it, and the bot goes silent
+//! (as it does when a member writes).
 
 use leptos::html;
 use leptos::prelude::*;
@@ -34,6 +36,7 @@ enum Edit {
 /// - `live`: the thread's live state (status, viewers).
 /// - `assignee`, `inbox`, `team`: whom, where and to which team it is assigned, as the list
 ///   knows it now.
+/// - `bot`: whether a chatflow bot holds it, as the list knows it now.
 /// - `members`: the team, for the assignee choice.
 /// - `changed`: gets the row the server answers a change with, so the list need not wait for
 ///   the list socket.
@@ -45,10 +48,12 @@ pub fn ThreadHeader(
     assignee: Signal<Option<String>>,
     inbox: Signal<Option<String>>,
     team: Signal<Option<String>>,
+    bot: Signal<bool>,
     members: RwSignal<Vec<AgentProfile>>,
     changed: Callback<ConversationSummary>,
 ) -> impl IntoView {
     let directory = Directory::get();
+    let me_id = StoredValue::new(me.clone());
     let close_button = NodeRef::<html::Button>::new();
     let reopen_button = NodeRef::<html::Button>::new();
     let id = StoredValue::new(id);
@@ -168,6 +173,13 @@ pub fn ThreadHeader(
                 "Team "
                 <select id="thread-team" disabled=move || busy.get() on:change=give_to_team>{team_options}</select>
             </label>
+            <p id="thread-bot" class="thread-bot" hidden=move || !bot.get()>
+                "A chatflow bot is answering. "
+                <button id="take-over" type="button" disabled=move || busy.get()
+                    on:click=move |_| {
+                        edit.dispatch(Edit::Assign(Some(me_id.get_value())));
+                    }>"Take over"</button>
+            </p>
             <p class="error" role="alert">{move || error.get()}</p>
             <button id="close-conversation" type="button" node_ref=close_button
                 hidden=move || live.status.get() != Some(ConversationStatus::Open)

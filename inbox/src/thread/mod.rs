@@ -45,6 +45,7 @@ use visitor::VisitorPanel;
 /// - `status`, `channel`: as the list knows them (the socket then says the status).
 /// - `assignee`, `inbox`, `team`: whom, where and to which team it is assigned, as the list
 ///   knows it now.
+/// - `bot`: whether a chatflow bot holds it, as the list knows it now.
 /// - `members`: the team, for assigning, owners and mentions.
 /// - `changed`: gets the row the server answers a change with (close, reopen, assign, move).
 #[component]
@@ -56,6 +57,7 @@ pub fn Thread(
     assignee: Signal<Option<String>>,
     inbox: Signal<Option<String>>,
     team: Signal<Option<String>>,
+    bot: Signal<bool>,
     members: RwSignal<Vec<AgentProfile>>,
     changed: Callback<ConversationSummary>,
 ) -> impl IntoView {
@@ -182,7 +184,7 @@ pub fn Thread(
     let log_id = id.clone();
     view! {
         <section class="thread" aria-label="Conversation">
-            <ThreadHeader id=id.clone() me=my_id live assignee inbox team members changed />
+            <ThreadHeader id=id.clone() me=my_id live assignee inbox team bot members changed />
             <VisitorPanel id=id.clone() status=live.status chat=!on_meta members
                 reach=live.reach last_agent changed=visitor_changed />
             <p class="status" role="status">{connection}</p>

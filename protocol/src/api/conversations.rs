@@ -39,6 +39,9 @@ pub struct ConversationSummary {
     /// The team it is assigned to (one that sees its inbox), beside or instead of a member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
+    /// A chatflow's bot holds it: its session runs (a member may take it over by taking it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bot_active: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -424,3 +424,13 @@ fn a_go_to_loops_through_a_question() {
     assert_eq!(said(&out), ["Anything else?", "Anything else?"]);
     assert_eq!(outcome(&session), Some(Outcome::Completed));
 }
+
+#[test]
+fn an_outcome_is_named_as_its_json_says() {
+    for outcome in Outcome::ALL {
+        let json = serde_json::to_value(outcome).unwrap();
+        assert_eq!(json.as_str(), Some(outcome.as_str()));
+        assert_eq!(Outcome::of_str(outcome.as_str()), Some(outcome));
+    }
+    assert_eq!(Outcome::of_str("won"), None);
+}

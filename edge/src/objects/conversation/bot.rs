@@ -164,6 +164,22 @@ impl Conversation {
         Ok(())
     }
 
+    /// The bot's typing frame, while its next output is a message (for a socket joining in
+    /// its pause).
+    pub(super) fn bot_typing_now(&self) -> worker::Result<Option<ServerFrame>> {
+        let saying = self
+            .log
+            .bot_head()?
+            .is_some_and(|head| matches!(head.output, Output::Say { .. }));
+        if !saying {
+            return Ok(None);
+        }
+        Ok(self.log.bot()?.map(|run| ServerFrame::Typing {
+            author: bot_author(&run),
+            active: true,
+        }))
+    }
+
     fn bot_typing(&self, run: &BotRun, active: bool) {
         self.broadcast(&ServerFrame::Typing {
             author: bot_author(run),
@@ -234,7 +250,16 @@ impl Conversation {
                 continue;
             }
             match self.carry_out(&run, &item).await {
-                Ok(()) => self.log.bot_done(item.id)?,
+                Ok(()) => {
+                    self.log.bot_done(item.id)?;
+                    // The bot types its next message during the pause before it (the visitor
+                    // may have joined since the pause began).
+                    let said = matches!(item.output, Output::Say { .. });
+                    let next = self.log.bot_head()?;
+                    if said && next.is_some_and(|n| matches!(n.output, Output::Say { .. })) {
+                        self.bot_typing(&run, true);
+                    }
+                }
                 Err(e) => {
                     console_error!("a bot step failed and will be tried again: {}", e.message);
                     break Some(now + RETRY_MS);

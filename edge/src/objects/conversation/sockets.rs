@@ -288,6 +288,10 @@ impl Conversation {
         for (by, seq) in self.log.reads()? {
             server.send(&ServerFrame::Read { by, seq })?;
         }
+        // A bot in its pause before a message is typing.
+        if let Some(typing) = self.bot_typing_now()? {
+            server.send(&typing)?;
+        }
         let agents = ServerFrame::Agents {
             present: self.present_agents(None),
         };

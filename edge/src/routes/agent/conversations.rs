@@ -116,13 +116,16 @@ pub async fn assign(app: &App, mut req: Request, id: &str) -> ApiResult<Response
             ),
         });
     };
-    HubStub::of(&app.hub)?.notify(&summary).await?;
-    if summary.assignee_id.is_some() {
-        // A member has it now: a chatflow bot running in it goes silent.
+    let summary = if summary.assignee_id.is_some() && summary.bot_active {
+        // A member has it now: the chatflow bot running in it goes silent, and the row says so.
         ConversationStub::of(&app.conversations, id)?
             .tell(&Call::Assigned)
             .await?;
-    }
+        store::bots::summary(&app.db, id).await?.unwrap_or(summary)
+    } else {
+        summary
+    };
+    HubStub::of(&app.hub)?.notify(&summary).await?;
     let origin = http::own_origin(&req)?;
     Entry::presence(&origin).forget().await;
     if let Some(to) = summary.assignee_id.as_deref().filter(|to| *to != me.id) {

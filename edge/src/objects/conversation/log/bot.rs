@@ -2,9 +2,13 @@
 //! finishes on the version it started with, its session (`domain::bot::Session`), and what the
 //! bot has yet to do (`domain::bot::Output`s), each at its time: a message after the typing
 //! pause, then what follows it. The alarm carries the queue out in order (`super::super::bot`).
+//!
+//! A queued output is kept in plain columns (`kind`, then `text`, `detail`, `action` and
+//! `number` as each kind uses them), not as JSON: reading it back through serde cost the
+//! Worker 13 KB of wasm, measured.
 
-use domain::bot::{Output, Session};
-use protocol::bot::Bot;
+use domain::bot::{Outcome, Output, Session};
+use protocol::bot::{Bot, HandoverTo};
 use protocol::Millis;
 use serde::Deserialize;
 use worker::{Result, SqlStorageValue};
@@ -38,7 +42,106 @@ struct BotRow {
 struct QueuedRow {
     id: i64,
     due: i64,
-    output: String,
+    kind: String,
+    text: Option<String>,
+    detail: Option<String>,
+    action: Option<String>,
+    number: Option<i64>,
+}
+
+/// An output's columns: kind, text, detail, action, number.
+type Columns<'a> = (
+    &'static str,
+    Option<&'a str>,
+    Option<String>,
+    Option<&'a str>,
+    Option<i64>,
+);
+
+/// How an output is kept (see the module docs).
+fn columns(output: &Output) -> Result<Columns<'_>> {
+    Ok(match output {
+        Output::Say {
+            text,
+            file,
+            choices,
+            ..
+        } => {
+            let choices = (!choices.is_empty())
+                .then(|| serde_json::to_string(choices))
+                .transpose()?;
+            ("say", Some(text), choices, file.as_deref(), None)
+        }
+        Output::Save { key, value } => ("save", Some(key), Some(value.clone()), None, None),
+        Output::Call {
+            action,
+            url,
+            timeout_ms,
+            body,
+        } => (
+            "call",
+            Some(url),
+            Some(body.to_string()),
+            Some(action),
+            Some(i64::from(*timeout_ms)),
+        ),
+        Output::Handover { to } => {
+            let (to, whom) = match to {
+                HandoverTo::Routing => ("routing", None),
+                HandoverTo::Team { team_id } => ("team", Some(team_id.clone())),
+                HandoverTo::Member { agent_id } => ("member", Some(agent_id.clone())),
+            };
+            ("handover", Some(to), whom, None, None)
+        }
+        Output::Close { transcript } => ("close", None, None, None, Some(i64::from(*transcript))),
+        Output::Reached { action } => ("reached", None, None, Some(action), None),
+        Output::Finished { outcome } => ("finished", Some(outcome.as_str()), None, None, None),
+    })
+}
+
+impl QueuedRow {
+    /// The output kept in this row; none for a row this version cannot read.
+    fn output(self) -> Option<Output> {
+        let text = self.text.unwrap_or_default();
+        Some(match self.kind.as_str() {
+            "say" => Output::Say {
+                text,
+                file: self.action,
+                choices: match self.detail {
+                    Some(json) => serde_json::from_str(&json).ok()?,
+                    None => Vec::new(),
+                },
+                delay_ms: 0,
+            },
+            "save" => Output::Save {
+                key: text,
+                value: self.detail?,
+            },
+            "call" => Output::Call {
+                action: self.action?,
+                url: text,
+                timeout_ms: u32::try_from(self.number?).ok()?,
+                body: serde_json::from_str(&self.detail?).ok()?,
+            },
+            "handover" => Output::Handover {
+                to: match (text.as_str(), self.detail) {
+                    ("team", Some(team_id)) => HandoverTo::Team { team_id },
+                    ("member", Some(agent_id)) => HandoverTo::Member { agent_id },
+                    _ => HandoverTo::Routing,
+                },
+            },
+            "close" => Output::Close {
+                transcript: self.number == Some(1),
+            },
+            "reached" => Output::Reached {
+                action: self.action?,
+            },
+            "finished" => Output::Finished {
+                outcome: Outcome::of_str(&text)?,
+            },
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -128,37 +231,45 @@ impl Log {
 
     /// Queues what the bot does next, each at its time.
     pub fn queue_bot(&self, outputs: &[(Millis, Output)]) -> Result<()> {
+        let text = |t: Option<&str>| t.map_or(SqlStorageValue::Null, SqlStorageValue::from);
         for (due, output) in outputs {
+            let (kind, words, detail, action, number) = columns(output)?;
             self.sql.exec(
-                "INSERT INTO bot_queue (due, output) VALUES (?, ?)",
+                "INSERT INTO bot_queue (due, kind, text, detail, action, number) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
                 vec![
                     SqlStorageValue::Integer(*due),
-                    serde_json::to_string(output)?.into(),
+                    kind.into(),
+                    text(words),
+                    text(detail.as_deref()),
+                    text(action),
+                    number.map_or(SqlStorageValue::Null, SqlStorageValue::Integer),
                 ],
             )?;
         }
         Ok(())
     }
 
-    /// The first thing the bot has yet to do.
+    /// The first thing the bot has yet to do (a row this version cannot read is dropped).
     pub fn bot_head(&self) -> Result<Option<Queued>> {
-        let rows: Vec<QueuedRow> = self
-            .sql
-            .exec(
-                "SELECT id, due, output FROM bot_queue ORDER BY id LIMIT 1",
-                None,
-            )?
-            .to_array()?;
-        rows.into_iter()
-            .next()
-            .map(|r| {
-                Ok(Queued {
-                    id: r.id,
-                    due: r.due,
-                    output: serde_json::from_str(&r.output)?,
-                })
-            })
-            .transpose()
+        loop {
+            let rows: Vec<QueuedRow> = self
+                .sql
+                .exec(
+                    "SELECT id, due, kind, text, detail, action, number FROM bot_queue \
+                     ORDER BY id LIMIT 1",
+                    None,
+                )?
+                .to_array()?;
+            let Some(row) = rows.into_iter().next() else {
+                return Ok(None);
+            };
+            let (id, due) = (row.id, row.due);
+            match row.output() {
+                Some(output) => return Ok(Some(Queued { id, due, output })),
+                None => self.bot_done(id)?,
+            }
+        }
     }
 
     /// When the last thing queued is due (the next message's pause starts after it).

@@ -27,7 +27,7 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE outbox (seq INTEGER PRIMARY KEY, requests TEXT NOT NULL)",
     // 4: the chatflow bot the conversation runs, its version's script kept whole, and its
     // session (`domain::bot::Session` as JSON); what the bot has yet to do, in order, each at
-    // its time (`domain::bot::Output` as JSON; see `super::bot`).
+    // its time (a `domain::bot::Output` in columns; see `super::bot`).
     "CREATE TABLE bot (
          id INTEGER PRIMARY KEY CHECK (id = 1),
          flow_id TEXT NOT NULL,
@@ -40,7 +40,11 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE bot_queue (
          id INTEGER PRIMARY KEY AUTOINCREMENT,
          due INTEGER NOT NULL,
-         output TEXT NOT NULL
+         kind TEXT NOT NULL,
+         text TEXT,
+         detail TEXT,
+         action TEXT,
+         number INTEGER
      )",
     // 5: the answers a bot's question offers (`Message::choices` as a JSON array).
     "ALTER TABLE messages ADD COLUMN choices TEXT",
