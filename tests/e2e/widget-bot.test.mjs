@@ -54,6 +54,18 @@ async function publishBot(site, run, me) {
   return flow.id;
 }
 
+/**
+ * Deletes the flow and closes the run's conversations: the demo agent was given them, and open
+ * ones count against their chat limit, which later journeys' availability depends on.
+ */
+async function cleanUp(site, flow, run) {
+  await site.api('DELETE', `/api/admin/chatflows/${flow}`);
+  const { conversations } = await site.api('GET', `/api/agent/conversations?q=${run}`);
+  for (const { id } of conversations) {
+    await site.api('POST', `/api/agent/conversations/${id}/close`);
+  }
+}
+
 test('a bot answers under its name, offers buttons, and hands over', { timeout: 120_000 }, async (t) => {
   const run = randomBytes(4).toString('hex');
   const me = await demo.site.api('GET', '/api/agent/me');
@@ -104,7 +116,7 @@ test('a bot answers under its name, offers buttons, and hands over', { timeout: 
       });
     });
   } finally {
-    await demo.site.api('DELETE', `/api/admin/chatflows/${flow}`);
+    await cleanUp(demo.site, flow, run);
   }
 });
 
@@ -150,6 +162,6 @@ test('an agent takes over from the bot in the inbox', { timeout: 120_000 }, asyn
     });
   } finally {
     await agent.close();
-    await demo.site.api('DELETE', `/api/admin/chatflows/${flow}`);
+    await cleanUp(demo.site, flow, run);
   }
 });

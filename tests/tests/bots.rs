@@ -106,6 +106,45 @@ fn contact_property(edge: &Edge, admin: &str, conversation: &str, key: &str) -> 
         .and_then(|p| p.value)
 }
 
+/// Closes the conversations a test opened when it ends (passing or not): the demo agent is
+/// given some of them, and open ones count against their chat limit, which other tests'
+/// availability depends on.
+struct Closes<'a> {
+    edge: &'a Edge,
+    admin: &'a str,
+    ids: Vec<String>,
+}
+
+impl<'a> Closes<'a> {
+    fn new(edge: &'a Edge, admin: &'a str) -> Self {
+        Self {
+            edge,
+            admin,
+            ids: Vec::new(),
+        }
+    }
+
+    /// Starts a conversation on `page` with `text`, closed when the test ends.
+    fn start(&mut self, page: &str, text: &str) -> ConversationCreated {
+        let chat = start_on(self.edge, page, text);
+        self.ids.push(chat.conversation_id.clone());
+        chat
+    }
+}
+
+impl Drop for Closes<'_> {
+    fn drop(&mut self) {
+        for id in &self.ids {
+            self.edge.as_agent(
+                self.admin,
+                "POST",
+                &protocol::routes::Close::new(id).path(),
+                None,
+            );
+        }
+    }
+}
+
 fn make_property(edge: &Edge, admin: &str, body: Value) {
     let made = edge.as_agent(admin, "POST", &property_path(edge), Some(&body));
     assert_eq!(made.status, 201, "{}", made.body);
@@ -150,7 +189,8 @@ fn a_bot_asks_checks_saves_and_hands_over_to_a_member() {
         ),
     );
 
-    let chat = start_on(edge, &format!("https://shop.example{path}"), "hello");
+    let mut closes = Closes::new(edge, admin);
+    let chat = closes.start(&format!("https://shop.example{path}"), "hello");
     let log = until_said(edge, &chat, "What's your e-mail?");
     assert_eq!(
         said(&log),
@@ -224,7 +264,8 @@ fn a_session_keeps_its_version_and_a_member_writing_silences_the_bot() {
         &bot_flow(&inbox, &path, script("v1"), options.clone()),
     );
     let page = format!("https://shop.example{path}");
-    let first = start_on(&edge, &page, "hi");
+    let mut closes = Closes::new(&edge, &admin);
+    let first = closes.start(&page, "hi");
     assert_eq!(said(&history(&edge, &first)), ["Your name? (v1)"]);
 
     let mut v2 = bot_flow(&inbox, &path, script("v2"), options);
@@ -245,7 +286,7 @@ fn a_session_keeps_its_version_and_a_member_writing_silences_the_bot() {
         ["Your name? (v1)", "Thanks! (v1)"],
         "a running session finishes on its version"
     );
-    let second = start_on(&edge, &page, "hi again");
+    let second = closes.start(&page, "hi again");
     assert_eq!(said(&history(&edge, &second)), ["Your name? (v2)"]);
 
     // A member writes: the bot goes silent, and the visitor's next words are for them.
@@ -268,7 +309,7 @@ fn a_session_keeps_its_version_and_a_member_writing_silences_the_bot() {
 
     // A member takes a conversation the bot holds: the row says the bot holds it until then,
     // and the bot goes silent.
-    let third = start_on(&edge, &page, "hello there");
+    let third = closes.start(&page, "hello there");
     let row = |id: &str| -> ConversationSummary {
         let found: ConversationList = edge
             .as_agent(&admin, "GET", "/api/agent/conversations", None)
@@ -330,11 +371,8 @@ fn with_nobody_there_the_bot_takes_the_email_and_the_message() {
             json!({ "typing_delay_ms": 0 }),
         ),
     );
-    let chat = start_on(
-        edge,
-        &format!("https://shop.example{path}"),
-        "is anyone there?",
-    );
+    let mut closes = Closes::new(edge, admin);
+    let chat = closes.start(&format!("https://shop.example{path}"), "is anyone there?");
     assert_eq!(
         said(&history(edge, &chat)),
         [
@@ -460,7 +498,8 @@ fn a_webhook_call_is_signed_and_its_answer_decides_what_the_bot_does() {
         ),
     );
     let page = format!("https://shop.example{path}");
-    let chat = start_on(&edge, &page, "hello");
+    let mut closes = Closes::new(&edge, &admin);
+    let chat = closes.start(&page, "hello");
     send(&edge, &chat, "42");
     until_said(&edge, &chat, "A gold customer!");
     let call = received.recv_timeout(WAIT).expect("the call");
@@ -485,7 +524,7 @@ fn a_webhook_call_is_signed_and_its_answer_decides_what_the_bot_does() {
     assert!(!said(&history(&edge, &chat)).contains(&"An ordinary order."));
 
     // The site's system fails: the bot says so and hands over.
-    let failing = start_on(&edge, &page, "hello");
+    let failing = closes.start(&page, "hello");
     send(&edge, &failing, "7");
     until_said(&edge, &failing, "Our system is not answering.");
     let (_, ended) = eventually("the failed session's end", WAIT, || {

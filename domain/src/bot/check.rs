@@ -133,8 +133,13 @@ impl Problems {
 fn step(program: &Program, path: &str, step: &Step, known: Known<'_>, problems: &mut Problems) {
     match step {
         Step::Message { text, file } => {
-            if file.is_none() || !text.is_empty() {
-                problems.text(&format!("{path}.text"), text);
+            problems.text(&format!("{path}.text"), text);
+            // Refused rather than published and quietly not sent.
+            if file.is_some() {
+                problems.add(
+                    &format!("{path}.file"),
+                    "cannot be sent by a bot yet: link the file in the text instead",
+                );
             }
         }
         Step::Question { question, .. } => self::question(path, question, known, problems),

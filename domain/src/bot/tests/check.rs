@@ -35,6 +35,7 @@ fn publishing_names_each_problem_by_its_path() {
         { "id": "w", "kind": "webhook", "url": "" },
         { "id": "m", "kind": "meeting", "text": "Book:", "member_id": "ag_1" },
         { "id": "h", "kind": "handover", "to": { "kind": "team", "team_id": "t_gone" } },
+        { "id": "f", "kind": "message", "text": "Our menu:", "file": "up_1" },
     ]));
     let found = problems(&script, known);
     let expect = [
@@ -47,6 +48,7 @@ fn publishing_names_each_problem_by_its_path() {
         ("actions[4].url", "needs a URL"),
         ("actions[5].member_id", "meeting link"),
         ("actions[6].to.team_id", "names nobody"),
+        ("actions[7].file", "cannot be sent by a bot yet"),
     ];
     for (path, words) in expect {
         assert!(
