@@ -533,3 +533,44 @@ fn a_webhook_call_is_signed_and_its_answer_decides_what_the_bot_does() {
     });
     assert_eq!(ended, ["error"]);
 }
+
+#[test]
+fn a_bot_may_end_by_closing_the_conversation() {
+    let edge = Edge::from_env();
+    let admin = edge.sign_in();
+    let path = unique_path();
+    make_published(
+        &edge,
+        &admin,
+        &bot_flow(
+            &first_inbox(&edge, &admin),
+            &path,
+            json!([
+                { "id": "bye", "kind": "message", "text": "We open at nine. Goodbye!" },
+                { "id": "end", "kind": "end", "close": true },
+            ]),
+            json!({ "typing_delay_ms": 0 }),
+        ),
+    );
+    let mut closes = Closes::new(&edge, &admin);
+    let chat = closes.start(&format!("https://shop.example{path}"), "when do you open?");
+    assert_eq!(said(&history(&edge, &chat)), ["We open at nine. Goodbye!"]);
+    let id = &chat.conversation_id;
+    eventually("the conversation closed", WAIT, || {
+        let status = sql_text(&format!(
+            "SELECT status FROM conversations WHERE id = '{id}'"
+        ));
+        (status == ["closed"]).then_some(())
+    });
+    let reply = edge.request(
+        "POST",
+        &format!("/api/widget/conversations/{id}/messages"),
+        &[
+            ("authorization", &format!("Bearer {}", chat.visitor_token)),
+            ("content-type", "application/json"),
+        ],
+        Some(&json!({ "client_id": new_client_id(), "body": "hello?" }).to_string()),
+    );
+    reply.assert_error(409, protocol::api::ErrorCode::ConversationClosed);
+    assert_eq!(report(id).1, ["completed"]);
+}

@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 pub use delivery::{consume, sweep};
 pub use provider::{received_email, received_file, ReceivedContent};
 pub use queue::{
-    notify_assignment, on_close, queue_invitation, queue_reply, queue_transcript, reply_sender,
-    site_name,
+    notify_assignment, on_bot_close, on_close, queue_invitation, queue_reply, queue_transcript,
+    reply_sender, site_name,
 };
 
 /// What the OUTBOUND queue carries: which recorded e-mail to send.

@@ -223,6 +223,28 @@ async fn queue(
 /// the site sends transcripts and an agent took part. Failures are logged: a close never fails
 /// for an e-mail.
 pub async fn on_close(app: &App, conversation_id: &str, messages: impl FnOnce() -> Vec<Message>) {
+    close_transcript(app, conversation_id, messages, false).await;
+}
+
+/// The transcript a chatflow bot's script asks for as it closes the chat: to the visitor's
+/// known address, whoever took part, when the site has a sender address (unless the close sent
+/// one by itself: [`on_close`]). Failures are logged.
+pub async fn on_bot_close(
+    app: &App,
+    conversation_id: &str,
+    messages: impl FnOnce() -> Vec<Message>,
+) {
+    close_transcript(app, conversation_id, messages, true).await;
+}
+
+/// The transcript at a close, as the site's settings decide, or as a bot `asked` (then only if
+/// the settings did not send one already). The log is read only if one could go.
+async fn close_transcript(
+    app: &App,
+    conversation_id: &str,
+    messages: impl FnOnce() -> Vec<Message>,
+    asked: bool,
+) {
     let result: ApiResult<()> = async {
         let Some(source) = store::mail::transcript_source(&app.db, conversation_id).await? else {
             return Ok(());
@@ -234,9 +256,16 @@ pub async fn on_close(app: &App, conversation_id: &str, messages: impl FnOnce() 
             return Ok(());
         };
         // The log is read only once a transcript could go at all.
-        let wanted = settings.email.transcript_on_close
-            && settings.email.from_address.is_some()
-            && transcript::agent_took_part(&messages());
+        let wanted = settings.email.from_address.is_some() && {
+            let by_settings =
+                settings.email.transcript_on_close && transcript::agent_took_part(&messages());
+            // A bot's ask adds a transcript only where the settings sent none.
+            if asked {
+                !by_settings
+            } else {
+                by_settings
+            }
+        };
         if wanted {
             let subject = transcript::default_subject(&site_name(&settings));
             queue_transcript(app, conversation_id, to, &subject, None).await?;

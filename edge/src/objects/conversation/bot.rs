@@ -328,8 +328,12 @@ impl Conversation {
                 self.send_to_agents(&protocol::frame::AgentFrame::VisitorChanged {});
             }
             Output::Handover { to } => self.hand_over(id, to).await?,
-            Output::Close { .. } => {
+            Output::Close { transcript } => {
                 self.change_status(ConversationStatus::Closed).await?;
+                if *transcript {
+                    let messages = || self.log.after(0, usize::MAX).unwrap_or_default();
+                    crate::mail::on_bot_close(&App::new(self.env.clone())?, id, messages).await;
+                }
             }
             // Carried out by the queue itself (`run_bot_queue`).
             Output::Call { .. } | Output::Reached { .. } | Output::Finished { .. } => {}

@@ -112,6 +112,9 @@ impl Conversation {
             self.broadcast(&ServerFrame::Status { status });
             if status == ConversationStatus::Closed {
                 self.log.set_close_pending(true)?;
+                // A closed conversation takes no more messages, a bot's included (a session
+                // left waiting ends by its timeout, as abandoned).
+                self.log.silence_bot_in_closed()?;
             }
         }
         let done = self.effects(init).run(Effect::Status(status)).await;

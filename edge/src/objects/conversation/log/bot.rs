@@ -295,4 +295,14 @@ impl Log {
         self.sql.exec("DELETE FROM bot_queue", None)?;
         Ok(())
     }
+
+    /// Forgets what the bot was still to do in the conversation, keeping what its session
+    /// reports: the conversation is closed, and takes no more messages.
+    pub fn silence_bot_in_closed(&self) -> Result<()> {
+        self.sql.exec(
+            "DELETE FROM bot_queue WHERE kind NOT IN ('reached', 'finished')",
+            None,
+        )?;
+        Ok(())
+    }
 }
