@@ -7,12 +7,13 @@ ALTER TABLE conversations ADD COLUMN bot_version INTEGER;
 -- 1 while its bot's session runs (the bot holds the conversation; the inbox offers "Take over").
 ALTER TABLE conversations ADD COLUMN bot_active INTEGER NOT NULL DEFAULT 0;
 
--- `action`: an action the session reached; `outcome`: how a session ended
--- (domain::bot::Outcome), one of the two per row.
+-- `kind`: `started` (a session began), `reached` (it reached `action`) or `finished` (it ended
+-- with `outcome`, a domain::bot::Outcome).
 CREATE TABLE bot_events (
     conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     flow_id         TEXT NOT NULL,
     version         INTEGER NOT NULL,
+    kind            TEXT NOT NULL,
     action          TEXT,
     outcome         TEXT,
     at              INTEGER NOT NULL

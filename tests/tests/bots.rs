@@ -11,8 +11,8 @@ use porchlight_tests::contacts::{page, property_path, unique_key};
 use porchlight_tests::flows::{first_inbox, make_published, start_on};
 use porchlight_tests::{eventually, local_query, new_client_id, Edge, SiteSettings};
 use protocol::api::{
-    ContactPage, ConversationCreated, ConversationList, ConversationSummary, SiteSecret,
-    VisitorDetails,
+    ContactPage, ConversationCreated, ConversationList, ConversationSummary, FlowReport,
+    SiteSecret, VisitorDetails,
 };
 use protocol::settings::{AvailabilityMode, BusinessHours};
 use protocol::{Author, Message};
@@ -338,6 +338,50 @@ fn a_session_keeps_its_version_and_a_member_writing_silences_the_bot() {
     send(&edge, &third, "Carol");
     assert_eq!(said(&history(&edge, &third)), ["Your name? (v2)"]);
     assert_eq!(report(&third.conversation_id).1, ["taken_over"]);
+
+    // The flow's report, per version: v1's one session completed; v2's two taken over.
+    let flow_report: FlowReport = edge
+        .as_agent(
+            &admin,
+            "GET",
+            &format!("/api/admin/chatflows/{flow}/report"),
+            None,
+        )
+        .json();
+    let of = |v: u32| {
+        let r = flow_report
+            .versions
+            .iter()
+            .find(|r| r.version == v)
+            .unwrap();
+        let ended: Vec<(&str, u64)> = r
+            .ended
+            .iter()
+            .map(|o| (o.outcome.as_str(), o.sessions))
+            .collect();
+        let funnel: Vec<(&str, u64)> = r
+            .funnel
+            .iter()
+            .map(|a| (a.action.as_str(), a.reached))
+            .collect();
+        (r.started, ended, funnel)
+    };
+    assert_eq!(
+        of(1),
+        (1, vec![("completed", 1)], vec![("name", 1), ("thanks", 1)])
+    );
+    assert_eq!(
+        of(2),
+        (2, vec![("taken_over", 2)], vec![("name", 2), ("thanks", 0)])
+    );
+    let agent_only = edge.new_member(&admin, "agent").1;
+    edge.as_agent(
+        &agent_only,
+        "GET",
+        &format!("/api/admin/chatflows/{flow}/report"),
+        None,
+    )
+    .assert_error(403, protocol::api::ErrorCode::Forbidden);
     let (reached, ended) = report(&first.conversation_id);
     assert_eq!(
         (reached, ended),

@@ -9,16 +9,19 @@
 //! - [`answers`]: reading an answer as its question's input asks, and the branches' tests.
 //! - [`engine`]: the session, the events, the outputs and [`step`]; `run` carries one event
 //!   through the script.
+//! - [`report`]: what a flow's sessions did, per version, from the events they recorded.
 
 pub mod answers;
 pub mod check;
 pub mod engine;
 pub mod program;
+pub mod report;
 mod run;
 
 pub use check::{check, Known, Problem};
 pub use engine::{step, Context, Event, Outcome, Output, Session, Status, Stepped};
 pub use program::Program;
+pub use report::{flow_report, EventCount};
 
 #[cfg(test)]
 mod tests;

@@ -141,6 +141,20 @@ pub async fn versions(app: &App, req: &Request, id: &str) -> ApiResult<Response>
     Ok(http::json(&FlowVersionList { versions }, 200))
 }
 
+/// `GET /api/admin/chatflows/{id}/report`: what its bot sessions did, per version (admins).
+pub async fn report(app: &App, req: &Request, id: &str) -> ApiResult<Response> {
+    signed_in_admin(app, req).await?;
+    store::chatflows::flow(&app.db, id)
+        .await?
+        .ok_or_else(unknown_chatflow)?;
+    let versions = store::chatflows::versions(&app.db, id).await?;
+    let counts = store::bots::counts(&app.db, id).await?;
+    Ok(http::json(
+        &domain::bot::flow_report(&versions, &counts),
+        200,
+    ))
+}
+
 /// Checks `flow` against what the site has now (inboxes, properties, members, teams) and
 /// publishes it as flow `id`'s next version, which runs at once.
 async fn publish_flow(

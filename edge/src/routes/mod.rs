@@ -213,6 +213,9 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         Route::ChatflowVersions(routes::ChatflowVersions { id, .. }) => {
             chatflows::versions(&app, &req, id).await
         }
+        Route::ChatflowReport(routes::ChatflowReport { id, .. }) => {
+            chatflows::report(&app, &req, id).await
+        }
         Route::RollBackChatflow(routes::RollBackChatflow { id, .. }) => {
             chatflows::roll_back(&app, req, id).await
         }

@@ -169,8 +169,9 @@ pub async fn set_contact_field(
     Ok(changes(&result) >= 1)
 }
 
-/// What a session did: an action reached, or how it ended.
+/// What a session did: it started, reached an action, or ended so.
 pub enum BotEvent<'a> {
+    Started,
     Reached(&'a str),
     Finished(Outcome),
 }
@@ -192,20 +193,23 @@ pub async fn record(
     let statements = events
         .iter()
         .map(|event| {
-            let (action, outcome) = match event {
-                BotEvent::Reached(action) => (Some((*action).to_owned()), None),
-                BotEvent::Finished(outcome) => (None, Some(outcome.as_str().to_owned())),
+            let (kind, action, outcome) = match event {
+                BotEvent::Started => ("started", None, None),
+                BotEvent::Reached(action) => ("reached", Some(*action), None),
+                BotEvent::Finished(outcome) => ("finished", None, Some(outcome.as_str())),
             };
             stmt(
                 db,
-                "INSERT INTO bot_events (conversation_id, flow_id, version, action, outcome, at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO bot_events \
+                 (conversation_id, flow_id, version, kind, action, outcome, at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 &[
                     text(id),
                     text(flow_id),
                     num(i64::from(version)),
-                    opt_text(action.as_deref()),
-                    opt_text(outcome.as_deref()),
+                    text(kind),
+                    opt_text(action),
+                    opt_text(outcome),
                     num(at),
                 ],
             )
@@ -220,4 +224,17 @@ pub async fn record(
     )?);
     db.batch(statements).await?;
     Ok(())
+}
+
+/// Flow `flow_id`'s sessions' events counted by version, kind, action and outcome.
+pub async fn counts(db: &D1Database, flow_id: &str) -> Result<Vec<domain::bot::EventCount>> {
+    stmt(
+        db,
+        "SELECT version, kind, action, outcome, COUNT(*) AS n FROM bot_events \
+         WHERE flow_id = ?1 GROUP BY version, kind, action, outcome",
+        &[text(flow_id)],
+    )?
+    .all()
+    .await?
+    .results()
 }

@@ -1,5 +1,6 @@
 //! The chatflows' admin API (issue 24): a site's flows with their drafts, publishing a draft as
-//! a version, the versions, and rolling back. The flows themselves are `crate::flows`'.
+//! a version, the versions, rolling back, and what a bot's sessions did. The flows themselves
+//! are `crate::flows`'.
 
 use serde::{Deserialize, Serialize};
 
@@ -40,4 +41,38 @@ pub struct FlowVersionList {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rollback {
     pub version: u32,
+}
+
+/// `GET /api/admin/chatflows/{id}/report`: what the flow's bot sessions did, per version,
+/// newest version first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlowReport {
+    pub versions: Vec<VersionReport>,
+}
+
+/// What the sessions on one version did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VersionReport {
+    pub version: u32,
+    /// Sessions started (a visitor back after an abandoned one starts another).
+    pub started: u64,
+    /// How the sessions that ended ended, by outcome (`completed`, `handed_over`,
+    /// `message_taken`, `no_answer_matched`, `error`, `taken_over`, `abandoned`); those not
+    /// ended are still running.
+    pub ended: Vec<OutcomeCount>,
+    /// How many times sessions reached each action, in the script's order (the funnel; a
+    /// session going round a loop counts at each pass).
+    pub funnel: Vec<ActionCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCount {
+    pub outcome: String,
+    pub sessions: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionCount {
+    pub action: String,
+    pub reached: u64,
 }

@@ -39,7 +39,10 @@ pub mod widget;
 
 pub use crate::consent::{ConsentRecord, PublicConsent};
 pub use agent::{AgentProfile, AgentStatus, Login, Role, SetAgentStatus, SetChatLimit};
-pub use chatflows::{ChatflowEntry, ChatflowList, FlowVersionList, Rollback};
+pub use chatflows::{
+    ActionCount, ChatflowEntry, ChatflowList, FlowReport, FlowVersionList, OutcomeCount, Rollback,
+    VersionReport,
+};
 pub use connections::{
     ChannelFlow, Connection, ConnectionList, NewConnection, NewToken, TokenState,
 };

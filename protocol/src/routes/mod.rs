@@ -351,6 +351,8 @@ routes! {
     PublishChatflow { id } = Post ["api", "admin", "chatflows", id, "publish"];
     /// The published versions.
     ChatflowVersions { id } = Get ["api", "admin", "chatflows", id, "versions"];
+    /// What a flow's bot sessions did, per version.
+    ChatflowReport { id } = Get ["api", "admin", "chatflows", id, "report"];
     /// Publishes an earlier version again.
     RollBackChatflow { id } = Post ["api", "admin", "chatflows", id, "rollback"];
 

@@ -130,9 +130,14 @@ impl Conversation {
             meeting_links: &BTreeMap::new(),
         };
         let program = Program::new(&run.script);
+        let starts =
+            matches!(event, Event::Start | Event::Answer(_)) && (run.session.is_none() || idle);
         let stepped = step(&program, run.version, run.session.clone(), event, &ctx);
         if let Some(session) = &stepped.session {
             self.log.set_bot_session(session)?;
+        }
+        if starts && stepped.session.is_some() {
+            self.report_start(&run, now).await;
         }
         let mut outputs = stepped.outputs;
         // Writing after the bot's script ran to its end (without a handover): the visitor
@@ -273,6 +278,21 @@ impl Conversation {
             self.report(&run, &reports, now).await;
         }
         Ok(next)
+    }
+
+    /// A session started, for the reports: recorded at once (the bot holds the conversation
+    /// from now). Best effort, as the other reports.
+    async fn report_start(&self, run: &BotRun, now: Millis) {
+        let recorded = async {
+            let init = self.open_identity()?;
+            let db = self.env.d1(crate::config::DB)?;
+            let (id, started) = (&init.conversation_id, [BotEvent::Started]);
+            bots::record(&db, id, &run.flow_id, run.version, &started, now).await?;
+            Ok::<_, crate::error::ApiError>(())
+        };
+        if let Err(e) = recorded.await {
+            console_error!("a bot session's start was not recorded: {}", e.message);
+        }
     }
 
     /// What a session did, for the reports (best effort: a report lost is not a message lost).
