@@ -3,11 +3,14 @@
 //! API fake), so the tests of one lane never see another's settings, presence or clock rows.
 //!
 //! - One lane runs the black-box tests (`tests/tests`), then the restart check on its state.
-//! - [`E2E_LANES`] lanes take the end-to-end files (`tests/e2e`) from one queue, a file at a
-//!   time, the largest first; each file's journeys run in order, as they were written to.
+//! - [`E2E_LANES`] lane takes the end-to-end files (`tests/e2e`) from one queue, a file at a
+//!   time, the longest first; each file's journeys run in order, as they were written to.
 //!
 //! Why: an end-to-end journey mostly waits (on the browser, the Worker, a window to pass), so
-//! one lane alone left a core idle most of the time here (measured: 0.6 of 2 cores busy).
+//! one lane alone left a core idle most of the time here (measured: 0.6 of 2 cores busy): the
+//! black-box tests fit beside it. Journeys on two lanes at once (two browsers) filled both
+//! cores, and twice in five runs wrangler's asset server left a page's request unanswered for
+//! 15 s (the inbox page, then its boot script): one journey lane, until that is understood.
 //! Each lane's output is printed whole when it is done, so nothing interleaves.
 
 use std::collections::VecDeque;
