@@ -33,7 +33,9 @@ async function recordingPage(browser, edge, prepare = async () => {}) {
   const page = await browser.context.newPage();
   const fetched = [];
   page.on('request', (request) => {
-    const name = new URL(request.url()).pathname.match(/\/((?:split|chunk)_[^/]+)\.wasm$/);
+    // The inbox's own modules only: the install page's preview is a real widget, whose parts
+    // load (and may prefetch again) in its own frame.
+    const name = new URL(request.url()).pathname.match(/^\/inbox\/[0-9a-f]+\/((?:split|chunk)_[^/]+)\.wasm$/);
     if (name) fetched.push(name[1]);
   });
   await prepare(page);
