@@ -74,6 +74,13 @@ fn until_said(edge: &Edge, chat: &ConversationCreated, text: &str) -> Vec<Messag
     })
 }
 
+/// The e-mail the team has for the chat's visitor.
+fn visitor_email(edge: &Edge, admin: &str, chat: &ConversationCreated) -> Option<String> {
+    let path = format!("/api/agent/conversations/{}/visitor", chat.conversation_id);
+    let details: VisitorDetails = edge.as_agent(admin, "GET", &path, None).json();
+    details.email
+}
+
 fn sql_text(sql: &str) -> Vec<String> {
     local_query(sql)
         .iter()
@@ -215,15 +222,10 @@ fn a_bot_asks_checks_saves_and_hands_over_to_a_member() {
     let log = until_said(edge, &chat, "Which plan?");
     let question = log.iter().rfind(|m| m.body == "Which plan?").unwrap();
     assert_eq!(question.choices, ["Free", "Pro"], "offered as buttons");
-    let details: VisitorDetails = edge
-        .as_agent(
-            admin,
-            "GET",
-            &format!("/api/agent/conversations/{}/visitor", chat.conversation_id),
-            None,
-        )
-        .json();
-    assert_eq!(details.email.as_deref(), Some("ada.bot@example.com"));
+    assert_eq!(
+        visitor_email(edge, admin, &chat).as_deref(),
+        Some("ada.bot@example.com")
+    );
 
     send(edge, &chat, "pro");
     until_said(edge, &chat, "Let me get Dana for you.");
@@ -430,15 +432,10 @@ fn with_nobody_there_the_bot_takes_the_email_and_the_message() {
         said(&log).last(),
         Some(&"Thanks! We'll get back to you as soon as we can.")
     );
-    let details: VisitorDetails = edge
-        .as_agent(
-            admin,
-            "GET",
-            &format!("/api/agent/conversations/{}/visitor", chat.conversation_id),
-            None,
-        )
-        .json();
-    assert_eq!(details.email.as_deref(), Some("bob.bot@example.com"));
+    assert_eq!(
+        visitor_email(edge, admin, &chat).as_deref(),
+        Some("bob.bot@example.com")
+    );
     let (_, ended) = eventually("the session's end", WAIT, || {
         let report = report(&chat.conversation_id);
         (!report.1.is_empty()).then_some(report)
